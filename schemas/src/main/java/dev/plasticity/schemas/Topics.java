@@ -1,0 +1,28 @@
+package dev.plasticity.schemas;
+
+import java.util.List;
+
+/** Every Kafka topic Plasticity reads or writes. See ARCHITECTURE.md for keys and values. */
+public final class Topics {
+  /** {@link LabelledEvent}s keyed by event id. */
+  public static final String EVENTS_LABELLED = "plasticity.events.labelled";
+  /** {@link DriftTrigger}s keyed by model name. */
+  public static final String DRIFT_TRIGGERS = "plasticity.drift.triggers";
+  /** {@link ModelVersion}s keyed by model name; compacted, so it holds the latest champion per model. */
+  public static final String MODEL_VERSIONS = "plasticity.model.versions";
+  /** {@link TrainingProgress} keyed by trigger id. */
+  public static final String TRAINING_PROGRESS = "plasticity.training.progress";
+  /** {@link DeadLetter}s keyed by the original record's key. */
+  public static final String EVENTS_DLQ = "plasticity.events.dlq";
+
+  /** All topics, in creation order. */
+  public static final List<String> ALL =
+      List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS, EVENTS_DLQ);
+
+  /** Whether a topic must be created with {@code cleanup.policy=compact}. */
+  public static boolean isCompacted(String topic) {
+    return MODEL_VERSIONS.equals(topic);
+  }
+
+  private Topics() {}
+}
