@@ -1,0 +1,145 @@
+package dev.plasticity.registry.client;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import dev.plasticity.schemas.Architecture;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The format of a Plasticity model: an {@link Architecture} (stored with the version, it rebuilds
+ * the network) plus an artifact holding the network's parameters in DJL's parameter format.
+ * The trainer writes it; every consumer reads it back the same way.
+ */
+public final class ModelFormat {
+  private ModelFormat() {}
+
+  /** Builds the (uninitialised) network an architecture describes. */
+  public static Block buildBlock(Architecture architecture) {
+    validate(architecture);
+    SequentialBlock block = new SequentialBlock();
+    for (int units : architecture.getHiddenUnits()) {
+      block.add(Linear.builder().setUnits(units).build());
+      block.add(activation(architecture.getActivation()));
+      if (architecture.getDropout() > 0) {
+        block.add(Dropout.builder().optRate((float) architecture.getDropout()).build());
+      }
+    }
+    block.add(Linear.builder().setUnits(architecture.getNumClasses()).build());
+    return block;
+  }
+
+  /** The network's input shape for a batch of {@code rows}. */
+  public static Shape inputShape(Architecture architecture, int rows) {
+    return new Shape(rows, architecture.getInputFeatures().size());
+  }
+
+  /**
+   * A new model with the architecture's network, initialised (random weights from DJL's seeded
+   * engine). The caller closes it.
+   */
+  public static Model newModel(String name, Architecture architecture) {
+    Model model = Model.newInstance(name);
+    Block block = buildBlock(architecture);
+    model.setBlock(block);
+    block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(architecture, 1));
+    return model;
+  }
+
+  /** Serialises a model's parameters: the artifact bytes. */
+  public static byte[] saveParameters(Model model) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      model.getBlock().saveParameters(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise parameters of " + model.getName(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Rebuilds the network of {@code architecture} and loads the artifact's parameters into it.
+   *
+   * @throws IllegalArgumentException when the artifact does not fit the architecture
+   */
+  public static Model load(String name, Architecture architecture, byte[] artifact) {
+    Model model = newModel(name, architecture);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
+      model.getBlock().loadParameters(model.getNDManager(), in);
+      return model;
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new IllegalArgumentException(
+          "artifact of " + artifact.length + " bytes does not fit architecture "
+              + architecture.getHiddenUnits() + " -> " + architecture.getNumClasses() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The network's input for one event: its features in the architecture's order, standardised.
+   *
+   * @throws IllegalArgumentException when a feature the model needs is missing
+   */
+  public static float[] encode(Architecture architecture, Map<String, Double> features) {
+    List<String> names = architecture.getInputFeatures();
+    float[] row = new float[names.size()];
+    for (int i = 0; i < row.length; i++) {
+      Double value = features.get(names.get(i));
+      if (value == null) {
+        throw new IllegalArgumentException("feature '" + names.get(i) + "' is missing; the model needs " + names);
+      }
+      double std = architecture.getFeatureStds().get(i);
+      row[i] = (float) ((value - architecture.getFeatureMeans().get(i)) / (std > 0 ? std : 1.0));
+    }
+    return row;
+  }
+
+  private static Block activation(String name) {
+    switch (name) {
+      case "relu": return Activation.reluBlock();
+      case "tanh": return Activation.tanhBlock();
+      case "gelu": return Activation.geluBlock();
+      case "sigmoid": return Activation.sigmoidBlock();
+      case "selu": return Activation.seluBlock();
+      default:
+        throw new IllegalArgumentException(
+            "unknown activation '" + name + "'; supported: relu, tanh, gelu, sigmoid, selu");
+    }
+  }
+
+  private static void validate(Architecture a) {
+    if (!"mlp".equals(a.getFamily())) {
+      throw new IllegalArgumentException("unsupported network family '" + a.getFamily() + "'; supported: mlp");
+    }
+    int inputs = a.getInputFeatures().size();
+    if (inputs == 0) {
+      throw new IllegalArgumentException("an architecture needs at least one input feature");
+    }
+    if (a.getFeatureMeans().size() != inputs || a.getFeatureStds().size() != inputs) {
+      throw new IllegalArgumentException("featureMeans and featureStds need one entry per input feature (" + inputs + ")");
+    }
+    if (a.getNumClasses() < 2) {
+      throw new IllegalArgumentException("numClasses must be at least 2, was " + a.getNumClasses());
+    }
+    if (a.getDropout() < 0 || a.getDropout() >= 1) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), was " + a.getDropout());
+    }
+    for (int units : a.getHiddenUnits()) {
+      if (units < 1) {
+        throw new IllegalArgumentException("hidden layer widths must be positive, were " + a.getHiddenUnits());
+      }
+    }
+  }
+}

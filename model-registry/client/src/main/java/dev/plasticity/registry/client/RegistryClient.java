@@ -1,0 +1,189 @@
+package dev.plasticity.registry.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.plasticity.schemas.ModelVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Talks to the model registry's HTTP API. Routes (all JSON unless noted):
+ *
+ * <pre>
+ * PUT  /api/models/{model}                                   register a model (idempotent)
+ * GET  /api/models                                           list models
+ * POST /api/models/{model}/versions                          multipart: "metadata" (ModelVersion JSON) + "artifact" (bytes)
+ * GET  /api/models/{model}/versions                          list versions, oldest first
+ * GET  /api/models/{model}/versions/{version}                one version
+ * GET  /api/models/{model}/versions/by-trigger/{triggerId}   the version a trigger produced
+ * GET  /api/models/{model}/champion                          the version being served
+ * GET  /api/models/{model}/versions/{version}/artifact       artifact bytes (octet-stream)
+ * </pre>
+ *
+ * <p>Thread-safe; one instance per registry is enough.
+ */
+public final class RegistryClient {
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public RegistryClient(URI base) {
+    this(base, Duration.ofSeconds(30));
+  }
+
+  public RegistryClient(URI base, Duration timeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public URI baseUri() {
+    return base;
+  }
+
+  /** Registers a model name; does nothing if it already exists. */
+  public void ensureModel(String model) {
+    send(request("/api/models/" + enc(model)).PUT(HttpRequest.BodyPublishers.noBody()), 200, 201);
+  }
+
+  /**
+   * Uploads a new version: its metadata (version number, artifact URI and checksum are assigned by
+   * the registry; a checksum set by the caller is checked against the upload) and artifact bytes.
+   * If a version was already registered for the same {@code lineage.triggerId}, that version is
+   * returned and nothing new is created.
+   */
+  public ModelVersion register(ModelVersion metadata, byte[] artifact) {
+    String boundary = "plasticity-" + UUID.randomUUID();
+    byte[] body = multipart(boundary, json(metadata), artifact);
+    HttpResponse<byte[]> response =
+        send(
+            request("/api/models/" + enc(metadata.getModel()) + "/versions")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+            200, 201);
+    return parse(response.body(), ModelVersion.class);
+  }
+
+  public Optional<ModelVersion> version(String model, int version) {
+    return getOptional("/api/models/" + enc(model) + "/versions/" + version, ModelVersion.class);
+  }
+
+  public Optional<ModelVersion> versionForTrigger(String model, String triggerId) {
+    return getOptional(
+        "/api/models/" + enc(model) + "/versions/by-trigger/" + enc(triggerId), ModelVersion.class);
+  }
+
+  public Optional<ModelVersion> champion(String model) {
+    return getOptional("/api/models/" + enc(model) + "/champion", ModelVersion.class);
+  }
+
+  public List<ModelVersion> versions(String model) {
+    HttpResponse<byte[]> response = send(request("/api/models/" + enc(model) + "/versions").GET(), 200);
+    try {
+      return RegistryJson.mapper().readValue(response.body(), new TypeReference<List<ModelVersion>>() {});
+    } catch (IOException e) {
+      throw new RegistryException("unreadable version list from " + base + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Downloads a version's artifact and checks it against the announced SHA-256. */
+  public byte[] downloadVerified(ModelVersion version) {
+    HttpResponse<byte[]> response =
+        send(HttpRequest.newBuilder(URI.create(version.getArtifactUri())).timeout(timeout).GET(), 200);
+    byte[] bytes = response.body();
+    Sha256.verify(bytes, version.getArtifactSha256(),
+        "artifact of " + version.getModel() + " v" + version.getVersion());
+    return bytes;
+  }
+
+  private <T> Optional<T> getOptional(String path, Class<T> type) {
+    HttpResponse<byte[]> response = send(request(path).GET(), 200, 404);
+    return response.statusCode() == 404 ? Optional.empty() : Optional.of(parse(response.body(), type));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder builder, int... accepted) {
+    HttpRequest request = builder.build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new RegistryException("registry at " + base + " is not reachable: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new RegistryException(request.method() + " " + request.uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted during " + request.method() + " " + request.uri(), e);
+    }
+    for (int status : accepted) {
+      if (response.statusCode() == status) {
+        return response;
+      }
+    }
+    throw new RegistryException(
+        request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
+            + errorMessage(response.body()),
+        response.statusCode());
+  }
+
+  private static String errorMessage(byte[] body) {
+    try {
+      Map<?, ?> map = RegistryJson.mapper().readValue(body, Map.class);
+      Object error = map.get("error");
+      return error != null ? error.toString() : new String(body, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  private <T> T parse(byte[] body, Class<T> type) {
+    try {
+      return RegistryJson.mapper().readValue(body, type);
+    } catch (IOException e) {
+      throw new RegistryException("unreadable " + type.getSimpleName() + " from " + base + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return RegistryJson.mapper().writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  private static byte[] multipart(String boundary, byte[] metadata, byte[] artifact) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(artifact.length + metadata.length + 512);
+    String crlf = "\r\n";
+    out.writeBytes(("--" + boundary + crlf
+        + "Content-Disposition: form-data; name=\"metadata\"" + crlf
+        + "Content-Type: application/json" + crlf + crlf).getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(metadata);
+    out.writeBytes((crlf + "--" + boundary + crlf
+        + "Content-Disposition: form-data; name=\"artifact\"; filename=\"model.params\"" + crlf
+        + "Content-Type: application/octet-stream" + crlf + crlf).getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(artifact);
+    out.writeBytes((crlf + "--" + boundary + "--" + crlf).getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
