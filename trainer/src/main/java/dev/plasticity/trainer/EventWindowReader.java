@@ -1,0 +1,98 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a model's labelled events back from the events topic, starting at an event time (Kafka
+ * record timestamps are event times), waiting for more to arrive when the window is still being
+ * written. Records that do not decode are skipped: the drift job has already sent them to the
+ * dead-letter topic. Not thread-safe.
+ */
+final class EventWindowReader implements AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+
+  EventWindowReader(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Up to {@code wanted} events of {@code model} with event time at or after {@code fromTime},
+   * oldest first. Waits up to {@code wait} for them; returns what it has then if that is at least
+   * {@code minimum}.
+   *
+   * @throws IllegalStateException when fewer than {@code minimum} events arrived in time
+   */
+  List<LabelledEvent> read(
+      String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.EVENTS_LABELLED, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, fromTime));
+    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+    for (TopicPartition tp : partitions) {
+      OffsetAndTimestamp start = starts.get(tp);
+      if (start != null) {
+        consumer.seek(tp, start.offset());
+      } else {
+        consumer.seekToEnd(List.of(tp)); // nothing that recent yet: take what arrives next
+      }
+    }
+    List<LabelledEvent> events = new ArrayList<>();
+    long deadline = System.nanoTime() + wait.toNanos();
+    int reported = 0;
+    while (events.size() < wanted && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        LabelledEvent event;
+        try {
+          event = codec.decode(record.value());
+        } catch (AvroCodec.InvalidPayloadException e) {
+          continue;
+        }
+        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime) {
+          events.add(event);
+        }
+      }
+      if (events.size() / 500 > reported / 500) {
+        reported = events.size();
+        progress.accept(events.size());
+      }
+    }
+    if (events.size() < minimum) {
+      throw new IllegalStateException(
+          "only " + events.size() + " events of model '" + model + "' since " + fromTime + " arrived within "
+              + wait.toSeconds() + " s; training needs at least " + minimum);
+    }
+    events.sort(Comparator.comparingLong(LabelledEvent::getEventTime));
+    return events.size() > wanted ? events.subList(0, wanted) : events;
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.plasticity.trainer;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.LabelledEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a feed-forward network on DJL (GPU when the engine sees one, CPU otherwise) and measures
+ * models on labelled events. Stateless; each call scopes its native resources.
+ */
+final class NetworkTraining {
+  private static final int EVAL_BATCH = 1024;
+
+  /** Called after every epoch with the accuracy on the training events. */
+  interface EpochListener {
+    void onEpoch(int epoch, int epochs, double trainAccuracy);
+  }
+
+  /** What one training run produced. */
+  record Result(Architecture architecture, byte[] artifact, double heldOutAccuracy, double seconds, String device) {}
+
+  private NetworkTraining() {}
+
+  /** The device DJL trains on: the first GPU if there is one, else the CPU. */
+  static Device device() {
+    return Engine.getInstance().defaultDevice();
+  }
+
+  static Result train(
+      String name, LabelledData data, List<String> features, int numClasses, TrainerConfig config,
+      EpochListener listener) {
+    long started = System.nanoTime();
+    Engine.getInstance().setRandomSeed(config.seed());
+    Architecture architecture = architecture(features, data.train(), numClasses, config.hiddenUnits());
+    float[][] x = encode(architecture, data.train());
+    float[] y = labels(data.train());
+    Device device = device();
+    try (Model model = Model.newInstance(name, device)) {
+      model.setBlock(ModelFormat.buildBlock(architecture));
+      DefaultTrainingConfig trainingConfig =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
+              .optDevices(new Device[] {device});
+      try (Trainer trainer = model.newTrainer(trainingConfig)) {
+        trainer.initialize(ModelFormat.inputShape(architecture, 1));
+        NDManager manager = trainer.getManager();
+        ArrayDataset dataset =
+            new ArrayDataset.Builder()
+                .setData(manager.create(x))
+                .optLabels(manager.create(y))
+                .setSampling(config.batchSize(), true)
+                .optDevice(device)
+                .build();
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+          for (Batch batch : trainer.iterateDataset(dataset)) {
+            try (batch) {
+              EasyTrain.trainBatch(trainer, batch);
+              trainer.step();
+            }
+          }
+          listener.onEpoch(epoch, config.epochs(), accuracy(model, architecture, data.train()));
+        }
+      } catch (IOException | TranslateException e) {
+        throw new IllegalStateException("training " + name + " failed: " + e.getMessage(), e);
+      }
+      byte[] artifact = ModelFormat.saveParameters(model);
+      double heldOut = accuracy(model, architecture, data.heldOut());
+      return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
+    }
+  }
+
+  /** The network to train: given features and widths, standardised with the training data's moments. */
+  static Architecture architecture(
+      List<String> features, List<LabelledEvent> train, int numClasses, List<Integer> hiddenUnits) {
+    List<Double> means = new ArrayList<>();
+    List<Double> stds = new ArrayList<>();
+    for (String f : features) {
+      double[] v = train.stream().mapToDouble(e -> e.getFeatures().getOrDefault(f, 0.0)).toArray();
+      double mean = java.util.Arrays.stream(v).average().orElse(0);
+      double var = 0;
+      for (double d : v) {
+        var += (d - mean) * (d - mean);
+      }
+      double std = Math.sqrt(var / Math.max(1, v.length - 1));
+      means.add(mean);
+      stds.add(std > 1e-12 ? std : 1.0);
+    }
+    return Architecture.newBuilder()
+        .setInputFeatures(List.copyOf(features))
+        .setFeatureMeans(means)
+        .setFeatureStds(stds)
+        .setHiddenUnits(List.copyOf(hiddenUnits))
+        .setNumClasses(numClasses)
+        .build();
+  }
+
+  /** Share of events whose label the model predicts. */
+  static double accuracy(Model model, Architecture architecture, List<LabelledEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("accuracy needs at least one event");
+    }
+    int correct = 0;
+    try (Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
+      for (int from = 0; from < events.size(); from += EVAL_BATCH) {
+        List<LabelledEvent> slice = events.subList(from, Math.min(events.size(), from + EVAL_BATCH));
+        float[][] probabilities = predictor.predict(encode(architecture, slice));
+        for (int i = 0; i < slice.size(); i++) {
+          if (ClassProbabilities.argmax(probabilities[i]) == slice.get(i).getLabel()) {
+            correct++;
+          }
+        }
+      }
+    } catch (TranslateException e) {
+      throw new IllegalStateException("evaluating " + model.getName() + " failed: " + e.getMessage(), e);
+    }
+    return correct / (double) events.size();
+  }
+
+  static float[][] encode(Architecture architecture, List<LabelledEvent> events) {
+    float[][] rows = new float[events.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = ModelFormat.encode(architecture, events.get(i).getFeatures());
+    }
+    return rows;
+  }
+
+  private static float[] labels(List<LabelledEvent> events) {
+    float[] y = new float[events.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = events.get(i).getLabel();
+    }
+    return y;
+  }
+}

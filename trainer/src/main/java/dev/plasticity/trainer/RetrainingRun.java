@@ -1,0 +1,147 @@
+package dev.plasticity.trainer;
+
+import ai.djl.Model;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.Lineage;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.ReferenceStatistics;
+import dev.plasticity.schemas.TrainingPhase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+
+/**
+ * One training run, from a trigger (or a bootstrap request) to a registered version: read the
+ * window's events back, split off the newest as held-out, train, compare with the version that
+ * is serving on the same held-out events, register as champion only if better by the margin.
+ * The trigger id is the idempotency key: a trigger that already produced a version is not
+ * trained again, and the registry refuses to create a second version for it.
+ */
+final class RetrainingRun {
+  static final String STRATEGY = "retrain";
+
+  private final TrainerConfig config;
+  private final RegistryClient registry;
+  private final ProgressReporter progress;
+  private final Clock clock;
+
+  RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressReporter progress, Clock clock) {
+    this.config = config;
+    this.registry = registry;
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /**
+   * Trains a new version of {@code model} from events at or after {@code window.startTime}.
+   *
+   * @param baseVersion the version serving when the trigger fired, or null when there is none
+   */
+  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window) {
+    long started = System.nanoTime();
+    Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
+    if (existing.isPresent()) {
+      String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
+      report(triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
+    }
+    report(triggerId, model, TrainingPhase.STARTED, 0, null, 0.0,
+        "training from events since " + window.getStartTime() + " on " + NetworkTraining.device());
+
+    List<LabelledEvent> events;
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+      events = reader.read(model, window.getStartTime(), config.trainingEvents(), config.minTrainingEvents(),
+          config.dataWait(),
+          n -> report(triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * n / config.trainingEvents(),
+              "read " + n + "/" + config.trainingEvents() + " events"));
+    }
+    LabelledData data = LabelledData.split(events, config.heldOutFraction());
+
+    Optional<ModelVersion> serving =
+        baseVersion == null ? registry.champion(model) : registry.version(model, baseVersion);
+    OptionalDouble servingAccuracy = serving.map(v -> OptionalDouble.of(accuracyOf(v, data.heldOut())))
+        .orElse(OptionalDouble.empty());
+    List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
+    int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
+
+    NetworkTraining.Result result = NetworkTraining.train(model, data, features, numClasses, config,
+        (epoch, epochs, trainAccuracy) -> report(triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+            0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+
+    report(triggerId, model, TrainingPhase.EVALUATING, config.epochs(), result.heldOutAccuracy(), 0.95,
+        String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
+            servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
+            data.heldOut().size()));
+    boolean champion = servingAccuracy.isEmpty()
+        || result.heldOutAccuracy() >= servingAccuracy.getAsDouble() + config.championMargin();
+
+    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
+        features, events, numClasses, 1.0 - result.heldOutAccuracy(), data.heldOut().size());
+    Map<String, Double> metrics = new HashMap<>();
+    metrics.put("accuracy", result.heldOutAccuracy());
+    servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
+    metrics.put("training_events", (double) data.train().size());
+    metrics.put("held_out_events", (double) data.heldOut().size());
+    metrics.put("training_seconds", result.seconds());
+    ModelVersion request = ModelVersion.newBuilder()
+        .setModel(model)
+        .setVersion(0)
+        .setAlias(champion ? "champion" : "challenger")
+        .setArchitecture(result.architecture())
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
+            .setTriggerId(triggerId)
+            .setStrategy(STRATEGY)
+            .setWindow(window)
+            .build())
+        .setReference(reference)
+        .setCreatedAt(clock.millis())
+        .build();
+    ModelVersion stored = registry.register(request, result.artifact());
+
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)",
+        champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
+        result.heldOutAccuracy(),
+        servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
+        events.size(), seconds(started), result.device());
+    report(triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
+        result.heldOutAccuracy(), 1.0, message);
+    return new TrainingOutcome(triggerId, model,
+        champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
+        servingAccuracy, OptionalDouble.of(result.heldOutAccuracy()), events.size(), seconds(started),
+        result.device(), message);
+  }
+
+  private double accuracyOf(ModelVersion version, List<LabelledEvent> events) {
+    byte[] artifact = registry.downloadVerified(version);
+    try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
+      return NetworkTraining.accuracy(model, version.getArchitecture(), events);
+    }
+  }
+
+  private static List<String> featureNames(List<LabelledEvent> events) {
+    TreeSet<String> names = new TreeSet<>(events.get(0).getFeatures().keySet());
+    return new ArrayList<>(names);
+  }
+
+  private void report(String triggerId, String model, TrainingPhase phase, int epoch, Double score,
+      double budget, String message) {
+    progress.report(triggerId, model, STRATEGY, phase, epoch, config.epochs(), score, budget, message);
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.plasticity.trainer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the trainer finds Kafka and the registry, and how it trains. Immutable; build with {@link
+ * #builder(String, URI)}; every tuning value has a default that works for tabular streams of a
+ * few features.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param registryUrl base URL of the model registry
+ * @param groupId consumer group of all trainer replicas (each trigger is trained once)
+ * @param trainingEvents events to train and evaluate on, read from the trigger's window onwards
+ * @param minTrainingEvents fewest events worth training on once {@code dataWait} has passed
+ * @param dataWait how long to wait for the window's events to arrive
+ * @param hiddenUnits hidden layer widths of a network trained from scratch
+ * @param epochs training epochs
+ * @param batchSize mini-batch size
+ * @param learningRate Adam's learning rate
+ * @param heldOutFraction the most recent share of the events kept for the champion/challenger gate
+ * @param championMargin accuracy the challenger must gain over the serving version to replace it
+ * @param seed seeds weights and shuffling, so a run can be repeated
+ * @param maxAttempts attempts at a trigger before it is reported FAILED and skipped
+ */
+public record TrainerConfig(
+    String bootstrapServers,
+    URI registryUrl,
+    String groupId,
+    int trainingEvents,
+    int minTrainingEvents,
+    Duration dataWait,
+    List<Integer> hiddenUnits,
+    int epochs,
+    int batchSize,
+    float learningRate,
+    double heldOutFraction,
+    double championMargin,
+    int seed,
+    int maxAttempts) {
+
+  public TrainerConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(registryUrl, "registryUrl");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(dataWait, "dataWait");
+    hiddenUnits = List.copyOf(hiddenUnits);
+    check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
+    check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
+        "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
+    check(epochs >= 1, "epochs must be at least 1, was " + epochs);
+    check(batchSize >= 1, "batchSize must be at least 1, was " + batchSize);
+    check(learningRate > 0, "learningRate must be positive, was " + learningRate);
+    check(heldOutFraction > 0 && heldOutFraction < 1, "heldOutFraction must be in (0, 1), was " + heldOutFraction);
+    check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
+    check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  public static Builder builder(String bootstrapServers, URI registryUrl) {
+    return new Builder(bootstrapServers, registryUrl);
+  }
+
+  /** Builder with the defaults. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final URI registryUrl;
+    private String groupId = "plasticity-trainer";
+    private int trainingEvents = 4000;
+    private int minTrainingEvents = 1000;
+    private Duration dataWait = Duration.ofSeconds(60);
+    private List<Integer> hiddenUnits = List.of(32, 32);
+    private int epochs = 20;
+    private int batchSize = 64;
+    private float learningRate = 0.01f;
+    private double heldOutFraction = 0.2;
+    private double championMargin = 0.01;
+    private int seed = 42;
+    private int maxAttempts = 3;
+
+    private Builder(String bootstrapServers, URI registryUrl) {
+      this.bootstrapServers = bootstrapServers;
+      this.registryUrl = registryUrl;
+    }
+
+    public Builder groupId(String v) { this.groupId = v; return this; }
+    public Builder trainingEvents(int v) { this.trainingEvents = v; return this; }
+    public Builder minTrainingEvents(int v) { this.minTrainingEvents = v; return this; }
+    public Builder dataWait(Duration v) { this.dataWait = v; return this; }
+    public Builder hiddenUnits(List<Integer> v) { this.hiddenUnits = v; return this; }
+    public Builder epochs(int v) { this.epochs = v; return this; }
+    public Builder batchSize(int v) { this.batchSize = v; return this; }
+    public Builder learningRate(float v) { this.learningRate = v; return this; }
+    public Builder heldOutFraction(double v) { this.heldOutFraction = v; return this; }
+    public Builder championMargin(double v) { this.championMargin = v; return this; }
+    public Builder seed(int v) { this.seed = v; return this; }
+    public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
+
+    public TrainerConfig build() {
+      return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
+          dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
+          maxAttempts);
+    }
+  }
+}

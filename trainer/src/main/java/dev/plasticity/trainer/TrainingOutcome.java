@@ -1,0 +1,44 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.ModelVersion;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * What the trainer did with one trigger.
+ *
+ * @param triggerId the trigger (or bootstrap) id
+ * @param model the model
+ * @param status what happened
+ * @param version the version registered (or found already registered); empty when FAILED
+ * @param servingAccuracy accuracy of the version that was serving, on the held-out events
+ * @param challengerAccuracy accuracy of the newly trained network on the same events
+ * @param trainingEvents events read for the run
+ * @param seconds wall time of the run
+ * @param device the DJL device trained on, e.g. {@code cpu()} or {@code gpu(0)}
+ * @param message a sentence for people
+ */
+public record TrainingOutcome(
+    String triggerId,
+    String model,
+    Status status,
+    Optional<ModelVersion> version,
+    OptionalDouble servingAccuracy,
+    OptionalDouble challengerAccuracy,
+    int trainingEvents,
+    double seconds,
+    String device,
+    String message) {
+
+  /** How a trigger ended. */
+  public enum Status {
+    /** Trained, passed the gate, registered as the new champion. */
+    CHAMPION,
+    /** Trained, but not better than the serving version by the margin: registered as a challenger. */
+    CHALLENGER,
+    /** A version for this trigger was already registered: nothing was trained. */
+    ALREADY_TRAINED,
+    /** Gave up after the configured attempts. */
+    FAILED
+  }
+}
