@@ -1,0 +1,11 @@
+package dev.plasticity.registry.server;
+
+import dev.plasticity.schemas.ModelVersion;
+
+/** Told by the {@link Registry} when a new champion has been stored. */
+interface ChampionAnnouncer {
+  /** Announces nothing: the registry runs without Kafka and champions stay unpublished. */
+  ChampionAnnouncer NONE = version -> {};
+
+  void championStored(ModelVersion version);
+}

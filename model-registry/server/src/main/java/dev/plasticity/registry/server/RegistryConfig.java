@@ -1,0 +1,161 @@
+package dev.plasticity.registry.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link RegistryServer} runs: HTTP port, the URL clients reach it at, the SQL database for
+ * metadata, the directory for artifacts, and the Kafka cluster version events go to.
+ *
+ * <pre>{@code
+ * RegistryConfig config = RegistryConfig.builder().dataDir(Path.of("data")).kafkaBootstrapServers("localhost:9092").build();
+ * }</pre>
+ *
+ * @param httpPort port to listen on; 0 picks a free one
+ * @param publicBaseUrl base of the artifact URIs handed out; null means {@code http://127.0.0.1:<port>}
+ * @param jdbcUrl PostgreSQL or H2 JDBC URL of the metadata database
+ * @param jdbcUser database user, may be null
+ * @param jdbcPassword database password, may be null
+ * @param artifactDir where artifact bytes are stored (content-addressed by SHA-256)
+ * @param kafkaBootstrapServers Kafka to publish champions to; null means nothing is published
+ *     (versions stay marked unpublished until a server with Kafka runs on the same database)
+ * @param kafkaProducerProperties extra producer settings (e.g. {@code delivery.timeout.ms})
+ * @param publishRetryInterval how often unpublished champions are retried
+ * @param clock stamps {@code createdAt} of models and of versions that arrive without one
+ */
+public record RegistryConfig(
+    int httpPort,
+    String publicBaseUrl,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    Path artifactDir,
+    String kafkaBootstrapServers,
+    Map<String, String> kafkaProducerProperties,
+    Duration publishRetryInterval,
+    Clock clock) {
+
+  /** The port {@link RegistryServer#main} listens on when PLASTICITY_REGISTRY_PORT is not set. */
+  public static final int DEFAULT_PORT = 8081;
+
+  public RegistryConfig {
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw new IllegalArgumentException("httpPort must be 0 (any free port) or 1..65535, got " + httpPort);
+    }
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(artifactDir, "artifactDir");
+    Objects.requireNonNull(publishRetryInterval, "publishRetryInterval");
+    Objects.requireNonNull(clock, "clock");
+    if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("jdbcUrl must be an H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:) URL, got " + jdbcUrl);
+    }
+    if (publicBaseUrl != null && !publicBaseUrl.matches("https?://.+")) {
+      throw new IllegalArgumentException("publicBaseUrl must be an http(s) URL, got " + publicBaseUrl);
+    }
+    if (publishRetryInterval.isNegative() || publishRetryInterval.isZero()) {
+      throw new IllegalArgumentException("publishRetryInterval must be positive, got " + publishRetryInterval);
+    }
+    if (kafkaBootstrapServers != null && kafkaBootstrapServers.isBlank()) {
+      kafkaBootstrapServers = null;
+    }
+    kafkaProducerProperties = Map.copyOf(kafkaProducerProperties == null ? Map.of() : kafkaProducerProperties);
+  }
+
+  /** Like the record's, without the database password. */
+  @Override
+  public String toString() {
+    return "RegistryConfig[httpPort=" + httpPort + ", publicBaseUrl=" + publicBaseUrl + ", jdbcUrl=" + jdbcUrl
+        + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? null : "***")
+        + ", artifactDir=" + artifactDir + ", kafkaBootstrapServers=" + kafkaBootstrapServers
+        + ", kafkaProducerProperties=" + kafkaProducerProperties + ", publishRetryInterval=" + publishRetryInterval
+        + ", clock=" + clock + "]";
+  }
+
+  /** The embedded default: an H2 database file {@code <dataDir>/registry.mv.db}. */
+  public static String h2FileUrl(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";MODE=PostgreSQL;LOCK_TIMEOUT=10000";
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a config; set either a data dir or both a JDBC URL and an artifact dir. */
+  public static final class Builder {
+    private int httpPort;
+    private String publicBaseUrl;
+    private Path dataDir;
+    private String jdbcUrl;
+    private String jdbcUser;
+    private String jdbcPassword;
+    private Path artifactDir;
+    private String kafkaBootstrapServers;
+    private final Map<String, String> kafkaProducerProperties = new LinkedHashMap<>();
+    private Duration publishRetryInterval = Duration.ofSeconds(5);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder httpPort(int port) {
+      this.httpPort = port;
+      return this;
+    }
+
+    public Builder publicBaseUrl(String url) {
+      this.publicBaseUrl = url;
+      return this;
+    }
+
+    /** Default home of the H2 database ({@code <dir>/registry.mv.db}) and of artifacts ({@code <dir>/artifacts}). */
+    public Builder dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    public Builder jdbc(String url, String user, String password) {
+      this.jdbcUrl = url;
+      this.jdbcUser = user;
+      this.jdbcPassword = password;
+      return this;
+    }
+
+    public Builder artifactDir(Path dir) {
+      this.artifactDir = dir;
+      return this;
+    }
+
+    public Builder kafkaBootstrapServers(String servers) {
+      this.kafkaBootstrapServers = servers;
+      return this;
+    }
+
+    public Builder kafkaProducerProperty(String key, String value) {
+      this.kafkaProducerProperties.put(key, value);
+      return this;
+    }
+
+    public Builder publishRetryInterval(Duration interval) {
+      this.publishRetryInterval = interval;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public RegistryConfig build() {
+      if (dataDir == null && (jdbcUrl == null || artifactDir == null)) {
+        throw new IllegalStateException("set dataDir, or both a JDBC URL and an artifact dir: the registry needs somewhere to keep metadata and artifacts");
+      }
+      String url = jdbcUrl != null ? jdbcUrl : h2FileUrl(dataDir);
+      Path artifacts = artifactDir != null ? artifactDir : dataDir.resolve("artifacts");
+      return new RegistryConfig(httpPort, publicBaseUrl, url, jdbcUser, jdbcPassword, artifacts,
+          kafkaBootstrapServers, kafkaProducerProperties, publishRetryInterval, clock);
+    }
+  }
+}

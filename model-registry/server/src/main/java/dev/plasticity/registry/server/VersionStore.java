@@ -1,0 +1,301 @@
+package dev.plasticity.registry.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.plasticity.registry.client.RegistryJson;
+import dev.plasticity.schemas.ModelVersion;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Models and versions in SQL (PostgreSQL or H2), schema managed by Flyway
+ * ({@code db/migration}). Plain JDBC, one connection per operation. Thread-safe.
+ */
+final class VersionStore implements AutoCloseable {
+  static final String CHAMPION = "champion";
+  static final String CHALLENGER = "challenger";
+
+  /** Unique violation, serialization failure, PG deadlock, H2 lock timeout: worth another try. */
+  private static final Set<String> RETRYABLE = Set.of("23505", "40001", "40P01", "HYT00");
+  private static final int ATTEMPTS = 5;
+
+  private final String url;
+  private final String user;
+  private final String password;
+  /** Keeps an H2 database open between operations (it closes when its last connection does). */
+  private final Connection keepOpen;
+
+  private VersionStore(String url, String user, String password) throws SQLException {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.keepOpen = url.startsWith("jdbc:h2:") ? connect() : null;
+  }
+
+  /** Connects and brings the schema up to date. */
+  static VersionStore open(String url, String user, String password) {
+    try {
+      VersionStore store = new VersionStore(url, user, password);
+      Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+      return store;
+    } catch (SQLException e) {
+      String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+      throw new IllegalStateException("cannot open the registry database at " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The outcome of {@link #insertVersion}: the stored version and whether this call created it. */
+  record Insertion(ModelVersion version, boolean created) {}
+
+  boolean insertModel(String name, long createdAt) {
+    try (Connection c = connect()) {
+      if (modelExists(c, name)) {
+        return false;
+      }
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO models (name, created_at) VALUES (?, ?)")) {
+        s.setString(1, name);
+        s.setLong(2, createdAt);
+        s.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+          return false; // registered concurrently
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("register model " + name, e);
+    }
+  }
+
+  boolean modelExists(String name) {
+    try (Connection c = connect()) {
+      return modelExists(c, name);
+    } catch (SQLException e) {
+      throw failure("look up model " + name, e);
+    }
+  }
+
+  List<ModelSummary> models() {
+    String sql = "SELECT m.name, m.created_at,"
+        + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name) AS latest,"
+        + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name AND v.alias = 'champion') AS champion"
+        + " FROM models m ORDER BY m.name";
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+      List<ModelSummary> models = new ArrayList<>();
+      while (rs.next()) {
+        models.add(new ModelSummary(rs.getString(1), rs.getLong(2), intOrNull(rs, 3), intOrNull(rs, 4)));
+      }
+      return models;
+    } catch (SQLException e) {
+      throw failure("list models", e);
+    }
+  }
+
+  /**
+   * Stores the next version of {@code model}, built by {@code build} from its number, unless a
+   * version with the same {@code triggerId} exists: then that one is returned. Concurrent calls for
+   * one model are serialized by a row lock on the model; the unique constraint on
+   * (model, trigger_id) backs that up.
+   *
+   * @throws UnknownModelException if the model is not registered
+   */
+  Insertion insertVersion(String model, String triggerId, IntFunction<ModelVersion> build) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try (Connection c = connect()) {
+        c.setAutoCommit(false);
+        try {
+          Insertion insertion = insertVersion(c, model, triggerId, build);
+          c.commit();
+          return insertion;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!RETRYABLE.contains(e.getSQLState())) {
+          throw failure("store a version of " + model, e);
+        }
+        last = e; // a concurrent duplicate or lock contention: the next attempt sees its outcome
+      }
+    }
+    throw failure("store a version of " + model + " after " + ATTEMPTS + " attempts", last);
+  }
+
+  private Insertion insertVersion(Connection c, String model, String triggerId, IntFunction<ModelVersion> build)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT name FROM models WHERE name = ? FOR UPDATE")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new UnknownModelException(model);
+        }
+      }
+    }
+    if (triggerId != null) {
+      Optional<ModelVersion> existing = versionForTrigger(c, model, triggerId);
+      if (existing.isPresent()) {
+        return new Insertion(existing.get(), false);
+      }
+    }
+    int next;
+    try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model = ?")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        next = rs.getInt(1);
+      }
+    }
+    ModelVersion version = build.apply(next);
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO model_versions (model, version, alias, trigger_id, sha256, created_at, published, metadata)"
+            + " VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)")) {
+      s.setString(1, model);
+      s.setInt(2, next);
+      s.setString(3, version.getAlias());
+      s.setString(4, triggerId);
+      s.setString(5, version.getArtifactSha256());
+      s.setLong(6, version.getCreatedAt());
+      s.setString(7, toJson(version));
+      s.executeUpdate();
+    }
+    return new Insertion(version, true);
+  }
+
+  List<ModelVersion> versions(String model) {
+    return query("list versions of " + model,
+        "SELECT metadata FROM model_versions WHERE model = ? ORDER BY version", model);
+  }
+
+  Optional<ModelVersion> version(String model, int version) {
+    return query("read " + model + " v" + version,
+        "SELECT metadata FROM model_versions WHERE model = ? AND version = ?", model, version).stream().findFirst();
+  }
+
+  Optional<ModelVersion> versionForTrigger(String model, String triggerId) {
+    try (Connection c = connect()) {
+      return versionForTrigger(c, model, triggerId);
+    } catch (SQLException e) {
+      throw failure("look up the version of " + model + " for trigger " + triggerId, e);
+    }
+  }
+
+  Optional<ModelVersion> champion(String model) {
+    return query("read the champion of " + model,
+        "SELECT metadata FROM model_versions WHERE model = ? AND alias = 'champion' ORDER BY version DESC LIMIT 1",
+        model).stream().findFirst();
+  }
+
+  /** Champions not yet acknowledged by Kafka, oldest version first per model. */
+  List<ModelVersion> unpublishedChampions() {
+    return query("list unpublished champions",
+        "SELECT metadata FROM model_versions WHERE published = FALSE AND alias = 'champion' ORDER BY model, version");
+  }
+
+  void markPublished(String model, int version) {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("UPDATE model_versions SET published = TRUE WHERE model = ? AND version = ?")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("mark " + model + " v" + version + " published", e);
+    }
+  }
+
+  /** Whether the database answers. */
+  boolean healthy() {
+    try (Connection c = connect()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (keepOpen != null) {
+      try {
+        keepOpen.close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  private static boolean modelExists(Connection c, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM models WHERE name = ?")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static Optional<ModelVersion> versionForTrigger(Connection c, String model, String triggerId)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT metadata FROM model_versions WHERE model = ? AND trigger_id = ?")) {
+      s.setString(1, model);
+      s.setString(2, triggerId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
+  private List<ModelVersion> query(String what, String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        List<ModelVersion> versions = new ArrayList<>();
+        while (rs.next()) {
+          versions.add(fromJson(rs.getString(1)));
+        }
+        return versions;
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private static Integer intOrNull(ResultSet rs, int column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static String toJson(ModelVersion version) {
+    try {
+      return RegistryJson.mapper().writeValueAsString(version);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + version.getModel() + " v" + version.getVersion() + " as JSON", e);
+    }
+  }
+
+  private static ModelVersion fromJson(String json) {
+    try {
+      return RegistryJson.mapper().readValue(json, ModelVersion.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored version is not readable ModelVersion JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private IllegalStateException failure(String what, SQLException e) {
+    String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url; // no credentials in messages
+    return new IllegalStateException("cannot " + what + " in " + where + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.plasticity.registry.server;
+
+import static dev.plasticity.registry.server.TestVersions.artifact;
+import static dev.plasticity.registry.server.TestVersions.metadata;
+import static dev.plasticity.registry.server.TestVersions.uniqueModel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.KafkaBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Champions reach the compacted versions topic, challengers do not, and none is lost to a Kafka outage. */
+class ChampionPublishingTest {
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
+
+  @TempDir Path dataDir;
+
+  @Test
+  void aChampionIsPublishedKeyedByModelAndAChallengerIsNot() {
+    String model = uniqueModel("published");
+    try (RegistryServer server = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+        .kafkaBootstrapServers(kafka.bootstrapServers()).build())) {
+      RegistryClient client = new RegistryClient(server.baseUri());
+      client.ensureModel(model);
+
+      ModelVersion champion = client.register(metadata(model, "champion", "t-1"), artifact("one"));
+      client.register(metadata(model, "challenger", "t-2"), artifact("two"));
+      ModelVersion next = client.register(metadata(model, "champion", "t-3"), artifact("three"));
+
+      List<ConsumerRecord<String, ModelVersion>> records = readUntil(model, r -> r.value().getVersion() == 3);
+      assertThat(records).extracting(ConsumerRecord::key).containsOnly(model);
+      assertThat(records).extracting(ConsumerRecord::value).containsExactly(champion, next);
+    }
+  }
+
+  @Test
+  void championsStoredWhileKafkaWasDownArePublishedWhenTheRegistryRestartsWithIt() throws IOException {
+    String model = uniqueModel("outage");
+    RegistryConfig.Builder unreachableKafka = RegistryConfig.builder().dataDir(dataDir)
+        .kafkaBootstrapServers("127.0.0.1:" + closedPort())
+        .kafkaProducerProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300")
+        .kafkaProducerProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "300")
+        .kafkaProducerProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600");
+    List<ModelVersion> stored = new ArrayList<>();
+    try (RegistryServer down = RegistryServer.start(unreachableKafka.build())) {
+      RegistryClient client = new RegistryClient(down.baseUri());
+      client.ensureModel(model);
+      stored.add(client.register(metadata(model, "champion", "t-1"), artifact("one")));
+      client.register(metadata(model, "challenger", "t-2"), artifact("two"));
+      stored.add(client.register(metadata(model, "champion", "t-3"), artifact("three")));
+    }
+
+    try (RegistryServer up = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+        .kafkaBootstrapServers(kafka.bootstrapServers()).build())) {
+      List<ConsumerRecord<String, ModelVersion>> records = readUntil(model, r -> r.value().getVersion() == 3);
+
+      assertThat(records).extracting(ConsumerRecord::value)
+          .extracting(ModelVersion::getVersion).containsExactly(1, 3);
+      assertThat(records.get(0).value().getArtifactSha256()).isEqualTo(stored.get(0).getArtifactSha256());
+      assertThat(new RegistryClient(up.baseUri()).versions(model)).hasSize(3);
+    }
+  }
+
+  /** Records of {@code model} on the versions topic, from the start, until one matches {@code last}. */
+  private static List<ConsumerRecord<String, ModelVersion>> readUntil(
+      String model, Predicate<ConsumerRecord<String, ModelVersion>> last) {
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<String, ModelVersion> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ModelVersion.class))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODEL_VERSIONS).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(200))) {
+          if (model.equals(record.key())) {
+            records.add(record);
+            if (last.test(record)) {
+              return records;
+            }
+          }
+        }
+      }
+      throw new AssertionError("the last expected record of " + model + " did not arrive within 60 s; got " + records);
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

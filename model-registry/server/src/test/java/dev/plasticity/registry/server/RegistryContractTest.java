@@ -1,0 +1,254 @@
+package dev.plasticity.registry.server;
+
+import static dev.plasticity.registry.server.TestVersions.artifact;
+import static dev.plasticity.registry.server.TestVersions.metadata;
+import static dev.plasticity.registry.server.TestVersions.uniqueModel;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.registry.client.RegistryException;
+import dev.plasticity.registry.client.RegistryJson;
+import dev.plasticity.registry.client.Sha256;
+import dev.plasticity.schemas.ModelVersion;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.ArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The registry's HTTP contract, exercised through {@link RegistryClient} against a real server on
+ * the database a subclass provides.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RegistryContractTest {
+  RegistryServer server;
+  RegistryClient client;
+  Path artifactDir;
+
+  /** A config (without Kafka) on the database under test, artifacts under {@code artifactDir}. */
+  abstract RegistryConfig.Builder database(Path artifactDir) throws Exception;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    artifactDir = Files.createTempDirectory("registry-artifacts");
+    server = RegistryServer.start(database(artifactDir).build());
+    client = new RegistryClient(server.baseUri());
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void storesNumbersAndServesVersionsWithTheirArtifacts() {
+    String model = uniqueModel("sea");
+    client.ensureModel(model);
+    client.ensureModel(model); // idempotent
+
+    ModelVersion first = client.register(metadata(model, "champion", "t-1"), artifact("weights one"));
+    ModelVersion second = client.register(metadata(model, "challenger", null), artifact("weights two"));
+
+    assertThat(first.getVersion()).isEqualTo(1);
+    assertThat(second.getVersion()).isEqualTo(2);
+    assertThat(first.getArtifactSha256()).isEqualTo(Sha256.hex(artifact("weights one")));
+    assertThat(first.getArtifactUri()).isEqualTo(server.baseUri() + "/api/models/" + model + "/versions/1/artifact");
+    assertThat(first.getCreatedAt()).isPositive();
+    assertThat(first.getLineage().getTriggerId()).isEqualTo("t-1");
+    assertThat(first.getArchitecture().getHiddenUnits()).containsExactly(16, 8);
+
+    assertThat(client.versions(model)).containsExactly(first, second);
+    assertThat(client.version(model, 2)).contains(second);
+    assertThat(client.version(model, 3)).isEmpty();
+    assertThat(client.versionForTrigger(model, "t-1")).contains(first);
+    assertThat(client.versionForTrigger(model, "t-unknown")).isEmpty();
+    assertThat(client.champion(model)).contains(first);
+    assertThat(client.downloadVerified(second)).isEqualTo(artifact("weights two"));
+
+    ModelVersion third = client.register(metadata(model, "champion", null), artifact("weights three"));
+    assertThat(client.champion(model)).contains(third);
+  }
+
+  @Test
+  void artifactDownloadAnnouncesItsChecksum() throws Exception {
+    String model = uniqueModel("checksum");
+    client.ensureModel(model);
+    byte[] bytes = new byte[3 * 1024 * 1024 + 17]; // larger than in-memory and default body limits
+    new java.util.Random(42).nextBytes(bytes);
+    ModelVersion stored = client.register(metadata(model, "champion", null), bytes);
+
+    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(stored.getArtifactUri())).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/octet-stream"));
+    assertThat(response.headers().firstValue("X-Artifact-SHA256")).contains(Sha256.hex(bytes));
+    assertThat(response.body()).isEqualTo(bytes);
+  }
+
+  @Test
+  void listsModelsWithTheirLatestAndChampionVersions() throws Exception {
+    String model = uniqueModel("listed");
+    client.ensureModel(model);
+    client.register(metadata(model, "champion", null), artifact("a"));
+    client.register(metadata(model, "challenger", null), artifact("b"));
+
+    HttpResponse<String> response = get("/api/models");
+
+    List<Map<String, Object>> models = RegistryJson.mapper().readValue(response.body(),
+        RegistryJson.mapper().getTypeFactory().constructCollectionType(List.class, Map.class));
+    assertThat(models).filteredOn(m -> model.equals(m.get("name"))).singleElement()
+        .satisfies(m -> {
+          assertThat(m).containsEntry("latestVersion", 2).containsEntry("championVersion", 1);
+          assertThat(((Number) m.get("createdAt")).longValue()).isPositive();
+        });
+  }
+
+  @Test
+  void aRetriedRegistrationWithTheSameTriggerCreatesNoSecondVersion() {
+    String model = uniqueModel("retry");
+    client.ensureModel(model);
+
+    ModelVersion first = client.register(metadata(model, "champion", "t-42"), artifact("weights"));
+    ModelVersion retried = client.register(metadata(model, "champion", "t-42"), artifact("weights"));
+
+    assertThat(retried).isEqualTo(first);
+    assertThat(client.versions(model)).containsExactly(first);
+  }
+
+  @Test
+  void concurrentRegistrationsWithTheSameTriggerCollapseIntoOneVersion() throws Exception {
+    String model = uniqueModel("race");
+    client.ensureModel(model);
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<ModelVersion>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> {
+          go.await();
+          return client.register(metadata(model, "champion", "t-race"), artifact("weights"));
+        }));
+        // and versions without a trigger, racing for numbers
+        results.add(pool.submit(() -> {
+          go.await();
+          return client.register(metadata(model, "challenger", null), artifact("other"));
+        }));
+      }
+      go.countDown();
+      List<ModelVersion> versions = new ArrayList<>();
+      for (Future<ModelVersion> result : results) {
+        versions.add(result.get());
+      }
+
+      assertThat(versions).filteredOn(v -> "champion".equals(v.getAlias())).extracting(ModelVersion::getVersion)
+          .hasSize(threads).containsOnly(versions.stream().filter(v -> "champion".equals(v.getAlias()))
+              .findFirst().orElseThrow().getVersion());
+      assertThat(client.versions(model)).extracting(ModelVersion::getVersion)
+          .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, threads + 1).boxed().toList());
+      assertThat(client.versions(model)).filteredOn(v -> "champion".equals(v.getAlias())).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void uploadingToAnUnregisteredModelIsNotFoundWithAMessage() {
+    String model = uniqueModel("unknown");
+
+    assertThatThrownBy(() -> client.register(metadata(model, "champion", null), artifact("w")))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("404")
+        .hasMessageContaining("model '" + model + "' is not registered")
+        .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(404));
+    assertThatThrownBy(() -> client.versions(model)).hasMessageContaining("404");
+    assertThat(client.champion(model)).isEmpty();
+  }
+
+  @Test
+  void aChecksumInTheMetadataThatDoesNotMatchTheUploadIsRejected() {
+    String model = uniqueModel("corrupt");
+    client.ensureModel(model);
+    ModelVersion metadata = metadata(model, "champion", "t-bad");
+    metadata.setArtifactSha256(Sha256.hex(artifact("what the trainer meant to send")));
+
+    assertThatThrownBy(() -> client.register(metadata, artifact("what arrived")))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("400")
+        .hasMessageContaining("does not match");
+    assertThat(client.versions(model)).isEmpty();
+
+    metadata.setArtifactSha256(Sha256.hex(artifact("what arrived")));
+    assertThat(client.register(metadata, artifact("what arrived")).getVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void uploadsWithoutAnArtifactOrWithUnreadableMetadataAreBadRequests() throws Exception {
+    String model = uniqueModel("malformed");
+    client.ensureModel(model);
+    String metadata = RegistryJson.mapper().writeValueAsString(metadata(model, "champion", null));
+
+    HttpResponse<String> noArtifact = postMultipart(model, Map.of("metadata", metadata));
+    HttpResponse<String> unreadable = postMultipart(model, Map.of("metadata", "{not json", "artifact", "w"));
+    HttpResponse<String> badAlias = postMultipart(model,
+        Map.of("metadata", metadata.replace("\"champion\"", "\"served\""), "artifact", "w"));
+    HttpResponse<String> badVersion = get("/api/models/" + model + "/versions/first");
+
+    assertThat(noArtifact.statusCode()).isEqualTo(400);
+    assertThat(noArtifact.body()).contains("\"error\"", "artifact");
+    assertThat(unreadable.statusCode()).isEqualTo(400);
+    assertThat(unreadable.body()).contains("not readable ModelVersion JSON");
+    assertThat(badAlias.statusCode()).isEqualTo(400);
+    assertThat(badAlias.body()).contains("champion", "challenger");
+    assertThat(badVersion.statusCode()).isEqualTo(400);
+    assertThat(client.versions(model)).isEmpty();
+  }
+
+  @Test
+  void healthAnswersWhenTheDatabaseDoes() throws Exception {
+    HttpResponse<String> health = get("/health");
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("up");
+    HttpResponse<String> noRoute = get("/api/nowhere");
+    assertThat(noRoute.statusCode()).isEqualTo(404);
+    assertThat(noRoute.body()).contains("\"error\"");
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> postMultipart(String model, Map<String, String> parts) throws Exception {
+    String boundary = "test-boundary";
+    StringBuilder body = new StringBuilder();
+    parts.forEach((name, value) -> body.append("--").append(boundary).append("\r\n")
+        .append("Content-Disposition: form-data; name=\"").append(name).append('"')
+        .append(name.equals("artifact") ? "; filename=\"a.bin\"" : "").append("\r\n\r\n")
+        .append(value).append("\r\n"));
+    body.append("--").append(boundary).append("--\r\n");
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/models/" + model + "/versions"))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
