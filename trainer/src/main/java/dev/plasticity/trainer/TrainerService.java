@@ -55,6 +55,27 @@ public final class TrainerService implements AutoCloseable {
     this.run = new RetrainingRun(config, new RegistryClient(config.registryUrl()), progress, clock);
   }
 
+  /**
+   * Runs a trainer replica until the JVM stops, configured by environment: {@code
+   * PLASTICITY_KAFKA_BOOTSTRAP} (default localhost:9092), {@code PLASTICITY_REGISTRY_URL} (default
+   * http://localhost:8081), {@code PLASTICITY_TRAINER_GROUP} (default plasticity-trainer).
+   */
+  public static void main(String[] args) throws InterruptedException {
+    TrainerConfig config = TrainerConfig.builder(
+            env("PLASTICITY_KAFKA_BOOTSTRAP", "localhost:9092"),
+            java.net.URI.create(env("PLASTICITY_REGISTRY_URL", "http://localhost:8081")))
+        .groupId(env("PLASTICITY_TRAINER_GROUP", "plasticity-trainer"))
+        .build();
+    TrainerService trainer = create(config).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "trainer-shutdown"));
+    trainer.thread.join();
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
   /** A trainer that is not consuming triggers yet; call {@link #start()}. */
   public static TrainerService create(TrainerConfig config) {
     return new TrainerService(config, Clock.systemUTC());
