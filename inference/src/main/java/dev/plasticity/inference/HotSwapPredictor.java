@@ -1,0 +1,202 @@
+package dev.plasticity.inference;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Serves predictions for one model from whichever version is current, and swaps versions in one
+ * atomic step without failing or blocking a prediction.
+ *
+ * <p>A prediction acquires a reference on the current {@link ServingModel}; a swap replaces the
+ * current model and retires the old one, which closes once its in-flight predictions have
+ * released it. A prediction that loses the race (the model it read closed before it could
+ * acquire it) retries with the model that replaced it. Every {@link Prediction} carries the
+ * version that made it.
+ *
+ * <pre>{@code
+ * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
+ * predictor.swap(new ServingModel("fraud", 1, architecture, ModelFormat.load("fraud", architecture, bytes), 4));
+ * Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0));
+ * }</pre>
+ *
+ * <p>Thread-safe: predictions are lock-free; swaps and {@link #close()} are serialised.
+ */
+public final class HotSwapPredictor implements AutoCloseable {
+  static final int NOT_SWAPPED = Integer.MIN_VALUE;
+  private final String model;
+  private final Clock clock;
+  private final AtomicReference<ServingModel> current = new AtomicReference<>();
+  private final LongAdder predictions = new LongAdder();
+  private final LongAdder failedPredictions = new LongAdder();
+  private volatile Instant swappedAt;
+  private volatile boolean closed;
+
+  public HotSwapPredictor(String model) {
+    this(model, Clock.systemUTC());
+  }
+
+  /** @param clock stamps {@link #swappedAt()} */
+  public HotSwapPredictor(String model, Clock clock) {
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("a predictor serves a named model; the name was blank");
+    }
+    this.model = model;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public String model() {
+    return model;
+  }
+
+  /**
+   * Predicts one event.
+   *
+   * @throws IllegalArgumentException when a feature the served model needs is missing
+   * @throws IllegalStateException when no version is served yet, or the predictor is closed
+   */
+  public Prediction predict(Map<String, Double> features) {
+    return predictBatch(List.of(features)).get(0);
+  }
+
+  /**
+   * Predicts a batch of events with one model version (one forward pass); the answers are in the
+   * order of {@code batch}. Counts one prediction (or one failure) per event.
+   *
+   * @throws IllegalArgumentException when a feature the served model needs is missing
+   * @throws IllegalStateException when no version is served yet, or the predictor is closed
+   */
+  public List<Prediction> predictBatch(List<Map<String, Double>> batch) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    try {
+      while (true) {
+        ServingModel serving = current.get();
+        if (serving == null) {
+          throw new IllegalStateException(closed
+              ? "the predictor for model " + model + " is closed"
+              : "no model version is being served yet for model " + model);
+        }
+        if (!serving.acquire()) {
+          continue; // swapped and closed since we read it: the next read sees its successor
+        }
+        try {
+          List<Prediction> out = serving.predict(batch);
+          predictions.add(out.size());
+          return out;
+        } finally {
+          serving.release();
+        }
+      }
+    } catch (RuntimeException e) {
+      failedPredictions.add(batch.size());
+      throw e;
+    }
+  }
+
+  /**
+   * Serves {@code next} from now on and retires the model served so far (it closes once its
+   * in-flight predictions finish). Replaces whatever is served, even a higher version: use
+   * {@link #swapIfNewer} to only move forward.
+   *
+   * @return the version served before, empty if none
+   * @throws IllegalArgumentException when {@code next} is for another model
+   * @throws IllegalStateException when {@code next} was served before or is closed, or this predictor is closed
+   */
+  public synchronized OptionalInt swap(ServingModel next) {
+    checkSwappable(next);
+    ServingModel previous = install(next);
+    return previous == null ? OptionalInt.empty() : OptionalInt.of(previous.version());
+  }
+
+  /**
+   * Like {@link #swap} but only when {@code next} is a higher version than the one served; when it
+   * is not, nothing changes and the caller still owns {@code next} ({@link ServingModel#discard()}).
+   *
+   * @return whether {@code next} is now served
+   */
+  public boolean swapIfNewer(ServingModel next) {
+    return swapIfNewerFrom(next) != NOT_SWAPPED;
+  }
+
+  /** {@link #swapIfNewer}, answering the version served before (-1: none) or {@link #NOT_SWAPPED}. */
+  synchronized int swapIfNewerFrom(ServingModel next) {
+    checkSwappable(next);
+    ServingModel serving = current.get();
+    if (serving != null && serving.version() >= next.version()) {
+      return NOT_SWAPPED;
+    }
+    ServingModel previous = install(next);
+    return previous == null ? -1 : previous.version();
+  }
+
+  private void checkSwappable(ServingModel next) {
+    Objects.requireNonNull(next, "next");
+    if (!next.model().equals(model)) {
+      throw new IllegalArgumentException(
+          "this predictor serves model " + model + "; cannot swap in " + next.model() + " v" + next.version());
+    }
+    if (closed) {
+      throw new IllegalStateException("the predictor for model " + model + " is closed; cannot swap in v" + next.version());
+    }
+    if (next.isClosed()) {
+      throw new IllegalStateException(next + " is closed; a closed model cannot be served");
+    }
+  }
+
+  private ServingModel install(ServingModel next) {
+    if (!next.markServed()) {
+      throw new IllegalStateException(next + " was already served once; load the version again to serve it again");
+    }
+    ServingModel previous = current.getAndSet(next);
+    swappedAt = clock.instant();
+    if (previous != null) {
+      previous.retire();
+    }
+    return previous;
+  }
+
+  /** The version being served, empty before the first swap. */
+  public OptionalInt servedVersion() {
+    ServingModel serving = current.get();
+    return serving == null ? OptionalInt.empty() : OptionalInt.of(serving.version());
+  }
+
+  /** When the served version went into service, empty before the first swap. */
+  public Optional<Instant> swappedAt() {
+    return Optional.ofNullable(swappedAt);
+  }
+
+  /** Events predicted so far. */
+  public long predictions() {
+    return predictions.sum();
+  }
+
+  /** Events whose prediction threw (missing features, no model served, engine errors). */
+  public long failedPredictions() {
+    return failedPredictions.sum();
+  }
+
+  /** Stops serving; the served model closes once in-flight predictions finish. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    ServingModel serving = current.getAndSet(null);
+    if (serving != null) {
+      serving.retire();
+    }
+  }
+
+  @Override
+  public String toString() {
+    ServingModel serving = current.get();
+    return "HotSwapPredictor[" + model + (serving == null ? ", nothing served" : " v" + serving.version()) + "]";
+  }
+}

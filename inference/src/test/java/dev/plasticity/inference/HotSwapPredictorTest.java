@@ -1,0 +1,159 @@
+package dev.plasticity.inference;
+
+import static dev.plasticity.inference.TestModels.await;
+import static dev.plasticity.inference.TestModels.event;
+import static dev.plasticity.inference.TestModels.serving;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class HotSwapPredictorTest {
+  private static final String MODEL = "hot-swap";
+
+  @Test
+  void refusesToPredictBeforeAnyVersionIsServed() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      assertThatThrownBy(() -> predictor.predict(event(1, 2, 3)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("no model version is being served yet for model hot-swap");
+      assertThat(predictor.servedVersion()).isEmpty();
+      assertThat(predictor.swappedAt()).isEmpty();
+      assertThat(predictor.failedPredictions()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void stampsEachPredictionWithTheServedVersionAndTheSwapTime() {
+    Instant now = Instant.parse("2025-01-01T00:00:00Z");
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL, Clock.fixed(now, ZoneOffset.UTC))) {
+      predictor.swap(serving(MODEL, 4));
+
+      Prediction one = predictor.predict(event(1, 2, 3));
+      List<Prediction> batch = predictor.predictBatch(List.of(event(1, 2, 3), event(9, 9, 9)));
+
+      assertThat(one.modelVersion()).isEqualTo(4);
+      assertThat(one.probabilities()).hasSize(2);
+      assertThat(one.probabilities()[0] + one.probabilities()[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(one.label()).isEqualTo(one.probabilities()[1] > one.probabilities()[0] ? 1 : 0);
+      assertThat(batch).hasSize(2).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo(4));
+      assertThat(batch.get(0)).isEqualTo(one);
+      assertThat(predictor.servedVersion()).isEqualTo(OptionalInt.of(4));
+      assertThat(predictor.swappedAt()).contains(now);
+      assertThat(predictor.predictions()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void anOldModelClosesOnlyAfterItsLastInFlightPrediction() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      ServingModel v1 = serving(MODEL, 1);
+      predictor.swap(v1);
+      assertThat(v1.acquire()).as("an in-flight prediction holds v1").isTrue();
+
+      assertThat(predictor.swap(serving(MODEL, 2))).isEqualTo(OptionalInt.of(1));
+      assertThat(v1.isClosed()).isFalse();
+      assertThat(predictor.predict(event(1, 2, 3)).modelVersion()).isEqualTo(2);
+
+      v1.release();
+      assertThat(v1.isClosed()).isTrue();
+      assertThat(v1.acquire()).as("a closed model cannot be acquired again").isFalse();
+    }
+  }
+
+  @Test
+  void swapsUnderConcurrentPredictionsWithoutAFailureAndClosesEveryRetiredModel() throws Exception {
+    int threads = 3;
+    List<ServingModel> versions = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      versions.add(serving(MODEL, 1));
+      predictor.swap(versions.get(0));
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Future<List<Integer>>> seen = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        seen.add(pool.submit(() -> {
+          List<Integer> stamped = new ArrayList<>();
+          for (int i = 0; !stop.get(); i++) {
+            if (i % 2 == 0) {
+              stamped.add(predictor.predict(event(i % 10, 5, 3)).modelVersion());
+            } else {
+              predictor.predictBatch(List.of(event(1, 2, 3), event(4, 5, 6), event(7, 8, 9)))
+                  .forEach(p -> stamped.add(p.modelVersion()));
+            }
+          }
+          return stamped;
+        }));
+      }
+      for (int v = 2; v <= 6; v++) {
+        long before = predictor.predictions();
+        await("version " + (v - 1) + " served 100 predictions", () -> predictor.predictions() >= before + 100);
+        ServingModel next = serving(MODEL, v);
+        versions.add(next);
+        predictor.swap(next);
+      }
+      long before = predictor.predictions();
+      await("version 6 served 100 predictions", () -> predictor.predictions() >= before + 100);
+      stop.set(true);
+
+      Set<Integer> stampedVersions = new HashSet<>();
+      for (Future<List<Integer>> thread : seen) {
+        List<Integer> stamped = thread.get();
+        assertThat(stamped).as("a thread never goes back to an older version").isSorted();
+        stampedVersions.addAll(stamped);
+      }
+      assertThat(predictor.failedPredictions()).isZero();
+      assertThat(stampedVersions).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6);
+      assertThat(versions.subList(0, 5)).allSatisfy(m -> assertThat(m.isClosed()).as(m.toString()).isTrue());
+      assertThat(versions.get(5).isClosed()).isFalse();
+      predictor.close();
+      assertThat(versions.get(5).isClosed()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void swapIfNewerNeverMovesBackToAnOlderVersion() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      ServingModel v2 = serving(MODEL, 2);
+      ServingModel v1 = serving(MODEL, 1);
+      assertThat(predictor.swapIfNewer(v2)).isTrue();
+
+      assertThat(predictor.swapIfNewer(v1)).isFalse();
+      assertThat(predictor.servedVersion()).isEqualTo(OptionalInt.of(2));
+      assertThat(v2.isClosed()).isFalse();
+      v1.discard();
+      assertThat(v1.isClosed()).isTrue();
+    }
+  }
+
+  @Test
+  void rejectsAnotherModelsVersionAndCountsAMissingFeatureAsAFailedPrediction() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      ServingModel other = serving("other", 1);
+      assertThatThrownBy(() -> predictor.swap(other))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serves model hot-swap");
+      other.discard();
+      predictor.swap(serving(MODEL, 1));
+
+      assertThatThrownBy(() -> predictor.predict(Map.of("x1", 1.0)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x2' is missing");
+      assertThat(predictor.failedPredictions()).isEqualTo(1);
+      assertThat(predictor.predictions()).isZero();
+    }
+  }
+}

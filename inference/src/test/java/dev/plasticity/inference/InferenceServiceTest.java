@@ -1,0 +1,76 @@
+package dev.plasticity.inference;
+
+import static dev.plasticity.inference.TestModels.serving;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class InferenceServiceTest {
+  private static final String MODEL = "http-served";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void answersUnavailableUntilAVersionIsServedThenPredictsWithIt() throws Exception {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
+        InferenceService service = InferenceService.start(0, predictor, null)) {
+      URI base = service.baseUri();
+      assertThat(get(base.resolve("/health")).statusCode()).isEqualTo(503);
+      HttpResponse<String> early = post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1,\"x2\":2,\"x3\":3}}");
+      assertThat(early.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(early.body()).get("error").asText())
+          .isEqualTo("no model version is being served yet for model http-served");
+
+      predictor.swap(serving(MODEL, 7));
+
+      assertThat(get(base.resolve("/health")).statusCode()).isEqualTo(200);
+      HttpResponse<String> answer = post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1,\"x2\":2,\"x3\":3}}");
+      assertThat(answer.statusCode()).isEqualTo(200);
+      JsonNode prediction = JSON.readTree(answer.body());
+      assertThat(prediction.get("modelVersion").asInt()).isEqualTo(7);
+      assertThat(prediction.get("probabilities")).hasSize(2);
+      assertThat(prediction.get("label").asInt()).isBetween(0, 1);
+
+      HttpResponse<String> batch = post(base.resolve("/api/predict/batch"),
+          "{\"rows\":[{\"x1\":1,\"x2\":2,\"x3\":3},{\"x1\":9,\"x2\":8,\"x3\":7}]}");
+      assertThat(JSON.readTree(batch.body())).hasSize(2);
+
+      JsonNode status = JSON.readTree(get(base.resolve("/api/model")).body());
+      assertThat(status.get("model").asText()).isEqualTo(MODEL);
+      assertThat(status.get("servedVersion").asInt()).isEqualTo(7);
+      assertThat(status.get("swappedAt").asText()).isNotEmpty();
+      assertThat(status.get("predictions").asLong()).isEqualTo(3);
+      assertThat(status.get("failedPredictions").asLong()).isEqualTo(1);
+      assertThat(status.get("rejectedVersions").asInt()).isZero();
+    }
+  }
+
+  @Test
+  void namesAMissingFeatureAndUnreadableJsonAsBadRequests() throws Exception {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
+        InferenceService service = InferenceService.start(0, predictor, null)) {
+      predictor.swap(serving(MODEL, 1));
+      HttpResponse<String> missing = post(service.baseUri().resolve("/api/predict"), "{\"features\":{\"x1\":1}}");
+      assertThat(missing.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(missing.body()).get("error").asText()).contains("'x2' is missing");
+
+      assertThat(post(service.baseUri().resolve("/api/predict"), "{not json").statusCode()).isEqualTo(400);
+      assertThat(post(service.baseUri().resolve("/api/predict"), "{}").statusCode()).isEqualTo(400);
+    }
+  }
+
+  private HttpResponse<String> get(URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(URI uri, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

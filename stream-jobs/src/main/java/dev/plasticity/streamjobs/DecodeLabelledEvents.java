@@ -1,0 +1,82 @@
+package dev.plasticity.streamjobs;
+
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.LabelledEvent;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes raw records into {@link LabelledEvent}s and validates them; a record that does not
+ * decode, or names no model, carries no features, a NaN or infinite feature, or a negative label,
+ * goes to {@link #DEAD_LETTERS} with the reason. Counts both outcomes ({@code eventsDecoded},
+ * {@code deadLetters}). Never throws on bad input.
+ */
+final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEvent> {
+  private static final long serialVersionUID = 1L;
+
+  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+  private transient AvroCodec<LabelledEvent> codec;
+  private transient Counter decoded;
+  private transient Counter deadLetters;
+
+  @Override
+  public void open(OpenContext openContext) {
+    codec = AvroCodec.of(LabelledEvent.class);
+    decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
+    deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+  }
+
+  @Override
+  public void processElement(KafkaRecord record, Context ctx, Collector<ObservedEvent> out) {
+    String error;
+    try {
+      LabelledEvent event = codec.decode(record.value());
+      error = validate(event);
+      if (error == null) {
+        decoded.inc();
+        out.collect(new ObservedEvent(event, record.partition(), record.offset()));
+        return;
+      }
+    } catch (AvroCodec.InvalidPayloadException e) {
+      error = e.getMessage();
+    }
+    deadLetters.inc();
+    ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
+        .setSourceTopic(record.topic())
+        .setPartition(record.partition())
+        .setOffset(record.offset())
+        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+        .setError(error)
+        .setFailedAt(ctx.timerService().currentProcessingTime())
+        .build());
+  }
+
+  /** The reason the event is unusable, or null when it is fine. */
+  static String validate(LabelledEvent event) {
+    if (event.getModel() == null || event.getModel().isBlank()) {
+      return "invalid LabelledEvent " + event.getEventId() + ": missing model name";
+    }
+    if (event.getFeatures() == null || event.getFeatures().isEmpty()) {
+      return "invalid LabelledEvent " + event.getEventId() + ": no numeric features";
+    }
+    for (Map.Entry<String, Double> feature : event.getFeatures().entrySet()) {
+      Double v = feature.getValue();
+      if (v == null || !Double.isFinite(v)) {
+        return "invalid LabelledEvent " + event.getEventId() + ": feature '" + feature.getKey() + "' is " + v;
+      }
+    }
+    if (event.getLabel() < 0) {
+      return "invalid LabelledEvent " + event.getEventId() + ": negative label " + event.getLabel();
+    }
+    return null;
+  }
+}

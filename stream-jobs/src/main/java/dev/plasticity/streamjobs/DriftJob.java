@@ -1,0 +1,194 @@
+package dev.plasticity.streamjobs;
+
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.AvroFlinkSchema;
+import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The drift job: labelled events and champion model versions in, drift triggers and dead letters
+ * out.
+ *
+ * <pre>
+ * events.labelled ─► decode+validate ─┬─► timestamps/watermarks ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
+ *                                     └─► dead letters ─► events.dlq
+ * model.versions ─► broadcast(champions) ───────────────────────────────┘
+ * </pre>
+ *
+ * <p>Entry points: {@link #build} wires Kafka sources and sinks into an environment; {@link #wire}
+ * takes any streams (tests); {@link #startLocal} runs the job in a local MiniCluster in the
+ * background; {@link #main} runs it on whatever cluster submits it. Every JVM running the job
+ * needs {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity}.
+ */
+public final class DriftJob {
+  /** Job name shown in Flink. */
+  public static final String NAME = "plasticity-drift";
+
+  private DriftJob() {}
+
+  /** The two outputs of the job. */
+  public record Outputs(DataStream<DriftTrigger> triggers, DataStream<DeadLetter> deadLetters) {}
+
+  /**
+   * Wires Kafka sources and sinks and enables exactly-once checkpointing on {@code env}; call
+   * {@code env.execute()} or {@code executeAsync()} afterwards.
+   */
+  public static void build(StreamExecutionEnvironment env, DriftJobOptions options) {
+    env.setParallelism(options.parallelism());
+    env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    DataStream<KafkaRecord> raw = env
+        .fromSource(eventsSource(options), WatermarkStrategy.noWatermarks(), "labelled events ← Kafka")
+        .uid("labelled-events-source");
+    DataStream<ModelVersion> versions = env
+        .fromSource(versionsSource(options), WatermarkStrategy.noWatermarks(), "model versions ← Kafka")
+        .uid("model-versions-source");
+    Outputs outputs = wire(raw, versions, options);
+    outputs.triggers().sinkTo(triggerSink(options)).uid("drift-triggers-sink").name("drift triggers → Kafka");
+    outputs.deadLetters().sinkTo(deadLetterSink(options)).uid("dead-letters-sink").name("dead letters → Kafka");
+  }
+
+  /** The processing graph between any raw-record and model-version streams and the outputs. */
+  public static Outputs wire(DataStream<KafkaRecord> raw, DataStream<ModelVersion> versions, DriftJobOptions options) {
+    SingleOutputStreamOperator<ObservedEvent> decoded = raw
+        .process(new DecodeLabelledEvents())
+        .uid("decode-labelled-events")
+        .name("decode + validate labelled events");
+    DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeLabelledEvents.DEAD_LETTERS);
+    DataStream<ObservedEvent> timed = decoded
+        .assignTimestampsAndWatermarks(WatermarkStrategy.<ObservedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+            .withTimestampAssigner((e, recordTimestamp) -> e.event().getEventTime())
+            .withIdleness(options.sourceIdleness()))
+        .uid("event-time")
+        .name("event-time watermarks");
+    BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);
+    DataStream<DriftTrigger> triggers = timed
+        .keyBy(e -> e.event().getModel(), Types.STRING)
+        .connect(champions)
+        .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED))
+        .uid("drift-detection")
+        .name("drift detection per model");
+    return new Outputs(triggers, deadLetters);
+  }
+
+  static KafkaSource<KafkaRecord> eventsSource(DriftJobOptions options) {
+    KafkaSourceBuilder<KafkaRecord> builder = KafkaSource.<KafkaRecord>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setTopics(Topics.EVENTS_LABELLED)
+        .setGroupId(options.groupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new KafkaRecordDeserializer());
+    if (options.bounded()) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  static KafkaSource<ModelVersion> versionsSource(DriftJobOptions options) {
+    KafkaSourceBuilder<ModelVersion> builder = KafkaSource.<ModelVersion>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setTopics(Topics.MODEL_VERSIONS)
+        .setGroupId(options.groupId() + "-versions")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new ModelVersionDeserializer());
+    if (options.bounded()) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /** Exactly-once sink of triggers, keyed by model name. */
+  static Sink<DriftTrigger> triggerSink(DriftJobOptions options) {
+    return KafkaSink.<DriftTrigger>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setRecordSerializer(KafkaRecordSerializationSchema.<DriftTrigger>builder()
+            .setTopic(Topics.DRIFT_TRIGGERS)
+            .setKeySerializationSchema(t -> t.getModel().getBytes(StandardCharsets.UTF_8))
+            .setValueSerializationSchema(AvroFlinkSchema.of(DriftTrigger.class))
+            .build())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(options.transactionalIdPrefix())
+        .setProperty("transaction.timeout.ms", "600000")
+        .build();
+  }
+
+  /** At-least-once sink of dead letters, keyed by the original record's key. */
+  static Sink<DeadLetter> deadLetterSink(DriftJobOptions options) {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setRecordSerializer(new DeadLetterSerializer())
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  /** Serializes a dead letter as the value and the original key as the key. */
+  static final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+    private static final long serialVersionUID = 1L;
+    private transient AvroCodec<DeadLetter> codec;
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+      if (codec == null) {
+        codec = AvroCodec.of(DeadLetter.class);
+      }
+      ByteBuffer key = letter.getKey();
+      byte[] keyBytes = null;
+      if (key != null) {
+        keyBytes = new byte[key.remaining()];
+        key.duplicate().get(keyBytes);
+      }
+      return new ProducerRecord<>(Topics.EVENTS_DLQ, null, timestamp, keyBytes, codec.encode(letter));
+    }
+  }
+
+  /**
+   * Starts the job in a MiniCluster inside this JVM and returns at once; cancel it with
+   * {@code client.cancel()}. The REST endpoint binds to a free port; restarts follow
+   * {@link DriftJobOptions#restartAttempts()} (0: none, so a failure ends the job).
+   */
+  public static JobClient startLocal(DriftJobOptions options) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.BIND_PORT, "0");
+    if (options.restartAttempts() == 0) {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    } else {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(2));
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+    build(env, options);
+    return env.executeAsync(NAME);
+  }
+
+  /** Runs the job until cancelled; flags as in {@link DriftJobOptions#fromArgs}. */
+  public static void main(String[] args) throws Exception {
+    DriftJobOptions options = DriftJobOptions.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, options);
+    env.execute(NAME);
+  }
+}

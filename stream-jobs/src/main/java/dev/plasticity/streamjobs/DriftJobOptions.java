@@ -1,0 +1,192 @@
+package dev.plasticity.streamjobs;
+
+import dev.plasticity.streamjobs.drift.DriftSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of the drift job. Build with {@link #builder(String)}; every value but the
+ * bootstrap servers has a default.
+ *
+ * @param bootstrapServers Kafka {@code host:port[,host:port]}
+ * @param groupId consumer group of the events source (default {@code plasticity-drift}); the
+ *     versions source uses {@code groupId + "-versions"} and always reads from the earliest offset
+ * @param parallelism operator parallelism (default 2)
+ * @param checkpointInterval checkpoint interval; triggers are committed on checkpoints (default 2 s)
+ * @param settings drift thresholds and window size (default {@link DriftSettings#defaults()})
+ * @param transactionalIdPrefix prefix of the trigger sink's Kafka transactional ids; must be unique
+ *     per job on a cluster (default {@code plasticity-drift})
+ * @param bounded when true both sources stop at the offsets that are latest at start, so the job
+ *     ends (tests); default false
+ * @param restartAttempts restart attempts of {@link DriftJob#startLocal}: 0 disables restarts
+ *     (tests), otherwise fixed delay of 2 s between attempts (default 3)
+ * @param maxOutOfOrderness watermark lag behind the highest event time seen (default 5 s)
+ * @param sourceIdleness a source split without events this long stops holding watermarks back
+ *     (default 30 s)
+ */
+public record DriftJobOptions(
+    String bootstrapServers,
+    String groupId,
+    int parallelism,
+    Duration checkpointInterval,
+    DriftSettings settings,
+    String transactionalIdPrefix,
+    boolean bounded,
+    int restartAttempts,
+    Duration maxOutOfOrderness,
+    Duration sourceIdleness)
+    implements Serializable {
+
+  public DriftJobOptions {
+    requireText("bootstrapServers", bootstrapServers);
+    requireText("groupId", groupId);
+    requireText("transactionalIdPrefix", transactionalIdPrefix);
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    requirePositive("checkpointInterval", checkpointInterval);
+    Objects.requireNonNull(settings, "settings");
+    if (restartAttempts < 0) {
+      throw new IllegalArgumentException("restartAttempts must be >= 0, got " + restartAttempts);
+    }
+    Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness");
+    if (maxOutOfOrderness.isNegative()) {
+      throw new IllegalArgumentException("maxOutOfOrderness must be >= 0, got " + maxOutOfOrderness);
+    }
+    requirePositive("sourceIdleness", sourceIdleness);
+  }
+
+  private static void requireText(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+    }
+  }
+
+  /** Options with every default, for the Kafka cluster at {@code bootstrapServers}. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
+  }
+
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder(bootstrapServers);
+    b.groupId = groupId;
+    b.parallelism = parallelism;
+    b.checkpointInterval = checkpointInterval;
+    b.settings = settings;
+    b.transactionalIdPrefix = transactionalIdPrefix;
+    b.bounded = bounded;
+    b.restartAttempts = restartAttempts;
+    b.maxOutOfOrderness = maxOutOfOrderness;
+    b.sourceIdleness = sourceIdleness;
+    return b;
+  }
+
+  /**
+   * Options from command-line flags: {@code --bootstrap-servers}, {@code --group-id},
+   * {@code --parallelism}, {@code --checkpoint-interval-ms}, {@code --window-size},
+   * {@code --transactional-id-prefix}, {@code --bounded}. Bootstrap servers default to the
+   * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, then {@code localhost:9092}.
+   */
+  public static DriftJobOptions fromArgs(String[] args) {
+    String servers = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    Builder b = new Builder(servers);
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--bounded")) {
+        b.bounded(true);
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("flag " + flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--bootstrap-servers" -> b.bootstrapServers = value;
+        case "--group-id" -> b.groupId(value);
+        case "--parallelism" -> b.parallelism(Integer.parseInt(value));
+        case "--checkpoint-interval-ms" -> b.checkpointInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "--window-size" -> b.settings(b.settings.withWindowSize(Integer.parseInt(value)));
+        case "--transactional-id-prefix" -> b.transactionalIdPrefix(value);
+        default -> throw new IllegalArgumentException("unknown flag " + flag
+            + " (known: --bootstrap-servers --group-id --parallelism --checkpoint-interval-ms --window-size --transactional-id-prefix --bounded)");
+      }
+    }
+    return b.build();
+  }
+
+  /** Builder of {@link DriftJobOptions}; validation happens in {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String groupId = "plasticity-drift";
+    private int parallelism = 2;
+    private Duration checkpointInterval = Duration.ofSeconds(2);
+    private DriftSettings settings = DriftSettings.defaults();
+    private String transactionalIdPrefix = "plasticity-drift";
+    private boolean bounded;
+    private int restartAttempts = 3;
+    private Duration maxOutOfOrderness = Duration.ofSeconds(5);
+    private Duration sourceIdleness = Duration.ofSeconds(30);
+
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    public Builder groupId(String value) {
+      groupId = value;
+      return this;
+    }
+
+    public Builder parallelism(int value) {
+      parallelism = value;
+      return this;
+    }
+
+    public Builder checkpointInterval(Duration value) {
+      checkpointInterval = value;
+      return this;
+    }
+
+    public Builder settings(DriftSettings value) {
+      settings = value;
+      return this;
+    }
+
+    public Builder transactionalIdPrefix(String value) {
+      transactionalIdPrefix = value;
+      return this;
+    }
+
+    public Builder bounded(boolean value) {
+      bounded = value;
+      return this;
+    }
+
+    public Builder restartAttempts(int value) {
+      restartAttempts = value;
+      return this;
+    }
+
+    public Builder maxOutOfOrderness(Duration value) {
+      maxOutOfOrderness = value;
+      return this;
+    }
+
+    public Builder sourceIdleness(Duration value) {
+      sourceIdleness = value;
+      return this;
+    }
+
+    public DriftJobOptions build() {
+      return new DriftJobOptions(bootstrapServers, groupId, parallelism, checkpointInterval, settings,
+          transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.plasticity.streamjobs.drift;
+
+import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.FeatureReference;
+import dev.plasticity.schemas.ReferenceStatistics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compares a full window of labelled events with the reference statistics of the model version
+ * being served, and names the kind of drift:
+ *
+ * <ul>
+ *   <li><b>CONCEPT</b> when the served version's error rate rose ({@link ErrorRateTest}) — the
+ *       relation between features and label changed. This is the only test that sees a pure
+ *       concept drift such as SEA's moving threshold (Street &amp; Kim 2001, "A streaming ensemble
+ *       algorithm (SEA) for large-scale classification", KDD), where the features keep their
+ *       distribution;
+ *   <li>else <b>COVARIATE</b> when any feature drifted: PSI above its threshold or a KS test below
+ *       ksAlpha / (number of features) (Bonferroni);
+ *   <li>else <b>PRIOR</b> when the label shares moved ({@link ChiSquareTest}).
+ * </ul>
+ *
+ * <p>Taxonomy after Moreno-Torres et al. (2012), "A unifying view on dataset shift in
+ * classification", Pattern Recognition 45(1). A test with fewer than {@code minSamples} events
+ * (e.g. the error test when few events carry a prediction of the monitored version) is skipped.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class DriftMonitor {
+  private final ReferenceStatistics reference;
+  private final DriftSettings settings;
+  private final List<String> featureNames = new ArrayList<>();
+  private final List<PopulationStabilityIndex> psi = new ArrayList<>();
+  private final List<KolmogorovSmirnovTest> ks = new ArrayList<>();
+  private final ChiSquareTest labelTest;
+  private final ErrorRateTest errorTest;
+
+  /**
+   * @param reference the training-data statistics of the monitored version
+   * @param settings thresholds and window size
+   * @throws IllegalArgumentException when the reference statistics are unusable (no quantiles,
+   *     non-monotone quantiles, bad label shares)
+   */
+  public DriftMonitor(ReferenceStatistics reference, DriftSettings settings) {
+    this.reference = Objects.requireNonNull(reference, "reference");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    List<FeatureReference> features = reference.getFeatures();
+    double ksAlphaPerFeature = features.isEmpty() ? settings.ksAlpha() : settings.ksAlpha() / features.size();
+    for (FeatureReference feature : features) {
+      long count = feature.getCount() > 0 ? feature.getCount() : reference.getSampleCount();
+      ReferenceDistribution distribution = new ReferenceDistribution(feature.getQuantiles(), Math.max(1, count));
+      featureNames.add(feature.getName().toString());
+      psi.add(new PopulationStabilityIndex(distribution, settings.psiThreshold()));
+      ks.add(new KolmogorovSmirnovTest(distribution, ksAlphaPerFeature));
+    }
+    List<Double> shares = reference.getLabelDistribution();
+    this.labelTest = shares == null || shares.isEmpty() ? null : new ChiSquareTest(shares, settings.labelAlpha());
+    this.errorTest = reference.getErrorSampleCount() > 0
+        ? new ErrorRateTest(reference.getErrorRate(), reference.getErrorSampleCount(), settings.errorAlpha(), settings.errorMinEffect())
+        : null;
+  }
+
+  public DriftSettings settings() {
+    return settings;
+  }
+
+  public ReferenceStatistics reference() {
+    return reference;
+  }
+
+  /**
+   * Assesses one window.
+   *
+   * @param window the events of the window (any size; the job passes exactly windowSize)
+   * @param monitoredVersion the version whose predictions the error test judges
+   */
+  public DriftAssessment assess(List<Observation> window, int monitoredVersion) {
+    Objects.requireNonNull(window, "window");
+    List<DriftAssessment.Finding> findings = new ArrayList<>();
+    boolean covariate = false;
+    double covariateSeverity = 0;
+    for (int f = 0; f < featureNames.size(); f++) {
+      String name = featureNames.get(f);
+      double[] values = window.stream()
+          .map(o -> o.features().get(name))
+          .filter(v -> v != null && Double.isFinite(v))
+          .mapToDouble(Double::doubleValue)
+          .toArray();
+      if (values.length < settings.minSamples()) {
+        continue;
+      }
+      for (TestResult result : List.of(psi.get(f).test(values), ks.get(f).test(values))) {
+        findings.add(new DriftAssessment.Finding(name, result));
+        if (result.drifted()) {
+          covariate = true;
+          covariateSeverity = Math.max(covariateSeverity, result.severity());
+        }
+      }
+    }
+    TestResult label = null;
+    if (labelTest != null && window.size() >= settings.minSamples()) {
+      int classes = window.stream().mapToInt(Observation::label).max().orElse(0) + 1;
+      long[] counts = new long[classes];
+      window.forEach(o -> counts[o.label()]++);
+      label = labelTest.test(counts);
+      findings.add(new DriftAssessment.Finding(DriftAssessment.LABEL, label));
+    }
+    TestResult error = null;
+    if (errorTest != null) {
+      long predicted = window.stream().filter(o -> o.predictedBy(monitoredVersion)).count();
+      if (predicted >= settings.minSamples()) {
+        long errors = window.stream().filter(o -> o.predictedBy(monitoredVersion) && o.misclassified()).count();
+        error = errorTest.test(errors, predicted);
+        findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, error));
+      }
+    }
+    DriftKind kind;
+    double severity;
+    if (error != null && error.drifted()) {
+      kind = DriftKind.CONCEPT;
+      severity = error.severity();
+    } else if (covariate) {
+      kind = DriftKind.COVARIATE;
+      severity = covariateSeverity;
+    } else if (label != null && label.drifted()) {
+      kind = DriftKind.PRIOR;
+      severity = label.severity();
+    } else {
+      return new DriftAssessment(false, null, findings, 0.0, window.size());
+    }
+    double strongest = findings.stream().mapToDouble(fd -> fd.result().severity()).max().orElse(severity);
+    return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
+  }
+}

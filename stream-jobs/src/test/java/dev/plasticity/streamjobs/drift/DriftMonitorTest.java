@@ -1,0 +1,74 @@
+package dev.plasticity.streamjobs.drift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.ReferenceStatistics;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DriftMonitorTest {
+  static final ReferenceStatistics REFERENCE = SeaData.oldConceptReference();
+  static final DriftMonitor MONITOR = new DriftMonitor(REFERENCE, DriftSettings.defaults());
+
+  static Set<String> alarms(DriftAssessment a) {
+    return a.findings().stream().filter(f -> f.result().drifted())
+        .map(f -> f.feature() + ":" + f.result().test()).collect(Collectors.toSet());
+  }
+
+  @Test
+  void aWindowFromTheTrainingDistributionIsNotDrift() {
+    for (long seed = 100; seed < 110; seed++) {
+      DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(seed, 500, SeaData.OLD_THRESHOLD, 0), 1), 1);
+      assertFalse(a.drifted(), "seed " + seed + " alarms " + alarms(a));
+      assertNull(a.kind());
+      assertEquals(0.0, a.severity());
+    }
+  }
+
+  @Test
+  void aMovedSeaThresholdIsConceptDriftThatNoFeatureTestSees() {
+    DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(200, 500, SeaData.NEW_THRESHOLD, 0), 1), 1);
+    assertTrue(a.drifted());
+    assertEquals(DriftKind.CONCEPT, a.kind());
+    assertTrue(alarms(a).contains("_error:ERROR_RATE"));
+    assertTrue(alarms(a).stream().noneMatch(s -> s.startsWith("x")), "feature alarms " + alarms(a));
+    assertTrue(a.severity() > 0 && a.severity() <= 1);
+    // 3 features x (PSI, KS), the label and the error test
+    assertEquals(8, a.findings().size());
+  }
+
+  @Test
+  void aShiftOfAnIrrelevantFeatureIsCovariateDrift() {
+    DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(300, 500, SeaData.OLD_THRESHOLD, 2.0), 1), 1);
+    assertEquals(DriftKind.COVARIATE, a.kind());
+    assertEquals(Set.of("x3:PSI", "x3:KS"), alarms(a));
+  }
+
+  @Test
+  void withoutPredictionsAConceptDriftShowsOnlyInTheLabelShares() {
+    DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(400, 500, SeaData.NEW_THRESHOLD, 0), null), 1);
+    assertEquals(DriftKind.PRIOR, a.kind());
+    assertEquals(Set.of("_label:CHI_SQUARE"), alarms(a));
+  }
+
+  @Test
+  void predictionsOfAnotherVersionDoNotCountTowardsTheErrorRate() {
+    List<Observation> byVersionOne = SeaData.observations(SeaData.iid(500, 500, SeaData.NEW_THRESHOLD, 0), 1);
+    DriftAssessment a = MONITOR.assess(byVersionOne, 2);
+    assertTrue(a.findings().stream().noneMatch(f -> f.feature().equals(DriftAssessment.ERROR)));
+    assertEquals(DriftKind.PRIOR, a.kind());
+  }
+
+  @Test
+  void bonferroniSplitsTheKsLevelAcrossFeatures() {
+    DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(600, 500, SeaData.OLD_THRESHOLD, 0), 1), 1);
+    a.findings().stream().filter(f -> f.result().test().equals(TestResult.KS))
+        .forEach(f -> assertEquals(0.01 / 3, f.result().threshold(), 1e-15));
+  }
+}
