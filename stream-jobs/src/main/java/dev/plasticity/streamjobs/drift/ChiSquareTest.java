@@ -8,6 +8,11 @@ import java.util.List;
  * for k classes. A class the reference never saw gets share {@code epsilon}, so a new class in
  * the window shows as a large statistic rather than a division by zero.
  *
+ * <p>When the reference shares were themselves estimated from {@code m} events, the test is the
+ * two-sample (homogeneity) version: the statistic is scaled by {@code m / (n + m)}, because
+ * Var(p̂_window − p̂_reference) = p(1 − p)(1/n + 1/m) rather than p(1 − p)/n. Without it, the
+ * reference's own sampling error is read as drift and false alarms exceed alpha.
+ *
  * <p>Source: Pearson (1900), "On the criterion that a given system of deviations…", Phil. Mag.
  * 50(302); the survival function is the regularized incomplete gamma Q(k/2 − 1/2, X²/2)
  * (Abramowitz &amp; Stegun 26.4.19).
@@ -21,12 +26,30 @@ public final class ChiSquareTest {
   private final double[] shares;
   private final double alpha;
   private final double epsilon;
+  private final long referenceCount;
 
   /**
-   * @param referenceShares share of each class index in the training data (≥ 0, summing to ~1)
+   * A goodness-of-fit test against shares known exactly.
+   *
+   * @param referenceShares share of each class index (≥ 0, summing to ~1)
    * @param alpha significance level in (0, 1)
    */
   public ChiSquareTest(List<Double> referenceShares, double alpha) {
+    this(referenceShares, alpha, 0);
+  }
+
+  /**
+   * A two-sample test against shares estimated from {@code referenceCount} events (0: known exactly).
+   *
+   * @param referenceShares share of each class index in the training data (≥ 0, summing to ~1)
+   * @param alpha significance level in (0, 1)
+   * @param referenceCount how many events the shares were measured on, or 0
+   */
+  public ChiSquareTest(List<Double> referenceShares, double alpha, long referenceCount) {
+    if (referenceCount < 0) {
+      throw new IllegalArgumentException("referenceCount must be >= 0, got " + referenceCount);
+    }
+    this.referenceCount = referenceCount;
     if (referenceShares == null || referenceShares.isEmpty()) {
       throw new IllegalArgumentException("the chi-square test needs the reference class shares");
     }
@@ -82,6 +105,9 @@ public final class ChiSquareTest {
       double expected = n * Math.max(share, epsilon);
       statistic += (observed - expected) * (observed - expected) / expected;
       classes++;
+    }
+    if (referenceCount > 0) {
+      statistic *= referenceCount / (double) (n + referenceCount);
     }
     if (classes < 2) {
       return new TestResult(TestResult.CHI_SQUARE, 0.0, 1.0, alpha, false, 0.0, n);

@@ -56,7 +56,7 @@ public final class DriftMonitor {
       ks.add(new KolmogorovSmirnovTest(distribution, ksAlphaPerFeature));
     }
     List<Double> shares = reference.getLabelDistribution();
-    this.labelTest = shares == null || shares.isEmpty() ? null : new ChiSquareTest(shares, settings.labelAlpha());
+    this.labelTest = shares == null || shares.isEmpty() ? null : new ChiSquareTest(shares, settings.labelAlpha(), reference.getSampleCount());
     this.errorTest = reference.getErrorSampleCount() > 0
         ? new ErrorRateTest(reference.getErrorRate(), reference.getErrorSampleCount(), settings.errorAlpha(), settings.errorMinEffect())
         : null;

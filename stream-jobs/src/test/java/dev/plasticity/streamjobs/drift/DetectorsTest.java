@@ -168,6 +168,14 @@ class DetectorsTest {
   }
 
   @Test
+  void chiSquareAgainstAnEstimatedReferenceScalesByItsSampleSize() {
+    // 30/70 against 50/50: X2 = 16 as a goodness-of-fit test; a reference of m = 100 events
+    // halves it (m / (n + m) = 100 / 200), the large-sample two-proportion z^2 for 0.3 vs 0.5.
+    TestResult result = new ChiSquareTest(List.of(0.5, 0.5), 0.001, 100).test(new long[] {30, 70});
+    assertEquals(8.0, result.statistic(), 1e-12);
+  }
+
+  @Test
   void chiSquareDoesNotAlarmOnSharesDrawnFromTheReference() {
     Random random = new Random(7);
     long[] counts = new long[3];
