@@ -44,8 +44,9 @@ final class RetrainingRun {
    * Trains a new version of {@code model} from events at or after {@code window.startTime}.
    *
    * @param baseVersion the version serving when the trigger fired, or null when there is none
+   * @param wanted events to read (the run waits for them up to the configured data wait)
    */
-  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window) {
+  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted) {
     long started = System.nanoTime();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
@@ -59,10 +60,10 @@ final class RetrainingRun {
 
     List<LabelledEvent> events;
     try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
-      events = reader.read(model, window.getStartTime(), config.trainingEvents(), config.minTrainingEvents(),
+      events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
           config.dataWait(),
-          n -> report(triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * n / config.trainingEvents(),
-              "read " + n + "/" + config.trainingEvents() + " events"));
+          n -> report(triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
+              "read " + Math.min(n, wanted) + "/" + wanted + " events"));
     }
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
 

@@ -116,10 +116,19 @@ public final class TrainerService implements AutoCloseable {
    * serving yet. Idempotent: a second call returns the version the first one registered.
    */
   public TrainingOutcome bootstrap(String model, long sinceMillis) {
+    return bootstrap(model, sinceMillis, config.trainingEvents());
+  }
+
+  /**
+   * Like {@link #bootstrap(String, long)}, for when the caller knows that {@code events} events
+   * are there to train on: the run takes at most those, so it need not wait for more.
+   */
+  public TrainingOutcome bootstrap(String model, long sinceMillis, int events) {
     DataWindow window = DataWindow.newBuilder()
         .setTopic(Topics.EVENTS_LABELLED).setStartTime(sinceMillis).setEndTime(sinceMillis)
-        .setEventCount(0).setOffsets(List.of()).build();
-    TrainingOutcome outcome = run.run("bootstrap-" + model, model, null, window);
+        .setEventCount(events).setOffsets(List.of()).build();
+    TrainingOutcome outcome = run.run("bootstrap-" + model, model, null, window,
+        Math.min(events, config.trainingEvents()));
     listeners.forEach(l -> l.accept(outcome));
     return outcome;
   }
@@ -140,7 +149,8 @@ public final class TrainerService implements AutoCloseable {
           }
           try {
             TrainingOutcome outcome =
-                run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow());
+                run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
+                    config.trainingEvents());
             commit(tp, record.offset());
             attempts.remove(trigger.getTriggerId());
             listeners.forEach(l -> l.accept(outcome));
