@@ -1,0 +1,54 @@
+package dev.plasticity.ops.demo;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a demo run measured; written as JSON by {@code demo --report FILE}. Accuracies are NaN
+ * (written as null) for a phase with no predictions; event indices are -1 when it did not happen.
+ */
+public record DemoReport(
+    @JsonProperty("events_total") long eventsTotal,
+    @JsonProperty("drift_injected_at_event") long driftInjectedAtEvent,
+    @JsonProperty("drift_detected_at_event") long driftDetectedAtEvent,
+    @JsonProperty("trigger_id") String triggerId,
+    @JsonProperty("trigger_kind") String triggerKind,
+    @JsonProperty("trigger_evidence") List<String> triggerEvidence,
+    @JsonProperty("false_alarms") int falseAlarms,
+    @JsonProperty("triggers_total") int triggersTotal,
+    @JsonProperty("strategy") String strategy,
+    @JsonProperty("training_device") String trainingDevice,
+    @JsonProperty("first_version") int firstVersion,
+    @JsonProperty("version_registered") int versionRegistered,
+    @JsonProperty("version_served") int versionServed,
+    @JsonProperty("accuracy_before_drift") Double accuracyBeforeDrift,
+    @JsonProperty("accuracy_after_drift_before_swap") Double accuracyAfterDriftBeforeSwap,
+    @JsonProperty("accuracy_after_swap") Double accuracyAfterSwap,
+    @JsonProperty("predictions_before_drift") long predictionsBeforeDrift,
+    @JsonProperty("predictions_after_drift_before_swap") long predictionsAfterDriftBeforeSwap,
+    @JsonProperty("predictions_after_swap") long predictionsAfterSwap,
+    @JsonProperty("seconds_drift_to_trigger") Double secondsDriftToTrigger,
+    @JsonProperty("seconds_drift_to_serving") Double secondsDriftToServing,
+    @JsonProperty("failed_predictions") long failedPredictions,
+    @JsonProperty("events_per_second") double eventsPerSecond,
+    @JsonProperty("seconds_total") double secondsTotal,
+    @JsonProperty("completed") boolean completed,
+    @JsonProperty("outcome") String outcome) {
+
+  public void write(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), this);
+  }
+
+  static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

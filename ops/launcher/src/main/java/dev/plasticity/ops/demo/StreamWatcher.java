@@ -1,0 +1,125 @@
+package dev.plasticity.ops.demo;
+
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.Evidence;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TrainingProgress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Watches the triggers and training-progress topics like an operator would, printing what
+ * happens and keeping every trigger it saw (committed ones only).
+ */
+final class StreamWatcher implements AutoCloseable {
+  /** A trigger and when (demo seconds) it was seen. */
+  record SeenTrigger(DriftTrigger trigger, double seenAtSeconds) {}
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Console console;
+  private final List<SeenTrigger> triggers = new CopyOnWriteArrayList<>();
+  private final AvroCodec<DriftTrigger> triggerCodec = AvroCodec.of(DriftTrigger.class);
+  private final AvroCodec<TrainingProgress> progressCodec = AvroCodec.of(TrainingProgress.class);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private int lastEpochShown;
+
+  StreamWatcher(String bootstrapServers, Console console) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.console = console;
+    var partitions = new java.util.ArrayList<org.apache.kafka.common.TopicPartition>();
+    for (String topic : List.of(Topics.DRIFT_TRIGGERS, Topics.TRAINING_PROGRESS)) {
+      consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    this.thread = new Thread(this::watch, "demo-watcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void watch() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.topic().equals(Topics.DRIFT_TRIGGERS)) {
+            DriftTrigger t = triggerCodec.decode(record.value());
+            triggers.add(new SeenTrigger(t, console.seconds()));
+            console.say("DRIFT ALARM  %s drift on %s v%d (severity %.2f): %s", t.getKind(), t.getModel(),
+                t.getBaseVersion(), t.getSeverity(), summary(t.getEvidence()));
+          } else {
+            show(progressCodec.decode(record.value()));
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void show(TrainingProgress p) {
+    if (p.getPhase() == TrainingPhase.TRAINING) {
+      int step = Math.max(1, p.getEpochs() / 4);
+      if (p.getEpoch() != p.getEpochs() && p.getEpoch() % step != 0 && p.getEpoch() != 1) {
+        return;
+      }
+      lastEpochShown = p.getEpoch();
+      console.say("training     %s %s", bar(p.getBudgetUsed()), p.getMessage());
+    } else if (p.getPhase() != TrainingPhase.READING_DATA || p.getBudgetUsed() >= 0.099) {
+      console.say("training     %s %s: %s", bar(p.getBudgetUsed()), p.getPhase(), p.getMessage());
+    }
+  }
+
+  static String summary(List<Evidence> evidence) {
+    StringBuilder s = new StringBuilder();
+    for (Evidence e : evidence) {
+      if (e.getDrifted()) {
+        if (s.length() > 0) {
+          s.append(", ");
+        }
+        s.append(e.getTest()).append('(').append(e.getFeature()).append(")=")
+            .append(String.format("%.3f", e.getStatistic()));
+        if (e.getPValue() != null) {
+          s.append(String.format(" p=%.1e", e.getPValue()));
+        }
+      }
+    }
+    return s.length() == 0 ? "no test past its threshold" : s.toString();
+  }
+
+  private static String bar(double fraction) {
+    int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 20);
+    return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";
+  }
+
+  List<SeenTrigger> triggers() {
+    return List.copyOf(triggers);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
