@@ -69,6 +69,6 @@ class DriftMonitorTest {
   void bonferroniSplitsTheKsLevelAcrossFeatures() {
     DriftAssessment a = MONITOR.assess(SeaData.observations(SeaData.iid(600, 500, SeaData.OLD_THRESHOLD, 0), 1), 1);
     a.findings().stream().filter(f -> f.result().test().equals(TestResult.KS))
-        .forEach(f -> assertEquals(0.01 / 3, f.result().threshold(), 1e-15));
+        .forEach(f -> assertEquals(DriftSettings.defaults().ksAlpha() / 3, f.result().threshold(), 1e-15));
   }
 }
