@@ -169,7 +169,8 @@ public final class Demo {
           ? served > versionAtDrift && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()
           : sent >= settings.maxEvents();
       String outcome = completed
-          ? (settings.injectDrift() ? "drift detected, retrained and swapped in without a failed prediction" : "no drift, no trigger expected")
+          ? (settings.injectDrift() ? "drift detected, retrained and swapped in without a failed prediction"
+              : "no drift injected; " + triggers.size() + " trigger(s) raised, none expected")
           : "stopped before the loop closed (timeout " + settings.timeout().toSeconds() + " s or event limit)";
       DemoReport report = new DemoReport(
           sent,
