@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,7 +68,6 @@ public final class Demo {
     long t0 = System.currentTimeMillis();
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     AtomicReference<Double> swapAtSeconds = new java.util.concurrent.atomic.AtomicReference<>();
-    AtomicLong failed = new AtomicLong();
     double driftAtSeconds = -1;
     int versionAtDrift = -1;
 
@@ -120,7 +118,7 @@ public final class Demo {
         try {
           prediction = predictor.predict(example.features());
         } catch (RuntimeException e) {
-          failed.incrementAndGet();
+          // counted by the predictor; the event is still published, without a prediction
         }
         if (prediction != null) {
           AccuracyLedger.Phase phase = !example.afterDrift() ? AccuracyLedger.Phase.BEFORE_DRIFT
@@ -195,7 +193,7 @@ public final class Demo {
           ledger.count(AccuracyLedger.Phase.AFTER_SWAP),
           toTrigger,
           toServing,
-          failed.get() + predictor.failedPredictions(),
+          predictor.failedPredictions(),
           (sent - settings.bootstrapEvents()) / liveSeconds,
           console.seconds(),
           completed,
