@@ -1,6 +1,8 @@
 package dev.plasticity.streamjobs;
 
+import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.LabelledEvent;
@@ -10,6 +12,7 @@ import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftMonitor;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import dev.plasticity.streamjobs.drift.Observation;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,69 +24,107 @@ import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per model: keeps a tumbling count window of events, assesses each full window against the
- * reference statistics of the current champion, and emits a {@link DriftTrigger} when it drifted.
+ * Per model: puts events in event-time order, keeps a tumbling count window of them, assesses
+ * each full window against the reference statistics of the current champion, and emits a {@link
+ * DriftTrigger} when it drifted.
  *
  * <ul>
- *   <li>Champions arrive on the broadcast side; only alias {@code champion} with a higher version
- *       number than the one held replaces it.
+ *   <li><b>Event time.</b> An event waits in state until the watermark passes its event time, then
+ *       events are taken in event-time order. An event that arrives behind the watermark but within
+ *       {@code allowedLateness} is taken at once; one later than that goes to {@link #LATE} (the
+ *       job writes it to the dead-letter topic, so nothing is silently lost).
+ *   <li><b>Champions</b> arrive on the broadcast side; only alias {@code champion} with a higher
+ *       version number than the one held replaces it. Each champion carries its model's {@code
+ *       DriftConfig}, applied over the job's default settings.
  *   <li>Events of a model with no champion yet are buffered (at most windowSize, oldest dropped)
  *       and become the start of the first window once a champion is known.
  *   <li>When the champion changes, the next event resets the window and clears the cooldown.
- *   <li>After a trigger for version v no other trigger for v fires until a newer champion arrives,
- *       or, when {@link DriftSettings#cooldownEvents()} &gt; 0, until that many events went by.
+ *   <li><b>Cooldown.</b> After a trigger for version v no other trigger for v fires until a newer
+ *       champion arrives, or until {@code cooldownEvents} events or {@code cooldownMillis} of event
+ *       time went by, when those are set.
  *   <li>The trigger id is a name-based UUID of model, base version and the first offset per
  *       partition of the window, so replaying the same window yields the same id.
  * </ul>
+ *
+ * <p>Metrics (Flink's metric system, per subtask): {@code eventsPerSecond}, {@code
+ * lateEventsDropped}, {@code windowsAssessed}, {@code driftTriggers}, and under {@code
+ * model.<name>.feature.<feature>} a gauge per test with the statistic of the last window.
  */
 final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, ObservedEvent, ModelVersion, DriftTrigger> {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final Logger log = LoggerFactory.getLogger(ChampionDriftFunction.class);
 
   static final String CHAMPION = "champion";
   static final MapStateDescriptor<String, ModelVersion> CHAMPIONS =
       new MapStateDescriptor<>("champions", Types.STRING, TypeInformation.of(ModelVersion.class));
+  /** Events later than the allowed lateness, as dead letters. */
+  static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
-  private final DriftSettings settings;
+  private final DriftSettings defaults;
   private final String eventsTopic;
+  private final long allowedLatenessMillis;
 
+  private transient MapState<Long, List<ObservedEvent>> pending;
   private transient ListState<ObservedEvent> window;
   private transient ValueState<Integer> windowCount;
   private transient ValueState<Integer> monitoredVersion;
   private transient ValueState<Integer> cooldownVersion;
   private transient ValueState<Long> eventsSinceTrigger;
+  private transient ValueState<Long> cooldownUntil;
   /** Monitors by model@version; rebuilt from broadcast state after a restore. */
   private transient Map<String, DriftMonitor> monitors;
+  private transient Map<String, Double> lastStatistics;
+  private transient AvroCodec<LabelledEvent> codec;
+  private transient Counter events;
+  private transient Counter late;
   private transient Counter windowsAssessed;
   private transient Counter triggers;
 
-  ChampionDriftFunction(DriftSettings settings, String eventsTopic) {
-    this.settings = Objects.requireNonNull(settings, "settings");
+  ChampionDriftFunction(DriftSettings defaults, String eventsTopic, long allowedLatenessMillis) {
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.eventsTopic = Objects.requireNonNull(eventsTopic, "eventsTopic");
+    if (allowedLatenessMillis < 0) {
+      throw new IllegalArgumentException("allowedLatenessMillis must be >= 0, got " + allowedLatenessMillis);
+    }
+    this.allowedLatenessMillis = allowedLatenessMillis;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", TypeInformation.of(ObservedEvent.class)));
+    TypeInformation<ObservedEvent> eventType = TypeInformation.of(ObservedEvent.class);
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(eventType)));
+    window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", eventType));
     windowCount = getRuntimeContext().getState(new ValueStateDescriptor<>("window-count", Types.INT));
     monitoredVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("monitored-version", Types.INT));
     cooldownVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-version", Types.INT));
     eventsSinceTrigger = getRuntimeContext().getState(new ValueStateDescriptor<>("events-since-trigger", Types.LONG));
+    cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
     monitors = new HashMap<>();
-    windowsAssessed = getRuntimeContext().getMetricGroup().counter("windowsAssessed");
-    triggers = getRuntimeContext().getMetricGroup().counter("driftTriggers");
+    lastStatistics = new HashMap<>();
+    codec = AvroCodec.of(LabelledEvent.class);
+    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    events = metrics.counter("eventsAssessed");
+    metrics.meter("eventsPerSecond", new MeterView(events));
+    late = metrics.counter("lateEventsDropped");
+    windowsAssessed = metrics.counter("windowsAssessed");
+    triggers = metrics.counter("driftTriggers");
   }
 
   @Override
@@ -96,16 +137,73 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       return;
     }
     try {
-      new DriftMonitor(version.getReference(), settings);
+      new DriftMonitor(version.getReference(), settingsFor(version));
     } catch (IllegalArgumentException e) {
-      log.warn("ignoring champion {} v{}: unusable reference statistics: {}", version.getModel(), version.getVersion(), e.getMessage());
+      log.warn("ignoring champion {} v{}: {}", version.getModel(), version.getVersion(), e.getMessage());
       return;
     }
     ctx.getBroadcastState(CHAMPIONS).put(version.getModel(), version);
   }
 
+  /** The job's defaults with the model's own configuration applied. */
+  DriftSettings settingsFor(ModelVersion version) {
+    try {
+      return defaults.overriddenBy(version.getDriftConfig());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid driftConfig: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void processElement(ObservedEvent event, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
+    long time = event.event().getEventTime();
+    long watermark = ctx.timerService().currentWatermark();
+    if (watermark != Long.MIN_VALUE && time <= watermark - allowedLatenessMillis) {
+      late.inc();
+      ctx.output(LATE, lateLetter(event, watermark, ctx.currentProcessingTime()));
+      return;
+    }
+    if (time <= watermark) { // late, but within the allowed lateness: take it now
+      take(event, ctx, out);
+      return;
+    }
+    List<ObservedEvent> waiting = pending.get(time);
+    if (waiting == null) {
+      waiting = new ArrayList<>(1);
+      ctx.timerService().registerEventTimeTimer(time);
+    }
+    waiting.add(event);
+    pending.put(time, waiting);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftTrigger> out) throws Exception {
+    List<ObservedEvent> due = pending.get(timestamp);
+    if (due == null) {
+      return;
+    }
+    pending.remove(timestamp);
+    for (ObservedEvent event : due) {
+      take(event, ctx, out);
+    }
+  }
+
+  private DeadLetter lateLetter(ObservedEvent event, long watermark, long now) {
+    return DeadLetter.newBuilder()
+        .setSourceTopic(eventsTopic)
+        .setPartition(event.partition())
+        .setOffset(event.offset())
+        .setKey(ByteBuffer.wrap(event.event().getModel().getBytes(StandardCharsets.UTF_8)))
+        .setValue(ByteBuffer.wrap(codec.encode(event.event())))
+        .setError("late event " + event.event().getEventId() + ": event time " + event.event().getEventTime()
+            + " is more than the allowed lateness of " + allowedLatenessMillis + " ms behind the watermark " + watermark)
+        .setFailedAt(now)
+        .build();
+  }
+
+  /** One event, in event-time order (or late within the allowed lateness). */
+  private void take(ObservedEvent event, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
+    events.inc();
     ModelVersion champion = ctx.getBroadcastState(CHAMPIONS).get(ctx.getCurrentKey());
     Integer monitored = monitoredVersion.value();
     int count = windowCount.value() == null ? 0 : windowCount.value();
@@ -115,9 +213,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
         count = 0;
       }
       monitoredVersion.update(champion.getVersion());
-      cooldownVersion.clear();
-      eventsSinceTrigger.clear();
+      clearCooldown();
     }
+    DriftSettings settings = champion == null ? defaults : settingsFor(champion);
     window.add(event);
     count++;
     if (champion == null) {
@@ -130,21 +228,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       windowCount.update(count);
       return;
     }
-    Integer cooling = cooldownVersion.value();
-    if (cooling != null && settings.cooldownEvents() > 0) {
-      long since = (eventsSinceTrigger.value() == null ? 0 : eventsSinceTrigger.value()) + 1;
-      if (since >= settings.cooldownEvents()) {
-        cooldownVersion.clear();
-        eventsSinceTrigger.clear();
-      } else {
-        eventsSinceTrigger.update(since);
-      }
-    }
+    advanceCooldown(settings, event.event().getEventTime());
     if (count >= settings.windowSize()) {
       List<ObservedEvent> all = new ArrayList<>(count);
       window.get().forEach(all::add);
       List<ObservedEvent> full = all.subList(0, settings.windowSize());
-      assess(champion, full, ctx, out);
+      assess(champion, settings, full, ctx, out);
       List<ObservedEvent> rest = new ArrayList<>(all.subList(settings.windowSize(), all.size()));
       window.update(rest);
       count = rest.size();
@@ -152,18 +241,41 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     windowCount.update(count);
   }
 
-  private void assess(ModelVersion champion, List<ObservedEvent> events, ReadOnlyContext ctx, Collector<DriftTrigger> out)
-      throws Exception {
+  private void advanceCooldown(DriftSettings settings, long eventTime) throws Exception {
+    if (cooldownVersion.value() == null) {
+      return;
+    }
+    long since = (eventsSinceTrigger.value() == null ? 0 : eventsSinceTrigger.value()) + 1;
+    boolean eventsDone = settings.cooldownEvents() > 0 && since >= settings.cooldownEvents();
+    boolean timeDone = settings.cooldownMillis() > 0 && cooldownUntil.value() != null && eventTime >= cooldownUntil.value();
+    if (eventsDone || timeDone) {
+      clearCooldown();
+    } else {
+      eventsSinceTrigger.update(since);
+    }
+  }
+
+  private void clearCooldown() {
+    cooldownVersion.clear();
+    eventsSinceTrigger.clear();
+    cooldownUntil.clear();
+  }
+
+  private void assess(ModelVersion champion, DriftSettings settings, List<ObservedEvent> events, ReadOnlyContext ctx,
+      Collector<DriftTrigger> out) throws Exception {
     int version = champion.getVersion();
     DriftMonitor monitor = monitors.computeIfAbsent(champion.getModel() + "@" + version,
         k -> new DriftMonitor(champion.getReference(), settings));
     List<Observation> observations = new ArrayList<>(events.size());
+    long lastTime = Long.MIN_VALUE;
     for (ObservedEvent e : events) {
       LabelledEvent le = e.event();
       observations.add(new Observation(le.getFeatures(), le.getLabel(), le.getPrediction(), le.getPredictionVersion()));
+      lastTime = Math.max(lastTime, le.getEventTime());
     }
     DriftAssessment assessment = monitor.assess(observations, version);
     windowsAssessed.inc();
+    publishStatistics(champion.getModel(), assessment);
     if (!assessment.drifted()) {
       return;
     }
@@ -178,6 +290,22 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     triggers.inc();
     cooldownVersion.update(version);
     eventsSinceTrigger.update(0L);
+    if (settings.cooldownMillis() > 0) {
+      cooldownUntil.update(lastTime + settings.cooldownMillis());
+    }
+  }
+
+  /** Keeps each test's last statistic for a gauge, registering the gauge the first time. */
+  private void publishStatistics(String model, DriftAssessment assessment) {
+    for (DriftAssessment.Finding f : assessment.findings()) {
+      String key = model + '\u0000' + f.feature() + '\u0000' + f.result().test();
+      if (lastStatistics.put(key, f.result().statistic()) == null) {
+        getRuntimeContext().getMetricGroup()
+            .addGroup("model", model)
+            .addGroup("feature", f.feature())
+            .gauge(f.result().test(), () -> lastStatistics.get(key));
+      }
+    }
   }
 
   DriftTrigger trigger(String model, int baseVersion, DriftAssessment assessment, List<ObservedEvent> events, long now) {

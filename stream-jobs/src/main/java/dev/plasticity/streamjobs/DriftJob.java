@@ -63,8 +63,12 @@ public final class DriftJob {
     DataStream<KafkaRecord> raw = env
         .fromSource(eventsSource(options), WatermarkStrategy.noWatermarks(), "labelled events ← Kafka")
         .uid("labelled-events-source");
+    // versions carry no event time: their watermark is always at the end of time, so that the
+    // drift operator's watermark (the minimum of its two inputs) is the events' watermark.
     DataStream<ModelVersion> versions = env
-        .fromSource(versionsSource(options), WatermarkStrategy.noWatermarks(), "model versions ← Kafka")
+        .fromSource(versionsSource(options), WatermarkStrategy.forGenerator(c -> new EndOfTimeWatermarks<>()),
+            "model versions ← Kafka")
+        .setParallelism(1)
         .uid("model-versions-source");
     Outputs outputs = wire(raw, versions, options);
     outputs.triggers().sinkTo(triggerSink(options)).uid("drift-triggers-sink").name("drift triggers → Kafka");
@@ -85,13 +89,13 @@ public final class DriftJob {
         .uid("event-time")
         .name("event-time watermarks");
     BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);
-    DataStream<DriftTrigger> triggers = timed
+    SingleOutputStreamOperator<DriftTrigger> triggers = timed
         .keyBy(e -> e.event().getModel(), Types.STRING)
         .connect(champions)
-        .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED))
+        .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED, options.allowedLateness().toMillis()))
         .uid("drift-detection")
         .name("drift detection per model");
-    return new Outputs(triggers, deadLetters);
+    return new Outputs(triggers, deadLetters.union(triggers.getSideOutput(ChampionDriftFunction.LATE)));
   }
 
   static KafkaSource<KafkaRecord> eventsSource(DriftJobOptions options) {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param maxOutOfOrderness watermark lag behind the highest event time seen (default 5 s)
  * @param sourceIdleness a source split without events this long stops holding watermarks back
  *     (default 30 s)
+ * @param allowedLateness an event this far behind the watermark is still assessed (out of
+ *     order); a later one goes to the dead-letter topic (default 60 s)
  */
 public record DriftJobOptions(
     String bootstrapServers,
@@ -35,7 +37,8 @@ public record DriftJobOptions(
     boolean bounded,
     int restartAttempts,
     Duration maxOutOfOrderness,
-    Duration sourceIdleness)
+    Duration sourceIdleness,
+    Duration allowedLateness)
     implements Serializable {
 
   public DriftJobOptions {
@@ -55,6 +58,10 @@ public record DriftJobOptions(
       throw new IllegalArgumentException("maxOutOfOrderness must be >= 0, got " + maxOutOfOrderness);
     }
     requirePositive("sourceIdleness", sourceIdleness);
+    Objects.requireNonNull(allowedLateness, "allowedLateness");
+    if (allowedLateness.isNegative()) {
+      throw new IllegalArgumentException("allowedLateness must be >= 0, got " + allowedLateness);
+    }
   }
 
   private static void requireText(String name, String value) {
@@ -86,12 +93,14 @@ public record DriftJobOptions(
     b.restartAttempts = restartAttempts;
     b.maxOutOfOrderness = maxOutOfOrderness;
     b.sourceIdleness = sourceIdleness;
+    b.allowedLateness = allowedLateness;
     return b;
   }
 
   /**
    * Options from command-line flags: {@code --bootstrap-servers}, {@code --group-id},
    * {@code --parallelism}, {@code --checkpoint-interval-ms}, {@code --window-size},
+   * {@code --concept-detector}, {@code --max-out-of-orderness-ms}, {@code --allowed-lateness-ms},
    * {@code --transactional-id-prefix}, {@code --bounded}. Bootstrap servers default to the
    * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, then {@code localhost:9092}.
    */
@@ -114,9 +123,13 @@ public record DriftJobOptions(
         case "--parallelism" -> b.parallelism(Integer.parseInt(value));
         case "--checkpoint-interval-ms" -> b.checkpointInterval(Duration.ofMillis(Long.parseLong(value)));
         case "--window-size" -> b.settings(b.settings.withWindowSize(Integer.parseInt(value)));
+        case "--concept-detector" -> b.settings(b.settings.toBuilder().conceptDetector(value).build());
+        case "--max-out-of-orderness-ms" -> b.maxOutOfOrderness(Duration.ofMillis(Long.parseLong(value)));
+        case "--allowed-lateness-ms" -> b.allowedLateness(Duration.ofMillis(Long.parseLong(value)));
         case "--transactional-id-prefix" -> b.transactionalIdPrefix(value);
         default -> throw new IllegalArgumentException("unknown flag " + flag
-            + " (known: --bootstrap-servers --group-id --parallelism --checkpoint-interval-ms --window-size --transactional-id-prefix --bounded)");
+            + " (known: --bootstrap-servers --group-id --parallelism --checkpoint-interval-ms --window-size"
+            + " --concept-detector --max-out-of-orderness-ms --allowed-lateness-ms --transactional-id-prefix --bounded)");
       }
     }
     return b.build();
@@ -134,6 +147,7 @@ public record DriftJobOptions(
     private int restartAttempts = 3;
     private Duration maxOutOfOrderness = Duration.ofSeconds(5);
     private Duration sourceIdleness = Duration.ofSeconds(30);
+    private Duration allowedLateness = Duration.ofSeconds(60);
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -184,9 +198,14 @@ public record DriftJobOptions(
       return this;
     }
 
+    public Builder allowedLateness(Duration value) {
+      allowedLateness = value;
+      return this;
+    }
+
     public DriftJobOptions build() {
       return new DriftJobOptions(bootstrapServers, groupId, parallelism, checkpointInterval, settings,
-          transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness);
+          transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness, allowedLateness);
     }
   }
 }

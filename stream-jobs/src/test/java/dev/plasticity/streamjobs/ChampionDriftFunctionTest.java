@@ -2,8 +2,10 @@ package dev.plasticity.streamjobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.plasticity.schemas.DriftConfig;
 import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.PartitionRange;
 import dev.plasticity.schemas.Topics;
@@ -12,6 +14,7 @@ import dev.plasticity.streamjobs.drift.SeaData;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,19 +31,26 @@ class ChampionDriftFunctionTest {
   @BeforeEach
   void openHarness() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new ChampionDriftFunction(SETTINGS, Topics.EVENTS_LABELLED), e -> e.event().getModel(), Types.STRING,
+        new ChampionDriftFunction(SETTINGS, Topics.EVENTS_LABELLED, 0), e -> e.event().getModel(), Types.STRING,
         ChampionDriftFunction.CHAMPIONS);
     harness.setProcessingTime(42);
     next = 0;
   }
 
-  /** Sends n events of the old (or new) concept predicted by {@code version}, alternating partitions. */
+  /**
+   * Sends n events of the old (or new) concept predicted by {@code version}, alternating
+   * partitions, then moves the watermark to the last one's event time so they are all taken.
+   */
   void send(int n, double threshold, int version) throws Exception {
     List<SeaData.Point> points = SeaData.iid(1000 + next, n, threshold, 0);
+    long last = Long.MIN_VALUE;
     for (SeaData.Point p : points) {
       int i = next++;
-      harness.processElement(new ObservedEvent(Fixtures.event(MODEL, i, p, version), i % 2, i / 2), Fixtures.T0 + i);
+      LabelledEvent event = Fixtures.event(MODEL, i, p, version);
+      harness.processElement(new ObservedEvent(event, i % 2, i / 2), event.getEventTime());
+      last = event.getEventTime();
     }
+    advanceWatermark(last);
   }
 
   List<DriftTrigger> triggers() {
@@ -119,10 +129,106 @@ class ChampionDriftFunctionTest {
   void aCooldownInEventsLetsTheSameVersionTriggerAgain() throws Exception {
     harness.close();
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new ChampionDriftFunction(SETTINGS.withCooldownEvents(400), Topics.EVENTS_LABELLED), e -> e.event().getModel(),
+        new ChampionDriftFunction(SETTINGS.withCooldownEvents(400), Topics.EVENTS_LABELLED, 0), e -> e.event().getModel(),
         Types.STRING, ChampionDriftFunction.CHAMPIONS);
     harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
     send(600, SeaData.NEW_THRESHOLD, 1);
     assertEquals(2, triggers().size(), "windows end at 200, 400 (cooling), 600 (400 events later)");
+  }
+
+  void advanceWatermark(long time) throws Exception {
+    harness.processWatermark(new Watermark(time));
+    harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+  }
+
+  void reopen(DriftSettings settings, long allowedLatenessMillis) throws Exception {
+    harness.close();
+    harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+        new ChampionDriftFunction(settings, Topics.EVENTS_LABELLED, allowedLatenessMillis), e -> e.event().getModel(),
+        Types.STRING, ChampionDriftFunction.CHAMPIONS);
+    harness.setProcessingTime(42);
+  }
+
+  @Test
+  void eventsWaitForTheWatermarkAndAreTakenInEventTimeOrder() throws Exception {
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    List<SeaData.Point> points = SeaData.iid(7, 400, SeaData.NEW_THRESHOLD, 0);
+    // the second window's events arrive first, then the first window's, each half reversed
+    for (int i = 399; i >= 0; i--) {
+      LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
+      harness.processElement(new ObservedEvent(event, i % 2, i / 2), event.getEventTime());
+    }
+    assertEquals(0, triggers().size(), "nothing is assessed before the watermark passes");
+    advanceWatermark(Fixtures.T0 + 399 * 100L);
+    assertEquals(1, triggers().size(), "the first window triggers; the second is cooling down");
+    DriftTrigger trigger = triggers().get(0);
+    assertEquals(Fixtures.T0, trigger.getWindow().getStartTime(), "the window holds the 200 earliest events");
+    assertEquals(Fixtures.T0 + 199 * 100L, trigger.getWindow().getEndTime());
+  }
+
+  @Test
+  void eventsLaterThanTheAllowedLatenessBecomeDeadLettersAndAreNotAssessed() throws Exception {
+    reopen(SETTINGS, 1_000);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(150, SeaData.NEW_THRESHOLD, 1); // watermark now at the 150th event's time
+    List<SeaData.Point> points = SeaData.iid(8, 50, SeaData.NEW_THRESHOLD, 0);
+    for (int i = 0; i < 50; i++) {
+      // 20 s behind the watermark: beyond the 1 s of allowed lateness
+      LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
+      harness.processElement(new ObservedEvent(event, 0, 1000 + i), event.getEventTime());
+    }
+    List<dev.plasticity.schemas.DeadLetter> late = harness.getSideOutput(ChampionDriftFunction.LATE).stream()
+        .map(r -> r.getValue()).toList();
+    assertEquals(50, late.size());
+    org.junit.jupiter.api.Assertions.assertTrue(late.get(0).getError().toString().contains("allowed lateness of 1000 ms"),
+        late.get(0).getError().toString());
+    assertEquals(1000L, late.get(0).getOffset());
+    assertEquals(0, triggers().size(), "late events do not fill the window");
+    send(50, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size());
+  }
+
+  @Test
+  void eventsBehindTheWatermarkWithinTheAllowedLatenessAreStillAssessed() throws Exception {
+    reopen(SETTINGS, 60_000);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(150, SeaData.NEW_THRESHOLD, 1);
+    List<SeaData.Point> points = SeaData.iid(8, 50, SeaData.NEW_THRESHOLD, 0);
+    for (int i = 0; i < 50; i++) {
+      LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
+      harness.processElement(new ObservedEvent(event, 0, 1000 + i), event.getEventTime());
+    }
+    assertEquals(0, harness.getSideOutput(ChampionDriftFunction.LATE) == null ? 0
+        : harness.getSideOutput(ChampionDriftFunction.LATE).size());
+    assertEquals(1, triggers().size(), "150 on time + 50 late but allowed fill the window of 200");
+  }
+
+  @Test
+  void aModelsDriftConfigOverridesTheJobDefaults() throws Exception {
+    ModelVersion champion = Fixtures.champion(MODEL, 1);
+    champion.setDriftConfig(DriftConfig.newBuilder().setWindowSize(100).setTests(List.of("ERROR_RATE")).build());
+    harness.processBroadcastElement(champion, 0);
+    send(100, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size(), "a window of 100, not the job's 200");
+    assertEquals(100, triggers().get(0).getWindow().getEventCount());
+    assertEquals(List.of("ERROR_RATE"),
+        triggers().get(0).getEvidence().stream().map(e -> e.getTest().toString()).distinct().toList());
+  }
+
+  @Test
+  void aChampionWithAnInvalidDriftConfigIsIgnoredWithAReason() throws Exception {
+    ModelVersion champion = Fixtures.champion(MODEL, 1);
+    champion.setDriftConfig(DriftConfig.newBuilder().setTests(List.of("NO_SUCH_TEST")).build());
+    harness.processBroadcastElement(champion, 0);
+    assertEquals(null, harness.getBroadcastState(ChampionDriftFunction.CHAMPIONS).get(MODEL));
+  }
+
+  @Test
+  void aCooldownInEventTimeLetsTheSameVersionTriggerAgain() throws Exception {
+    // events are 100 ms apart: 25 s of event time is 250 events
+    reopen(SETTINGS.toBuilder().cooldownMillis(25_000).build(), 0);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(600, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(2, triggers().size(), "windows end at events 200, 400 (cooling until event 450), 600");
   }
 }

@@ -109,6 +109,7 @@ final class RetrainingRun {
             .build())
         .setReference(reference)
         .setCreatedAt(clock.millis())
+        .setDriftConfig(serving.map(ModelVersion::getDriftConfig).orElse(config.driftConfig()))
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 

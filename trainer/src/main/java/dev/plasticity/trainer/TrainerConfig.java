@@ -1,5 +1,6 @@
 package dev.plasticity.trainer;
 
+import dev.plasticity.schemas.DriftConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,9 @@ import java.util.Objects;
  * @param championMargin accuracy the challenger must gain over the serving version to replace it
  * @param seed seeds weights and shuffling, so a run can be repeated
  * @param maxAttempts attempts at a trigger before it is reported FAILED and skipped
+ * @param driftConfig how the drift job should watch a model whose first version this trainer
+ *     registers (bootstrap); null for the job's defaults. Every later version inherits its
+ *     parent's configuration.
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -39,7 +43,8 @@ public record TrainerConfig(
     double heldOutFraction,
     double championMargin,
     int seed,
-    int maxAttempts) {
+    int maxAttempts,
+    DriftConfig driftConfig) {
 
   public TrainerConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -84,6 +89,7 @@ public record TrainerConfig(
     private double championMargin = 0.01;
     private int seed = 42;
     private int maxAttempts = 3;
+    private DriftConfig driftConfig;
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -102,11 +108,12 @@ public record TrainerConfig(
     public Builder championMargin(double v) { this.championMargin = v; return this; }
     public Builder seed(int v) { this.seed = v; return this; }
     public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
+    public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
 
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
-          maxAttempts);
+          maxAttempts, driftConfig);
     }
   }
 }

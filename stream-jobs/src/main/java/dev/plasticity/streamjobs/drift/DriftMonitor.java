@@ -91,7 +91,14 @@ public final class DriftMonitor {
       if (values.length < settings.minSamples()) {
         continue;
       }
-      for (TestResult result : List.of(psi.get(f).test(values), ks.get(f).test(values))) {
+      List<TestResult> results = new ArrayList<>(2);
+      if (settings.runs(TestResult.PSI)) {
+        results.add(psi.get(f).test(values));
+      }
+      if (settings.runs(TestResult.KS)) {
+        results.add(ks.get(f).test(values));
+      }
+      for (TestResult result : results) {
         findings.add(new DriftAssessment.Finding(name, result));
         if (result.drifted()) {
           covariate = true;
@@ -100,7 +107,7 @@ public final class DriftMonitor {
       }
     }
     TestResult label = null;
-    if (labelTest != null && window.size() >= settings.minSamples()) {
+    if (labelTest != null && settings.runs(TestResult.CHI_SQUARE) && window.size() >= settings.minSamples()) {
       int classes = window.stream().mapToInt(Observation::label).max().orElse(0) + 1;
       long[] counts = new long[classes];
       window.forEach(o -> counts[o.label()]++);
@@ -108,7 +115,7 @@ public final class DriftMonitor {
       findings.add(new DriftAssessment.Finding(DriftAssessment.LABEL, label));
     }
     TestResult error = null;
-    if (errorTest != null) {
+    if (errorTest != null && settings.runs(TestResult.ERROR_RATE)) {
       long predicted = window.stream().filter(o -> o.predictedBy(monitoredVersion)).count();
       if (predicted >= settings.minSamples()) {
         long errors = window.stream().filter(o -> o.predictedBy(monitoredVersion) && o.misclassified()).count();

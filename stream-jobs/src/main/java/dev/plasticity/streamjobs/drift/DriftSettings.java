@@ -1,32 +1,73 @@
 package dev.plasticity.streamjobs.drift;
 
+import dev.plasticity.schemas.DriftConfig;
 import java.io.Serializable;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * Tuning of the drift monitor; every value is validated here. {@link #defaults()} gives the values
- * the drift job runs with unless told otherwise.
+ * How the drift job watches one model: which tests run on each window, their thresholds, the
+ * window, the concept-drift detector on the error stream, and the cooldown. Every value is
+ * validated here. {@link #defaults()} gives the values the job runs with unless a model's
+ * {@link DriftConfig} (carried in its {@code ModelVersion}) overrides some of them, see {@link
+ * #overriddenBy(DriftConfig)}.
  *
  * @param windowSize events per tumbling window, one assessment per full window (default 500)
  * @param minSamples fewest events a test needs to run; the error test counts only events
  *     predicted by the monitored version (default 100, at most windowSize)
+ * @param tests the window tests to run, names from {@link TestResult} (default PSI, KS,
+ *     CHI_SQUARE, ERROR_RATE)
  * @param psiThreshold PSI above which a feature has drifted (default 0.2)
  * @param ksAlpha family-wise KS significance level, split across features (Bonferroni) (default 1e-4)
+ * @param wassersteinThreshold alarm level of the Wasserstein distance normalised by the
+ *     reference's spread (default 0.1, as Evidently)
+ * @param jensenShannonThreshold alarm level of the Jensen–Shannon distance, base 2 (default 0.1,
+ *     as Evidently)
  * @param labelAlpha chi-square significance level for the label shares (default 1e-4)
  * @param errorAlpha significance level of the error-rate test (default 1e-4)
  * @param errorMinEffect minimum rise of the error rate for an alarm (default 0.05)
+ * @param driftedFeatureShare FEATURE_SHARE alarms when at least this share of features drifted
+ *     after a Holm correction of the per-feature KS p-values (default 0.5, as Evidently)
+ * @param mmdAlpha significance level of the MMD permutation test (default 1e-3)
+ * @param conceptDetector the {@code ChangeDetectorKind} name fed with every prediction error of
+ *     the served version, or {@link #NO_DETECTOR} (default NONE)
  * @param cooldownEvents after a trigger for a version, events to see before another trigger for
  *     the same version may fire; 0 (the default) means never again until a newer champion
+ * @param cooldownMillis after a trigger, event-time milliseconds before another trigger for the
+ *     same version may fire; 0 (the default) means never again until a newer champion. When both
+ *     cooldowns are set, the first to expire re-arms the model.
  */
 public record DriftSettings(
     int windowSize,
     int minSamples,
+    Set<String> tests,
     double psiThreshold,
     double ksAlpha,
+    double wassersteinThreshold,
+    double jensenShannonThreshold,
     double labelAlpha,
     double errorAlpha,
     double errorMinEffect,
-    long cooldownEvents)
+    double driftedFeatureShare,
+    double mmdAlpha,
+    String conceptDetector,
+    long cooldownEvents,
+    long cooldownMillis)
     implements Serializable {
+
+  /** {@link #conceptDetector()} when no detector watches the error stream. */
+  public static final String NO_DETECTOR = "NONE";
+
+  /** Detectors the error stream can be watched with (names of {@code ChangeDetectorKind}). */
+  public static final Set<String> CONCEPT_DETECTORS = Set.of("ADWIN", "PAGE_HINKLEY", "DDM", "EDDM", "HDDM_A", "KSWIN");
+
+  /** Every window test the monitor knows. */
+  public static final Set<String> KNOWN_TESTS = Set.of(TestResult.PSI, TestResult.KS, TestResult.WASSERSTEIN,
+      TestResult.JENSEN_SHANNON, TestResult.CHI_SQUARE, TestResult.ERROR_RATE, TestResult.FEATURE_SHARE, TestResult.MMD);
+
+  /** Window tests that run unless configured otherwise. */
+  public static final Set<String> DEFAULT_TESTS =
+      Set.of(TestResult.PSI, TestResult.KS, TestResult.CHI_SQUARE, TestResult.ERROR_RATE);
 
   public DriftSettings {
     if (windowSize < 2) {
@@ -35,17 +76,42 @@ public record DriftSettings(
     if (minSamples < 1 || minSamples > windowSize) {
       throw new IllegalArgumentException("minSamples must be in [1, windowSize=" + windowSize + "], got " + minSamples);
     }
-    if (!(psiThreshold > 0)) {
-      throw new IllegalArgumentException("psiThreshold must be > 0, got " + psiThreshold);
+    if (tests == null) {
+      throw new IllegalArgumentException("tests must not be null (use DEFAULT_TESTS)");
     }
+    for (String test : tests) {
+      if (!KNOWN_TESTS.contains(test)) {
+        throw new IllegalArgumentException("unknown drift test '" + test + "'; known: " + KNOWN_TESTS);
+      }
+    }
+    tests = Set.copyOf(tests);
+    requirePositive("psiThreshold", psiThreshold);
     requireProbability("ksAlpha", ksAlpha);
+    requirePositive("wassersteinThreshold", wassersteinThreshold);
+    if (!(jensenShannonThreshold > 0 && jensenShannonThreshold <= 1)) {
+      throw new IllegalArgumentException("jensenShannonThreshold must be in (0, 1], got " + jensenShannonThreshold);
+    }
     requireProbability("labelAlpha", labelAlpha);
     requireProbability("errorAlpha", errorAlpha);
     if (!(errorMinEffect >= 0 && errorMinEffect < 1)) {
       throw new IllegalArgumentException("errorMinEffect must be in [0, 1), got " + errorMinEffect);
     }
+    if (!(driftedFeatureShare > 0 && driftedFeatureShare <= 1)) {
+      throw new IllegalArgumentException("driftedFeatureShare must be in (0, 1], got " + driftedFeatureShare);
+    }
+    requireProbability("mmdAlpha", mmdAlpha);
+    if (conceptDetector == null || conceptDetector.isBlank()) {
+      throw new IllegalArgumentException("conceptDetector must name a detector or be " + NO_DETECTOR);
+    }
+    if (!NO_DETECTOR.equals(conceptDetector) && !CONCEPT_DETECTORS.contains(conceptDetector)) {
+      throw new IllegalArgumentException("unknown concept detector '" + conceptDetector + "'; known: "
+          + CONCEPT_DETECTORS + " or " + NO_DETECTOR);
+    }
     if (cooldownEvents < 0) {
       throw new IllegalArgumentException("cooldownEvents must be >= 0 (0 = until a new version), got " + cooldownEvents);
+    }
+    if (cooldownMillis < 0) {
+      throw new IllegalArgumentException("cooldownMillis must be >= 0 (0 = until a new version), got " + cooldownMillis);
     }
   }
 
@@ -55,24 +121,146 @@ public record DriftSettings(
     }
   }
 
+  private static void requirePositive(String name, double value) {
+    if (!(value > 0)) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + value);
+    }
+  }
+
   /**
-   * windowSize 500, minSamples 100, PSI 0.2, KS 1e-4, label 1e-4, error 1e-4 with +0.05, cooldown
-   * until a new version. The levels are per window: the monitor tests every window with three
-   * test families, so at 1e-3 a drift-free stream of 100 windows raised a false alarm in about
-   * one run in four (seen in the demo); at 1e-4 about one in forty. A real drift's p-values are
-   * far smaller (1e-13 in the demo).
+   * windowSize 500, minSamples 100, tests PSI, KS, CHI_SQUARE and ERROR_RATE, PSI 0.2, KS 1e-4,
+   * label 1e-4, error 1e-4 with +0.05, no concept detector, cooldown until a new version. The
+   * levels are per window: the monitor tests every window with three test families, so at 1e-3 a
+   * drift-free stream of 100 windows raised a false alarm in about one run in four (seen in the
+   * demo); at 1e-4 about one in forty. A real drift's p-values are far smaller (1e-13 in the demo).
    */
   public static DriftSettings defaults() {
-    return new DriftSettings(500, 100, 0.2, 1e-4, 1e-4, 1e-4, ErrorRateTest.DEFAULT_MIN_EFFECT, 0);
+    return new DriftSettings(500, 100, DEFAULT_TESTS, 0.2, 1e-4, 0.1, 0.1, 1e-4, 1e-4,
+        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 1e-3, NO_DETECTOR, 0, 0);
+  }
+
+  /** Whether the window test {@code name} runs. */
+  public boolean runs(String name) {
+    return tests.contains(name);
+  }
+
+  /** Whether a concept-drift detector watches the error stream. */
+  public boolean hasConceptDetector() {
+    return !NO_DETECTOR.equals(conceptDetector);
+  }
+
+  /**
+   * These settings with every non-null field of a model's configuration applied.
+   *
+   * @throws IllegalArgumentException when the result is invalid; the message names the field
+   */
+  public DriftSettings overriddenBy(DriftConfig config) {
+    if (config == null) {
+      return this;
+    }
+    Builder b = toBuilder();
+    if (config.getWindowSize() != null) {
+      b.windowSize(config.getWindowSize());
+      if (config.getMinSamples() == null) {
+        b.minSamples(Math.min(minSamples, config.getWindowSize()));
+      }
+    }
+    if (config.getMinSamples() != null) b.minSamples(config.getMinSamples());
+    if (config.getTests() != null) {
+      Set<String> names = new LinkedHashSet<>();
+      config.getTests().forEach(t -> names.add(t.toString()));
+      b.tests(names);
+    }
+    if (config.getPsiThreshold() != null) b.psiThreshold(config.getPsiThreshold());
+    if (config.getKsAlpha() != null) b.ksAlpha(config.getKsAlpha());
+    if (config.getWassersteinThreshold() != null) b.wassersteinThreshold(config.getWassersteinThreshold());
+    if (config.getJensenShannonThreshold() != null) b.jensenShannonThreshold(config.getJensenShannonThreshold());
+    if (config.getLabelAlpha() != null) b.labelAlpha(config.getLabelAlpha());
+    if (config.getErrorAlpha() != null) b.errorAlpha(config.getErrorAlpha());
+    if (config.getErrorMinEffect() != null) b.errorMinEffect(config.getErrorMinEffect());
+    if (config.getDriftedFeatureShare() != null) b.driftedFeatureShare(config.getDriftedFeatureShare());
+    if (config.getMmdAlpha() != null) b.mmdAlpha(config.getMmdAlpha());
+    if (config.getConceptDetector() != null) b.conceptDetector(config.getConceptDetector().toString());
+    if (config.getCooldownEvents() != null) b.cooldownEvents(config.getCooldownEvents());
+    if (config.getCooldownMillis() != null) b.cooldownMillis(config.getCooldownMillis());
+    return b.build();
   }
 
   /** These settings with another window size (minSamples shrinks with it if needed). */
   public DriftSettings withWindowSize(int size) {
-    return new DriftSettings(size, Math.min(minSamples, size), psiThreshold, ksAlpha, labelAlpha, errorAlpha, errorMinEffect, cooldownEvents);
+    return toBuilder().windowSize(size).minSamples(Math.min(minSamples, size)).build();
   }
 
   /** These settings with another cooldown in events (0 = until a new version). */
   public DriftSettings withCooldownEvents(long events) {
-    return new DriftSettings(windowSize, minSamples, psiThreshold, ksAlpha, labelAlpha, errorAlpha, errorMinEffect, events);
+    return toBuilder().cooldownEvents(events).build();
+  }
+
+  public static Builder builder() {
+    return defaults().toBuilder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes some settings of a copy; {@link #build()} validates all of them. */
+  public static final class Builder {
+    private int windowSize;
+    private int minSamples;
+    private Set<String> tests;
+    private double psiThreshold;
+    private double ksAlpha;
+    private double wassersteinThreshold;
+    private double jensenShannonThreshold;
+    private double labelAlpha;
+    private double errorAlpha;
+    private double errorMinEffect;
+    private double driftedFeatureShare;
+    private double mmdAlpha;
+    private String conceptDetector;
+    private long cooldownEvents;
+    private long cooldownMillis;
+
+    private Builder(DriftSettings s) {
+      windowSize = s.windowSize;
+      minSamples = s.minSamples;
+      tests = s.tests;
+      psiThreshold = s.psiThreshold;
+      ksAlpha = s.ksAlpha;
+      wassersteinThreshold = s.wassersteinThreshold;
+      jensenShannonThreshold = s.jensenShannonThreshold;
+      labelAlpha = s.labelAlpha;
+      errorAlpha = s.errorAlpha;
+      errorMinEffect = s.errorMinEffect;
+      driftedFeatureShare = s.driftedFeatureShare;
+      mmdAlpha = s.mmdAlpha;
+      conceptDetector = s.conceptDetector;
+      cooldownEvents = s.cooldownEvents;
+      cooldownMillis = s.cooldownMillis;
+    }
+
+    public Builder windowSize(int v) { windowSize = v; return this; }
+    public Builder minSamples(int v) { minSamples = v; return this; }
+    public Builder tests(Set<String> v) { tests = v; return this; }
+    public Builder tests(String... v) { tests = Set.of(v); return this; }
+    public Builder psiThreshold(double v) { psiThreshold = v; return this; }
+    public Builder ksAlpha(double v) { ksAlpha = v; return this; }
+    public Builder wassersteinThreshold(double v) { wassersteinThreshold = v; return this; }
+    public Builder jensenShannonThreshold(double v) { jensenShannonThreshold = v; return this; }
+    public Builder labelAlpha(double v) { labelAlpha = v; return this; }
+    public Builder errorAlpha(double v) { errorAlpha = v; return this; }
+    public Builder errorMinEffect(double v) { errorMinEffect = v; return this; }
+    public Builder driftedFeatureShare(double v) { driftedFeatureShare = v; return this; }
+    public Builder mmdAlpha(double v) { mmdAlpha = v; return this; }
+    public Builder conceptDetector(String v) { conceptDetector = v; return this; }
+    public Builder cooldownEvents(long v) { cooldownEvents = v; return this; }
+    public Builder cooldownMillis(long v) { cooldownMillis = v; return this; }
+
+    public DriftSettings build() {
+      return new DriftSettings(windowSize, minSamples, tests, psiThreshold, ksAlpha, wassersteinThreshold,
+          jensenShannonThreshold, labelAlpha, errorAlpha, errorMinEffect, driftedFeatureShare, mmdAlpha,
+          conceptDetector, cooldownEvents, cooldownMillis);
+    }
   }
 }

@@ -20,6 +20,10 @@ public record TestResult(
   public static final String KS = "KS";
   public static final String CHI_SQUARE = "CHI_SQUARE";
   public static final String ERROR_RATE = "ERROR_RATE";
+  public static final String WASSERSTEIN = "WASSERSTEIN";
+  public static final String JENSEN_SHANNON = "JENSEN_SHANNON";
+  public static final String FEATURE_SHARE = "FEATURE_SHARE";
+  public static final String MMD = "MMD";
 
   public TestResult {
     Objects.requireNonNull(test, "test");
