@@ -26,6 +26,11 @@ import java.util.Objects;
  *     (default 30 s)
  * @param allowedLateness an event this far behind the watermark is still assessed (out of
  *     order); a later one goes to the dead-letter topic (default 60 s)
+ * @param checkpointDirectory where {@link DriftJob#startLocal} writes checkpoints, kept when the
+ *     job is cancelled so it can be restarted from them (a URI such as {@code file:///var/drift});
+ *     null keeps them in memory (default)
+ * @param restoreFrom a checkpoint or savepoint directory {@link DriftJob#startLocal} restores the
+ *     job's state from (detection windows, cooldowns, source offsets); null starts fresh (default)
  */
 public record DriftJobOptions(
     String bootstrapServers,
@@ -38,7 +43,9 @@ public record DriftJobOptions(
     int restartAttempts,
     Duration maxOutOfOrderness,
     Duration sourceIdleness,
-    Duration allowedLateness)
+    Duration allowedLateness,
+    String checkpointDirectory,
+    String restoreFrom)
     implements Serializable {
 
   public DriftJobOptions {
@@ -94,6 +101,8 @@ public record DriftJobOptions(
     b.maxOutOfOrderness = maxOutOfOrderness;
     b.sourceIdleness = sourceIdleness;
     b.allowedLateness = allowedLateness;
+    b.checkpointDirectory = checkpointDirectory;
+    b.restoreFrom = restoreFrom;
     return b;
   }
 
@@ -148,6 +157,8 @@ public record DriftJobOptions(
     private Duration maxOutOfOrderness = Duration.ofSeconds(5);
     private Duration sourceIdleness = Duration.ofSeconds(30);
     private Duration allowedLateness = Duration.ofSeconds(60);
+    private String checkpointDirectory;
+    private String restoreFrom;
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -203,9 +214,20 @@ public record DriftJobOptions(
       return this;
     }
 
+    public Builder checkpointDirectory(String value) {
+      checkpointDirectory = value;
+      return this;
+    }
+
+    public Builder restoreFrom(String value) {
+      restoreFrom = value;
+      return this;
+    }
+
     public DriftJobOptions build() {
       return new DriftJobOptions(bootstrapServers, groupId, parallelism, checkpointInterval, settings,
-          transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness, allowedLateness);
+          transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness, allowedLateness,
+          checkpointDirectory, restoreFrom);
     }
   }
 }
