@@ -72,6 +72,18 @@ print("ks_2samp(W, R, method='asymp').pvalue =", repr(stats.ks_2samp(W, R, metho
 en = len(W) * len(R) / (len(W) + len(R))
 print("kstwobign.sf(sqrt(en) * D(W, R)) =", repr(stats.kstwobign.sf(np.sqrt(en) * two.statistic)))
 print("kstwobign.sf(sqrt(en) * D(W, F_ref)) =", repr(stats.kstwobign.sf(np.sqrt(en) * one.statistic)))
+# What KolmogorovSmirnovTest sees when the reference is R's 101 quantiles (np.quantile, linear)
+qr = np.quantile(R, P101)
+via_quantiles = stats.kstest(W, lambda x: np.interp(x, qr, P101, left=0.0, right=1.0))
+print("kstest(W, F of R's 101 quantiles).statistic =", repr(via_quantiles.statistic),
+      " kstwobign p =", repr(stats.kstwobign.sf(np.sqrt(en) * via_quantiles.statistic)))
+# A reference with 30% of its mass at 0 (q(k/100) = 0 for k <= 30, else (k - 30) / 70), and a window
+# that matches it: 3 of 10 values at 0, 7 at (k - 0.5) / 7. The true sup |F_W - F_ref| is 0.05; kstest
+# treats the CDF as continuous and reports F_ref(0) - 0 = 0.3 from the jump at 0.
+mass = np.array([0.0 if k <= 30 else (k - 30) / 70 for k in range(101)])
+mass_window = np.array([0.0, 0.0, 0.0] + [(k - 0.5) / 7 for k in range(1, 8)])
+print("kstest(mass window, point-mass reference).statistic =",
+      repr(stats.kstest(mass_window, lambda x: np.where(x < 0, 0.0, 0.3 + 0.7 * np.clip(x, 0, 1))).statistic))
 
 section("Jensen-Shannon, numeric, base 2, smoothing 1e-4 for empty bins then renormalised")
 EPS = 1e-4
