@@ -26,9 +26,10 @@ import java.util.Set;
  * @param labelAlpha chi-square significance level for the label shares (default 1e-4)
  * @param errorAlpha significance level of the error-rate test (default 1e-4)
  * @param errorMinEffect minimum rise of the error rate for an alarm (default 0.05)
- * @param driftedFeatureShare FEATURE_SHARE alarms when at least this share of features drifted
- *     after a Holm correction of the per-feature KS p-values (default 0.5, as Evidently)
- * @param mmdAlpha significance level of the MMD permutation test (default 1e-3)
+ * @param driftedFeatureShare DRIFTED_FEATURE_SHARE alarms when at least this share of features drifted
+ *     after a Benjamini–Hochberg correction of the per-feature KS p-values (default 0.5, as Evidently)
+ * @param mmdAlpha significance level of the MMD permutation test, at least 1/201 with its 200
+ *     permutations (default 0.01)
  * @param conceptDetector the {@code ChangeDetectorKind} name fed with every prediction error of
  *     the served version, or {@link #NO_DETECTOR} (default NONE)
  * @param cooldownEvents after a trigger for a version, events to see before another trigger for
@@ -63,7 +64,7 @@ public record DriftSettings(
 
   /** Every window test the monitor knows. */
   public static final Set<String> KNOWN_TESTS = Set.of(TestResult.PSI, TestResult.KS, TestResult.WASSERSTEIN,
-      TestResult.JENSEN_SHANNON, TestResult.CHI_SQUARE, TestResult.ERROR_RATE, TestResult.FEATURE_SHARE, TestResult.MMD);
+      TestResult.JENSEN_SHANNON, TestResult.CHI_SQUARE, TestResult.ERROR_RATE, TestResult.DRIFTED_FEATURE_SHARE, TestResult.MMD);
 
   /** Window tests that run unless configured otherwise. */
   public static final Set<String> DEFAULT_TESTS =
@@ -136,7 +137,7 @@ public record DriftSettings(
    */
   public static DriftSettings defaults() {
     return new DriftSettings(500, 100, DEFAULT_TESTS, 0.2, 1e-4, 0.1, 0.1, 1e-4, 1e-4,
-        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 1e-3, NO_DETECTOR, 0, 0);
+        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 0.01, NO_DETECTOR, 0, 0);
   }
 
   /** Whether the window test {@code name} runs. */

@@ -1,6 +1,5 @@
 package dev.plasticity.streamjobs.drift;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,6 +9,12 @@ import java.util.Objects;
  * with the limiting Kolmogorov distribution K and effective size nₑ = n·m / (n + m), n the window
  * size and m the reference sample count — what {@code scipy.stats.ks_2samp(..., method="asymp")}
  * did before SciPy 1.5 ({@code kstwobign.sf(sqrt(en) * d)}).
+ *
+ * <p>D is exact for the interpolated reference: both CDFs are compared at every window value and
+ * every reference quantile, from both sides, so reference quantiles that repeat (a point mass) are
+ * handled. With a reference taken from a sketch ({@link ReferenceDistribution#fromSketch}) and a
+ * sketched window, D is the two-sample statistic of {@code scipy.stats.ks_2samp} up to the
+ * sketches' rank errors.
  *
  * <p>Sources: Kolmogorov (1933), "Sulla determinazione empirica di una legge di distribuzione";
  * Smirnov (1948), "Table for estimating the goodness of fit of empirical distributions", Ann. Math.
@@ -39,15 +44,7 @@ public final class KolmogorovSmirnovTest {
     if (values == null || values.length == 0) {
       throw new IllegalArgumentException("KS needs at least one value");
     }
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    double d = 0;
-    for (int i = 0; i < n; i++) {
-      double f = reference.cdf(sorted[i]);
-      d = Math.max(d, Math.max((i + 1.0) / n - f, f - (double) i / n));
-    }
-    return d;
+    return QuantileFunction.kolmogorovSmirnov(QuantileFunction.ofSample(values), reference.distribution());
   }
 
   /** Asymptotic p-value of statistic {@code d} for a window of {@code n} values. */
@@ -59,9 +56,24 @@ public final class KolmogorovSmirnovTest {
 
   /** Tests {@code values} (finite, at least one) against the reference. */
   public TestResult test(double[] values) {
-    double d = statistic(values);
-    double p = pValue(d, values.length);
+    return result(statistic(values), values.length);
+  }
+
+  /**
+   * Tests the window a sketch summarises; D is within the sketch's {@link FeatureSketch#rankError()}
+   * of the exact one (plus the reference sketch's, when the reference is one too).
+   */
+  public TestResult test(FeatureSketch window) {
+    if (window == null || window.isEmpty()) {
+      throw new IllegalArgumentException("KS needs a non-empty window sketch");
+    }
+    double d = QuantileFunction.kolmogorovSmirnov(window.quantileFunction(), reference.distribution());
+    return result(d, window.count());
+  }
+
+  private TestResult result(double d, long n) {
+    double p = pValue(d, n);
     boolean drifted = p < alpha;
-    return new TestResult(TestResult.KS, d, p, alpha, drifted, TestResult.pValueSeverity(p, alpha), values.length);
+    return new TestResult(TestResult.KS, d, p, alpha, drifted, TestResult.pValueSeverity(p, alpha), n);
   }
 }

@@ -105,13 +105,31 @@ public final class PopulationStabilityIndex {
     for (double v : values) {
       counts[binOf(v)]++;
     }
-    double psi = 0;
+    double[] actual = new double[counts.length];
     for (int i = 0; i < counts.length; i++) {
-      double actual = Math.max((double) counts[i] / values.length, epsilon);
+      actual[i] = (double) counts[i] / values.length;
+    }
+    return result(actual, values.length);
+  }
+
+  /**
+   * PSI of the window a sketch summarises; each bin's share is within the sketch's
+   * {@link FeatureSketch#binShareError()} of the exact one.
+   */
+  public TestResult test(FeatureSketch window) {
+    if (window == null || window.isEmpty()) {
+      throw new IllegalArgumentException("PSI needs a non-empty window sketch");
+    }
+    return result(window.quantileFunction().binShares(cuts), window.count());
+  }
+
+  private TestResult result(double[] actualShares, long n) {
+    double psi = 0;
+    for (int i = 0; i < actualShares.length; i++) {
+      double actual = Math.max(actualShares[i], epsilon);
       psi += (actual - expected[i]) * Math.log(actual / expected[i]);
     }
     boolean drifted = psi > threshold;
-    double severity = drifted ? Math.min(1.0, Math.max(Math.ulp(1.0), (psi - threshold) / threshold)) : 0.0;
-    return new TestResult(TestResult.PSI, psi, null, threshold, drifted, severity, values.length);
+    return new TestResult(TestResult.PSI, psi, null, threshold, drifted, TestResult.thresholdSeverity(psi, threshold), n);
   }
 }

@@ -4,15 +4,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The distribution of one feature in a model's training data, known only through evenly spaced
- * quantiles q(0), q(1/(k-1)), …, q(1) (the reference statistics carry k = 101). The CDF between
- * two quantiles is interpolated linearly; it is 0 below q(0) and 1 at and above q(1). Where
+ * The distribution of one feature in a model's training data. Usually known only through evenly
+ * spaced quantiles q(0), q(1/(k-1)), …, q(1) (the reference statistics carry k = 101): the CDF
+ * between two quantiles is interpolated linearly; it is 0 below q(0) and 1 at and above q(1). Where
  * quantiles repeat (a value with probability mass) the CDF jumps, and is right-continuous.
+ *
+ * <p>It can also be taken from a {@link FeatureSketch} ({@link #fromSketch}): then it is the
+ * sketch's weighted step distribution, which approximates the training data's empirical CDF
+ * within the sketch's rank error, and every test built on it (PSI, KS, Wasserstein, Jensen–Shannon)
+ * compares two sketches without raw values.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ReferenceDistribution {
-  private final double[] quantiles;
+  private final QuantileFunction distribution;
   private final long count;
 
   /**
@@ -38,8 +43,26 @@ public final class ReferenceDistribution {
       }
       q[i] = v;
     }
-    this.quantiles = q;
+    this.distribution = QuantileFunction.ofEvenQuantiles(q);
     this.count = count;
+  }
+
+  private ReferenceDistribution(QuantileFunction distribution, long count) {
+    this.distribution = distribution;
+    this.count = count;
+  }
+
+  /**
+   * The distribution a sketch summarises, as it is now (later updates to the sketch do not change
+   * it), with the sketch's item count as sample count.
+   *
+   * @throws IllegalArgumentException when the sketch is empty
+   */
+  public static ReferenceDistribution fromSketch(FeatureSketch sketch) {
+    if (sketch == null || sketch.isEmpty()) {
+      throw new IllegalArgumentException("a reference distribution needs a non-empty sketch");
+    }
+    return new ReferenceDistribution(sketch.quantileFunction(), sketch.count());
   }
 
   /** How many training values the quantiles summarise. */
@@ -47,54 +70,33 @@ public final class ReferenceDistribution {
     return count;
   }
 
-  /** The interpolated CDF at x. */
+  /** The CDF at x (interpolated between quantiles). */
   public double cdf(double x) {
-    int last = quantiles.length - 1;
-    if (x < quantiles[0]) {
-      return 0.0;
-    }
-    if (x >= quantiles[last]) {
-      return 1.0;
-    }
-    // k = last index with q[k] <= x; then q[k + 1] > x
-    int k = upperBound(x) - 1;
-    double pk = (double) k / last;
-    double fraction = (x - quantiles[k]) / (quantiles[k + 1] - quantiles[k]);
-    return pk + fraction / last;
+    return distribution.cdf(x);
   }
 
-  /** The interpolated quantile at probability p in [0, 1]. */
+  /** The quantile at probability p in [0, 1] (interpolated between quantiles). */
   public double quantile(double p) {
-    if (!(p >= 0 && p <= 1)) {
-      throw new IllegalArgumentException("probability must be in [0, 1], got " + p);
-    }
-    double position = p * (quantiles.length - 1);
-    int lower = (int) Math.floor(position);
-    if (lower >= quantiles.length - 1) {
-      return quantiles[quantiles.length - 1];
-    }
-    double fraction = position - lower;
-    return quantiles[lower] + fraction * (quantiles[lower + 1] - quantiles[lower]);
+    return distribution.quantile(p);
   }
 
-  /** First index whose quantile is greater than x. */
-  private int upperBound(double x) {
-    int lo = 0;
-    int hi = quantiles.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (quantiles[mid] <= x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+  /** The standard deviation of this distribution (mass spread uniformly between quantiles). */
+  public double standardDeviation() {
+    return Math.sqrt(distribution.meanAndVariance()[1]);
+  }
+
+  /** q(0.75) − q(0.25). */
+  public double interquartileRange() {
+    return quantile(0.75) - quantile(0.25);
+  }
+
+  QuantileFunction distribution() {
+    return distribution;
   }
 
   @Override
   public String toString() {
-    return "ReferenceDistribution" + Arrays.toString(new double[] {quantiles[0], quantile(0.5), quantiles[quantiles.length - 1]})
+    return "ReferenceDistribution" + Arrays.toString(new double[] {distribution.min(), quantile(0.5), distribution.max()})
         + " n=" + count;
   }
 }

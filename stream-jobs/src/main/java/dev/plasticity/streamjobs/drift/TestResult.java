@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The outcome of one statistical test on one window.
  *
- * @param test the test's name: {@code PSI}, {@code KS}, {@code CHI_SQUARE} or {@code ERROR_RATE}
+ * @param test the test's name: one of the constants below
  * @param statistic the test statistic
  * @param pValue the p-value, or {@code null} for a test without one (PSI)
  * @param threshold the alarm threshold: on the p-value when there is one, else on the statistic
@@ -22,7 +22,7 @@ public record TestResult(
   public static final String ERROR_RATE = "ERROR_RATE";
   public static final String WASSERSTEIN = "WASSERSTEIN";
   public static final String JENSEN_SHANNON = "JENSEN_SHANNON";
-  public static final String FEATURE_SHARE = "FEATURE_SHARE";
+  public static final String DRIFTED_FEATURE_SHARE = "DRIFTED_FEATURE_SHARE";
   public static final String MMD = "MMD";
 
   public TestResult {
@@ -44,5 +44,16 @@ public record TestResult(
       return 1.0;
     }
     return Math.min(1.0, Math.max(Math.ulp(1.0), Math.log10(alpha / pValue) / 10.0));
+  }
+
+  /**
+   * Severity of a test that alarms when its statistic exceeds a threshold: 0 when it does not,
+   * else (statistic − threshold) / threshold capped at 1, so twice the threshold is full severity.
+   */
+  static double thresholdSeverity(double statistic, double threshold) {
+    if (!(statistic > threshold)) {
+      return 0.0;
+    }
+    return Math.min(1.0, Math.max(Math.ulp(1.0), (statistic - threshold) / threshold));
   }
 }
