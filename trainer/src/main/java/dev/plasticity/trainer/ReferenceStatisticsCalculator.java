@@ -18,6 +18,9 @@ final class ReferenceStatisticsCalculator {
 
   private ReferenceStatisticsCalculator() {}
 
+  /** Training rows kept in the reference for the MMD test (its default sample per side). */
+  static final int SAMPLE_ROWS = 250;
+
   static ReferenceStatistics compute(
       List<String> features, List<LabelledEvent> events, int numClasses, double errorRate, long errorSamples) {
     if (events.isEmpty()) {
@@ -42,7 +45,19 @@ final class ReferenceStatisticsCalculator {
         .setLabelDistribution(shares)
         .setErrorRate(errorRate)
         .setErrorSampleCount(errorSamples)
+        .setSampleRows(sampleRows(features, events))
         .build();
+  }
+
+  /** Up to {@link #SAMPLE_ROWS} rows spread evenly over the events, for multivariate drift tests. */
+  static List<List<Double>> sampleRows(List<String> features, List<LabelledEvent> events) {
+    int step = Math.max(1, events.size() / SAMPLE_ROWS);
+    List<List<Double>> rows = new ArrayList<>();
+    for (int i = 0; i < events.size() && rows.size() < SAMPLE_ROWS; i += step) {
+      LabelledEvent e = events.get(i);
+      rows.add(features.stream().map(f -> e.getFeatures().get(f)).toList());
+    }
+    return rows;
   }
 
   static FeatureReference feature(String name, double[] values) {

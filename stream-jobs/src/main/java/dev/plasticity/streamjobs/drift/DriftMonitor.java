@@ -17,10 +17,19 @@ import java.util.Objects;
  *       concept drift such as SEA's moving threshold (Street &amp; Kim 2001, "A streaming ensemble
  *       algorithm (SEA) for large-scale classification", KDD), where the features keep their
  *       distribution;
- *   <li>else <b>COVARIATE</b> when any feature drifted: PSI above its threshold or a KS test below
- *       ksAlpha / (number of features) (Bonferroni);
+ *   <li>else <b>COVARIATE</b> when the features drifted: per feature PSI or the Wasserstein or
+ *       Jensen–Shannon distance above its threshold, or a KS test below ksAlpha / (number of
+ *       features) (Bonferroni); over all features, the share of features whose KS test rejects
+ *       after a Benjamini–Hochberg correction ({@link DriftedFeatureShare}), or an MMD test on the
+ *       rows against the reference's sample rows ({@link MaximumMeanDiscrepancy}), which also
+ *       sees a change of correlation that leaves every marginal alone;
  *   <li>else <b>PRIOR</b> when the label shares moved ({@link ChiSquareTest}).
  * </ul>
+ *
+ * <p>Which tests run is {@link DriftSettings#tests()}. Each feature's window values are summarised
+ * in a KLL quantile sketch ({@link FeatureSketch}) and the per-feature tests read the sketch; the
+ * sketch's k is at least twice the window, so a window fits whole and results are exact and
+ * repeatable, and it is capped at 4096 for very large windows.
  *
  * <p>Taxonomy after Moreno-Torres et al. (2012), "A unifying view on dataset shift in
  * classification", Pattern Recognition 45(1). A test with fewer than {@code minSamples} events
@@ -34,6 +43,11 @@ public final class DriftMonitor {
   private final List<String> featureNames = new ArrayList<>();
   private final List<PopulationStabilityIndex> psi = new ArrayList<>();
   private final List<KolmogorovSmirnovTest> ks = new ArrayList<>();
+  private final List<WassersteinDistance> wasserstein = new ArrayList<>();
+  private final List<JensenShannonDistance> jensenShannon = new ArrayList<>();
+  private final DriftedFeatureShare featureShare;
+  private final MaximumMeanDiscrepancy mmd;
+  private final int sketchK;
   private final ChiSquareTest labelTest;
   private final ErrorRateTest errorTest;
 
@@ -54,7 +68,19 @@ public final class DriftMonitor {
       featureNames.add(feature.getName().toString());
       psi.add(new PopulationStabilityIndex(distribution, settings.psiThreshold()));
       ks.add(new KolmogorovSmirnovTest(distribution, ksAlphaPerFeature));
+      wasserstein.add(new WassersteinDistance(distribution, settings.wassersteinThreshold(), WassersteinDistance.Scale.STANDARD_DEVIATION));
+      jensenShannon.add(new JensenShannonDistance(distribution, settings.jensenShannonThreshold(),
+          JensenShannonDistance.Binning.REFERENCE_QUANTILES, JensenShannonDistance.DEFAULT_BINS, JensenShannonDistance.DEFAULT_EPSILON));
     }
+    this.featureShare = new DriftedFeatureShare(MultipleTesting.BENJAMINI_HOCHBERG, settings.ksAlpha(), settings.driftedFeatureShare());
+    List<List<Double>> rows = reference.getSampleRows();
+    this.mmd = settings.runs(TestResult.MMD) && rows != null && rows.size() >= 2
+        ? new MaximumMeanDiscrepancy(rows.stream().map(r -> r.stream().mapToDouble(Double::doubleValue).toArray()).toArray(double[][]::new),
+            settings.mmdAlpha(), MaximumMeanDiscrepancy.DEFAULT_PERMUTATIONS, MaximumMeanDiscrepancy.DEFAULT_MAX_ROWS_PER_SIDE,
+            MaximumMeanDiscrepancy.DEFAULT_SEED)
+        : null;
+    // large enough that a window fits whole (exact, deterministic tests); capped for huge windows
+    this.sketchK = Math.min(Math.max(FeatureSketch.DEFAULT_K, 2 * settings.windowSize()), 4096);
     List<Double> shares = reference.getLabelDistribution();
     this.labelTest = shares == null || shares.isEmpty() ? null : new ChiSquareTest(shares, settings.labelAlpha(), reference.getSampleCount());
     this.errorTest = reference.getErrorSampleCount() > 0
@@ -81,6 +107,7 @@ public final class DriftMonitor {
     List<DriftAssessment.Finding> findings = new ArrayList<>();
     boolean covariate = false;
     double covariateSeverity = 0;
+    List<Double> ksPValues = new ArrayList<>();
     for (int f = 0; f < featureNames.size(); f++) {
       String name = featureNames.get(f);
       double[] values = window.stream()
@@ -91,15 +118,50 @@ public final class DriftMonitor {
       if (values.length < settings.minSamples()) {
         continue;
       }
-      List<TestResult> results = new ArrayList<>(2);
+      FeatureSketch sketch = new FeatureSketch(sketchK);
+      sketch.update(values);
+      List<TestResult> results = new ArrayList<>(4);
       if (settings.runs(TestResult.PSI)) {
-        results.add(psi.get(f).test(values));
+        results.add(psi.get(f).test(sketch));
+      }
+      TestResult ksResult = null;
+      if (settings.runs(TestResult.KS) || settings.runs(TestResult.DRIFTED_FEATURE_SHARE)) {
+        ksResult = ks.get(f).test(sketch);
+        ksPValues.add(ksResult.pValue());
       }
       if (settings.runs(TestResult.KS)) {
-        results.add(ks.get(f).test(values));
+        results.add(ksResult);
+      }
+      if (settings.runs(TestResult.WASSERSTEIN)) {
+        results.add(wasserstein.get(f).test(sketch));
+      }
+      if (settings.runs(TestResult.JENSEN_SHANNON)) {
+        results.add(jensenShannon.get(f).test(sketch));
       }
       for (TestResult result : results) {
         findings.add(new DriftAssessment.Finding(name, result));
+        if (result.drifted()) {
+          covariate = true;
+          covariateSeverity = Math.max(covariateSeverity, result.severity());
+        }
+      }
+    }
+    if (settings.runs(TestResult.DRIFTED_FEATURE_SHARE) && !ksPValues.isEmpty()) {
+      TestResult share = featureShare.test(ksPValues.stream().mapToDouble(Double::doubleValue).toArray());
+      findings.add(new DriftAssessment.Finding(DriftAssessment.ALL_FEATURES, share));
+      if (share.drifted()) {
+        covariate = true;
+        covariateSeverity = Math.max(covariateSeverity, share.severity());
+      }
+    }
+    if (mmd != null && window.size() >= settings.minSamples()) {
+      double[][] rows = window.stream()
+          .map(o -> featureNames.stream().mapToDouble(n -> o.features().getOrDefault(n, Double.NaN)).toArray())
+          .filter(r -> java.util.Arrays.stream(r).allMatch(Double::isFinite))
+          .toArray(double[][]::new);
+      if (rows.length >= settings.minSamples()) {
+        TestResult result = mmd.test(rows);
+        findings.add(new DriftAssessment.Finding(DriftAssessment.ALL_FEATURES, result));
         if (result.drifted()) {
           covariate = true;
           covariateSeverity = Math.max(covariateSeverity, result.severity());

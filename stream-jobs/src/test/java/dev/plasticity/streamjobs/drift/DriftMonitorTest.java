@@ -71,4 +71,23 @@ class DriftMonitorTest {
     a.findings().stream().filter(f -> f.result().test().equals(TestResult.KS))
         .forEach(f -> assertEquals(DriftSettings.defaults().ksAlpha() / 3, f.result().threshold(), 1e-15));
   }
+
+  @Test
+  void everyConfiguredTestReportsAndAShiftedFeatureIsCovariateDriftForEach() {
+    DriftSettings all = DriftSettings.builder()
+        .tests(TestResult.WASSERSTEIN, TestResult.JENSEN_SHANNON, TestResult.DRIFTED_FEATURE_SHARE, TestResult.MMD)
+        .build();
+    DriftMonitor monitor = new DriftMonitor(REFERENCE, all);
+    DriftAssessment calm = monitor.assess(SeaData.observations(SeaData.iid(300, 500, SeaData.OLD_THRESHOLD, 0), 1), 1);
+    assertEquals(false, calm.drifted(), calm.findings().toString());
+    DriftAssessment shifted = monitor.assess(SeaData.observations(SeaData.iid(301, 500, SeaData.OLD_THRESHOLD, 3.0), 1), 1);
+    assertEquals(DriftKind.COVARIATE, shifted.kind());
+    java.util.Map<String, Boolean> x3 = new java.util.HashMap<>();
+    shifted.findings().forEach(f -> x3.merge(f.feature() + "/" + f.result().test(), f.result().drifted(), Boolean::logicalOr));
+    assertEquals(true, x3.get("x3/WASSERSTEIN"), x3.toString());
+    assertEquals(true, x3.get("x3/JENSEN_SHANNON"), x3.toString());
+    assertEquals(false, x3.get("x1/WASSERSTEIN"), x3.toString());
+    assertEquals(true, x3.get(DriftAssessment.ALL_FEATURES + "/MMD"), x3.toString());
+    assertEquals(false, x3.get(DriftAssessment.ALL_FEATURES + "/DRIFTED_FEATURE_SHARE"), "one of three features is under the 0.5 share");
+  }
 }

@@ -104,7 +104,9 @@ public final class SeaData {
     }
     double ones = training.stream().filter(p -> p.label() == 1).count() / (double) training.size();
     double errors = heldOut.stream().filter(p -> p.label() != p.prediction()).count() / (double) heldOut.size();
-    return new ReferenceStatistics((long) training.size(), features, List.of(1 - ones, ones), errors, (long) heldOut.size());
+    List<List<Double>> sample = training.stream().limit(250)
+        .map(p -> Arrays.stream(p.x()).boxed().toList()).toList();
+    return new ReferenceStatistics((long) training.size(), features, List.of(1 - ones, ones), errors, (long) heldOut.size(), sample);
   }
 
   /** Reference statistics of 5000 training and 2000 held-out points of the old concept. */
