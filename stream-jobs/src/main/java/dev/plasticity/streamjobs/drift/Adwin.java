@@ -32,12 +32,14 @@ import java.util.Arrays;
  * <pre>{@code
  * Random random = new Random(42);
  * Adwin adwin = new Adwin();
+ * List<Integer> drifts = new ArrayList<>();
  * for (int i = 0; i < 2000; i++) {
  *   adwin.update(random.nextGaussian() + (i < 1000 ? 0 : 1));
  *   if (adwin.driftDetected()) {
- *     System.out.println(i); // prints 1055
+ *     drifts.add(i);
  *   }
  * }
+ * // drifts: [1055, 1087]
  * }</pre>
  *
  * <p>Not thread-safe.

@@ -22,13 +22,19 @@ package dev.plasticity.streamjobs.drift;
  * <pre>{@code
  * Random random = new Random(42);
  * Ddm ddm = new Ddm();
+ * List<Integer> drifts = new ArrayList<>();
  * for (int i = 0; i < 2000; i++) {
  *   ddm.update(random.nextDouble() < (i < 1000 ? 0.1 : 0.5) ? 1 : 0);
  *   if (ddm.driftDetected()) {
- *     System.out.println(i); // prints 1055
+ *     drifts.add(i);
  *   }
  * }
+ * // drifts: [72, 1034]
  * }</pre>
+ *
+ * <p>The drift at 72 is a false alarm: DDM takes its minimum from the 29th value on, and this
+ * stream happens to have 1 error in its first 29 values, so the minimum underestimates the rate.
+ * MOA's {@code DDM} detects at the same indices.
  *
  * <p>Not thread-safe.
  */

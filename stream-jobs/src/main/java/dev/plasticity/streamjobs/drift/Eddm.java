@@ -23,13 +23,19 @@ package dev.plasticity.streamjobs.drift;
  * <pre>{@code
  * Random random = new Random(42);
  * Eddm eddm = new Eddm();
+ * List<Integer> drifts = new ArrayList<>();
  * for (int i = 0; i < 2000; i++) {
  *   eddm.update(random.nextDouble() < (i < 1000 ? 0.1 : 0.5) ? 1 : 0);
  *   if (eddm.driftDetected()) {
- *     System.out.println(i); // prints 1055
+ *     drifts.add(i);
  *   }
  * }
+ * // drifts: [418, 854, 1036, 1094, 1173, 1236, 1306]
  * }</pre>
+ *
+ * <p>EDDM also alarms twice before the change (418, 854) and several times after the first
+ * detection: it restarts after each drift and needs only 30 errors to alarm again. MOA's
+ * {@code EDDM} detects at the same indices.
  *
  * <p>Not thread-safe.
  */

@@ -20,12 +20,14 @@ package dev.plasticity.streamjobs.drift;
  * <pre>{@code
  * Random random = new Random(42);
  * HddmA hddm = new HddmA();
+ * List<Integer> drifts = new ArrayList<>();
  * for (int i = 0; i < 2000; i++) {
  *   hddm.update(random.nextDouble() < (i < 1000 ? 0.1 : 0.5) ? 1 : 0);
  *   if (hddm.driftDetected()) {
- *     System.out.println(i); // prints 1055
+ *     drifts.add(i);
  *   }
  * }
+ * // drifts: [1034]
  * }</pre>
  *
  * <p>Not thread-safe.

@@ -15,12 +15,14 @@ package dev.plasticity.streamjobs.drift;
  * <pre>{@code
  * Random random = new Random(42);
  * PageHinkley pageHinkley = new PageHinkley();
+ * List<Integer> drifts = new ArrayList<>();
  * for (int i = 0; i < 2000; i++) {
  *   pageHinkley.update(random.nextGaussian() + (i < 1000 ? 0 : 1));
  *   if (pageHinkley.driftDetected()) {
- *     System.out.println(i); // prints 1055
+ *     drifts.add(i);
  *   }
  * }
+ * // drifts: [1080]
  * }</pre>
  *
  * <p>Not thread-safe.
