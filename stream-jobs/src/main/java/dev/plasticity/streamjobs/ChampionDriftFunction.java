@@ -8,10 +8,14 @@ import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.PartitionRange;
+import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.streamjobs.drift.ChangeDetector;
+import dev.plasticity.streamjobs.drift.ChangeDetectorKind;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftMonitor;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import dev.plasticity.streamjobs.drift.Observation;
+import dev.plasticity.streamjobs.drift.TestResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Events of a model with no champion yet are buffered (at most windowSize, oldest dropped)
  *       and become the start of the first window once a champion is known.
  *   <li>When the champion changes, the next event resets the window and clears the cooldown.
+ *   <li><b>Concept detector.</b> When the model's settings name one ({@code ADWIN}, {@code DDM},
+ *       ...), every event the served version predicted feeds its error (0 or 1) to that
+ *       detector, kept per model in state; a detection triggers CONCEPT drift at once, without
+ *       waiting for the window to fill, with the window's events so far as the data window.
  *   <li><b>Cooldown.</b> After a trigger for version v no other trigger for v fires until a newer
  *       champion arrives, or until {@code cooldownEvents} events or {@code cooldownMillis} of event
  *       time went by, when those are set.
@@ -88,6 +96,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient ValueState<Integer> cooldownVersion;
   private transient ValueState<Long> eventsSinceTrigger;
   private transient ValueState<Long> cooldownUntil;
+  /** The concept-drift detector on the served version's error stream, when one is configured. */
+  private transient ValueState<ChangeDetector> detector;
   /** Monitors by model@version; rebuilt from broadcast state after a restore. */
   private transient Map<String, DriftMonitor> monitors;
   private transient Map<String, Double> lastStatistics;
@@ -116,6 +126,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     cooldownVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-version", Types.INT));
     eventsSinceTrigger = getRuntimeContext().getState(new ValueStateDescriptor<>("events-since-trigger", Types.LONG));
     cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
+    detector = getRuntimeContext().getState(new ValueStateDescriptor<>("concept-detector", TypeInformation.of(ChangeDetector.class)));
     monitors = new HashMap<>();
     lastStatistics = new HashMap<>();
     codec = AvroCodec.of(LabelledEvent.class);
@@ -214,6 +225,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       }
       monitoredVersion.update(champion.getVersion());
       clearCooldown();
+      detector.clear(); // the new version's errors start a new stream
     }
     DriftSettings settings = champion == null ? defaults : settingsFor(champion);
     window.add(event);
@@ -229,6 +241,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       return;
     }
     advanceCooldown(settings, event.event().getEventTime());
+    if (settings.hasConceptDetector()) {
+      watchErrors(champion, settings, event, ctx, out);
+    }
     if (count >= settings.windowSize()) {
       List<ObservedEvent> all = new ArrayList<>(count);
       window.get().forEach(all::add);
@@ -239,6 +254,60 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       count = rest.size();
     }
     windowCount.update(count);
+  }
+
+  /**
+   * Feeds the served version's error on this event to the model's detector; on a detection,
+   * triggers CONCEPT drift with the events of the current window so far as its data window.
+   */
+  private void watchErrors(ModelVersion champion, DriftSettings settings, ObservedEvent event, ReadOnlyContext ctx,
+      Collector<DriftTrigger> out) throws Exception {
+    LabelledEvent e = event.event();
+    int version = champion.getVersion();
+    if (e.getPrediction() == null || e.getPredictionVersion() == null || e.getPredictionVersion() != version) {
+      return;
+    }
+    ChangeDetector watching = detector.value();
+    if (watching == null) {
+      watching = ChangeDetectorKind.valueOf(settings.conceptDetector())
+          .create(Objects.hash(champion.getModel().toString(), version));
+    }
+    watching.update(e.getPrediction() != e.getLabel() ? 1.0 : 0.0);
+    detector.update(watching);
+    if (!watching.driftDetected() || cooldownVersion.value() != null) {
+      return;
+    }
+    List<ObservedEvent> events = new ArrayList<>();
+    window.get().forEach(events::add);
+    long predicted = events.stream().filter(o -> version == orMinus1(o.event().getPredictionVersion())).count();
+    long errors = events.stream().filter(o -> version == orMinus1(o.event().getPredictionVersion())
+        && o.event().getPrediction() != null && o.event().getPrediction() != o.event().getLabel()).count();
+    double recentError = predicted == 0 ? 1.0 : errors / (double) predicted;
+    double referenceError = champion.getReference().getErrorRate();
+    TestResult result = new TestResult(settings.conceptDetector(), recentError, null, referenceError, true,
+        Math.min(1.0, Math.max(Math.ulp(1.0), (recentError - referenceError) / Math.max(1e-9, 1 - referenceError))), predicted);
+    DriftAssessment assessment = new DriftAssessment(true, DriftKind.CONCEPT,
+        List.of(new DriftAssessment.Finding(DriftAssessment.ERROR, result)), result.severity(), events.size());
+    DriftTrigger trigger = trigger(champion.getModel(), version, assessment, events, ctx.currentProcessingTime(),
+        settings.conceptDetector() + "@" + event.partition() + ":" + event.offset());
+    log.info("drift on {} v{}: {} detected CONCEPT at offset {}:{}, recent error {} vs reference {} ({})",
+        trigger.getModel(), version, settings.conceptDetector(), event.partition(), event.offset(),
+        String.format("%.3f", recentError), String.format("%.3f", referenceError), trigger.getTriggerId());
+    out.collect(trigger);
+    triggers.inc();
+    startCooldown(settings, version, e.getEventTime());
+  }
+
+  private static int orMinus1(Integer value) {
+    return value == null ? -1 : value;
+  }
+
+  private void startCooldown(DriftSettings settings, int version, long eventTime) throws Exception {
+    cooldownVersion.update(version);
+    eventsSinceTrigger.update(0L);
+    if (settings.cooldownMillis() > 0) {
+      cooldownUntil.update(eventTime + settings.cooldownMillis());
+    }
   }
 
   private void advanceCooldown(DriftSettings settings, long eventTime) throws Exception {
@@ -283,16 +352,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       log.debug("{} v{} drifted again ({}) while cooling down", champion.getModel(), version, assessment.kind());
       return;
     }
-    DriftTrigger trigger = trigger(champion.getModel(), version, assessment, events, ctx.currentProcessingTime());
+    DriftTrigger trigger = trigger(champion.getModel(), version, assessment, events, ctx.currentProcessingTime(), null);
     log.info("drift on {} v{}: {} severity {} ({})", trigger.getModel(), version, trigger.getKind(),
         String.format("%.2f", trigger.getSeverity()), trigger.getTriggerId());
     out.collect(trigger);
     triggers.inc();
-    cooldownVersion.update(version);
-    eventsSinceTrigger.update(0L);
-    if (settings.cooldownMillis() > 0) {
-      cooldownUntil.update(lastTime + settings.cooldownMillis());
-    }
+    startCooldown(settings, version, lastTime);
   }
 
   /** Keeps each test's last statistic for a gauge, registering the gauge the first time. */
@@ -308,7 +373,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     }
   }
 
-  DriftTrigger trigger(String model, int baseVersion, DriftAssessment assessment, List<ObservedEvent> events, long now) {
+  /**
+   * @param detection for a detector's alarm, which detector and where it fired (part of the id);
+   *     null for a window assessment
+   */
+  DriftTrigger trigger(String model, int baseVersion, DriftAssessment assessment, List<ObservedEvent> events, long now,
+      String detection) {
     TreeMap<Integer, long[]> ranges = new TreeMap<>();
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
@@ -325,6 +395,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       offsets.add(new PartitionRange(partition, range[0], range[1]));
       identity.append('|').append(partition).append(':').append(range[0]);
     });
+    if (detection != null) {
+      identity.append('|').append(detection);
+    }
     List<Evidence> evidence = new ArrayList<>();
     for (DriftAssessment.Finding f : assessment.findings()) {
       evidence.add(new Evidence(f.feature(), f.result().test(), f.result().statistic(), f.result().pValue(),

@@ -231,4 +231,20 @@ class ChampionDriftFunctionTest {
     send(600, SeaData.NEW_THRESHOLD, 1);
     assertEquals(2, triggers().size(), "windows end at events 200, 400 (cooling until event 450), 600");
   }
+
+  @Test
+  void aConfiguredConceptDetectorTriggersBeforeTheWindowIsFull() throws Exception {
+    ModelVersion champion = Fixtures.champion(MODEL, 1);
+    champion.setDriftConfig(DriftConfig.newBuilder().setWindowSize(2000).setConceptDetector("ADWIN").build());
+    harness.processBroadcastElement(champion, 0);
+    send(300, SeaData.OLD_THRESHOLD, 1);
+    assertEquals(0, triggers().size());
+    send(700, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size(), "ADWIN fires once, then the cooldown holds");
+    DriftTrigger trigger = triggers().get(0);
+    assertEquals(DriftKind.CONCEPT, trigger.getKind());
+    assertEquals("ADWIN", trigger.getEvidence().get(0).getTest().toString());
+    org.junit.jupiter.api.Assertions.assertTrue(trigger.getWindow().getEventCount() < 1000,
+        "fired after " + trigger.getWindow().getEventCount() + " events, long before the window of 2000 filled");
+  }
 }

@@ -59,9 +59,6 @@ public record DriftSettings(
   /** {@link #conceptDetector()} when no detector watches the error stream. */
   public static final String NO_DETECTOR = "NONE";
 
-  /** Detectors the error stream can be watched with (names of {@code ChangeDetectorKind}). */
-  public static final Set<String> CONCEPT_DETECTORS = Set.of("ADWIN", "PAGE_HINKLEY", "DDM", "EDDM", "HDDM_A", "KSWIN");
-
   /** Every window test the monitor knows. */
   public static final Set<String> KNOWN_TESTS = Set.of(TestResult.PSI, TestResult.KS, TestResult.WASSERSTEIN,
       TestResult.JENSEN_SHANNON, TestResult.CHI_SQUARE, TestResult.ERROR_RATE, TestResult.DRIFTED_FEATURE_SHARE, TestResult.MMD);
@@ -104,9 +101,13 @@ public record DriftSettings(
     if (conceptDetector == null || conceptDetector.isBlank()) {
       throw new IllegalArgumentException("conceptDetector must name a detector or be " + NO_DETECTOR);
     }
-    if (!NO_DETECTOR.equals(conceptDetector) && !CONCEPT_DETECTORS.contains(conceptDetector)) {
-      throw new IllegalArgumentException("unknown concept detector '" + conceptDetector + "'; known: "
-          + CONCEPT_DETECTORS + " or " + NO_DETECTOR);
+    if (!NO_DETECTOR.equals(conceptDetector)) {
+      try {
+        ChangeDetectorKind.valueOf(conceptDetector);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown concept detector '" + conceptDetector + "'; known: "
+            + java.util.Arrays.toString(ChangeDetectorKind.values()) + " or " + NO_DETECTOR, e);
+      }
     }
     if (cooldownEvents < 0) {
       throw new IllegalArgumentException("cooldownEvents must be >= 0 (0 = until a new version), got " + cooldownEvents);
