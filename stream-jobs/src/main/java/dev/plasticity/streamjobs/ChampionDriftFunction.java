@@ -178,13 +178,16 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       take(event, ctx, out);
       return;
     }
+    // a new list each time: the heap state backend may be snapshotting the old one asynchronously
     List<ObservedEvent> waiting = pending.get(time);
+    List<ObservedEvent> updated = new ArrayList<>(waiting == null ? 1 : waiting.size() + 1);
     if (waiting == null) {
-      waiting = new ArrayList<>(1);
       ctx.timerService().registerEventTimeTimer(time);
+    } else {
+      updated.addAll(waiting);
     }
-    waiting.add(event);
-    pending.put(time, waiting);
+    updated.add(event);
+    pending.put(time, updated);
   }
 
   @Override
