@@ -49,20 +49,7 @@ public final class CategoricalJensenShannonDistance {
     if (!(epsilon >= 0 && epsilon < 0.01)) {
       throw new IllegalArgumentException("Jensen-Shannon epsilon must be in [0, 0.01), got " + epsilon);
     }
-    double[] s = new double[referenceShares.size()];
-    double sum = 0;
-    for (int i = 0; i < s.length; i++) {
-      Double v = referenceShares.get(i);
-      if (v == null || !(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("class share " + i + " must be a finite number >= 0, got " + v);
-      }
-      s[i] = v;
-      sum += v;
-    }
-    if (Math.abs(sum - 1.0) > 1e-3) {
-      throw new IllegalArgumentException("class shares must sum to 1, got " + sum);
-    }
-    this.shares = s;
+    this.shares = ChiSquareTest.validShares(referenceShares);
     this.threshold = threshold;
     this.epsilon = epsilon;
   }

@@ -56,6 +56,17 @@ public final class ChiSquareTest {
     if (!(alpha > 0 && alpha < 1)) {
       throw new IllegalArgumentException("chi-square alpha must be in (0, 1), got " + alpha);
     }
+    this.shares = ChiSquareTest.validShares(referenceShares);
+    this.alpha = alpha;
+    this.epsilon = DEFAULT_EPSILON;
+  }
+
+  /**
+   * Reference class shares as an array, each finite and ≥ 0, together summing to 1 (± 1e-3).
+   *
+   * @throws IllegalArgumentException naming the share that breaks the rule
+   */
+  static double[] validShares(java.util.List<Double> referenceShares) {
     double[] s = new double[referenceShares.size()];
     double sum = 0;
     for (int i = 0; i < s.length; i++) {
@@ -69,9 +80,7 @@ public final class ChiSquareTest {
     if (Math.abs(sum - 1.0) > 1e-3) {
       throw new IllegalArgumentException("class shares must sum to 1, got " + sum);
     }
-    this.shares = s;
-    this.alpha = alpha;
-    this.epsilon = DEFAULT_EPSILON;
+    return s;
   }
 
   /**

@@ -146,12 +146,6 @@ public final class JensenShannonDistance {
     return s;
   }
 
-  /** Bin i holds values in (cut[i-1], cut[i]]; the last bin everything above the last cut. */
-  private int binOf(double value) {
-    int i = Arrays.binarySearch(cuts, value);
-    return i >= 0 ? i : -i - 1;
-  }
-
   /**
    * Tests {@code values} (finite, at least one).
    *
@@ -162,18 +156,12 @@ public final class JensenShannonDistance {
     if (values == null || values.length == 0) {
       throw new IllegalArgumentException("Jensen-Shannon needs at least one value");
     }
-    long[] counts = new long[expected.length];
     for (double v : values) {
       if (!Double.isFinite(v)) {
         throw new IllegalArgumentException("Jensen-Shannon takes finite values only, got " + v);
       }
-      counts[binOf(v)]++;
     }
-    double[] actual = new double[counts.length];
-    for (int i = 0; i < counts.length; i++) {
-      actual[i] = (double) counts[i] / values.length;
-    }
-    return result(actual, values.length);
+    return result(QuantileFunction.sampleBinShares(values, cuts), values.length);
   }
 
   /** Tests the window a sketch summarises; each bin share is within {@link FeatureSketch#binShareError()}. */

@@ -71,21 +71,6 @@ public final class PopulationStabilityIndex {
     }
   }
 
-  /** Bin i holds values in (cut[i-1], cut[i]]; the last bin everything above the last cut. */
-  int binOf(double value) {
-    int lo = 0;
-    int hi = cuts.length;
-    while (lo < hi) { // first cut >= value
-      int mid = (lo + hi) >>> 1;
-      if (cuts[mid] < value) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
   /** Expected share per bin (a copy). */
   double[] expectedShares() {
     return expected.clone();
@@ -101,15 +86,7 @@ public final class PopulationStabilityIndex {
     if (values == null || values.length == 0) {
       throw new IllegalArgumentException("PSI needs at least one value");
     }
-    long[] counts = new long[expected.length];
-    for (double v : values) {
-      counts[binOf(v)]++;
-    }
-    double[] actual = new double[counts.length];
-    for (int i = 0; i < counts.length; i++) {
-      actual[i] = (double) counts[i] / values.length;
-    }
-    return result(actual, values.length);
+    return result(QuantileFunction.sampleBinShares(values, cuts), values.length);
   }
 
   /**

@@ -159,6 +159,26 @@ final class QuantileFunction {
     return shares;
   }
 
+  /**
+   * Shares of raw {@code values} in the same bins as {@link #binShares}: bin i holds values in
+   * (cuts[i-1], cuts[i]], the last bin everything above the last cut.
+   *
+   * @param values at least one
+   * @param cuts strictly increasing
+   */
+  static double[] sampleBinShares(double[] values, double[] cuts) {
+    long[] counts = new long[cuts.length + 1];
+    for (double v : values) {
+      int i = java.util.Arrays.binarySearch(cuts, v);
+      counts[i >= 0 ? i : -i - 1]++;
+    }
+    double[] shares = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      shares[i] = (double) counts[i] / values.length;
+    }
+    return shares;
+  }
+
   /** sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic. */
   static double kolmogorovSmirnov(QuantileFunction f, QuantileFunction g) {
     double d = 0;
