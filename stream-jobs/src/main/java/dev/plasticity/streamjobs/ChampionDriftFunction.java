@@ -100,6 +100,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient ValueState<ChangeDetector> detector;
   /** Monitors by model@version; rebuilt from broadcast state after a restore. */
   private transient Map<String, DriftMonitor> monitors;
+  /** Resolved settings by model@version, so events do not rebuild them; rebuilt after a restore. */
+  private transient Map<String, DriftSettings> resolved;
   private transient Map<String, Double> lastStatistics;
   private transient AvroCodec<LabelledEvent> codec;
   private transient Counter events;
@@ -128,6 +130,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
     detector = getRuntimeContext().getState(new ValueStateDescriptor<>("concept-detector", TypeInformation.of(ChangeDetector.class)));
     monitors = new HashMap<>();
+    resolved = new HashMap<>();
     lastStatistics = new HashMap<>();
     codec = AvroCodec.of(LabelledEvent.class);
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -156,13 +159,19 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     ctx.getBroadcastState(CHAMPIONS).put(version.getModel(), version);
   }
 
-  /** The job's defaults with the model's own configuration applied. */
+  /** The job's defaults with the model's own configuration applied, resolved once per version. */
   DriftSettings settingsFor(ModelVersion version) {
-    try {
-      return defaults.overriddenBy(version.getDriftConfig());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid driftConfig: " + e.getMessage(), e);
+    String key = version.getModel() + "@" + version.getVersion();
+    DriftSettings settings = resolved.get(key);
+    if (settings == null) {
+      try {
+        settings = defaults.overriddenBy(version.getDriftConfig());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid driftConfig: " + e.getMessage(), e);
+      }
+      resolved.put(key, settings);
     }
+    return settings;
   }
 
   @Override
