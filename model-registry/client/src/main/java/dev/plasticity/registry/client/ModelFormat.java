@@ -4,11 +4,16 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
 import dev.plasticity.schemas.Architecture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,19 +31,64 @@ import java.util.Map;
 public final class ModelFormat {
   private ModelFormat() {}
 
-  /** Builds the (uninitialised) network an architecture describes. */
+  /** Normalisations an architecture may name, in {@link Architecture#getNormalization()}. */
+  public static final List<String> NORMALIZATIONS = List.of("none", "batch", "layer");
+
+  /** Activations an architecture may name, in {@link Architecture#getActivation()}. */
+  public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "gelu", "sigmoid", "selu");
+
+  /**
+   * Builds the (uninitialised) network an architecture describes: for each hidden width, a
+   * linear layer, then the normalisation ({@code batch}: batch normalisation, Ioffe and Szegedy
+   * 2015; {@code layer}: layer normalisation, Ba et al. 2016), the activation and dropout. With
+   * {@code residual}, a hidden layer whose width equals the width of the hidden layer before it
+   * adds its input to its output (He et al. 2016); the first hidden layer never does. A linear
+   * layer maps the last hidden layer to one score per class.
+   *
+   * <p>Without normalisation and residual connections this is exactly the network (and the
+   * parameter layout) of architectures written before those fields existed.
+   *
+   * @throws IllegalArgumentException naming the rule an invalid architecture breaks
+   */
   public static Block buildBlock(Architecture architecture) {
     validate(architecture);
     SequentialBlock block = new SequentialBlock();
-    for (int units : architecture.getHiddenUnits()) {
-      block.add(Linear.builder().setUnits(units).build());
-      block.add(activation(architecture.getActivation()));
-      if (architecture.getDropout() > 0) {
-        block.add(Dropout.builder().optRate((float) architecture.getDropout()).build());
+    List<Integer> widths = architecture.getHiddenUnits();
+    for (int i = 0; i < widths.size(); i++) {
+      if (hasSkipConnection(architecture, i)) {
+        SequentialBlock body = new SequentialBlock();
+        addHiddenLayer(body, architecture, widths.get(i));
+        block.add(new ParallelBlock(
+            branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+            List.of(body, Blocks.identityBlock())));
+      } else {
+        addHiddenLayer(block, architecture, widths.get(i));
       }
     }
     block.add(Linear.builder().setUnits(architecture.getNumClasses()).build());
     return block;
+  }
+
+  /**
+   * Whether hidden layer {@code layer} (0 is the input side) adds its input to its output: the
+   * architecture is residual and the layer is as wide as the one before it.
+   */
+  public static boolean hasSkipConnection(Architecture architecture, int layer) {
+    List<Integer> widths = architecture.getHiddenUnits();
+    return architecture.getResidual() && layer > 0 && widths.get(layer).equals(widths.get(layer - 1));
+  }
+
+  private static void addHiddenLayer(SequentialBlock block, Architecture architecture, int units) {
+    block.add(Linear.builder().setUnits(units).build());
+    switch (architecture.getNormalization()) {
+      case "batch" -> block.add(BatchNorm.builder().build());
+      case "layer" -> block.add(LayerNorm.builder().build());
+      default -> { }
+    }
+    block.add(activation(architecture.getActivation()));
+    if (architecture.getDropout() > 0) {
+      block.add(Dropout.builder().optRate((float) architecture.getDropout()).build());
+    }
   }
 
   /** The network's input shape for a batch of {@code rows}. */
@@ -83,7 +133,7 @@ public final class ModelFormat {
       model.close();
       throw new IllegalArgumentException(
           "artifact of " + artifact.length + " bytes does not fit architecture "
-              + architecture.getHiddenUnits() + " -> " + architecture.getNumClasses() + ": " + e.getMessage(), e);
+              + describe(architecture) + ": " + e.getMessage(), e);
     }
   }
 
@@ -106,6 +156,21 @@ public final class ModelFormat {
     return row;
   }
 
+  /** A short human description, e.g. {@code [32, 32] relu, layer norm, residual -> 2}. */
+  public static String describe(Architecture a) {
+    StringBuilder text = new StringBuilder().append(a.getHiddenUnits()).append(' ').append(a.getActivation());
+    if (!"none".equals(a.getNormalization())) {
+      text.append(", ").append(a.getNormalization()).append(" norm");
+    }
+    if (a.getDropout() > 0) {
+      text.append(", dropout ").append(a.getDropout());
+    }
+    if (a.getResidual()) {
+      text.append(", residual");
+    }
+    return text.append(" -> ").append(a.getNumClasses()).toString();
+  }
+
   private static Block activation(String name) {
     switch (name) {
       case "relu": return Activation.reluBlock();
@@ -114,8 +179,7 @@ public final class ModelFormat {
       case "sigmoid": return Activation.sigmoidBlock();
       case "selu": return Activation.seluBlock();
       default:
-        throw new IllegalArgumentException(
-            "unknown activation '" + name + "'; supported: relu, tanh, gelu, sigmoid, selu");
+        throw new IllegalArgumentException("unknown activation '" + name + "'; supported: " + ACTIVATIONS);
     }
   }
 
@@ -130,11 +194,18 @@ public final class ModelFormat {
     if (a.getFeatureMeans().size() != inputs || a.getFeatureStds().size() != inputs) {
       throw new IllegalArgumentException("featureMeans and featureStds need one entry per input feature (" + inputs + ")");
     }
+    if (!ACTIVATIONS.contains(a.getActivation())) {
+      throw new IllegalArgumentException("unknown activation '" + a.getActivation() + "'; supported: " + ACTIVATIONS);
+    }
     if (a.getNumClasses() < 2) {
       throw new IllegalArgumentException("numClasses must be at least 2, was " + a.getNumClasses());
     }
     if (a.getDropout() < 0 || a.getDropout() >= 1) {
       throw new IllegalArgumentException("dropout must be in [0, 1), was " + a.getDropout());
+    }
+    if (!NORMALIZATIONS.contains(a.getNormalization())) {
+      throw new IllegalArgumentException(
+          "unknown normalization '" + a.getNormalization() + "'; supported: " + NORMALIZATIONS);
     }
     for (int units : a.getHiddenUnits()) {
       if (units < 1) {

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import dev.plasticity.schemas.Architecture;
 import java.util.List;
 import java.util.Map;
@@ -66,5 +70,91 @@ class ModelFormatTest {
     Architecture arch = architecture(List.of(4));
     arch.setActivation("swoosh");
     assertThatThrownBy(() -> ModelFormat.buildBlock(arch)).hasMessageContaining("unknown activation 'swoosh'");
+  }
+
+  @Test
+  void theDefaultsBuildTheNetworkOfArchitecturesWrittenBeforeNormalizationAndResidualExisted() throws Exception {
+    Architecture arch = architecture(List.of(16, 8));
+    assertThat(arch.getNormalization()).isEqualTo("none");
+    assertThat(arch.getResidual()).isFalse();
+    Engine.getInstance().setRandomSeed(3);
+    SequentialBlock before = new SequentialBlock()
+        .add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(8).build()).add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(2).build());
+    float[][] rows = {ModelFormat.encode(arch, Map.of("x1", 1.0, "x2", 2.0, "x3", 3.0))};
+    byte[] artifact;
+    float[][] expected;
+    try (Model model = Model.newInstance("old")) {
+      model.setBlock(before);
+      before.initialize(model.getNDManager(), DataType.FLOAT32, ModelFormat.inputShape(arch, 1));
+      try (Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
+        expected = predictor.predict(rows);
+      }
+      artifact = ModelFormat.saveParameters(model);
+    }
+    try (Model loaded = ModelFormat.load("m", arch, artifact);
+        Predictor<float[][], float[][]> predictor = loaded.newPredictor(new ClassProbabilities())) {
+      assertThat(predictor.predict(rows)).isDeepEqualTo(expected);
+    }
+  }
+
+  @Test
+  void everyNormalizationWithAndWithoutSkipConnectionsLoadsBackWithIdenticalOutputs() throws Exception {
+    float[][] rows = {{0.1f, -1.2f, 0.7f}, {1.5f, 0.3f, -0.4f}, {-0.9f, 2.0f, 0.0f}};
+    for (String normalization : ModelFormat.NORMALIZATIONS) {
+      for (boolean residual : List.of(false, true)) {
+        Architecture arch = architecture(List.of(8, 8, 4));
+        arch.setNormalization(normalization);
+        arch.setResidual(residual);
+        arch.setDropout(0.25);
+        Engine.getInstance().setRandomSeed(11);
+        byte[] artifact;
+        float[][] before;
+        try (Model model = ModelFormat.newModel("m", arch);
+            Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
+          before = predictor.predict(rows);
+          artifact = ModelFormat.saveParameters(model);
+        }
+        try (Model loaded = ModelFormat.load("m", arch, artifact);
+            Predictor<float[][], float[][]> predictor = loaded.newPredictor(new ClassProbabilities())) {
+          assertThat(predictor.predict(rows)).as(ModelFormat.describe(arch)).isDeepEqualTo(before);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aResidualArtifactIsRefusedByTheSameWidthsWithoutSkipConnections() {
+    Architecture residual = architecture(List.of(8, 8));
+    residual.setResidual(true);
+    byte[] artifact;
+    try (Model model = ModelFormat.newModel("m", residual)) {
+      artifact = ModelFormat.saveParameters(model);
+    }
+    // a consumer that ignores the residual field must refuse the artifact, not serve a different network
+    assertThatThrownBy(() -> ModelFormat.load("m", architecture(List.of(8, 8)), artifact))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not fit");
+  }
+
+  @Test
+  void onlyALayerAsWideAsTheOneBeforeItGetsASkipConnection() {
+    Architecture arch = architecture(List.of(8, 8, 4, 4, 4));
+    arch.setResidual(true);
+    assertThat(List.of(0, 1, 2, 3, 4)).map(i -> ModelFormat.hasSkipConnection(arch, i))
+        .containsExactly(false, true, false, true, true);
+    arch.setResidual(false);
+    assertThat(List.of(0, 1, 2, 3, 4)).map(i -> ModelFormat.hasSkipConnection(arch, i))
+        .containsOnly(false);
+  }
+
+  @Test
+  void anUnknownNormalizationIsNamed() {
+    Architecture arch = architecture(List.of(4));
+    arch.setNormalization("group");
+    assertThatThrownBy(() -> ModelFormat.buildBlock(arch))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown normalization 'group'; supported: [none, batch, layer]");
   }
 }
