@@ -42,4 +42,18 @@ class RegistryJsonTest {
     assertThat(json).contains("\"model\":\"sea\"", "\"parentVersion\":1").doesNotContain("schema");
     assertThat(RegistryJson.mapper().readValue(json, ModelVersion.class)).isEqualTo(sample());
   }
+
+  @Test
+  void aFieldTheJsonLacksReadsAsItsAvroDefault() throws Exception {
+    // an architecture stored before normalization and residual existed
+    String json = "{\"inputFeatures\":[\"x1\"],\"featureMeans\":[0.0],\"featureStds\":[1.0],"
+        + "\"hiddenUnits\":[8],\"numClasses\":2}";
+    Architecture read = RegistryJson.mapper().readValue(json, Architecture.class);
+    assertThat(read.getFamily()).isEqualTo("mlp");
+    assertThat(read.getActivation()).isEqualTo("relu");
+    assertThat(read.getNormalization()).isEqualTo("none");
+    assertThat(read.getResidual()).isFalse();
+    assertThat(read).isEqualTo(Architecture.newBuilder().setInputFeatures(List.of("x1")).setFeatureMeans(List.of(0.0))
+        .setFeatureStds(List.of(1.0)).setHiddenUnits(List.of(8)).setNumClasses(2).build());
+  }
 }
