@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * Trains a feed-forward network on DJL (GPU when the engine sees one, CPU otherwise) and measures
- * models on labelled events. Stateless; each call scopes its native resources.
+ * models on labelled events. Trains only a candidate that passed its {@link ConstraintCheck}.
+ * Stateless; each call scopes its native resources.
  */
 final class NetworkTraining {
   private static final int EVAL_BATCH = 1024;
@@ -44,12 +45,24 @@ final class NetworkTraining {
     return Engine.getInstance().defaultDevice();
   }
 
+  /**
+   * Trains the network of a checked candidate.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint: it is never trained
+   */
   static Result train(
-      String name, LabelledData data, List<String> features, int numClasses, TrainerConfig config,
-      EpochListener listener) {
+      String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config, EpochListener listener) {
+    if (!candidate.passed()) {
+      throw new IllegalArgumentException(
+          "a candidate that violates a constraint is never trained; " + candidate.summary());
+    }
+    Architecture architecture = candidate.candidate();
+    if ("batch".equals(architecture.getNormalization()) && config.batchSize() < 2) {
+      throw new IllegalArgumentException("batch normalisation needs batches of at least 2 rows; batchSize is "
+          + config.batchSize());
+    }
     long started = System.nanoTime();
     Engine.getInstance().setRandomSeed(config.seed());
-    Architecture architecture = architecture(features, data.train(), numClasses, config.hiddenUnits());
     float[][] x = encode(architecture, data.train());
     float[] y = labels(data.train());
     Device device = device();
@@ -66,7 +79,7 @@ final class NetworkTraining {
             new ArrayDataset.Builder()
                 .setData(manager.create(x))
                 .optLabels(manager.create(y))
-                .setSampling(config.batchSize(), true)
+                .setSampling(config.batchSize(), true, dropsLoneLastRow(architecture, y.length, config.batchSize()))
                 .optDevice(device)
                 .build();
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -85,6 +98,14 @@ final class NetworkTraining {
       double heldOut = accuracy(model, architecture, data.heldOut());
       return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
     }
+  }
+
+  /**
+   * Batch normalisation cannot train on a batch of one row (its variance is undefined); drop the
+   * last batch when it would be one.
+   */
+  private static boolean dropsLoneLastRow(Architecture architecture, int rows, int batchSize) {
+    return "batch".equals(architecture.getNormalization()) && rows > 1 && rows % batchSize == 1;
   }
 
   /** The network to train: given features and widths, standardised with the training data's moments. */

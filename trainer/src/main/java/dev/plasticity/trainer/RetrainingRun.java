@@ -17,27 +17,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run, from a trigger (or a bootstrap request) to a registered version: read the
- * window's events back, split off the newest as held-out, train, compare with the version that
+ * window's events back, split off the newest as held-out, check the candidate network against the
+ * model's constraints (one that violates any is not trained), train, compare with the version that
  * is serving on the same held-out events, register as champion only if better by the margin.
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  */
 final class RetrainingRun {
+  private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
   static final String STRATEGY = "retrain";
 
   private final TrainerConfig config;
   private final RegistryClient registry;
   private final ProgressReporter progress;
   private final Clock clock;
+  private final LatencyProbe latencyProbe;
 
   RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressReporter progress, Clock clock) {
+    this(config, registry, progress, clock, LatencyProbe.standard());
+  }
+
+  RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressReporter progress, Clock clock,
+      LatencyProbe latencyProbe) {
     this.config = config;
     this.registry = registry;
     this.progress = progress;
     this.clock = clock;
+    this.latencyProbe = latencyProbe;
+  }
+
+  private ConstraintCheck constraintCheckFor(String model) {
+    return new ConstraintCheck(config.constraintsFor(model), latencyProbe);
   }
 
   /**
@@ -74,7 +89,18 @@ final class RetrainingRun {
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
-    NetworkTraining.Result result = NetworkTraining.train(model, data, features, numClasses, config,
+    ConstraintCheck.Result candidate = constraintCheckFor(model)
+        .check(NetworkTraining.architecture(features, data.train(), numClasses, config.hiddenUnits()));
+    if (!candidate.passed()) {
+      String message = "not trained: " + candidate.summary();
+      log.warn("trigger {} of {}: {}", triggerId, model, message);
+      report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
+          servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+    }
+    report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+
+    NetworkTraining.Result result = NetworkTraining.train(model, data, candidate, config,
         (epoch, epochs, trainAccuracy) -> report(triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
             0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
 
@@ -93,6 +119,12 @@ final class RetrainingRun {
     metrics.put("training_events", (double) data.train().size());
     metrics.put("held_out_events", (double) data.heldOut().size());
     metrics.put("training_seconds", result.seconds());
+    metrics.put("parameters", (double) candidate.figures().parameters());
+    metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    candidate.figures().latency().ifPresent(latency -> {
+      metrics.put("latency_median_us", latency.median().toNanos() / 1e3);
+      metrics.put("latency_p99_us", latency.p99().toNanos() / 1e3);
+    });
     ModelVersion request = ModelVersion.newBuilder()
         .setModel(model)
         .setVersion(0)
@@ -118,6 +150,7 @@ final class RetrainingRun {
         result.heldOutAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
         events.size(), seconds(started), result.device());
+    log.info("trigger {} of {}: {}", triggerId, model, message);
     report(triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
         result.heldOutAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,

@@ -4,6 +4,7 @@ import dev.plasticity.schemas.DriftConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,10 @@ import java.util.Objects;
  * @param driftConfig how the drift job should watch a model whose first version this trainer
  *     registers (bootstrap); null for the job's defaults. Every later version inherits its
  *     parent's configuration.
+ * @param constraints limits every candidate network must stay within before it is trained,
+ *     for models without their own ({@link Constraint#defaults()} unless set)
+ * @param modelConstraints constraints of particular models, by model name; they replace {@code
+ *     constraints} for that model
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -44,7 +49,9 @@ public record TrainerConfig(
     double championMargin,
     int seed,
     int maxAttempts,
-    DriftConfig driftConfig) {
+    DriftConfig driftConfig,
+    List<Constraint> constraints,
+    Map<String, List<Constraint>> modelConstraints) {
 
   public TrainerConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -52,6 +59,10 @@ public record TrainerConfig(
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(dataWait, "dataWait");
     hiddenUnits = List.copyOf(hiddenUnits);
+    constraints = List.copyOf(constraints);
+    Map<String, List<Constraint>> perModel = new java.util.HashMap<>();
+    modelConstraints.forEach((model, limits) -> perModel.put(model, List.copyOf(limits)));
+    modelConstraints = Map.copyOf(perModel);
     check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
     check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
         "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
@@ -61,6 +72,11 @@ public record TrainerConfig(
     check(heldOutFraction > 0 && heldOutFraction < 1, "heldOutFraction must be in (0, 1), was " + heldOutFraction);
     check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
     check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
+  }
+
+  /** The constraints candidate networks of {@code model} must satisfy. */
+  public List<Constraint> constraintsFor(String model) {
+    return modelConstraints.getOrDefault(model, constraints);
   }
 
   private static void check(boolean ok, String message) {
@@ -90,6 +106,8 @@ public record TrainerConfig(
     private int seed = 42;
     private int maxAttempts = 3;
     private DriftConfig driftConfig;
+    private List<Constraint> constraints = Constraint.defaults();
+    private final Map<String, List<Constraint>> modelConstraints = new java.util.HashMap<>();
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -109,11 +127,15 @@ public record TrainerConfig(
     public Builder seed(int v) { this.seed = v; return this; }
     public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
     public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
+    /** Constraints for every model that has none of its own. */
+    public Builder constraints(List<Constraint> v) { this.constraints = v; return this; }
+    /** Constraints for {@code model} alone, replacing the general ones. */
+    public Builder constraints(String model, List<Constraint> v) { this.modelConstraints.put(model, v); return this; }
 
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
-          maxAttempts, driftConfig);
+          maxAttempts, driftConfig, constraints, modelConstraints);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.OptionalDouble;
  * @param triggerId the trigger (or bootstrap) id
  * @param model the model
  * @param status what happened
- * @param version the version registered (or found already registered); empty when FAILED
+ * @param version the version registered (or found already registered); empty when FAILED or
+ *     INFEASIBLE
  * @param servingAccuracy accuracy of the version that was serving, on the held-out events
  * @param challengerAccuracy accuracy of the newly trained network on the same events
  * @param trainingEvents events read for the run
@@ -36,6 +37,11 @@ public record TrainingOutcome(
     CHAMPION,
     /** Trained, but not better than the serving version by the margin: registered as a challenger. */
     CHALLENGER,
+    /**
+     * The candidate network violates the model's constraints (the message says which and why):
+     * nothing was trained or registered.
+     */
+    INFEASIBLE,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /** Gave up after the configured attempts. */

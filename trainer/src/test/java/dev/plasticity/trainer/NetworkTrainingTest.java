@@ -1,13 +1,20 @@
 package dev.plasticity.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Model;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.schemas.Architecture;
 import java.net.URI;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NetworkTrainingTest {
+  private static final List<String> FEATURES = List.of("x1", "x2", "x3");
   private static final TrainerConfig CONFIG =
       TrainerConfig.builder("unused:9092", URI.create("http://unused")).epochs(15).build();
 
@@ -15,7 +22,7 @@ class NetworkTrainingTest {
   void learnsTheSeaConceptFromThreeThousandEvents() {
     LabelledData data = LabelledData.split(SeaEvents.generate("sea", 3000, 7.0, 11, 0), 0.2);
     List<Double> epochAccuracies = new ArrayList<>();
-    NetworkTraining.Result result = NetworkTraining.train("sea", data, List.of("x1", "x2", "x3"), 2, CONFIG,
+    NetworkTraining.Result result = NetworkTraining.train("sea", data, checked(data, CONFIG), CONFIG,
         (epoch, epochs, accuracy) -> epochAccuracies.add(accuracy));
 
     assertThat(epochAccuracies).hasSize(15);
@@ -30,8 +37,8 @@ class NetworkTrainingTest {
   void theSameSeedTrainsTheSameWeights() {
     LabelledData data = LabelledData.split(SeaEvents.generate("sea", 1000, 7.0, 3, 0), 0.2);
     TrainerConfig config = TrainerConfig.builder("unused:9092", URI.create("http://unused")).epochs(3).seed(5).build();
-    byte[] first = NetworkTraining.train("sea", data, List.of("x1", "x2", "x3"), 2, config, (e, n, a) -> {}).artifact();
-    byte[] second = NetworkTraining.train("sea", data, List.of("x1", "x2", "x3"), 2, config, (e, n, a) -> {}).artifact();
+    byte[] first = NetworkTraining.train("sea", data, checked(data, config), config, (e, n, a) -> {}).artifact();
+    byte[] second = NetworkTraining.train("sea", data, checked(data, config), config, (e, n, a) -> {}).artifact();
     assertThat(second).isEqualTo(first);
   }
 
@@ -42,5 +49,55 @@ class NetworkTrainingTest {
     assertThat(data.train()).hasSize(80);
     assertThat(data.heldOut()).hasSize(20);
     assertThat(data.heldOut().get(0).getEventTime()).isGreaterThan(data.train().get(79).getEventTime());
+  }
+
+  @Test
+  void refusesToTrainACandidateThatViolatesAConstraint() {
+    LabelledData data = LabelledData.split(SeaEvents.generate("sea", 200, 7.0, 1, 0), 0.2);
+    Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, List.of(32, 32));
+    ConstraintCheck.Result verdict =
+        new ConstraintCheck(List.of(new Constraint.MaxParameters(1000)), LatencyProbe.standard()).check(network);
+    List<Integer> epochs = new ArrayList<>();
+
+    assertThat(verdict.passed()).isFalse();
+    assertThatThrownBy(() -> NetworkTraining.train("sea", data, verdict, CONFIG, (e, n, a) -> epochs.add(e)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never trained")
+        .hasMessageContaining("1250 parameters exceed the limit of 1000");
+    assertThat(epochs).isEmpty();
+  }
+
+  @Test
+  void everyNormalizationWithAndWithoutSkipConnectionsTrainsATinyBatch() {
+    // 33 training rows in batches of 32: batch normalisation must not see the lone last row
+    LabelledData data = LabelledData.split(SeaEvents.generate("sea", 41, 7.0, 2, 0), 0.2);
+    TrainerConfig config = TrainerConfig.builder("unused:9092", URI.create("http://unused"))
+        .epochs(1).batchSize(32).constraints(List.of()).build();
+    assertThat(data.train()).hasSize(33);
+    for (String normalization : ModelFormat.NORMALIZATIONS) {
+      for (boolean residual : List.of(false, true)) {
+        Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, List.of(8, 8));
+        network.setNormalization(normalization);
+        network.setResidual(residual);
+        network.setDropout(0.1);
+        ConstraintCheck.Result verdict = new ConstraintCheck(List.of(), LatencyProbe.standard()).check(network);
+        List<Double> epochAccuracies = new ArrayList<>();
+
+        NetworkTraining.Result result =
+            NetworkTraining.train("sea", data, verdict, config, (e, n, accuracy) -> epochAccuracies.add(accuracy));
+
+        assertThat(epochAccuracies).as(ModelFormat.describe(network)).hasSize(1);
+        assertThat(result.heldOutAccuracy()).isBetween(0.0, 1.0);
+        try (Model loaded = ModelFormat.load("sea", result.architecture(), result.artifact())) {
+          assertThat(NetworkTraining.accuracy(loaded, result.architecture(), data.heldOut()))
+              .isEqualTo(result.heldOutAccuracy());
+        }
+      }
+    }
+  }
+
+  private static ConstraintCheck.Result checked(LabelledData data, TrainerConfig config) {
+    Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, config.hiddenUnits());
+    return new ConstraintCheck(config.constraintsFor("sea"), LatencyProbes.ticking(Duration.of(50, ChronoUnit.MICROS))).check(network);
   }
 }

@@ -92,6 +92,35 @@ class TrainerServiceTest {
     }
   }
 
+  @Test
+  void neverTrainsOrRegistersANetworkThatViolatesTheModelsConstraints() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<String, LabelledEvent> events = producer(AvroSerde.of(LabelledEvent.class))) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel("tiny");
+      long t0 = 1_600_000_000_000L;
+      for (LabelledEvent e : SeaEvents.generate("tiny", 300, 7.0, 4, t0)) {
+        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+      }
+      events.flush();
+      // the default [32, 32] network on 3 features has 1,250 parameters
+      TrainerConfig config = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .groupId("constrained-trainer").trainingEvents(300).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
+          .constraints("tiny", List.of(new Constraint.MaxParameters(1000))).build();
+
+      try (TrainerService trainer = TrainerService.create(config)) {
+        TrainingOutcome outcome = trainer.bootstrap("tiny", t0, 300);
+
+        assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.INFEASIBLE);
+        assertThat(outcome.version()).isEmpty();
+        assertThat(outcome.challengerAccuracy()).isEmpty();
+        assertThat(outcome.message()).contains("1250 parameters exceed the limit of 1000");
+        assertThat(client.versions("tiny")).isEmpty();
+      }
+    }
+  }
+
   private static DriftTrigger trigger(String id, long windowStart) {
     return DriftTrigger.newBuilder()
         .setTriggerId(id).setModel("sea").setBaseVersion(1).setKind(DriftKind.CONCEPT).setEvidence(List.of())
