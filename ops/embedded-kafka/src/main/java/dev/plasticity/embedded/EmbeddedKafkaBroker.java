@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * and by the tests.
  *
  * <p>Every internal topic gets replication factor 1, so transactions, consumer groups and share
- * groups work on a single node. The data directory is formatted once; starting again on a
+ * groups work on a single node. Records are kept however old their timestamps are (no time
+ * retention). The data directory is formatted once; starting again on a
  * formatted directory reuses it (its cluster id is kept).
  *
  * <p>Thread-safe for {@link #bootstrapServers()}; start and close from one thread.
@@ -105,6 +106,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.setProperty("auto.create.topics.enable", "true");
     // Compaction on a dev box: clean the versions topic soon after a segment rolls.
     p.setProperty("log.cleaner.backoff.ms", "1000");
+    // Keep records whatever their timestamps: tests and replays write events with fixed past
+    // times, which the default 7-day retention deletes 30 s after start-up, under a running test.
+    p.setProperty("log.retention.ms", "-1");
     return p;
   }
 

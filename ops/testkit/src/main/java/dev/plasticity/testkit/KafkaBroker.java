@@ -43,7 +43,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     if (useDocker()) {
-      container = new KafkaContainer(DockerImageName.parse(IMAGE));
+      container = new KafkaContainer(DockerImageName.parse(IMAGE))
+          .withEnv("KAFKA_LOG_RETENTION_MS", "-1"); // as the in-process broker: events with old timestamps stay
       container.start();
       bootstrapServers = container.getBootstrapServers();
       log.info("Kafka for {} runs in Docker at {}", context.getDisplayName(), bootstrapServers);
