@@ -1,6 +1,5 @@
 package dev.plasticity.streamjobs;
 
-import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.DriftTrigger;
@@ -19,6 +18,7 @@ import dev.plasticity.streamjobs.drift.TestResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,11 @@ import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
@@ -89,7 +87,10 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private final String eventsTopic;
   private final long allowedLatenessMillis;
 
-  private transient MapState<Long, List<ObservedEvent>> pending;
+  /** Events ahead of the watermark, in arrival order. */
+  private transient ListState<ObservedEvent> pending;
+  /** The event time of the earliest timer set for the pending events. */
+  private transient ValueState<Long> nextTimer;
   private transient ListState<ObservedEvent> window;
   private transient ValueState<Integer> windowCount;
   private transient ValueState<Integer> monitoredVersion;
@@ -102,8 +103,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient Map<String, DriftMonitor> monitors;
   /** Resolved settings by model@version, so events do not rebuild them; rebuilt after a restore. */
   private transient Map<String, DriftSettings> resolved;
+  private transient ModelVersion lastResolvedVersion;
+  private transient DriftSettings lastResolved;
   private transient Map<String, Double> lastStatistics;
-  private transient AvroCodec<LabelledEvent> codec;
   private transient Counter events;
   private transient Counter late;
   private transient Counter windowsAssessed;
@@ -121,7 +123,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   @Override
   public void open(OpenContext openContext) {
     TypeInformation<ObservedEvent> eventType = TypeInformation.of(ObservedEvent.class);
-    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(eventType)));
+    pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", eventType));
+    nextTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("next-timer", Types.LONG));
     window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", eventType));
     windowCount = getRuntimeContext().getState(new ValueStateDescriptor<>("window-count", Types.INT));
     monitoredVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("monitored-version", Types.INT));
@@ -132,7 +135,6 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     monitors = new HashMap<>();
     resolved = new HashMap<>();
     lastStatistics = new HashMap<>();
-    codec = AvroCodec.of(LabelledEvent.class);
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     events = metrics.counter("eventsAssessed");
     metrics.meter("eventsPerSecond", new MeterView(events));
@@ -161,6 +163,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
 
   /** The job's defaults with the model's own configuration applied, resolved once per version. */
   DriftSettings settingsFor(ModelVersion version) {
+    if (version == lastResolvedVersion) { // the broadcast state hands out the same instance each time
+      return lastResolved;
+    }
     String key = version.getModel() + "@" + version.getVersion();
     DriftSettings settings = resolved.get(key);
     if (settings == null) {
@@ -171,6 +176,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       }
       resolved.put(key, settings);
     }
+    lastResolvedVersion = version;
+    lastResolved = settings;
     return settings;
   }
 
@@ -187,26 +194,40 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       take(event, ctx, out);
       return;
     }
-    // a new list each time: the heap state backend may be snapshotting the old one asynchronously
-    List<ObservedEvent> waiting = pending.get(time);
-    List<ObservedEvent> updated = new ArrayList<>(waiting == null ? 1 : waiting.size() + 1);
-    if (waiting == null) {
+    pending.add(event);
+    Long timer = nextTimer.value();
+    if (timer == null || time < timer) {
       ctx.timerService().registerEventTimeTimer(time);
-    } else {
-      updated.addAll(waiting);
+      nextTimer.update(time);
     }
-    updated.add(event);
-    pending.put(time, updated);
   }
 
+  /**
+   * The watermark passed the earliest pending event: takes every pending event at or before the
+   * watermark in event-time order (arrival order among equal times), keeps the rest, and sets
+   * one timer at the earliest of those. One timer per key and watermark step, not one per event.
+   */
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftTrigger> out) throws Exception {
-    List<ObservedEvent> due = pending.get(timestamp);
-    if (due == null) {
-      return;
+    long watermark = ctx.timerService().currentWatermark();
+    List<ObservedEvent> waiting = new ArrayList<>();
+    pending.get().forEach(waiting::add);
+    waiting.sort(Comparator.comparingLong(ObservedEvent::eventTime)); // stable: keeps arrival order
+    int due = 0;
+    while (due < waiting.size() && waiting.get(due).eventTime() <= watermark) {
+      due++;
     }
-    pending.remove(timestamp);
-    for (ObservedEvent event : due) {
+    List<ObservedEvent> rest = new ArrayList<>(waiting.subList(due, waiting.size()));
+    if (rest.isEmpty()) {
+      pending.clear();
+      nextTimer.clear();
+    } else {
+      pending.update(rest);
+      long earliest = rest.get(0).eventTime();
+      ctx.timerService().registerEventTimeTimer(earliest);
+      nextTimer.update(earliest);
+    }
+    for (ObservedEvent event : waiting.subList(0, due)) {
       take(event, ctx, out);
     }
   }
@@ -217,7 +238,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
         .setPartition(event.partition())
         .setOffset(event.offset())
         .setKey(ByteBuffer.wrap(event.event().getModel().getBytes(StandardCharsets.UTF_8)))
-        .setValue(ByteBuffer.wrap(codec.encode(event.event())))
+        .setValue(ByteBuffer.wrap(event.payload()))
         .setError("late event " + event.event().getEventId() + ": event time " + event.event().getEventTime()
             + " is more than the allowed lateness of " + allowedLatenessMillis + " ms behind the watermark " + watermark)
         .setFailedAt(now)

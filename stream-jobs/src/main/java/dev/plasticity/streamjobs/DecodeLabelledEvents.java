@@ -42,7 +42,7 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
       error = validate(event);
       if (error == null) {
         decoded.inc();
-        out.collect(new ObservedEvent(event, record.partition(), record.offset()));
+        out.collect(new ObservedEvent(event, record.value(), record.partition(), record.offset()));
         return;
       }
     } catch (AvroCodec.InvalidPayloadException e) {

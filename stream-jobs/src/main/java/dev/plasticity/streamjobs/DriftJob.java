@@ -63,6 +63,8 @@ public final class DriftJob {
   public static void build(StreamExecutionEnvironment env, DriftJobOptions options) {
     env.setParallelism(options.parallelism());
     env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    // every operator emits new objects and none changes its input: chained operators may share them
+    env.getConfig().enableObjectReuse();
     DataStream<KafkaRecord> raw = env
         .fromSource(eventsSource(options), WatermarkStrategy.noWatermarks(), "labelled events ← Kafka")
         .uid("labelled-events-source");

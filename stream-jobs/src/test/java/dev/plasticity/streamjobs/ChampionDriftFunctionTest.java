@@ -120,8 +120,8 @@ class ChampionDriftFunctionTest {
   }
 
   @Test
-  void stateAndStreamRecordsAreFlinkPojosNotKryoBlobs() {
-    assertEquals(org.apache.flink.api.java.typeutils.PojoTypeInfo.class, TypeInformation.of(ObservedEvent.class).getClass());
+  void stateAndStreamRecordsAreFlinkPojosOrTheirOwnBytesNotKryoBlobs() {
+    assertEquals(ObservedEventSerializer.ObservedEventTypeInfo.class, TypeInformation.of(ObservedEvent.class).getClass());
     assertEquals(org.apache.flink.api.java.typeutils.PojoTypeInfo.class, TypeInformation.of(KafkaRecord.class).getClass());
   }
 

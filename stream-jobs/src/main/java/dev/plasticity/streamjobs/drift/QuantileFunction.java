@@ -89,7 +89,16 @@ final class QuantileFunction {
 
   /** F(x) = P(X ≤ x), right-continuous. */
   double cdf(double x) {
-    int s = lastStartAtMost(x);
+    return cdfOnSegment(lastStartAtMost(x), x);
+  }
+
+  /** F(x−) = P(X &lt; x). */
+  double cdfBelow(double x) {
+    return cdfBelowOnSegment(lastStartAtMost(Math.nextDown(x)), x);
+  }
+
+  /** F(x), given s, the last segment starting at or before x (−1 when none does). */
+  private double cdfOnSegment(int s, double x) {
     if (s < 0) {
       return 0.0;
     }
@@ -99,9 +108,8 @@ final class QuantileFunction {
     return p[s] + (x - start[s]) / (end[s] - start[s]) * (p[s + 1] - p[s]);
   }
 
-  /** F(x−) = P(X &lt; x). */
-  double cdfBelow(double x) {
-    int s = lastStartAtMost(Math.nextDown(x));
+  /** F(x−), given s, the last segment starting before x (−1 when none does). */
+  private double cdfBelowOnSegment(int s, double x) {
     if (s < 0) {
       return 0.0;
     }
@@ -179,16 +187,33 @@ final class QuantileFunction {
     return shares;
   }
 
-  /** sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic. */
+  /**
+   * sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic, evaluated (with the
+   * left limits) at every knot of both functions. The knots are visited in ascending order, so the
+   * segment holding each one is found by moving forward, in linear time after one sort.
+   */
   static double kolmogorovSmirnov(QuantileFunction f, QuantileFunction g) {
+    int nf = f.start.length;
+    int ng = g.start.length;
+    double[] knots = new double[2 * (nf + ng)];
+    System.arraycopy(f.start, 0, knots, 0, nf);
+    System.arraycopy(f.end, 0, knots, nf, nf);
+    System.arraycopy(g.start, 0, knots, 2 * nf, ng);
+    System.arraycopy(g.end, 0, knots, 2 * nf + ng, ng);
+    Arrays.sort(knots);
     double d = 0;
-    for (QuantileFunction knots : new QuantileFunction[] {f, g}) {
-      for (double[] xs : new double[][] {knots.start, knots.end}) {
-        for (double x : xs) {
-          d = Math.max(d, Math.abs(f.cdf(x) - g.cdf(x)));
-          d = Math.max(d, Math.abs(f.cdfBelow(x) - g.cdfBelow(x)));
-        }
-      }
+    int fAt = -1;
+    int gAt = -1;
+    int fBelow = -1;
+    int gBelow = -1;
+    for (double x : knots) {
+      double before = Math.nextDown(x);
+      fAt = f.lastStartAtMost(x, fAt);
+      gAt = g.lastStartAtMost(x, gAt);
+      fBelow = f.lastStartAtMost(before, fBelow);
+      gBelow = g.lastStartAtMost(before, gBelow);
+      d = Math.max(d, Math.abs(f.cdfOnSegment(fAt, x) - g.cdfOnSegment(gAt, x)));
+      d = Math.max(d, Math.abs(f.cdfBelowOnSegment(fBelow, x) - g.cdfBelowOnSegment(gBelow, x)));
     }
     return d;
   }
@@ -235,6 +260,15 @@ final class QuantileFunction {
   }
 
   /** Last segment whose start is at most x, or −1. */
+  /** {@link #lastStartAtMost(double)} for x at or above the start of segment {@code from}. */
+  private int lastStartAtMost(double x, int from) {
+    int s = from;
+    while (s + 1 < start.length && start[s + 1] <= x) {
+      s++;
+    }
+    return s;
+  }
+
   private int lastStartAtMost(double x) {
     int lo = 0;
     int hi = start.length;
