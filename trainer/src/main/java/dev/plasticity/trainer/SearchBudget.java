@@ -25,4 +25,9 @@ record SearchBudget(Duration wallTime, int maxCandidates, int maxEpochs) {
       throw new IllegalArgumentException("maxEpochs must be at least 1, was " + maxEpochs);
     }
   }
+
+  @Override
+  public String toString() {
+    return "at most " + maxCandidates + " trainings of up to " + maxEpochs + " epochs in " + wallTime.toSeconds() + " s";
+  }
 }

@@ -27,6 +27,9 @@ class SearchStrategiesTest {
       .setNumClasses(2)
       .build();
   private static final Architecture CHAMPION = Architecture.newBuilder(INPUTS).setHiddenUnits(List.of(16)).build();
+  /** Limits on counts only: nothing is built to time it, so these tests need no DJL engine. */
+  private static final List<Constraint> COUNTS = List.of(new Constraint.MaxParameters(1_000_000),
+      new Constraint.MaxMultiplyAdds(1_000_000));
   private static final List<SearchStrategy> ALL = List.of(SearchStrategy.named("random"),
       SearchStrategy.named("evolution"), SearchStrategy.named("hyperband"));
 
@@ -73,10 +76,10 @@ class SearchStrategiesTest {
   @Test
   void theSameSeedGivesTheSameSearchForEveryStrategy() {
     for (SearchStrategy strategy : ALL) {
-      SearchResult one = search(strategy, 5, Constraint.defaults(), candidates(30, 9), new RecordingTrainer(new AtomicLong()));
-      SearchResult two = search(strategy, 5, Constraint.defaults(), candidates(30, 9), new RecordingTrainer(new AtomicLong()));
+      SearchResult one = search(strategy, 5, COUNTS, candidates(30, 9), new RecordingTrainer(new AtomicLong()));
+      SearchResult two = search(strategy, 5, COUNTS, candidates(30, 9), new RecordingTrainer(new AtomicLong()));
       assertThat(describe(two)).as(strategy.name()).isEqualTo(describe(one));
-      SearchResult other = search(strategy, 6, Constraint.defaults(), candidates(30, 9), new RecordingTrainer(new AtomicLong()));
+      SearchResult other = search(strategy, 6, COUNTS, candidates(30, 9), new RecordingTrainer(new AtomicLong()));
       assertThat(describe(other)).as(strategy.name() + " with another seed").isNotEqualTo(describe(one));
     }
   }
@@ -103,7 +106,7 @@ class SearchStrategiesTest {
   @Test
   void theServingChampionIsTheFirstCandidate() {
     for (SearchStrategy strategy : ALL) {
-      SearchResult result = search(strategy, 3, Constraint.defaults(), candidates(10, 9), new RecordingTrainer(new AtomicLong()));
+      SearchResult result = search(strategy, 3, COUNTS, candidates(10, 9), new RecordingTrainer(new AtomicLong()));
       assertThat(result.trials().get(0).candidate().candidate()).as(strategy.name()).isEqualTo(CHAMPION);
     }
   }
@@ -112,7 +115,7 @@ class SearchStrategiesTest {
   void hyperbandTrainsManyCandidatesBrieflyAndPromotesTheBest() {
     RecordingTrainer trainer = new RecordingTrainer(new AtomicLong());
     // R = 9, eta = 3: bracket 2 is 9 x 1 epoch, 3 x 3, 1 x 9; bracket 1 is 5 x 3, 1 x 9; bracket 0 is 3 x 9
-    SearchResult result = search(new Hyperband(3), 1, Constraint.defaults(), candidates(13 + 6 + 3, 9), trainer);
+    SearchResult result = search(new Hyperband(3), 1, COUNTS, candidates(13 + 6 + 3, 9), trainer);
     assertThat(trainer.epochs).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 9, 3, 3, 3, 3, 3, 9, 9, 9, 9);
     List<SearchTrial> firstRung = result.trials().subList(0, 9);
     List<SearchTrial> promoted = result.trials().subList(9, 12);
@@ -126,7 +129,7 @@ class SearchStrategiesTest {
   @Test
   void evolutionBreedsEachChildFromAMemberOfThePopulationByOneMutation() {
     RecordingTrainer trainer = new RecordingTrainer(new AtomicLong());
-    SearchResult result = search(new RegularizedEvolution(5, 2), 9, Constraint.defaults(), candidates(25, 4), trainer);
+    SearchResult result = search(new RegularizedEvolution(5, 2), 9, COUNTS, candidates(25, 4), trainer);
     assertThat(result.trials()).hasSize(25);
     for (int i = 5; i < 25; i++) {
       Architecture child = result.trials().get(i).candidate().candidate();
@@ -159,7 +162,7 @@ class SearchStrategiesTest {
   @Test
   void theWallTimeBudgetStopsTheSearchBetweenTrainings() {
     RecordingTrainer trainer = new RecordingTrainer(new AtomicLong());
-    SearchResult result = search(new RandomSearch(), 2, Constraint.defaults(),
+    SearchResult result = search(new RandomSearch(), 2, COUNTS,
         new SearchBudget(Duration.ofSeconds(5), 1_000, 3), trainer);
     assertThat(result.trials()).hasSize(5);
     assertThat(result.stoppedBecause()).contains("wall-time");
@@ -167,7 +170,7 @@ class SearchStrategiesTest {
 
   @Test
   void theBestTrialIsTheHighestScoreAndTheFrontTradesScoreForCost() {
-    SearchResult result = search(new RandomSearch(), 4, Constraint.defaults(), candidates(40, 6),
+    SearchResult result = search(new RandomSearch(), 4, COUNTS, candidates(40, 6),
         new RecordingTrainer(new AtomicLong()));
     double top = result.trials().stream().mapToDouble(SearchTrial::score).max().orElseThrow();
     assertThat(result.best().orElseThrow().score()).isEqualTo(top);
