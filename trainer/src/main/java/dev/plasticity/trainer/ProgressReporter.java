@@ -27,18 +27,26 @@ final class ProgressReporter implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Where a run stands; {@code bestScore} may be null. */
+  /** Where a run of one candidate stands; {@code bestScore} may be null. */
   void report(
       String triggerId, String model, String strategy, TrainingPhase phase, int epoch, int epochs,
       Double bestScore, double budgetUsed, String message) {
+    boolean done = phase == TrainingPhase.REGISTERED || phase == TrainingPhase.REJECTED;
+    report(triggerId, model, strategy, phase, done ? 1 : 0, 1, epoch, epochs, bestScore, budgetUsed, message);
+  }
+
+  /** Where a search stands: candidates trained so far out of the most its budget allows. */
+  void report(
+      String triggerId, String model, String strategy, TrainingPhase phase, int candidatesTried, int candidatesTotal,
+      int epoch, int epochs, Double bestScore, double budgetUsed, String message) {
     TrainingProgress progress =
         TrainingProgress.newBuilder()
             .setTriggerId(triggerId)
             .setModel(model)
             .setStrategy(strategy)
             .setPhase(phase)
-            .setCandidatesTried(phase == TrainingPhase.REGISTERED || phase == TrainingPhase.REJECTED ? 1 : 0)
-            .setCandidatesTotal(1)
+            .setCandidatesTried(candidatesTried)
+            .setCandidatesTotal(candidatesTotal)
             .setEpoch(epoch)
             .setEpochs(epochs)
             .setBestScore(bestScore)

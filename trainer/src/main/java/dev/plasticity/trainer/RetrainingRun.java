@@ -3,6 +3,8 @@ package dev.plasticity.trainer;
 import ai.djl.Model;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CandidateTrial;
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
@@ -89,20 +91,41 @@ final class RetrainingRun {
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
-    ConstraintCheck.Result candidate = constraintCheckFor(model)
-        .check(NetworkTraining.architecture(features, data.train(), numClasses, config.hiddenUnits()));
-    if (!candidate.passed()) {
-      String message = "not trained: " + candidate.summary();
-      log.warn("trigger {} of {}: {}", triggerId, model, message);
-      report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
-      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
-          servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+    Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses, config.hiddenUnits());
+    ConstraintCheck.Result candidate;
+    NetworkTraining.Result result;
+    List<CandidateTrial> candidates = List.of();
+    if (config.searches()) {
+      report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+          + config.searchStrategy() + " (" + config.searchBudget() + "), the serving network first");
+      ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config)
+          .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
+              searchProgress(triggerId, model));
+      candidates = outcome.lineage();
+      if (outcome.best() == null) {
+        String message = "not trained: the search found no candidate within the constraints ("
+            + outcome.search().stoppedBecause() + ")";
+        log.warn("trigger {} of {}: {}", triggerId, model, message);
+        report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+        return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
+            servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+      }
+      candidate = outcome.bestCandidate();
+      result = outcome.best();
+    } else {
+      candidate = constraintCheckFor(model).check(inputs);
+      if (!candidate.passed()) {
+        String message = "not trained: " + candidate.summary();
+        log.warn("trigger {} of {}: {}", triggerId, model, message);
+        report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+        return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
+            servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+      }
+      report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+      result = NetworkTraining.train(model, data, candidate, config,
+          (epoch, epochs, trainAccuracy) -> report(triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+              0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
     }
-    report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
-
-    NetworkTraining.Result result = NetworkTraining.train(model, data, candidate, config,
-        (epoch, epochs, trainAccuracy) -> report(triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
-            0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
 
     report(triggerId, model, TrainingPhase.EVALUATING, config.epochs(), result.heldOutAccuracy(), 0.95,
         String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
@@ -121,6 +144,10 @@ final class RetrainingRun {
     metrics.put("training_seconds", result.seconds());
     metrics.put("parameters", (double) candidate.figures().parameters());
     metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    if (!candidates.isEmpty()) {
+      metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
+      metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
+    }
     candidate.figures().latency().ifPresent(latency -> {
       metrics.put("latency_median_us", latency.median().toNanos() / 1e3);
       metrics.put("latency_p99_us", latency.p99().toNanos() / 1e3);
@@ -136,8 +163,9 @@ final class RetrainingRun {
         .setLineage(Lineage.newBuilder()
             .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
             .setTriggerId(triggerId)
-            .setStrategy(STRATEGY)
+            .setStrategy(strategyName())
             .setWindow(window)
+            .setCandidates(candidates)
             .build())
         .setReference(reference)
         .setCreatedAt(clock.millis())
@@ -159,6 +187,29 @@ final class RetrainingRun {
         result.device(), message);
   }
 
+  /** TrainingProgress for each candidate a search trains or refuses. */
+  private SearchListener searchProgress(String triggerId, String model) {
+    SearchBudget budget = config.searchBudget();
+    return new SearchListener() {
+      private int tried;
+
+      @Override
+      public void onTrial(SearchTrial trial, SearchTrial best, double budgetUsed) {
+        tried++;
+        progress.report(triggerId, model, strategyName(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
+            trial.epochs(), budget.maxEpochs(), best.score(), 0.1 + 0.8 * budgetUsed, String.format(
+                "candidate %d: %s, %d epochs, validation %.3f (best %.3f: %s)", trial.index() + 1,
+                ModelFormat.describe(trial.candidate().candidate()), trial.epochs(), trial.score(), best.score(),
+                ModelFormat.describe(best.candidate().candidate())));
+      }
+
+      @Override
+      public void onRejected(ConstraintCheck.Result rejected) {
+        log.debug("trigger {} of {}: refused {}", triggerId, model, rejected.summary());
+      }
+    };
+  }
+
   private double accuracyOf(ModelVersion version, List<LabelledEvent> events) {
     byte[] artifact = registry.downloadVerified(version);
     try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
@@ -173,7 +224,12 @@ final class RetrainingRun {
 
   private void report(String triggerId, String model, TrainingPhase phase, int epoch, Double score,
       double budget, String message) {
-    progress.report(triggerId, model, STRATEGY, phase, epoch, config.epochs(), score, budget, message);
+    progress.report(triggerId, model, strategyName(), phase, epoch, config.epochs(), score, budget, message);
+  }
+
+  /** The strategy name in progress events and lineage: {@code retrain}, or {@code search:<strategy>}. */
+  String strategyName() {
+    return config.searches() ? "search:" + config.searchStrategy() : STRATEGY;
   }
 
   private static double seconds(long startedNanos) {

@@ -179,6 +179,64 @@ record SearchSpace(
     return descriptor(inputs, hidden, activation, normalization, dropout, skip);
   }
 
+  /**
+   * A neighbour of {@code parent} in this space: one decision changed, chosen uniformly among
+   * those that can change (add a layer, remove one, change one layer's width, the activation, the
+   * normalisation, the dropout rate, or the residual setting). The child keeps the parent's inputs,
+   * scaling and classes; it differs from the parent unless the space offers no other choice.
+   *
+   * @param parent a descriptor, typically one this space holds (the champion's may lie outside
+   *     it: its layers are kept, and the mutation moves it towards the space)
+   */
+  Architecture mutate(Architecture parent, Random random) {
+    List<Integer> hidden = new ArrayList<>(parent.getHiddenUnits());
+    String activation = parent.getActivation();
+    String normalization = parent.getNormalization();
+    double dropout = parent.getDropout();
+    boolean skip = parent.getResidual();
+    List<Runnable> moves = new ArrayList<>();
+    if (hidden.size() < maxDepth) {
+      moves.add(() -> { // a new layer as wide as a neighbour, or any width at the end
+        int at = random.nextInt(hidden.size() + 1);
+        hidden.add(at, at > 0 ? hidden.get(at - 1) : pick(random, widths));
+      });
+    }
+    if (hidden.size() > minDepth) {
+      moves.add(() -> hidden.remove(random.nextInt(hidden.size())));
+    }
+    if (widths.size() > 1 || !widths.containsAll(hidden)) {
+      moves.add(() -> {
+        int layer = random.nextInt(hidden.size());
+        hidden.set(layer, pickOther(random, widths, hidden.get(layer)));
+      });
+    }
+    String[] chosen = {activation, normalization};
+    double[] rate = {dropout};
+    boolean[] residualChoice = {skip};
+    if (activations.size() > 1 || !activations.contains(activation)) {
+      moves.add(() -> chosen[0] = pickOther(random, activations, activation));
+    }
+    if (normalizations.size() > 1 || !normalizations.contains(normalization)) {
+      moves.add(() -> chosen[1] = pickOther(random, normalizations, normalization));
+    }
+    if (dropouts.size() > 1 || !dropouts.contains(dropout)) {
+      moves.add(() -> rate[0] = pickOther(random, dropouts, dropout));
+    }
+    if (residual.size() > 1 && hasEqualNeighbours(hidden)) {
+      moves.add(() -> residualChoice[0] = !skip);
+    }
+    if (!moves.isEmpty()) {
+      moves.get(random.nextInt(moves.size())).run();
+    }
+    return descriptor(parent, hidden, chosen[0], chosen[1], rate[0], residualChoice[0] && residual.contains(true));
+  }
+
+  /** A choice other than {@code current} when there is one. */
+  private static <T> T pickOther(Random random, List<T> choices, T current) {
+    List<T> others = choices.stream().filter(c -> !c.equals(current)).toList();
+    return others.isEmpty() ? current : others.get(random.nextInt(others.size()));
+  }
+
   /** Whether {@code candidate}'s network is one this space holds (inputs and classes aside). */
   boolean contains(Architecture candidate) {
     List<Integer> hidden = candidate.getHiddenUnits();

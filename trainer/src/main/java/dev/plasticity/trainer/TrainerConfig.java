@@ -33,6 +33,11 @@ import java.util.Objects;
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
  *     constraints} for that model
+ * @param searchStrategy {@code none} to train the {@code hiddenUnits} network once, or the
+ *     architecture search to run instead: {@code random}, {@code evolution} or {@code hyperband}
+ * @param searchWallTime the longest a search may run
+ * @param searchCandidates the most trainings a search may run
+ * @param searchMaxEpochs the most epochs a search gives one candidate
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -51,7 +56,14 @@ public record TrainerConfig(
     int maxAttempts,
     DriftConfig driftConfig,
     List<Constraint> constraints,
-    Map<String, List<Constraint>> modelConstraints) {
+    Map<String, List<Constraint>> modelConstraints,
+    String searchStrategy,
+    Duration searchWallTime,
+    int searchCandidates,
+    int searchMaxEpochs) {
+  /** {@link #searchStrategy} that trains the configured network once, without a search. */
+  public static final String NO_SEARCH = "none";
+
 
   public TrainerConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -72,6 +84,27 @@ public record TrainerConfig(
     check(heldOutFraction > 0 && heldOutFraction < 1, "heldOutFraction must be in (0, 1), was " + heldOutFraction);
     check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
     check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
+    Objects.requireNonNull(searchStrategy, "searchStrategy");
+    if (!NO_SEARCH.equals(searchStrategy)) {
+      SearchStrategy.named(searchStrategy); // fails with the known names
+    }
+    new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs); // fails naming the rule
+  }
+
+  /** This configuration with {@code epochs} training epochs (a search's budget per candidate). */
+  TrainerConfig withEpochs(int epochs) {
+    return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
+        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
+        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs);
+  }
+
+  /** Whether runs search architectures instead of training one network. */
+  boolean searches() {
+    return !NO_SEARCH.equals(searchStrategy);
+  }
+
+  SearchBudget searchBudget() {
+    return new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs);
   }
 
   /** The constraints candidate networks of {@code model} must satisfy. */
@@ -108,6 +141,10 @@ public record TrainerConfig(
     private DriftConfig driftConfig;
     private List<Constraint> constraints = Constraint.defaults();
     private final Map<String, List<Constraint>> modelConstraints = new java.util.HashMap<>();
+    private String searchStrategy = NO_SEARCH;
+    private Duration searchWallTime = Duration.ofMinutes(2);
+    private int searchCandidates = 24;
+    private int searchMaxEpochs = 9;
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -132,10 +169,17 @@ public record TrainerConfig(
     /** Constraints for {@code model} alone, replacing the general ones. */
     public Builder constraints(String model, List<Constraint> v) { this.modelConstraints.put(model, v); return this; }
 
+    /** {@code none}, {@code random}, {@code evolution} or {@code hyperband}. */
+    public Builder searchStrategy(String v) { this.searchStrategy = v; return this; }
+    public Builder searchWallTime(Duration v) { this.searchWallTime = v; return this; }
+    public Builder searchCandidates(int v) { this.searchCandidates = v; return this; }
+    public Builder searchMaxEpochs(int v) { this.searchMaxEpochs = v; return this; }
+
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
-          maxAttempts, driftConfig, constraints, modelConstraints);
+          maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
+          searchMaxEpochs);
     }
   }
 }

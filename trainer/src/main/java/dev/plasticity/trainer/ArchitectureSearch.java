@@ -1,0 +1,105 @@
+package dev.plasticity.trainer;
+
+import ai.djl.Model;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CandidateTrial;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A constrained architecture search on a run's training events, trained on DJL: the newest share
+ * of the training events validates the candidates (the run's held-out events stay unseen for the
+ * champion/challenger gate), the champion's network is the first candidate, and the best
+ * candidate comes back trained, with its score on the held-out events and every candidate for
+ * the version's lineage. Not thread-safe; one search per call.
+ */
+final class ArchitectureSearch {
+  /** What a search produced. */
+  record Outcome(NetworkTraining.Result best, ConstraintCheck.Result bestCandidate, SearchResult search) {
+    /** Every candidate in the order considered, trained ones with their score, refused ones with the reason. */
+    List<CandidateTrial> lineage() {
+      List<CandidateTrial> all = new ArrayList<>();
+      search.trials().forEach(t -> all.add(candidateTrial(t.candidate(), t.epochs(), t.score(), null)));
+      search.rejected().forEach(r -> all.add(candidateTrial(r, 0, null, r.summary())));
+      return all;
+    }
+  }
+
+  private final SearchSpace space;
+  private final ConstraintCheck check;
+  private final TrainerConfig config;
+
+  ArchitectureSearch(SearchSpace space, ConstraintCheck check, TrainerConfig config) {
+    this.space = Objects.requireNonNull(space, "space");
+    this.check = Objects.requireNonNull(check, "check");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Searches with the configured strategy and budget.
+   *
+   * @param data the run's events: candidates learn from and are validated on its training part
+   * @param inputs features, their scaling and the classes every candidate shares
+   * @param champion the serving version's architecture, tried first; null when none serves
+   * @return empty best only when no candidate could be trained within the constraints
+   */
+  Outcome run(String name, LabelledData data, Architecture inputs, Architecture champion, SearchListener listener) {
+    LabelledData searchData = LabelledData.split(data.train(), config.heldOutFraction());
+    List<NetworkTraining.Result> results = new ArrayList<>();
+    CandidateTrainer trainer = (candidate, epochs) -> {
+      NetworkTraining.Result result = NetworkTraining.train(name, searchData, candidate, config.withEpochs(epochs),
+          (epoch, total, accuracy) -> { });
+      results.add(result);
+      return result.heldOutAccuracy();
+    };
+    SearchStrategy strategy = SearchStrategy.named(config.searchStrategy());
+    SearchRun run = new SearchRun(space, inputs, seedFrom(champion, inputs), check, trainer, config.searchBudget(),
+        new Random(config.seed()), System::nanoTime, listener);
+    SearchResult search = strategy.search(run);
+    SearchTrial best = search.best().orElse(null);
+    if (best == null) {
+      return new Outcome(null, null, search);
+    }
+    NetworkTraining.Result trained = results.get(best.index());
+    double heldOut;
+    try (Model model = ModelFormat.load(name, trained.architecture(), trained.artifact())) {
+      heldOut = NetworkTraining.accuracy(model, trained.architecture(), data.heldOut());
+    }
+    NetworkTraining.Result scored = new NetworkTraining.Result(trained.architecture(), trained.artifact(), heldOut,
+        search.seconds(), trained.device());
+    return new Outcome(scored, best.candidate(), search);
+  }
+
+  /** The champion's network over this run's inputs and scaling, when it reads the same features. */
+  static Architecture seedFrom(Architecture champion, Architecture inputs) {
+    if (champion == null || !champion.getInputFeatures().equals(inputs.getInputFeatures())
+        || champion.getNumClasses() != inputs.getNumClasses()) {
+      return null;
+    }
+    return Architecture.newBuilder(inputs)
+        .setHiddenUnits(champion.getHiddenUnits())
+        .setActivation(champion.getActivation())
+        .setNormalization(champion.getNormalization())
+        .setDropout(champion.getDropout())
+        .setResidual(champion.getResidual())
+        .build();
+  }
+
+  private static CandidateTrial candidateTrial(ConstraintCheck.Result candidate, int epochs, Double score,
+      String rejection) {
+    CandidateFigures figures = candidate.figures();
+    return CandidateTrial.newBuilder()
+        .setArchitecture(candidate.candidate())
+        .setParameters(figures.parameters())
+        .setMultiplyAdds(figures.multiplyAdds())
+        .setLatencyMedianMicros(figures.latency().map(l -> l.median().toNanos() / 1e3).orElse(null))
+        .setLatencyP99Micros(figures.latency().map(l -> l.p99().toNanos() / 1e3).orElse(null))
+        .setEpochs(epochs)
+        .setScore(score)
+        .setRejection(rejection)
+        .build();
+  }
+}

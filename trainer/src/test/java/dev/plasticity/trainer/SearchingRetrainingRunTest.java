@@ -1,0 +1,114 @@
+package dev.plasticity.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.registry.server.RegistryConfig;
+import dev.plasticity.registry.server.RegistryServer;
+import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.schemas.CandidateTrial;
+import dev.plasticity.schemas.Lineage;
+import java.time.Clock;
+
+/**
+ * A retraining run that searches architectures, against a real broker and registry: the serving
+ * network is the first candidate, no trained candidate breaks a constraint, and every candidate
+ * lands in the version's lineage.
+ */
+class SearchingRetrainingRunTest {
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
+  @TempDir Path dir;
+
+  @Test
+  void searchesFromTheServingNetworkAndKeepsEveryCandidateInTheLineage() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<String, LabelledEvent> events = producer(AvroSerde.of(LabelledEvent.class));
+        ProgressReporter progress = new ProgressReporter(kafka.bootstrapServers(), Clock.systemUTC())) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel("searched");
+      long t0 = System.currentTimeMillis() - 3_000_000;
+      for (LabelledEvent e : SeaEvents.generate("searched", 1500, 7.0, 1, t0)) {
+        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+      }
+      long t1 = t0 + 1_000_000;
+      for (LabelledEvent e : SeaEvents.generate("searched", 1500, 9.5, 2, t1)) {
+        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+      }
+      events.flush();
+      TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
+          .hiddenUnits(List.of(16));
+      TrainingOutcome first = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
+          .run("bootstrap", "searched", null, window(t0), 1200);
+      assertThat(first.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+
+      long limit = 3_000;
+      TrainerConfig searching = base.searchStrategy("evolution").searchCandidates(6).searchMaxEpochs(4)
+          .constraints(List.of(new Constraint.MaxParameters(limit))).build();
+      RetrainingRun run = new RetrainingRun(searching, client, progress, Clock.systemUTC());
+      TrainingOutcome outcome = run.run("search-1", "searched", 1, window(t1), 1200);
+
+      ModelVersion v2 = outcome.version().orElseThrow();
+      Lineage lineage = v2.getLineage();
+      assertThat(lineage.getStrategy()).isEqualTo("search:evolution");
+      List<CandidateTrial> trained = lineage.getCandidates().stream().filter(c -> c.getEpochs() > 0).toList();
+      assertThat(trained).hasSize(6);
+      assertThat(trained.get(0).getArchitecture().getHiddenUnits()).isEqualTo(List.of(16));
+      assertThat(trained).allSatisfy(c -> {
+        assertThat(c.getParameters()).isLessThanOrEqualTo(limit);
+        assertThat(c.getScore()).isBetween(0.0, 1.0);
+        assertThat(c.getRejection()).isNull();
+      });
+      assertThat(lineage.getCandidates().stream().filter(c -> c.getEpochs() == 0))
+          .allSatisfy(c -> assertThat(c.getRejection()).contains("exceed the limit of 3000"));
+      assertThat(NetworkCost.parameters(v2.getArchitecture())).isLessThanOrEqualTo(limit);
+      assertThat(trained).anySatisfy(c -> assertThat(c.getArchitecture()).isEqualTo(v2.getArchitecture()));
+      assertThat(v2.getMetrics()).containsEntry("candidates_trained", 6.0);
+      // what the registry stored reads back the same, candidates included
+      assertThat(client.version("searched", 2).orElseThrow().getLineage().getCandidates())
+          .isEqualTo(lineage.getCandidates());
+      // and a consumer rebuilds the searched network from the registry
+      try (ai.djl.Model model = ModelFormat.load("searched", v2.getArchitecture(), client.downloadVerified(v2))) {
+        assertThat(model.getBlock().getParameters().size()).isPositive();
+      }
+    }
+  }
+
+  private static DataWindow window(long start) {
+    return DataWindow.newBuilder().setTopic(Topics.EVENTS_LABELLED).setStartTime(start)
+        .setEndTime(start + 500).setEventCount(500).setOffsets(List.of()).build();
+  }
+
+  private static <T> KafkaProducer<String, T> producer(org.apache.kafka.common.serialization.Serializer<T> serializer) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return new KafkaProducer<>(props, new StringSerializer(), serializer);
+  }
+}
