@@ -64,31 +64,38 @@ record Hyperband(int eta) implements SearchStrategy {
     int sMax = maxBracket(maxEpochs);
     while (!run.exhausted()) {
       for (int s = sMax; s >= 0 && !run.exhausted(); s--) {
-        List<ConstraintCheck.Result> rung = new ArrayList<>();
-        for (int n = bracketSize(s, sMax); rung.size() < n && !run.exhausted(); ) {
+        // the first rung trains each candidate as it is drawn, so a budget that ends mid-rung
+        // (checks measure latency, which takes time) still leaves trained candidates
+        List<SearchTrial> scored = new ArrayList<>();
+        for (int n = bracketSize(s, sMax); scored.size() < n && !run.exhausted(); ) {
           Optional<ConstraintCheck.Result> candidate = run.draw();
           if (candidate.isEmpty()) {
             return run.result(name());
           }
-          rung.add(candidate.get());
+          scored.add(run.train(candidate.get(), rungEpochs(maxEpochs, s, 0)));
         }
-        for (int i = 0; i <= s && !rung.isEmpty() && !run.exhausted(); i++) {
-          List<SearchTrial> scored = new ArrayList<>();
-          for (ConstraintCheck.Result candidate : rung) {
+        for (int i = 1; i <= s && !run.exhausted(); i++) {
+          List<ConstraintCheck.Result> promoted = promote(scored);
+          scored = new ArrayList<>();
+          for (ConstraintCheck.Result candidate : promoted) {
             if (run.exhausted()) {
               break;
             }
             scored.add(run.train(candidate, rungEpochs(maxEpochs, s, i)));
           }
-          scored.sort(SearchResult.BETTER_FIRST);
-          int keep = scored.size() / eta;
-          rung = scored.subList(0, keep).stream()
-              .sorted(Comparator.comparingInt(SearchTrial::index))
-              .map(SearchTrial::candidate)
-              .toList();
         }
       }
     }
     return run.result(name());
+  }
+
+  /** The best ⌊n / η⌋ of a rung, in the order they were first trained. */
+  private List<ConstraintCheck.Result> promote(List<SearchTrial> rung) {
+    List<SearchTrial> sorted = new ArrayList<>(rung);
+    sorted.sort(SearchResult.BETTER_FIRST);
+    return sorted.subList(0, rung.size() / eta).stream()
+        .sorted(Comparator.comparingInt(SearchTrial::index))
+        .map(SearchTrial::candidate)
+        .toList();
   }
 }

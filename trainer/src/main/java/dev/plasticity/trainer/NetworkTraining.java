@@ -1,10 +1,13 @@
 package dev.plasticity.trainer;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -18,6 +21,8 @@ import dev.plasticity.registry.client.ClassProbabilities;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +57,32 @@ final class NetworkTraining {
    */
   static Result train(
       String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config, EpochListener listener) {
+    return train(name, data, candidate, config, Start.FRESH, listener);
+  }
+
+  /**
+   * Where training starts: fresh (seeded) weights, or a parent's parameters for the same
+   * architecture with the layers below a {@link FineTuneScope} frozen.
+   *
+   * @param parameters the parent's artifact (DJL parameters of exactly the candidate's network), or null
+   * @param scope the layers training may change
+   */
+  record Start(byte[] parameters, FineTuneScope scope) {
+    static final Start FRESH = new Start(null, FineTuneScope.ALL);
+
+    Start {
+      java.util.Objects.requireNonNull(scope, "scope");
+    }
+  }
+
+  /**
+   * Trains the network of a checked candidate from {@code start}.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint (it is never
+   *     trained), or the start's parameters do not fit its network
+   */
+  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config,
+      Start start, EpochListener listener) {
     if (!candidate.passed()) {
       throw new IllegalArgumentException(
           "a candidate that violates a constraint is never trained; " + candidate.summary());
@@ -68,6 +99,17 @@ final class NetworkTraining {
     Device device = device();
     try (Model model = Model.newInstance(name, device)) {
       model.setBlock(ModelFormat.buildBlock(architecture));
+      if (start.parameters() != null) {
+        Block block = model.getBlock();
+        block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFormat.inputShape(architecture, 1));
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(start.parameters()))) {
+          block.loadParameters(model.getNDManager(), in);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+          throw new IllegalArgumentException("the parent's parameters do not fit " + ModelFormat.describe(architecture)
+              + ": " + e.getMessage(), e);
+        }
+        start.scope().freezeBelow(block);
+      }
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
               .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())

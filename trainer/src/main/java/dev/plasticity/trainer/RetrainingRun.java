@@ -65,21 +65,22 @@ final class RetrainingRun {
    */
   TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted) {
     long started = System.nanoTime();
+    String planned = strategyName();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
-      report(triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      report(planned, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
           OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
     }
-    report(triggerId, model, TrainingPhase.STARTED, 0, null, 0.0,
+    report(planned, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0,
         "training from events since " + window.getStartTime() + " on " + NetworkTraining.device());
 
     List<LabelledEvent> events;
     try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
       events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
           config.dataWait(),
-          n -> report(triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
+          n -> report(planned, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
               "read " + Math.min(n, wanted) + "/" + wanted + " events"));
     }
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
@@ -88,6 +89,7 @@ final class RetrainingRun {
         baseVersion == null ? registry.champion(model) : registry.version(model, baseVersion);
     OptionalDouble servingAccuracy = serving.map(v -> OptionalDouble.of(accuracyOf(v, data.heldOut())))
         .orElse(OptionalDouble.empty());
+    String strategy = strategyName(serving);
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
@@ -96,7 +98,7 @@ final class RetrainingRun {
     NetworkTraining.Result result;
     List<CandidateTrial> candidates = List.of();
     if (config.searches()) {
-      report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+      report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
           + config.searchStrategy() + " (" + config.searchBudget() + "), the serving network first");
       ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config)
           .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
@@ -106,28 +108,33 @@ final class RetrainingRun {
         String message = "not trained: the search found no candidate within the constraints ("
             + outcome.search().stoppedBecause() + ")";
         log.warn("trigger {} of {}: {}", triggerId, model, message);
-        report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+        report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
         return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
             servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
       }
       candidate = outcome.bestCandidate();
       result = outcome.best();
     } else {
-      candidate = constraintCheckFor(model).check(inputs);
+      Optional<ModelVersion> parent = config.finetunes() ? serving : Optional.empty();
+      // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
+      candidate = constraintCheckFor(model).check(parent.map(ModelVersion::getArchitecture).orElse(inputs));
       if (!candidate.passed()) {
         String message = "not trained: " + candidate.summary();
         log.warn("trigger {} of {}: {}", triggerId, model, message);
-        report(triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+        report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
         return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
             servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
       }
-      report(triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
-      result = NetworkTraining.train(model, data, candidate, config,
-          (epoch, epochs, trainAccuracy) -> report(triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+      report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+      NetworkTraining.Start start = parent
+          .map(p -> new NetworkTraining.Start(registry.downloadVerified(p), FineTuneScope.named(config.fineTune())))
+          .orElse(NetworkTraining.Start.FRESH);
+      result = NetworkTraining.train(model, data, candidate, config, start,
+          (epoch, epochs, trainAccuracy) -> report(strategy, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
     }
 
-    report(triggerId, model, TrainingPhase.EVALUATING, config.epochs(), result.heldOutAccuracy(), 0.95,
+    report(strategy, triggerId, model, TrainingPhase.EVALUATING, config.epochs(), result.heldOutAccuracy(), 0.95,
         String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
             servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
             data.heldOut().size()));
@@ -163,7 +170,7 @@ final class RetrainingRun {
         .setLineage(Lineage.newBuilder()
             .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
             .setTriggerId(triggerId)
-            .setStrategy(strategyName())
+            .setStrategy(strategy)
             .setWindow(window)
             .setCandidates(candidates)
             .build())
@@ -179,7 +186,7 @@ final class RetrainingRun {
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
         events.size(), seconds(started), result.device());
     log.info("trigger {} of {}: {}", triggerId, model, message);
-    report(triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
+    report(strategy, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
         result.heldOutAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
@@ -222,14 +229,20 @@ final class RetrainingRun {
     return new ArrayList<>(names);
   }
 
-  private void report(String triggerId, String model, TrainingPhase phase, int epoch, Double score,
+  private void report(String strategy, String triggerId, String model, TrainingPhase phase, int epoch, Double score,
       double budget, String message) {
-    progress.report(triggerId, model, strategyName(), phase, epoch, config.epochs(), score, budget, message);
+    progress.report(triggerId, model, strategy, phase, epoch, config.epochs(), score, budget, message);
   }
 
   /** The strategy name in progress events and lineage: {@code retrain}, or {@code search:<strategy>}. */
   String strategyName() {
     return config.searches() ? "search:" + config.searchStrategy() : STRATEGY;
+  }
+
+  /** The strategy that ran when a version serves: a fine-tune when configured and no search is. */
+  private String strategyName(Optional<ModelVersion> serving) {
+    return !config.searches() && config.finetunes() && serving.isPresent() ? "fine-tune:" + config.fineTune()
+        : strategyName();
   }
 
   private static double seconds(long startedNanos) {

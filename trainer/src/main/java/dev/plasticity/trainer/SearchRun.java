@@ -105,15 +105,19 @@ final class SearchRun {
     return Optional.empty();
   }
 
-  /** {@code candidate} checked against the constraints; empty (and recorded) when it breaks one. */
+  /**
+   * {@code candidate} checked against the constraints; empty (and recorded) when it breaks one,
+   * and empty too when the check itself used up the budget (measuring latency takes time), so
+   * that a strategy never holds a candidate it may not train.
+   */
   Optional<ConstraintCheck.Result> feasible(Architecture candidate) {
     ConstraintCheck.Result result = check.check(candidate);
-    if (result.passed()) {
-      return Optional.of(result);
+    if (!result.passed()) {
+      rejected.add(result);
+      listener.onRejected(result);
+      return Optional.empty();
     }
-    rejected.add(result);
-    listener.onRejected(result);
-    return Optional.empty();
+    return exhausted() ? Optional.empty() : Optional.of(result);
   }
 
   /** Trains a candidate that passed its check for {@code epochs} (at most the budget's) and keeps the trial. */

@@ -38,6 +38,9 @@ import java.util.Objects;
  * @param searchWallTime the longest a search may run
  * @param searchCandidates the most trainings a search may run
  * @param searchMaxEpochs the most epochs a search gives one candidate
+ * @param fineTune {@code none} to train from fresh weights, or adapt the serving version instead:
+ *     fine-tune its network from its weights, changing {@code all} layers, the {@code top} (last
+ *     hidden and output) or the {@code head} (output) only; a search, when configured, comes first
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -60,7 +63,8 @@ public record TrainerConfig(
     String searchStrategy,
     Duration searchWallTime,
     int searchCandidates,
-    int searchMaxEpochs) {
+    int searchMaxEpochs,
+    String fineTune) {
   /** {@link #searchStrategy} that trains the configured network once, without a search. */
   public static final String NO_SEARCH = "none";
 
@@ -89,13 +93,25 @@ public record TrainerConfig(
       SearchStrategy.named(searchStrategy); // fails with the known names
     }
     new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs); // fails naming the rule
+    Objects.requireNonNull(fineTune, "fineTune");
+    if (!NO_FINE_TUNE.equals(fineTune)) {
+      FineTuneScope.named(fineTune); // fails with the known names
+    }
+  }
+
+  /** {@link #fineTune} that trains from fresh weights. */
+  public static final String NO_FINE_TUNE = "none";
+
+  /** Whether runs with a serving version fine-tune it rather than train afresh. */
+  boolean finetunes() {
+    return !NO_FINE_TUNE.equals(fineTune);
   }
 
   /** This configuration with {@code epochs} training epochs (a search's budget per candidate). */
   TrainerConfig withEpochs(int epochs) {
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
-        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs);
+        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune);
   }
 
   /** Whether runs search architectures instead of training one network. */
@@ -145,6 +161,7 @@ public record TrainerConfig(
     private Duration searchWallTime = Duration.ofMinutes(2);
     private int searchCandidates = 24;
     private int searchMaxEpochs = 9;
+    private String fineTune = NO_FINE_TUNE;
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -174,12 +191,14 @@ public record TrainerConfig(
     public Builder searchWallTime(Duration v) { this.searchWallTime = v; return this; }
     public Builder searchCandidates(int v) { this.searchCandidates = v; return this; }
     public Builder searchMaxEpochs(int v) { this.searchMaxEpochs = v; return this; }
+    /** {@code none}, {@code all}, {@code top} or {@code head}. */
+    public Builder fineTune(String v) { this.fineTune = v; return this; }
 
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
           maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
-          searchMaxEpochs);
+          searchMaxEpochs, fineTune);
     }
   }
 }

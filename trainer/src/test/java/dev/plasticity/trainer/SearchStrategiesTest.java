@@ -169,6 +169,23 @@ class SearchStrategiesTest {
   }
 
   @Test
+  void aBudgetSpentMeasuringLatencyEndsTheSearchWithoutTrainingTheMeasuredCandidate() {
+    for (SearchStrategy strategy : ALL) {
+      AtomicLong clock = new AtomicLong();
+      RecordingTrainer trainer = new RecordingTrainer(clock);
+      // every latency reading moves the search's own clock 100 ms: a check costs 2.2 s of its budget
+      LatencyProbe slowProbe = new LatencyProbe(2, 20, () -> clock.addAndGet(Duration.ofMillis(100).toNanos()));
+      ConstraintCheck check = new ConstraintCheck(List.of(new Constraint.MaxLatency(Duration.ofSeconds(1),
+          Duration.ofSeconds(2))), slowProbe);
+      SearchRun run = new SearchRun(SearchSpace.tabular(), INPUTS, CHAMPION, check, trainer,
+          new SearchBudget(Duration.ofSeconds(10), 1_000, 3), new Random(8), clock::get, SearchListener.NONE);
+      SearchResult result = strategy.search(run);
+      assertThat(result.stoppedBecause()).as(strategy.name()).contains("wall-time");
+      assertThat(result.trials()).as(strategy.name()).isNotEmpty().hasSizeLessThan(5);
+    }
+  }
+
+  @Test
   void theBestTrialIsTheHighestScoreAndTheFrontTradesScoreForCost() {
     SearchResult result = search(new RandomSearch(), 4, COUNTS, candidates(40, 6),
         new RecordingTrainer(new AtomicLong()));

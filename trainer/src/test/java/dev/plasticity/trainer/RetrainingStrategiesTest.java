@@ -37,11 +37,10 @@ import dev.plasticity.schemas.Lineage;
 import java.time.Clock;
 
 /**
- * A retraining run that searches architectures, against a real broker and registry: the serving
- * network is the first candidate, no trained candidate breaks a constraint, and every candidate
- * lands in the version's lineage.
+ * Retraining runs that search architectures or fine-tune the serving version, against a real
+ * broker and registry.
  */
-class SearchingRetrainingRunTest {
+class RetrainingStrategiesTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
   @TempDir Path dir;
 
@@ -98,6 +97,54 @@ class SearchingRetrainingRunTest {
       try (ai.djl.Model model = ModelFormat.load("searched", v2.getArchitecture(), client.downloadVerified(v2))) {
         assertThat(model.getBlock().getParameters().size()).isPositive();
       }
+    }
+  }
+
+  @Test
+  void fineTuningTheHeadKeepsEveryLowerWeightOfTheServingNetwork() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<String, LabelledEvent> events = producer(AvroSerde.of(LabelledEvent.class));
+        ProgressReporter progress = new ProgressReporter(kafka.bootstrapServers(), Clock.systemUTC())) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel("tuned");
+      long t0 = System.currentTimeMillis() - 6_000_000;
+      for (LabelledEvent e : SeaEvents.generate("tuned", 1500, 7.0, 3, t0)) {
+        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+      }
+      long t1 = t0 + 1_000_000;
+      for (LabelledEvent e : SeaEvents.generate("tuned", 1500, 9.5, 4, t1)) {
+        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+      }
+      events.flush();
+      TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
+          .hiddenUnits(List.of(16, 16));
+      ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
+          .run("bootstrap", "tuned", null, window(t0), 1200).version().orElseThrow();
+
+      TrainingOutcome outcome = new RetrainingRun(base.fineTune("head").build(), client, progress, Clock.systemUTC())
+          .run("tune-1", "tuned", 1, window(t1), 1200);
+
+      ModelVersion v2 = outcome.version().orElseThrow();
+      assertThat(v2.getLineage().getStrategy()).isEqualTo("fine-tune:head");
+      assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
+      assertThat(v2.getArchitecture()).as("the parent's network and input scaling").isEqualTo(v1.getArchitecture());
+      List<float[]> before = parameters(v1, client);
+      List<float[]> after = parameters(v2, client);
+      int head = before.size() - 2; // the output Linear's weight and bias come last
+      for (int i = 0; i < head; i++) {
+        assertThat(after.get(i)).as("lower parameter %d", i).isEqualTo(before.get(i));
+      }
+      assertThat(after.get(head)).as("the head's weights").isNotEqualTo(before.get(head));
+      assertThat(outcome.challengerAccuracy().getAsDouble()).isGreaterThan(outcome.servingAccuracy().getAsDouble());
+    }
+  }
+
+  private static List<float[]> parameters(ModelVersion version, RegistryClient client) {
+    try (ai.djl.Model model = ModelFormat.load(version.getModel(), version.getArchitecture(),
+        client.downloadVerified(version))) {
+      return model.getBlock().getParameters().values().stream().map(p -> p.getArray().toFloatArray()).toList();
     }
   }
 

@@ -1,0 +1,56 @@
+package dev.plasticity.trainer;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.ParallelBlock;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which layers of the serving network a fine-tune may change; the rest keep the parent's
+ * weights. Works on the block {@code ModelFormat.buildBlock} makes: hidden layers in order (a
+ * Linear with its normalisation, activation and dropout, or a skip-connected one), then the
+ * output Linear.
+ */
+enum FineTuneScope {
+  /** Every layer. */
+  ALL,
+  /** The last hidden layer and the output layer; lower layers keep what they learnt. */
+  TOP,
+  /** The output layer only. */
+  HEAD;
+
+  /** The scope named {@code all}, {@code top} or {@code head}. */
+  static FineTuneScope named(String name) {
+    try {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown fine-tune scope '" + name + "'; known: all, top, head", e);
+    }
+  }
+
+  /** Freezes the parameters of every layer below this scope in {@code network}. */
+  void freezeBelow(Block network) {
+    List<Block> layers = network.getChildren().values();
+    int head = layers.size() - 1;
+    int from = switch (this) {
+      case ALL -> 0;
+      case HEAD -> head;
+      case TOP -> lastHiddenLayerStart(layers, head);
+    };
+    for (int i = 0; i < from; i++) {
+      layers.get(i).freezeParameters(true);
+    }
+  }
+
+  /** Index of the block that starts the last hidden layer (its Linear or skip block), or the head when there is none. */
+  private static int lastHiddenLayerStart(List<Block> layers, int head) {
+    int start = head;
+    for (int i = 0; i < head; i++) {
+      if (layers.get(i) instanceof Linear || layers.get(i) instanceof ParallelBlock) {
+        start = i;
+      }
+    }
+    return start;
+  }
+}
