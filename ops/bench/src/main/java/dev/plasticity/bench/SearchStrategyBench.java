@@ -33,7 +33,7 @@ public final class SearchStrategyBench {
     List<String> streams = List.of("SEA_a", "AGR_a");
     int seeds = 3;
     int events = 3000;
-    Duration budget = Duration.ofSeconds(12);
+    Duration budget = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
