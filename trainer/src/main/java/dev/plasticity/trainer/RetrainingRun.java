@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * window's events back, split off the newest as held-out, check the candidate network against the
  * model's constraints (one that violates any is not trained), train, compare with the version that
  * is serving on the same held-out events, register as champion only if better by the margin.
+ * The challenger comes from one training of the configured network, from an architecture search
+ * ({@link TrainerConfig#searchStrategy}), or from a fine-tune of the serving version ({@link
+ * TrainerConfig#fineTune}).
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  */
@@ -105,12 +108,8 @@ final class RetrainingRun {
               searchProgress(triggerId, model));
       candidates = outcome.lineage();
       if (outcome.best() == null) {
-        String message = "not trained: the search found no candidate within the constraints ("
-            + outcome.search().stoppedBecause() + ")";
-        log.warn("trigger {} of {}: {}", triggerId, model, message);
-        report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
-        return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
-            servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+        return infeasible(strategy, triggerId, model, "the search found no candidate within the constraints ("
+            + outcome.search().stoppedBecause() + ")", servingAccuracy, events.size(), started);
       }
       candidate = outcome.bestCandidate();
       result = outcome.best();
@@ -119,11 +118,7 @@ final class RetrainingRun {
       // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
       candidate = constraintCheckFor(model).check(parent.map(ModelVersion::getArchitecture).orElse(inputs));
       if (!candidate.passed()) {
-        String message = "not trained: " + candidate.summary();
-        log.warn("trigger {} of {}: {}", triggerId, model, message);
-        report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
-        return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
-            servingAccuracy, OptionalDouble.empty(), events.size(), seconds(started), "", message);
+        return infeasible(strategy, triggerId, model, candidate.summary(), servingAccuracy, events.size(), started);
       }
       report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
       NetworkTraining.Start start = parent
@@ -192,6 +187,16 @@ final class RetrainingRun {
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
         servingAccuracy, OptionalDouble.of(result.heldOutAccuracy()), events.size(), seconds(started),
         result.device(), message);
+  }
+
+  /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
+  private TrainingOutcome infeasible(String strategy, String triggerId, String model, String why,
+      OptionalDouble servingAccuracy, int events, long started) {
+    String message = "not trained: " + why;
+    log.warn("trigger {} of {}: {}", triggerId, model, message);
+    report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+    return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
+        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */
