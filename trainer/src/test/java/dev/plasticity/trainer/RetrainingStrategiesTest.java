@@ -53,14 +53,7 @@ class RetrainingStrategiesTest {
       RegistryClient client = new RegistryClient(registry.baseUri());
       client.ensureModel("searched");
       long t0 = System.currentTimeMillis() - 3_000_000;
-      for (LabelledEvent e : SeaEvents.generate("searched", 1500, 7.0, 1, t0)) {
-        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
-      }
-      long t1 = t0 + 1_000_000;
-      for (LabelledEvent e : SeaEvents.generate("searched", 1500, 9.5, 2, t1)) {
-        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
-      }
-      events.flush();
+      long t1 = publishConceptChange(events, "searched", t0, 1);
       TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
           .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
           .hiddenUnits(List.of(16));
@@ -109,14 +102,7 @@ class RetrainingStrategiesTest {
       RegistryClient client = new RegistryClient(registry.baseUri());
       client.ensureModel("tuned");
       long t0 = System.currentTimeMillis() - 6_000_000;
-      for (LabelledEvent e : SeaEvents.generate("tuned", 1500, 7.0, 3, t0)) {
-        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
-      }
-      long t1 = t0 + 1_000_000;
-      for (LabelledEvent e : SeaEvents.generate("tuned", 1500, 9.5, 4, t1)) {
-        events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
-      }
-      events.flush();
+      long t1 = publishConceptChange(events, "tuned", t0, 3);
       TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
           .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
           .hiddenUnits(List.of(16, 16));
@@ -146,6 +132,23 @@ class RetrainingStrategiesTest {
         client.downloadVerified(version))) {
       return model.getBlock().getParameters().values().stream().map(p -> p.getArray().toFloatArray()).toList();
     }
+  }
+
+  /**
+   * 1,500 SEA events of the old concept (x1 + x2 <= 7) from {@code t0}, then 1,500 of the new one
+   * (<= 9.5) from the time it returns; seeds {@code seed} and {@code seed + 1}.
+   */
+  private static long publishConceptChange(KafkaProducer<String, LabelledEvent> events, String model, long t0,
+      long seed) {
+    long t1 = t0 + 1_000_000;
+    for (LabelledEvent e : SeaEvents.generate(model, 1500, 7.0, seed, t0)) {
+      events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+    }
+    for (LabelledEvent e : SeaEvents.generate(model, 1500, 9.5, seed + 1, t1)) {
+      events.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, e.getEventTime(), e.getEventId(), e));
+    }
+    events.flush();
+    return t1;
   }
 
   private static DataWindow window(long start) {

@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SearchSpaceTest {
-  private static final Architecture INPUTS = Architecture.newBuilder()
+  /** Three SEA features, their scaling and two classes: what every candidate shares. */
+  static final Architecture INPUTS = Architecture.newBuilder()
       .setInputFeatures(List.of("x1", "x2", "x3"))
       .setFeatureMeans(List.of(5.0, 5.0, 5.0))
       .setFeatureStds(List.of(2.9, 2.9, 2.9))

@@ -19,13 +19,7 @@ import org.junit.jupiter.api.Test;
  * order, for how many epochs, and what they refuse to train.
  */
 class SearchStrategiesTest {
-  private static final Architecture INPUTS = Architecture.newBuilder()
-      .setInputFeatures(List.of("x1", "x2", "x3"))
-      .setFeatureMeans(List.of(5.0, 5.0, 5.0))
-      .setFeatureStds(List.of(2.9, 2.9, 2.9))
-      .setHiddenUnits(List.of())
-      .setNumClasses(2)
-      .build();
+  private static final Architecture INPUTS = SearchSpaceTest.INPUTS;
   private static final Architecture CHAMPION = Architecture.newBuilder(INPUTS).setHiddenUnits(List.of(16)).build();
   /** Limits on counts only: nothing is built to time it, so these tests need no DJL engine. */
   private static final List<Constraint> COUNTS = List.of(new Constraint.MaxParameters(1_000_000),
