@@ -12,18 +12,22 @@ import java.util.Random;
 /**
  * A constrained architecture search on a run's training events, trained on DJL: the newest share
  * of the training events validates the candidates (the run's held-out events stay unseen for the
- * champion/challenger gate), the champion's network is the first candidate, and the best
+ * champion/challenger gate), the champion's network is the first candidate, every candidate
+ * starts from the champion's weights where they fit ({@link WeightInheritance}: grown exactly when
+ * it is a Net2Net growth, else the overlapping slices), and the best
  * candidate comes back trained, with its score on the held-out events and every candidate for
  * the version's lineage. Not thread-safe; one search per call.
  */
 final class ArchitectureSearch {
   /** What a search produced. */
-  record Outcome(NetworkTraining.Result best, ConstraintCheck.Result bestCandidate, SearchResult search) {
+  record Outcome(NetworkTraining.Result best, ConstraintCheck.Result bestCandidate, SearchResult search,
+      List<String> starts) {
     /** Every candidate in the order considered, trained ones with their score, refused ones with the reason. */
     List<CandidateTrial> lineage() {
       List<CandidateTrial> all = new ArrayList<>();
-      search.trials().forEach(t -> all.add(candidateTrial(t.candidate(), t.epochs(), t.score(), null)));
-      search.rejected().forEach(r -> all.add(candidateTrial(r, 0, null, r.summary())));
+      search.trials().forEach(t -> all.add(candidateTrial(t.candidate(), t.epochs(), t.score(), null,
+          t.index() < starts.size() ? starts.get(t.index()) : null)));
+      search.rejected().forEach(r -> all.add(candidateTrial(r, 0, null, r.summary(), null)));
       return all;
     }
   }
@@ -44,14 +48,39 @@ final class ArchitectureSearch {
    * @param data the run's events: candidates learn from and are validated on its training part
    * @param inputs features, their scaling and the classes every candidate shares
    * @param champion the serving version's architecture, tried first; null when none serves
+   * @param championArtifact the serving version's parameters, which candidates inherit; null when none serves
    * @return empty best only when no candidate could be trained within the constraints
    */
-  Outcome run(String name, LabelledData data, Architecture inputs, Architecture champion, SearchListener listener) {
+  Outcome run(String name, LabelledData data, Architecture inputs, Architecture champion, byte[] championArtifact,
+      SearchListener listener) {
+    try (Model championModel = champion == null || championArtifact == null ? null
+        : ModelFormat.load(name + "-champion", champion, championArtifact)) {
+      return run(name, data, inputs, champion, championModel, listener);
+    }
+  }
+
+  private Outcome run(String name, LabelledData data, Architecture inputs, Architecture champion, Model championModel,
+      SearchListener listener) {
     LabelledData searchData = LabelledData.split(data.train(), config.heldOutFraction());
     List<NetworkTraining.Result> results = new ArrayList<>();
+    List<String> starts = new ArrayList<>();
     CandidateTrainer trainer = (candidate, epochs) -> {
+      NetworkTraining.Start start = NetworkTraining.Start.FRESH;
+      if (championModel != null) { // start from the champion's weights where they fit
+        try (WeightInheritance.Inherited inherited =
+            WeightInheritance.inherit(name, champion, championModel, candidate.candidate(), config.seed())) {
+          WeightInheritance.Lineage how = inherited.lineage();
+          if (how.kind() != WeightInheritance.Kind.FRESH) {
+            start = new NetworkTraining.Start(ModelFormat.saveParameters(inherited.model()), FineTuneScope.ALL);
+          }
+          starts.add(how.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": "
+              + String.join("; ", how.steps()));
+        }
+      } else {
+        starts.add("fresh: no serving version");
+      }
       NetworkTraining.Result result = NetworkTraining.train(name, searchData, candidate, config.withEpochs(epochs),
-          (epoch, total, accuracy) -> { });
+          start, (epoch, total, accuracy) -> { });
       results.add(result);
       return result.heldOutAccuracy();
     };
@@ -61,7 +90,7 @@ final class ArchitectureSearch {
     SearchResult search = strategy.search(run);
     SearchTrial best = search.best().orElse(null);
     if (best == null) {
-      return new Outcome(null, null, search);
+      return new Outcome(null, null, search, starts);
     }
     NetworkTraining.Result trained = results.get(best.index());
     double heldOut;
@@ -70,7 +99,7 @@ final class ArchitectureSearch {
     }
     NetworkTraining.Result scored = new NetworkTraining.Result(trained.architecture(), trained.artifact(), heldOut,
         search.seconds(), trained.device());
-    return new Outcome(scored, best.candidate(), search);
+    return new Outcome(scored, best.candidate(), search, starts);
   }
 
   /** The champion's network over this run's inputs and scaling, when it reads the same features. */
@@ -89,7 +118,7 @@ final class ArchitectureSearch {
   }
 
   private static CandidateTrial candidateTrial(ConstraintCheck.Result candidate, int epochs, Double score,
-      String rejection) {
+      String rejection, String start) {
     CandidateFigures figures = candidate.figures();
     return CandidateTrial.newBuilder()
         .setArchitecture(candidate.candidate())
@@ -100,6 +129,7 @@ final class ArchitectureSearch {
         .setEpochs(epochs)
         .setScore(score)
         .setRejection(rejection)
+        .setStart(start)
         .build();
   }
 }

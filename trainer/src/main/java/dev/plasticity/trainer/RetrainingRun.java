@@ -105,7 +105,7 @@ final class RetrainingRun {
           + config.searchStrategy() + " (" + config.searchBudget() + "), the serving network first");
       ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config)
           .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-              searchProgress(triggerId, model));
+              serving.map(registry::downloadVerified).orElse(null), searchProgress(triggerId, model));
       candidates = outcome.lineage();
       if (outcome.best() == null) {
         return infeasible(strategy, triggerId, model, "the search found no candidate within the constraints ("

@@ -49,7 +49,7 @@ public final class SearchComparison {
     Architecture inputs = NetworkTraining.architecture(features, data.train(), data.numClasses(), List.of());
     ConstraintCheck check = new ConstraintCheck(constraints, LatencyProbe.standard());
     ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), check, config)
-        .run("search-" + strategy, data, inputs, null, SearchListener.NONE);
+        .run("search-" + strategy, data, inputs, null, null, SearchListener.NONE);
     SearchResult search = outcome.search();
     boolean within = search.trials().stream().allMatch(t -> constraints.stream()
         .allMatch(c -> c.violation(t.candidate().figures()).isEmpty()));

@@ -73,6 +73,9 @@ class RetrainingStrategiesTest {
       List<CandidateTrial> trained = lineage.getCandidates().stream().filter(c -> c.getEpochs() > 0).toList();
       assertThat(trained).hasSize(6);
       assertThat(trained.get(0).getArchitecture().getHiddenUnits()).isEqualTo(List.of(16));
+      // the serving network starts exactly where v1 was, rescaled to the new window's inputs
+      assertThat(trained.get(0).getStart()).startsWith("function-preserving").contains("re-standardise");
+      assertThat(trained).allSatisfy(c -> assertThat(c.getStart()).matches("(function-preserving|shapewise|fresh): .*"));
       assertThat(trained).allSatisfy(c -> {
         assertThat(c.getParameters()).isLessThanOrEqualTo(limit);
         assertThat(c.getScore()).isBetween(0.0, 1.0);
