@@ -65,25 +65,29 @@ public final class DriftJobThroughputBench {
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --events N --rounds N --out DIR)");
       }
     }
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+    }
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startInTempDir()) {
       String bootstrap = broker.bootstrapServers();
       KafkaTopics.ensure(bootstrap, 2, (short) 1);
       produce(bootstrap, events);
 
       // the first rounds warm the JIT for every reader; the last is the one reported
-      RawRead coldRaw = readRaw(bootstrap);
-      JobRun coldJob = runJob(events, env -> DriftJob.build(env, driftJobOptions(bootstrap)));
-      JobRun coldFloor = runJob(events, env -> FlinkFloorJob.build(env, bootstrap));
-      for (int round = 2; round < rounds; round++) {
-        RawRead r = readRaw(bootstrap);
-        JobRun j = runJob(events, env -> DriftJob.build(env, driftJobOptions(bootstrap)));
-        JobRun f = runJob(events, env -> FlinkFloorJob.build(env, bootstrap));
+      List<Round> all = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        Round r = round(bootstrap, events);
+        all.add(r);
         System.out.printf(Locale.ROOT, "round %d: raw %,.0f, job %,.0f, floor %,.0f events/s%n", round,
-            r.records() / r.readingSeconds(), events / j.processingSeconds(), events / f.processingSeconds());
+            r.raw().records() / r.raw().readingSeconds(), events / r.job().processingSeconds(),
+            events / r.floor().processingSeconds());
       }
-      RawRead raw = readRaw(bootstrap);
-      JobRun job = runJob(events, env -> DriftJob.build(env, driftJobOptions(bootstrap)));
-      JobRun floor = runJob(events, env -> FlinkFloorJob.build(env, bootstrap));
+      RawRead coldRaw = all.get(0).raw();
+      JobRun coldJob = all.get(0).job();
+      JobRun coldFloor = all.get(0).floor();
+      RawRead raw = all.get(all.size() - 1).raw();
+      JobRun job = all.get(all.size() - 1).job();
+      JobRun floor = all.get(all.size() - 1).floor();
 
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("benchmark", "drift job vs raw Kafka consumer, same topic, same run");
@@ -144,6 +148,15 @@ public final class DriftJobThroughputBench {
   record RawRead(long records, double totalSeconds, double readingSeconds) {}
 
   record JobRun(double totalSeconds, double processingSeconds) {}
+
+  /** One pass of every reader over the same topic. */
+  record Round(RawRead raw, JobRun job, JobRun floor) {}
+
+  static Round round(String bootstrap, int events) throws Exception {
+    return new Round(readRaw(bootstrap),
+        runJob(events, env -> DriftJob.build(env, driftJobOptions(bootstrap))),
+        runJob(events, env -> FlinkFloorJob.build(env, bootstrap)));
+  }
 
   static DriftJobOptions driftJobOptions(String bootstrap) {
     return DriftJobOptions.builder(bootstrap)
