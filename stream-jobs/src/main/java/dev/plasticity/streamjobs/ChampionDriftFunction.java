@@ -183,7 +183,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
 
   @Override
   public void processElement(ObservedEvent event, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
-    long time = event.event().getEventTime();
+    long time = event.eventTime();
     long watermark = ctx.timerService().currentWatermark();
     if (watermark != Long.MIN_VALUE && time <= watermark - allowedLatenessMillis) {
       late.inc();
@@ -237,9 +237,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
         .setSourceTopic(eventsTopic)
         .setPartition(event.partition())
         .setOffset(event.offset())
-        .setKey(ByteBuffer.wrap(event.event().getModel().getBytes(StandardCharsets.UTF_8)))
+        .setKey(ByteBuffer.wrap(event.model().getBytes(StandardCharsets.UTF_8)))
         .setValue(ByteBuffer.wrap(event.payload()))
-        .setError("late event " + event.event().getEventId() + ": event time " + event.event().getEventTime()
+        .setError("late event " + event.event().getEventId() + ": event time " + event.eventTime()
             + " is more than the allowed lateness of " + allowedLatenessMillis + " ms behind the watermark " + watermark)
         .setFailedAt(now)
         .build();
@@ -250,7 +250,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     events.inc();
     ModelVersion champion = ctx.getBroadcastState(CHAMPIONS).get(ctx.getCurrentKey());
     Integer monitored = monitoredVersion.value();
-    int count = windowCount.value() == null ? 0 : windowCount.value();
+    Integer counted = windowCount.value();
+    int count = counted == null ? 0 : counted;
     if (champion != null && !Objects.equals(monitored, champion.getVersion())) {
       if (monitored != null) { // a new champion: its window starts now
         window.clear();
@@ -273,7 +274,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       windowCount.update(count);
       return;
     }
-    advanceCooldown(settings, event.event().getEventTime());
+    advanceCooldown(settings, event.eventTime());
     if (settings.hasConceptDetector()) {
       watchErrors(champion, settings, event, ctx, out);
     }
@@ -295,9 +296,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
    */
   private void watchErrors(ModelVersion champion, DriftSettings settings, ObservedEvent event, ReadOnlyContext ctx,
       Collector<DriftTrigger> out) throws Exception {
-    LabelledEvent e = event.event();
     int version = champion.getVersion();
-    if (e.getPrediction() == null || e.getPredictionVersion() == null || e.getPredictionVersion() != version) {
+    if (event.prediction() == null || event.predictionVersion() == null || event.predictionVersion() != version) {
       return;
     }
     ChangeDetector watching = detector.value();
@@ -305,16 +305,16 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       watching = ChangeDetectorKind.valueOf(settings.conceptDetector())
           .create(Objects.hash(champion.getModel().toString(), version));
     }
-    watching.update(e.getPrediction() != e.getLabel() ? 1.0 : 0.0);
+    watching.update(event.prediction() != event.label() ? 1.0 : 0.0);
     detector.update(watching);
     if (!watching.driftDetected() || cooldownVersion.value() != null) {
       return;
     }
     List<ObservedEvent> events = new ArrayList<>();
     window.get().forEach(events::add);
-    long predicted = events.stream().filter(o -> version == orMinus1(o.event().getPredictionVersion())).count();
-    long errors = events.stream().filter(o -> version == orMinus1(o.event().getPredictionVersion())
-        && o.event().getPrediction() != null && o.event().getPrediction() != o.event().getLabel()).count();
+    long predicted = events.stream().filter(o -> version == orMinus1(o.predictionVersion())).count();
+    long errors = events.stream().filter(o -> version == orMinus1(o.predictionVersion())
+        && o.prediction() != null && o.prediction() != o.label()).count();
     double recentError = predicted == 0 ? 1.0 : errors / (double) predicted;
     double referenceError = champion.getReference().getErrorRate();
     TestResult result = new TestResult(settings.conceptDetector(), recentError, null, referenceError, true,
@@ -328,7 +328,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
         String.format("%.3f", recentError), String.format("%.3f", referenceError), trigger.getTriggerId());
     out.collect(trigger);
     triggers.inc();
-    startCooldown(settings, version, e.getEventTime());
+    startCooldown(settings, version, event.eventTime());
   }
 
   private static int orMinus1(Integer value) {
@@ -371,9 +371,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     List<Observation> observations = new ArrayList<>(events.size());
     long lastTime = Long.MIN_VALUE;
     for (ObservedEvent e : events) {
-      LabelledEvent le = e.event();
-      observations.add(new Observation(le.getFeatures(), le.getLabel(), le.getPrediction(), le.getPredictionVersion()));
-      lastTime = Math.max(lastTime, le.getEventTime());
+      observations.add(e.observation());
+      lastTime = Math.max(lastTime, e.eventTime());
     }
     DriftAssessment assessment = monitor.assess(observations, version);
     windowsAssessed.inc();
@@ -419,8 +418,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       long[] range = ranges.computeIfAbsent(e.partition(), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
       range[0] = Math.min(range[0], e.offset());
       range[1] = Math.max(range[1], e.offset());
-      start = Math.min(start, e.event().getEventTime());
-      end = Math.max(end, e.event().getEventTime());
+      start = Math.min(start, e.eventTime());
+      end = Math.max(end, e.eventTime());
     }
     List<PartitionRange> offsets = new ArrayList<>();
     StringBuilder identity = new StringBuilder(model).append('|').append(baseVersion);

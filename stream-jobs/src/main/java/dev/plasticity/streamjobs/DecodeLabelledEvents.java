@@ -23,13 +23,13 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
 
   static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-  private transient AvroCodec<LabelledEvent> codec;
+  private transient LabelledEventDecoder decoder;
   private transient Counter decoded;
   private transient Counter deadLetters;
 
   @Override
   public void open(OpenContext openContext) {
-    codec = AvroCodec.of(LabelledEvent.class);
+    decoder = new LabelledEventDecoder();
     decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
     deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
   }
@@ -38,11 +38,11 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
   public void processElement(KafkaRecord record, Context ctx, Collector<ObservedEvent> out) {
     String error;
     try {
-      LabelledEvent event = codec.decode(record.value());
+      ObservedEvent event = decoder.decode(record.value(), record.partition(), record.offset());
       error = validate(event);
       if (error == null) {
         decoded.inc();
-        out.collect(new ObservedEvent(event, record.value(), record.partition(), record.offset()));
+        out.collect(event);
         return;
       }
     } catch (AvroCodec.InvalidPayloadException e) {
@@ -61,21 +61,22 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
   }
 
   /** The reason the event is unusable, or null when it is fine. */
-  static String validate(LabelledEvent event) {
-    if (event.getModel() == null || event.getModel().isBlank()) {
-      return "invalid LabelledEvent " + event.getEventId() + ": missing model name";
+  static String validate(ObservedEvent event) {
+    if (event.model().isBlank()) {
+      return "invalid LabelledEvent " + event.event().getEventId() + ": missing model name";
     }
-    if (event.getFeatures() == null || event.getFeatures().isEmpty()) {
-      return "invalid LabelledEvent " + event.getEventId() + ": no numeric features";
+    if (event.values().length == 0) {
+      return "invalid LabelledEvent " + event.event().getEventId() + ": no numeric features";
     }
-    for (Map.Entry<String, Double> feature : event.getFeatures().entrySet()) {
-      Double v = feature.getValue();
-      if (v == null || !Double.isFinite(v)) {
-        return "invalid LabelledEvent " + event.getEventId() + ": feature '" + feature.getKey() + "' is " + v;
+    double[] values = event.values();
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        return "invalid LabelledEvent " + event.event().getEventId() + ": feature '" + event.names().name(i) + "' is "
+            + values[i];
       }
     }
-    if (event.getLabel() < 0) {
-      return "invalid LabelledEvent " + event.getEventId() + ": negative label " + event.getLabel();
+    if (event.label() < 0) {
+      return "invalid LabelledEvent " + event.event().getEventId() + ": negative label " + event.label();
     }
     return null;
   }

@@ -89,13 +89,13 @@ public final class DriftJob {
     DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeLabelledEvents.DEAD_LETTERS);
     DataStream<ObservedEvent> timed = decoded
         .assignTimestampsAndWatermarks(WatermarkStrategy.<ObservedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
-            .withTimestampAssigner((e, recordTimestamp) -> e.event().getEventTime())
+            .withTimestampAssigner((e, recordTimestamp) -> e.eventTime())
             .withIdleness(options.sourceIdleness()))
         .uid("event-time")
         .name("event-time watermarks");
     BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);
     SingleOutputStreamOperator<DriftTrigger> triggers = timed
-        .keyBy(e -> e.event().getModel(), Types.STRING)
+        .keyBy(ObservedEvent::model, Types.STRING)
         .connect(champions)
         .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED, options.allowedLateness().toMillis()))
         .uid("drift-detection")

@@ -1,7 +1,10 @@
 package dev.plasticity.streamjobs;
 
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.streamjobs.drift.FeatureNames;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
@@ -15,24 +18,30 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Writes an {@link ObservedEvent} field by field (position, the event's fields, its original
- * bytes) and reads it back without Avro: the drift operator, which sees every event of a model on
- * one thread, gets each event for a few reads instead of an Avro decode, with its feature map
- * already immutable (so the drift monitor need not copy it), and with the feature names of the
- * previous event reused when they repeat, as they do within a model. Copies between chained
- * operators cost nothing, since the event is immutable. {@link #FIELDS} names the {@link
- * LabelledEvent} fields it writes; a test fails when the schema gains one it does not.
+ * Writes an {@link ObservedEvent} field by field (position, the fields the drift operator reads,
+ * the original bytes) and reads it back without Avro: the drift operator, which sees every event
+ * of a model on one thread, gets each event for a few reads instead of an Avro decode. Names are
+ * written as UTF-8 bytes and, read back, compared as bytes with the previous event's, so a repeated
+ * layout or model name is the same shared instance ({@link FeatureNames.Cache}) and no string is
+ * made. Copies between chained operators cost nothing, since the event is immutable. {@link
+ * #FIELDS} names the {@link LabelledEvent} fields it accounts for (the event id travels only in
+ * the original bytes); a test fails when the schema gains one it does not.
  *
- * <p>Not thread-safe (it remembers the last names read); {@link #duplicate()} gives each user its own.
+ * <p>Format 2 (array features, no event id); checkpoints of format 1 do not restore ({@link
+ * Format2Snapshot}). Not thread-safe (it remembers the last names read); {@link #duplicate()} gives
+ * each user its own.
  */
 final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   /** The fields of LabelledEvent this serializer writes, in order. */
   static final List<String> FIELDS = List.of(
       "eventId", "model", "eventTime", "features", "categorical", "label", "prediction", "predictionVersion");
 
+  // per-instance reuse on the reading side; all null after Java deserialization of the serializer
+  private transient FeatureNames.Cache names;
+  private transient byte[] scratch;
+  private transient byte[] lastModelBytes;
   private transient String lastModel;
-  private transient String[] lastNames; // null after Java deserialization of the serializer
 
   @Override
   public boolean isImmutableType() {
@@ -68,66 +77,82 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
   public void serialize(ObservedEvent record, DataOutputView target) throws IOException {
     target.writeInt(record.partition());
     target.writeLong(record.offset());
-    LabelledEvent e = record.event();
-    StringValue.writeString(e.getEventId(), target);
-    StringValue.writeString(e.getModel(), target);
-    target.writeLong(e.getEventTime());
-    target.writeInt(e.getFeatures().size());
-    for (Map.Entry<String, Double> f : e.getFeatures().entrySet()) {
-      StringValue.writeString(f.getKey(), target);
-      target.writeDouble(f.getValue());
+    writeUtf8(record.model().getBytes(StandardCharsets.UTF_8), target);
+    target.writeLong(record.eventTime());
+    FeatureNames names = record.names();
+    double[] values = record.values();
+    target.writeInt(names.size());
+    for (int i = 0; i < values.length; i++) {
+      writeUtf8(names.utf8(i), target);
+      target.writeDouble(values[i]);
     }
-    Map<String, String> categorical = e.getCategorical() == null ? Map.of() : e.getCategorical();
-    target.writeInt(categorical.size());
-    for (Map.Entry<String, String> c : categorical.entrySet()) {
+    target.writeInt(record.categorical().size());
+    for (Map.Entry<String, String> c : record.categorical().entrySet()) {
       StringValue.writeString(c.getKey(), target);
       StringValue.writeString(c.getValue(), target);
     }
-    target.writeInt(e.getLabel());
-    writeNullableInt(e.getPrediction(), target);
-    writeNullableInt(e.getPredictionVersion(), target);
+    target.writeInt(record.label());
+    writeNullableInt(record.prediction(), target);
+    writeNullableInt(record.predictionVersion(), target);
     target.writeInt(record.payload().length);
     target.write(record.payload());
   }
 
   @Override
   public ObservedEvent deserialize(DataInputView source) throws IOException {
+    if (names == null) {
+      names = new FeatureNames.Cache();
+      lastModelBytes = new byte[0];
+      lastModel = "";
+    }
     int partition = source.readInt();
     long offset = source.readLong();
-    String eventId = StringValue.readString(source);
-    String model = StringValue.readString(source);
-    if (model.equals(lastModel)) {
-      model = lastModel;
+    int length = readUtf8(source);
+    if (!Arrays.equals(scratch, 0, length, lastModelBytes, 0, lastModelBytes.length)) {
+      lastModelBytes = Arrays.copyOf(scratch, length);
+      lastModel = new String(scratch, 0, length, StandardCharsets.UTF_8);
     }
-    lastModel = model;
     long eventTime = source.readLong();
     int n = source.readInt();
-    if (lastNames == null || n != lastNames.length) {
-      lastNames = new String[n];
-    }
-    @SuppressWarnings("unchecked")
-    Map.Entry<String, Double>[] features = new Map.Entry[n];
+    double[] values = new double[n];
+    names.begin();
     for (int i = 0; i < n; i++) {
-      String name = StringValue.readString(source);
-      if (!name.equals(lastNames[i])) { // a repeated name keeps the instance whose hash is known
-        lastNames[i] = name;
-      }
-      features[i] = Map.entry(lastNames[i], source.readDouble());
+      names.add(scratch, 0, readUtf8(source));
+      values[i] = source.readDouble();
     }
+    FeatureNames layout = names.end();
     int m = source.readInt();
-    @SuppressWarnings("unchecked")
-    Map.Entry<String, String>[] categorical = new Map.Entry[m];
-    for (int i = 0; i < m; i++) {
-      categorical[i] = Map.entry(StringValue.readString(source), StringValue.readString(source));
+    Map<String, String> categorical = Map.of();
+    if (m > 0) {
+      @SuppressWarnings("unchecked")
+      Map.Entry<String, String>[] entries = new Map.Entry[m];
+      for (int i = 0; i < m; i++) {
+        entries[i] = Map.entry(StringValue.readString(source), StringValue.readString(source));
+      }
+      categorical = Map.ofEntries(entries);
     }
     int label = source.readInt();
     Integer prediction = readNullableInt(source);
     Integer predictionVersion = readNullableInt(source);
     byte[] payload = new byte[source.readInt()];
     source.readFully(payload);
-    LabelledEvent event = new LabelledEvent(eventId, model, eventTime, Map.ofEntries(features),
-        Map.ofEntries(categorical), label, prediction, predictionVersion);
-    return new ObservedEvent(event, payload, partition, offset);
+    return new ObservedEvent(lastModel, eventTime, layout, values, categorical, label, prediction, predictionVersion,
+        payload, partition, offset);
+  }
+
+  private static void writeUtf8(byte[] bytes, DataOutputView target) throws IOException {
+    target.writeInt(bytes.length);
+    target.write(bytes);
+  }
+
+  /** Reads length-prefixed bytes into {@link #scratch}; returns the length. */
+  private int readUtf8(DataInputView source) throws IOException {
+    int length = source.readInt();
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(64, length)];
+    }
+    source.readFully(scratch, 0, length);
+    return length;
   }
 
   @Override
@@ -163,12 +188,13 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
 
   @Override
   public TypeSerializerSnapshot<ObservedEvent> snapshotConfiguration() {
-    return new Snapshot();
+    return new Format2Snapshot();
   }
 
   /** Restores the serializer from a checkpoint; it has no configuration. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<ObservedEvent> {
-    public Snapshot() {
+  /** Format 2; format 1's snapshot class is gone, so its checkpoints fail to restore by name, not silently. */
+  public static final class Format2Snapshot extends SimpleTypeSerializerSnapshot<ObservedEvent> {
+    public Format2Snapshot() {
       super(ObservedEventSerializer::new);
     }
   }

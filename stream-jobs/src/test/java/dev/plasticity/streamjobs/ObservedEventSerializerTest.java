@@ -33,6 +33,7 @@ class ObservedEventSerializerTest {
     serializer.serialize(original, out);
     ObservedEvent back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertEquals(original.event(), back.event());
+    assertSameFields(original, back);
     assertArrayEquals(original.payload(), back.payload());
     assertEquals(1, back.partition());
     assertEquals(4003L, back.offset());
@@ -51,8 +52,39 @@ class ObservedEventSerializerTest {
       serializer.serialize(new ObservedEvent(event, 0, 9), out);
       ObservedEvent back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
       assertEquals(event, back.event());
-      assertEquals(event, ObservedEvent.CODEC.decode(back.payload()));
+      assertSameFields(new ObservedEvent(event, 0, 9), back);
     }
+  }
+
+  @Test
+  void eventsOfOneLayoutShareTheirNamesAndModel() throws Exception {
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(observed(1), out);
+    serializer.serialize(observed(2), out);
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+    ObservedEvent first = serializer.deserialize(in);
+    ObservedEvent second = serializer.deserialize(in);
+    assertSame(first.names(), second.names());
+    assertSame(first.model(), second.model());
+    assertNotSame(first.values(), second.values());
+  }
+
+  /** Everything the drift operator reads is the same. */
+  static void assertSameFields(ObservedEvent expected, ObservedEvent actual) {
+    assertEquals(expected.model(), actual.model());
+    assertEquals(expected.eventTime(), actual.eventTime());
+    assertEquals(expected.observation().names().asList().size(), actual.names().size());
+    for (int i = 0; i < expected.names().size(); i++) {
+      String name = expected.names().name(i);
+      assertEquals(expected.values()[i], actual.values()[actual.names().indexOf(name)], name);
+    }
+    assertEquals(expected.categorical(), actual.categorical());
+    assertEquals(expected.label(), actual.label());
+    assertEquals(expected.prediction(), actual.prediction());
+    assertEquals(expected.predictionVersion(), actual.predictionVersion());
+    assertEquals(expected.partition(), actual.partition());
+    assertEquals(expected.offset(), actual.offset());
+    assertArrayEquals(expected.payload(), actual.payload());
   }
 
   @Test

@@ -108,13 +108,10 @@ public final class DriftMonitor {
     boolean covariate = false;
     double covariateSeverity = 0;
     List<Double> ksPValues = new ArrayList<>();
+    double[][] columns = columns(window);
     for (int f = 0; f < featureNames.size(); f++) {
       String name = featureNames.get(f);
-      double[] values = window.stream()
-          .map(o -> o.features().get(name))
-          .filter(v -> v != null && Double.isFinite(v))
-          .mapToDouble(Double::doubleValue)
-          .toArray();
+      double[] values = columns[f];
       if (values.length < settings.minSamples()) {
         continue;
       }
@@ -155,10 +152,7 @@ public final class DriftMonitor {
       }
     }
     if (mmd != null && window.size() >= settings.minSamples()) {
-      double[][] rows = window.stream()
-          .map(o -> featureNames.stream().mapToDouble(n -> o.features().getOrDefault(n, Double.NaN)).toArray())
-          .filter(r -> java.util.Arrays.stream(r).allMatch(Double::isFinite))
-          .toArray(double[][]::new);
+      double[][] rows = rows(window);
       if (rows.length >= settings.minSamples()) {
         TestResult result = mmd.test(rows);
         findings.add(new DriftAssessment.Finding(DriftAssessment.ALL_FEATURES, result));
@@ -201,5 +195,59 @@ public final class DriftMonitor {
     }
     double strongest = findings.stream().mapToDouble(fd -> fd.result().severity()).max().orElse(severity);
     return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
+  }
+
+  /**
+   * Per monitored feature, the window's finite values in window order. Each event's layout is
+   * mapped to the monitored features once per layout, not once per event.
+   */
+  private double[][] columns(List<Observation> window) {
+    int features = featureNames.size();
+    double[][] columns = new double[features][window.size()];
+    int[] counts = new int[features];
+    FeatureNames layout = null;
+    int[] positions = null;
+    for (Observation o : window) {
+      if (o.names() != layout) {
+        layout = o.names();
+        positions = layout.positionsOf(featureNames);
+      }
+      double[] values = o.values();
+      for (int f = 0; f < features; f++) {
+        int p = positions[f];
+        if (p >= 0 && Double.isFinite(values[p])) {
+          columns[f][counts[f]++] = values[p];
+        }
+      }
+    }
+    for (int f = 0; f < features; f++) {
+      if (counts[f] < columns[f].length) {
+        columns[f] = java.util.Arrays.copyOf(columns[f], counts[f]);
+      }
+    }
+    return columns;
+  }
+
+  /** The window's rows over the monitored features, leaving out rows with a missing or non-finite value. */
+  private double[][] rows(List<Observation> window) {
+    List<double[]> rows = new ArrayList<>(window.size());
+    FeatureNames layout = null;
+    int[] positions = null;
+    for (Observation o : window) {
+      if (o.names() != layout) {
+        layout = o.names();
+        positions = layout.positionsOf(featureNames);
+      }
+      double[] row = new double[featureNames.size()];
+      boolean finite = true;
+      for (int f = 0; f < row.length && finite; f++) {
+        row[f] = positions[f] < 0 ? Double.NaN : o.values()[positions[f]];
+        finite = Double.isFinite(row[f]);
+      }
+      if (finite) {
+        rows.add(row);
+      }
+    }
+    return rows.toArray(double[][]::new);
   }
 }

@@ -38,6 +38,8 @@ public final class FeatureSketch {
   public static final int MIN_K = 8;
 
   private final KllDoublesSketch sketch;
+  /** The step distribution of the items, built once and shared by the tests until the next change. */
+  private QuantileFunction quantiles;
 
   /** An empty sketch with k = {@value #DEFAULT_K}. */
   public FeatureSketch() {
@@ -78,6 +80,7 @@ public final class FeatureSketch {
       throw new IllegalArgumentException("a feature sketch takes finite values only, got " + value);
     }
     sketch.update(value);
+    quantiles = null;
   }
 
   /** Adds every value (each finite). */
@@ -90,6 +93,7 @@ public final class FeatureSketch {
   /** Adds everything {@code other} has seen; {@code other} is unchanged. */
   public void merge(FeatureSketch other) {
     sketch.merge(other.sketch);
+    quantiles = null;
   }
 
   /** The compact serialised form, for state or messages. */
@@ -153,8 +157,11 @@ public final class FeatureSketch {
   /** The sketch's weighted items as a step distribution. */
   QuantileFunction quantileFunction() {
     requireNonEmpty();
-    DoublesSortedView view = sketch.getSortedView();
-    return QuantileFunction.ofWeightedItems(view.getQuantiles(), view.getCumulativeWeights());
+    if (quantiles == null) {
+      DoublesSortedView view = sketch.getSortedView();
+      quantiles = QuantileFunction.ofWeightedItems(view.getQuantiles(), view.getCumulativeWeights());
+    }
+    return quantiles;
   }
 
   private void requireNonEmpty() {

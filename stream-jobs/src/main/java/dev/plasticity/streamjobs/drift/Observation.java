@@ -1,22 +1,56 @@
 package dev.plasticity.streamjobs.drift;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * One labelled event as the drift monitor sees it.
+ * One labelled event as the drift monitor sees it: its numeric feature values in the order of a
+ * shared {@link FeatureNames} layout.
  *
- * @param features numeric features by name
+ * @param names the layout of {@code values}
+ * @param values the feature values, {@code values[i]} being feature {@code names.name(i)}; not
+ *     copied, and not to be changed afterwards
  * @param label the true class index
  * @param prediction the class a served model predicted, or null
  * @param predictionVersion the version of the model that predicted it, or null
  */
-public record Observation(Map<String, Double> features, int label, Integer prediction, Integer predictionVersion) {
+public record Observation(FeatureNames names, double[] values, int label, Integer prediction, Integer predictionVersion) {
   public Observation {
-    features = Map.copyOf(Objects.requireNonNull(features, "features"));
+    Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(values, "values");
+    if (values.length != names.size()) {
+      throw new IllegalArgumentException(values.length + " values for " + names.size() + " feature names");
+    }
     if (label < 0) {
       throw new IllegalArgumentException("label must be a class index >= 0, got " + label);
     }
+  }
+
+  /** An observation of features given by name (their order does not matter). */
+  public Observation(Map<String, Double> features, int label, Integer prediction, Integer predictionVersion) {
+    this(layoutOf(features), valuesOf(features), label, prediction, predictionVersion);
+  }
+
+  private static FeatureNames layoutOf(Map<String, Double> features) {
+    return FeatureNames.of(new ArrayList<>(new java.util.TreeMap<>(features).keySet()));
+  }
+
+  private static double[] valuesOf(Map<String, Double> features) {
+    List<Double> ordered = new ArrayList<>(new java.util.TreeMap<>(features).values());
+    double[] values = new double[ordered.size()];
+    for (int i = 0; i < values.length; i++) {
+      Double v = ordered.get(i);
+      values[i] = v == null ? Double.NaN : v;
+    }
+    return values;
+  }
+
+  /** The value of feature {@code name}, or NaN when this event lacks it. */
+  public double feature(String name) {
+    int i = names.indexOf(name);
+    return i < 0 ? Double.NaN : values[i];
   }
 
   /** Whether {@code version} predicted this event. */
