@@ -61,7 +61,7 @@ public final class RetrainingPolicy {
   private static final RetrainingPolicy DEFAULTS = new RetrainingPolicy(List.of());
 
   private static final Pattern RULE = Pattern.compile(
-      "\\s*(\\*|[A-Za-z]+)\\s*(?:>=\\s*([0-9]*\\.?[0-9]+)\\s*)?=\\s*([a-z:-]+)\\s*(?:\\((.*)\\))?\\s*");
+      "\\s*(\\*|[A-Za-z]+)\\s*(?:>=\\s*([0-9]*\\.?[0-9]+)\\s*)?=\\s*([A-Za-z:-]+)\\s*(?:\\((.*)\\))?\\s*");
 
   private final List<Rule> rules;
 
@@ -375,7 +375,7 @@ public final class RetrainingPolicy {
       double severity = m.group(2) == null ? 0.0 : Double.parseDouble(m.group(2));
       Limits limits = m.group(4) == null || m.group(4).isBlank() ? Limits.NONE : Limits.parse(m.group(4), rule);
       try {
-        return new Rule(kind, severity, m.group(3), limits);
+        return new Rule(kind, severity, m.group(3).toLowerCase(Locale.ROOT), limits);
       } catch (IllegalArgumentException e) {
         throw invalid(rule, e.getMessage());
       }

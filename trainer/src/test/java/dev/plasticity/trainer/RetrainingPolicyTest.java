@@ -126,7 +126,7 @@ class RetrainingPolicyTest {
     assertThat(policy.toString()).isEqualTo(text);
     assertThat(RetrainingPolicy.parse(policy.toString())).isEqualTo(policy);
     assertThat(RetrainingPolicy.parse(" ")).isEqualTo(RetrainingPolicy.defaults());
-    assertThat(RetrainingPolicy.parse("concept >= 0.25 = search:random").rules())
+    assertThat(RetrainingPolicy.parse("concept >= 0.25 = Search:Random").rules())
         .containsExactly(new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.25, "search:random",
             RetrainingPolicy.Limits.NONE));
   }
