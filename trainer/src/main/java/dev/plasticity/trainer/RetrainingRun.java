@@ -130,7 +130,7 @@ final class RetrainingRun {
       }
       candidate = outcome.bestCandidate();
       result = outcome.best();
-    } else {
+    } else if (plan.strategy().equals(RetrainingPolicy.RETRAIN) || plan.fineTuneScope().isPresent()) {
       Optional<ModelVersion> parent = plan.fineTuneScope().isPresent() ? serving : Optional.empty();
       // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
       candidate = constraintCheckFor(model).check(parent.map(ModelVersion::getArchitecture).orElse(inputs));
@@ -144,6 +144,8 @@ final class RetrainingRun {
       result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
           (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+    } else {
+      throw new IllegalStateException("strategy '" + plan.strategy() + "' is available but this run has no branch for it");
     }
 
     report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
