@@ -35,15 +35,25 @@ final class ArchitectureSearch {
   private final SearchSpace space;
   private final ConstraintCheck check;
   private final TrainerConfig config;
+  private final String strategy;
+  private final SearchBudget budget;
 
-  ArchitectureSearch(SearchSpace space, ConstraintCheck check, TrainerConfig config) {
+  /**
+   * @param config how each candidate trains (batch size, learning rate, seed, held-out share)
+   * @param strategy {@code random}, {@code evolution} or {@code hyperband}
+   */
+  ArchitectureSearch(SearchSpace space, ConstraintCheck check, TrainerConfig config, String strategy,
+      SearchBudget budget) {
     this.space = Objects.requireNonNull(space, "space");
     this.check = Objects.requireNonNull(check, "check");
     this.config = Objects.requireNonNull(config, "config");
+    this.strategy = Objects.requireNonNull(strategy, "strategy");
+    this.budget = Objects.requireNonNull(budget, "budget");
+    SearchStrategy.named(strategy); // fails with the known names
   }
 
   /**
-   * Searches with the configured strategy and budget.
+   * Searches with this search's strategy and budget.
    *
    * @param data the run's events: candidates learn from and are validated on its training part
    * @param inputs features, their scaling and the classes every candidate shares
@@ -84,10 +94,9 @@ final class ArchitectureSearch {
       results.add(result);
       return result.heldOutAccuracy();
     };
-    SearchStrategy strategy = SearchStrategy.named(config.searchStrategy());
-    SearchRun run = new SearchRun(space, inputs, seedFrom(champion, inputs), check, trainer, config.searchBudget(),
+    SearchRun run = new SearchRun(space, inputs, seedFrom(champion, inputs), check, trainer, budget,
         new Random(config.seed()), System::nanoTime, listener);
-    SearchResult search = strategy.search(run);
+    SearchResult search = SearchStrategy.named(strategy).search(run);
     SearchTrial best = search.best().orElse(null);
     if (best == null) {
       return new Outcome(null, null, search, starts);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +28,20 @@ import org.slf4j.LoggerFactory;
  * window's events back, split off the newest as held-out, check the candidate network against the
  * model's constraints (one that violates any is not trained), train, compare with the version that
  * is serving on the same held-out events, register as champion only if better by the margin.
- * The challenger comes from one training of the configured network, from an architecture search
- * ({@link TrainerConfig#searchStrategy}), or from a fine-tune of the serving version ({@link
- * TrainerConfig#fineTune}).
+ * What the run does is planned from the trigger's kind and severity ({@link TrainerConfig#plan},
+ * by the model's {@link RetrainingPolicy} unless a strategy is configured outright): the
+ * challenger comes from one training of the configured network, from an architecture search, or
+ * from a fine-tune of the serving version. The plan's strategy and reason go into the STARTED
+ * progress event and the version's lineage.
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  */
 final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
-  static final String STRATEGY = "retrain";
+  static final String STRATEGY = RetrainingPolicy.RETRAIN;
+  /** The strategies this run knows how to carry out; {@link TrainerConfig} refuses a policy naming another. */
+  static final Set<String> AVAILABLE = Set.of(RetrainingPolicy.RETRAIN, "fine-tune:all", "fine-tune:top",
+      "fine-tune:head", "search:random", "search:evolution", "search:hyperband");
 
   private final TrainerConfig config;
   private final RegistryClient registry;
@@ -60,39 +66,49 @@ final class RetrainingRun {
     return new ConstraintCheck(config.constraintsFor(model), latencyProbe);
   }
 
+  /** Like {@link #run(String, String, Integer, DataWindow, int, RetrainingPolicy.Drift)} for a run no trigger asked for. */
+  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted) {
+    return run(triggerId, model, baseVersion, window, wanted, null);
+  }
+
   /**
    * Trains a new version of {@code model} from events at or after {@code window.startTime}.
    *
    * @param baseVersion the version serving when the trigger fired, or null when there is none
    * @param wanted events to read (the run waits for them up to the configured data wait)
+   * @param drift the trigger's kind and severity, which the plan follows; null when no trigger asked (a bootstrap)
    */
-  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted) {
+  TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
+      RetrainingPolicy.Drift drift) {
     long started = System.nanoTime();
-    String planned = strategyName();
+    Optional<ModelVersion> serving =
+        baseVersion == null ? registry.champion(model) : registry.version(model, baseVersion);
+    RetrainingPlan plan = config.plan(model, drift, serving.isPresent());
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
-      report(planned, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
           OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
     }
-    report(planned, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0,
-        "training from events since " + window.getStartTime() + " on " + NetworkTraining.device());
+    if (!AVAILABLE.contains(plan.strategy())) {
+      throw new IllegalStateException("strategy '" + plan.strategy() + "' cannot run in this build; TrainerConfig"
+          + " should have refused the policy that chose it");
+    }
+    report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
+        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
 
     List<LabelledEvent> events;
     try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
       events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
           config.dataWait(),
-          n -> report(planned, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
+          n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
               "read " + Math.min(n, wanted) + "/" + wanted + " events"));
     }
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
 
-    Optional<ModelVersion> serving =
-        baseVersion == null ? registry.champion(model) : registry.version(model, baseVersion);
     OptionalDouble servingAccuracy = serving.map(v -> OptionalDouble.of(accuracyOf(v, data.heldOut())))
         .orElse(OptionalDouble.empty());
-    String strategy = strategyName(serving);
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
@@ -100,36 +116,39 @@ final class RetrainingRun {
     ConstraintCheck.Result candidate;
     NetworkTraining.Result result;
     List<CandidateTrial> candidates = List.of();
-    if (config.searches()) {
-      report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
-          + config.searchStrategy() + " (" + config.searchBudget() + "), the serving network first");
-      ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config)
+    if (plan.searches()) {
+      report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+          + plan.searchStrategy() + " (" + plan.budget() + "), the serving network first");
+      ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config,
+          plan.searchStrategy(), plan.budget())
           .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-              serving.map(registry::downloadVerified).orElse(null), searchProgress(triggerId, model));
+              serving.map(registry::downloadVerified).orElse(null), searchProgress(plan, triggerId, model));
       candidates = outcome.lineage();
       if (outcome.best() == null) {
-        return infeasible(strategy, triggerId, model, "the search found no candidate within the constraints ("
+        return infeasible(plan, triggerId, model, "the search found no candidate within the constraints ("
             + outcome.search().stoppedBecause() + ")", servingAccuracy, events.size(), started);
       }
       candidate = outcome.bestCandidate();
       result = outcome.best();
-    } else {
-      Optional<ModelVersion> parent = config.finetunes() ? serving : Optional.empty();
+    } else if (plan.strategy().equals(RetrainingPolicy.RETRAIN) || plan.fineTuneScope().isPresent()) {
+      Optional<ModelVersion> parent = plan.fineTuneScope().isPresent() ? serving : Optional.empty();
       // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
       candidate = constraintCheckFor(model).check(parent.map(ModelVersion::getArchitecture).orElse(inputs));
       if (!candidate.passed()) {
-        return infeasible(strategy, triggerId, model, candidate.summary(), servingAccuracy, events.size(), started);
+        return infeasible(plan, triggerId, model, candidate.summary(), servingAccuracy, events.size(), started);
       }
-      report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+      report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
       NetworkTraining.Start start = parent
-          .map(p -> new NetworkTraining.Start(registry.downloadVerified(p), FineTuneScope.named(config.fineTune())))
+          .map(p -> new NetworkTraining.Start(registry.downloadVerified(p), plan.fineTuneScope().orElseThrow()))
           .orElse(NetworkTraining.Start.FRESH);
-      result = NetworkTraining.train(model, data, candidate, config, start,
-          (epoch, epochs, trainAccuracy) -> report(strategy, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+      result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
+          (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+    } else {
+      throw new IllegalStateException("strategy '" + plan.strategy() + "' is available but this run has no branch for it");
     }
 
-    report(strategy, triggerId, model, TrainingPhase.EVALUATING, config.epochs(), result.heldOutAccuracy(), 0.95,
+    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
         String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
             servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
             data.heldOut().size()));
@@ -165,7 +184,8 @@ final class RetrainingRun {
         .setLineage(Lineage.newBuilder()
             .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
             .setTriggerId(triggerId)
-            .setStrategy(strategy)
+            .setStrategy(plan.strategy())
+            .setReason(plan.reason())
             .setWindow(window)
             .setCandidates(candidates)
             .build())
@@ -181,7 +201,7 @@ final class RetrainingRun {
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
         events.size(), seconds(started), result.device());
     log.info("trigger {} of {}: {}", triggerId, model, message);
-    report(strategy, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
+    report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
         result.heldOutAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
@@ -190,25 +210,25 @@ final class RetrainingRun {
   }
 
   /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
-  private TrainingOutcome infeasible(String strategy, String triggerId, String model, String why,
+  private TrainingOutcome infeasible(RetrainingPlan plan, String triggerId, String model, String why,
       OptionalDouble servingAccuracy, int events, long started) {
     String message = "not trained: " + why;
     log.warn("trigger {} of {}: {}", triggerId, model, message);
-    report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+    report(plan, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
     return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
         servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */
-  private SearchListener searchProgress(String triggerId, String model) {
-    SearchBudget budget = config.searchBudget();
+  private SearchListener searchProgress(RetrainingPlan plan, String triggerId, String model) {
+    SearchBudget budget = plan.budget();
     return new SearchListener() {
       private int tried;
 
       @Override
       public void onTrial(SearchTrial trial, SearchTrial best, double budgetUsed) {
         tried++;
-        progress.report(triggerId, model, strategyName(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
+        progress.report(triggerId, model, plan.strategy(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
             trial.epochs(), budget.maxEpochs(), best.score(), 0.1 + 0.8 * budgetUsed, String.format(
                 "candidate %d: %s, %d epochs, validation %.3f (best %.3f: %s)", trial.index() + 1,
                 ModelFormat.describe(trial.candidate().candidate()), trial.epochs(), trial.score(), best.score(),
@@ -234,20 +254,9 @@ final class RetrainingRun {
     return new ArrayList<>(names);
   }
 
-  private void report(String strategy, String triggerId, String model, TrainingPhase phase, int epoch, Double score,
+  private void report(RetrainingPlan plan, String triggerId, String model, TrainingPhase phase, int epoch, Double score,
       double budget, String message) {
-    progress.report(triggerId, model, strategy, phase, epoch, config.epochs(), score, budget, message);
-  }
-
-  /** The strategy name in progress events and lineage: {@code retrain}, or {@code search:<strategy>}. */
-  String strategyName() {
-    return config.searches() ? "search:" + config.searchStrategy() : STRATEGY;
-  }
-
-  /** The strategy that ran when a version serves: a fine-tune when configured and no search is. */
-  private String strategyName(Optional<ModelVersion> serving) {
-    return !config.searches() && config.finetunes() && serving.isPresent() ? "fine-tune:" + config.fineTune()
-        : strategyName();
+    progress.report(triggerId, model, plan.strategy(), phase, epoch, plan.budget().maxEpochs(), score, budget, message);
   }
 
   private static double seconds(long startedNanos) {

@@ -48,7 +48,8 @@ public final class SearchComparison {
     List<String> features = new ArrayList<>(new TreeSet<>(events.get(0).getFeatures().keySet()));
     Architecture inputs = NetworkTraining.architecture(features, data.train(), data.numClasses(), List.of());
     ConstraintCheck check = new ConstraintCheck(constraints, LatencyProbe.standard());
-    ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), check, config)
+    ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), check, config, strategy,
+        config.searchBudget())
         .run("search-" + strategy, data, inputs, null, null, SearchListener.NONE);
     SearchResult search = outcome.search();
     boolean within = search.trials().stream().allMatch(t -> constraints.stream()

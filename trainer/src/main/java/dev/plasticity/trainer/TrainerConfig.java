@@ -33,14 +33,20 @@ import java.util.Objects;
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
  *     constraints} for that model
- * @param searchStrategy {@code none} to train the {@code hiddenUnits} network once, or the
- *     architecture search to run instead: {@code random}, {@code evolution} or {@code hyperband}
- * @param searchWallTime the longest a search may run
- * @param searchCandidates the most trainings a search may run
- * @param searchMaxEpochs the most epochs a search gives one candidate
- * @param fineTune {@code none} to train from fresh weights, or adapt the serving version instead:
- *     fine-tune its network from its weights, changing {@code all} layers, the {@code top} (last
- *     hidden and output) or the {@code head} (output) only; a search, when configured, comes first
+ * @param searchStrategy {@code none} to let the policy choose, or the architecture search every
+ *     run makes, overriding the policy: {@code random}, {@code evolution} or {@code hyperband}
+ * @param searchWallTime the longest a search may run, unless the policy's rule sets its own
+ * @param searchCandidates the most trainings a search may run, unless the policy's rule sets its own
+ * @param searchMaxEpochs the most epochs a search gives one candidate, unless the policy's rule sets its own
+ * @param fineTune {@code none} to let the policy choose, or how every run with a serving version
+ *     adapts it, overriding the policy: fine-tune its network from its weights, changing {@code
+ *     all} layers, the {@code top} (last hidden and output) or the {@code head} (output) only; a
+ *     search, when configured, comes first
+ * @param policy the strategy and budget for each trigger of a model without a policy of its own
+ *     ({@link RetrainingPolicy#defaults()} unless set); {@code searchStrategy} and {@code
+ *     fineTune}, when set, override it
+ * @param modelPolicies policies of particular models, by model name; they replace {@code policy}
+ *     for that model
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -64,7 +70,9 @@ public record TrainerConfig(
     Duration searchWallTime,
     int searchCandidates,
     int searchMaxEpochs,
-    String fineTune) {
+    String fineTune,
+    RetrainingPolicy policy,
+    Map<String, RetrainingPolicy> modelPolicies) {
   /** {@link #searchStrategy} that trains the configured network once, without a search. */
   public static final String NO_SEARCH = "none";
 
@@ -97,8 +105,19 @@ public record TrainerConfig(
     if (!NO_FINE_TUNE.equals(fineTune)) {
       FineTuneScope.named(fineTune); // fails with the known names
     }
+    Objects.requireNonNull(policy, "policy");
+    modelPolicies = Map.copyOf(modelPolicies);
+    requireRunnable("the policy", policy);
+    modelPolicies.forEach((model, p) -> requireRunnable("the policy of model '" + model + "'", p));
   }
 
+  private static void requireRunnable(String which, RetrainingPolicy policy) {
+    try {
+      policy.requireRunnable();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(which + ": " + e.getMessage(), e);
+    }
+  }
   /** {@link #fineTune} that trains from fresh weights. */
   public static final String NO_FINE_TUNE = "none";
 
@@ -111,7 +130,8 @@ public record TrainerConfig(
   TrainerConfig withEpochs(int epochs) {
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
-        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune);
+        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune,
+        policy, modelPolicies);
   }
 
   /** Whether runs search architectures instead of training one network. */
@@ -121,6 +141,41 @@ public record TrainerConfig(
 
   SearchBudget searchBudget() {
     return new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs);
+  }
+
+  /** The policy that plans runs of {@code model}. */
+  public RetrainingPolicy policyFor(String model) {
+    return modelPolicies.getOrDefault(model, policy);
+  }
+
+  /**
+   * What a run of {@code model} will do: the configured {@code searchStrategy} or {@code fineTune}
+   * when set (they override the policy), else what the model's policy decides; the budget is the
+   * rule's limits over the configured ones ({@code searchWallTime}, {@code searchCandidates},
+   * {@code searchMaxEpochs} for a search, {@code epochs} for a single training).
+   *
+   * @param drift the trigger's kind and severity; null for a run no trigger asked for (a bootstrap)
+   * @param versionServes whether a version serves, so there is one to adapt
+   */
+  RetrainingPlan plan(String model, RetrainingPolicy.Drift drift, boolean versionServes) {
+    if (searches()) {
+      String strategy = "search:" + searchStrategy;
+      return new RetrainingPlan(strategy, searchBudget(), "searchStrategy " + searchStrategy
+          + " is configured, which overrides the policy: " + RetrainingPolicy.explain(strategy));
+    }
+    if (finetunes() && versionServes) {
+      String strategy = "fine-tune:" + fineTune;
+      return new RetrainingPlan(strategy, trainingBudget(), "fineTune " + fineTune
+          + " is configured, which overrides the policy: " + RetrainingPolicy.explain(strategy));
+    }
+    RetrainingPolicy.Decision decision = policyFor(model).decide(drift, versionServes);
+    SearchBudget configured = decision.strategy().startsWith("search:") ? searchBudget() : trainingBudget();
+    return new RetrainingPlan(decision.strategy(), decision.limits().over(configured), decision.reason());
+  }
+
+  /** One training of {@code epochs} epochs. */
+  private SearchBudget trainingBudget() {
+    return new SearchBudget(searchWallTime, 1, epochs);
   }
 
   /** The constraints candidate networks of {@code model} must satisfy. */
@@ -162,6 +217,8 @@ public record TrainerConfig(
     private int searchCandidates = 24;
     private int searchMaxEpochs = 9;
     private String fineTune = NO_FINE_TUNE;
+    private RetrainingPolicy policy = RetrainingPolicy.defaults();
+    private final Map<String, RetrainingPolicy> modelPolicies = new java.util.HashMap<>();
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -193,12 +250,16 @@ public record TrainerConfig(
     public Builder searchMaxEpochs(int v) { this.searchMaxEpochs = v; return this; }
     /** {@code none}, {@code all}, {@code top} or {@code head}. */
     public Builder fineTune(String v) { this.fineTune = v; return this; }
+    /** The policy for every model that has none of its own; see {@link RetrainingPolicy#parse}. */
+    public Builder policy(RetrainingPolicy v) { this.policy = v; return this; }
+    /** The policy for {@code model} alone, replacing the general one. */
+    public Builder policy(String model, RetrainingPolicy v) { this.modelPolicies.put(model, v); return this; }
 
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
           maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
-          searchMaxEpochs, fineTune);
+          searchMaxEpochs, fineTune, policy, modelPolicies);
     }
   }
 }

@@ -55,17 +55,27 @@ public final class TrainerService implements AutoCloseable {
     this.run = new RetrainingRun(config, new RegistryClient(config.registryUrl()), progress, clock);
   }
 
-  /**
-   * Runs a trainer replica until the JVM stops, configured by environment: {@code
-   * PLASTICITY_KAFKA_BOOTSTRAP} (default localhost:9092), {@code PLASTICITY_REGISTRY_URL} (default
-   * http://localhost:8081), {@code PLASTICITY_TRAINER_GROUP} (default plasticity-trainer).
-   */
+  /** Runs a trainer replica until the JVM stops, configured by environment ({@link #configFromEnvironment()}). */
   public static void main(String[] args) throws InterruptedException {
-    TrainerConfig config = TrainerConfig.builder(
+    runUntilStopped(configFromEnvironment().build());
+  }
+
+  /**
+   * A configuration from the environment: {@code PLASTICITY_KAFKA_BOOTSTRAP} (default
+   * localhost:9092), {@code PLASTICITY_REGISTRY_URL} (default http://localhost:8081), {@code
+   * PLASTICITY_TRAINER_GROUP} (default plasticity-trainer), {@code PLASTICITY_TRAINER_POLICY} (rules
+   * in {@link RetrainingPolicy#parse}'s form; default none: the default rules alone).
+   */
+  public static TrainerConfig.Builder configFromEnvironment() {
+    return TrainerConfig.builder(
             env("PLASTICITY_KAFKA_BOOTSTRAP", "localhost:9092"),
             java.net.URI.create(env("PLASTICITY_REGISTRY_URL", "http://localhost:8081")))
         .groupId(env("PLASTICITY_TRAINER_GROUP", "plasticity-trainer"))
-        .build();
+        .policy(RetrainingPolicy.parse(env("PLASTICITY_TRAINER_POLICY", "")));
+  }
+
+  /** Runs a trainer replica with {@code config} until the JVM stops. */
+  public static void runUntilStopped(TrainerConfig config) throws InterruptedException {
     TrainerService trainer = create(config).start();
     Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "trainer-shutdown"));
     trainer.thread.join();
@@ -150,7 +160,7 @@ public final class TrainerService implements AutoCloseable {
           try {
             TrainingOutcome outcome =
                 run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
-                    config.trainingEvents());
+                    config.trainingEvents(), new RetrainingPolicy.Drift(trigger.getKind(), trigger.getSeverity()));
             commit(tp, record.offset());
             attempts.remove(trigger.getTriggerId());
             listeners.forEach(l -> l.accept(outcome));

@@ -12,6 +12,8 @@ import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TrainingProgress;
 import dev.plasticity.testkit.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +25,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,6 +82,14 @@ class TrainerServiceTest {
         assertThat(v2.getVersion()).isEqualTo(2);
         assertThat(v2.getLineage().getTriggerId()).isEqualTo("trigger-1");
         assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
+        // no strategy configured: the default policy answers a strong concept drift with a small search
+        assertThat(v2.getLineage().getStrategy()).isEqualTo("search:evolution");
+        assertThat(v2.getLineage().getReason()).isEqualTo("CONCEPT drift, severity 1.00 >= 0.50 (default rule):"
+            + " the task changed, searching architectures from the champion's with evolution");
+        TrainingProgress started = progress("trigger-1", TrainingPhase.STARTED);
+        assertThat(started.getStrategy()).isEqualTo("search:evolution");
+        assertThat(started.getMessage()).startsWith("search:evolution, at most 6 trainings of up to 4 epochs in 60 s")
+            .endsWith("Why: " + v2.getLineage().getReason());
         assertThat(v2.getReference().getFeatures()).extracting(f -> f.getName()).containsExactly("x1", "x2", "x3");
         // the new concept labels about 90.25 / 200 of the events positive
         assertThat(v2.getReference().getLabelDistribution().get(1)).isBetween(0.40, 0.50);
@@ -127,6 +140,28 @@ class TrainerServiceTest {
         .setWindow(DataWindow.newBuilder().setTopic(Topics.EVENTS_LABELLED).setStartTime(windowStart)
             .setEndTime(windowStart + 500).setEventCount(500).setOffsets(List.of()).build())
         .setSeverity(1.0).setDetectedAt(System.currentTimeMillis()).build();
+  }
+
+  /** The first progress event of {@code phase} for {@code triggerId} on the progress topic. */
+  private static TrainingProgress progress(String triggerId, TrainingPhase phase) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (KafkaConsumer<String, TrainingProgress> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(TrainingProgress.class))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.TRAINING_PROGRESS).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.key().equals(triggerId) && record.value().getPhase() == phase) {
+            return record.value();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no " + phase + " progress for " + triggerId);
   }
 
   private static long committedTriggers() throws Exception {

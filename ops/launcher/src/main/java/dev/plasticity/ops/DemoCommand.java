@@ -2,6 +2,7 @@ package dev.plasticity.ops;
 
 import dev.plasticity.ops.demo.Demo;
 import dev.plasticity.ops.demo.DemoReport;
+import dev.plasticity.trainer.RetrainingPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "PT6M", description = "give up after this long, ISO-8601 (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
+      description = {"how the trainer answers each trigger: " + PolicyConverter.SYNTAX,
+        "tried before the default rules (default: the default rules alone)"})
+  RetrainingPolicy policy = RetrainingPolicy.defaults();
+
   @Override
   public Integer call() throws Exception {
     if (concepts.length != 2) {
@@ -65,8 +71,10 @@ final class DemoCommand implements Callable<Integer> {
         concepts[1], noise, rate, eventsAfterSwap, maxEvents, timeout);
     System.out.println("Plasticity demo: starting the embedded stack in " + dir + " ...");
     DemoReport result;
-    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(dir))) {
-      result = new Demo(settings, stack, System.out).run();
+    // a terminal gets a progress bar redrawn in place; a pipe or a file (CI) plain lines
+    boolean live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(dir).withTrainer(b -> b.policy(policy)))) {
+      result = new Demo(settings, stack, System.out, live).run();
     }
     if (report != null) {
       result.write(report);

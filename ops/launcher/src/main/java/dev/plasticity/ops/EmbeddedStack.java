@@ -50,6 +50,12 @@ public final class EmbeddedStack implements AutoCloseable {
     public Options withExternalKafka(String bootstrapServers) {
       return new Options(dataDir, bootstrapServers, model, partitions, trainer, driftJob);
     }
+
+    /** These options with {@code adjust} applied to the trainer's configuration after what they set already. */
+    public Options withTrainer(java.util.function.UnaryOperator<TrainerConfig.Builder> adjust) {
+      java.util.function.UnaryOperator<TrainerConfig.Builder> before = trainer;
+      return new Options(dataDir, externalKafka, model, partitions, b -> adjust.apply(before.apply(b)), driftJob);
+    }
   }
 
   private final List<AutoCloseable> started = new ArrayList<>();

@@ -1,8 +1,16 @@
 package dev.plasticity.ops;
 
+import dev.plasticity.trainer.RetrainingPolicy;
+import dev.plasticity.trainer.TrainerConfig;
+import dev.plasticity.trainer.TrainerService;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** One Plasticity service per process, configured by environment, for the distributed setup. */
 final class ServiceCommands {
@@ -24,11 +32,27 @@ final class ServiceCommands {
   @Command(name = "trainer", mixinStandardHelpOptions = true,
       description = {"Runs a trainer replica (all replicas share one consumer group).",
         "Environment: PLASTICITY_KAFKA_BOOTSTRAP (localhost:9092), PLASTICITY_REGISTRY_URL (http://localhost:8081),",
-        "PLASTICITY_TRAINER_GROUP (plasticity-trainer)."})
+        "PLASTICITY_TRAINER_GROUP (plasticity-trainer), PLASTICITY_TRAINER_POLICY (as --policy)."})
   static final class Trainer implements Callable<Integer> {
+    @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
+        description = {"how to answer each trigger, for every model without its own: " + PolicyConverter.SYNTAX,
+          "tried before the default rules (default: PLASTICITY_TRAINER_POLICY, else the default rules alone)"})
+    RetrainingPolicy policy;
+
+    @Option(names = "--model-policy", paramLabel = "MODEL=RULES",
+        description = "the policy of one model, replacing --policy for it; repeatable")
+    Map<String, String> modelPolicies = new LinkedHashMap<>();
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-      dev.plasticity.trainer.TrainerService.main(new String[0]);
+      TrainerConfig.Builder config = TrainerService.configFromEnvironment();
+      if (policy != null) {
+        config.policy(policy);
+      }
+      modelPolicies.forEach((model, rules) -> config.policy(model, PolicyConverter.parse(spec, model, rules)));
+      TrainerService.runUntilStopped(config.build());
       return 0;
     }
   }

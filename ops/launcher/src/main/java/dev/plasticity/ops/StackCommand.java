@@ -1,5 +1,6 @@
 package dev.plasticity.ops;
 
+import dev.plasticity.trainer.RetrainingPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,12 +18,17 @@ final class StackCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "sea", description = "model the inference subscription serves (default: ${DEFAULT-VALUE})")
   String model;
 
+  @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
+      description = {"how the trainer answers each trigger: " + PolicyConverter.SYNTAX,
+        "tried before the default rules (default: the default rules alone)"})
+  RetrainingPolicy policy = RetrainingPolicy.defaults();
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("plasticity-stack-");
     EmbeddedStack.Options defaults = EmbeddedStack.Options.defaults(dir);
     EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(dir, null, model, defaults.partitions(),
-        defaults.trainer(), defaults.driftJob()));
+        defaults.trainer(), defaults.driftJob()).withTrainer(b -> b.policy(policy)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();

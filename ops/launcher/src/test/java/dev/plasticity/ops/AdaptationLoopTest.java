@@ -22,9 +22,10 @@ class AdaptationLoopTest {
 
   @Test
   void aConceptDriftIsDetectedRetrainedAndSwappedInWithoutAFailedPrediction() throws Exception {
-    DemoReport report = LoopRun.run(dir, kafka.bootstrapServers(),
+    LoopRun.Result run = LoopRun.run(dir, kafka.bootstrapServers(),
         new Demo.Settings("sea", 7, 3000, 10_000, true, 3, 4, 0.1, 2500, 2000, 100_000,
         Duration.ofMinutes(4)));
+    DemoReport report = run.report();
 
     assertThat(report.completed()).as(report.outcome()).isTrue();
     // SEA moves only the labelling: the label shares and the served model's error both move,
@@ -37,5 +38,17 @@ class AdaptationLoopTest {
     assertThat(report.accuracyAfterDriftBeforeSwap()).isLessThan(report.accuracyBeforeDrift() - 0.1);
     assertThat(report.accuracyAfterSwap()).isGreaterThan(report.accuracyAfterDriftBeforeSwap() + 0.1);
     assertThat(report.falseAlarms()).isZero();
+    // no policy configured: the default rules chose the strategy, and the demo says which and why
+    String expected = report.triggerKind().equals("CONCEPT")
+        ? (report.triggerSeverity() >= 0.5 ? "search:evolution" : "fine-tune:all")
+        : "fine-tune:head";
+    assertThat(report.strategy()).isEqualTo(expected);
+    assertThat(report.strategyReason()).startsWith(report.triggerKind() + " drift, severity ")
+        .contains("(default rule)");
+    assertThat(run.console())
+        .contains("PLAN         sea: " + report.strategy() + ", ")
+        .contains("Why: " + report.strategyReason())
+        .contains("retrained v" + report.versionRegistered() + " with " + report.strategy() + ". Why: "
+            + report.strategyReason());
   }
 }

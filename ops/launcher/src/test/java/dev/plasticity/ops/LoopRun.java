@@ -11,11 +11,15 @@ import java.nio.file.Path;
 final class LoopRun {
   private LoopRun() {}
 
-  static DemoReport run(Path dir, String bootstrapServers, Demo.Settings settings) throws Exception {
+  /** What the demo reported, and what it printed (plain lines, as without a terminal). */
+  record Result(DemoReport report, String console) {}
+
+  static Result run(Path dir, String bootstrapServers, Demo.Settings settings) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     EmbeddedStack.Options options = EmbeddedStack.Options.defaults(dir).withExternalKafka(bootstrapServers);
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
-      return new Demo(settings, stack, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+      DemoReport report = new Demo(settings, stack, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+      return new Result(report, console.toString(StandardCharsets.UTF_8));
     } finally {
       System.out.println(console.toString(StandardCharsets.UTF_8));
     }

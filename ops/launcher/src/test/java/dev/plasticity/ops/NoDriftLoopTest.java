@@ -23,7 +23,7 @@ class NoDriftLoopTest {
   void aStreamWithoutDriftRaisesNoTrigger() throws Exception {
     DemoReport report = LoopRun.run(dir, kafka.bootstrapServers(),
         new Demo.Settings("sea", 11, 3000, Long.MAX_VALUE, false, 3, 4, 0.1, 4000, 0, 15_000,
-        Duration.ofMinutes(3)));
+        Duration.ofMinutes(3))).report();
 
     assertThat(report.completed()).as(report.outcome()).isTrue();
     assertThat(report.triggersTotal()).isZero();

@@ -52,10 +52,19 @@ public final class Demo {
   private final EmbeddedStack stack;
   private final Console console;
 
+  /** A demo that prints plain lines to {@code out}. */
   public Demo(Settings settings, EmbeddedStack stack, PrintStream out) {
+    this(settings, stack, out, false);
+  }
+
+  /**
+   * @param live whether {@code out} is a terminal, where training progress shows as a bar redrawn
+   *     in place; else it shows as lines at milestones
+   */
+  public Demo(Settings settings, EmbeddedStack stack, PrintStream out, boolean live) {
     this.settings = settings;
     this.stack = stack;
-    this.console = new Console(out);
+    this.console = new Console(out, live, System::nanoTime);
   }
 
   public DemoReport run() throws InterruptedException {
@@ -176,11 +185,13 @@ public final class Demo {
           detection.map(t -> t.trigger().getWindow().getEndTime() - t0).orElse(-1L),
           detection.map(t -> t.trigger().getTriggerId()).orElse(null),
           detection.map(t -> t.trigger().getKind().name()).orElse(null),
+          detection.map(t -> t.trigger().getSeverity()).orElse(null),
           detection.map(t -> t.trigger().getEvidence().stream().filter(Evidence::getDrifted)
               .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
           falseAlarms,
           triggers.size(),
           retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getStrategy()).orElse(null),
+          retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getReason()).orElse(null),
           retrained.map(TrainingOutcome::device).orElse(first.device()),
           firstVersion,
           retrained.flatMap(TrainingOutcome::version).map(v -> v.getVersion()).orElse(-1),
@@ -199,6 +210,10 @@ public final class Demo {
           completed,
           outcome);
       console.say("done: %s", outcome);
+      if (report.strategy() != null) {
+        console.say("retrained v%d with %s. Why: %s", report.versionRegistered(), report.strategy(),
+            report.strategyReason());
+      }
       console.say("accuracy before drift %s | after drift, before swap %s | after swap %s | failed predictions %d",
           fmt(report.accuracyBeforeDrift()), fmt(report.accuracyAfterDriftBeforeSwap()),
           fmt(report.accuracyAfterSwap()), report.failedPredictions());

@@ -11,6 +11,8 @@ import java.util.List;
 /**
  * What a demo run measured; written as JSON by {@code demo --report FILE}. Accuracies are NaN
  * (written as null) for a phase with no predictions; event indices are -1 when it did not happen.
+ * {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
+ * strategy the trainer's policy chose for the trigger, and why.
  */
 public record DemoReport(
     @JsonProperty("events_total") long eventsTotal,
@@ -18,10 +20,12 @@ public record DemoReport(
     @JsonProperty("drift_detected_at_event") long driftDetectedAtEvent,
     @JsonProperty("trigger_id") String triggerId,
     @JsonProperty("trigger_kind") String triggerKind,
+    @JsonProperty("trigger_severity") Double triggerSeverity,
     @JsonProperty("trigger_evidence") List<String> triggerEvidence,
     @JsonProperty("false_alarms") int falseAlarms,
     @JsonProperty("triggers_total") int triggersTotal,
     @JsonProperty("strategy") String strategy,
+    @JsonProperty("strategy_reason") String strategyReason,
     @JsonProperty("training_device") String trainingDevice,
     @JsonProperty("first_version") int firstVersion,
     @JsonProperty("version_registered") int versionRegistered,

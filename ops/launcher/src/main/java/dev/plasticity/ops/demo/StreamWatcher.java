@@ -4,7 +4,6 @@ import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.Topics;
-import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TrainingProgress;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Watches the triggers and training-progress topics like an operator would, printing what
- * happens and keeping every trigger it saw (committed ones only).
+ * happens (training progress through a {@link TrainingProgressDisplay}) and keeping every trigger
+ * it saw (committed ones only).
  */
 final class StreamWatcher implements AutoCloseable {
   /** A trigger and when (demo seconds) it was seen. */
@@ -27,12 +27,12 @@ final class StreamWatcher implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Console console;
+  private final TrainingProgressDisplay progress;
   private final List<SeenTrigger> triggers = new CopyOnWriteArrayList<>();
   private final AvroCodec<DriftTrigger> triggerCodec = AvroCodec.of(DriftTrigger.class);
   private final AvroCodec<TrainingProgress> progressCodec = AvroCodec.of(TrainingProgress.class);
   private final Thread thread;
   private volatile boolean running = true;
-  private int lastEpochShown;
 
   StreamWatcher(String bootstrapServers, Console console) {
     Properties props = new Properties();
@@ -41,6 +41,7 @@ final class StreamWatcher implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.console = console;
+    this.progress = new TrainingProgressDisplay(console);
     var partitions = new java.util.ArrayList<org.apache.kafka.common.TopicPartition>();
     for (String topic : List.of(Topics.DRIFT_TRIGGERS, Topics.TRAINING_PROGRESS)) {
       consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
@@ -62,7 +63,7 @@ final class StreamWatcher implements AutoCloseable {
             console.say("DRIFT ALARM  %s drift on %s v%d (severity %.2f): %s", t.getKind(), t.getModel(),
                 t.getBaseVersion(), t.getSeverity(), summary(t.getEvidence()));
           } else {
-            show(progressCodec.decode(record.value()));
+            progress.show(progressCodec.decode(record.value()));
           }
         }
       }
@@ -70,19 +71,6 @@ final class StreamWatcher implements AutoCloseable {
       // closing
     } finally {
       consumer.close();
-    }
-  }
-
-  private void show(TrainingProgress p) {
-    if (p.getPhase() == TrainingPhase.TRAINING) {
-      int step = Math.max(1, p.getEpochs() / 4);
-      if (p.getEpoch() != p.getEpochs() && p.getEpoch() % step != 0 && p.getEpoch() != 1) {
-        return;
-      }
-      lastEpochShown = p.getEpoch();
-      console.say("training     %s %s", bar(p.getBudgetUsed()), p.getMessage());
-    } else if (p.getPhase() != TrainingPhase.READING_DATA || p.getBudgetUsed() >= 0.099) {
-      console.say("training     %s %s: %s", bar(p.getBudgetUsed()), p.getPhase(), p.getMessage());
     }
   }
 
@@ -103,11 +91,6 @@ final class StreamWatcher implements AutoCloseable {
     return s.length() == 0 ? "no test past its threshold" : s.toString();
   }
 
-  private static String bar(double fraction) {
-    int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 20);
-    return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";
-  }
-
   List<SeenTrigger> triggers() {
     return List.copyOf(triggers);
   }
@@ -121,5 +104,6 @@ final class StreamWatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    console.clearStatus();
   }
 }

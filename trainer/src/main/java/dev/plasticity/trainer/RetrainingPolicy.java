@@ -1,0 +1,393 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.DriftKind;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which retraining strategy answers a trigger, and with what budget: rules that map the trigger's
+ * drift kind and severity to a strategy. A run with no version serving has nothing to adapt and
+ * always retrains from fresh weights. Otherwise the first rule whose kind and lowest severity
+ * match the trigger decides; a trigger no rule matches falls through to the {@linkplain
+ * #defaults() default rules}, so every policy answers every trigger and an empty one is the
+ * default.
+ *
+ * <p>The default rules, in order:
+ *
+ * <table>
+ *   <caption>default rules</caption>
+ *   <tr><th>trigger</th><th>strategy</th><th>why</th></tr>
+ *   <tr><td>CONCEPT, severity &ge; 0.5</td><td>{@code search:evolution}, 60 s, 6 trainings of up to 4 epochs</td>
+ *       <td>the task changed a lot: the serving network may no longer be the right shape</td></tr>
+ *   <tr><td>CONCEPT</td><td>{@code fine-tune:all}</td><td>the task changed a little: adapt every layer</td></tr>
+ *   <tr><td>COVARIATE</td><td>{@code fine-tune:all}</td><td>the inputs moved: adapt every layer to where they are now</td></tr>
+ *   <tr><td>PRIOR</td><td>{@code fine-tune:head}</td><td>only the label shares moved: the output layer suffices</td></tr>
+ * </table>
+ *
+ * <p>The text form, for command lines and environment variables, is rules separated by commas:
+ * {@code KIND[>=SEVERITY]=STRATEGY[(LIMIT, ...)]}, where {@code KIND} is {@code COVARIATE},
+ * {@code PRIOR}, {@code CONCEPT} or {@code *} (any), and each {@code LIMIT} is {@code wall=DURATION}
+ * ({@code 90s}, {@code 2m} or ISO-8601), {@code candidates=N} or {@code epochs=N}; for example
+ * {@code CONCEPT>=0.5=search:hyperband(wall=2m, candidates=12), CONCEPT=fine-tune:top, *=retrain}.
+ * A limit a rule leaves out is the trainer's configured one ({@link TrainerConfig}).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RetrainingPolicy {
+  /** Train a fresh network on the new window. */
+  public static final String RETRAIN = "retrain";
+
+  /**
+   * Every strategy name a rule may name. Whether this build can run one is {@link
+   * RetrainingRun#AVAILABLE}; {@link TrainerConfig} refuses a policy that names one it cannot.
+   */
+  public static final List<String> STRATEGIES = List.of(RETRAIN, "fine-tune:all", "fine-tune:top", "fine-tune:head",
+      "ewc", "distill", "importance-weighting", "search:random", "search:evolution", "search:hyperband");
+
+  /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
+  private static final List<Rule> DEFAULT_RULES = List.of(
+      // ewc replaces fine-tune:all for CONCEPT, importance-weighting for COVARIATE, once they can run
+      new Rule(DriftKind.CONCEPT, 0.5, "search:evolution", new Limits(Duration.ofSeconds(60), 6, 4)),
+      new Rule(DriftKind.CONCEPT, 0.0, "fine-tune:all", Limits.NONE),
+      new Rule(DriftKind.COVARIATE, 0.0, "fine-tune:all", Limits.NONE),
+      new Rule(DriftKind.PRIOR, 0.0, "fine-tune:head", Limits.NONE));
+
+  private static final RetrainingPolicy DEFAULTS = new RetrainingPolicy(List.of());
+
+  private static final Pattern RULE = Pattern.compile(
+      "\\s*(\\*|[A-Za-z]+)\\s*(?:>=\\s*([0-9]*\\.?[0-9]+)\\s*)?=\\s*([A-Za-z:-]+)\\s*(?:\\((.*)\\))?\\s*");
+
+  private final List<Rule> rules;
+
+  private RetrainingPolicy(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+    for (int i = 0; i < this.rules.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (this.rules.get(j).covers(this.rules.get(i))) {
+          throw new IllegalArgumentException("rule " + (i + 1) + " (" + this.rules.get(i) + ") can never apply: rule "
+              + (j + 1) + " (" + this.rules.get(j) + ") matches every trigger it would, and the first match decides");
+        }
+      }
+    }
+  }
+
+  /** The default rules alone. */
+  public static RetrainingPolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /** {@code rules}, tried in order, before the default rules. */
+  public static RetrainingPolicy of(List<Rule> rules) {
+    return new RetrainingPolicy(rules);
+  }
+
+  /**
+   * The policy written in the text form of the class comment; blank is the default policy.
+   *
+   * @throws IllegalArgumentException naming the rule that does not parse and why
+   */
+  public static RetrainingPolicy parse(String text) {
+    Objects.requireNonNull(text, "text");
+    List<Rule> rules = new ArrayList<>();
+    if (!text.isBlank()) {
+      for (String rule : splitOutsideParentheses(text)) {
+        rules.add(Rule.parse(rule));
+      }
+    }
+    return new RetrainingPolicy(rules);
+  }
+
+  /**
+   * This policy, once checked that this build can run every strategy its rules and the default
+   * rules name ({@link RetrainingRun#AVAILABLE}).
+   *
+   * @throws IllegalArgumentException naming the first rule whose strategy cannot run, and those that can
+   */
+  public RetrainingPolicy requireRunnable() {
+    List<Rule> all = new ArrayList<>(rules);
+    all.addAll(DEFAULT_RULES);
+    for (Rule rule : all) {
+      if (!RetrainingRun.AVAILABLE.contains(rule.strategy())) {
+        throw new IllegalArgumentException("strategy '" + rule.strategy() + "' (rule " + rule + ") cannot run in this"
+            + " build yet; it can run " + String.join(", ", STRATEGIES.stream().filter(RetrainingRun.AVAILABLE::contains)
+            .toList()));
+      }
+    }
+    return this;
+  }
+
+  /** This policy's own rules, without the defaults they fall through to. */
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /** The rules of the default policy, in the order they are tried. */
+  public static List<Rule> defaultRules() {
+    return DEFAULT_RULES;
+  }
+
+  /**
+   * The strategy for a run: retrain when no version serves, else the first of this policy's
+   * rules and then the default rules that matches {@code drift}.
+   *
+   * @param drift the trigger's kind and severity; null for a run no trigger asked for (a bootstrap)
+   * @param versionServes whether a version of the model serves, so there is one to adapt
+   */
+  Decision decide(Drift drift, boolean versionServes) {
+    if (!versionServes || drift == null) {
+      String why = drift == null ? "no trigger (bootstrap)" : drift + " but no version serves";
+      return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + explain(RETRAIN));
+    }
+    for (Rule rule : rules) {
+      if (rule.matches(drift)) {
+        return rule.decide(drift, "configured rule " + rule);
+      }
+    }
+    for (Rule rule : DEFAULT_RULES) {
+      if (rule.matches(drift)) {
+        return rule.decide(drift, "default rule");
+      }
+    }
+    throw new IllegalStateException("the default rules match every drift kind; " + drift.kind() + " did not");
+  }
+
+  /** This policy in its text form, which {@link #parse} reads back; empty for the default policy. */
+  @Override
+  public String toString() {
+    return String.join(", ", rules.stream().map(Rule::toString).toList());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetrainingPolicy other && rules.equals(other.rules);
+  }
+
+  @Override
+  public int hashCode() {
+    return rules.hashCode();
+  }
+
+  /** What a strategy does, in words, to finish a reason. */
+  static String explain(String strategy) {
+    return switch (strategy) {
+      case RETRAIN -> "training a fresh network on the new window";
+      case "fine-tune:all" -> "fine-tuning every layer of the serving version";
+      case "fine-tune:top" -> "fine-tuning the serving version's last hidden and output layers";
+      case "fine-tune:head" -> "fine-tuning the serving version's output layer only";
+      case "ewc" -> "fine-tuning the serving version with EWC, so it keeps what still holds";
+      case "distill" -> "training a network on the new window distilled from the serving version";
+      case "importance-weighting" -> "retraining with events weighted towards the new input distribution";
+      default -> strategy.startsWith("search:")
+          ? "searching architectures from the champion's with " + strategy.substring("search:".length())
+          : "running " + strategy;
+    };
+  }
+
+  private static String meaning(DriftKind kind) {
+    return switch (kind) {
+      case CONCEPT -> "the task changed";
+      case COVARIATE -> "the inputs moved";
+      case PRIOR -> "the label shares moved";
+    };
+  }
+
+  private static List<String> splitOutsideParentheses(String text) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(text.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(text.substring(start));
+    return parts;
+  }
+
+  /** A trigger's drift kind and severity. */
+  public record Drift(DriftKind kind, double severity) {
+    public Drift {
+      Objects.requireNonNull(kind, "kind");
+      if (!(severity >= 0 && severity <= 1)) {
+        throw new IllegalArgumentException("severity must be in [0, 1], was " + severity);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s drift, severity %.2f", kind, severity);
+    }
+  }
+
+  /** What the policy chose: the strategy, the limits its rule sets, and why, in words. */
+  record Decision(String strategy, Limits limits, String reason) {}
+
+  /**
+   * Limits a rule sets on a run's budget; one it leaves unset (null wall time, 0 candidates or
+   * epochs) is the trainer's configured one. Wall time and candidates bound searches; epochs bound
+   * every training (a search's longest).
+   */
+  public record Limits(Duration wallTime, int candidates, int epochs) {
+    /** No limits of its own: the trainer's configured budget. */
+    public static final Limits NONE = new Limits(null, 0, 0);
+
+    public Limits {
+      if (wallTime != null && (wallTime.isNegative() || wallTime.isZero())) {
+        throw new IllegalArgumentException("wall time must be positive, was " + wallTime);
+      }
+      if (candidates < 0 || epochs < 0) {
+        throw new IllegalArgumentException("candidates and epochs must be positive (or 0 for the trainer's own), were "
+            + candidates + " and " + epochs);
+      }
+    }
+
+    /** {@code configured} with the limits this sets in place of its own. */
+    SearchBudget over(SearchBudget configured) {
+      return new SearchBudget(wallTime != null ? wallTime : configured.wallTime(),
+          candidates > 0 ? candidates : configured.maxCandidates(), epochs > 0 ? epochs : configured.maxEpochs());
+    }
+
+    @Override
+    public String toString() {
+      List<String> set = new ArrayList<>();
+      if (wallTime != null) {
+        set.add("wall=" + (wallTime.toNanosPart() != 0 ? wallTime.toString()
+            : wallTime.toSecondsPart() == 0 ? wallTime.toMinutes() + "m" : wallTime.toSeconds() + "s"));
+      }
+      if (candidates > 0) {
+        set.add("candidates=" + candidates);
+      }
+      if (epochs > 0) {
+        set.add("epochs=" + epochs);
+      }
+      return set.isEmpty() ? "" : "(" + String.join(", ", set) + ")";
+    }
+
+    static Limits parse(String text, String rule) {
+      Duration wall = null;
+      int candidates = 0;
+      int epochs = 0;
+      for (String limit : text.split(",")) {
+        String[] kv = limit.trim().split("\\s*=\\s*", 2);
+        if (kv.length != 2) {
+          throw invalid(rule, "'" + limit.trim() + "' is not a limit; limits are wall=DURATION, candidates=N, epochs=N");
+        }
+        String value = kv[1];
+        switch (kv[0]) {
+          case "wall" -> wall = duration(value, rule);
+          case "candidates" -> candidates = positive(value, "candidates", rule);
+          case "epochs" -> epochs = positive(value, "epochs", rule);
+          default -> throw invalid(rule, "unknown limit '" + kv[0] + "'; limits are wall, candidates and epochs");
+        }
+      }
+      return new Limits(wall, candidates, epochs);
+    }
+
+    private static Duration duration(String value, String rule) {
+      try {
+        Duration d;
+        if (value.matches("[0-9]+s")) {
+          d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+        } else if (value.matches("[0-9]+m")) {
+          d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+        } else {
+          d = Duration.parse(value);
+        }
+        if (d.isNegative() || d.isZero()) {
+          throw invalid(rule, "wall time must be positive, was " + value);
+        }
+        return d;
+      } catch (DateTimeParseException | NumberFormatException e) {
+        throw invalid(rule, "wall time '" + value + "' is not a duration such as 90s, 2m or PT1M30S");
+      }
+    }
+
+    private static int positive(String value, String name, String rule) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw invalid(rule, name + " must be a positive whole number, was '" + value + "'");
+    }
+  }
+
+  /**
+   * Triggers of {@code kind} (null: any kind) with severity at least {@code minSeverity} get
+   * {@code strategy} within {@code limits}.
+   */
+  public record Rule(DriftKind kind, double minSeverity, String strategy, Limits limits) {
+    public Rule {
+      if (!(minSeverity >= 0 && minSeverity <= 1)) {
+        throw new IllegalArgumentException("a rule's lowest severity must be in [0, 1], was " + minSeverity);
+      }
+      Objects.requireNonNull(strategy, "strategy");
+      if (!STRATEGIES.contains(strategy)) {
+        throw new IllegalArgumentException("unknown strategy '" + strategy + "'; known: " + String.join(", ", STRATEGIES));
+      }
+      Objects.requireNonNull(limits, "limits");
+    }
+
+    boolean matches(Drift drift) {
+      return (kind == null || kind == drift.kind()) && drift.severity() >= minSeverity;
+    }
+
+    /** Whether every trigger {@code later} matches, this one matches too. */
+    boolean covers(Rule later) {
+      return (kind == null || kind == later.kind) && minSeverity <= later.minSeverity;
+    }
+
+    Decision decide(Drift drift, String source) {
+      String severity = minSeverity > 0 ? String.format(Locale.ROOT, " >= %.2f", minSeverity) : "";
+      return new Decision(strategy, limits, String.format(Locale.ROOT, "%s%s (%s): %s, %s", drift, severity, source,
+          meaning(drift.kind()), explain(strategy)));
+    }
+
+    static Rule parse(String text) {
+      String rule = text.trim();
+      Matcher m = RULE.matcher(text);
+      if (!m.matches()) {
+        throw invalid(rule, "a rule reads KIND[>=SEVERITY]=STRATEGY[(LIMIT, ...)], e.g. CONCEPT>=0.5=search:evolution(wall=60s)");
+      }
+      DriftKind kind = null;
+      if (!m.group(1).equals("*")) {
+        try {
+          kind = DriftKind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw invalid(rule, "unknown drift kind '" + m.group(1) + "'; kinds are COVARIATE, PRIOR, CONCEPT and * (any)");
+        }
+      }
+      double severity = m.group(2) == null ? 0.0 : Double.parseDouble(m.group(2));
+      Limits limits = m.group(4) == null || m.group(4).isBlank() ? Limits.NONE : Limits.parse(m.group(4), rule);
+      try {
+        return new Rule(kind, severity, m.group(3).toLowerCase(Locale.ROOT), limits);
+      } catch (IllegalArgumentException e) {
+        throw invalid(rule, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (kind == null ? "*" : kind.name()) + (minSeverity > 0 ? ">=" + minSeverity : "") + "=" + strategy + limits;
+    }
+  }
+
+  private static IllegalArgumentException invalid(String rule, String why) {
+    return new IllegalArgumentException("policy rule '" + rule + "': " + why);
+  }
+}
