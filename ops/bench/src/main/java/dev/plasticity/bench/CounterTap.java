@@ -19,6 +19,9 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 public final class CounterTap implements MetricReporter {
   private static final List<Counter> decoded = new CopyOnWriteArrayList<>();
   private static final List<Counter> assessed = new CopyOnWriteArrayList<>();
+  /** Each task's busy, back-pressured and idle time gauges, by "task[subtask] kind". */
+  private static final java.util.Map<String, org.apache.flink.metrics.Gauge<?>> taskTimes =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /** Loaded by Flink through {@link java.util.ServiceLoader}. */
   public static final class Factory implements MetricReporterFactory {
@@ -41,6 +44,14 @@ public final class CounterTap implements MetricReporter {
   static void reset() {
     decoded.clear();
     assessed.clear();
+    taskTimes.clear();
+  }
+
+  /** How each subtask spends a second now: busy / back-pressured / idle milliseconds, one line per subtask. */
+  static String taskTimes() {
+    StringBuilder out = new StringBuilder();
+    taskTimes.forEach((key, gauge) -> out.append("    ").append(key).append(": ").append(gauge.getValue()).append(" ms/s\n"));
+    return out.toString();
   }
 
   @Override
@@ -51,6 +62,12 @@ public final class CounterTap implements MetricReporter {
 
   @Override
   public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+    if (metric instanceof org.apache.flink.metrics.Gauge<?> gauge
+        && (name.equals("busyTimeMsPerSecond") || name.equals("backPressuredTimeMsPerSecond") || name.equals("idleTimeMsPerSecond"))) {
+      String task = group.getAllVariables().getOrDefault("<task_name>", "?");
+      taskTimes.put((task.length() > 40 ? task.substring(0, 40) : task) + "[" + group.getAllVariables().get("<subtask_index>") + "] "
+          + name.replace("TimeMsPerSecond", ""), gauge);
+    }
     if (metric instanceof Counter counter) {
       switch (name) {
         case "eventsDecoded" -> decoded.add(counter);

@@ -14,6 +14,7 @@ import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.streamjobs.DriftJob;
 import dev.plasticity.streamjobs.DriftJobOptions;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,117 +46,240 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The drift job's throughput next to a raw Kafka consumer's, on the same topic in the same run:
  * an in-process KRaft broker, N labelled SEA events on 2 partitions and a champion version; then
- * (1) a plain {@code KafkaConsumer} reads every record to the end (bytes only, no decoding), and
+ * three readers, each in its own JVM so that none deoptimises code compiled for another:
+ * (1) a plain {@code KafkaConsumer} reads every record to the end (bytes only, no decoding),
  * (2) the drift job runs bounded on a local MiniCluster (parallelism 2, exactly-once checkpoints
- * every 2 s) over the same records: decode, validate, event-time ordering, window tests, sinks.
- * Every reader runs several rounds (--rounds, default 3) and the last is reported, the earlier ones
- * warming the JIT. Each rate is taken over the span in which the reader reads (the job's through its own counters,
- * see {@link CounterTap}); the report gives the figures including start-up beside them.
+ * every 2 s) over the same records: decode, validate, event-time ordering, window tests, sinks,
+ * and (3) a "Flink floor" job with the same source and keyBy and nothing else.
+ *
+ * <p>Each reader makes one pass over the topic, cut into equal segments (--segments), and the last
+ * segment is reported: the job stands for a long-running one, and on 2 cores the JIT compiler
+ * goes on compiling Flink's and Kafka's code well into the pass. Each segment's rate is taken from
+ * the reader's own count (the job's through its counters, see {@link CounterTap}), with the CPU
+ * the reader's JVM spent in it per event, split into the JIT compiler, the garbage collector and
+ * the rest.
  */
 public final class DriftJobThroughputBench {
+  static final String RAW = "raw";
+  static final String JOB = "job";
+  static final String FLOOR = "floor";
+
   public static void main(String[] args) throws Exception {
     int events = 2_000_000;
-    int rounds = 3;
+    int segments = 5;
     Path out = Path.of("docs/reports");
+    String reader = null;
+    String bootstrap = null;
+    Path result = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--events" -> events = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --events N --rounds N --out DIR)");
+        case "--segments" -> segments = Integer.parseInt(args[++i]);
+        case "--reader" -> reader = args[++i]; // internal: one reader's pass in a child JVM
+        case "--bootstrap" -> bootstrap = args[++i];
+        case "--result" -> result = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --events N --segments N --out DIR)");
       }
     }
-    if (rounds < 1) {
-      throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+    if (segments < 1) {
+      throw new IllegalArgumentException("--segments must be at least 1, was " + segments);
+    }
+    if (reader != null) {
+      String servers = bootstrap;
+      Segments pass = new Segments(reader, events, segments);
+      switch (reader) {
+        case RAW -> readRaw(servers, pass);
+        case JOB -> runJob(env -> DriftJob.build(env, driftJobOptions(servers)), pass);
+        case FLOOR -> runJob(env -> FlinkFloorJob.build(env, servers), pass);
+        default -> throw new IllegalArgumentException("unknown reader " + reader);
+      }
+      new ObjectMapper().writeValue(result.toFile(), pass.spans());
+      return;
     }
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startInTempDir()) {
-      String bootstrap = broker.bootstrapServers();
+      bootstrap = broker.bootstrapServers();
       KafkaTopics.ensure(bootstrap, 2, (short) 1);
       produce(bootstrap, events);
-
-      // the first rounds warm the JIT for every reader; the last is the one reported
-      List<Round> all = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        Round r = round(bootstrap, events);
-        all.add(r);
-        System.out.printf(Locale.ROOT, "round %d: raw %,.0f, job %,.0f, floor %,.0f events/s%n", round,
-            r.raw().records() / r.raw().readingSeconds(), events / r.job().processingSeconds(),
-            events / r.floor().processingSeconds());
+      Map<String, List<Span>> byReader = new LinkedHashMap<>();
+      for (String r : List.of(RAW, JOB, FLOOR)) {
+        byReader.put(r, inChildJvm(r, bootstrap, events, segments));
       }
-      RawRead coldRaw = all.get(0).raw();
-      JobRun coldJob = all.get(0).job();
-      JobRun coldFloor = all.get(0).floor();
-      RawRead raw = all.get(all.size() - 1).raw();
-      JobRun job = all.get(all.size() - 1).job();
-      JobRun floor = all.get(all.size() - 1).floor();
-
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("benchmark", "drift job vs raw Kafka consumer, same topic, same run");
-      report.put("command", "mvn -B -Pbench -DskipTests -pl ops/bench -am package");
-      report.put("events", events);
-      report.put("raw_consumer_records", raw.records());
-      report.put("raw_consumer_seconds_including_startup", raw.totalSeconds());
-      report.put("raw_consumer_seconds_first_to_last_record", raw.readingSeconds());
-      report.put("raw_consumer_events_per_second", raw.records() / raw.readingSeconds());
-      report.put("drift_job_seconds_including_startup", job.totalSeconds());
-      report.put("drift_job_seconds_first_decoded_to_last_assessed", job.processingSeconds());
-      report.put("drift_job_events_per_second", events / job.processingSeconds());
-      report.put("drift_job_events_per_second_including_startup", events / job.totalSeconds());
-      double ratio = (events / job.processingSeconds()) / (raw.records() / raw.readingSeconds());
-      report.put("ratio_job_to_raw", ratio);
-      report.put("flink_floor_events_per_second", events / floor.processingSeconds());
-      report.put("ratio_floor_to_raw", (events / floor.processingSeconds()) / (raw.records() / raw.readingSeconds()));
-      report.put("first_round_flink_floor_events_per_second", events / coldFloor.processingSeconds());
-      report.put("rounds", rounds);
-      report.put("first_round_raw_consumer_events_per_second", coldRaw.records() / coldRaw.readingSeconds());
-      report.put("first_round_drift_job_events_per_second", events / coldJob.processingSeconds());
-      report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
-      Files.createDirectories(out);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("drift-job-throughput.json").toFile(), report);
-      String md = String.format(Locale.ROOT, """
-          # Drift job throughput vs raw Kafka consumer
-
-          Regenerate: `%s` (writes this file and `drift-job-throughput.json`).
-          %,d labelled SEA events on 2 partitions of an in-process KRaft broker; %s.
-
-          Rates are taken over the span in which each reader actually reads: the raw consumer from its
-          first non-empty poll to its last record, the job from its first decoded event to the last
-          event its drift operator took (read off the job's own `eventsDecoded` and `eventsAssessed`
-          counters through a Flink metric reporter). Start-up is shown apart: a MiniCluster takes
-          seconds to start, which says nothing about how fast the job keeps up with a topic. Every
-          reader runs %d times over the topic in the same JVM; the earlier rounds warm the JIT and
-          the last is reported (first round: raw %,.0f events/s, job %,.0f events/s).
-
-          | reader | seconds reading | events / s | seconds incl. start-up | events / s incl. start-up |
-          |---|---:|---:|---:|---:|
-          | raw `KafkaConsumer` (bytes, no decoding) | %.2f | %,.0f | %.2f | %,.0f |
-          | drift job, MiniCluster, parallelism 2, exactly-once | %.2f | %,.0f | %.2f | %,.0f |
-          | Flink floor: same source, keyBy(model), nothing else | %.2f | %,.0f | %.2f | %,.0f |
-
-          The job reaches %.0f%% of the raw consumer's rate; a Flink job that only reads the same
-          records and shuffles them to one key, with the same checkpointing, reaches %.0f%%.
-          """, report.get("command"), events, report.get("machine"), rounds,
-          coldRaw.records() / coldRaw.readingSeconds(), events / coldJob.processingSeconds(),
-          raw.readingSeconds(), raw.records() / raw.readingSeconds(), raw.totalSeconds(), raw.records() / raw.totalSeconds(),
-          job.processingSeconds(), events / job.processingSeconds(), job.totalSeconds(), events / job.totalSeconds(),
-          floor.processingSeconds(), events / floor.processingSeconds(), floor.totalSeconds(), events / floor.totalSeconds(),
-          100 * ratio, 100 * (double) report.get("ratio_floor_to_raw"));
-      Files.writeString(out.resolve("drift-job-throughput.md"), md);
-      System.out.println(md);
+      report(out, events, segments, byReader);
     }
   }
 
-  record RawRead(long records, double totalSeconds, double readingSeconds) {}
+  /** Runs one reader's pass in a fresh JVM with this JVM's flags and class path. */
+  static List<Span> inChildJvm(String reader, String bootstrap, int events, int segments) throws Exception {
+    Path result = Files.createTempFile("throughput-" + reader, ".json");
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      String recordings = System.getProperty("bench.jfr"); // a folder: each reader records a profile there
+      if (recordings != null) {
+        command.add("-XX:StartFlightRecording=filename=" + Path.of(recordings, reader + ".jfr") + ",settings=profile");
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), DriftJobThroughputBench.class.getName(),
+          "--reader", reader, "--bootstrap", bootstrap, "--events", String.valueOf(events),
+          "--segments", String.valueOf(segments), "--result", result.toString()));
+      int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("the " + reader + " reader failed with exit code " + exit);
+      }
+      return List.of(new ObjectMapper().readValue(result.toFile(), Span[].class));
+    } finally {
+      Files.deleteIfExists(result);
+    }
+  }
 
-  record JobRun(double totalSeconds, double processingSeconds) {}
+  static void report(Path out, int events, int segments, Map<String, List<Span>> byReader) throws Exception {
+    Span raw = last(byReader.get(RAW));
+    Span job = last(byReader.get(JOB));
+    Span floor = last(byReader.get(FLOOR));
+    Span coldRaw = byReader.get(RAW).get(0);
+    Span coldJob = byReader.get(JOB).get(0);
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("benchmark", "drift job vs raw Kafka consumer, same topic, same run");
+    report.put("command", "mvn -B -Pbench -DskipTests -pl ops/bench -am package");
+    report.put("events", events);
+    report.put("segments", segments);
+    report.put("raw_consumer_records", raw.events());
+    report.put("raw_consumer_events_per_second", raw.eventsPerSecond());
+    report.put("drift_job_events_per_second", job.eventsPerSecond());
+    double ratio = job.eventsPerSecond() / raw.eventsPerSecond();
+    report.put("ratio_job_to_raw", ratio);
+    report.put("flink_floor_events_per_second", floor.eventsPerSecond());
+    report.put("ratio_floor_to_raw", floor.eventsPerSecond() / raw.eventsPerSecond());
+    report.put("first_segment_raw_consumer_events_per_second", coldRaw.eventsPerSecond());
+    report.put("first_segment_drift_job_events_per_second", coldJob.eventsPerSecond());
+    report.put("segments_by_reader", byReader);
+    report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+    Files.createDirectories(out);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("drift-job-throughput.json").toFile(), report);
+    StringBuilder segmentsTable = new StringBuilder();
+    byReader.forEach((reader, spans) -> {
+      for (int i = 0; i < spans.size(); i++) {
+        Span s = spans.get(i);
+        segmentsTable.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.2f | %.1f |%n", reader, i + 1,
+            s.eventsPerSecond(), s.cpuMicrosPerEvent(), s.jitMicrosPerEvent(), s.gcMicrosPerEvent(), s.startupSeconds()));
+      }
+    });
+    String md = String.format(Locale.ROOT, """
+        # Drift job throughput vs raw Kafka consumer
 
-  /** One pass of every reader over the same topic. */
-  record Round(RawRead raw, JobRun job, JobRun floor) {}
+        Regenerate: `%s` (writes this file and `drift-job-throughput.json`).
+        %,d labelled SEA events (3 features, one model) on 2 partitions of an in-process KRaft
+        broker; %s.
 
-  static Round round(String bootstrap, int events) throws Exception {
-    return new Round(readRaw(bootstrap),
-        runJob(events, env -> DriftJob.build(env, driftJobOptions(bootstrap))),
-        runJob(events, env -> FlinkFloorJob.build(env, bootstrap)));
+        Each reader runs in its own JVM against the same broker and makes one pass over the topic,
+        cut into %d equal segments; the last segment is reported, as a job runs for long and the JIT
+        compiler on 2 cores takes most of the pass to settle. Segments are cut by each reader's own
+        count: the raw consumer's records polled, and the job's events taken by its drift operator
+        (its `eventsAssessed` counter, read through a Flink metric reporter), the first starting at
+        the first record read. A MiniCluster's start-up comes before the first segment ("seconds
+        before"). CPU is that of the reader's JVM (the broker runs in another) over the segment, per
+        event; JIT and GC are the compiler's and the collector's threads' share of it.
+
+        | reader | events / s | CPU µs / event | of which JIT | of which GC |
+        |---|---:|---:|---:|---:|
+        | raw `KafkaConsumer` (bytes, no decoding) | %,.0f | %.2f | %.2f | %.2f |
+        | drift job, MiniCluster, parallelism 2, exactly-once | %,.0f | %.2f | %.2f | %.2f |
+        | Flink floor: same source, keyBy(model), nothing else | %,.0f | %.2f | %.2f | %.2f |
+
+        **The job reaches %.0f%% of the raw consumer's rate**; a Flink job that only reads the same
+        records and shuffles them to one key, with the same checkpointing, reaches %.0f%%. In the
+        first segment, cold, the raw consumer read %,.0f events/s and the job %,.0f.
+
+        Every segment:
+
+        | reader | segment | events / s | CPU µs / event | JIT | GC | seconds before |
+        |---|---:|---:|---:|---:|---:|---:|
+        %s""", report.get("command"), events, report.get("machine"), segments,
+        raw.eventsPerSecond(), raw.cpuMicrosPerEvent(), raw.jitMicrosPerEvent(), raw.gcMicrosPerEvent(),
+        job.eventsPerSecond(), job.cpuMicrosPerEvent(), job.jitMicrosPerEvent(), job.gcMicrosPerEvent(),
+        floor.eventsPerSecond(), floor.cpuMicrosPerEvent(), floor.jitMicrosPerEvent(), floor.gcMicrosPerEvent(),
+        100 * ratio, 100 * (double) report.get("ratio_floor_to_raw"), coldRaw.eventsPerSecond(), coldJob.eventsPerSecond(),
+        segmentsTable);
+    Files.writeString(out.resolve("drift-job-throughput.md"), md);
+    System.out.println(md);
+  }
+
+  private static Span last(List<Span> spans) {
+    return spans.get(spans.size() - 1);
+  }
+
+  /**
+   * One segment of one reader's pass.
+   *
+   * @param events events read in the span
+   * @param seconds wall time of the span: first to last event
+   * @param startupSeconds wall time from the reader's start to the start of the span
+   * @param cpuSeconds CPU of the reader's JVM, all threads, in the span
+   * @param jitSeconds of which the JIT compiler threads
+   * @param gcSeconds of which the garbage collector threads
+   */
+  record Span(long events, double seconds, double startupSeconds, double cpuSeconds, double jitSeconds,
+      double gcSeconds) {
+    double eventsPerSecond() {
+      return events / seconds;
+    }
+
+    double cpuMicrosPerEvent() {
+      return 1e6 * cpuSeconds / events;
+    }
+
+    double jitMicrosPerEvent() {
+      return 1e6 * jitSeconds / events;
+    }
+
+    double gcMicrosPerEvent() {
+      return 1e6 * gcSeconds / events;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%,.0f events/s, CPU %.2f µs/event (JIT %.2f, GC %.2f), start-up %.1f s",
+          eventsPerSecond(), cpuMicrosPerEvent(), jitMicrosPerEvent(), gcMicrosPerEvent(), startupSeconds);
+    }
+  }
+
+  /** CPU of this JVM by kind of thread, from /proc (zeros where there is none). */
+  record CpuSample(long wallNanos, long totalTicks, long jitTicks, long gcTicks) {
+    private static final double TICK_SECONDS = 0.01; // USER_HZ, 100 on Linux
+
+    static CpuSample now() {
+      long total = 0;
+      long jit = 0;
+      long gc = 0;
+      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String stat = Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+            total += ticks;
+            if (name.contains("CompilerThre")) {
+              jit += ticks;
+            } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+              gc += ticks;
+            }
+          } catch (java.io.IOException | RuntimeException ended) {
+            // the thread ended between listing and reading
+          }
+        }
+      } catch (java.io.IOException noProc) {
+        // not Linux: CPU figures stay zero
+      }
+      return new CpuSample(System.nanoTime(), total, jit, gc);
+    }
+
+    Span spanTo(CpuSample end, long events, long startedNanos) {
+      return new Span(events, (end.wallNanos - wallNanos) / 1e9, (wallNanos - startedNanos) / 1e9,
+          (end.totalTicks - totalTicks) * TICK_SECONDS, (end.jitTicks - jitTicks) * TICK_SECONDS,
+          (end.gcTicks - gcTicks) * TICK_SECONDS);
+    }
   }
 
   static DriftJobOptions driftJobOptions(String bootstrap) {
@@ -172,7 +296,11 @@ public final class DriftJobThroughputBench {
    * Runs a bounded job over the topic in a MiniCluster of this JVM (parallelism 2, as {@link
    * DriftJob#startLocal} does), with {@link CounterTap} attached to watch its counters.
    */
-  static JobRun runJob(int events, Consumer<StreamExecutionEnvironment> job) throws Exception {
+  /**
+   * Runs a bounded job over the whole topic in a MiniCluster of this JVM (parallelism 2, as {@link
+   * DriftJob#startLocal} does), with {@link CounterTap} attached to watch its counters.
+   */
+  static void runJob(Consumer<StreamExecutionEnvironment> job, Segments segments) throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -181,30 +309,64 @@ public final class DriftJobThroughputBench {
     // rate they outgrow the 5 MB that the JobManager's memory takes per checkpoint
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("bench-checkpoints").toUri().toString());
     CounterTap.reset();
-    long started = System.nanoTime();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     job.accept(env);
     JobClient client = env.executeAsync(DriftJob.NAME);
     CompletableFuture<?> result = client.getJobExecutionResult();
-    long firstDecoded = 0;
-    long lastAssessed = 0;
     while (!result.isDone()) {
-      long now = System.nanoTime();
-      if (firstDecoded == 0 && CounterTap.decoded() > 0) {
-        firstDecoded = now;
-      }
-      if (lastAssessed == 0 && CounterTap.assessed() >= events) {
-        lastAssessed = now;
+      if (CounterTap.decoded() > 0) {
+        segments.observe(CounterTap.assessed());
       }
       Thread.sleep(1);
     }
     result.get(); // rethrows a failure
-    long finished = System.nanoTime();
-    if (firstDecoded == 0 || lastAssessed == 0) {
-      throw new IllegalStateException("the job ended without the counters showing all " + events
+    if (!segments.complete()) {
+      throw new IllegalStateException("the job ended without the counters showing all " + segments.events
           + " events assessed (decoded " + CounterTap.decoded() + ", assessed " + CounterTap.assessed() + ")");
     }
-    return new JobRun((finished - started) / 1e9, (lastAssessed - firstDecoded) / 1e9);
+  }
+
+  /**
+   * Cuts one pass over the topic into equal segments, a {@link Span} each: the first starts at the
+   * first event read, the next where the previous ended.
+   */
+  static final class Segments {
+    final String reader;
+    final long events;
+    final long size;
+    final long started = System.nanoTime();
+    private final List<Span> spans = new ArrayList<>();
+    private CpuSample last;
+
+    Segments(String reader, long events, int count) {
+      this.reader = reader;
+      this.events = events;
+      this.size = events / count;
+    }
+
+    /** Called while reading, with the events read (or assessed) so far. */
+    void observe(long done) {
+      if (last == null) {
+        last = CpuSample.now();
+      }
+      long boundary = (spans.size() + 1) * size;
+      if (done >= boundary && spans.size() < events / size) {
+        CpuSample now = CpuSample.now();
+        Span span = last.spanTo(now, size, started);
+        spans.add(span);
+        System.out.printf(Locale.ROOT, "%s, events %,d to %,d: %s%n%s", reader, boundary - size, boundary, span,
+            CounterTap.taskTimes());
+        last = now;
+      }
+    }
+
+    boolean complete() {
+      return spans.size() == events / size;
+    }
+
+    List<Span> spans() {
+      return spans;
+    }
   }
 
   static void produce(String bootstrap, int events) {
@@ -232,15 +394,13 @@ public final class DriftJobThroughputBench {
     }
   }
 
-  static RawRead readRaw(String bootstrap) {
+  static void readRaw(String bootstrap, Segments segments) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     long count = 0;
-    long started = System.nanoTime();
-    long first = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = List.of(new TopicPartition(Topics.EVENTS_LABELLED, 0), new TopicPartition(Topics.EVENTS_LABELLED, 1));
       consumer.assign(partitions);
@@ -248,14 +408,15 @@ public final class DriftJobThroughputBench {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         int polled = consumer.poll(Duration.ofMillis(200)).count();
-        if (polled > 0 && first == 0) {
-          first = System.nanoTime();
+        if (polled > 0 || count > 0) {
+          count += polled;
+          segments.observe(count);
         }
-        count += polled;
       }
     }
-    long finished = System.nanoTime();
-    return new RawRead(count, (finished - started) / 1e9, (finished - first) / 1e9);
+    if (!segments.complete()) {
+      throw new IllegalStateException("the raw consumer read only " + count + " of " + segments.events + " events");
+    }
   }
 
   /** Version 1 of model "sea", with reference statistics of uniform [0, 10] features. */
