@@ -94,9 +94,10 @@ final class EventWindowReader implements AutoCloseable {
   /**
    * Up to {@code wanted} events of {@code model} with event time in {@code [fromTime, untilTime)},
    * oldest first: events already on the topic (a window that has closed, such as the one a
-   * serving version was trained on). Reads each partition up to its first record stamped at or
-   * after {@code untilTime} (record timestamps are event times) or its end as it is when called,
-   * or until {@code wait} has passed, and never waits for more; returns what it found, possibly none.
+   * serving version was trained on). Reads each partition from the first record at or after
+   * {@code fromTime} to its end as it is when called (models share the topic, and their event
+   * times need not rise with the offsets), or until {@code wait} has passed, and never waits for
+   * more; returns what it found, possibly none.
    */
   List<LabelledEvent> readBetween(String model, long fromTime, long untilTime, int wanted, Duration wait) {
     if (untilTime <= fromTime) {
@@ -126,10 +127,6 @@ final class EventWindowReader implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         if (record.offset() >= ends.getOrDefault(tp, -1L)) {
-          continue;
-        }
-        if (record.timestamp() >= untilTime) {
-          ends.put(tp, record.offset()); // the window has ended on this partition
           continue;
         }
         LabelledEvent event;

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * model's constraints (one that violates any is not trained), train, compare with the version that
  * is serving on the same held-out events, register as champion only if better by the margin.
  * The challenger comes from one training of the configured network, from an architecture search
- * ({@link TrainerConfig#searchStrategy}), or from a fine-tune of the serving version ({@link
- * TrainerConfig#fineTune}).
+ * ({@link TrainerConfig#searchStrategy}), from a fine-tune of the serving version ({@link
+ * TrainerConfig#fineTune}), or from a domain adaptation of it ({@link TrainerConfig#adaptation}:
+ * EWC, distillation, importance weighting); {@link TrainerConfig#strategy} names it in the lineage.
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  */
@@ -100,6 +101,8 @@ final class RetrainingRun {
     ConstraintCheck.Result candidate;
     NetworkTraining.Result result;
     List<CandidateTrial> candidates = List.of();
+    Map<String, Double> adaptationMetrics = Map.of();
+    String note = "";
     if (config.searches()) {
       report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
           + config.searchStrategy() + " (" + config.searchBudget() + "), the serving network first");
@@ -113,6 +116,15 @@ final class RetrainingRun {
       }
       candidate = outcome.bestCandidate();
       result = outcome.best();
+    } else if (config.adapts() && serving.isPresent()) {
+      AdaptationStrategy.Adapted adapted = adapt(strategy, triggerId, model, serving.get(), data, inputs, window);
+      if (adapted.result() == null) {
+        return infeasible(strategy, triggerId, model, adapted.note(), servingAccuracy, events.size(), started);
+      }
+      candidate = adapted.candidate();
+      result = adapted.result();
+      adaptationMetrics = adapted.metrics();
+      note = "; " + adapted.note();
     } else {
       Optional<ModelVersion> parent = config.finetunes() ? serving : Optional.empty();
       // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
@@ -146,6 +158,7 @@ final class RetrainingRun {
     metrics.put("training_seconds", result.seconds());
     metrics.put("parameters", (double) candidate.figures().parameters());
     metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    metrics.putAll(adaptationMetrics);
     if (!candidates.isEmpty()) {
       metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
       metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
@@ -175,11 +188,11 @@ final class RetrainingRun {
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)",
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)%s",
         champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
         result.heldOutAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), seconds(started), result.device());
+        events.size(), seconds(started), result.device(), note);
     log.info("trigger {} of {}: {}", triggerId, model, message);
     report(strategy, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, config.epochs(),
         result.heldOutAccuracy(), 1.0, message);
@@ -197,6 +210,37 @@ final class RetrainingRun {
     report(strategy, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
     return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
         servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
+  }
+
+  /**
+   * Adapts the serving version with the configured {@link AdaptationStrategy}; EWC and importance
+   * weighting also read back the events the serving version was trained on: its lineage's window,
+   * up to where this window starts.
+   */
+  private AdaptationStrategy.Adapted adapt(String strategy, String triggerId, String model, ModelVersion serving,
+      LabelledData data, Architecture inputs, DataWindow window) {
+    AdaptationStrategy adaptation = AdaptationStrategy.named(config.adaptation());
+    List<LabelledEvent> reference = adaptation == AdaptationStrategy.DISTILL ? List.of() : referenceEvents(serving, window);
+    report(strategy, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
+        + " with " + strategy + (adaptation == AdaptationStrategy.DISTILL ? "" : " (" + reference.size()
+        + " reference events)"));
+    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(),
+            registry.downloadVerified(serving)), data, reference, inputs, constraintCheckFor(model), config,
+        (epoch, epochs, trainAccuracy) -> report(strategy, triggerId, model, TrainingPhase.TRAINING, epoch,
+            trainAccuracy, 0.1 + 0.8 * epoch / epochs,
+            String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+  }
+
+  /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */
+  private List<LabelledEvent> referenceEvents(ModelVersion serving, DataWindow window) {
+    DataWindow parentWindow = serving.getLineage() == null ? null : serving.getLineage().getWindow();
+    if (parentWindow == null) {
+      return List.of();
+    }
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+      return reader.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
+          config.trainingEvents(), config.dataWait());
+    }
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */
@@ -244,10 +288,12 @@ final class RetrainingRun {
     return config.searches() ? "search:" + config.searchStrategy() : STRATEGY;
   }
 
-  /** The strategy that ran when a version serves: a fine-tune when configured and no search is. */
+  /**
+   * The strategy that ran when a version serves: the configured one ({@link TrainerConfig#strategy}).
+   * A fine-tune or an adaptation needs a serving version; without one, the run retrains.
+   */
   private String strategyName(Optional<ModelVersion> serving) {
-    return !config.searches() && config.finetunes() && serving.isPresent() ? "fine-tune:" + config.fineTune()
-        : strategyName();
+    return serving.isPresent() ? config.strategy() : strategyName();
   }
 
   private static double seconds(long startedNanos) {

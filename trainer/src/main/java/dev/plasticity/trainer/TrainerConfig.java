@@ -41,6 +41,11 @@ import java.util.Objects;
  * @param fineTune {@code none} to train from fresh weights, or adapt the serving version instead:
  *     fine-tune its network from its weights, changing {@code all} layers, the {@code top} (last
  *     hidden and output) or the {@code head} (output) only; a search, when configured, comes first
+ * @param adaptation {@code none}, or a domain adaptation of the serving version to run instead of
+ *     a search or fine-tune: {@code ewc}, {@code distill} or {@code importance-weighting} ({@link
+ *     AdaptationStrategy}). {@link Builder#adaptation(String)} takes any strategy name ({@link
+ *     #STRATEGIES}) and sets this, {@code searchStrategy} and {@code fineTune} together
+ * @param adaptationSettings how the adaptation strategies are tuned
  */
 public record TrainerConfig(
     String bootstrapServers,
@@ -64,7 +69,9 @@ public record TrainerConfig(
     Duration searchWallTime,
     int searchCandidates,
     int searchMaxEpochs,
-    String fineTune) {
+    String fineTune,
+    String adaptation,
+    AdaptationSettings adaptationSettings) {
   /** {@link #searchStrategy} that trains the configured network once, without a search. */
   public static final String NO_SEARCH = "none";
 
@@ -97,6 +104,69 @@ public record TrainerConfig(
     if (!NO_FINE_TUNE.equals(fineTune)) {
       FineTuneScope.named(fineTune); // fails with the known names
     }
+    Objects.requireNonNull(adaptation, "adaptation");
+    Objects.requireNonNull(adaptationSettings, "adaptationSettings");
+    if (!NO_ADAPTATION.equals(adaptation)) {
+      AdaptationStrategy.named(adaptation); // fails with the known names
+      check(NO_SEARCH.equals(searchStrategy) && NO_FINE_TUNE.equals(fineTune), "adaptation '" + adaptation
+          + "' runs instead of a search or a fine-tune; searchStrategy was '" + searchStrategy + "' and fineTune '"
+          + fineTune + "'");
+    }
+  }
+
+  /** {@link #adaptation} when none runs: the search or fine-tune (or plain retraining) configured. */
+  public static final String NO_ADAPTATION = "none";
+
+  /**
+   * Every strategy a run can be told to use, by the name its lineage records: retraining from
+   * scratch, fine-tuning a scope of the serving network, the domain adaptations, and the
+   * architecture searches.
+   */
+  public static final List<String> STRATEGIES = List.of("retrain", "fine-tune:all", "fine-tune:top",
+      "fine-tune:head", "ewc", "distill", "importance-weighting", "search:random", "search:evolution",
+      "search:hyperband");
+
+  /**
+   * The strategy runs use when a version is serving, by name (one of {@link #STRATEGIES}). Without
+   * a serving version there is nothing to adapt and a run retrains, or searches when configured.
+   */
+  public String strategy() {
+    if (searches()) {
+      return "search:" + searchStrategy;
+    }
+    if (finetunes()) {
+      return "fine-tune:" + fineTune;
+    }
+    return adapts() ? adaptation : RetrainingRun.STRATEGY;
+  }
+
+  /** Whether runs with a serving version adapt it with EWC, distillation or importance weighting. */
+  boolean adapts() {
+    return !NO_ADAPTATION.equals(adaptation);
+  }
+
+  /** This configuration running strategy {@code name}, one of {@link #STRATEGIES}. */
+  public TrainerConfig withStrategy(String name) {
+    String[] parts = strategyParts(name);
+    return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
+        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
+        constraints, modelConstraints, parts[0], searchWallTime, searchCandidates, searchMaxEpochs, parts[1], parts[2],
+        adaptationSettings);
+  }
+
+  /** {@code [searchStrategy, fineTune, adaptation]} for a strategy name. */
+  private static String[] strategyParts(String name) {
+    Objects.requireNonNull(name, "strategy");
+    if (!STRATEGIES.contains(name)) {
+      throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + String.join(", ", STRATEGIES));
+    }
+    if (name.startsWith("search:")) {
+      return new String[] {name.substring("search:".length()), NO_FINE_TUNE, NO_ADAPTATION};
+    }
+    if (name.startsWith("fine-tune:")) {
+      return new String[] {NO_SEARCH, name.substring("fine-tune:".length()), NO_ADAPTATION};
+    }
+    return new String[] {NO_SEARCH, NO_FINE_TUNE, RetrainingRun.STRATEGY.equals(name) ? NO_ADAPTATION : name};
   }
 
   /** {@link #fineTune} that trains from fresh weights. */
@@ -111,7 +181,8 @@ public record TrainerConfig(
   TrainerConfig withEpochs(int epochs) {
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
-        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune);
+        constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune,
+        adaptation, adaptationSettings);
   }
 
   /** Whether runs search architectures instead of training one network. */
@@ -162,6 +233,8 @@ public record TrainerConfig(
     private int searchCandidates = 24;
     private int searchMaxEpochs = 9;
     private String fineTune = NO_FINE_TUNE;
+    private String adaptation = NO_ADAPTATION;
+    private AdaptationSettings adaptationSettings = AdaptationSettings.DEFAULTS;
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -194,11 +267,28 @@ public record TrainerConfig(
     /** {@code none}, {@code all}, {@code top} or {@code head}. */
     public Builder fineTune(String v) { this.fineTune = v; return this; }
 
+    /**
+     * The strategy by name, one of {@link #STRATEGIES}: sets the search strategy, the fine-tune
+     * scope and the adaptation together (e.g. {@code fine-tune:head}, {@code ewc}, {@code
+     * search:evolution}, {@code retrain}).
+     *
+     * @throws IllegalArgumentException naming the known strategies when {@code name} is none of them
+     */
+    public Builder adaptation(String name) {
+      String[] parts = strategyParts(name);
+      this.searchStrategy = parts[0];
+      this.fineTune = parts[1];
+      this.adaptation = parts[2];
+      return this;
+    }
+
+    public Builder adaptationSettings(AdaptationSettings v) { this.adaptationSettings = v; return this; }
+
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
           maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
-          searchMaxEpochs, fineTune);
+          searchMaxEpochs, fineTune, adaptation, adaptationSettings);
     }
   }
 }
