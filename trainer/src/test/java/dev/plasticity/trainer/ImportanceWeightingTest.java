@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ImportanceWeightingTest {
   private static final List<String> FEATURES = List.of("x1", "x2");
   private static final TrainerConfig CONFIG = TrainerConfig.builder("unused:9092", URI.create("http://unused"))
-      .epochs(8).hiddenUnits(List.of(8)).constraints(List.of()).build();
+      .epochs(5).hiddenUnits(List.of(8)).constraints(List.of()).build();
 
   /** x1 ~ N(shift, 1), x2 ~ N(0, 1); the concept stays put: label 1 when x1 + x2 > 0.5. */
   static List<LabelledEvent> gaussian(int n, double shift, long seed, long firstTime) {
@@ -65,10 +65,10 @@ class ImportanceWeightingTest {
 
   @Test
   void windowsThatLookAlikeGiveNearlyEqualWeights() {
-    ImportanceWeighting.Weights weights = ImportanceWeighting.estimate(gaussian(800, 0, 3, 0),
-        gaussian(800, 0, 4, 1_000_000), FEATURES, 10, CONFIG);
+    ImportanceWeighting.Weights weights = ImportanceWeighting.estimate(gaussian(500, 0, 3, 0),
+        gaussian(500, 0, 4, 1_000_000), FEATURES, 10, CONFIG);
 
-    assertThat(weights.effectiveSampleSize()).isGreaterThan(0.95 * 800);
+    assertThat(weights.effectiveSampleSize()).isGreaterThan(0.95 * 500);
     assertThat(weights.clipped()).isZero();
   }
 
@@ -81,23 +81,23 @@ class ImportanceWeightingTest {
 
   @Test
   void trainsOnTheWeightedOldEventsAndTheNewWindowJudgedOnTheNewWindowAlone() {
-    List<LabelledEvent> old = gaussian(1000, 0, 5, 0);
-    LabelledData window = LabelledData.split(gaussian(600, 1.5, 6, 1_000_000), 0.2);
+    List<LabelledEvent> old = gaussian(600, 0, 5, 0);
+    LabelledData window = LabelledData.split(gaussian(500, 1.5, 6, 1_000_000), 0.2);
     var fresh = NetworkTraining.architecture(FEATURES, window.train(), 2, CONFIG.hiddenUnits());
-    ImportanceWeighting.Weighted combined = ImportanceWeighting.combine(old, new float[1000], window);
+    ImportanceWeighting.Weighted combined = ImportanceWeighting.combine(old, new float[600], window);
 
     AdaptationStrategy.Adapted adapted = AdaptationStrategy.IMPORTANCE_WEIGHTING.adapt(
         new AdaptationStrategy.Parent("shifted", fresh, new byte[0]), window, old, fresh,
         new ConstraintCheck(List.of(), LatencyProbe.standard()), CONFIG, (epoch, epochs, accuracy) -> {});
 
-    assertThat(combined.data().train()).hasSize(1000 + 480);
+    assertThat(combined.data().train()).hasSize(600 + 400);
     assertThat(combined.data().heldOut()).isEqualTo(window.heldOut());
-    assertThat(combined.objective().rowValues().get(0)[1000]).containsExactly(1f);
+    assertThat(combined.objective().rowValues().get(0)[600]).containsExactly(1f);
     assertThat(adapted.result().heldOutAccuracy()).isGreaterThan(0.9);
-    assertThat(adapted.metrics().get("importance_ess")).isBetween(1.0, 1000.0);
-    assertThat(adapted.metrics()).containsEntry("reference_events", 1000.0).containsKey("importance_domain_accuracy");
-    assertThat(adapted.note()).contains("1000 reference events weighted");
+    assertThat(adapted.metrics().get("importance_ess")).isBetween(1.0, 600.0);
+    assertThat(adapted.metrics()).containsEntry("reference_events", 600.0).containsKey("importance_domain_accuracy");
+    assertThat(adapted.note()).contains("600 reference events weighted");
     assertThatThrownBy(() -> ImportanceWeighting.combine(old, new float[3], window))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 weights for 1000 reference events");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 weights for 600 reference events");
   }
 }

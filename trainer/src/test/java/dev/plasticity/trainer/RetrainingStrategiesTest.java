@@ -146,8 +146,11 @@ class RetrainingStrategiesTest {
       ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
           .run("bootstrap", "consolidated", null, window(t0), 1200).version().orElseThrow();
 
-      TrainingOutcome outcome = new RetrainingRun(base.adaptation("ewc").build(), client, progress, Clock.systemUTC())
-          .run("ewc-1", "consolidated", 1, window(t1), 1200);
+      AdaptationSettings settings = AdaptationSettings.DEFAULTS;
+      settings = new AdaptationSettings(settings.ewcLambda(), 200, settings.distillTemperature(), settings.distillAlpha(),
+          settings.studentHiddenUnits(), settings.maxImportanceWeight());
+      TrainingOutcome outcome = new RetrainingRun(base.adaptation("ewc").adaptationSettings(settings).build(), client,
+          progress, Clock.systemUTC()).run("ewc-1", "consolidated", 1, window(t1), 1200);
 
       ModelVersion v2 = outcome.version().orElseThrow();
       assertThat(v2.getLineage().getStrategy()).isEqualTo("ewc");
@@ -155,8 +158,8 @@ class RetrainingStrategiesTest {
       assertThat(v2.getArchitecture()).as("the parent's network and input scaling").isEqualTo(v1.getArchitecture());
       // v1's window holds 1,500 old-concept events before the new window starts; a run reads at most 1,200
       assertThat(v2.getMetrics()).containsEntry("reference_events", 1200.0)
-          .containsEntry("ewc_lambda", AdaptationSettings.DEFAULTS.ewcLambda()).containsEntry("ewc_fisher_events", 500.0);
-      assertThat(outcome.message()).contains("Fisher on 500 reference events");
+          .containsEntry("ewc_lambda", AdaptationSettings.DEFAULTS.ewcLambda()).containsEntry("ewc_fisher_events", 200.0);
+      assertThat(outcome.message()).contains("Fisher on 200 reference events");
       assertThat(outcome.challengerAccuracy().getAsDouble()).isGreaterThan(outcome.servingAccuracy().getAsDouble());
 
       // v2 learnt from the window that starts here: nothing before it to weight, and the run says so
