@@ -141,6 +141,10 @@ public final class AdaptationBench {
             meanSe(runs, "seconds", "%.1f")));
       }
       md.append('\n');
+      for (String ewc : labels.stream().filter(l -> l.startsWith("ewc")).toList()) {
+        md.append(compare(rows, c.name(), ewc, "fine-tune:all")).append('\n');
+      }
+      md.append('\n');
     }
     Files.writeString(out.resolve("adaptation-strategies.md"), md.toString());
     System.out.println(md);
@@ -163,19 +167,44 @@ public final class AdaptationBench {
     return row;
   }
 
+  /** How much less {@code a} forgets than {@code b} in a case, in standard errors of the difference of the means. */
+  private static String compare(List<Map<String, Object>> rows, String caseName, String a, String b) {
+    double[] x = values(rows, caseName, a, "forgetting");
+    double[] y = values(rows, caseName, b, "forgetting");
+    double diff = mean(y) - mean(x);
+    double se = Math.sqrt(se(x) * se(x) + se(y) * se(y));
+    double[] newA = values(rows, caseName, a, "new_concept");
+    double[] newB = values(rows, caseName, b, "new_concept");
+    return String.format(Locale.ROOT, "- %s forgets %.4f %s than %s (%.1f standard errors), at %.4f %s new-concept accuracy.",
+        a, Math.abs(diff), diff >= 0 ? "less" : "more", b, se > 0 ? Math.abs(diff) / se : Double.NaN,
+        Math.abs(mean(newB) - mean(newA)), mean(newA) <= mean(newB) ? "less" : "more");
+  }
+
+  private static double[] values(List<Map<String, Object>> rows, String caseName, String strategy, String key) {
+    return rows.stream().filter(r -> r.get("case").equals(caseName) && r.get("strategy").equals(strategy))
+        .mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
+  }
+
+  private static double mean(double[] v) {
+    return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+  }
+
+  private static double se(double[] v) {
+    double m = mean(v);
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - m) * (x - m);
+    }
+    return v.length > 1 ? Math.sqrt(ss / (v.length - 1) / v.length) : 0;
+  }
+
   private static String meanSe(List<Map<String, Object>> runs, String key) {
     return meanSe(runs, key, "%.4f");
   }
 
   private static String meanSe(List<Map<String, Object>> runs, String key, String format) {
     double[] v = runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
-    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    double se = v.length > 1 ? Math.sqrt(ss / (v.length - 1) / v.length) : 0;
-    return String.format(Locale.ROOT, format + " ± " + format, mean, se);
+    return String.format(Locale.ROOT, format + " ± " + format, mean(v), se(v));
   }
 
   private static String fmt(double lambda) {
