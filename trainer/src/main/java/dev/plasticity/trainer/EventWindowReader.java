@@ -91,6 +91,60 @@ final class EventWindowReader implements AutoCloseable {
     return events.size() > wanted ? events.subList(0, wanted) : events;
   }
 
+  /**
+   * Up to {@code wanted} events of {@code model} with event time in {@code [fromTime, untilTime)},
+   * oldest first: events already on the topic (a window that has closed, such as the one a
+   * serving version was trained on). Reads each partition from the first record at or after
+   * {@code fromTime} to its end as it is when called (models share the topic, and their event
+   * times need not rise with the offsets), or until {@code wait} has passed, and never waits for
+   * more; returns what it found, possibly none.
+   */
+  List<LabelledEvent> readBetween(String model, long fromTime, long untilTime, int wanted, Duration wait) {
+    if (untilTime <= fromTime) {
+      return List.of();
+    }
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.EVENTS_LABELLED, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, fromTime));
+    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+    Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+    for (TopicPartition tp : partitions) {
+      OffsetAndTimestamp start = starts.get(tp);
+      if (start == null) {
+        ends.remove(tp); // nothing at or after fromTime
+        consumer.pause(List.of(tp));
+      } else {
+        consumer.seek(tp, start.offset());
+      }
+    }
+    List<LabelledEvent> events = new ArrayList<>();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!ends.isEmpty() && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        if (record.offset() >= ends.getOrDefault(tp, -1L)) {
+          continue;
+        }
+        LabelledEvent event;
+        try {
+          event = codec.decode(record.value());
+        } catch (AvroCodec.InvalidPayloadException e) {
+          continue;
+        }
+        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime && event.getEventTime() < untilTime) {
+          events.add(event);
+        }
+      }
+      ends.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
+    }
+    events.sort(Comparator.comparingLong(LabelledEvent::getEventTime));
+    return events.size() > wanted ? List.copyOf(events.subList(0, wanted)) : events;
+  }
+
   @Override
   public void close() {
     consumer.close(Duration.ofSeconds(5));

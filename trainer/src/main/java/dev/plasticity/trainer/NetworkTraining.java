@@ -5,11 +5,13 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
@@ -83,6 +85,20 @@ final class NetworkTraining {
    */
   static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config,
       Start start, EpochListener listener) {
+    return train(name, data, candidate, config, start, TrainingObjective.CROSS_ENTROPY, listener);
+  }
+
+  /**
+   * Trains the network of a checked candidate from {@code start}, minimising {@code objective}
+   * in a step of its own: forward the batch, the objective's loss, backward, one optimiser step.
+   * With {@link TrainingObjective#CROSS_ENTROPY} this is exactly DJL's {@code EasyTrain} step.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint (it is never
+   *     trained), the start's parameters do not fit its network, or the objective's row values
+   *     do not have one row per training event
+   */
+  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config,
+      Start start, TrainingObjective objective, EpochListener listener) {
     if (!candidate.passed()) {
       throw new IllegalArgumentException(
           "a candidate that violates a constraint is never trained; " + candidate.summary());
@@ -96,6 +112,13 @@ final class NetworkTraining {
     Engine.getInstance().setRandomSeed(config.seed());
     float[][] x = encode(architecture, data.train());
     float[] y = labels(data.train());
+    List<float[][]> rowValues = objective.rowValues();
+    for (float[][] values : rowValues) {
+      if (values.length != y.length) {
+        throw new IllegalArgumentException("the objective " + objective + " has " + values.length
+            + " rows of values for " + y.length + " training events");
+      }
+    }
     Device device = device();
     try (Model model = Model.newInstance(name, device)) {
       model.setBlock(ModelFormat.buildBlock(architecture));
@@ -117,9 +140,14 @@ final class NetworkTraining {
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(ModelFormat.inputShape(architecture, 1));
         NDManager manager = trainer.getManager();
+        NDArray[] columns = new NDArray[1 + rowValues.size()];
+        columns[0] = manager.create(x);
+        for (int i = 0; i < rowValues.size(); i++) {
+          columns[i + 1] = manager.create(rowValues.get(i));
+        }
         ArrayDataset dataset =
             new ArrayDataset.Builder()
-                .setData(manager.create(x))
+                .setData(columns)
                 .optLabels(manager.create(y))
                 .setSampling(config.batchSize(), true, dropsLoneLastRow(architecture, y.length, config.batchSize()))
                 .optDevice(device)
@@ -127,8 +155,7 @@ final class NetworkTraining {
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
           for (Batch batch : trainer.iterateDataset(dataset)) {
             try (batch) {
-              EasyTrain.trainBatch(trainer, batch);
-              trainer.step();
+              step(trainer, batch, objective);
             }
           }
           listener.onEpoch(epoch, config.epochs(), accuracy(model, architecture, data.train()));
@@ -140,6 +167,17 @@ final class NetworkTraining {
       double heldOut = accuracy(model, architecture, data.heldOut());
       return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
     }
+  }
+
+  /** One optimiser step on {@code batch}: its inputs come first in its data, the objective's row values after. */
+  private static void step(Trainer trainer, Batch batch, TrainingObjective objective) {
+    NDList data = batch.getData();
+    NDArray labels = batch.getLabels().singletonOrThrow();
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).singletonOrThrow();
+      collector.backward(objective.loss(trainer.getModel().getBlock(), scores, labels, data.subNDList(1)));
+    }
+    trainer.step();
   }
 
   /**

@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
  *   <tr><th>trigger</th><th>strategy</th><th>why</th></tr>
  *   <tr><td>CONCEPT, severity &ge; 0.5</td><td>{@code search:evolution}, 60 s, 6 trainings of up to 4 epochs</td>
  *       <td>the task changed a lot: the serving network may no longer be the right shape</td></tr>
- *   <tr><td>CONCEPT</td><td>{@code fine-tune:all}</td><td>the task changed a little: adapt every layer</td></tr>
- *   <tr><td>COVARIATE</td><td>{@code fine-tune:all}</td><td>the inputs moved: adapt every layer to where they are now</td></tr>
+ *   <tr><td>CONCEPT</td><td>{@code ewc}</td><td>the task changed a little: adapt, keeping the
+ *       weights the old task relied on (elastic weight consolidation)</td></tr>
+ *   <tr><td>COVARIATE</td><td>{@code importance-weighting}</td><td>the inputs moved but their labels
+ *       did not: train on the old and new events, the old weighted towards the new inputs</td></tr>
  *   <tr><td>PRIOR</td><td>{@code fine-tune:head}</td><td>only the label shares moved: the output layer suffices</td></tr>
  * </table>
  *
@@ -52,10 +54,9 @@ public final class RetrainingPolicy {
 
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
-      // ewc replaces fine-tune:all for CONCEPT, importance-weighting for COVARIATE, once they can run
       new Rule(DriftKind.CONCEPT, 0.5, "search:evolution", new Limits(Duration.ofSeconds(60), 6, 4)),
-      new Rule(DriftKind.CONCEPT, 0.0, "fine-tune:all", Limits.NONE),
-      new Rule(DriftKind.COVARIATE, 0.0, "fine-tune:all", Limits.NONE),
+      new Rule(DriftKind.CONCEPT, 0.0, "ewc", Limits.NONE),
+      new Rule(DriftKind.COVARIATE, 0.0, "importance-weighting", Limits.NONE),
       new Rule(DriftKind.PRIOR, 0.0, "fine-tune:head", Limits.NONE));
 
   private static final RetrainingPolicy DEFAULTS = new RetrainingPolicy(List.of());

@@ -40,8 +40,7 @@ final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
   static final String STRATEGY = RetrainingPolicy.RETRAIN;
   /** The strategies this run knows how to carry out; {@link TrainerConfig} refuses a policy naming another. */
-  static final Set<String> AVAILABLE = Set.of(RetrainingPolicy.RETRAIN, "fine-tune:all", "fine-tune:top",
-      "fine-tune:head", "search:random", "search:evolution", "search:hyperband");
+  static final Set<String> AVAILABLE = Set.copyOf(RetrainingPolicy.STRATEGIES);
 
   private final TrainerConfig config;
   private final RegistryClient registry;
@@ -116,6 +115,8 @@ final class RetrainingRun {
     ConstraintCheck.Result candidate;
     NetworkTraining.Result result;
     List<CandidateTrial> candidates = List.of();
+    Map<String, Double> adaptationMetrics = Map.of();
+    String note = "";
     if (plan.searches()) {
       report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
           + plan.searchStrategy() + " (" + plan.budget() + "), the serving network first");
@@ -144,6 +145,15 @@ final class RetrainingRun {
       result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
           (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+    } else if (AdaptationStrategy.isNamed(plan.strategy()) && serving.isPresent()) {
+      AdaptationStrategy.Adapted adapted = adapt(plan, triggerId, model, serving.get(), data, inputs, window);
+      if (adapted.result() == null) {
+        return infeasible(plan, triggerId, model, adapted.note(), servingAccuracy, events.size(), started);
+      }
+      candidate = adapted.candidate();
+      result = adapted.result();
+      adaptationMetrics = adapted.metrics();
+      note = "; " + adapted.note();
     } else {
       throw new IllegalStateException("strategy '" + plan.strategy() + "' is available but this run has no branch for it");
     }
@@ -165,6 +175,7 @@ final class RetrainingRun {
     metrics.put("training_seconds", result.seconds());
     metrics.put("parameters", (double) candidate.figures().parameters());
     metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    metrics.putAll(adaptationMetrics);
     if (!candidates.isEmpty()) {
       metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
       metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
@@ -195,11 +206,11 @@ final class RetrainingRun {
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)",
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)%s",
         champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
         result.heldOutAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), seconds(started), result.device());
+        events.size(), seconds(started), result.device(), note);
     log.info("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
         result.heldOutAccuracy(), 1.0, message);
@@ -217,6 +228,38 @@ final class RetrainingRun {
     report(plan, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
     return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
         servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
+  }
+
+  /**
+   * Adapts the serving version with the plan's {@link AdaptationStrategy}, for the plan's epochs;
+   * EWC and importance weighting also read back the events the serving version was trained on: its
+   * lineage's window, up to where this window starts.
+   */
+  private AdaptationStrategy.Adapted adapt(RetrainingPlan plan, String triggerId, String model, ModelVersion serving,
+      LabelledData data, Architecture inputs, DataWindow window) {
+    AdaptationStrategy adaptation = AdaptationStrategy.named(plan.strategy());
+    List<LabelledEvent> reference = adaptation == AdaptationStrategy.DISTILL ? List.of() : referenceEvents(serving, window);
+    report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
+        + " with " + plan.strategy() + (adaptation == AdaptationStrategy.DISTILL ? "" : " (" + reference.size()
+        + " reference events)"));
+    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(),
+            registry.downloadVerified(serving)), data, reference, inputs, constraintCheckFor(model),
+        config.withEpochs(plan.budget().maxEpochs()),
+        (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
+            trainAccuracy, 0.1 + 0.8 * epoch / epochs,
+            String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+  }
+
+  /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */
+  private List<LabelledEvent> referenceEvents(ModelVersion serving, DataWindow window) {
+    DataWindow parentWindow = serving.getLineage() == null ? null : serving.getLineage().getWindow();
+    if (parentWindow == null) {
+      return List.of();
+    }
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+      return reader.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
+          config.trainingEvents(), config.dataWait());
+    }
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */

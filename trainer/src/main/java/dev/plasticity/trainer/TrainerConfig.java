@@ -42,9 +42,15 @@ import java.util.Objects;
  *     adapts it, overriding the policy: fine-tune its network from its weights, changing {@code
  *     all} layers, the {@code top} (last hidden and output) or the {@code head} (output) only; a
  *     search, when configured, comes first
+ * @param adaptation {@code none} to let the policy choose, or the strategy every run takes
+ *     instead, overriding the policy: {@code retrain}, or with a serving version one of the domain
+ *     adaptations {@code ewc}, {@code distill} or {@code importance-weighting} ({@link
+ *     AdaptationStrategy}). {@link Builder#adaptation(String)} takes any strategy name ({@link
+ *     #STRATEGIES}) and sets this, {@code searchStrategy} and {@code fineTune} together
+ * @param adaptationSettings how the domain adaptations are tuned
  * @param policy the strategy and budget for each trigger of a model without a policy of its own
- *     ({@link RetrainingPolicy#defaults()} unless set); {@code searchStrategy} and {@code
- *     fineTune}, when set, override it
+ *     ({@link RetrainingPolicy#defaults()} unless set); {@code searchStrategy}, {@code fineTune}
+ *     and {@code adaptation}, when set, override it
  * @param modelPolicies policies of particular models, by model name; they replace {@code policy}
  *     for that model
  */
@@ -71,6 +77,8 @@ public record TrainerConfig(
     int searchCandidates,
     int searchMaxEpochs,
     String fineTune,
+    String adaptation,
+    AdaptationSettings adaptationSettings,
     RetrainingPolicy policy,
     Map<String, RetrainingPolicy> modelPolicies) {
   /** {@link #searchStrategy} that trains the configured network once, without a search. */
@@ -105,10 +113,70 @@ public record TrainerConfig(
     if (!NO_FINE_TUNE.equals(fineTune)) {
       FineTuneScope.named(fineTune); // fails with the known names
     }
+    Objects.requireNonNull(adaptation, "adaptation");
+    Objects.requireNonNull(adaptationSettings, "adaptationSettings");
+    if (!NO_ADAPTATION.equals(adaptation)) {
+      if (!RetrainingPolicy.RETRAIN.equals(adaptation)) {
+        AdaptationStrategy.named(adaptation); // fails with the known names
+      }
+      check(NO_SEARCH.equals(searchStrategy) && NO_FINE_TUNE.equals(fineTune), "adaptation '" + adaptation
+          + "' runs instead of a search or a fine-tune; searchStrategy was '" + searchStrategy + "' and fineTune '"
+          + fineTune + "'");
+    }
     Objects.requireNonNull(policy, "policy");
     modelPolicies = Map.copyOf(modelPolicies);
     requireRunnable("the policy", policy);
     modelPolicies.forEach((model, p) -> requireRunnable("the policy of model '" + model + "'", p));
+  }
+
+  /** {@link #adaptation} when the policy (or a configured search or fine-tune) decides. */
+  public static final String NO_ADAPTATION = "none";
+
+  /** Every strategy a run can take, by the name its lineage records ({@link RetrainingPolicy#STRATEGIES}). */
+  public static final List<String> STRATEGIES = RetrainingPolicy.STRATEGIES;
+
+  /**
+   * The strategy this configuration names, overriding the policy ({@code search:*}, {@code
+   * fine-tune:*}, {@code retrain} or a domain adaptation), or {@code policy} when it names none
+   * and each run's policy decides.
+   */
+  public String strategy() {
+    if (searches()) {
+      return "search:" + searchStrategy;
+    }
+    if (finetunes()) {
+      return "fine-tune:" + fineTune;
+    }
+    return adapts() ? adaptation : "policy";
+  }
+
+  /** Whether a strategy other than a search or fine-tune is configured, overriding the policy. */
+  boolean adapts() {
+    return !NO_ADAPTATION.equals(adaptation);
+  }
+
+  /** This configuration running strategy {@code name} (one of {@link #STRATEGIES}) whatever the policy says. */
+  public TrainerConfig withStrategy(String name) {
+    String[] parts = strategyParts(name);
+    return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
+        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
+        constraints, modelConstraints, parts[0], searchWallTime, searchCandidates, searchMaxEpochs, parts[1], parts[2],
+        adaptationSettings, policy, modelPolicies);
+  }
+
+  /** {@code [searchStrategy, fineTune, adaptation]} for a strategy name. */
+  private static String[] strategyParts(String name) {
+    Objects.requireNonNull(name, "strategy");
+    if (!STRATEGIES.contains(name)) {
+      throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + String.join(", ", STRATEGIES));
+    }
+    if (name.startsWith("search:")) {
+      return new String[] {name.substring("search:".length()), NO_FINE_TUNE, NO_ADAPTATION};
+    }
+    if (name.startsWith("fine-tune:")) {
+      return new String[] {NO_SEARCH, name.substring("fine-tune:".length()), NO_ADAPTATION};
+    }
+    return new String[] {NO_SEARCH, NO_FINE_TUNE, name};
   }
 
   private static void requireRunnable(String which, RetrainingPolicy policy) {
@@ -131,7 +199,7 @@ public record TrainerConfig(
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
         constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune,
-        policy, modelPolicies);
+        adaptation, adaptationSettings, policy, modelPolicies);
   }
 
   /** Whether runs search architectures instead of training one network. */
@@ -149,8 +217,9 @@ public record TrainerConfig(
   }
 
   /**
-   * What a run of {@code model} will do: the configured {@code searchStrategy} or {@code fineTune}
-   * when set (they override the policy), else what the model's policy decides; the budget is the
+   * What a run of {@code model} will do: the configured {@code searchStrategy}, {@code fineTune} or
+   * {@code adaptation} when set (they override the policy; a fine-tune or domain adaptation only
+   * when a version serves), else what the model's policy decides; the budget is the
    * rule's limits over the configured ones ({@code searchWallTime}, {@code searchCandidates},
    * {@code searchMaxEpochs} for a search, {@code epochs} for a single training).
    *
@@ -167,6 +236,10 @@ public record TrainerConfig(
       String strategy = "fine-tune:" + fineTune;
       return new RetrainingPlan(strategy, trainingBudget(), "fineTune " + fineTune
           + " is configured, which overrides the policy: " + RetrainingPolicy.explain(strategy));
+    }
+    if (adapts() && (versionServes || RetrainingPolicy.RETRAIN.equals(adaptation))) {
+      return new RetrainingPlan(adaptation, trainingBudget(), "adaptation " + adaptation
+          + " is configured, which overrides the policy: " + RetrainingPolicy.explain(adaptation));
     }
     RetrainingPolicy.Decision decision = policyFor(model).decide(drift, versionServes);
     SearchBudget configured = decision.strategy().startsWith("search:") ? searchBudget() : trainingBudget();
@@ -217,6 +290,8 @@ public record TrainerConfig(
     private int searchCandidates = 24;
     private int searchMaxEpochs = 9;
     private String fineTune = NO_FINE_TUNE;
+    private String adaptation = NO_ADAPTATION;
+    private AdaptationSettings adaptationSettings = AdaptationSettings.DEFAULTS;
     private RetrainingPolicy policy = RetrainingPolicy.defaults();
     private final Map<String, RetrainingPolicy> modelPolicies = new java.util.HashMap<>();
 
@@ -250,6 +325,22 @@ public record TrainerConfig(
     public Builder searchMaxEpochs(int v) { this.searchMaxEpochs = v; return this; }
     /** {@code none}, {@code all}, {@code top} or {@code head}. */
     public Builder fineTune(String v) { this.fineTune = v; return this; }
+    /**
+     * The strategy by name, one of {@link #STRATEGIES}, overriding the policy: sets the search
+     * strategy, the fine-tune scope and the adaptation together (e.g. {@code fine-tune:head},
+     * {@code ewc}, {@code search:evolution}, {@code retrain}).
+     *
+     * @throws IllegalArgumentException naming the known strategies when {@code name} is none of them
+     */
+    public Builder adaptation(String name) {
+      String[] parts = strategyParts(name);
+      this.searchStrategy = parts[0];
+      this.fineTune = parts[1];
+      this.adaptation = parts[2];
+      return this;
+    }
+
+    public Builder adaptationSettings(AdaptationSettings v) { this.adaptationSettings = v; return this; }
     /** The policy for every model that has none of its own; see {@link RetrainingPolicy#parse}. */
     public Builder policy(RetrainingPolicy v) { this.policy = v; return this; }
     /** The policy for {@code model} alone, replacing the general one. */
@@ -259,7 +350,7 @@ public record TrainerConfig(
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
           maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
-          searchMaxEpochs, fineTune, policy, modelPolicies);
+          searchMaxEpochs, fineTune, adaptation, adaptationSettings, policy, modelPolicies);
     }
   }
 }

@@ -24,9 +24,9 @@ class RetrainingPolicyTest {
     TrainerConfig config = config().build();
 
     assertThat(config.plan("sea", STRONG_CONCEPT, true).strategy()).isEqualTo("search:evolution");
-    assertThat(config.plan("sea", WEAK_CONCEPT, true).strategy()).isEqualTo("fine-tune:all");
+    assertThat(config.plan("sea", WEAK_CONCEPT, true).strategy()).isEqualTo("ewc");
     assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.9), true).strategy())
-        .isEqualTo("fine-tune:all");
+        .isEqualTo("importance-weighting");
     assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.9), true).strategy())
         .isEqualTo("fine-tune:head");
   }

@@ -130,6 +130,46 @@ class RetrainingStrategiesTest {
     }
   }
 
+  @Test
+  void ewcReadsBackTheWindowTheServingVersionLearntFromAndTheLineageNamesIt() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<String, LabelledEvent> events = producer(AvroSerde.of(LabelledEvent.class));
+        ProgressReporter progress = new ProgressReporter(kafka.bootstrapServers(), Clock.systemUTC())) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel("consolidated");
+      long t0 = System.currentTimeMillis() - 9_000_000;
+      long t1 = publishConceptChange(events, "consolidated", t0, 5);
+      TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
+          .hiddenUnits(List.of(16, 16));
+      ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
+          .run("bootstrap", "consolidated", null, window(t0), 1200).version().orElseThrow();
+
+      AdaptationSettings settings = AdaptationSettings.DEFAULTS;
+      settings = new AdaptationSettings(settings.ewcLambda(), 200, settings.distillTemperature(), settings.distillAlpha(),
+          settings.studentHiddenUnits(), settings.maxImportanceWeight());
+      TrainingOutcome outcome = new RetrainingRun(base.adaptation("ewc").adaptationSettings(settings).build(), client,
+          progress, Clock.systemUTC()).run("ewc-1", "consolidated", 1, window(t1), 1200);
+
+      ModelVersion v2 = outcome.version().orElseThrow();
+      assertThat(v2.getLineage().getStrategy()).isEqualTo("ewc");
+      assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
+      assertThat(v2.getArchitecture()).as("the parent's network and input scaling").isEqualTo(v1.getArchitecture());
+      // v1's window holds 1,500 old-concept events before the new window starts; a run reads at most 1,200
+      assertThat(v2.getMetrics()).containsEntry("reference_events", 1200.0)
+          .containsEntry("ewc_lambda", AdaptationSettings.DEFAULTS.ewcLambda()).containsEntry("ewc_fisher_events", 200.0);
+      assertThat(outcome.message()).contains("Fisher on 200 reference events");
+      assertThat(outcome.challengerAccuracy().getAsDouble()).isGreaterThan(outcome.servingAccuracy().getAsDouble());
+
+      // v2 learnt from the window that starts here: nothing before it to weight, and the run says so
+      TrainingOutcome weighted = new RetrainingRun(base.adaptation("importance-weighting").build(), client, progress,
+          Clock.systemUTC()).run("iw-1", "consolidated", 2, window(t1), 1200);
+      assertThat(weighted.version().orElseThrow().getLineage().getStrategy()).isEqualTo("importance-weighting");
+      assertThat(weighted.message()).contains("no reference events");
+    }
+  }
+
   private static List<float[]> parameters(ModelVersion version, RegistryClient client) {
     try (ai.djl.Model model = ModelFormat.load(version.getModel(), version.getArchitecture(),
         client.downloadVerified(version))) {

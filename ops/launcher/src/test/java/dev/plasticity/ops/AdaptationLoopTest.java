@@ -39,9 +39,11 @@ class AdaptationLoopTest {
     assertThat(report.accuracyAfterSwap()).isGreaterThan(report.accuracyAfterDriftBeforeSwap() + 0.1);
     assertThat(report.falseAlarms()).isZero();
     // no policy configured: the default rules chose the strategy, and the demo says which and why
-    String expected = report.triggerKind().equals("CONCEPT")
-        ? (report.triggerSeverity() >= 0.5 ? "search:evolution" : "fine-tune:all")
-        : "fine-tune:head";
+    String expected = switch (report.triggerKind()) {
+      case "CONCEPT" -> report.triggerSeverity() >= 0.5 ? "search:evolution" : "ewc";
+      case "COVARIATE" -> "importance-weighting";
+      default -> "fine-tune:head";
+    };
     assertThat(report.strategy()).isEqualTo(expected);
     assertThat(report.strategyReason()).startsWith(report.triggerKind() + " drift, severity ")
         .contains("(default rule)");
