@@ -194,7 +194,7 @@ final class QuantileFunction {
    * ends each ascend and so merge rather than sort.
    */
   static double kolmogorovSmirnov(QuantileFunction f, QuantileFunction g) {
-    double[] knots = merged(merged(f.start, f.end), merged(g.start, g.end));
+    double[] knots = distinct(merged(merged(f.start, f.end), merged(g.start, g.end)));
     double d = 0;
     int fAt = -1;
     int gAt = -1;
@@ -210,6 +210,17 @@ final class QuantileFunction {
       d = Math.max(d, Math.abs(f.cdfBelowOnSegment(fBelow, x) - g.cdfBelowOnSegment(gBelow, x)));
     }
     return d;
+  }
+
+  /** An ascending array without repeats (a step function's knots come twice: as start and end). */
+  private static double[] distinct(double[] ascending) {
+    int n = 0;
+    for (int i = 0; i < ascending.length; i++) {
+      if (n == 0 || Double.compare(ascending[i], ascending[n - 1]) != 0) {
+        ascending[n++] = ascending[i];
+      }
+    }
+    return n == ascending.length ? ascending : Arrays.copyOf(ascending, n);
   }
 
   /** The values of two ascending arrays in ascending order (sorted instead if either is not ascending). */
