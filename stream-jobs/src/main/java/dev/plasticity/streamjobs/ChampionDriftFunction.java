@@ -28,6 +28,7 @@ import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -49,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Event time.</b> An event waits in state until the watermark passes its event time, then
- *       events are taken in event-time order. An event that arrives behind the watermark but within
+ *       events are taken in event-time order (arrival order among equal times). Waiting events are
+ *       kept in buckets of {@link #BUCKET_MILLIS} of event time, one timer each, so the watermark's
+ *       advance costs what it releases, however far one partition runs ahead of another. An event that arrives behind the watermark but within
  *       {@code allowedLateness} is taken at once; one later than that goes to {@link #LATE} (the
  *       job writes it to the dead-letter topic, so nothing is silently lost).
  *   <li><b>Champions</b> arrive on the broadcast side; only alias {@code champion} with a higher
@@ -87,10 +90,11 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private final String eventsTopic;
   private final long allowedLatenessMillis;
 
-  /** Events ahead of the watermark, in arrival order. */
-  private transient ListState<ObservedEvent> pending;
-  /** The event time of the earliest timer set for the pending events. */
-  private transient ValueState<Long> nextTimer;
+  /** Width in event time of a bucket of waiting events. */
+  static final long BUCKET_MILLIS = 20;
+
+  /** Events ahead of the watermark, by the start of their bucket; each bucket in arrival order. */
+  private transient MapState<Long, List<ObservedEvent>> pending;
   private transient ListState<ObservedEvent> window;
   private transient ValueState<Integer> windowCount;
   private transient ValueState<Integer> monitoredVersion;
@@ -123,8 +127,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   @Override
   public void open(OpenContext openContext) {
     TypeInformation<ObservedEvent> eventType = TypeInformation.of(ObservedEvent.class);
-    pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", eventType));
-    nextTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("next-timer", Types.LONG));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-buckets", Types.LONG,
+        Types.LIST(eventType)));
     window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", eventType));
     windowCount = getRuntimeContext().getState(new ValueStateDescriptor<>("window-count", Types.INT));
     monitoredVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("monitored-version", Types.INT));
@@ -194,40 +198,57 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       take(event, ctx, out);
       return;
     }
-    pending.add(event);
-    Long timer = nextTimer.value();
-    if (timer == null || time < timer) {
-      ctx.timerService().registerEventTimeTimer(time);
-      nextTimer.update(time);
+    long bucket = bucketOf(time);
+    List<ObservedEvent> waiting = pending.get(bucket);
+    if (waiting == null) {
+      waiting = new ArrayList<>();
     }
+    // each bucket stays in event-time order, arrival order among equal times; events mostly come in order
+    int at = waiting.size();
+    while (at > 0 && waiting.get(at - 1).eventTime() > time) {
+      at--;
+    }
+    if (at == 0) { // the bucket's earliest event: its timer
+      ctx.timerService().registerEventTimeTimer(time);
+    }
+    waiting.add(at, event);
+    pending.put(bucket, waiting);
+  }
+
+  private static long bucketOf(long time) {
+    return Math.floorDiv(time, BUCKET_MILLIS) * BUCKET_MILLIS;
   }
 
   /**
-   * The watermark passed the earliest pending event: takes every pending event at or before the
-   * watermark in event-time order (arrival order among equal times), keeps the rest, and sets
-   * one timer at the earliest of those. One timer per key and watermark step, not one per event.
+   * The watermark passed the earliest event of a bucket: takes the bucket's events at or before the
+   * watermark, in order, and sets a timer at the earliest of the rest. Timers fire in time order
+   * and a bucket keeps events only while the watermark is inside it, so events are taken in
+   * event-time order across buckets too. A timer whose events were taken already finds none.
    */
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftTrigger> out) throws Exception {
+    long bucket = bucketOf(timestamp);
+    List<ObservedEvent> waiting = pending.get(bucket);
+    if (waiting == null) {
+      return;
+    }
     long watermark = ctx.timerService().currentWatermark();
-    List<ObservedEvent> waiting = new ArrayList<>();
-    pending.get().forEach(waiting::add);
-    waiting.sort(Comparator.comparingLong(ObservedEvent::eventTime)); // stable: keeps arrival order
     int due = 0;
     while (due < waiting.size() && waiting.get(due).eventTime() <= watermark) {
       due++;
     }
-    List<ObservedEvent> rest = new ArrayList<>(waiting.subList(due, waiting.size()));
-    if (rest.isEmpty()) {
-      pending.clear();
-      nextTimer.clear();
-    } else {
-      pending.update(rest);
-      long earliest = rest.get(0).eventTime();
-      ctx.timerService().registerEventTimeTimer(earliest);
-      nextTimer.update(earliest);
+    if (due == 0) {
+      return;
     }
-    for (ObservedEvent event : waiting.subList(0, due)) {
+    List<ObservedEvent> taken = new ArrayList<>(waiting.subList(0, due));
+    if (due == waiting.size()) {
+      pending.remove(bucket);
+    } else {
+      List<ObservedEvent> rest = new ArrayList<>(waiting.subList(due, waiting.size()));
+      pending.put(bucket, rest);
+      ctx.timerService().registerEventTimeTimer(rest.get(0).eventTime());
+    }
+    for (ObservedEvent event : taken) {
       take(event, ctx, out);
     }
   }
