@@ -317,6 +317,7 @@ public final class DriftJobThroughputBench {
         .groupId("bench-" + UUID.randomUUID())
         .transactionalIdPrefix("bench-" + UUID.randomUUID())
         .maxOutOfOrderness(Duration.ofMillis(200))
+        .checkpointInterval(Duration.ofMillis(Long.getLong("bench.checkpoint.millis", 2000)))
         .restartAttempts(0)
         .bounded(true)
         .build();
