@@ -46,14 +46,8 @@ final class EventWindowReader implements AutoCloseable {
    */
   List<LabelledEvent> read(
       String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress) {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.EVENTS_LABELLED, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(tp -> times.put(tp, fromTime));
-    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+    List<TopicPartition> partitions = assignAll();
+    Map<TopicPartition, OffsetAndTimestamp> starts = firstOffsetsAt(partitions, fromTime);
     for (TopicPartition tp : partitions) {
       OffsetAndTimestamp start = starts.get(tp);
       if (start != null) {
@@ -91,6 +85,23 @@ final class EventWindowReader implements AutoCloseable {
     return events.size() > wanted ? events.subList(0, wanted) : events;
   }
 
+  /** Assigns every partition of the labelled-events topic to this reader. */
+  private List<TopicPartition> assignAll() {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.EVENTS_LABELLED, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    return partitions;
+  }
+
+  /** Per partition, the first record with a timestamp at or after {@code fromTime} (null where none is). */
+  private Map<TopicPartition, OffsetAndTimestamp> firstOffsetsAt(List<TopicPartition> partitions, long fromTime) {
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, fromTime));
+    return consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+  }
+
   /**
    * Up to {@code wanted} events of {@code model} with event time in {@code [fromTime, untilTime)},
    * oldest first: events already on the topic (a window that has closed, such as the one a
@@ -103,14 +114,8 @@ final class EventWindowReader implements AutoCloseable {
     if (untilTime <= fromTime) {
       return List.of();
     }
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.EVENTS_LABELLED, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(tp -> times.put(tp, fromTime));
-    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, Duration.ofSeconds(30));
+    List<TopicPartition> partitions = assignAll();
+    Map<TopicPartition, OffsetAndTimestamp> starts = firstOffsetsAt(partitions, fromTime);
     Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
     for (TopicPartition tp : partitions) {
       OffsetAndTimestamp start = starts.get(tp);

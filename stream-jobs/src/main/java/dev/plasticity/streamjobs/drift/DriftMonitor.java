@@ -205,16 +205,12 @@ public final class DriftMonitor {
     int features = featureNames.size();
     double[][] columns = new double[features][window.size()];
     int[] counts = new int[features];
-    FeatureNames layout = null;
-    int[] positions = null;
+    Positions positions = new Positions();
     for (Observation o : window) {
-      if (o.names() != layout) {
-        layout = o.names();
-        positions = layout.positionsOf(featureNames);
-      }
+      int[] at = positions.of(o.names());
       double[] values = o.values();
       for (int f = 0; f < features; f++) {
-        int p = positions[f];
+        int p = at[f];
         if (p >= 0 && Double.isFinite(values[p])) {
           columns[f][counts[f]++] = values[p];
         }
@@ -231,17 +227,13 @@ public final class DriftMonitor {
   /** The window's rows over the monitored features, leaving out rows with a missing or non-finite value. */
   private double[][] rows(List<Observation> window) {
     List<double[]> rows = new ArrayList<>(window.size());
-    FeatureNames layout = null;
-    int[] positions = null;
+    Positions positions = new Positions();
     for (Observation o : window) {
-      if (o.names() != layout) {
-        layout = o.names();
-        positions = layout.positionsOf(featureNames);
-      }
+      int[] at = positions.of(o.names());
       double[] row = new double[featureNames.size()];
       boolean finite = true;
       for (int f = 0; f < row.length && finite; f++) {
-        row[f] = positions[f] < 0 ? Double.NaN : o.values()[positions[f]];
+        row[f] = at[f] < 0 ? Double.NaN : o.values()[at[f]];
         finite = Double.isFinite(row[f]);
       }
       if (finite) {
@@ -249,5 +241,19 @@ public final class DriftMonitor {
       }
     }
     return rows.toArray(double[][]::new);
+  }
+
+  /** Where each monitored feature sits in an event's layout, worked out once per run of one layout. */
+  private final class Positions {
+    private FeatureNames layout;
+    private int[] positions;
+
+    int[] of(FeatureNames names) {
+      if (names != layout) {
+        layout = names;
+        positions = names.positionsOf(featureNames);
+      }
+      return positions;
+    }
   }
 }
