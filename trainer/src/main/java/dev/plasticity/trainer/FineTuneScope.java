@@ -29,8 +29,8 @@ enum FineTuneScope {
     }
   }
 
-  /** Freezes the parameters of every layer below this scope in {@code network}. */
-  void freezeBelow(Block network) {
+  /** Freezes the parameters of every layer below this scope in {@code network}; returns those layers. */
+  List<Block> freezeBelow(Block network) {
     List<Block> layers = network.getChildren().values();
     int head = layers.size() - 1;
     int from = switch (this) {
@@ -41,6 +41,7 @@ enum FineTuneScope {
     for (int i = 0; i < from; i++) {
       layers.get(i).freezeParameters(true);
     }
+    return layers.subList(0, from);
   }
 
   /** Index of the block that starts the last hidden layer (its Linear or skip block), or the head when there is none. */

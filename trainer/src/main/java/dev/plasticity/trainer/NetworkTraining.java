@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -122,6 +123,7 @@ final class NetworkTraining {
     Device device = device();
     try (Model model = Model.newInstance(name, device)) {
       model.setBlock(ModelFormat.buildBlock(architecture));
+      FrozenStatistics frozenStatistics = FrozenStatistics.NONE;
       if (start.parameters() != null) {
         Block block = model.getBlock();
         block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFormat.inputShape(architecture, 1));
@@ -131,7 +133,7 @@ final class NetworkTraining {
           throw new IllegalArgumentException("the parent's parameters do not fit " + ModelFormat.describe(architecture)
               + ": " + e.getMessage(), e);
         }
-        start.scope().freezeBelow(block);
+        frozenStatistics = FrozenStatistics.of(start.scope().freezeBelow(block));
       }
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -163,9 +165,41 @@ final class NetworkTraining {
       } catch (IOException | TranslateException e) {
         throw new IllegalStateException("training " + name + " failed: " + e.getMessage(), e);
       }
+      frozenStatistics.restore();
       byte[] artifact = ModelFormat.saveParameters(model);
       double heldOut = accuracy(model, architecture, data.heldOut());
       return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
+    }
+  }
+
+  /**
+   * Batch normalisation's running mean and variance in frozen layers. Training updates them even
+   * though their weights are frozen (they are statistics, not trained parameters), so they are
+   * copied before training and put back after it: a frozen layer computes, at inference, exactly
+   * what the parent's did.
+   */
+  private record FrozenStatistics(List<Parameter> parameters, List<NDArray> saved) {
+    static final FrozenStatistics NONE = new FrozenStatistics(List.of(), List.of());
+
+    static FrozenStatistics of(List<Block> frozen) {
+      List<Parameter> parameters = new ArrayList<>();
+      List<NDArray> saved = new ArrayList<>();
+      for (Block layer : frozen) {
+        for (ai.djl.util.Pair<String, Parameter> p : layer.getParameters()) {
+          Parameter.Type type = p.getValue().getType();
+          if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+            parameters.add(p.getValue());
+            saved.add(p.getValue().getArray().duplicate());
+          }
+        }
+      }
+      return new FrozenStatistics(parameters, saved);
+    }
+
+    void restore() {
+      for (int i = 0; i < parameters.size(); i++) {
+        saved.get(i).copyTo(parameters.get(i).getArray());
+      }
     }
   }
 

@@ -96,6 +96,42 @@ class NetworkTrainingTest {
     }
   }
 
+  @Test
+  void aHeadFineTuneOfABatchNormalisedNetworkKeepsTheFrozenLayersRunningStatistics() {
+    TrainerConfig config = TrainerConfig.builder("unused:9092", URI.create("http://unused"))
+        .epochs(2).constraints(List.of()).build();
+    LabelledData old = LabelledData.split(SeaEvents.generate("sea", 600, 7.0, 3, 0), 0.2);
+    Architecture network = NetworkTraining.architecture(FEATURES, old.train(), 2, List.of(8, 8));
+    network.setNormalization("batch");
+    ConstraintCheck.Result verdict = new ConstraintCheck(List.of(), LatencyProbe.standard()).check(network);
+    NetworkTraining.Result parent = NetworkTraining.train("sea", old, verdict, config, (e, n, a) -> { });
+    // other events: training on them would move the running mean and variance of every batch norm layer
+    LabelledData shifted = LabelledData.split(SeaEvents.generate("sea", 600, 9.0, 4, 0), 0.2);
+
+    NetworkTraining.Result head = NetworkTraining.train("sea", shifted, verdict, config,
+        new NetworkTraining.Start(parent.artifact(), FineTuneScope.HEAD), (e, n, a) -> { });
+
+    try (Model before = ModelFormat.load("sea", parent.architecture(), parent.artifact());
+        Model after = ModelFormat.load("sea", head.architecture(), head.artifact())) {
+      var beforeLayers = before.getBlock().getChildren().values();
+      var afterLayers = after.getBlock().getChildren().values();
+      int statistics = 0;
+      for (int layer = 0; layer < beforeLayers.size() - 1; layer++) { // all but the output layer
+        var expected = beforeLayers.get(layer).getParameters();
+        var actual = afterLayers.get(layer).getParameters();
+        for (int i = 0; i < expected.size(); i++) {
+          String name = expected.get(i).getKey();
+          assertThat(actual.get(i).getValue().getArray().toFloatArray()).as(name)
+              .containsExactly(expected.get(i).getValue().getArray().toFloatArray());
+          if (expected.get(i).getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN) {
+            statistics++;
+          }
+        }
+      }
+      assertThat(statistics).as("batch norm layers below the head").isEqualTo(2);
+    }
+  }
+
   private static ConstraintCheck.Result checked(LabelledData data, TrainerConfig config) {
     Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, config.hiddenUnits());
     return new ConstraintCheck(config.constraintsFor("sea"), LatencyProbes.ticking(Duration.of(50, ChronoUnit.MICROS))).check(network);
