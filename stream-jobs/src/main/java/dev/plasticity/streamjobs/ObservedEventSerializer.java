@@ -4,7 +4,6 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.streamjobs.drift.FeatureNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +39,7 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
   // per-instance reuse on the reading side; all null after Java deserialization of the serializer
   private transient FeatureNames.Cache names;
   private transient byte[] scratch;
-  private transient byte[] lastModelBytes;
-  private transient String lastModel;
+  private transient RepeatedString models;
 
   @Override
   public boolean isImmutableType() {
@@ -102,22 +100,19 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
   public ObservedEvent deserialize(DataInputView source) throws IOException {
     if (names == null) {
       names = new FeatureNames.Cache();
-      lastModelBytes = new byte[0];
-      lastModel = "";
+      models = new RepeatedString();
     }
     int partition = source.readInt();
     long offset = source.readLong();
-    int length = readUtf8(source);
-    if (!Arrays.equals(scratch, 0, length, lastModelBytes, 0, lastModelBytes.length)) {
-      lastModelBytes = Arrays.copyOf(scratch, length);
-      lastModel = new String(scratch, 0, length, StandardCharsets.UTF_8);
-    }
+    int length = readUtf8(source); // fills scratch, so read before passing it
+    String model = models.of(scratch, length);
     long eventTime = source.readLong();
     int n = source.readInt();
     double[] values = new double[n];
     names.begin();
     for (int i = 0; i < n; i++) {
-      names.add(scratch, 0, readUtf8(source));
+      int nameLength = readUtf8(source); // may grow scratch: read before passing it
+      names.add(scratch, 0, nameLength);
       values[i] = source.readDouble();
     }
     FeatureNames layout = names.end();
@@ -136,7 +131,7 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     Integer predictionVersion = readNullableInt(source);
     byte[] payload = new byte[source.readInt()];
     source.readFully(payload);
-    return new ObservedEvent(lastModel, eventTime, layout, values, categorical, label, prediction, predictionVersion,
+    return new ObservedEvent(model, eventTime, layout, values, categorical, label, prediction, predictionVersion,
         payload, partition, offset);
   }
 

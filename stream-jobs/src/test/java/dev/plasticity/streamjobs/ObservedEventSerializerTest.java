@@ -57,6 +57,22 @@ class ObservedEventSerializerTest {
   }
 
   @Test
+  void aNameLongerThanAnyReadBeforeSurvives() throws Exception {
+    String longName = "feature_" + "x".repeat(300);
+    LabelledEvent event = LabelledEvent.newBuilder()
+        .setEventId("e-3").setModel("m").setEventTime(14L).setFeatures(Map.of("a", 1.0, longName, 2.0)).setLabel(1)
+        .build();
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(observed(1), out); // short names first: the reader's buffer starts small
+    serializer.serialize(new ObservedEvent(event, 0, 9), out);
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+    serializer.deserialize(in);
+    ObservedEvent back = serializer.deserialize(in);
+    assertSameFields(new ObservedEvent(event, 0, 9), back);
+    assertTrue(back.names().indexOf(longName) >= 0);
+  }
+
+  @Test
   void eventsOfOneLayoutShareTheirNamesAndModel() throws Exception {
     DataOutputSerializer out = new DataOutputSerializer(64);
     serializer.serialize(observed(1), out);
