@@ -4,7 +4,6 @@ import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
-import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.PartitionRange;
 import dev.plasticity.schemas.DriftKind;
@@ -18,7 +17,6 @@ import dev.plasticity.streamjobs.drift.TestResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Event time.</b> An event waits in state until the watermark passes its event time, then
  *       events are taken in event-time order (arrival order among equal times). Waiting events are
  *       kept in buckets of {@link #BUCKET_MILLIS} of event time, one timer each, so the watermark's
- *       advance costs what it releases, however far one partition runs ahead of another. An event that arrives behind the watermark but within
- *       {@code allowedLateness} is taken at once; one later than that goes to {@link #LATE} (the
+ *       advance costs what it releases, however far one partition runs ahead of another. An event
+ *       that arrives behind the watermark but within {@code allowedLateness} is taken at once; one later than that goes to {@link #LATE} (the
  *       job writes it to the dead-letter topic, so nothing is silently lost).
  *   <li><b>Champions</b> arrive on the broadcast side; only alias {@code champion} with a higher
  *       version number than the one held replaces it. Each champion carries its model's {@code
@@ -93,7 +91,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   /** Width in event time of a bucket of waiting events. */
   static final long BUCKET_MILLIS = 20;
 
-  /** Events ahead of the watermark, by the start of their bucket; each bucket in arrival order. */
+  /** Events ahead of the watermark, by the start of their bucket; each bucket in event-time order. */
   private transient MapState<Long, List<ObservedEvent>> pending;
   private transient ListState<ObservedEvent> window;
   private transient ValueState<Integer> windowCount;

@@ -4,7 +4,6 @@ import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.LabelledEvent;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -62,21 +61,26 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
 
   /** The reason the event is unusable, or null when it is fine. */
   static String validate(ObservedEvent event) {
+    String problem = problem(event);
+    // the event id is only in the original bytes: decoded for the message, not for every event
+    return problem == null ? null : "invalid LabelledEvent " + event.event().getEventId() + ": " + problem;
+  }
+
+  private static String problem(ObservedEvent event) {
     if (event.model().isBlank()) {
-      return "invalid LabelledEvent " + event.event().getEventId() + ": missing model name";
-    }
-    if (event.values().length == 0) {
-      return "invalid LabelledEvent " + event.event().getEventId() + ": no numeric features";
+      return "missing model name";
     }
     double[] values = event.values();
+    if (values.length == 0) {
+      return "no numeric features";
+    }
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        return "invalid LabelledEvent " + event.event().getEventId() + ": feature '" + event.names().name(i) + "' is "
-            + values[i];
+        return "feature '" + event.names().name(i) + "' is " + values[i];
       }
     }
     if (event.label() < 0) {
-      return "invalid LabelledEvent " + event.event().getEventId() + ": negative label " + event.label();
+      return "negative label " + event.label();
     }
     return null;
   }

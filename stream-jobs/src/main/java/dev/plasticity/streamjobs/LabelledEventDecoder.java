@@ -4,7 +4,6 @@ import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.streamjobs.drift.FeatureNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +38,7 @@ final class LabelledEventDecoder {
   private BinaryDecoder decoder;
   private Utf8 scratch = new Utf8();
   private double[] values = new double[16];
-  private byte[] lastModelBytes = new byte[0];
-  private String lastModel = "";
+  private final RepeatedString models = new RepeatedString();
 
   LabelledEventDecoder() {
     this(LabelledEvent.getClassSchema());
@@ -62,13 +60,14 @@ final class LabelledEventDecoder {
   ObservedEvent decode(byte[] payload, int partition, long offset) {
     if (payload == null || payload.length < HEADER || (payload[0] & 0xFF) != 0xC3 || payload[1] != 0x01
         || !Arrays.equals(payload, 2, HEADER, fingerprint, 0, 8)) {
-      return convert(codec.decode(payload), payload, partition, offset);
+      // rare (an older writer schema), or an error: Avro resolves or explains it
+      return new ObservedEvent(codec.decode(payload), payload, partition, offset);
     }
     try {
       decoder = DecoderFactory.get().binaryDecoder(payload, HEADER, payload.length - HEADER, decoder);
       decoder.skipString(); // eventId: only a dead letter's message needs it, and it decodes the payload
       scratch = decoder.readString(scratch);
-      String model = model(scratch.getBytes(), scratch.getByteLength());
+      String model = models.of(scratch.getBytes(), scratch.getByteLength());
       long eventTime = decoder.readLong();
       names.begin();
       int n = 0;
@@ -115,30 +114,5 @@ final class LabelledEventDecoder {
       throw new IOException("union branch " + branch + " of [\"null\", \"int\"]");
     }
     return decoder.readInt();
-  }
-
-  /** The model name, sharing the previous event's string when the bytes are the same. */
-  private String model(byte[] bytes, int length) {
-    if (!Arrays.equals(bytes, 0, length, lastModelBytes, 0, lastModelBytes.length)) {
-      lastModelBytes = Arrays.copyOf(bytes, length);
-      lastModel = new String(bytes, 0, length, StandardCharsets.UTF_8);
-    }
-    return lastModel;
-  }
-
-  private ObservedEvent convert(LabelledEvent event, byte[] payload, int partition, long offset) {
-    names.begin();
-    Map<String, Double> features = event.getFeatures();
-    double[] read = new double[features.size()];
-    int n = 0;
-    for (Map.Entry<String, Double> f : features.entrySet()) {
-      byte[] name = f.getKey().getBytes(StandardCharsets.UTF_8);
-      names.add(name, 0, name.length);
-      read[n++] = f.getValue() == null ? Double.NaN : f.getValue();
-    }
-    byte[] model = event.getModel().getBytes(StandardCharsets.UTF_8);
-    return new ObservedEvent(model(model, model.length), event.getEventTime(), names.end(), read,
-        event.getCategorical() == null ? Map.of() : Map.copyOf(event.getCategorical()), event.getLabel(),
-        event.getPrediction(), event.getPredictionVersion(), payload, partition, offset);
   }
 }

@@ -55,17 +55,16 @@ public record ObservedEvent(String model, long eventTime, FeatureNames names, do
 
   /** The drift job's view of a decoded event and the bytes it came from. */
   public ObservedEvent(LabelledEvent event, byte[] payload, int partition, long offset) {
-    this(event.getModel(), event.getEventTime(), layoutOf(event), valuesOf(event),
+    this(event, FeatureNames.of(java.util.List.copyOf(event.getFeatures().keySet())), payload, partition, offset);
+  }
+
+  private ObservedEvent(LabelledEvent event, FeatureNames names, byte[] payload, int partition, long offset) {
+    this(event.getModel(), event.getEventTime(), names, valuesOf(event, names),
         event.getCategorical() == null ? Map.of() : Map.copyOf(event.getCategorical()), event.getLabel(),
         event.getPrediction(), event.getPredictionVersion(), payload, partition, offset);
   }
 
-  private static FeatureNames layoutOf(LabelledEvent event) {
-    return FeatureNames.of(java.util.List.copyOf(event.getFeatures().keySet()));
-  }
-
-  private static double[] valuesOf(LabelledEvent event) {
-    FeatureNames names = layoutOf(event);
+  private static double[] valuesOf(LabelledEvent event, FeatureNames names) {
     double[] values = new double[names.size()];
     for (int i = 0; i < values.length; i++) {
       Double v = event.getFeatures().get(names.name(i));
