@@ -5,10 +5,8 @@ import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Adaptation strategies on fixed windows of labelled events, outside any Kafka or registry: what
@@ -66,10 +64,10 @@ public final class AdaptationComparison {
   /** Trains the parent on {@code window} (oldest first; its newest 20% held out). */
   public static Parent trainParent(List<LabelledEvent> window, TrainerConfig config) {
     LabelledData data = LabelledData.split(window, config.heldOutFraction());
-    Architecture architecture = NetworkTraining.architecture(features(window), data.train(),
+    Architecture architecture = NetworkTraining.architecture(RetrainingRun.featureNames(window), data.train(),
         data.numClasses(), config.hiddenUnits());
     NetworkTraining.Result result = NetworkTraining.train("parent", data, unconstrained(architecture), config,
-        (epoch, epochs, accuracy) -> {});
+        NetworkTraining.EpochListener.QUIET);
     return new Parent(architecture, result.artifact(), window, result.seconds());
   }
 
@@ -91,7 +89,7 @@ public final class AdaptationComparison {
     LabelledData data = LabelledData.split(window, config.heldOutFraction());
     Architecture fresh = NetworkTraining.architecture(parent.architecture().getInputFeatures(), data.train(),
         parent.architecture().getNumClasses(), parent.architecture().getHiddenUnits());
-    NetworkTraining.EpochListener quiet = (epoch, epochs, accuracy) -> {};
+    NetworkTraining.EpochListener quiet = NetworkTraining.EpochListener.QUIET;
     NetworkTraining.Result result;
     Map<String, Double> figures = Map.of();
     if (strategy.equals("retrain")) {
@@ -121,9 +119,5 @@ public final class AdaptationComparison {
 
   private static ConstraintCheck.Result unconstrained(Architecture architecture) {
     return new ConstraintCheck(List.of(), LatencyProbe.standard()).check(architecture);
-  }
-
-  private static List<String> features(List<LabelledEvent> events) {
-    return new ArrayList<>(new TreeSet<>(events.get(0).getFeatures().keySet()));
   }
 }

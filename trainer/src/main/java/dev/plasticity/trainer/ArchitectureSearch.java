@@ -35,7 +35,7 @@ final class ArchitectureSearch {
   private final SearchSpace space;
   private final ConstraintCheck check;
   private final TrainerConfig config;
-  private final String strategy;
+  private final SearchStrategy searchStrategy;
   private final SearchBudget budget;
 
   /**
@@ -47,9 +47,9 @@ final class ArchitectureSearch {
     this.space = Objects.requireNonNull(space, "space");
     this.check = Objects.requireNonNull(check, "check");
     this.config = Objects.requireNonNull(config, "config");
-    this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.budget = Objects.requireNonNull(budget, "budget");
-    SearchStrategy.named(strategy); // fails with the known names
+    // fails naming the known strategies
+    this.searchStrategy = SearchStrategy.named(Objects.requireNonNull(strategy, "strategy"));
   }
 
   /**
@@ -90,13 +90,13 @@ final class ArchitectureSearch {
         starts.add("fresh: no serving version");
       }
       NetworkTraining.Result result = NetworkTraining.train(name, searchData, candidate, config.withEpochs(epochs),
-          start, (epoch, total, accuracy) -> { });
+          start, NetworkTraining.EpochListener.QUIET);
       results.add(result);
       return result.heldOutAccuracy();
     };
     SearchRun run = new SearchRun(space, inputs, seedFrom(champion, inputs), check, trainer, budget,
         new Random(config.seed()), System::nanoTime, listener);
-    SearchResult search = SearchStrategy.named(strategy).search(run);
+    SearchResult search = searchStrategy.search(run);
     SearchTrial best = search.best().orElse(null);
     if (best == null) {
       return new Outcome(null, null, search, starts);

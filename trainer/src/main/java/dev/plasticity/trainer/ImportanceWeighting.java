@@ -72,7 +72,7 @@ final class ImportanceWeighting implements TrainingObjective {
     Architecture logistic = NetworkTraining.architecture(features, data.train(), 2, List.of());
     ConstraintCheck.Result unconstrained = new ConstraintCheck(List.of(), LatencyProbe.standard()).check(logistic);
     NetworkTraining.Result classifier =
-        NetworkTraining.train("domain-classifier", data, unconstrained, config, (epoch, epochs, accuracy) -> {});
+        NetworkTraining.train("domain-classifier", data, unconstrained, config, NetworkTraining.EpochListener.QUIET);
 
     float[][] probabilities;
     try (Model model = ModelFormat.load("domain-classifier", logistic, classifier.artifact())) {

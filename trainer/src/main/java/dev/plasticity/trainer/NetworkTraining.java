@@ -40,6 +40,9 @@ final class NetworkTraining {
 
   /** Called after every epoch with the accuracy on the training events. */
   interface EpochListener {
+    /** Listens to nothing, so no epoch's training accuracy is computed for it. */
+    EpochListener QUIET = (epoch, epochs, trainAccuracy) -> { };
+
     void onEpoch(int epoch, int epochs, double trainAccuracy);
   }
 
@@ -160,7 +163,9 @@ final class NetworkTraining {
               step(trainer, batch, objective);
             }
           }
-          listener.onEpoch(epoch, config.epochs(), accuracy(model, architecture, data.train()));
+          if (listener != EpochListener.QUIET) { // a pass over the training events, only when someone listens
+            listener.onEpoch(epoch, config.epochs(), accuracy(model, architecture, data.train()));
+          }
         }
       } catch (IOException | TranslateException e) {
         throw new IllegalStateException("training " + name + " failed: " + e.getMessage(), e);

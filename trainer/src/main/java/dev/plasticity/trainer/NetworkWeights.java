@@ -72,10 +72,6 @@ record NetworkWeights(List<Layer> hidden, Dense output) {
 
   /** One hidden layer: its linear map and, when the architecture normalises, its normalisation. */
   record Layer(Dense linear, Norm norm) {
-    int width() {
-      return linear.outputs();
-    }
-
     long values() {
       return linear.values() + (norm == null ? 0 : norm.values());
     }

@@ -106,7 +106,10 @@ final class RetrainingRun {
     }
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
 
-    OptionalDouble servingAccuracy = serving.map(v -> OptionalDouble.of(accuracyOf(v, data.heldOut())))
+    // one download of the serving version's weights: scored here, then a search's, fine-tune's or adaptation's start
+    Optional<byte[]> servingArtifact = serving.map(registry::downloadVerified);
+    OptionalDouble servingAccuracy = serving
+        .map(v -> OptionalDouble.of(accuracyOf(v, servingArtifact.orElseThrow(), data.heldOut())))
         .orElse(OptionalDouble.empty());
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
@@ -123,7 +126,7 @@ final class RetrainingRun {
       ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config,
           plan.searchStrategy(), plan.budget())
           .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-              serving.map(registry::downloadVerified).orElse(null), searchProgress(plan, triggerId, model));
+              servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
       candidates = outcome.lineage();
       if (outcome.best() == null) {
         return infeasible(plan, triggerId, model, "the search found no candidate within the constraints ("
@@ -140,13 +143,14 @@ final class RetrainingRun {
       }
       report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
       NetworkTraining.Start start = parent
-          .map(p -> new NetworkTraining.Start(registry.downloadVerified(p), plan.fineTuneScope().orElseThrow()))
+          .map(p -> new NetworkTraining.Start(servingArtifact.orElseThrow(), plan.fineTuneScope().orElseThrow()))
           .orElse(NetworkTraining.Start.FRESH);
       result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
           (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
     } else if (AdaptationStrategy.isNamed(plan.strategy()) && serving.isPresent()) {
-      AdaptationStrategy.Adapted adapted = adapt(plan, triggerId, model, serving.get(), data, inputs, window);
+      AdaptationStrategy.Adapted adapted =
+          adapt(plan, triggerId, model, serving.get(), servingArtifact.orElseThrow(), data, inputs, window);
       if (adapted.result() == null) {
         return infeasible(plan, triggerId, model, adapted.note(), servingAccuracy, events.size(), started);
       }
@@ -236,14 +240,13 @@ final class RetrainingRun {
    * lineage's window, up to where this window starts.
    */
   private AdaptationStrategy.Adapted adapt(RetrainingPlan plan, String triggerId, String model, ModelVersion serving,
-      LabelledData data, Architecture inputs, DataWindow window) {
+      byte[] servingArtifact, LabelledData data, Architecture inputs, DataWindow window) {
     AdaptationStrategy adaptation = AdaptationStrategy.named(plan.strategy());
     List<LabelledEvent> reference = adaptation == AdaptationStrategy.DISTILL ? List.of() : referenceEvents(serving, window);
     report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
         + " with " + plan.strategy() + (adaptation == AdaptationStrategy.DISTILL ? "" : " (" + reference.size()
         + " reference events)"));
-    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(),
-            registry.downloadVerified(serving)), data, reference, inputs, constraintCheckFor(model),
+    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(), servingArtifact), data, reference, inputs, constraintCheckFor(model),
         config.withEpochs(plan.budget().maxEpochs()),
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
@@ -285,16 +288,15 @@ final class RetrainingRun {
     };
   }
 
-  private double accuracyOf(ModelVersion version, List<LabelledEvent> events) {
-    byte[] artifact = registry.downloadVerified(version);
+  private static double accuracyOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
     try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
       return NetworkTraining.accuracy(model, version.getArchitecture(), events);
     }
   }
 
-  private static List<String> featureNames(List<LabelledEvent> events) {
-    TreeSet<String> names = new TreeSet<>(events.get(0).getFeatures().keySet());
-    return new ArrayList<>(names);
+  /** The first event's numeric feature names, sorted: the inputs of a model no version describes yet. */
+  static List<String> featureNames(List<LabelledEvent> events) {
+    return new ArrayList<>(new TreeSet<>(events.get(0).getFeatures().keySet()));
   }
 
   private void report(RetrainingPlan plan, String triggerId, String model, TrainingPhase phase, int epoch, Double score,

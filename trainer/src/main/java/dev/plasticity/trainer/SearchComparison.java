@@ -5,9 +5,7 @@ import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * One architecture search on a fixed set of labelled events, outside any Kafka or registry: what
@@ -45,7 +43,7 @@ public final class SearchComparison {
         .searchStrategy(strategy).searchWallTime(wallTime).searchCandidates(maxCandidates).searchMaxEpochs(maxEpochs)
         .seed(seed).constraints(constraints).build();
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
-    List<String> features = new ArrayList<>(new TreeSet<>(events.get(0).getFeatures().keySet()));
+    List<String> features = RetrainingRun.featureNames(events);
     Architecture inputs = NetworkTraining.architecture(features, data.train(), data.numClasses(), List.of());
     ConstraintCheck check = new ConstraintCheck(constraints, LatencyProbe.standard());
     ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), check, config, strategy,
