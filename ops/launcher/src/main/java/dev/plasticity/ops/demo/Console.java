@@ -18,11 +18,6 @@ final class Console {
   private final long started;
   private String status;
 
-  /** A plain console. */
-  Console(PrintStream out) {
-    this(out, false, System::nanoTime);
-  }
-
   /**
    * @param live whether {@code out} is a terminal that can redraw a line in place
    * @param nanoTime the clock of the timestamps
