@@ -51,6 +51,11 @@ enum AdaptationStrategy {
   /** Trains a smaller student on the labels and the serving network's softened predictions. */
   DISTILL("distill") {
     @Override
+    boolean usesReference() {
+      return false; // the teacher stands for the old data
+    }
+
+    @Override
     Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
         ConstraintCheck check, TrainerConfig config, NetworkTraining.EpochListener listener) {
       AdaptationSettings settings = config.adaptationSettings();
@@ -119,6 +124,11 @@ enum AdaptationStrategy {
 
   AdaptationStrategy(String strategyName) {
     this.strategyName = strategyName;
+  }
+
+  /** Whether it reads the events the serving version was trained on (EWC and importance weighting do). */
+  boolean usesReference() {
+    return true;
   }
 
   /** The name runs are configured with and lineage records. */

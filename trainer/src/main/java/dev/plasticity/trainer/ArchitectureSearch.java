@@ -26,7 +26,7 @@ final class ArchitectureSearch {
     List<CandidateTrial> lineage() {
       List<CandidateTrial> all = new ArrayList<>();
       search.trials().forEach(t -> all.add(candidateTrial(t.candidate(), t.epochs(), t.score(), null,
-          t.index() < starts.size() ? starts.get(t.index()) : null)));
+          starts.get(t.index())))); // one start recorded per training
       search.rejected().forEach(r -> all.add(candidateTrial(r, 0, null, r.summary(), null)));
       return all;
     }

@@ -242,11 +242,12 @@ final class RetrainingRun {
   private AdaptationStrategy.Adapted adapt(RetrainingPlan plan, String triggerId, String model, ModelVersion serving,
       byte[] servingArtifact, LabelledData data, Architecture inputs, DataWindow window) {
     AdaptationStrategy adaptation = AdaptationStrategy.named(plan.strategy());
-    List<LabelledEvent> reference = adaptation == AdaptationStrategy.DISTILL ? List.of() : referenceEvents(serving, window);
+    List<LabelledEvent> reference = adaptation.usesReference() ? referenceEvents(serving, window) : List.of();
     report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
-        + " with " + plan.strategy() + (adaptation == AdaptationStrategy.DISTILL ? "" : " (" + reference.size()
-        + " reference events)"));
-    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(), servingArtifact), data, reference, inputs, constraintCheckFor(model),
+        + " with " + plan.strategy() + (adaptation.usesReference() ? " (" + reference.size()
+        + " reference events)" : ""));
+    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(), servingArtifact), data,
+        reference, inputs, constraintCheckFor(model),
         config.withEpochs(plan.budget().maxEpochs()),
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
