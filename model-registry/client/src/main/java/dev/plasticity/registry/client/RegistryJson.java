@@ -50,7 +50,9 @@ public final class RegistryJson {
             SpecificRecordBase record = (SpecificRecordBase) super.createUsingDefault(context);
             for (Schema.Field field : record.getSchema().getFields()) {
               if (field.hasDefaultValue()) {
-                record.put(field.pos(), SpecificData.get().getDefaultValue(field));
+                // a copy, as Avro's builders take: the default itself is cached and shared by every record
+                SpecificData data = SpecificData.get();
+                record.put(field.pos(), data.deepCopy(field.schema(), data.getDefaultValue(field)));
               }
             }
             return record;
