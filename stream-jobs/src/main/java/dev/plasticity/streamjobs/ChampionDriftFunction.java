@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Per model: puts events in event-time order, keeps a tumbling count window of them, assesses
  * each full window against the reference statistics of the current champion, and emits a {@link
- * DriftTrigger} when it drifted.
+ * DriftTrigger} when it drifted. Events arrive in batches of one model ({@link BatchByModel});
+ * every rule below is per event, and a batch gives the triggers its events would give one by one.
  *
  * <ul>
  *   <li><b>Event time.</b> An event waits in state until the watermark passes its event time, then
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * lateEventsDropped}, {@code windowsAssessed}, {@code driftTriggers}, and under {@code
  * model.<name>.feature.<feature>} a gauge per test with the statistic of the last window.
  */
-final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, ObservedEvent, ModelVersion, DriftTrigger> {
+final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, List<ObservedEvent>, ModelVersion, DriftTrigger> {
   private static final long serialVersionUID = 2L;
   private static final Logger log = LoggerFactory.getLogger(ChampionDriftFunction.class);
 
@@ -183,34 +184,55 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     return settings;
   }
 
+  /**
+   * A batch of the key's events ({@link BatchByModel}), each handled as it would be alone: late
+   * ones to {@link #LATE}, ones within the allowed lateness taken at once, the rest into their
+   * bucket. Each bucket the batch touches is read and written once.
+   */
   @Override
-  public void processElement(ObservedEvent event, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
-    long time = event.eventTime();
+  public void processElement(List<ObservedEvent> batch, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    if (watermark != Long.MIN_VALUE && time <= watermark - allowedLatenessMillis) {
-      late.inc();
-      ctx.output(LATE, lateLetter(event, watermark, ctx.currentProcessingTime()));
-      return;
+    List<ObservedEvent> due = null;
+    Map<Long, List<ObservedEvent>> touched = new HashMap<>();
+    for (ObservedEvent event : batch) {
+      long time = event.eventTime();
+      if (watermark != Long.MIN_VALUE && time <= watermark - allowedLatenessMillis) {
+        late.inc();
+        ctx.output(LATE, lateLetter(event, watermark, ctx.currentProcessingTime()));
+        continue;
+      }
+      if (time <= watermark) { // late, but within the allowed lateness: take it now
+        if (due == null) {
+          due = new ArrayList<>();
+        }
+        due.add(event);
+        continue;
+      }
+      long bucket = bucketOf(time);
+      List<ObservedEvent> waiting = touched.get(bucket);
+      if (waiting == null) {
+        waiting = pending.get(bucket);
+        if (waiting == null) {
+          waiting = new ArrayList<>();
+        }
+        touched.put(bucket, waiting);
+      }
+      // each bucket stays in event-time order, arrival order among equal times; events mostly come in order
+      int at = waiting.size();
+      while (at > 0 && waiting.get(at - 1).eventTime() > time) {
+        at--;
+      }
+      if (at == 0) { // the bucket's earliest event: its timer
+        ctx.timerService().registerEventTimeTimer(time);
+      }
+      waiting.add(at, event);
     }
-    if (time <= watermark) { // late, but within the allowed lateness: take it now
-      take(event, ctx, out);
-      return;
+    for (Map.Entry<Long, List<ObservedEvent>> bucket : touched.entrySet()) {
+      pending.put(bucket.getKey(), bucket.getValue());
     }
-    long bucket = bucketOf(time);
-    List<ObservedEvent> waiting = pending.get(bucket);
-    if (waiting == null) {
-      waiting = new ArrayList<>();
+    if (due != null) {
+      take(due, ctx, out);
     }
-    // each bucket stays in event-time order, arrival order among equal times; events mostly come in order
-    int at = waiting.size();
-    while (at > 0 && waiting.get(at - 1).eventTime() > time) {
-      at--;
-    }
-    if (at == 0) { // the bucket's earliest event: its timer
-      ctx.timerService().registerEventTimeTimer(time);
-    }
-    waiting.add(at, event);
-    pending.put(bucket, waiting);
   }
 
   private static long bucketOf(long time) {
@@ -246,9 +268,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       pending.put(bucket, rest);
       ctx.timerService().registerEventTimeTimer(rest.get(0).eventTime());
     }
-    for (ObservedEvent event : taken) {
-      take(event, ctx, out);
-    }
+    take(taken, ctx, out);
   }
 
   private DeadLetter lateLetter(ObservedEvent event, long watermark, long now) {
@@ -264,9 +284,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
         .build();
   }
 
-  /** One event, in event-time order (or late within the allowed lateness). */
-  private void take(ObservedEvent event, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
-    events.inc();
+  /**
+   * Events in event-time order (or late within the allowed lateness), as one step: the key's state
+   * is read once before and written once after, and new window events are appended in one go.
+   */
+  private void take(List<ObservedEvent> taken, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
+    events.inc(taken.size());
     ModelVersion champion = ctx.getBroadcastState(CHAMPIONS).get(ctx.getCurrentKey());
     Integer monitored = monitoredVersion.value();
     Integer counted = windowCount.value();
@@ -281,9 +304,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       detector.clear(); // the new version's errors start a new stream
     }
     DriftSettings settings = champion == null ? defaults : settingsFor(champion);
-    window.add(event);
-    count++;
     if (champion == null) {
+      window.addAll(taken);
+      count += taken.size();
       if (count > settings.windowSize()) {
         List<ObservedEvent> buffered = new ArrayList<>();
         window.get().forEach(buffered::add);
@@ -293,19 +316,27 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       windowCount.update(count);
       return;
     }
-    advanceCooldown(settings, event.eventTime());
-    if (settings.hasConceptDetector()) {
-      watchErrors(champion, settings, event, ctx, out);
+    List<ObservedEvent> fresh = new ArrayList<>(Math.min(taken.size(), settings.windowSize()));
+    for (ObservedEvent event : taken) {
+      fresh.add(event);
+      count++;
+      advanceCooldown(settings, event.eventTime());
+      if (settings.hasConceptDetector()) {
+        watchErrors(champion, settings, event, fresh, ctx, out);
+      }
+      if (count >= settings.windowSize()) {
+        List<ObservedEvent> all = new ArrayList<>(count);
+        window.get().forEach(all::add);
+        all.addAll(fresh);
+        fresh.clear();
+        List<ObservedEvent> full = all.subList(0, settings.windowSize());
+        assess(champion, settings, full, ctx, out);
+        List<ObservedEvent> rest = new ArrayList<>(all.subList(settings.windowSize(), all.size()));
+        window.update(rest);
+        count = rest.size();
+      }
     }
-    if (count >= settings.windowSize()) {
-      List<ObservedEvent> all = new ArrayList<>(count);
-      window.get().forEach(all::add);
-      List<ObservedEvent> full = all.subList(0, settings.windowSize());
-      assess(champion, settings, full, ctx, out);
-      List<ObservedEvent> rest = new ArrayList<>(all.subList(settings.windowSize(), all.size()));
-      window.update(rest);
-      count = rest.size();
-    }
+    window.addAll(fresh);
     windowCount.update(count);
   }
 
@@ -313,8 +344,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
    * Feeds the served version's error on this event to the model's detector; on a detection,
    * triggers CONCEPT drift with the events of the current window so far as its data window.
    */
-  private void watchErrors(ModelVersion champion, DriftSettings settings, ObservedEvent event, ReadOnlyContext ctx,
-      Collector<DriftTrigger> out) throws Exception {
+  private void watchErrors(ModelVersion champion, DriftSettings settings, ObservedEvent event, List<ObservedEvent> fresh,
+      ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
     int version = champion.getVersion();
     if (event.prediction() == null || event.predictionVersion() == null || event.predictionVersion() != version) {
       return;
@@ -329,6 +360,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     if (!watching.driftDetected() || cooldownVersion.value() != null) {
       return;
     }
+    window.addAll(fresh); // the window so far, including the events of this step
+    fresh.clear();
     List<ObservedEvent> events = new ArrayList<>();
     window.get().forEach(events::add);
     long predicted = events.stream().filter(o -> version == orMinus1(o.predictionVersion())).count();
@@ -363,6 +396,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   }
 
   private void advanceCooldown(DriftSettings settings, long eventTime) throws Exception {
+    if (settings.cooldownEvents() == 0 && settings.cooldownMillis() == 0) {
+      return; // a trigger's cooldown lasts until a newer champion: nothing to count
+    }
     if (cooldownVersion.value() == null) {
       return;
     }

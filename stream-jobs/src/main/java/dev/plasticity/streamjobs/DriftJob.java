@@ -8,7 +8,9 @@ import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -93,9 +95,13 @@ public final class DriftJob {
             .withIdleness(options.sourceIdleness()))
         .uid("event-time")
         .name("event-time watermarks");
+    DataStream<List<ObservedEvent>> batches = timed
+        .transform("batch events per model", Types.LIST(TypeInformation.of(ObservedEvent.class)),
+            new BatchByModel(BatchByModel.DEFAULT_MAX_EVENTS, BatchByModel.DEFAULT_MAX_DELAY_MILLIS))
+        .uid("batch-events-per-model");
     BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);
-    SingleOutputStreamOperator<DriftTrigger> triggers = timed
-        .keyBy(ObservedEvent::model, Types.STRING)
+    SingleOutputStreamOperator<DriftTrigger> triggers = batches
+        .keyBy(batch -> batch.get(0).model(), Types.STRING)
         .connect(champions)
         .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED, options.allowedLateness().toMillis()))
         .uid("drift-detection")

@@ -25,13 +25,13 @@ class ChampionDriftFunctionTest {
   static final String MODEL = "sea";
   static final DriftSettings SETTINGS = DriftSettings.defaults().withWindowSize(200);
 
-  KeyedBroadcastOperatorTestHarness<String, ObservedEvent, ModelVersion, DriftTrigger> harness;
+  KeyedBroadcastOperatorTestHarness<String, List<ObservedEvent>, ModelVersion, DriftTrigger> harness;
   int next;
 
   @BeforeEach
   void openHarness() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new ChampionDriftFunction(SETTINGS, Topics.EVENTS_LABELLED, 0), e -> e.event().getModel(), Types.STRING,
+        new ChampionDriftFunction(SETTINGS, Topics.EVENTS_LABELLED, 0), batch -> batch.get(0).model(), Types.STRING,
         ChampionDriftFunction.CHAMPIONS);
     harness.setProcessingTime(42);
     next = 0;
@@ -47,7 +47,7 @@ class ChampionDriftFunctionTest {
     for (SeaData.Point p : points) {
       int i = next++;
       LabelledEvent event = Fixtures.event(MODEL, i, p, version);
-      harness.processElement(new ObservedEvent(event, i % 2, i / 2), event.getEventTime());
+      harness.processElement(List.of(new ObservedEvent(event, i % 2, i / 2)), event.getEventTime());
       last = event.getEventTime();
     }
     advanceWatermark(last);
@@ -129,7 +129,7 @@ class ChampionDriftFunctionTest {
   void aCooldownInEventsLetsTheSameVersionTriggerAgain() throws Exception {
     harness.close();
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new ChampionDriftFunction(SETTINGS.withCooldownEvents(400), Topics.EVENTS_LABELLED, 0), e -> e.event().getModel(),
+        new ChampionDriftFunction(SETTINGS.withCooldownEvents(400), Topics.EVENTS_LABELLED, 0), batch -> batch.get(0).model(),
         Types.STRING, ChampionDriftFunction.CHAMPIONS);
     harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
     send(600, SeaData.NEW_THRESHOLD, 1);
@@ -144,7 +144,7 @@ class ChampionDriftFunctionTest {
   void reopen(DriftSettings settings, long allowedLatenessMillis) throws Exception {
     harness.close();
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new ChampionDriftFunction(settings, Topics.EVENTS_LABELLED, allowedLatenessMillis), e -> e.event().getModel(),
+        new ChampionDriftFunction(settings, Topics.EVENTS_LABELLED, allowedLatenessMillis), batch -> batch.get(0).model(),
         Types.STRING, ChampionDriftFunction.CHAMPIONS);
     harness.setProcessingTime(42);
   }
@@ -156,7 +156,7 @@ class ChampionDriftFunctionTest {
     // the second window's events arrive first, then the first window's, each half reversed
     for (int i = 399; i >= 0; i--) {
       LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
-      harness.processElement(new ObservedEvent(event, i % 2, i / 2), event.getEventTime());
+      harness.processElement(List.of(new ObservedEvent(event, i % 2, i / 2)), event.getEventTime());
     }
     assertEquals(0, triggers().size(), "nothing is assessed before the watermark passes");
     advanceWatermark(Fixtures.T0 + 399 * 100L);
@@ -175,7 +175,7 @@ class ChampionDriftFunctionTest {
     for (int i = 0; i < 50; i++) {
       // 20 s behind the watermark: beyond the 1 s of allowed lateness
       LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
-      harness.processElement(new ObservedEvent(event, 0, 1000 + i), event.getEventTime());
+      harness.processElement(List.of(new ObservedEvent(event, 0, 1000 + i)), event.getEventTime());
     }
     List<dev.plasticity.schemas.DeadLetter> late = harness.getSideOutput(ChampionDriftFunction.LATE).stream()
         .map(r -> r.getValue()).toList();
@@ -196,7 +196,7 @@ class ChampionDriftFunctionTest {
     List<SeaData.Point> points = SeaData.iid(8, 50, SeaData.NEW_THRESHOLD, 0);
     for (int i = 0; i < 50; i++) {
       LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
-      harness.processElement(new ObservedEvent(event, 0, 1000 + i), event.getEventTime());
+      harness.processElement(List.of(new ObservedEvent(event, 0, 1000 + i)), event.getEventTime());
     }
     assertEquals(0, harness.getSideOutput(ChampionDriftFunction.LATE) == null ? 0
         : harness.getSideOutput(ChampionDriftFunction.LATE).size());
@@ -246,5 +246,41 @@ class ChampionDriftFunctionTest {
     assertEquals("ADWIN", trigger.getEvidence().get(0).getTest().toString());
     org.junit.jupiter.api.Assertions.assertTrue(trigger.getWindow().getEventCount() < 1000,
         "fired after " + trigger.getWindow().getEventCount() + " events, long before the window of 2000 filled");
+  }
+
+  @Test
+  void batchesOfManyEventsGiveTheTriggersOfSingleEvents() throws Exception {
+    DriftSettings settings = SETTINGS.toBuilder().cooldownEvents(300).conceptDetector("ADWIN").build();
+    assertEquals(replay(settings, 1), replay(settings, 37));
+    assertEquals(3, replay(settings, 37).size(), "the scenario triggers more than once (cooldown of 300 events)");
+  }
+
+  /**
+   * 200 events of the old concept, then 1,000 of the new, arriving in chunks of 100 whose halves
+   * come reversed, with 5 events per chunk a minute late (allowed), sent in batches of {@code
+   * batchSize}; the watermark moves to each chunk's end.
+   */
+  List<DriftTrigger> replay(DriftSettings settings, int batchSize) throws Exception {
+    reopen(settings, 120_000);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    List<SeaData.Point> points = new java.util.ArrayList<>(SeaData.iid(11, 200, SeaData.OLD_THRESHOLD, 0));
+    points.addAll(SeaData.iid(12, 1000, SeaData.NEW_THRESHOLD, 0));
+    for (int chunk = 0; chunk < points.size(); chunk += 100) {
+      List<ObservedEvent> arriving = new java.util.ArrayList<>();
+      for (int half = 1; half >= 0; half--) {
+        for (int i = chunk + half * 50 + 49; i >= chunk + half * 50; i--) {
+          boolean late = i % 20 == 7 && chunk > 0;
+          long time = late ? Fixtures.T0 + (chunk - 1) * 100L - 60_000 : Fixtures.T0 + i * 100L;
+          LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
+          event.setEventTime(time);
+          arriving.add(new ObservedEvent(event, i % 2, i));
+        }
+      }
+      for (int from = 0; from < arriving.size(); from += batchSize) {
+        harness.processElement(new java.util.ArrayList<>(arriving.subList(from, Math.min(arriving.size(), from + batchSize))), 0);
+      }
+      advanceWatermark(Fixtures.T0 + (chunk + 99) * 100L);
+    }
+    return triggers();
   }
 }
