@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -96,7 +95,7 @@ public final class DriftJob {
         .uid("event-time")
         .name("event-time watermarks");
     DataStream<List<ObservedEvent>> batches = timed
-        .transform("batch events per model", Types.LIST(TypeInformation.of(ObservedEvent.class)),
+        .transform("batch events per model", new ObservedBatchSerializer.TypeInfo(),
             new BatchByModel(BatchByModel.DEFAULT_MAX_EVENTS, BatchByModel.DEFAULT_MAX_DELAY_MILLIS))
         .uid("batch-events-per-model");
     BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);

@@ -84,6 +84,11 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
       writeUtf8(names.utf8(i), target);
       target.writeDouble(values[i]);
     }
+    writeTail(record, target);
+  }
+
+  /** The fields after the features: categorical, label, prediction, its version, the bytes. */
+  static void writeTail(ObservedEvent record, DataOutputView target) throws IOException {
     target.writeInt(record.categorical().size());
     for (Map.Entry<String, String> c : record.categorical().entrySet()) {
       StringValue.writeString(c.getKey(), target);
@@ -96,12 +101,31 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     target.write(record.payload());
   }
 
-  @Override
-  public ObservedEvent deserialize(DataInputView source) throws IOException {
+  /** The bytes the last {@link #readUtf8} read, at the start. */
+  byte[] scratch() {
+    return scratch;
+  }
+
+  /** This reader's shared layouts. */
+  FeatureNames.Cache names() {
     if (names == null) {
       names = new FeatureNames.Cache();
+    }
+    return names;
+  }
+
+  /** This reader's model names. */
+  RepeatedString models() {
+    if (models == null) {
       models = new RepeatedString();
     }
+    return models;
+  }
+
+  @Override
+  public ObservedEvent deserialize(DataInputView source) throws IOException {
+    FeatureNames.Cache names = names();
+    RepeatedString models = models();
     int partition = source.readInt();
     long offset = source.readLong();
     int length = readUtf8(source); // fills scratch, so read before passing it
@@ -116,6 +140,12 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
       values[i] = source.readDouble();
     }
     FeatureNames layout = names.end();
+    return readTail(model, eventTime, layout, values, partition, offset, source);
+  }
+
+  /** Reads what {@link #writeTail} wrote and makes the event. */
+  static ObservedEvent readTail(String model, long eventTime, FeatureNames layout, double[] values, int partition,
+      long offset, DataInputView source) throws IOException {
     int m = source.readInt();
     Map<String, String> categorical = Map.of();
     if (m > 0) {
@@ -135,13 +165,13 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
         payload, partition, offset);
   }
 
-  private static void writeUtf8(byte[] bytes, DataOutputView target) throws IOException {
+  static void writeUtf8(byte[] bytes, DataOutputView target) throws IOException {
     target.writeInt(bytes.length);
     target.write(bytes);
   }
 
-  /** Reads length-prefixed bytes into {@link #scratch}; returns the length. */
-  private int readUtf8(DataInputView source) throws IOException {
+  /** Reads length-prefixed bytes into {@link #scratch()}; returns the length. */
+  int readUtf8(DataInputView source) throws IOException {
     int length = source.readInt();
     if (scratch == null || scratch.length < length) {
       scratch = new byte[Math.max(64, length)];
