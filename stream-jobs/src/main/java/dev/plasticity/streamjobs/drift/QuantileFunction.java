@@ -189,18 +189,23 @@ final class QuantileFunction {
 
   /**
    * sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic, evaluated (with the
-   * left limits) at every knot of both functions. The knots are visited in ascending order, so the
-   * segment holding each one is found by moving forward: linear time, since segment starts and
-   * ends each ascend and so merge rather than sort.
+   * left limits) at every knot of both functions. The knots of each function ascend ({@link
+   * #knot}), so the two sequences are merged on the fly and the segment holding each knot is found
+   * by moving forward: linear time, and nothing allocated. A knot both functions share is visited
+   * twice, which leaves the supremum as it is.
    */
   static double kolmogorovSmirnov(QuantileFunction f, QuantileFunction g) {
-    double[] knots = distinct(merged(merged(f.start, f.end), merged(g.start, g.end)));
+    int fKnots = f.start.length + 1;
+    int gKnots = g.start.length + 1;
     double d = 0;
     int fAt = -1;
     int gAt = -1;
     int fBelow = -1;
     int gBelow = -1;
-    for (double x : knots) {
+    int i = 0;
+    int j = 0;
+    while (i < fKnots || j < gKnots) {
+      double x = j == gKnots || i < fKnots && f.knot(i) <= g.knot(j) ? f.knot(i++) : g.knot(j++);
       double before = Math.nextDown(x);
       fAt = f.lastStartAtMost(x, fAt);
       gAt = g.lastStartAtMost(x, gAt);
@@ -212,35 +217,13 @@ final class QuantileFunction {
     return d;
   }
 
-  /** An ascending array without repeats (a step function's knots come twice: as start and end). */
-  private static double[] distinct(double[] ascending) {
-    int n = 0;
-    for (int i = 0; i < ascending.length; i++) {
-      if (n == 0 || Double.compare(ascending[i], ascending[n - 1]) != 0) {
-        ascending[n++] = ascending[i];
-      }
-    }
-    return n == ascending.length ? ascending : Arrays.copyOf(ascending, n);
-  }
-
-  /** The values of two ascending arrays in ascending order (sorted instead if either is not ascending). */
-  private static double[] merged(double[] a, double[] b) {
-    double[] out = new double[a.length + b.length];
-    int i = 0;
-    int j = 0;
-    int k = 0;
-    while (i < a.length && j < b.length) {
-      out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-    }
-    System.arraycopy(a, i, out, k, a.length - i);
-    System.arraycopy(b, j, out, k + a.length - i, b.length - j);
-    for (int n = 1; n < out.length; n++) {
-      if (out[n] < out[n - 1]) {
-        Arrays.sort(out);
-        break;
-      }
-    }
-    return out;
+  /**
+   * Knot i of the CDF, for i from 0 to the number of segments: the segment starts, then the last
+   * end. They ascend and are every point where F bends or jumps, because each segment ends where
+   * it starts (a step) or where the next one starts (linear pieces), as the factories build them.
+   */
+  private double knot(int i) {
+    return i < start.length ? start[i] : end[end.length - 1];
   }
 
   /** The 1-Wasserstein (earth mover's) distance ∫₀¹ |Q_F(p) − Q_G(p)| dp. */
