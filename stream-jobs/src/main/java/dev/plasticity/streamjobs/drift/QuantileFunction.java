@@ -67,7 +67,8 @@ final class QuantileFunction {
       p[i + 1] = cumulativeWeights[i] / total;
     }
     p[n] = 1.0;
-    return new QuantileFunction(p, items.clone(), items.clone(), true);
+    double[] steps = items.clone(); // a step starts and ends at its item, as in ofSample
+    return new QuantileFunction(p, steps, steps, true);
   }
 
   /** Linear interpolation between quantiles at evenly spaced probabilities 0, 1/k, …, 1. */
