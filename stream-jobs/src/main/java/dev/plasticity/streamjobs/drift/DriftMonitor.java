@@ -50,6 +50,14 @@ public final class DriftMonitor {
   private final int sketchK;
   private final ChiSquareTest labelTest;
   private final ErrorRateTest errorTest;
+  // which tests run, looked up in the settings once rather than per feature and window
+  private final boolean runsPsi;
+  private final boolean runsKs;
+  private final boolean runsWasserstein;
+  private final boolean runsJensenShannon;
+  private final boolean runsFeatureShare;
+  private final boolean runsLabelTest;
+  private final boolean runsErrorTest;
 
   /**
    * @param reference the training-data statistics of the monitored version
@@ -86,6 +94,13 @@ public final class DriftMonitor {
     this.errorTest = reference.getErrorSampleCount() > 0
         ? new ErrorRateTest(reference.getErrorRate(), reference.getErrorSampleCount(), settings.errorAlpha(), settings.errorMinEffect())
         : null;
+    this.runsPsi = settings.runs(TestResult.PSI);
+    this.runsKs = settings.runs(TestResult.KS);
+    this.runsWasserstein = settings.runs(TestResult.WASSERSTEIN);
+    this.runsJensenShannon = settings.runs(TestResult.JENSEN_SHANNON);
+    this.runsFeatureShare = settings.runs(TestResult.DRIFTED_FEATURE_SHARE);
+    this.runsLabelTest = labelTest != null && settings.runs(TestResult.CHI_SQUARE);
+    this.runsErrorTest = errorTest != null && settings.runs(TestResult.ERROR_RATE);
   }
 
   public DriftSettings settings() {
@@ -118,21 +133,21 @@ public final class DriftMonitor {
       FeatureSketch sketch = new FeatureSketch(sketchK);
       sketch.update(values);
       List<TestResult> results = new ArrayList<>(4);
-      if (settings.runs(TestResult.PSI)) {
+      if (runsPsi) {
         results.add(psi.get(f).test(sketch));
       }
       TestResult ksResult = null;
-      if (settings.runs(TestResult.KS) || settings.runs(TestResult.DRIFTED_FEATURE_SHARE)) {
+      if (runsKs || runsFeatureShare) {
         ksResult = ks.get(f).test(sketch);
         ksPValues.add(ksResult.pValue());
       }
-      if (settings.runs(TestResult.KS)) {
+      if (runsKs) {
         results.add(ksResult);
       }
-      if (settings.runs(TestResult.WASSERSTEIN)) {
+      if (runsWasserstein) {
         results.add(wasserstein.get(f).test(sketch));
       }
-      if (settings.runs(TestResult.JENSEN_SHANNON)) {
+      if (runsJensenShannon) {
         results.add(jensenShannon.get(f).test(sketch));
       }
       for (TestResult result : results) {
@@ -143,7 +158,7 @@ public final class DriftMonitor {
         }
       }
     }
-    if (settings.runs(TestResult.DRIFTED_FEATURE_SHARE) && !ksPValues.isEmpty()) {
+    if (runsFeatureShare && !ksPValues.isEmpty()) {
       TestResult share = featureShare.test(ksPValues.stream().mapToDouble(Double::doubleValue).toArray());
       findings.add(new DriftAssessment.Finding(DriftAssessment.ALL_FEATURES, share));
       if (share.drifted()) {
@@ -163,18 +178,23 @@ public final class DriftMonitor {
       }
     }
     TestResult label = null;
-    if (labelTest != null && settings.runs(TestResult.CHI_SQUARE) && window.size() >= settings.minSamples()) {
-      int classes = window.stream().mapToInt(Observation::label).max().orElse(0) + 1;
-      long[] counts = new long[classes];
-      window.forEach(o -> counts[o.label()]++);
-      label = labelTest.test(counts);
+    if (runsLabelTest && window.size() >= settings.minSamples()) {
+      label = labelTest.test(labelCounts(window));
       findings.add(new DriftAssessment.Finding(DriftAssessment.LABEL, label));
     }
     TestResult error = null;
-    if (errorTest != null && settings.runs(TestResult.ERROR_RATE)) {
-      long predicted = window.stream().filter(o -> o.predictedBy(monitoredVersion)).count();
+    if (runsErrorTest) {
+      long predicted = 0;
+      long errors = 0;
+      for (Observation o : window) {
+        if (o.predictedBy(monitoredVersion)) {
+          predicted++;
+          if (o.misclassified()) {
+            errors++;
+          }
+        }
+      }
       if (predicted >= settings.minSamples()) {
-        long errors = window.stream().filter(o -> o.predictedBy(monitoredVersion) && o.misclassified()).count();
         error = errorTest.test(errors, predicted);
         findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, error));
       }
@@ -195,6 +215,19 @@ public final class DriftMonitor {
     }
     double strongest = findings.stream().mapToDouble(fd -> fd.result().severity()).max().orElse(severity);
     return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
+  }
+
+  /** Events per class index, up to the largest label in the window. */
+  private static long[] labelCounts(List<Observation> window) {
+    int largest = 0;
+    for (Observation o : window) {
+      largest = Math.max(largest, o.label());
+    }
+    long[] counts = new long[largest + 1];
+    for (Observation o : window) {
+      counts[o.label()]++;
+    }
+    return counts;
   }
 
   /**

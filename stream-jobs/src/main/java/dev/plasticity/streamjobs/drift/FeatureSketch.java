@@ -83,11 +83,23 @@ public final class FeatureSketch {
     quantiles = null;
   }
 
-  /** Adds every value (each finite). */
+  /**
+   * Adds every value (each finite; when one is not, none is added). They go in ascending order, in
+   * one block: the sketch sorts its level-0 buffer when it builds its sorted view, and
+   * {@link java.util.Arrays#sort} recognises an already sorted buffer in linear time, so a window
+   * the sketch holds whole is sorted here, by a {@link BucketSort} that takes linear time on values
+   * spread over their range, and not again. The order of the values changes only which values a
+   * compaction keeps once the window outgrows the sketch, and KLL's error bound holds for any order.
+   */
   public void update(double[] values) {
     for (double v : values) {
-      update(v);
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("a feature sketch takes finite values only, got " + v);
+      }
     }
+    double[] ascending = BucketSort.sorted(values);
+    sketch.update(ascending, 0, ascending.length);
+    quantiles = null;
   }
 
   /** Adds everything {@code other} has seen; {@code other} is unchanged. */

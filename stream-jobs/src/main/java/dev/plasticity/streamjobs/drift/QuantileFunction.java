@@ -21,11 +21,13 @@ final class QuantileFunction {
   private final double[] p; // segments + 1 probabilities, 0 first, 1 last, strictly increasing
   private final double[] start;
   private final double[] end;
+  private final boolean steps; // every segment constant: a sample or weighted items
 
-  private QuantileFunction(double[] p, double[] start, double[] end) {
+  private QuantileFunction(double[] p, double[] start, double[] end, boolean steps) {
     this.p = p;
     this.start = start;
     this.end = end;
+    this.steps = steps;
   }
 
   /** The empirical distribution of {@code values} (finite, at least one). */
@@ -44,7 +46,7 @@ final class QuantileFunction {
       p[i] = (double) i / n;
     }
     p[n] = 1.0;
-    return new QuantileFunction(p, sorted, sorted);
+    return new QuantileFunction(p, sorted, sorted, true);
   }
 
   /**
@@ -65,7 +67,8 @@ final class QuantileFunction {
       p[i + 1] = cumulativeWeights[i] / total;
     }
     p[n] = 1.0;
-    return new QuantileFunction(p, items.clone(), items.clone());
+    double[] steps = items.clone(); // a step starts and ends at its item, as in ofSample
+    return new QuantileFunction(p, steps, steps, true);
   }
 
   /** Linear interpolation between quantiles at evenly spaced probabilities 0, 1/k, …, 1. */
@@ -76,7 +79,7 @@ final class QuantileFunction {
       p[i] = (double) i / k;
     }
     p[k] = 1.0;
-    return new QuantileFunction(p, Arrays.copyOf(quantiles, k), Arrays.copyOfRange(quantiles, 1, k + 1));
+    return new QuantileFunction(p, Arrays.copyOf(quantiles, k), Arrays.copyOfRange(quantiles, 1, k + 1), false);
   }
 
   double min() {
@@ -188,59 +191,72 @@ final class QuantileFunction {
   }
 
   /**
-   * sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic, evaluated (with the
-   * left limits) at every knot of both functions. The knots are visited in ascending order, so the
-   * segment holding each one is found by moving forward: linear time, since segment starts and
-   * ends each ascend and so merge rather than sort.
+   * sup over x of |F(x) − G(x)|, the two-sample Kolmogorov–Smirnov statistic, for two
+   * distributions of which at least one is a step function (a sample or a sketch's items, as the
+   * window of every KS test is), evaluated with the left limits at every item of the step
+   * function and every knot of the other: the supremum is attained at one of them, from one side.
+   *
+   * @throws IllegalArgumentException when neither is a step function
    */
   static double kolmogorovSmirnov(QuantileFunction f, QuantileFunction g) {
-    double[] knots = distinct(merged(merged(f.start, f.end), merged(g.start, g.end)));
+    if (f.steps) {
+      return stepSupremum(f, g);
+    }
+    if (g.steps) {
+      return stepSupremum(g, f); // |a − b| and |b − a| are the same double
+    }
+    throw new IllegalArgumentException("the KS statistic needs a step distribution (a sample or a sketch) on one side");
+  }
+
+  /**
+   * sup |F − G| for a step function F. The items of F and the knots of G ({@link #knot}) both
+   * ascend, so they are merged on the fly, and G's segment at each point is found by moving
+   * forward: linear time, and nothing allocated. At a run of equal items, F is read off the run's
+   * bounds; at a knot of G, off how many items the merge has passed. G and both limits of F are
+   * the values {@link #cdf} and {@link #cdfBelow} give, to the last bit.
+   */
+  private static double stepSupremum(QuantileFunction f, QuantileFunction g) {
+    double[] items = f.start;
+    int n = items.length;
+    int gKnots = g.start.length + 1;
     double d = 0;
-    int fAt = -1;
+    int i = 0; // items[0, i) are at most the current point, the rest above it
+    int run = 0; // first item of the last run of equal items
+    int j = 0; // next knot of g
     int gAt = -1;
-    int fBelow = -1;
     int gBelow = -1;
-    for (double x : knots) {
-      double before = Math.nextDown(x);
-      fAt = f.lastStartAtMost(x, fAt);
+    while (i < n || j < gKnots) {
+      double x;
+      double fAt; // F(x)
+      double fBelow; // F(x−)
+      if (j == gKnots || i < n && items[i] <= g.knot(j)) {
+        x = items[i];
+        run = i;
+        while (i < n && items[i] <= x) {
+          i++;
+        }
+        fAt = f.p[i];
+        fBelow = f.p[run];
+      } else {
+        x = g.knot(j++);
+        fAt = f.p[i];
+        fBelow = f.p[i > 0 && items[i - 1] == x ? run : i];
+      }
       gAt = g.lastStartAtMost(x, gAt);
-      fBelow = f.lastStartAtMost(before, fBelow);
-      gBelow = g.lastStartAtMost(before, gBelow);
-      d = Math.max(d, Math.abs(f.cdfOnSegment(fAt, x) - g.cdfOnSegment(gAt, x)));
-      d = Math.max(d, Math.abs(f.cdfBelowOnSegment(fBelow, x) - g.cdfBelowOnSegment(gBelow, x)));
+      gBelow = g.lastStartBelow(x, gBelow);
+      d = Math.max(d, Math.abs(fAt - g.cdfOnSegment(gAt, x)));
+      d = Math.max(d, Math.abs(fBelow - g.cdfBelowOnSegment(gBelow, x)));
     }
     return d;
   }
 
-  /** An ascending array without repeats (a step function's knots come twice: as start and end). */
-  private static double[] distinct(double[] ascending) {
-    int n = 0;
-    for (int i = 0; i < ascending.length; i++) {
-      if (n == 0 || Double.compare(ascending[i], ascending[n - 1]) != 0) {
-        ascending[n++] = ascending[i];
-      }
-    }
-    return n == ascending.length ? ascending : Arrays.copyOf(ascending, n);
-  }
-
-  /** The values of two ascending arrays in ascending order (sorted instead if either is not ascending). */
-  private static double[] merged(double[] a, double[] b) {
-    double[] out = new double[a.length + b.length];
-    int i = 0;
-    int j = 0;
-    int k = 0;
-    while (i < a.length && j < b.length) {
-      out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-    }
-    System.arraycopy(a, i, out, k, a.length - i);
-    System.arraycopy(b, j, out, k + a.length - i, b.length - j);
-    for (int n = 1; n < out.length; n++) {
-      if (out[n] < out[n - 1]) {
-        Arrays.sort(out);
-        break;
-      }
-    }
-    return out;
+  /**
+   * Knot i of the CDF, for i from 0 to the number of segments: the segment starts, then the last
+   * end. They ascend and are every point where F bends or jumps, because each segment ends where
+   * it starts (a step) or where the next one starts (linear pieces), as the factories build them.
+   */
+  private double knot(int i) {
+    return i < start.length ? start[i] : end[end.length - 1];
   }
 
   /** The 1-Wasserstein (earth mover's) distance ∫₀¹ |Q_F(p) − Q_G(p)| dp. */
@@ -284,7 +300,6 @@ final class QuantileFunction {
     return (a * a + b * b) / (2 * (Math.abs(a) + Math.abs(b)));
   }
 
-  /** Last segment whose start is at most x, or −1. */
   /** {@link #lastStartAtMost(double)} for x at or above the start of segment {@code from}. */
   private int lastStartAtMost(double x, int from) {
     int s = from;
@@ -294,6 +309,21 @@ final class QuantileFunction {
     return s;
   }
 
+  /**
+   * The last segment whose start is below x (−1 when none is), for x above the start of segment
+   * {@code from}: the segment {@link #cdfBelow} looks up as the last start at most
+   * {@code Math.nextDown(x)}, since for a finite x a double is at most nextDown(x) exactly when it
+   * is below x.
+   */
+  private int lastStartBelow(double x, int from) {
+    int s = from;
+    while (s + 1 < start.length && start[s + 1] < x) {
+      s++;
+    }
+    return s;
+  }
+
+  /** Last segment whose start is at most x, or −1. */
   private int lastStartAtMost(double x) {
     int lo = 0;
     int hi = start.length;

@@ -56,6 +56,35 @@ class FeatureSketchTest {
   }
 
   @Test
+  void anArrayOfValuesGivesTheDistributionOfAddingThemOneByOne() {
+    double[] values = normalSample(21, 700, 0, 1);
+    values[3] = 0.0;
+    values[4] = -0.0;
+    values[5] = values[6];
+    FeatureSketch whole = new FeatureSketch(2000);
+    whole.update(values);
+    FeatureSketch oneByOne = new FeatureSketch(2000);
+    for (double v : values) {
+      oneByOne.update(v);
+    }
+    ReferenceDistribution reference = ReferenceDistribution.fromSketch(sketchOf(normalSample(22, 300, 0.1, 1)));
+    assertEquals(new KolmogorovSmirnovTest(reference, 1e-4).test(oneByOne), new KolmogorovSmirnovTest(reference, 1e-4).test(whole));
+    assertEquals(new WassersteinDistance(reference).distance(oneByOne), new WassersteinDistance(reference).distance(whole));
+    assertEquals(oneByOne.min(), whole.min());
+    assertEquals(oneByOne.max(), whole.max());
+    for (double p = 0; p <= 1; p += 0.01) {
+      assertEquals(oneByOne.quantile(p), whole.quantile(p), "quantile " + p);
+    }
+  }
+
+  @Test
+  void anArrayWithANonFiniteValueAddsNothing() {
+    FeatureSketch sketch = new FeatureSketch();
+    assertThrows(IllegalArgumentException.class, () -> sketch.update(new double[] {1.0, 2.0, Double.POSITIVE_INFINITY}));
+    assertTrue(sketch.isEmpty());
+  }
+
+  @Test
   void mergingTwoWindowsSummarisesTheirUnionWithinTheRankError() {
     double[] first = normalSample(12, 300, 0, 1);
     double[] second = normalSample(13, 200, 1, 1);
