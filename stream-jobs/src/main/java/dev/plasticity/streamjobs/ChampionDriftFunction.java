@@ -317,11 +317,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       return;
     }
     List<ObservedEvent> fresh = new ArrayList<>(Math.min(taken.size(), settings.windowSize()));
+    boolean watchingErrors = settings.hasConceptDetector();
     for (ObservedEvent event : taken) {
       fresh.add(event);
       count++;
       advanceCooldown(settings, event.eventTime());
-      if (settings.hasConceptDetector()) {
+      if (watchingErrors) {
         watchErrors(champion, settings, event, fresh, ctx, out);
       }
       if (count >= settings.windowSize()) {

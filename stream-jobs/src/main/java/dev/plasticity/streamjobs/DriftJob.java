@@ -66,6 +66,7 @@ public final class DriftJob {
     env.enableCheckpointing(options.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     // every operator emits new objects and none changes its input: chained operators may share them
     env.getConfig().enableObjectReuse();
+    env.getConfig().setAutoWatermarkInterval(options.watermarkInterval().toMillis());
     DataStream<KafkaRecord> raw = env
         .fromSource(eventsSource(options), WatermarkStrategy.noWatermarks(), "labelled events ← Kafka")
         .uid("labelled-events-source");
