@@ -8,6 +8,7 @@ import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -68,7 +69,7 @@ public final class DriftJob {
     env.getConfig().enableObjectReuse();
     env.getConfig().setAutoWatermarkInterval(options.watermarkInterval().toMillis());
     DataStream<KafkaRecord> raw = env
-        .fromSource(eventsSource(options), WatermarkStrategy.noWatermarks(), "labelled events ← Kafka")
+        .fromSource(eventsSource(options), readAlignment(options), "labelled events ← Kafka")
         .uid("labelled-events-source");
     // versions carry no event time: their watermark is always at the end of time, so that the
     // drift operator's watermark (the minimum of its two inputs) is the events' watermark.
@@ -107,6 +108,24 @@ public final class DriftJob {
         .uid("drift-detection")
         .name("drift detection per model");
     return new Outputs(triggers, deadLetters.union(triggers.getSideOutput(ChampionDriftFunction.LATE)));
+  }
+
+  /** How often the sources agree how far each may read; Flink's 1 s left a paused source idle that long. */
+  static final Duration ALIGNMENT_UPDATE = Duration.ofMillis(100);
+
+  /**
+   * The events source's watermarks, used only to keep its readers in step ({@link
+   * DriftJobOptions#maxSourceDrift()}): they follow the Kafka records' timestamps, so they exist
+   * before decoding, and the event-time watermarks assigned after decoding replace them. A reader
+   * without records for {@code sourceIdleness} stops holding the others back.
+   */
+  static WatermarkStrategy<KafkaRecord> readAlignment(DriftJobOptions options) {
+    if (options.maxSourceDrift().isZero()) {
+      return WatermarkStrategy.noWatermarks();
+    }
+    return WatermarkStrategy.<KafkaRecord>forBoundedOutOfOrderness(options.maxOutOfOrderness())
+        .withWatermarkAlignment("plasticity-drift-events", options.maxSourceDrift(), ALIGNMENT_UPDATE)
+        .withIdleness(options.sourceIdleness());
   }
 
   static KafkaSource<KafkaRecord> eventsSource(DriftJobOptions options) {
@@ -192,7 +211,7 @@ public final class DriftJob {
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(2));
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
     }
     if (options.checkpointDirectory() != null) {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDirectory());

@@ -13,8 +13,10 @@ class DriftJobOptionsTest {
     DriftJobOptions defaults = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092"});
     assertEquals(Duration.ofMillis(20), defaults.watermarkInterval());
     assertEquals(Duration.ofSeconds(2), defaults.checkpointInterval());
+    assertEquals(Duration.ofMinutes(5), defaults.maxSourceDrift());
     DriftJobOptions set = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092",
-        "--watermark-interval-ms", "50", "--allowed-lateness-ms", "1000", "--bounded"});
+        "--watermark-interval-ms", "50", "--allowed-lateness-ms", "1000", "--max-source-drift-ms", "0", "--bounded"});
+    assertEquals(Duration.ZERO, set.maxSourceDrift());
     assertEquals(Duration.ofMillis(50), set.watermarkInterval());
     assertEquals(Duration.ofSeconds(1), set.allowedLateness());
     assertTrue(set.bounded());
