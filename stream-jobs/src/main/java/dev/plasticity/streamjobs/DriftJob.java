@@ -118,9 +118,13 @@ public final class DriftJob {
    * DriftJobOptions#maxSourceDrift()}): they follow the Kafka records' timestamps, so they exist
    * before decoding, and the event-time watermarks assigned after decoding replace them. A reader
    * without records for {@code sourceIdleness} stops holding the others back.
+   *
+   * <p>A bounded job reads unaligned: in flink-connector-kafka 5.0.0 a reader may be told to pause
+   * a partition it has just finished, and fails the job (FLINK-39728, fixed in a later release).
+   * Unbounded, a partition is never finished.
    */
   static WatermarkStrategy<KafkaRecord> readAlignment(DriftJobOptions options) {
-    if (options.maxSourceDrift().isZero()) {
+    if (options.maxSourceDrift().isZero() || options.bounded()) {
       return WatermarkStrategy.noWatermarks();
     }
     return WatermarkStrategy.<KafkaRecord>forBoundedOutOfOrderness(options.maxOutOfOrderness())

@@ -35,7 +35,8 @@ import java.util.Objects;
  *     a backlog and one partition runs ahead, everything it read ahead is held in memory and in
  *     every checkpoint: in the throughput bench ~700k events, a fifth of the job's CPU in the
  *     garbage collector. Paused, those events wait in Kafka instead. Live streams, whose
- *     partitions keep pace with the clock, never reach the bound
+ *     partitions keep pace with the clock, never reach the bound. A {@code bounded} job reads
+ *     unaligned (see {@code DriftJob.readAlignment})
  * @param allowedLateness an event this far behind the watermark is still assessed (out of
  *     order); a later one goes to the dead-letter topic (default 60 s)
  * @param checkpointDirectory where {@link DriftJob#startLocal} writes checkpoints, kept when the
