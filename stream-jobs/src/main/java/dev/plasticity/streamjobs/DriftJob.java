@@ -97,7 +97,7 @@ public final class DriftJob {
         .uid("event-time")
         .name("event-time watermarks");
     DataStream<List<ObservedEvent>> batches = timed
-        .transform("batch events per model", new ObservedBatchSerializer.TypeInfo(),
+        .transform("batch events per model", ObservedBatchSerializer.TYPE,
             new BatchByModel(BatchByModel.DEFAULT_MAX_EVENTS, BatchByModel.DEFAULT_MAX_DELAY_MILLIS))
         .uid("batch-events-per-model");
     BroadcastStream<ModelVersion> champions = versions.broadcast(ChampionDriftFunction.CHAMPIONS);

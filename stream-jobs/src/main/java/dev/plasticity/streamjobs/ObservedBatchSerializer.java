@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -164,63 +163,8 @@ final class ObservedBatchSerializer extends TypeSerializer<List<ObservedEvent>> 
   }
 
   /** The type of the batched stream, handing out this serializer. */
-  static final class TypeInfo extends TypeInformation<List<ObservedEvent>> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public Class<List<ObservedEvent>> getTypeClass() {
-      return (Class<List<ObservedEvent>>) (Class<?>) List.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<List<ObservedEvent>> createSerializer(SerializerConfig config) {
-      return new ObservedBatchSerializer();
-    }
-
-    @Override
-    public String toString() {
-      return "List<ObservedEvent>(one model, layouts written once)";
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-      return obj instanceof TypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-      return TypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object obj) {
-      return obj instanceof TypeInfo;
-    }
-  }
+  @SuppressWarnings("unchecked")
+  static final TypeInformation<List<ObservedEvent>> TYPE = new SerializerTypeInfo<>(
+      (Class<List<ObservedEvent>>) (Class<?>) List.class, "List<ObservedEvent>(one model, layouts written once)",
+      ObservedBatchSerializer::new);
 }

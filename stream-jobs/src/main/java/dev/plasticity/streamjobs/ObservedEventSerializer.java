@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -224,71 +223,15 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     }
   }
 
+  /** The type of events, handing out this serializer. */
+  static final TypeInformation<ObservedEvent> TYPE =
+      new SerializerTypeInfo<>(ObservedEvent.class, "ObservedEvent(field by field, with its Avro bytes)", ObservedEventSerializer::new);
+
   /** Flink finds this through {@code @TypeInfo} on {@link ObservedEvent}. */
   public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ObservedEvent> {
     @Override
     public TypeInformation<ObservedEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-      return new ObservedEventTypeInfo();
-    }
-  }
-
-  /** The type information that hands out this serializer. */
-  static final class ObservedEventTypeInfo extends TypeInformation<ObservedEvent> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<ObservedEvent> getTypeClass() {
-      return ObservedEvent.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<ObservedEvent> createSerializer(SerializerConfig config) {
-      return new ObservedEventSerializer();
-    }
-
-    @Override
-    public String toString() {
-      return "ObservedEvent(field by field, with its Avro bytes)";
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-      return obj instanceof ObservedEventTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-      return ObservedEventTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object obj) {
-      return obj instanceof ObservedEventTypeInfo;
+      return TYPE;
     }
   }
 }

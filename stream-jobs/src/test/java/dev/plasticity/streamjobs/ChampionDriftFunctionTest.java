@@ -13,6 +13,7 @@ import dev.plasticity.streamjobs.drift.DriftSettings;
 import dev.plasticity.streamjobs.drift.SeaData;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -121,7 +122,9 @@ class ChampionDriftFunctionTest {
 
   @Test
   void stateAndStreamRecordsAreFlinkPojosOrTheirOwnBytesNotKryoBlobs() {
-    assertEquals(ObservedEventSerializer.ObservedEventTypeInfo.class, TypeInformation.of(ObservedEvent.class).getClass());
+    assertEquals(ObservedEventSerializer.TYPE, TypeInformation.of(ObservedEvent.class));
+    assertEquals(ObservedEventSerializer.class,
+        TypeInformation.of(ObservedEvent.class).createSerializer(new SerializerConfigImpl()).getClass());
     assertEquals(org.apache.flink.api.java.typeutils.PojoTypeInfo.class, TypeInformation.of(KafkaRecord.class).getClass());
   }
 
