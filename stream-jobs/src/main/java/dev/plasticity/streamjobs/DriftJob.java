@@ -71,10 +71,10 @@ public final class DriftJob {
     DataStream<KafkaRecord> raw = env
         .fromSource(eventsSource(options), readAlignment(options), "labelled events ← Kafka")
         .uid("labelled-events-source");
-    // versions carry no event time: their watermark is always at the end of time, so that the
-    // drift operator's watermark (the minimum of its two inputs) is the events' watermark.
+    // versions carry no event time: their source is always idle, so that the drift operator's
+    // watermark is the events' watermark, and stays put while the events are idle too.
     DataStream<ModelVersion> versions = env
-        .fromSource(versionsSource(options), WatermarkStrategy.forGenerator(c -> new EndOfTimeWatermarks<>()),
+        .fromSource(versionsSource(options), WatermarkStrategy.forGenerator(c -> new AlwaysIdleWatermarks<>()),
             "model versions ← Kafka")
         .setParallelism(1)
         .uid("model-versions-source");
