@@ -428,6 +428,16 @@ public final class DriftJobThroughputBench {
             .build();
         producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, i % 2, t0 + i, null, codec.encode(event)));
       }
+      // one event per partition an hour later, not counted: its watermark releases the last counted
+      // events from the unbounded drift job, as the next events of a live stream would
+      for (int partition = 0; partition < 2; partition++) {
+        long time = t0 + events + 3_600_000L;
+        LabelledEvent tail = LabelledEvent.newBuilder()
+            .setEventId("tail" + partition).setModel("sea").setEventTime(time)
+            .setFeatures(Map.of("x1", 1.0, "x2", 1.0, "x3", 1.0)).setLabel(1).setPrediction(1).setPredictionVersion(1)
+            .build();
+        producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, partition, time, null, codec.encode(tail)));
+      }
     }
   }
 
