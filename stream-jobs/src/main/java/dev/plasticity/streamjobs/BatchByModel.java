@@ -20,18 +20,20 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * <p>A batch never crosses a watermark or a checkpoint barrier: the open batches are emitted
  * before each watermark or watermark status is forwarded, before each barrier, at the end of the
  * input, when one holds {@code maxEvents}, and at the latest {@code maxDelayMillis} of processing
- * time after its first event. So the drift operator sees every event before the watermark that
- * followed it, exactly as without batching; a batch adds no delay to an event that waits for the
- * watermark anyway (the delay bound matters only for late events, which are taken at once); and
- * this operator keeps no state.
+ * time after its first event. So the drift operator sees every event before the watermark of its
+ * own channel that followed it, as without batching; a batch adds no delay to an event that waits
+ * for the watermark anyway; and this operator keeps no state. An event behind the watermark
+ * arrives up to that delay later than it would alone, while other channels may move the
+ * operator's watermark on: like network jitter, that can turn an event within the allowed
+ * lateness into one beyond it. A batch carries its latest event time as its timestamp.
  */
 final class BatchByModel extends AbstractStreamOperator<List<ObservedEvent>>
     implements OneInputStreamOperator<ObservedEvent, List<ObservedEvent>>, BoundedOneInput {
   private static final long serialVersionUID = 1L;
 
-  /** Events per batch unless configured otherwise. */
+  /** The most events a batch holds, as the job runs it. */
   static final int DEFAULT_MAX_EVENTS = 128;
-  /** Processing-time milliseconds an event may wait in a batch unless configured otherwise. */
+  /** The longest, in processing-time milliseconds, an event waits in a batch, as the job runs it. */
   static final long DEFAULT_MAX_DELAY_MILLIS = 100;
 
   private final int maxEvents;
@@ -81,7 +83,11 @@ final class BatchByModel extends AbstractStreamOperator<List<ObservedEvent>>
   }
 
   private void emit(List<ObservedEvent> batch) {
-    output.collect(new StreamRecord<>(batch));
+    long latest = Long.MIN_VALUE;
+    for (ObservedEvent event : batch) {
+      latest = Math.max(latest, event.eventTime());
+    }
+    output.collect(new StreamRecord<>(batch, latest));
   }
 
   /** Emits every open batch. */

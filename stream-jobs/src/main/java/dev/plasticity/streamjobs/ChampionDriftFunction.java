@@ -285,8 +285,10 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   }
 
   /**
-   * Events in event-time order (or late within the allowed lateness), as one step: the key's state
-   * is read once before and written once after, and new window events are appended in one go.
+   * Events in event-time order (or late within the allowed lateness), as one step: the champion,
+   * monitored version and window count are read once before and written once after, and new
+   * window events are appended in one go (the cooldown and the concept detector's state are
+   * touched per event only when configured).
    */
   private void take(List<ObservedEvent> taken, ReadOnlyContext ctx, Collector<DriftTrigger> out) throws Exception {
     events.inc(taken.size());
@@ -398,7 +400,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
 
   private void advanceCooldown(DriftSettings settings, long eventTime) throws Exception {
     if (settings.cooldownEvents() == 0 && settings.cooldownMillis() == 0) {
-      return; // a trigger's cooldown lasts until a newer champion: nothing to count
+      // a trigger's cooldown lasts until a newer champion: nothing to count. (Were a restore to
+      // bring defaults with a cooldown, counting would start there rather than at the trigger.)
+      return;
     }
     if (cooldownVersion.value() == null) {
       return;

@@ -39,9 +39,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * out.
  *
  * <pre>
- * events.labelled ─► decode+validate ─┬─► timestamps/watermarks ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
- *                                     └─► dead letters ─► events.dlq
- * model.versions ─► broadcast(champions) ───────────────────────────────┘
+ * events.labelled ─► decode+validate ─┬─► timestamps/watermarks ─► batch per model ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
+ *                                     └─► dead letters ─► events.dlq                                   │
+ * model.versions ─► broadcast(champions) ──────────────────────────────────────────────────────────┘
  * </pre>
  *
  * <p>Entry points: {@link #build} wires Kafka sources and sinks into an environment; {@link #wire}
@@ -124,7 +124,7 @@ public final class DriftJob {
    * Unbounded, a partition is never finished.
    */
   static WatermarkStrategy<KafkaRecord> readAlignment(DriftJobOptions options) {
-    if (options.maxSourceDrift().isZero() || options.bounded()) {
+    if (options.maxSourceDrift().toMillis() == 0 || options.bounded()) {
       return WatermarkStrategy.noWatermarks();
     }
     return WatermarkStrategy.<KafkaRecord>forBoundedOutOfOrderness(options.maxOutOfOrderness())

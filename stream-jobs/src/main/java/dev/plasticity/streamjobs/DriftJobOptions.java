@@ -24,8 +24,8 @@ import java.util.Objects;
  * @param maxOutOfOrderness watermark lag behind the highest event time seen (default 5 s)
  * @param sourceIdleness a source split without events this long stops holding watermarks back
  *     (default 30 s)
- * @param watermarkInterval how often the sources emit a watermark (default 20 ms, Flink's own
- *     default is 200 ms). Events wait in state until the watermark passes them, so each tick of
+ * @param watermarkInterval how often the job's watermark generators emit (Flink's auto-watermark
+ *     interval; default 20 ms, Flink's own default is 200 ms; at least 1 ms). Events wait in state until the watermark passes them, so each tick of
  *     this interval holds that much of the stream in memory: at a million events a second, 200 ms
  *     is 200k events, which live long enough to reach the old generation. In the throughput bench
  *     the collector took up to a fifth of the job's CPU at 200 ms and about a twentieth at 20 ms
@@ -35,8 +35,11 @@ import java.util.Objects;
  *     a backlog and one partition runs ahead, everything it read ahead is held in memory and in
  *     every checkpoint: in the throughput bench ~700k events, a fifth of the job's CPU in the
  *     garbage collector. Paused, those events wait in Kafka instead. Live streams, whose
- *     partitions keep pace with the clock, never reach the bound. A {@code bounded} job reads
- *     unaligned (see {@code DriftJob.readAlignment})
+ *     partitions keep pace with the clock, never reach the bound; a producer whose clock runs far
+ *     behind holds the other partitions back. A {@code bounded} job reads unaligned (see {@code
+ *     DriftJob.readAlignment}). Flink 2.2.1 has a rare race (FLINK-40093, fixed in 2.2.2) in which
+ *     a split paused at the moment it would turn idle is not resumed; it needs a pause within
+ *     {@code sourceIdleness} of a split's last record, which a 30 s idleness makes unlikely
  * @param allowedLateness an event this far behind the watermark is still assessed (out of
  *     order); a later one goes to the dead-letter topic (default 60 s)
  * @param checkpointDirectory where {@link DriftJob#startLocal} writes checkpoints, kept when the
@@ -81,6 +84,10 @@ public record DriftJobOptions(
     }
     requirePositive("sourceIdleness", sourceIdleness);
     requirePositive("watermarkInterval", watermarkInterval);
+    if (watermarkInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("watermarkInterval must be at least 1 ms (0 turns watermarks off), got "
+          + watermarkInterval);
+    }
     Objects.requireNonNull(maxSourceDrift, "maxSourceDrift");
     if (maxSourceDrift.isNegative()) {
       throw new IllegalArgumentException("maxSourceDrift must be >= 0 (0 = no alignment), got " + maxSourceDrift);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,13 +39,15 @@ class BatchByModelTest {
     harness.processElement(new ObservedEvent(event, 0, i), event.getEventTime());
   }
 
-  /** The output so far: a batch as its events' offsets per model, a watermark as "W<time>". */
+  /** The output so far: a batch as its events' offsets per model, a watermark as "W<time>", a status by name. */
   List<String> output() {
     List<String> seen = new ArrayList<>();
     ConcurrentLinkedQueue<Object> queue = harness.getOutput();
     for (Object o : queue) {
       if (o instanceof Watermark w) {
         seen.add("W" + w.getTimestamp());
+      } else if (o instanceof WatermarkStatus status) {
+        seen.add(status.isIdle() ? "IDLE" : "ACTIVE");
       } else {
         @SuppressWarnings("unchecked")
         List<ObservedEvent> batch = ((StreamRecord<List<ObservedEvent>>) o).getValue();
@@ -83,6 +86,17 @@ class BatchByModelTest {
     send("a");
     harness.endInput();
     assertEquals(List.of("a[0]", "b[1]", "a[2]"), output());
+  }
+
+  @Test
+  void anIdleStatusClosesBatchesFirstAndABatchCarriesItsLatestEventTime() throws Exception {
+    send("a");
+    send("a");
+    harness.processWatermarkStatus(WatermarkStatus.IDLE);
+    assertEquals(List.of("a[0, 1]", "IDLE"), output());
+    @SuppressWarnings("unchecked")
+    StreamRecord<List<ObservedEvent>> batch = (StreamRecord<List<ObservedEvent>>) harness.getOutput().peek();
+    assertEquals(Fixtures.T0 + 100L, batch.getTimestamp());
   }
 
   @Test

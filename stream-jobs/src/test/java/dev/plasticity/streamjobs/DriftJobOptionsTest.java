@@ -1,6 +1,7 @@
 package dev.plasticity.streamjobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,10 +25,27 @@ class DriftJobOptionsTest {
   }
 
   @Test
+  void readersAreAlignedUnlessTurnedOffOrBounded() {
+    DriftJobOptions options = DriftJobOptions.builder("k:9092").build();
+    var aligned = DriftJob.readAlignment(options).getAlignmentParameters();
+    assertTrue(aligned.isEnabled());
+    assertEquals(Duration.ofMinutes(5).toMillis(), aligned.getMaxAllowedWatermarkDrift());
+    assertEquals(DriftJob.ALIGNMENT_UPDATE.toMillis(), aligned.getUpdateInterval());
+    assertFalse(DriftJob.readAlignment(options.toBuilder().maxSourceDrift(Duration.ZERO).build())
+        .getAlignmentParameters().isEnabled());
+    assertFalse(DriftJob.readAlignment(options.toBuilder().maxSourceDrift(Duration.ofNanos(5)).build())
+        .getAlignmentParameters().isEnabled(), "under a millisecond is off, not a zero bound");
+    assertFalse(DriftJob.readAlignment(options.toBuilder().bounded(true).build()).getAlignmentParameters().isEnabled(),
+        "FLINK-39728: a bounded reader may be told to pause a partition it finished");
+  }
+
+  @Test
   void nonsenseIsRefusedWithTheFlagsName() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092", "--watermark-interval-ms", "0"}));
     assertTrue(e.getMessage().contains("watermarkInterval"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> DriftJobOptions.builder("k:9092").watermarkInterval(Duration.ofNanos(500)).build());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> DriftJobOptions.fromArgs(new String[] {"--watermark-every", "5"}));
     assertTrue(unknown.getMessage().contains("--watermark-interval-ms"), unknown.getMessage());

@@ -49,7 +49,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * three readers, each in its own JVM so that none deoptimises code compiled for another:
  * (1) a plain {@code KafkaConsumer} reads every record to the end (bytes only, no decoding),
  * (2) the drift job runs on a local MiniCluster (parallelism 2, exactly-once checkpoints every 2
- * s, its default options) over the same records until it has assessed them all: decode, validate,
+ * s, its default options but 200 ms out of orderness) over the same records until it has assessed
+ * them all: decode, validate,
  * batch, event-time ordering, window tests, sinks, and (3) a "Flink floor" job with the same
  * source, a keyBy record by record and nothing else, bounded.
  *

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * piecewise-linear CDF, with jumps where quantiles repeat).
  *
  * <p>The distances the drift tests need are exact for this representation: the CDF and its left
- * limit, sup |F − G| (Kolmogorov–Smirnov) evaluated at every knot of both, and the 1-Wasserstein
+ * limit, sup |F − G| (Kolmogorov–Smirnov, when one of them is a step CDF) evaluated at every knot of both, and the 1-Wasserstein
  * distance as ∫₀¹ |Q_F(p) − Q_G(p)| dp, which equals ∫ |F(x) − G(x)| dx (Vallender 1974, "Calculation
  * of the Wasserstein distance between probability distributions on the line", Theory Probab. Appl.
  * 18(4)), integrated in closed form segment by segment.
