@@ -72,7 +72,8 @@ public final class DriftJob {
         .fromSource(eventsSource(options), readAlignment(options), "labelled events ← Kafka")
         .uid("labelled-events-source");
     // versions carry no event time: their source is always idle, so that the drift operator's
-    // watermark is the events' watermark, and stays put while the events are idle too.
+    // watermark is the events' watermark; when the events are idle too, it moves at most to the
+    // most advanced events channel's watermark, never to the end of time.
     DataStream<ModelVersion> versions = env
         .fromSource(versionsSource(options), WatermarkStrategy.forGenerator(c -> new AlwaysIdleWatermarks<>()),
             "model versions ← Kafka")
@@ -83,7 +84,11 @@ public final class DriftJob {
     outputs.deadLetters().sinkTo(deadLetterSink(options)).uid("dead-letters-sink").name("dead letters → Kafka");
   }
 
-  /** The processing graph between any raw-record and model-version streams and the outputs. */
+  /**
+   * The processing graph between any raw-record and model-version streams and the outputs. The
+   * versions stream must not hold the drift operator's watermark back or move it: mark it idle
+   * ({@link AlwaysIdleWatermarks}), as {@link #build} does.
+   */
   public static Outputs wire(DataStream<KafkaRecord> raw, DataStream<ModelVersion> versions, DriftJobOptions options) {
     SingleOutputStreamOperator<ObservedEvent> decoded = raw
         .process(new DecodeLabelledEvents())
@@ -198,7 +203,9 @@ public final class DriftJob {
         keyBytes = new byte[key.remaining()];
         key.duplicate().get(keyBytes);
       }
-      return new ProducerRecord<>(Topics.EVENTS_DLQ, null, timestamp, keyBytes, codec.encode(letter));
+      // Kafka refuses a negative timestamp, and an event's time (which a late letter carries) may be one
+      Long kafkaTimestamp = timestamp == null || timestamp < 0 ? null : timestamp;
+      return new ProducerRecord<>(Topics.EVENTS_DLQ, null, kafkaTimestamp, keyBytes, codec.encode(letter));
     }
   }
 

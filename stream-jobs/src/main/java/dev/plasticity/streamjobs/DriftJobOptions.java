@@ -30,7 +30,7 @@ import java.util.Objects;
  *     is 200k events, which live long enough to reach the old generation. In the throughput bench
  *     the collector took up to a fifth of the job's CPU at 200 ms and about a twentieth at 20 ms
  * @param maxSourceDrift how far, in the Kafka records' timestamps, one source may read ahead of the
- *     slowest before it pauses (Flink's watermark alignment; default 5 min; zero turns it off).
+ *     slowest before it pauses (Flink's watermark alignment; default 5 min; under 1 ms turns it off).
  *     Events wait in state for the slowest partition's watermark, so when the job catches up on
  *     a backlog and one partition runs ahead, everything it read ahead is held in memory and in
  *     every checkpoint: in the throughput bench ~700k events, a fifth of the job's CPU in the
@@ -90,7 +90,7 @@ public record DriftJobOptions(
     }
     Objects.requireNonNull(maxSourceDrift, "maxSourceDrift");
     if (maxSourceDrift.isNegative()) {
-      throw new IllegalArgumentException("maxSourceDrift must be >= 0 (0 = no alignment), got " + maxSourceDrift);
+      throw new IllegalArgumentException("maxSourceDrift must be >= 0 (under 1 ms = no alignment), got " + maxSourceDrift);
     }
     Objects.requireNonNull(allowedLateness, "allowedLateness");
     if (allowedLateness.isNegative()) {

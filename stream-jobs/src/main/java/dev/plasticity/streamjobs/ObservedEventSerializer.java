@@ -215,7 +215,6 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     return new Format2Snapshot();
   }
 
-  /** Restores the serializer from a checkpoint; it has no configuration. */
   /** Format 2; format 1's snapshot class is gone, so its checkpoints fail to restore by name, not silently. */
   public static final class Format2Snapshot extends SimpleTypeSerializerSnapshot<ObservedEvent> {
     public Format2Snapshot() {

@@ -12,8 +12,13 @@ import dev.plasticity.streamjobs.drift.SeaData;
 import dev.plasticity.testkit.KafkaBroker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,6 +46,7 @@ class DriftJobIdleTest {
     try (KafkaIO io = new KafkaIO(kafka.bootstrapServers())) {
       io.send(Topics.MODEL_VERSIONS, null, MODEL, Fixtures.champion(MODEL, 1), ModelVersion.class);
       publish(io, points, 0, 600); // the old concept
+      awaitCommitted(options.groupId(), 300); // the job has read them all (offsets commit on checkpoints)
       Thread.sleep(6_000); // every source idle for longer than the idleness
       publish(io, points, 600, 1400); // the new concept, event times going on from where they stopped
 
@@ -54,6 +60,26 @@ class DriftJobIdleTest {
       assertTrue(triggers.get(0).getWindow().getEndTime() >= Fixtures.T0 + 600 * 100L, triggers.get(0).getWindow().toString());
     } finally {
       job.cancel().get();
+    }
+  }
+
+  /** Waits until the job's consumer group has committed {@code offset} on both partitions. */
+  static void awaitCommitted(String groupId, long offset) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        long read = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.EVENTS_LABELLED))
+            .filter(e -> e.getValue() != null && e.getValue().offset() >= offset).count();
+        if (read == 2) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the job did not read the first events in time: " + committed);
+        }
+        Thread.sleep(200);
+      }
     }
   }
 

@@ -45,7 +45,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The drift job's throughput next to a raw Kafka consumer's, on the same topic in the same run:
- * an in-process KRaft broker, N labelled SEA events on 2 partitions and a champion version; then
+ * an in-process KRaft broker, N labelled SEA events on 2 partitions (and one uncounted event per
+ * partition a minute after the last, which releases the last ones from the unbounded job) and a
+ * champion version; then
  * three readers, each in its own JVM so that none deoptimises code compiled for another:
  * (1) a plain {@code KafkaConsumer} reads every record to the end (bytes only, no decoding),
  * (2) the drift job runs on a local MiniCluster (parallelism 2, exactly-once checkpoints every 2
@@ -177,7 +179,8 @@ public final class DriftJobThroughputBench {
 
         Regenerate: `%s` (writes this file and `drift-job-throughput.json`).
         %,d labelled SEA events (3 features, one model) on 2 partitions of an in-process KRaft
-        broker; %s.
+        broker, and one uncounted event per partition a minute later that releases the last ones
+        from the unbounded job, as a live stream's next events would; %s.
 
         Each reader runs in its own JVM against the same broker and makes one pass over the topic,
         cut into %d equal segments. The figure reported is the steady state: of the segments in the
@@ -346,7 +349,13 @@ public final class DriftJobThroughputBench {
     job.accept(env);
     JobClient client = env.executeAsync(DriftJob.NAME);
     CompletableFuture<?> result = client.getJobExecutionResult();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
     while (!result.isDone() && !segments.complete()) {
+      if (System.nanoTime() > deadline) {
+        client.cancel().get();
+        throw new IllegalStateException("the job assessed only " + CounterTap.assessed() + " of " + segments.events
+            + " events in 30 minutes");
+      }
       if (CounterTap.decoded() > 0) {
         segments.observe(CounterTap.assessed());
       }
@@ -414,8 +423,7 @@ public final class DriftJobThroughputBench {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
     Random random = new Random(42);
-    // recent times: the broker deletes segments whose records are older than its 7-day retention,
-    // and a check that fires during the run would take events from under the second reader
+    // recent times, so that no broker (the embedded one keeps everything) would find them expired
     long t0 = System.currentTimeMillis() - events;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, "sea".getBytes(), AvroCodec.of(ModelVersion.class).encode(champion())));
@@ -429,15 +437,20 @@ public final class DriftJobThroughputBench {
             .build();
         producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, i % 2, t0 + i, null, codec.encode(event)));
       }
-      // one event per partition an hour later, not counted: its watermark releases the last counted
-      // events from the unbounded drift job, as the next events of a live stream would
+      // one event per partition a minute later, not counted: its watermark releases the last counted
+      // events from the unbounded drift job, as the next events of a live stream would (a record
+      // more than an hour ahead of the broker's clock would be refused)
       for (int partition = 0; partition < 2; partition++) {
-        long time = t0 + events + 3_600_000L;
+        long time = t0 + events + 60_000L;
         LabelledEvent tail = LabelledEvent.newBuilder()
             .setEventId("tail" + partition).setModel("sea").setEventTime(time)
             .setFeatures(Map.of("x1", 1.0, "x2", 1.0, "x3", 1.0)).setLabel(1).setPrediction(1).setPredictionVersion(1)
             .build();
-        producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, partition, time, null, codec.encode(tail)));
+        try {
+          producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, partition, time, null, codec.encode(tail))).get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("the broker refused the trailing event of partition " + partition, e);
+        }
       }
     }
   }
