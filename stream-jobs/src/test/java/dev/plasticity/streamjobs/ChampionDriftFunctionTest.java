@@ -286,4 +286,29 @@ class ChampionDriftFunctionTest {
     }
     return triggers();
   }
+
+  @Test
+  void waitingEventsNeedOneTimerPerModelNotOnePerBucket() throws Exception {
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    List<SeaData.Point> points = SeaData.iid(5, 300, SeaData.OLD_THRESHOLD, 0);
+    for (int i = 0; i < 300; i++) { // 100 ms apart: 300 buckets of 20 ms
+      LabelledEvent event = Fixtures.event(MODEL, i, points.get(i), 1);
+      harness.processElement(List.of(new ObservedEvent(event, i % 2, i / 2)), event.getEventTime());
+    }
+    assertEquals(1, harness.numEventTimeTimers());
+    advanceWatermark(Fixtures.T0 + 199 * 100L);
+    assertEquals(1, harness.numEventTimeTimers(), "the next, at the 201st event");
+    advanceWatermark(Fixtures.T0 + 299 * 100L);
+    assertEquals(0, harness.numEventTimeTimers());
+  }
+
+  @Test
+  void theBucketIndexStaysSortedWhateverOrderBucketsComeIn() {
+    assertEquals("[]", java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[0], List.of())));
+    assertEquals("[20, 40, 60, 80]",
+        java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[] {20, 40}, List.of(80L, 60L))));
+    assertEquals("[0, 20, 40, 60, 80, 100]",
+        java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[] {20, 60, 80}, List.of(100L, 0L, 40L))));
+    assertEquals("[-40, -20, 0]", java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[] {0}, List.of(-20L, -40L))));
+  }
 }
