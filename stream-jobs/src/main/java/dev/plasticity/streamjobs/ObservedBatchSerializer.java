@@ -77,10 +77,7 @@ final class ObservedBatchSerializer extends TypeSerializer<List<ObservedEvent>> 
       } else {
         layout = event.names();
         target.writeByte(NEW_LAYOUT);
-        target.writeInt(layout.size());
-        for (int i = 0; i < layout.size(); i++) {
-          ObservedEventSerializer.writeUtf8(layout.utf8(i), target);
-        }
+        ObservedEventSerializer.writeLayout(layout, target);
       }
       target.writeInt(event.partition());
       target.writeLong(event.offset());
@@ -102,19 +99,11 @@ final class ObservedBatchSerializer extends TypeSerializer<List<ObservedEvent>> 
     if (size == 0) {
       return batch;
     }
-    int modelLength = reader.readUtf8(source); // fills the scratch bytes: read before passing them
-    String model = reader.models().of(reader.scratch(), modelLength);
+    String model = reader.readModel(source);
     FeatureNames layout = null;
     for (int e = 0; e < size; e++) {
       if (source.readByte() == NEW_LAYOUT) {
-        FeatureNames.Cache names = reader.names();
-        int n = source.readInt();
-        names.begin();
-        for (int i = 0; i < n; i++) {
-          int length = reader.readUtf8(source); // may grow the scratch bytes: read before passing them
-          names.add(reader.scratch(), 0, length);
-        }
-        layout = names.end();
+        layout = reader.readLayout(source.readInt(), source);
       } else if (layout == null) {
         throw new IOException("a batch's first event must carry its layout");
       }

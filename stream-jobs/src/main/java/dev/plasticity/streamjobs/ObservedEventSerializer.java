@@ -100,35 +100,48 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     target.write(record.payload());
   }
 
-  /** The bytes the last {@link #readUtf8} read, at the start. */
-  byte[] scratch() {
-    return scratch;
-  }
-
   /** This reader's shared layouts. */
-  FeatureNames.Cache names() {
+  private FeatureNames.Cache names() {
     if (names == null) {
       names = new FeatureNames.Cache();
     }
     return names;
   }
 
-  /** This reader's model names. */
-  RepeatedString models() {
+  /** Reads a model name written with {@link #writeUtf8}: the same instance while it repeats. */
+  String readModel(DataInputView source) throws IOException {
     if (models == null) {
       models = new RepeatedString();
     }
-    return models;
+    int length = readUtf8(source); // fills scratch, so read before passing it
+    return models.of(scratch, length);
+  }
+
+  /** Writes a layout's names, for {@link #readLayout}. */
+  static void writeLayout(FeatureNames layout, DataOutputView target) throws IOException {
+    target.writeInt(layout.size());
+    for (int i = 0; i < layout.size(); i++) {
+      writeUtf8(layout.utf8(i), target);
+    }
+  }
+
+  /** Reads {@code n} feature names written by {@link #writeLayout} after its count, as a shared layout. */
+  FeatureNames readLayout(int n, DataInputView source) throws IOException {
+    FeatureNames.Cache names = names();
+    names.begin();
+    for (int i = 0; i < n; i++) {
+      int length = readUtf8(source); // may grow scratch: read before passing it
+      names.add(scratch, 0, length);
+    }
+    return names.end();
   }
 
   @Override
   public ObservedEvent deserialize(DataInputView source) throws IOException {
     FeatureNames.Cache names = names();
-    RepeatedString models = models();
     int partition = source.readInt();
     long offset = source.readLong();
-    int length = readUtf8(source); // fills scratch, so read before passing it
-    String model = models.of(scratch, length);
+    String model = readModel(source);
     long eventTime = source.readLong();
     int n = source.readInt();
     double[] values = new double[n];
@@ -169,8 +182,8 @@ final class ObservedEventSerializer extends TypeSerializer<ObservedEvent> {
     target.write(bytes);
   }
 
-  /** Reads length-prefixed bytes into {@link #scratch()}; returns the length. */
-  int readUtf8(DataInputView source) throws IOException {
+  /** Reads length-prefixed bytes into {@link #scratch}; returns the length. */
+  private int readUtf8(DataInputView source) throws IOException {
     int length = source.readInt();
     if (scratch == null || scratch.length < length) {
       scratch = new byte[Math.max(64, length)];

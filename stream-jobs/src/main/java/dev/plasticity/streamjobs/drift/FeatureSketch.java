@@ -76,9 +76,7 @@ public final class FeatureSketch {
 
   /** Adds one value (finite). */
   public void update(double value) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("a feature sketch takes finite values only, got " + value);
-    }
+    requireFinite(value);
     sketch.update(value);
     quantiles = null;
   }
@@ -93,13 +91,17 @@ public final class FeatureSketch {
    */
   public void update(double[] values) {
     for (double v : values) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException("a feature sketch takes finite values only, got " + v);
-      }
+      requireFinite(v);
     }
     double[] ascending = BucketSort.sorted(values);
     sketch.update(ascending, 0, ascending.length);
     quantiles = null;
+  }
+
+  private static void requireFinite(double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("a feature sketch takes finite values only, got " + value);
+    }
   }
 
   /** Adds everything {@code other} has seen; {@code other} is unchanged. */
