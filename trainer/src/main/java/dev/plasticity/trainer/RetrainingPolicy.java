@@ -52,6 +52,15 @@ public final class RetrainingPolicy {
   public static final List<String> STRATEGIES = List.of(RETRAIN, "fine-tune:all", "fine-tune:top", "fine-tune:head",
       "ewc", "distill", "importance-weighting", "search:random", "search:evolution", "search:hyperband");
 
+  /** {@code name}, when it is one of {@link #STRATEGIES}; otherwise the error says which are. */
+  static String requireKnown(String name) {
+    Objects.requireNonNull(name, "strategy");
+    if (!STRATEGIES.contains(name)) {
+      throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + String.join(", ", STRATEGIES));
+    }
+    return name;
+  }
+
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
       new Rule(DriftKind.CONCEPT, 0.5, "search:evolution", new Limits(Duration.ofSeconds(60), 6, 4)),
@@ -337,10 +346,7 @@ public final class RetrainingPolicy {
       if (!(minSeverity >= 0 && minSeverity <= 1)) {
         throw new IllegalArgumentException("a rule's lowest severity must be in [0, 1], was " + minSeverity);
       }
-      Objects.requireNonNull(strategy, "strategy");
-      if (!STRATEGIES.contains(strategy)) {
-        throw new IllegalArgumentException("unknown strategy '" + strategy + "'; known: " + String.join(", ", STRATEGIES));
-      }
+      requireKnown(strategy);
       Objects.requireNonNull(limits, "limits");
     }
 

@@ -166,10 +166,7 @@ public record TrainerConfig(
 
   /** {@code [searchStrategy, fineTune, adaptation]} for a strategy name. */
   private static String[] strategyParts(String name) {
-    Objects.requireNonNull(name, "strategy");
-    if (!STRATEGIES.contains(name)) {
-      throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + String.join(", ", STRATEGIES));
-    }
+    RetrainingPolicy.requireKnown(name);
     if (name.startsWith("search:")) {
       return new String[] {name.substring("search:".length()), NO_FINE_TUNE, NO_ADAPTATION};
     }
