@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The domain adaptations of a serving version to a new window, by the names runs and lineage use:
@@ -136,15 +137,15 @@ enum AdaptationStrategy {
     return strategyName;
   }
 
-  /** Whether {@code name} is one of these strategies' names. */
-  static boolean isNamed(String name) {
-    return Arrays.stream(values()).anyMatch(s -> s.strategyName.equals(name));
+  /** The strategy named {@code name}, if it is one of these. */
+  static Optional<AdaptationStrategy> find(String name) {
+    return Arrays.stream(values()).filter(s -> s.strategyName.equals(name)).findFirst();
   }
 
   /** The strategy named {@code ewc}, {@code distill} or {@code importance-weighting}. */
   static AdaptationStrategy named(String name) {
     Objects.requireNonNull(name, "name");
-    return Arrays.stream(values()).filter(s -> s.strategyName.equals(name)).findFirst()
+    return find(name)
         .orElseThrow(() -> new IllegalArgumentException("unknown adaptation '" + name + "'; known: "
             + String.join(", ", Arrays.stream(values()).map(AdaptationStrategy::strategyName).toList())));
   }

@@ -120,6 +120,7 @@ final class RetrainingRun {
     List<CandidateTrial> candidates = List.of();
     Map<String, Double> adaptationMetrics = Map.of();
     String note = "";
+    Optional<AdaptationStrategy> adaptation = AdaptationStrategy.find(plan.strategy());
     if (plan.searches()) {
       report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
           + plan.searchStrategy() + " (" + plan.budget() + "), the serving network first");
@@ -148,9 +149,9 @@ final class RetrainingRun {
       result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
           (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
               0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
-    } else if (AdaptationStrategy.isNamed(plan.strategy()) && serving.isPresent()) {
-      AdaptationStrategy.Adapted adapted =
-          adapt(plan, triggerId, model, serving.get(), servingArtifact.orElseThrow(), data, inputs, window);
+    } else if (adaptation.isPresent() && serving.isPresent()) {
+      AdaptationStrategy.Adapted adapted = adapt(adaptation.get(), plan, triggerId, model, serving.get(),
+          servingArtifact.orElseThrow(), data, inputs, window);
       if (adapted.result() == null) {
         return infeasible(plan, triggerId, model, adapted.note(), servingAccuracy, events.size(), started);
       }
@@ -239,9 +240,9 @@ final class RetrainingRun {
    * EWC and importance weighting also read back the events the serving version was trained on: its
    * lineage's window, up to where this window starts.
    */
-  private AdaptationStrategy.Adapted adapt(RetrainingPlan plan, String triggerId, String model, ModelVersion serving,
-      byte[] servingArtifact, LabelledData data, Architecture inputs, DataWindow window) {
-    AdaptationStrategy adaptation = AdaptationStrategy.named(plan.strategy());
+  private AdaptationStrategy.Adapted adapt(AdaptationStrategy adaptation, RetrainingPlan plan, String triggerId,
+      String model, ModelVersion serving, byte[] servingArtifact, LabelledData data, Architecture inputs,
+      DataWindow window) {
     List<LabelledEvent> reference = adaptation.usesReference() ? referenceEvents(serving, window) : List.of();
     report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
         + " with " + plan.strategy() + (adaptation.usesReference() ? " (" + reference.size()
