@@ -14,10 +14,15 @@ public final class Topics {
   public static final String TRAINING_PROGRESS = "plasticity.training.progress";
   /** {@link DeadLetter}s keyed by the original record's key. */
   public static final String EVENTS_DLQ = "plasticity.events.dlq";
+  /**
+   * {@link DeadLetter}s of drift triggers the trainer could not decode or could not train after its
+   * retries, keyed by the trigger's key, with the reason.
+   */
+  public static final String DRIFT_TRIGGERS_DLQ = "plasticity.drift.triggers.dlq";
 
   /** All topics, in creation order. */
   public static final List<String> ALL =
-      List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS, EVENTS_DLQ);
+      List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS, EVENTS_DLQ, DRIFT_TRIGGERS_DLQ);
 
   /** Whether a topic must be created with {@code cleanup.policy=compact}. */
   public static boolean isCompacted(String topic) {

@@ -30,7 +30,17 @@ import java.util.UUID;
  * GET  /api/models/{model}/versions/by-trigger/{triggerId}   the version a trigger produced
  * GET  /api/models/{model}/champion                          the version being served
  * GET  /api/models/{model}/versions/{version}/artifact       artifact bytes (octet-stream)
+ * POST /api/models/{model}/versions/{version}/rejection      {"reason": "..."}: a server could not serve it
+ * GET  /api/models/{model}/versions/{version}/rejection      {"reason": "...", "rejectedAt": millis}; 404 when none
  * </pre>
+ *
+ * <p>A version's {@code artifactUri} is a location relative to the registry (for example
+ * {@code api/models/sea/versions/3/artifact}); {@link #downloadVerified} resolves it against the
+ * registry this client talks to, so a registry that moved to another host or port still serves
+ * the versions it stored. An absolute URI stored by an older registry is resolved by its path.
+ *
+ * <p>With a bearer token, every request carries {@code Authorization: Bearer <token>}; a registry
+ * configured with a token refuses writes without it (401).
  *
  * <p>Thread-safe; one instance per registry is enough.
  */
@@ -38,16 +48,41 @@ public final class RegistryClient {
   private final URI base;
   private final HttpClient http;
   private final Duration timeout;
+  private final String bearerToken;
+
+  /** The environment variable that holds the registry's bearer token, read by every service. */
+  public static final String TOKEN_ENV = "PLASTICITY_REGISTRY_TOKEN";
 
   public RegistryClient(URI base) {
-    this(base, Duration.ofSeconds(30));
+    this(base, Duration.ofSeconds(30), null);
   }
 
   public RegistryClient(URI base, Duration timeout) {
+    this(base, timeout, null);
+  }
+
+  /** @param bearerToken sent with every request; null or blank sends none */
+  public RegistryClient(URI base, Duration timeout, String bearerToken) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.timeout = timeout;
+    this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A client for {@code base} with the token in {@link #TOKEN_ENV}, if it is set. */
+  public static RegistryClient fromEnvironment(URI base) {
+    return new RegistryClient(base, Duration.ofSeconds(30), System.getenv(TOKEN_ENV));
+  }
+
+  /** A client for the same registry with another token. */
+  public RegistryClient withToken(String token) {
+    return new RegistryClient(base, timeout, token);
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryClient[" + base + (bearerToken == null ? "" : ", with a bearer token") + "]"; // never the token
   }
 
   public URI baseUri() {
@@ -99,10 +134,38 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * Reports that {@code version} could not be served ({@code reason} says why). The registry records
+   * it; a rejected champion stops being served and stops being the base of new versions.
+   */
+  public void reportRejection(String model, int version, String reason) {
+    byte[] body = json(Map.of("reason", reason == null ? "" : reason));
+    send(request("/api/models/" + enc(model) + "/versions/" + version + "/rejection")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), 200, 201);
+  }
+
+  /** Why {@code version} was reported unservable, if it was. */
+  public Optional<String> rejection(String model, int version) {
+    return getOptional("/api/models/" + enc(model) + "/versions/" + version + "/rejection", Map.class)
+        .map(m -> String.valueOf(m.get("reason")));
+  }
+
+  /** Where a version's artifact is, resolved against this client's registry. */
+  public URI artifactLocation(ModelVersion version) {
+    URI stored = URI.create(version.getArtifactUri());
+    String path = stored.getRawPath(); // of an absolute URI too: the host it names may be gone
+    if (path == null || path.isEmpty()) {
+      throw new RegistryException("version " + version.getVersion() + " of " + version.getModel()
+          + " names no artifact location ('" + version.getArtifactUri() + "')", -1);
+    }
+    return URI.create(base + (path.startsWith("/") ? path : "/" + path));
+  }
+
   /** Downloads a version's artifact and checks it against the announced SHA-256. */
   public byte[] downloadVerified(ModelVersion version) {
     HttpResponse<byte[]> response =
-        send(HttpRequest.newBuilder(URI.create(version.getArtifactUri())).timeout(timeout).GET(), 200);
+        send(HttpRequest.newBuilder(artifactLocation(version)).timeout(timeout).GET(), 200);
     byte[] bytes = response.body();
     Sha256.verify(bytes, version.getArtifactSha256(),
         "artifact of " + version.getModel() + " v" + version.getVersion());
@@ -119,6 +182,9 @@ public final class RegistryClient {
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder builder, int... accepted) {
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
     HttpRequest request = builder.build();
     HttpResponse<byte[]> response;
     try {
