@@ -1,5 +1,8 @@
 package dev.plasticity.registry.server;
 
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.FeatureReference;
 import dev.plasticity.schemas.Lineage;
@@ -7,6 +10,7 @@ import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.ReferenceStatistics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +25,7 @@ final class TestVersions {
         .setModel(model)
         .setVersion(0)
         .setAlias(alias)
-        .setArchitecture(Architecture.newBuilder()
-            .setInputFeatures(List.of("x1", "x2")).setFeatureMeans(List.of(0.0, 1.0)).setFeatureStds(List.of(1.0, 2.0))
-            .setHiddenUnits(List.of(16, 8)).setNumClasses(2).build())
+        .setArchitecture(architecture(List.of(16, 8)))
         .setMetrics(Map.of("accuracy", 0.91))
         .setArtifactUri("")
         .setArtifactSha256("")
@@ -35,7 +37,36 @@ final class TestVersions {
         .build();
   }
 
+  /**
+   * A real artifact for {@link #metadata}'s architecture: the parameters of the network
+   * {@code ModelFormat} builds, initialised from a seed derived from {@code content}, so different
+   * contents give different bytes and the same content the same bytes.
+   */
   static byte[] artifact(String content) {
+    return artifact(architecture(List.of(16, 8)), content);
+  }
+
+  /** A real artifact for {@code architecture}, seeded by {@code content}. */
+  static synchronized byte[] artifact(Architecture architecture, String content) {
+    return ARTIFACTS.computeIfAbsent(architecture + "|" + content, key -> {
+      Engine.getInstance().setRandomSeed(content.hashCode());
+      try (Model model = ModelFormat.newModel("test", architecture)) {
+        return ModelFormat.saveParameters(model);
+      }
+    }).clone();
+  }
+
+  private static final Map<String, byte[]> ARTIFACTS = new HashMap<>();
+
+  /** Two inputs, the given hidden widths, two classes (relu, no normalisation). */
+  static Architecture architecture(List<Integer> hiddenUnits) {
+    return Architecture.newBuilder()
+        .setInputFeatures(List.of("x1", "x2")).setFeatureMeans(List.of(0.0, 1.0)).setFeatureStds(List.of(1.0, 2.0))
+        .setHiddenUnits(hiddenUnits).setNumClasses(2).build();
+  }
+
+  /** Bytes that are not a parameter file. */
+  static byte[] text(String content) {
     return content.getBytes(StandardCharsets.UTF_8);
   }
 

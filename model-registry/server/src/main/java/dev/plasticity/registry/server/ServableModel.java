@@ -1,0 +1,120 @@
+package dev.plasticity.registry.server;
+
+import dev.plasticity.registry.server.ParameterFile.StoredParameter;
+import dev.plasticity.schemas.Architecture;
+import java.util.List;
+
+/**
+ * Whether an architecture and an artifact make a model a server can load: the architecture within
+ * the bounds {@code ModelFormat} builds networks for, and the artifact holding exactly the
+ * parameters that network has. The registry refuses what fails here, so a registered version is a
+ * servable one. The network is the one {@code ModelFormat.buildBlock} describes: per hidden layer
+ * a linear map (weight and bias), then batch normalisation (gamma, beta, running mean and
+ * variance) or layer normalisation (gamma, beta); then a linear map to one score per class.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ServableModel {
+  /** Mirrors {@code ModelFormat.NORMALIZATIONS}; the server does not load DJL (a test keeps them equal). */
+  static final List<String> NORMALIZATIONS = List.of("none", "batch", "layer");
+  /** Mirrors {@code ModelFormat.ACTIVATIONS}. */
+  static final List<String> ACTIVATIONS = List.of("relu", "tanh", "gelu", "sigmoid", "selu");
+  static final int MAX_FEATURES = 10_000;
+  static final int MAX_HIDDEN_LAYERS = 32;
+  static final int MAX_WIDTH = 16_384;
+  static final int MAX_CLASSES = 10_000;
+
+  private ServableModel() {}
+
+  /**
+   * Checks the architecture's bounds and returns how many parameter values its network has.
+   *
+   * @throws IllegalArgumentException naming the rule the architecture breaks
+   */
+  static long checkArchitecture(Architecture a) {
+    if (!"mlp".equals(String.valueOf(a.getFamily()))) {
+      throw new IllegalArgumentException("architecture.family must be 'mlp', got '" + a.getFamily() + "'");
+    }
+    int inputs = a.getInputFeatures().size();
+    if (inputs < 1 || inputs > MAX_FEATURES) {
+      throw new IllegalArgumentException("architecture.inputFeatures must name 1 to " + MAX_FEATURES + " features, got " + inputs);
+    }
+    if (a.getFeatureMeans().size() != inputs || a.getFeatureStds().size() != inputs) {
+      throw new IllegalArgumentException("architecture.featureMeans and featureStds need one entry per input feature ("
+          + inputs + "), got " + a.getFeatureMeans().size() + " and " + a.getFeatureStds().size());
+    }
+    for (int i = 0; i < inputs; i++) {
+      if (!Double.isFinite(a.getFeatureMeans().get(i)) || !Double.isFinite(a.getFeatureStds().get(i))) {
+        throw new IllegalArgumentException("architecture.featureMeans and featureStds must be finite numbers");
+      }
+    }
+    if (a.getNumClasses() < 2 || a.getNumClasses() > MAX_CLASSES) {
+      throw new IllegalArgumentException("architecture.numClasses must be 2 to " + MAX_CLASSES + ", got " + a.getNumClasses());
+    }
+    List<Integer> widths = a.getHiddenUnits();
+    if (widths.size() > MAX_HIDDEN_LAYERS) {
+      throw new IllegalArgumentException("architecture.hiddenUnits may have at most " + MAX_HIDDEN_LAYERS
+          + " layers, got " + widths.size());
+    }
+    for (int w : widths) {
+      if (w < 1 || w > MAX_WIDTH) {
+        throw new IllegalArgumentException("architecture.hiddenUnits widths must be 1 to " + MAX_WIDTH + ", got " + widths);
+      }
+    }
+    if (!ACTIVATIONS.contains(String.valueOf(a.getActivation()))) {
+      throw new IllegalArgumentException("architecture.activation must be one of " + ACTIVATIONS + ", got '" + a.getActivation() + "'");
+    }
+    if (!NORMALIZATIONS.contains(String.valueOf(a.getNormalization()))) {
+      throw new IllegalArgumentException("architecture.normalization must be one of " + NORMALIZATIONS
+          + ", got '" + a.getNormalization() + "'");
+    }
+    if (!(a.getDropout() >= 0 && a.getDropout() < 1)) {
+      throw new IllegalArgumentException("architecture.dropout must be in [0, 1), got " + a.getDropout());
+    }
+    return parameterCount(a);
+  }
+
+  /**
+   * Checks that {@code stored} are exactly the parameters of the architecture's network.
+   *
+   * @throws IllegalArgumentException naming what does not match
+   */
+  static void checkParameters(Architecture a, List<StoredParameter> stored) {
+    long expected = checkArchitecture(a);
+    long actual = 0;
+    for (StoredParameter p : stored) {
+      actual = Math.addExact(actual, p.elements());
+    }
+    int arrays = parameterArrays(a);
+    if (actual != expected || stored.size() != arrays) {
+      throw new IllegalArgumentException("the artifact does not fit the architecture: architecture "
+          + a.getInputFeatures().size() + " inputs, hidden " + a.getHiddenUnits() + ", " + a.getNormalization()
+          + " normalization, " + a.getNumClasses() + " classes implies " + arrays + " parameter arrays with "
+          + expected + " values; the artifact holds " + stored.size() + " arrays with " + actual + " values");
+    }
+  }
+
+  private static long parameterCount(Architecture a) {
+    long count = 0;
+    long in = a.getInputFeatures().size();
+    for (int w : a.getHiddenUnits()) {
+      count += in * w + w; // linear weight and bias
+      count += switch (String.valueOf(a.getNormalization())) {
+        case "batch" -> 4L * w; // gamma, beta, running mean, running variance
+        case "layer" -> 2L * w; // gamma, beta
+        default -> 0L;
+      };
+      in = w;
+    }
+    return count + in * a.getNumClasses() + a.getNumClasses();
+  }
+
+  private static int parameterArrays(Architecture a) {
+    int perLayer = switch (String.valueOf(a.getNormalization())) {
+      case "batch" -> 6;
+      case "layer" -> 4;
+      default -> 2;
+    };
+    return a.getHiddenUnits().size() * perLayer + 2;
+  }
+}

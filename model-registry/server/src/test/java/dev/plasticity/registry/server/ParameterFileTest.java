@@ -1,0 +1,124 @@
+package dev.plasticity.registry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.server.ParameterFile.StoredParameter;
+import dev.plasticity.schemas.Architecture;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Reading DJL parameter files without DJL, against artifacts DJL itself wrote. */
+class ParameterFileTest {
+
+  @Test
+  void readsTheShapesOfEveryParameterDjlWrote() {
+    byte[] artifact = TestVersions.artifact(TestVersions.architecture(List.of(16, 8)), "shapes");
+
+    List<StoredParameter> parameters = ParameterFile.read(ByteBuffer.wrap(artifact));
+
+    assertThat(parameters).extracting(p -> Arrays.toString(p.shape()))
+        .containsExactly("[16, 2]", "[16]", "[8, 16]", "[8]", "[2, 8]", "[2]");
+    assertThat(parameters).extracting(StoredParameter::dataType).containsOnly("FLOAT32");
+  }
+
+  @Test
+  void everyArchitectureModelFormatBuildsMatchesTheCountTheRegistryExpects() {
+    for (String normalization : ModelFormat.NORMALIZATIONS) {
+      for (boolean residual : new boolean[] {false, true}) {
+        Architecture a = TestVersions.architecture(List.of(12, 12, 5));
+        a.setNormalization(normalization);
+        a.setResidual(residual);
+        a.setDropout(0.1);
+        a.setActivation("tanh");
+        byte[] artifact = TestVersions.artifact(a, "count");
+
+        ServableModel.checkParameters(a, ParameterFile.read(ByteBuffer.wrap(artifact)));
+      }
+    }
+  }
+
+  @Test
+  void theRegistryKnowsTheActivationsAndNormalisationsModelFormatBuilds() {
+    assertThat(ServableModel.ACTIVATIONS).isEqualTo(ModelFormat.ACTIVATIONS);
+    assertThat(ServableModel.NORMALIZATIONS).isEqualTo(ModelFormat.NORMALIZATIONS);
+  }
+
+  @Test
+  void anArtifactForAnotherArchitectureDoesNotFit() {
+    byte[] artifact = TestVersions.artifact(TestVersions.architecture(List.of(16, 8)), "other");
+    Architecture wider = TestVersions.architecture(List.of(16, 9));
+
+    assertThatThrownBy(() -> ServableModel.checkParameters(wider, ParameterFile.read(ByteBuffer.wrap(artifact))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not fit the architecture");
+  }
+
+  @Test
+  void emptyOrRandomBytesHoldNoParameters() {
+    byte[] random = new byte[4096];
+    new Random(7).nextBytes(random);
+
+    assertThatThrownBy(() -> ParameterFile.read(ByteBuffer.wrap(new byte[0])))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no DJL parameters");
+    assertThatThrownBy(() -> ParameterFile.read(ByteBuffer.wrap(random)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no DJL parameters");
+  }
+
+  @Test
+  void aTruncatedArtifactIsCutShort() {
+    byte[] artifact = TestVersions.artifact(TestVersions.architecture(List.of(16, 8)), "cut");
+
+    assertThatThrownBy(() -> ParameterFile.read(ByteBuffer.wrap(Arrays.copyOf(artifact, artifact.length - 3))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cut short");
+  }
+
+  @Test
+  void aClaimedLengthThatDisagreesWithTheShapeIsRefusedWithoutAllocatingIt() {
+    byte[] artifact = TestVersions.artifact(TestVersions.architecture(List.of(16, 8)), "length");
+    ByteBuffer buffer = ByteBuffer.wrap(artifact);
+    // the first array's byte length sits right before its 16 * 2 float32 values
+    int first = indexOf(artifact, new byte[] {0, 0, 0, (byte) 128}); // 128 = 32 values * 4 bytes
+    buffer.putInt(first, Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> ParameterFile.read(buffer))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 128 bytes but claims " + Integer.MAX_VALUE);
+  }
+
+  @Test
+  void architecturesOutsideTheBoundsAreRefusedNamingTheRule() {
+    Architecture negative = TestVersions.architecture(List.of(16));
+    negative.setNumClasses(-5);
+    Architecture zeroWidth = TestVersions.architecture(List.of(0));
+    Architecture noFeatures = TestVersions.architecture(List.of(4));
+    noFeatures.setInputFeatures(List.of());
+    noFeatures.setFeatureMeans(List.of());
+    noFeatures.setFeatureStds(List.of());
+    Architecture unknownActivation = TestVersions.architecture(List.of(4));
+    unknownActivation.setActivation("swish");
+    Architecture tooDeep = TestVersions.architecture(java.util.Collections.nCopies(33, 4));
+
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(negative)).hasMessageContaining("numClasses must be 2 to");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(zeroWidth)).hasMessageContaining("widths must be 1 to");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(noFeatures)).hasMessageContaining("inputFeatures must name 1 to");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(unknownActivation)).hasMessageContaining("activation must be one of");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(tooDeep)).hasMessageContaining("at most 32 layers");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (haystack[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+}
