@@ -5,6 +5,8 @@ import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.server.ArtifactStore.StoredArtifact;
 import dev.plasticity.registry.server.ArtifactStore.Upload;
 import dev.plasticity.registry.server.VersionStore.Insertion;
+import dev.plasticity.registry.server.VersionStore.Rejection;
+import dev.plasticity.registry.server.VersionStore.RejectionOutcome;
 import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.ModelVersion;
 import java.io.InputStream;
@@ -14,7 +16,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +29,26 @@ import org.slf4j.LoggerFactory;
 final class Registry {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
   private static final int MAX_NAME_LENGTH = 255;
+  private static final int MAX_REASON_LENGTH = 4096;
   private static final AvroSerde<ModelVersion> AVRO = AvroSerde.of(ModelVersion.class);
 
   private final VersionStore store;
   private final ArtifactStore artifacts;
   private final ChampionAnnouncer announcer;
-  private final Supplier<String> publicBaseUrl;
   private final Clock clock;
+  private final long maxArtifactBytes;
+  private final Object[] artifactLocks = new Object[64];
 
-  /** @param publicBaseUrl base of artifact URIs, e.g. {@code http://registry:8081} (read per upload) */
-  Registry(VersionStore store, ArtifactStore artifacts, ChampionAnnouncer announcer,
-      Supplier<String> publicBaseUrl, Clock clock) {
+  /** @param maxArtifactBytes uploads beyond this many bytes are refused ({@link ArtifactTooLargeException}) */
+  Registry(VersionStore store, ArtifactStore artifacts, ChampionAnnouncer announcer, Clock clock, long maxArtifactBytes) {
     this.store = store;
     this.artifacts = artifacts;
     this.announcer = announcer;
-    this.publicBaseUrl = publicBaseUrl;
     this.clock = clock;
+    this.maxArtifactBytes = maxArtifactBytes;
+    for (int i = 0; i < artifactLocks.length; i++) {
+      artifactLocks[i] = new Object();
+    }
   }
 
   /** The result of an upload: the version and whether this upload created it. */
@@ -65,9 +70,15 @@ final class Registry {
 
   /**
    * Stores a new version of {@code model} from its metadata (JSON of a {@link ModelVersion}) and
-   * artifact bytes. The version number, artifact URI and checksum are assigned here; a checksum in
-   * the metadata must match the bytes. If a version of the model already came from the same
-   * {@code lineage.triggerId}, that version is returned and nothing is stored.
+   * artifact bytes. The version number, artifact location and checksum are assigned here; a
+   * checksum in the metadata must match the bytes, and the artifact must hold exactly the
+   * parameters of the architecture's network ({@link ServableModel}). If a version of the model
+   * already came from the same {@code lineage.triggerId}, that version is returned and nothing is
+   * stored. When this returns, the artifact and the version are on disk. An artifact this upload
+   * stored that no version ends up referring to (a race for the trigger id lost, a failure) is
+   * deleted again.
+   *
+   * @throws ArtifactTooLargeException past the configured artifact size
    */
   Registration register(String model, String metadataJson, InputStream artifact) {
     checkModelName(model);
@@ -85,22 +96,39 @@ final class Registry {
         return alreadyRegistered(existing.get(), triggerId);
       }
     }
-    Upload upload = artifacts.receive(artifact);
-    String announced = metadata.getArtifactSha256();
-    if (announced != null && !announced.isEmpty() && !announced.toLowerCase(Locale.ROOT).equals(upload.sha256())) {
+    Upload upload = artifacts.receive(artifact, maxArtifactBytes);
+    try {
+      String announced = metadata.getArtifactSha256();
+      if (announced != null && !announced.isEmpty() && !announced.toLowerCase(Locale.ROOT).equals(upload.sha256())) {
+        throw new IllegalArgumentException("metadata.artifactSha256 " + announced + " does not match the "
+            + upload.size() + " bytes uploaded, which hash to " + upload.sha256());
+      }
+      checkServable(metadata, upload);
+    } catch (RuntimeException e) {
       artifacts.discard(upload);
-      throw new IllegalArgumentException("metadata.artifactSha256 " + announced + " does not match the "
-          + upload.size() + " bytes uploaded, which hash to " + upload.sha256());
+      throw e;
     }
-    StoredArtifact stored = artifacts.store(upload);
-    long createdAt = metadata.getCreatedAt() != 0 ? metadata.getCreatedAt() : clock.millis();
-    Insertion insertion = store.insertVersion(model, triggerId, number ->
-        ModelVersion.newBuilder(metadata)
-            .setVersion(number)
-            .setArtifactUri(artifactUri(model, number))
-            .setArtifactSha256(stored.sha256())
-            .setCreatedAt(createdAt)
-            .build());
+    Insertion insertion;
+    StoredArtifact stored;
+    synchronized (lockFor(upload.sha256())) { // storing, referencing and removing one artifact happen one at a time
+      stored = artifacts.store(upload);
+      boolean referenced = false;
+      try {
+        long createdAt = metadata.getCreatedAt() != 0 ? metadata.getCreatedAt() : clock.millis();
+        insertion = store.insertVersion(model, triggerId, number ->
+            ModelVersion.newBuilder(metadata)
+                .setVersion(number)
+                .setArtifactUri(artifactLocation(model, number))
+                .setArtifactSha256(stored.sha256())
+                .setCreatedAt(createdAt)
+                .build());
+        referenced = insertion.created();
+      } finally {
+        if (!referenced) {
+          removeIfUnreferenced(stored.sha256());
+        }
+      }
+    }
     ModelVersion version = insertion.version();
     if (!insertion.created()) {
       return alreadyRegistered(version, triggerId);
@@ -111,6 +139,45 @@ final class Registry {
       announcer.championStored(version);
     }
     return new Registration(version, true);
+  }
+
+  /**
+   * Records that a server could not serve {@code model} v{@code version}. The first report is kept.
+   * When the version was the champion being served, the newest champion not rejected is announced
+   * again.
+   *
+   * @return the rejection on record and whether this call recorded it
+   * @throws UnknownModelException when the model is not registered
+   * @throws java.util.NoSuchElementException when the model has no such version
+   */
+  RejectionOutcome reject(String model, int version, String reason) {
+    checkModelName(model);
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("a rejection needs a non-blank 'reason' saying why the version cannot be served");
+    }
+    if (reason.length() > MAX_REASON_LENGTH) {
+      throw new IllegalArgumentException("a rejection reason may have at most " + MAX_REASON_LENGTH
+          + " characters, got " + reason.length());
+    }
+    if (!store.modelExists(model)) {
+      throw new UnknownModelException(model);
+    }
+    RejectionOutcome outcome = store.reject(model, version, reason, clock.millis())
+        .orElseThrow(() -> new java.util.NoSuchElementException(model + " has no version " + version));
+    if (outcome.created()) {
+      log.warn("{} v{} was reported unservable: {}", model, version, reason);
+      outcome.reinstated().ifPresent(champion -> {
+        log.info("{} v{} is the champion again; announcing it", model, champion.getVersion());
+        announcer.championStored(champion);
+      });
+    }
+    return outcome;
+  }
+
+  /** The rejection on record for a version, if any. */
+  Optional<Rejection> rejection(String model, int version) {
+    checkModelName(model);
+    return store.rejection(model, version);
   }
 
   boolean modelExists(String model) {
@@ -174,6 +241,14 @@ final class Registry {
     if (metadata.getLineage() == null) {
       throw new IllegalArgumentException("metadata.lineage is required (its fields may be null)");
     }
+    String triggerId = metadata.getLineage().getTriggerId();
+    if (triggerId != null && (triggerId.isEmpty() || triggerId.length() > MAX_NAME_LENGTH)) {
+      throw new IllegalArgumentException("metadata.lineage.triggerId must be 1 to " + MAX_NAME_LENGTH
+          + " characters, got " + triggerId.length());
+    }
+    if (metadata.getArchitecture() == null) {
+      throw new IllegalArgumentException("metadata.architecture is required: it rebuilds the network");
+    }
     metadata.setModel(model);
     if (metadata.getArtifactUri() == null) {
       metadata.setArtifactUri("");
@@ -186,19 +261,46 @@ final class Registry {
     } catch (RuntimeException e) { // Avro names the missing or mistyped field
       throw new IllegalArgumentException("metadata is not a complete ModelVersion: " + e.getMessage());
     }
+    ServableModel.checkArchitecture(metadata.getArchitecture());
     return metadata;
   }
 
-  private String artifactUri(String model, int version) {
-    String base = publicBaseUrl.get();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    return base + "/api/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
+  /**
+   * Where a version's artifact is, relative to the registry's base URL: clients resolve it against
+   * the registry they talk to, so a registry that moved keeps serving what it stored.
+   */
+  static String artifactLocation(String model, int version) {
+    return "api/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
         + "/versions/" + version + "/artifact";
   }
 
-  private static void checkModelName(String model) {
+  /** The artifact's parameters must be the architecture's, so what is registered can be served. */
+  private static void checkServable(ModelVersion metadata, Upload upload) {
+    List<ParameterFile.StoredParameter> parameters;
+    try {
+      parameters = ParameterFile.read(upload.temp());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the received artifact", e);
+    }
+    ServableModel.checkParameters(metadata.getArchitecture(), parameters);
+  }
+
+  private Object lockFor(String sha256) {
+    return artifactLocks[Math.floorMod(sha256.hashCode(), artifactLocks.length)];
+  }
+
+  private void removeIfUnreferenced(String sha256) {
+    try {
+      if (!store.artifactReferenced(sha256)) {
+        artifacts.delete(sha256);
+        log.info("removed artifact {}: no version refers to it", sha256);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not check whether artifact {} is still referenced; it stays", sha256, e);
+    }
+  }
+
+  static void checkModelName(String model) {
     if (model == null || model.isBlank() || model.length() > MAX_NAME_LENGTH) {
       throw new IllegalArgumentException("a model name must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
     }

@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param kafkaProducerProperties extra producer settings (e.g. {@code delivery.timeout.ms})
  * @param publishRetryInterval how often unpublished champions are retried
  * @param clock stamps {@code createdAt} of models and of versions that arrive without one
+ * @param bindHost the interface to listen on; {@code 127.0.0.1} unless set ({@code 0.0.0.0} for all)
+ * @param bearerToken when set, every write (PUT, POST) needs {@code Authorization: Bearer <token>};
+ *     null leaves writes open. Never logged.
+ * @param maxArtifactBytes largest artifact accepted; larger uploads are answered 413 before they are stored
+ * @param maxMetadataBytes largest metadata part accepted (413 beyond)
  */
 public record RegistryConfig(
     int httpPort,
@@ -37,10 +42,18 @@ public record RegistryConfig(
     String kafkaBootstrapServers,
     Map<String, String> kafkaProducerProperties,
     Duration publishRetryInterval,
-    Clock clock) {
+    Clock clock,
+    String bindHost,
+    String bearerToken,
+    long maxArtifactBytes,
+    long maxMetadataBytes) {
 
   /** The port {@link RegistryServer#main} listens on when PLASTICITY_REGISTRY_PORT is not set. */
   public static final int DEFAULT_PORT = 8081;
+  /** Where the registry listens unless told otherwise: this machine only. */
+  public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+  public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
+  public static final long DEFAULT_MAX_METADATA_BYTES = 1024L * 1024;
 
   public RegistryConfig {
     if (httpPort < 0 || httpPort > 65_535) {
@@ -63,21 +76,39 @@ public record RegistryConfig(
       kafkaBootstrapServers = null;
     }
     kafkaProducerProperties = Map.copyOf(kafkaProducerProperties == null ? Map.of() : kafkaProducerProperties);
+    if (bindHost == null || bindHost.isBlank()) {
+      bindHost = DEFAULT_BIND_HOST;
+    }
+    if (bearerToken != null && bearerToken.isBlank()) {
+      bearerToken = null;
+    }
+    if (maxArtifactBytes < 1 || maxArtifactBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxArtifactBytes must be 1 to " + (Integer.MAX_VALUE - 8) + ", got " + maxArtifactBytes);
+    }
+    if (maxMetadataBytes < 1 || maxMetadataBytes > 64L * 1024 * 1024) {
+      throw new IllegalArgumentException("maxMetadataBytes must be 1 to 64 MiB, got " + maxMetadataBytes);
+    }
   }
 
-  /** Like the record's, without the database password. */
+  /** Like the record's, without the database password or the bearer token. */
   @Override
   public String toString() {
     return "RegistryConfig[httpPort=" + httpPort + ", publicBaseUrl=" + publicBaseUrl + ", jdbcUrl=" + jdbcUrl
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? null : "***")
         + ", artifactDir=" + artifactDir + ", kafkaBootstrapServers=" + kafkaBootstrapServers
         + ", kafkaProducerProperties=" + kafkaProducerProperties + ", publishRetryInterval=" + publishRetryInterval
-        + ", clock=" + clock + "]";
+        + ", clock=" + clock + ", bindHost=" + bindHost + ", bearerToken=" + (bearerToken == null ? null : "***")
+        + ", maxArtifactBytes=" + maxArtifactBytes + ", maxMetadataBytes=" + maxMetadataBytes + "]";
   }
 
-  /** The embedded default: an H2 database file {@code <dataDir>/registry.mv.db}. */
+  /**
+   * The embedded default: an H2 database file {@code <dataDir>/registry.mv.db}, writing each commit
+   * to the file when it happens ({@code WRITE_DELAY=0}; H2's default delays writes by half a second,
+   * so a killed process lost versions it had confirmed). The store also syncs the file after each
+   * registration ({@code CHECKPOINT SYNC}).
+   */
   public static String h2FileUrl(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";MODE=PostgreSQL;LOCK_TIMEOUT=10000";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";MODE=PostgreSQL;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
   }
 
   public static Builder builder() {
@@ -97,8 +128,34 @@ public record RegistryConfig(
     private final Map<String, String> kafkaProducerProperties = new LinkedHashMap<>();
     private Duration publishRetryInterval = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
+    private String bindHost = DEFAULT_BIND_HOST;
+    private String bearerToken;
+    private long maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
+    private long maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
 
     private Builder() {}
+
+    /** The interface to listen on, e.g. {@code 0.0.0.0} in a container; default {@code 127.0.0.1}. */
+    public Builder bindHost(String host) {
+      this.bindHost = host;
+      return this;
+    }
+
+    /** Requires {@code Authorization: Bearer <token>} on every write; null or blank leaves writes open. */
+    public Builder bearerToken(String token) {
+      this.bearerToken = token;
+      return this;
+    }
+
+    public Builder maxArtifactBytes(long bytes) {
+      this.maxArtifactBytes = bytes;
+      return this;
+    }
+
+    public Builder maxMetadataBytes(long bytes) {
+      this.maxMetadataBytes = bytes;
+      return this;
+    }
 
     public Builder httpPort(int port) {
       this.httpPort = port;
@@ -155,7 +212,8 @@ public record RegistryConfig(
       String url = jdbcUrl != null ? jdbcUrl : h2FileUrl(dataDir);
       Path artifacts = artifactDir != null ? artifactDir : dataDir.resolve("artifacts");
       return new RegistryConfig(httpPort, publicBaseUrl, url, jdbcUser, jdbcPassword, artifacts,
-          kafkaBootstrapServers, kafkaProducerProperties, publishRetryInterval, clock);
+          kafkaBootstrapServers, kafkaProducerProperties, publishRetryInterval, clock, bindHost, bearerToken,
+          maxArtifactBytes, maxMetadataBytes);
     }
   }
 }

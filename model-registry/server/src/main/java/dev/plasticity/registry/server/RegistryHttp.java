@@ -1,40 +1,78 @@
 package dev.plasticity.registry.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.server.ArtifactStore.StoredArtifact;
 import dev.plasticity.registry.server.Registry.Registration;
+import dev.plasticity.registry.server.VersionStore.RejectionOutcome;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
-import io.javalin.http.UploadedFile;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The registry's HTTP API: every route is declared in {@link #routes}; each handler reads the
  * request, calls the {@link Registry} and writes the answer. Errors are JSON
- * {@code {"error": "..."}}: 400 for bad input, 404 for anything absent, 500 (logged) otherwise.
+ * {@code {"error": "..."}}: 400 for bad input, 401 for a write without the configured bearer token,
+ * 404 for anything absent, 413 for bodies past the configured limits, 415 for a body that is not
+ * what the route reads, and 500 for anything else, answered only with a correlation id that the
+ * log line carries with the details (never a message, SQL or a path). Thread-safe.
  */
 final class RegistryHttp {
   private static final Logger log = LoggerFactory.getLogger(RegistryHttp.class);
   static final String SHA256_HEADER = "X-Artifact-SHA256";
+  /** A version in a path: a positive int written canonically (no sign, no leading zeros). */
+  private static final Pattern CANONICAL_VERSION = Pattern.compile("[1-9][0-9]{0,9}");
+  private static final Set<String> PARTS = Set.of("metadata", "artifact");
+  /** Room for the multipart framing (boundaries, part headers) on top of the two parts. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+  private static final int MAX_JSON_BODY = 16 * 1024;
 
   private final Registry registry;
+  private final Path uploadDir;
+  private final long maxArtifactBytes;
+  private final long maxMetadataBytes;
+  private final byte[] tokenDigest;
 
-  private RegistryHttp(Registry registry) {
+  private RegistryHttp(Registry registry, Path uploadDir, long maxArtifactBytes, long maxMetadataBytes, String token) {
     this.registry = registry;
+    this.uploadDir = uploadDir;
+    this.maxArtifactBytes = maxArtifactBytes;
+    this.maxMetadataBytes = maxMetadataBytes;
+    this.tokenDigest = token == null ? null : sha256(token);
   }
 
-  static void routes(Javalin app, Registry registry) {
-    RegistryHttp http = new RegistryHttp(registry);
+  /**
+   * Declares the routes.
+   *
+   * @param uploadDir where multipart bodies are spooled while they are read (cleaned per request)
+   * @param bearerToken required on writes when not null
+   */
+  static void routes(Javalin app, Registry registry, Path uploadDir, long maxArtifactBytes, long maxMetadataBytes,
+      String bearerToken) {
+    RegistryHttp http = new RegistryHttp(registry, uploadDir, maxArtifactBytes, maxMetadataBytes, bearerToken);
+    app.before(http::authorize);
     app.get("/health", http::health);
     app.get("/api/models", http::listModels);
     app.put("/api/models/{model}", http::registerModel);
@@ -44,14 +82,35 @@ final class RegistryHttp {
     app.get("/api/models/{model}/versions/by-trigger/{triggerId}", http::versionForTrigger);
     app.get("/api/models/{model}/versions/{version}", http::version);
     app.get("/api/models/{model}/versions/{version}/artifact", http::artifact);
+    app.post("/api/models/{model}/versions/{version}/rejection", http::reportRejection);
+    app.get("/api/models/{model}/versions/{version}/rejection", http::rejection);
 
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnknownModelException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
+    app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
+    app.exception(ArtifactTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
     app.exception(Exception.class, (e, ctx) -> {
-      log.error("{} {} failed", ctx.method(), ctx.path(), e);
-      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+      String id = UUID.randomUUID().toString();
+      log.error("{} {} failed (correlation id {})", ctx.method(), ctx.path(), id, e);
+      ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error", "correlationId", id));
     });
+  }
+
+  /** With a token configured, every write needs it; reads stay open. */
+  private void authorize(Context ctx) {
+    String method = ctx.method().name();
+    if (tokenDigest == null || method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    if (presented == null || !MessageDigest.isEqual(sha256(presented), tokenDigest)) { // constant time
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new HttpResponseException(HttpStatus.UNAUTHORIZED.getCode(),
+          "writes to this registry need 'Authorization: Bearer <token>' with the registry's token ("
+              + "PLASTICITY_REGISTRY_TOKEN)");
+    }
   }
 
   private void health(Context ctx) {
@@ -64,23 +123,78 @@ final class RegistryHttp {
   }
 
   private void registerModel(Context ctx) {
-    String model = ctx.pathParam("model");
+    String model = modelParam(ctx);
     ctx.status(registry.ensureModel(model) ? HttpStatus.CREATED : HttpStatus.OK).json(Map.of("name", model));
   }
 
   private void uploadVersion(Context ctx) throws IOException {
-    if (!ctx.isMultipartFormData()) {
-      throw new IllegalArgumentException("expected multipart/form-data with parts 'metadata' (ModelVersion JSON) and 'artifact' (bytes), got Content-Type " + ctx.contentType());
+    String model = modelParam(ctx);
+    String contentType = ctx.contentType();
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
+          "expected multipart/form-data with parts 'metadata' (ModelVersion JSON) and 'artifact' (bytes), got Content-Type "
+              + contentType);
     }
-    UploadedFile artifact = ctx.uploadedFile("artifact");
-    try (InputStream bytes = artifact == null ? null : artifact.content()) {
-      Registration registration = registry.register(ctx.pathParam("model"), metadataPart(ctx), bytes);
+    if (!contentType.toLowerCase(java.util.Locale.ROOT).matches(".*;\\s*boundary=\\S+.*")) {
+      throw new IllegalArgumentException("the multipart/form-data Content-Type names no boundary");
+    }
+    long maxBody = maxArtifactBytes + maxMetadataBytes + MULTIPART_OVERHEAD;
+    long length = ctx.req().getContentLengthLong();
+    if (length > maxBody) { // refused before a byte of the body is read
+      throw new ArtifactTooLargeException("the upload is " + length + " bytes; this registry accepts artifacts up to "
+          + maxArtifactBytes + " bytes and metadata up to " + maxMetadataBytes + " bytes");
+    }
+    Map<String, Part> parts = parts(ctx, maxBody);
+    Part metadata = parts.get("metadata");
+    Part artifact = parts.get("artifact");
+    if (metadata != null && metadata.getSize() > maxMetadataBytes) {
+      throw new ArtifactTooLargeException("the metadata part is " + metadata.getSize()
+          + " bytes; this registry accepts metadata up to " + maxMetadataBytes + " bytes");
+    }
+    String metadataJson = null;
+    if (metadata != null) {
+      try (InputStream in = metadata.getInputStream()) {
+        metadataJson = new String(in.readNBytes((int) maxMetadataBytes + 1), StandardCharsets.UTF_8);
+      }
+    }
+    try (InputStream bytes = artifact == null ? null : artifact.getInputStream()) {
+      Registration registration = registry.register(model, metadataJson, bytes);
       ctx.status(registration.created() ? HttpStatus.CREATED : HttpStatus.OK).json(registration.version());
     }
   }
 
+  /** The body's parts by name; malformed bodies, unknown or repeated parts are bad requests. */
+  private Map<String, Part> parts(Context ctx, long maxBody) {
+    ctx.req().setAttribute(org.eclipse.jetty.server.Request.__MULTIPART_CONFIG_ELEMENT,
+        new MultipartConfigElement(uploadDir.toString(), maxArtifactBytes, maxBody, 64 * 1024));
+    Collection<Part> received;
+    try {
+      received = ctx.req().getParts();
+    } catch (IllegalStateException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("exceeds max")) {
+        throw new ArtifactTooLargeException("the upload exceeds this registry's limits: artifacts up to "
+            + maxArtifactBytes + " bytes, metadata up to " + maxMetadataBytes + " bytes");
+      }
+      throw new IllegalArgumentException("the multipart body is malformed: " + message);
+    } catch (IOException | ServletException | RuntimeException e) {
+      throw new IllegalArgumentException("the multipart body is malformed: " + e.getMessage());
+    }
+    Map<String, Part> byName = new HashMap<>();
+    for (Part part : received) {
+      String name = part.getName();
+      if (name == null || !PARTS.contains(name)) {
+        throw new IllegalArgumentException("unexpected multipart part '" + name + "'; send exactly 'metadata' and 'artifact'");
+      }
+      if (byName.putIfAbsent(name, part) != null) {
+        throw new IllegalArgumentException("the multipart part '" + name + "' appears more than once; send it once");
+      }
+    }
+    return byName;
+  }
+
   private void listVersions(Context ctx) {
-    String model = ctx.pathParam("model");
+    String model = modelParam(ctx);
     if (!registry.modelExists(model)) {
       throw new UnknownModelException(model);
     }
@@ -88,25 +202,28 @@ final class RegistryHttp {
   }
 
   private void version(Context ctx) {
-    String model = ctx.pathParam("model");
+    String model = modelParam(ctx);
     int version = versionParam(ctx);
     ctx.json(registry.version(model, version).orElseThrow(() -> absent(model + " has no version " + version)));
   }
 
   private void versionForTrigger(Context ctx) {
-    String model = ctx.pathParam("model");
+    String model = modelParam(ctx);
     String trigger = ctx.pathParam("triggerId");
+    if (trigger.isEmpty() || trigger.length() > 255) {
+      throw new IllegalArgumentException("a trigger id is 1 to 255 characters, got " + trigger.length());
+    }
     ctx.json(registry.versionForTrigger(model, trigger)
         .orElseThrow(() -> absent(model + " has no version trained for trigger " + trigger)));
   }
 
   private void champion(Context ctx) {
-    String model = ctx.pathParam("model");
-    ctx.json(registry.champion(model).orElseThrow(() -> absent(model + " has no champion")));
+    String model = modelParam(ctx);
+    ctx.json(registry.champion(model).orElseThrow(() -> absent(model + " has no champion that can be served")));
   }
 
   private void artifact(Context ctx) throws IOException {
-    String model = ctx.pathParam("model");
+    String model = modelParam(ctx);
     int version = versionParam(ctx);
     StoredArtifact artifact = registry.artifact(model, version)
         .orElseThrow(() -> absent(model + " has no version " + version));
@@ -115,38 +232,76 @@ final class RegistryHttp {
     ctx.result(Files.newInputStream(artifact.path())); // Javalin closes the stream
   }
 
-  /** The metadata part, sent as a form field (as the client does) or as a file. */
-  private static String metadataPart(Context ctx) {
-    String field = ctx.formParam("metadata");
-    if (field != null) {
-      return field;
+  private void reportRejection(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    int version = versionParam(ctx);
+    String contentType = ctx.contentType();
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
+          "expected application/json {\"reason\": \"...\"}, got Content-Type " + contentType);
     }
-    UploadedFile file = ctx.uploadedFile("metadata");
-    if (file == null) {
-      return null;
+    byte[] body;
+    try (InputStream in = ctx.req().getInputStream()) {
+      body = in.readNBytes(MAX_JSON_BODY + 1);
     }
-    try (InputStream in = file.content()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (body.length > MAX_JSON_BODY) {
+      throw new ArtifactTooLargeException("a rejection report is at most " + MAX_JSON_BODY + " bytes");
     }
+    Object reason;
+    try {
+      Object parsed = RegistryJson.mapper().readValue(body, Object.class);
+      if (!(parsed instanceof Map<?, ?> map)) {
+        throw new IllegalArgumentException("a rejection report is a JSON object {\"reason\": \"...\"}");
+      }
+      reason = map.get("reason");
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("a rejection report is JSON {\"reason\": \"...\"}: " + e.getOriginalMessage());
+    }
+    if (!(reason instanceof String text)) {
+      throw new IllegalArgumentException("a rejection report needs a string field 'reason'");
+    }
+    RejectionOutcome outcome = registry.reject(model, version, text);
+    ctx.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).json(rejectionJson(outcome.rejection()));
+  }
+
+  private void rejection(Context ctx) {
+    String model = modelParam(ctx);
+    int version = versionParam(ctx);
+    ctx.json(rejectionJson(registry.rejection(model, version)
+        .orElseThrow(() -> absent(model + " v" + version + " has no rejection on record"))));
+  }
+
+  private static Map<String, Object> rejectionJson(VersionStore.Rejection rejection) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("reason", rejection.reason());
+    json.put("rejectedAt", rejection.rejectedAt());
+    return json;
+  }
+
+  private static String modelParam(Context ctx) {
+    String model = ctx.pathParam("model");
+    Registry.checkModelName(model);
+    return model;
   }
 
   private static int versionParam(Context ctx) {
     String raw = ctx.pathParam("version");
-    try {
-      int version = Integer.parseInt(raw);
-      if (version >= 1) {
-        return version;
+    if (CANONICAL_VERSION.matcher(raw).matches()) {
+      long version = Long.parseLong(raw);
+      if (version <= Integer.MAX_VALUE) {
+        return (int) version;
       }
-    } catch (NumberFormatException e) {
-      // answered below
     }
-    throw new IllegalArgumentException("a version is a positive integer, got '" + raw + "'");
+    throw new IllegalArgumentException("a version is a positive integer written without sign or leading zeros (1 to "
+        + Integer.MAX_VALUE + "), got '" + raw + "'");
   }
 
   private static NotFoundResponse absent(String message) {
     return new NotFoundResponse(message);
+  }
+
+  private static byte[] sha256(String text) {
+    return dev.plasticity.registry.client.Sha256.digest().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {

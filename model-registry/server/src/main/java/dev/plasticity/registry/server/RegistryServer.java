@@ -1,8 +1,8 @@
 package dev.plasticity.registry.server;
 
+import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryJson;
 import io.javalin.Javalin;
-import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
-  /** Largest accepted upload; models in Plasticity are megabytes. */
-  private static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
 
   private final Javalin app;
   private final URI baseUri;
@@ -49,6 +46,10 @@ public final class RegistryServer implements AutoCloseable {
       VersionStore store = VersionStore.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
       resources.push(store);
       ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
+      int stale = artifacts.removeStaleUploads(); // before listening: nothing is uploading yet
+      if (stale > 0) {
+        log.info("removed {} partial upload(s) a previous run left in {}", stale, config.artifactDir().resolve("incoming"));
+      }
       ChampionPublisher publisher = null;
       if (config.kafkaBootstrapServers() != null) {
         publisher = new ChampionPublisher(store, config.kafkaBootstrapServers(), config.kafkaProducerProperties());
@@ -56,31 +57,28 @@ public final class RegistryServer implements AutoCloseable {
       } else {
         log.warn("no Kafka bootstrap servers configured: champions are stored but not published");
       }
-      AtomicReference<String> publicBase = new AtomicReference<>(config.publicBaseUrl());
       Registry registry = new Registry(store, artifacts,
-          publisher != null ? publisher : ChampionAnnouncer.NONE, publicBase::get, config.clock());
+          publisher != null ? publisher : ChampionAnnouncer.NONE, config.clock(), config.maxArtifactBytes());
 
       Javalin app = Javalin.create(c -> {
         c.showJavalinBanner = false;
         c.jsonMapper(new JavalinJackson(RegistryJson.mapper(), false));
         c.http.disableCompression(); // artifacts are binary; JSON answers are small
-        c.jetty.multipartConfig.cacheDirectory(config.artifactDir().toAbsolutePath().resolve("incoming").toString());
-        c.jetty.multipartConfig.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
-        c.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
-        c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize(64 * 1024 * 1024)); // metadata part
+        c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize(64 * 1024)); // no route reads url-encoded forms
       });
-      RegistryHttp.routes(app, registry);
+      RegistryHttp.routes(app, registry, config.artifactDir().toAbsolutePath().resolve("incoming"),
+          config.maxArtifactBytes(), config.maxMetadataBytes(), config.bearerToken());
       resources.push(app::stop);
-      app.start(config.httpPort());
-      if (publicBase.get() == null) {
-        publicBase.set("http://127.0.0.1:" + app.port());
-      }
+      app.start(config.bindHost(), config.httpPort());
+      String publicBase = config.publicBaseUrl() != null ? config.publicBaseUrl()
+          : "http://" + reachableHost(config.bindHost()) + ":" + app.port();
       if (publisher != null) {
         publisher.start(config.publishRetryInterval());
       }
-      URI baseUri = URI.create(publicBase.get());
-      log.info("model registry listening on port {} (public URL {}, database {}, artifacts {})",
-          app.port(), baseUri, withoutParameters(config.jdbcUrl()), config.artifactDir().toAbsolutePath());
+      URI baseUri = URI.create(publicBase);
+      log.info("model registry listening on {}:{} (public URL {}, database {}, artifacts {}, writes {})",
+          config.bindHost(), app.port(), baseUri, withoutParameters(config.jdbcUrl()), config.artifactDir().toAbsolutePath(),
+          config.bearerToken() == null ? "open: no PLASTICITY_REGISTRY_TOKEN set" : "need the bearer token");
       return new RegistryServer(app, baseUri, resources);
     } catch (RuntimeException e) {
       closeAll(resources);
@@ -93,7 +91,7 @@ public final class RegistryServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The public base URL: what clients and artifact URIs use. */
+  /** The base URL clients reach this server at; artifact locations are relative to it. */
   public URI baseUri() {
     return baseUri;
   }
@@ -112,8 +110,11 @@ public final class RegistryServer implements AutoCloseable {
    * Runs the registry until the JVM stops. Environment: PLASTICITY_REGISTRY_PORT (default 8081),
    * PLASTICITY_REGISTRY_DATA_DIR (default ./registry-data: H2 database and artifacts),
    * PLASTICITY_REGISTRY_JDBC_URL / _JDBC_USER / _JDBC_PASSWORD (e.g. PostgreSQL instead of H2),
-   * PLASTICITY_REGISTRY_PUBLIC_URL (base of artifact URIs), PLASTICITY_KAFKA_BOOTSTRAP (unset: do
-   * not publish).
+   * PLASTICITY_REGISTRY_PUBLIC_URL (the URL clients reach it at, logged), PLASTICITY_KAFKA_BOOTSTRAP
+   * (unset: do not publish), PLASTICITY_REGISTRY_BIND_HOST (default 127.0.0.1; 0.0.0.0 for all
+   * interfaces), PLASTICITY_REGISTRY_TOKEN (bearer token writes need; unset: writes are open),
+   * PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES (default 256 MiB), PLASTICITY_REGISTRY_MAX_METADATA_BYTES
+   * (default 1 MiB).
    */
   public static void main(String[] args) throws InterruptedException {
     RegistryServer server = start(fromEnvironment(System.getenv()));
@@ -130,12 +131,36 @@ public final class RegistryServer implements AutoCloseable {
         .httpPort(Integer.parseInt(env.getOrDefault("PLASTICITY_REGISTRY_PORT", String.valueOf(RegistryConfig.DEFAULT_PORT))))
         .dataDir(Path.of(env.getOrDefault("PLASTICITY_REGISTRY_DATA_DIR", "registry-data")))
         .publicBaseUrl(env.get("PLASTICITY_REGISTRY_PUBLIC_URL"))
-        .kafkaBootstrapServers(env.get("PLASTICITY_KAFKA_BOOTSTRAP"));
+        .kafkaBootstrapServers(env.get("PLASTICITY_KAFKA_BOOTSTRAP"))
+        .bindHost(env.get("PLASTICITY_REGISTRY_BIND_HOST"))
+        .bearerToken(env.get(RegistryClient.TOKEN_ENV))
+        .maxArtifactBytes(longEnv(env, "PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES", RegistryConfig.DEFAULT_MAX_ARTIFACT_BYTES))
+        .maxMetadataBytes(longEnv(env, "PLASTICITY_REGISTRY_MAX_METADATA_BYTES", RegistryConfig.DEFAULT_MAX_METADATA_BYTES));
     String jdbcUrl = env.get("PLASTICITY_REGISTRY_JDBC_URL");
     if (jdbcUrl != null && !jdbcUrl.isBlank()) {
       builder.jdbc(jdbcUrl, env.get("PLASTICITY_REGISTRY_JDBC_USER"), env.get("PLASTICITY_REGISTRY_JDBC_PASSWORD"));
     }
     return builder.build();
+  }
+
+  private static long longEnv(Map<String, String> env, String name, long otherwise) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number of bytes, got '" + value + "'");
+    }
+  }
+
+  /** The host a client on this machine reaches a server bound to {@code bindHost} at. */
+  private static String reachableHost(String bindHost) {
+    if (bindHost.equals("0.0.0.0") || bindHost.equals("::") || bindHost.equals("[::]")) {
+      return "127.0.0.1";
+    }
+    return bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
   }
 
   private static void closeAll(Deque<AutoCloseable> resources) {

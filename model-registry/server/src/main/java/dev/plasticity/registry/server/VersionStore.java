@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,10 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Models and versions in SQL (PostgreSQL or H2), schema managed by Flyway
- * ({@code db/migration}). Plain JDBC, one connection per operation. Thread-safe.
+ * ({@code db/migration}). Plain JDBC, one connection per operation. Writes that confirm something
+ * to a client (a version, a rejection) are durable when they return: PostgreSQL commits durably,
+ * and on an H2 file the store forces the file to disk after the commit. Version numbers come from a
+ * per-model counter that only grows. Thread-safe.
  */
 final class VersionStore implements AutoCloseable {
   static final String CHAMPION = "champion";
@@ -32,12 +36,16 @@ final class VersionStore implements AutoCloseable {
   private final String password;
   /** Keeps an H2 database open between operations (it closes when its last connection does). */
   private final Connection keepOpen;
+  /** An H2 file database: commits are followed by {@code CHECKPOINT SYNC}. */
+  private final boolean h2File;
 
   private VersionStore(String url, String user, String password) throws SQLException {
     this.url = url;
     this.user = user;
     this.password = password;
     this.keepOpen = url.startsWith("jdbc:h2:") ? connect() : null;
+    this.h2File = url.startsWith("jdbc:h2:file:") || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+        && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"));
   }
 
   /** Connects and brings the schema up to date. */
@@ -54,6 +62,16 @@ final class VersionStore implements AutoCloseable {
 
   /** The outcome of {@link #insertVersion}: the stored version and whether this call created it. */
   record Insertion(ModelVersion version, boolean created) {}
+
+  /** Why and when a version was reported unservable. */
+  record Rejection(String reason, long rejectedAt) {}
+
+  /**
+   * The outcome of {@link #reject}: the rejection on record (the first one reported) and, when the
+   * rejected version was the champion being served, the champion that serves instead (now marked
+   * unpublished, so it is announced again).
+   */
+  record RejectionOutcome(Rejection rejection, boolean created, Optional<ModelVersion> reinstated) {}
 
   boolean insertModel(String name, long createdAt) {
     try (Connection c = connect()) {
@@ -87,7 +105,8 @@ final class VersionStore implements AutoCloseable {
   List<ModelSummary> models() {
     String sql = "SELECT m.name, m.created_at,"
         + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name) AS latest,"
-        + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name AND v.alias = 'champion') AS champion"
+        + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name AND v.alias = 'champion'"
+        + " AND v.rejected_at IS NULL) AS champion"
         + " FROM models m ORDER BY m.name";
     try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
       List<ModelSummary> models = new ArrayList<>();
@@ -116,6 +135,9 @@ final class VersionStore implements AutoCloseable {
         try {
           Insertion insertion = insertVersion(c, model, triggerId, build);
           c.commit();
+          if (insertion.created()) {
+            sync(c);
+          }
           return insertion;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
@@ -148,7 +170,11 @@ final class VersionStore implements AutoCloseable {
       }
     }
     int next;
-    try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model = ?")) {
+    try (PreparedStatement s = c.prepareStatement("UPDATE models SET last_version = last_version + 1 WHERE name = ?")) {
+      s.setString(1, model);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT last_version FROM models WHERE name = ?")) {
       s.setString(1, model);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -189,16 +215,147 @@ final class VersionStore implements AutoCloseable {
     }
   }
 
+  /** The newest champion no server reported unservable: the version to serve and to train from. */
   Optional<ModelVersion> champion(String model) {
-    return query("read the champion of " + model,
-        "SELECT metadata FROM model_versions WHERE model = ? AND alias = 'champion' ORDER BY version DESC LIMIT 1",
-        model).stream().findFirst();
+    return query("read the champion of " + model, CHAMPION_SQL, model).stream().findFirst();
   }
 
-  /** Champions not yet acknowledged by Kafka, oldest version first per model. */
+  private static final String CHAMPION_SQL = "SELECT metadata FROM model_versions WHERE model = ? AND alias = 'champion'"
+      + " AND rejected_at IS NULL ORDER BY version DESC LIMIT 1";
+
+  /** Champions not yet acknowledged by Kafka (and not rejected), oldest version first per model. */
   List<ModelVersion> unpublishedChampions() {
     return query("list unpublished champions",
-        "SELECT metadata FROM model_versions WHERE published = FALSE AND alias = 'champion' ORDER BY model, version");
+        "SELECT metadata FROM model_versions WHERE published = FALSE AND alias = 'champion' AND rejected_at IS NULL"
+            + " ORDER BY model, version");
+  }
+
+  /** Whether any version's artifact has these bytes. */
+  boolean artifactReferenced(String sha256) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT 1 FROM model_versions WHERE sha256 = ?")) {
+      s.setString(1, sha256);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw failure("look up artifact " + sha256, e);
+    }
+  }
+
+  /** The rejection on record for a version, if a server reported one. */
+  Optional<Rejection> rejection(String model, int version) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT rejection_reason, rejected_at FROM model_versions WHERE model = ? AND version = ? AND rejected_at IS NOT NULL")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(new Rejection(rs.getString(1), rs.getLong(2))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read the rejection of " + model + " v" + version, e);
+    }
+  }
+
+  /**
+   * Records that a server could not serve {@code model} v{@code version}; a second report keeps the
+   * first. When the version was the champion being served, the newest champion that is not
+   * rejected is marked unpublished, so the publisher announces it again.
+   *
+   * @return empty when the version does not exist
+   */
+  Optional<RejectionOutcome> reject(String model, int version, String reason, long rejectedAt) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try (Connection c = connect()) {
+        c.setAutoCommit(false);
+        try {
+          Optional<RejectionOutcome> outcome = reject(c, model, version, reason, rejectedAt);
+          c.commit();
+          if (outcome.isPresent() && outcome.get().created()) {
+            sync(c);
+          }
+          return outcome;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!RETRYABLE.contains(e.getSQLState())) {
+          throw failure("record the rejection of " + model + " v" + version, e);
+        }
+        last = e;
+      }
+    }
+    throw failure("record the rejection of " + model + " v" + version + " after " + ATTEMPTS + " attempts", last);
+  }
+
+  private Optional<RejectionOutcome> reject(Connection c, String model, int version, String reason, long rejectedAt)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT name FROM models WHERE name = ? FOR UPDATE")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+      }
+    }
+    Optional<Rejection> existing;
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT rejection_reason, rejected_at FROM model_versions WHERE model = ? AND version = ?")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long at = rs.getLong(2);
+        existing = rs.wasNull() ? Optional.empty() : Optional.of(new Rejection(rs.getString(1), at));
+      }
+    }
+    if (existing.isPresent()) {
+      return Optional.of(new RejectionOutcome(existing.get(), false, Optional.empty()));
+    }
+    Optional<ModelVersion> servedBefore = championOf(c, model);
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE model_versions SET rejection_reason = ?, rejected_at = ? WHERE model = ? AND version = ?")) {
+      s.setString(1, reason);
+      s.setLong(2, rejectedAt);
+      s.setString(3, model);
+      s.setInt(4, version);
+      s.executeUpdate();
+    }
+    Optional<ModelVersion> reinstated = Optional.empty();
+    if (servedBefore.isPresent() && servedBefore.get().getVersion() == version) {
+      reinstated = championOf(c, model);
+      if (reinstated.isPresent()) {
+        try (PreparedStatement s = c.prepareStatement(
+            "UPDATE model_versions SET published = FALSE WHERE model = ? AND version = ?")) {
+          s.setString(1, model);
+          s.setInt(2, reinstated.get().getVersion());
+          s.executeUpdate();
+        }
+      }
+    }
+    return Optional.of(new RejectionOutcome(new Rejection(reason, rejectedAt), true, reinstated));
+  }
+
+  private static Optional<ModelVersion> championOf(Connection c, String model) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CHAMPION_SQL)) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
+  /** Forces an H2 file to disk after a commit a client is told about; PostgreSQL commits durably already. */
+  private void sync(Connection c) throws SQLException {
+    if (h2File) {
+      c.setAutoCommit(true);
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+    }
   }
 
   void markPublished(String model, int version) {

@@ -31,7 +31,7 @@ class RegistryTest {
   @BeforeEach
   void open() {
     store = VersionStore.open(TestVersions.h2InMemoryUrl(), "sa", "");
-    registry = new Registry(store, new ArtifactStore(artifactDir), announced::add, () -> "http://registry:8081/", CLOCK);
+    registry = new Registry(store, new ArtifactStore(artifactDir), announced::add, CLOCK, 1024 * 1024);
     registry.ensureModel("sea");
   }
 
@@ -46,7 +46,7 @@ class RegistryTest {
     register(metadata("sea", "challenger", null), "two");
 
     assertThat(champion.getCreatedAt()).isEqualTo(CLOCK.millis());
-    assertThat(champion.getArtifactUri()).isEqualTo("http://registry:8081/api/models/sea/versions/1/artifact");
+    assertThat(champion.getArtifactUri()).isEqualTo("api/models/sea/versions/1/artifact");
     assertThat(announced).containsExactly(champion);
     assertThat(store.unpublishedChampions()).containsExactly(champion);
   }
