@@ -172,7 +172,7 @@ final class RegistryHttp {
       received = ctx.req().getParts();
     } catch (IllegalStateException e) {
       String message = String.valueOf(e.getMessage());
-      if (message.contains("exceeds max")) {
+      if (message.contains("exceeds max") || message.contains("larger than max")) {
         throw new ArtifactTooLargeException("the upload exceeds this registry's limits: artifacts up to "
             + maxArtifactBytes + " bytes, metadata up to " + maxMetadataBytes + " bytes");
       }

@@ -67,7 +67,9 @@ public final class RegistryServer implements AutoCloseable {
         c.showJavalinBanner = false;
         c.jsonMapper(new JavalinJackson(RegistryJson.mapper(), false));
         c.http.disableCompression(); // artifacts are binary; JSON answers are small
-        c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize(64 * 1024)); // no route reads url-encoded forms
+        // Jetty counts a multipart field (the metadata part) against the form limit: the metadata limit
+        // decides, and answers 413 itself
+        c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize((int) config.maxMetadataBytes() + 64 * 1024));
       });
       RegistryHttp.routes(app, registry, config.artifactDir().toAbsolutePath().resolve("incoming"),
           config.maxArtifactBytes(), config.maxMetadataBytes(), config.bearerToken());
