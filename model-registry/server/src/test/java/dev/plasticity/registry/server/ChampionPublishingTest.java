@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -78,6 +79,32 @@ class ChampionPublishingTest {
           .extracting(ModelVersion::getVersion).containsExactly(1, 3);
       assertThat(records.get(0).value().getArtifactSha256()).isEqualTo(stored.get(0).getArtifactSha256());
       assertThat(new RegistryClient(up.baseUri()).versions(model)).hasSize(3);
+    }
+  }
+
+  @Test
+  void whenTheServedChampionIsRejectedTheChampionBeforeItIsAnnouncedAgain() {
+    String model = uniqueModel("rejected");
+    try (RegistryServer server = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+        .kafkaBootstrapServers(kafka.bootstrapServers()).build())) {
+      RegistryClient client = new RegistryClient(server.baseUri());
+      client.ensureModel(model);
+      ModelVersion first = client.register(metadata(model, "champion", "t-1"), artifact("one"));
+      client.register(metadata(model, "champion", "t-2"), artifact("two"));
+      readUntil(model, r -> r.value().getVersion() == 2);
+
+      client.reportRejection(model, 2, "inference refused v2");
+
+      AtomicBoolean sawSecond = new AtomicBoolean();
+      List<ConsumerRecord<String, ModelVersion>> records = readUntil(model, r -> {
+        if (r.value().getVersion() == 2) {
+          sawSecond.set(true);
+          return false;
+        }
+        return r.value().getVersion() == 1 && sawSecond.get(); // version 1 announced again after 2
+      });
+      assertThat(records).extracting(ConsumerRecord::value).extracting(ModelVersion::getVersion).containsExactly(1, 2, 1);
+      assertThat(records.get(2).value()).isEqualTo(first);
     }
   }
 
