@@ -113,6 +113,11 @@ public final class ModelLoader {
     return rejected.contains(version);
   }
 
+  /** "v3" for the version served, "nothing" before the first swap: for messages. */
+  String servedVersionDescription() {
+    return predictor.servedVersion().isPresent() ? "v" + predictor.servedVersion().getAsInt() : "nothing";
+  }
+
   /** Whether loading {@code version} could change what is served: newer than served and not rejected. */
   public boolean wouldServe(ModelVersion version) {
     return version.getModel().equals(model())
