@@ -5,6 +5,7 @@ import dev.plasticity.registry.client.ArtifactIntegrityException;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
+import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,12 @@ public final class ModelLoader {
       reject(version, e.getMessage());
       return Optional.empty();
     }
+    long needed = minimumArtifactBytes(version.getArchitecture());
+    if (artifact.length < needed) { // checked before the network is built: it could need any amount of memory
+      reject(version, "an artifact of " + artifact.length + " bytes cannot hold the weights of architecture "
+          + ModelFormat.describe(version.getArchitecture()) + " (at least " + needed + " bytes)");
+      return Optional.empty();
+    }
     Model djlModel;
     try {
       djlModel = ModelFormat.load(model() + "-v" + version.getVersion(), version.getArchitecture(), artifact);
@@ -195,6 +202,33 @@ public final class ModelLoader {
       notify(listener, event);
     }
     return Optional.of(event);
+  }
+
+  /**
+   * The fewest bytes an artifact of {@code architecture} can have: four per weight and bias of its
+   * linear layers (normalisation adds more); saturates at {@link Long#MAX_VALUE}.
+   */
+  static long minimumArtifactBytes(Architecture architecture) {
+    long inputs = architecture.getInputFeatures().size();
+    long parameters = 0;
+    List<Integer> widths = new java.util.ArrayList<>(architecture.getHiddenUnits());
+    widths.add(architecture.getNumClasses());
+    for (int width : widths) {
+      long units = Math.max(0, width);
+      parameters = saturatedAdd(parameters, saturatedMultiply(inputs + 1, units));
+      inputs = units;
+    }
+    return saturatedMultiply(parameters, Float.BYTES);
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    return high != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   private void reject(ModelVersion version, String reason) {

@@ -112,6 +112,37 @@ class ModelLoaderTest {
     }
   }
 
+  @Test
+  void rejectsAnArchitectureTooLargeForItsArtifactBeforeBuildingIt() throws Exception {
+    String model = "giant";
+    byte[] weights = artifact(1);
+    RecordingRegistry registry = new RecordingRegistry(model, weights);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(model)) {
+      ModelLoader loader = new ModelLoader(new RegistryClient(registry.base()), predictor, 1, 1);
+      // building it would need about 4 EB of weights; the artifact has 1.5 kB
+      Architecture giant = Architecture.newBuilder(architecture())
+          .setHiddenUnits(List.of(1_000_000_000, 1_000_000_000)).build();
+
+      assertThat(loader.loadAndSwap(version(model, 5, giant, Sha256.hex(weights)))).isEmpty();
+
+      assertThat(loader.isRejected(5)).isTrue();
+      assertThat(registry.reports).singleElement().satisfies(r ->
+          assertThat(r.reason()).contains("an artifact of " + weights.length + " bytes cannot hold the weights"));
+    } finally {
+      registry.stop();
+    }
+  }
+
+  @Test
+  void anArtifactNeedsFourBytesForEveryWeightAndBiasOfItsLinearLayers() {
+    // 3 inputs -> 16 -> 8 -> 2 classes: (3+1)*16 + (16+1)*8 + (8+1)*2 = 218 parameters
+    assertThat(ModelLoader.minimumArtifactBytes(architecture())).isEqualTo(218L * 4);
+    assertThat(artifact(1).length).isGreaterThanOrEqualTo(218 * 4);
+    Architecture absurd = Architecture.newBuilder(architecture())
+        .setHiddenUnits(List.of(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE)).build();
+    assertThat(ModelLoader.minimumArtifactBytes(absurd)).isEqualTo(Long.MAX_VALUE);
+  }
+
   private static ModelVersion version(String model, int number, Architecture architecture, String sha256) {
     return ModelVersion.newBuilder(champion(model, "t-" + number)).setVersion(number).setArchitecture(architecture)
         .setArtifactUri("api/models/" + model + "/versions/" + number + "/artifact").setArtifactSha256(sha256).build();
