@@ -284,15 +284,23 @@ public final class ModelSubscription implements AutoCloseable {
         .setError(reason)
         .setFailedAt(clock.millis())
         .build();
-    deadLetterProducer.send(new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), LETTERS.encode(letter)),
-        (metadata, e) -> {
-          if (e == null) {
-            deadLettered.incrementAndGet();
-          } else {
-            log.error("could not dead-letter the record at {}-{} offset {} to {}; it stays only on its topic: {}",
-                record.topic(), record.partition(), record.offset(), Topics.EVENTS_DLQ, e.toString());
-          }
-        });
+    try {
+      deadLetterProducer.send(new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), LETTERS.encode(letter)),
+          (metadata, e) -> {
+            if (e == null) {
+              deadLettered.incrementAndGet();
+            } else {
+              notDeadLettered(record, e);
+            }
+          });
+    } catch (RuntimeException e) { // e.g. no broker metadata within max.block.ms: the subscription goes on
+      notDeadLettered(record, e);
+    }
+  }
+
+  private static void notDeadLettered(ConsumerRecord<byte[], byte[]> record, Exception e) {
+    log.error("could not dead-letter the record at {}-{} offset {} to {}; it stays only on its topic: {}",
+        record.topic(), record.partition(), record.offset(), Topics.EVENTS_DLQ, e.toString());
   }
 
   /**
