@@ -5,11 +5,14 @@ import dev.plasticity.registry.client.ArtifactIntegrityException;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
+import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings an announced version into service: download through the registry, verify its SHA-256,
- * rebuild the network, warm it up, then swap it into the {@link HotSwapPredictor} if it is newer
- * than the version served. A version whose artifact fails its checksum, or does not fit its
- * architecture, is rejected: logged, counted, reported to {@link #onReject} listeners and never
- * tried again; the current version keeps serving.
+ * Brings an announced version into service: download through the registry (its artifact location
+ * resolved against the registry this loader talks to), verify its SHA-256, rebuild the network,
+ * warm it up, then swap it into the {@link HotSwapPredictor} if it is newer than the version
+ * served. A version that cannot be served (no usable artifact location, a checksum mismatch, an
+ * artifact that does not fit its architecture, a network that fails to warm up) is rejected:
+ * logged, counted, reported to {@link #onReject} listeners, reported back to the registry with
+ * {@link RegistryClient#reportRejection} and never tried again; the current version keeps serving.
+ *
+ * <p>Reporting to the registry is best effort: a report that fails (registry down, refused) is
+ * logged with the reason and kept; {@link #retryRejectionReports()} (called before each load and by
+ * {@link ModelSubscription} while reports are pending) sends it again. It never blocks predictions.
  *
  * <p>Thread-safe (loads may run concurrently; only a newer version is ever swapped in).
  * Listeners run on the loading thread and must not block.
@@ -37,6 +46,8 @@ public final class ModelLoader {
   private final int predictors;
   private final int warmUpBatches;
   private final Set<Integer> rejected = ConcurrentHashMap.newKeySet();
+  /** Rejections the registry has not acknowledged yet, by version. */
+  private final Map<Integer, Rejection> unreported = new ConcurrentHashMap<>();
   private final List<Consumer<SwapEvent>> swapListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<Rejection>> rejectListeners = new CopyOnWriteArrayList<>();
 
@@ -78,14 +89,34 @@ public final class ModelLoader {
     return this;
   }
 
-  /** How many distinct versions were rejected (checksum mismatch or incompatible artifact). */
+  /** How many distinct versions were rejected (unusable location, checksum mismatch, unloadable artifact). */
   public int rejectedVersions() {
     return rejected.size();
+  }
+
+  /** How many rejections could not be reported to the registry yet (they are retried). */
+  public int pendingRejectionReports() {
+    return unreported.size();
+  }
+
+  /**
+   * Sends the rejection reports that failed before again, oldest version first; those the registry
+   * still does not take stay pending. Never throws.
+   */
+  public void retryRejectionReports() {
+    for (Rejection rejection : new TreeMap<>(unreported).values()) {
+      report(rejection);
+    }
   }
 
   /** Whether {@code version} was rejected; a rejected version is never loaded. */
   public boolean isRejected(int version) {
     return rejected.contains(version);
+  }
+
+  /** "v3" for the version served, "nothing" before the first swap: for messages. */
+  String servedVersionDescription() {
+    return predictor.servedVersion().isPresent() ? "v" + predictor.servedVersion().getAsInt() : "nothing";
   }
 
   /** Whether loading {@code version} could change what is served: newer than served and not rejected. */
@@ -108,15 +139,28 @@ public final class ModelLoader {
       throw new IllegalArgumentException(
           "this loader serves model " + model() + "; got " + version.getModel() + " v" + version.getVersion());
     }
+    retryRejectionReports();
     if (!wouldServe(version)) {
       return Optional.empty();
     }
     long start = System.nanoTime();
+    try {
+      registry.artifactLocation(version);
+    } catch (RuntimeException e) { // empty or unparseable: no retry will ever find it
+      reject(version, "no usable artifact location: " + e.getMessage());
+      return Optional.empty();
+    }
     byte[] artifact;
     try {
       artifact = registry.downloadVerified(version);
     } catch (ArtifactIntegrityException e) {
       reject(version, e.getMessage());
+      return Optional.empty();
+    }
+    long needed = minimumArtifactBytes(version.getArchitecture());
+    if (artifact.length < needed) { // checked before the network is built: it could need any amount of memory
+      reject(version, "an artifact of " + artifact.length + " bytes cannot hold the weights of architecture "
+          + ModelFormat.describe(version.getArchitecture()) + " (at least " + needed + " bytes)");
       return Optional.empty();
     }
     Model djlModel;
@@ -126,10 +170,22 @@ public final class ModelLoader {
       reject(version, e.getMessage());
       return Optional.empty();
     }
-    ServingModel serving = new ServingModel(model(), version.getVersion(), version.getArchitecture(), djlModel, predictors);
-    int from;
+    ServingModel serving;
+    try {
+      serving = new ServingModel(model(), version.getVersion(), version.getArchitecture(), djlModel, predictors);
+    } catch (RuntimeException e) { // the serving model closed the DJL model already
+      reject(version, "cannot build predictors for v" + version.getVersion() + ": " + e);
+      return Optional.empty();
+    }
     try {
       serving.warmUp(warmUpBatches);
+    } catch (RuntimeException e) { // the same bytes fail the same way every time: not worth a retry
+      serving.discard();
+      reject(version, "warm-up failed: " + e.getMessage());
+      return Optional.empty();
+    }
+    int from;
+    try {
       from = predictor.swapIfNewerFrom(serving);
       if (from == HotSwapPredictor.NOT_SWAPPED) {
         serving.discard(); // a newer version got in while this one loaded
@@ -148,6 +204,33 @@ public final class ModelLoader {
     return Optional.of(event);
   }
 
+  /**
+   * The fewest bytes an artifact of {@code architecture} can have: four per weight and bias of its
+   * linear layers (normalisation adds more); saturates at {@link Long#MAX_VALUE}.
+   */
+  static long minimumArtifactBytes(Architecture architecture) {
+    long inputs = architecture.getInputFeatures().size();
+    long parameters = 0;
+    List<Integer> widths = new java.util.ArrayList<>(architecture.getHiddenUnits());
+    widths.add(architecture.getNumClasses());
+    for (int width : widths) {
+      long units = Math.max(0, width);
+      parameters = saturatedAdd(parameters, saturatedMultiply(inputs + 1, units));
+      inputs = units;
+    }
+    return saturatedMultiply(parameters, Float.BYTES);
+  }
+
+  private static long saturatedMultiply(long a, long b) {
+    long high = Math.multiplyHigh(a, b);
+    return high != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
+  }
+
   private void reject(ModelVersion version, String reason) {
     Rejection rejection = new Rejection(version.getModel(), version.getVersion(), reason);
     if (rejected.add(version.getVersion())) {
@@ -156,6 +239,21 @@ public final class ModelLoader {
       for (Consumer<Rejection> listener : rejectListeners) {
         notify(listener, rejection);
       }
+      report(rejection);
+    }
+  }
+
+  /** Tells the registry; on failure keeps the rejection for {@link #retryRejectionReports()}. */
+  private void report(Rejection rejection) {
+    try {
+      registry.reportRejection(rejection.model(), rejection.version(), rejection.reason());
+      if (unreported.remove(rejection.version()) != null) {
+        log.info("reported the rejection of {} v{} to the registry", rejection.model(), rejection.version());
+      }
+    } catch (RuntimeException e) {
+      boolean first = unreported.put(rejection.version(), rejection) == null;
+      log.warn("could not report the rejection of {} v{} to the registry{}; will report it again: {}",
+          rejection.model(), rejection.version(), first ? "" : " (again)", e.getMessage());
     }
   }
 

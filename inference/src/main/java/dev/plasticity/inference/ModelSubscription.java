@@ -1,24 +1,34 @@
 package dev.plasticity.inference;
 
 import dev.plasticity.registry.client.RegistryException;
-import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +40,19 @@ import org.slf4j.LoggerFactory;
  * beginning ({@code read_committed}), so every replica sees every version, and a replica that
  * starts late still finds the latest champion. Versions are loaded on the subscription's own
  * thread, highest first, and only when newer than the one served; a version that cannot be
- * downloaded now is retried after {@code retryInterval}, a rejected one never.
+ * downloaded now is retried after {@code retryInterval}, a rejected one never (rejections the
+ * registry did not take yet are reported again at the same interval).
+ *
+ * <p>Records are read as bytes and decoded with {@link AvroCodec} (so its size limits apply). A
+ * record that cannot be decoded is never skipped silently: it is counted
+ * ({@link #undecodableRecords()}), its cause is logged, and it goes to {@link Topics#EVENTS_DLQ} as
+ * a {@link DeadLetter} with its original bytes and the reason. Every subscription reads the whole
+ * topic, so each replica (and each restart) dead-letters a bad record again: readers of the
+ * dead-letter topic recognise one record by its source topic, partition and offset.
+ *
+ * <p>If the subscription's thread dies (any {@link Throwable}, an {@link Error} included), the
+ * failure is kept ({@link #failure()}), logged at ERROR and handed to {@link #onFailure} listeners;
+ * the served version keeps serving but no new one will arrive.
  *
  * <pre>{@code
  * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
@@ -46,20 +68,34 @@ public final class ModelSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelSubscription.class);
   private static final Duration POLL = Duration.ofMillis(200);
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
+  private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
+  private static final AvroCodec<DeadLetter> LETTERS = AvroCodec.of(DeadLetter.class);
+  /** The system property Avro 1.12 reads to trust generated classes outside java.* packages. */
+  static final String TRUSTED_PACKAGES_HINT =
+      "set -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity on this JVM: Avro refuses to build classes outside its trusted packages";
 
   private final ModelLoader loader;
-  private final Consumer<String, ModelVersion> consumer;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> deadLetterProducer;
   private final Duration retryInterval;
+  private final Clock clock;
   private final Thread thread;
   /** Announced versions newer than the one served, waiting to be loaded; only touched by {@link #thread}. */
   private final TreeMap<Integer, ModelVersion> pending = new TreeMap<>();
+  private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final List<java.util.function.Consumer<Throwable>> failureListeners = new ArrayList<>();
   private volatile boolean running = true;
   private volatile boolean caughtUp;
+  private volatile Throwable failure;
 
-  private ModelSubscription(ModelLoader loader, Consumer<String, ModelVersion> consumer, Duration retryInterval) {
+  private ModelSubscription(ModelLoader loader, Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> deadLetterProducer, Duration retryInterval, Clock clock) {
     this.loader = loader;
     this.consumer = consumer;
+    this.deadLetterProducer = deadLetterProducer;
     this.retryInterval = retryInterval;
+    this.clock = clock;
     this.thread = new Thread(this::run, "plasticity-model-subscription-" + loader.model());
     this.thread.setDaemon(true);
   }
@@ -71,7 +107,9 @@ public final class ModelSubscription implements AutoCloseable {
 
   /**
    * @param retryInterval wait before retrying a download that failed (registry unreachable)
-   * @param consumerOverrides extra Kafka consumer settings (group, offset commit and isolation stay as described above)
+   * @param consumerOverrides extra Kafka consumer settings (group, offset commit and isolation stay
+   *     as described above); its {@code security.*}, {@code sasl.*} and {@code ssl.*} settings also
+   *     apply to the producer of dead letters
    */
   public static ModelSubscription start(String bootstrapServers, ModelLoader loader, Duration retryInterval,
       Map<String, Object> consumerOverrides) {
@@ -89,9 +127,28 @@ public final class ModelSubscription implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, ModelVersion> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ModelVersion.class));
-    ModelSubscription subscription = new ModelSubscription(loader, consumer, retryInterval);
+
+    Map<String, Object> producerProps = new HashMap<>();
+    consumerOverrides.forEach((key, value) -> {
+      if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+        producerProps.put(key, value);
+      }
+    });
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "plasticity-inference-dead-letters-" + loader.model());
+    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaProducer<byte[], byte[]> producer;
+    try {
+      producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
+    }
+    ModelSubscription subscription = new ModelSubscription(loader, consumer, producer, retryInterval, Clock.systemUTC());
     subscription.thread.start();
     return subscription;
   }
@@ -106,42 +163,161 @@ public final class ModelSubscription implements AutoCloseable {
     return caughtUp;
   }
 
-  /** Whether the subscription thread is running. */
+  /** Whether the subscription thread is running: false once closed or failed. */
   public boolean isRunning() {
-    return thread.isAlive();
+    return failure == null && thread.isAlive();
+  }
+
+  /** Why the subscription's thread died, if it did; empty while running and after a normal close. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /**
+   * Calls {@code listener} (on the dying thread) if the subscription fails; at once if it has
+   * failed already. A listener must not block.
+   */
+  public ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
+    Objects.requireNonNull(listener, "listener");
+    Throwable failed;
+    synchronized (failureListeners) {
+      failureListeners.add(listener);
+      failed = failure;
+    }
+    if (failed != null) {
+      listener.accept(failed);
+    }
+    return this;
+  }
+
+  /** Records on the versions topic that could not be decoded (each one is dead-lettered). */
+  public long undecodableRecords() {
+    return undecodable.get();
+  }
+
+  /** Dead letters the broker acknowledged. */
+  public long deadLetters() {
+    return deadLettered.get();
   }
 
   private void run() {
     try {
       assignAllPartitions();
       long nextAttempt = System.nanoTime();
+      long nextReport = System.nanoTime();
       while (running) {
-        try {
-          for (ConsumerRecord<String, ModelVersion> record : consumer.poll(POLL)) {
-            offer(record.value());
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          ModelVersion version;
+          try {
+            version = record.value() == null ? null : VERSIONS.decode(record.value());
+          } catch (RuntimeException e) {
+            deadLetter(record, e);
+            continue;
           }
-        } catch (RecordDeserializationException e) {
-          log.error("skipping unreadable record at {} offset {}: {}", e.topicPartition(), e.offset(), e.getMessage());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-          continue;
+          offer(version);
         }
         if (!caughtUp && atEnd()) {
           caughtUp = true;
         }
         if (!pending.isEmpty() && System.nanoTime() - nextAttempt >= 0) {
           nextAttempt = System.nanoTime() + (loadPending() ? 0 : retryInterval.toNanos());
+          nextReport = System.nanoTime() + retryInterval.toNanos(); // a load just sent pending reports
+        }
+        if (loader.pendingRejectionReports() > 0 && System.nanoTime() - nextReport >= 0) {
+          loader.retryRejectionReports();
+          nextReport = System.nanoTime() + retryInterval.toNanos();
         }
       }
     } catch (WakeupException e) {
       if (running) {
-        log.error("model subscription for {} woke up unexpectedly", loader.model(), e);
+        fail(e);
       }
-    } catch (RuntimeException e) {
-      log.error("model subscription for {} stopped: {}; the served version stays but no new one will arrive",
-          loader.model(), e.toString(), e);
+    } catch (Throwable t) { // an Error too: a dead thread must never be silent
+      fail(t);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("closing the consumer of {} failed: {}", Topics.MODEL_VERSIONS, e.toString());
+      }
+      try {
+        deadLetterProducer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("closing the dead-letter producer failed: {}", e.toString());
+      }
     }
+  }
+
+  private void fail(Throwable t) {
+    List<java.util.function.Consumer<Throwable>> listeners;
+    synchronized (failureListeners) {
+      failure = t;
+      listeners = List.copyOf(failureListeners);
+    }
+    try {
+      log.error("model subscription for {} died ({}); {} keeps serving but no new version will be served",
+          loader.model(), t, loader.servedVersionDescription(), t);
+    } catch (Throwable logging) {
+      // out of memory, perhaps: the failure is still recorded and the listeners still hear of it
+    }
+    for (java.util.function.Consumer<Throwable> listener : listeners) {
+      try {
+        listener.accept(t);
+      } catch (Throwable e) {
+        log.warn("failure listener {} failed: {}", listener, e.toString());
+      }
+    }
+  }
+
+  /** Counts, logs and dead-letters a record that could not be decoded; the subscription goes on. */
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
+    undecodable.incrementAndGet();
+    String reason = reason(cause);
+    log.error("undecodable record on {}-{} at offset {} ({} bytes), sent to {}: {}", record.topic(),
+        record.partition(), record.offset(), record.value().length, Topics.EVENTS_DLQ, reason);
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setSourceTopic(record.topic())
+        .setPartition(record.partition())
+        .setOffset(record.offset())
+        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+        .setValue(ByteBuffer.wrap(record.value()))
+        .setError(reason)
+        .setFailedAt(clock.millis())
+        .build();
+    try {
+      deadLetterProducer.send(new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), LETTERS.encode(letter)),
+          (metadata, e) -> {
+            if (e == null) {
+              deadLettered.incrementAndGet();
+            } else {
+              notDeadLettered(record, e);
+            }
+          });
+    } catch (RuntimeException e) { // e.g. no broker metadata within max.block.ms: the subscription goes on
+      notDeadLettered(record, e);
+    }
+  }
+
+  private static void notDeadLettered(ConsumerRecord<byte[], byte[]> record, Exception e) {
+    log.error("could not dead-letter the record at {}-{} offset {} to {}; it stays only on its topic: {}",
+        record.topic(), record.partition(), record.offset(), Topics.EVENTS_DLQ, e.toString());
+  }
+
+  /**
+   * Why a record could not be decoded: the messages of the cause chain, and what to do when Avro
+   * refused a class outside its trusted packages.
+   */
+  static String reason(Throwable cause) {
+    StringBuilder out = new StringBuilder();
+    boolean untrusted = false;
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (out.indexOf(message) < 0) {
+        out.append(out.length() == 0 ? "" : "; caused by ").append(message);
+      }
+      untrusted |= t instanceof SecurityException || message.contains("Forbidden");
+    }
+    return untrusted ? out + " -- " + TRUSTED_PACKAGES_HINT : out.toString();
   }
 
   private void assignAllPartitions() {

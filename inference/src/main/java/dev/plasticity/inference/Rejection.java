@@ -1,8 +1,8 @@
 package dev.plasticity.inference;
 
 /**
- * A version that will never be served: its artifact failed its checksum or does not fit its
- * architecture.
+ * A version that will never be served: it names no usable artifact location, its artifact failed
+ * its checksum or does not fit its architecture, or the network failed to warm up.
  *
  * @param model model name
  * @param version the rejected version

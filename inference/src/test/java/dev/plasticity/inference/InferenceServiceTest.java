@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InferenceServiceTest {
@@ -62,6 +67,28 @@ class InferenceServiceTest {
 
       assertThat(post(service.baseUri().resolve("/api/predict"), "{not json").statusCode()).isEqualTo(400);
       assertThat(post(service.baseUri().resolve("/api/predict"), "{}").statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void listensOnlyOnTheLoopbackInterfaceByDefault() throws Exception {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
+        InferenceService service = InferenceService.start(0, predictor, null)) {
+      assertThat(service.baseUri().getHost()).isEqualTo("127.0.0.1");
+      assertThat(get(service.baseUri().resolve("/health")).statusCode()).isEqualTo(503);
+
+      List<InetAddress> others = NetworkInterface.networkInterfaces()
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .toList();
+      for (InetAddress other : others) {
+        try (Socket socket = new Socket()) {
+          socket.connect(new InetSocketAddress(other, service.port()), 2_000);
+          throw new AssertionError("the service answers on " + other.getHostAddress() + ", not only on 127.0.0.1");
+        } catch (java.net.ConnectException | java.net.SocketTimeoutException | java.net.NoRouteToHostException refused) {
+          // refused: nothing listens there
+        }
+      }
     }
   }
 

@@ -11,14 +11,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
+import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -30,9 +36,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -114,6 +125,127 @@ class ModelSubscriptionTest {
       }
     } finally {
       caller.shutdownNow();
+    }
+  }
+
+  @Test
+  void deadLettersUndecodableVersionRecordsAndStillServesTheChampionAfterThem() throws Exception {
+    String model = "garbled-" + UUID.randomUUID().toString().substring(0, 8);
+    byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+    byte[] whole = AvroCodec.of(ModelVersion.class).encode(
+        ModelVersion.newBuilder(champion(model, "t-0")).setVersion(7).setArtifactUri("api/x").setArtifactSha256("ab").build());
+    byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
+    publishBytes(model, garbage);
+    publishBytes(model, truncated);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        HotSwapPredictor predictor = new HotSwapPredictor(model)) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(champion(model, "t-1"), artifact(1)); // announced after the two bad records
+      ModelLoader loader = new ModelLoader(client, predictor, 1, 1);
+
+      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(), loader)) {
+        await("v1 is served", () -> predictor.servedVersion().equals(OptionalInt.of(1)));
+        await("both bad records are dead-lettered", () -> subscription.deadLetters() == 2);
+
+        assertThat(subscription.undecodableRecords()).isEqualTo(2);
+        assertThat(subscription.isRunning()).isTrue();
+        assertThat(subscription.failure()).isEmpty();
+        List<DeadLetter> letters = deadLettersFor(model, 2);
+        assertThat(letters).allSatisfy(letter -> {
+          assertThat(letter.getSourceTopic()).isEqualTo(Topics.MODEL_VERSIONS);
+          assertThat(letter.getOffset()).isNotNegative();
+          assertThat(letter.getFailedAt()).isPositive();
+          assertThat(bytes(letter.getKey())).isEqualTo(model.getBytes(StandardCharsets.UTF_8));
+        });
+        assertThat(letters).extracting(l -> bytes(l.getValue())).containsExactlyInAnyOrder(garbage, truncated);
+        DeadLetter garbled = letters.stream().filter(l -> Arrays.equals(bytes(l.getValue()), garbage)).findFirst().orElseThrow();
+        assertThat(garbled.getError()).contains("not an Avro single-object payload for ModelVersion");
+        DeadLetter cut = letters.stream().filter(l -> Arrays.equals(bytes(l.getValue()), truncated)).findFirst().orElseThrow();
+        assertThat(cut.getError()).contains("corrupt ModelVersion payload");
+      }
+    }
+  }
+
+  @Test
+  void aSubscriptionWhoseThreadDiesOfAnErrorSaysSoAndHealthAnswersFailed() throws Exception {
+    String model = "doomed-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        HotSwapPredictor predictor = new HotSwapPredictor(model)) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(champion(model, "t-1"), artifact(1));
+      ModelLoader loader = new ModelLoader(client, predictor, 1, 1).onSwap(e -> {
+        throw new OutOfMemoryError("Java heap space (thrown by the test's swap listener)");
+      });
+      List<Throwable> heard = new CopyOnWriteArrayList<>();
+
+      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(), loader).onFailure(heard::add);
+          InferenceService service = InferenceService.start("127.0.0.1", 0, predictor, loader, subscription)) {
+        await("the subscription failed", () -> subscription.failure().isPresent());
+
+        assertThat(subscription.failure().get()).isInstanceOf(OutOfMemoryError.class);
+        assertThat(subscription.isRunning()).isFalse();
+        await("failure listeners heard of it", () -> heard.size() == 1);
+        assertThat(heard.get(0)).isSameAs(subscription.failure().get());
+        assertThat(predictor.servedVersion()).as("the version swapped in keeps serving").isEqualTo(OptionalInt.of(1));
+
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(service.baseUri().resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode body = new ObjectMapper().readTree(health.body());
+        assertThat(body.get("status").asText()).isEqualTo("failed");
+        assertThat(body.get("reason").asText()).contains("OutOfMemoryError", "no new version will be served");
+      }
+    }
+  }
+
+  @Test
+  void namesAvrosTrustedPackagesWhenItRefusesAClass() {
+    SecurityException refused = new SecurityException(
+        "Forbidden dev.plasticity.schemas.Architecture! This class is not trusted to be included in Avro schema using java-class.");
+    String reason = ModelSubscription.reason(new AvroCodec.InvalidPayloadException("corrupt ModelVersion payload", refused));
+
+    assertThat(reason).contains("corrupt ModelVersion payload", "Forbidden dev.plasticity.schemas.Architecture",
+        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity");
+    assertThat(ModelSubscription.reason(new AvroCodec.InvalidPayloadException("not an Avro single-object payload")))
+        .doesNotContain("SERIALIZABLE_PACKAGES");
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  /** Reads {@link Topics#EVENTS_DLQ} from the beginning until {@code count} letters keyed by {@code model} arrived. */
+  private static List<DeadLetter> deadLettersFor(String model, int count) {
+    List<DeadLetter> letters = new ArrayList<>();
+    AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.EVENTS_DLQ));
+      await(count + " dead letters of " + model, () -> {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (Arrays.equals(record.key(), model.getBytes(StandardCharsets.UTF_8))) {
+            letters.add(codec.decode(record.value()));
+          }
+        }
+        return letters.size() >= count;
+      });
+    }
+    return letters;
+  }
+
+  private static void publishBytes(String key, byte[] value) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key, value)).get();
     }
   }
 

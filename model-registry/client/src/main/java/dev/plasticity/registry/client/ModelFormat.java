@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
@@ -14,12 +15,14 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.util.Pair;
 import dev.plasticity.schemas.Architecture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -127,7 +130,17 @@ public final class ModelFormat {
   public static Model load(String name, Architecture architecture, byte[] artifact) {
     Model model = newModel(name, architecture);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
+      Map<String, Shape> expected = parameterShapes(model.getBlock());
       model.getBlock().loadParameters(model.getNDManager(), in);
+      // DJL takes each stored array with the shape it was saved with: a layer of another width
+      // loads without a complaint and the network silently computes with the artifact's shapes
+      Map<String, Shape> loaded = parameterShapes(model.getBlock());
+      if (!loaded.equals(expected)) {
+        throw new IllegalArgumentException("parameter shapes differ: " + differences(expected, loaded));
+      }
+      if (in.read() != -1) {
+        throw new IllegalArgumentException("bytes are left over after the last parameter");
+      }
       return model;
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
@@ -135,6 +148,26 @@ public final class ModelFormat {
           "artifact of " + artifact.length + " bytes does not fit architecture "
               + describe(architecture) + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Map<String, Shape> parameterShapes(Block block) {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      shapes.put(p.getKey(), p.getValue().getArray().getShape());
+    }
+    return shapes;
+  }
+
+  private static String differences(Map<String, Shape> expected, Map<String, Shape> loaded) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Shape> e : expected.entrySet()) {
+      Shape got = loaded.get(e.getKey());
+      if (!e.getValue().equals(got)) {
+        out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(" is ").append(got)
+            .append(" where the architecture needs ").append(e.getValue());
+      }
+    }
+    return out.toString();
   }
 
   /**

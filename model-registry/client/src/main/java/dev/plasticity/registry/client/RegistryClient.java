@@ -148,7 +148,7 @@ public final class RegistryClient {
   /** Why {@code version} was reported unservable, if it was. */
   public Optional<String> rejection(String model, int version) {
     return getOptional("/api/models/" + enc(model) + "/versions/" + version + "/rejection", Map.class)
-        .map(m -> String.valueOf(m.get("reason")));
+        .map(m -> m.get("reason") == null ? "" : String.valueOf(m.get("reason")));
   }
 
   /** Where a version's artifact is, resolved against this client's registry. */
@@ -190,7 +190,9 @@ public final class RegistryClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw new RegistryException("registry at " + base + " is not reachable: " + e.getMessage(), e);
+      // name the URL that failed: the base alone hides which location (e.g. a stale artifact URI) was tried
+      throw new RegistryException(request.method() + " " + request.uri() + " failed: the registry at " + base
+          + " is not reachable (" + e + ")", e);
     } catch (IOException e) {
       throw new RegistryException(request.method() + " " + request.uri() + " failed: " + e, e);
     } catch (InterruptedException e) {

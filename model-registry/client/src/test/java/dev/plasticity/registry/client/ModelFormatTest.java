@@ -59,6 +59,30 @@ class ModelFormatTest {
   }
 
   @Test
+  void anArtifactWithLayersOfAnotherWidthIsRefused() {
+    byte[] artifact;
+    try (Model model = ModelFormat.newModel("m", architecture(List.of(16, 8)))) {
+      artifact = ModelFormat.saveParameters(model);
+    }
+    assertThatThrownBy(() -> ModelFormat.load("m", architecture(List.of(32, 8)), artifact))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not fit")
+        .hasMessageContaining("where the architecture needs (32, 3)");
+  }
+
+  @Test
+  void anArtifactWithBytesAfterItsLastParameterIsRefused() {
+    byte[] artifact;
+    try (Model model = ModelFormat.newModel("m", architecture(List.of(16)))) {
+      artifact = ModelFormat.saveParameters(model);
+    }
+    byte[] longer = java.util.Arrays.copyOf(artifact, artifact.length + 4);
+    assertThatThrownBy(() -> ModelFormat.load("m", architecture(List.of(16)), longer))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("left over");
+  }
+
+  @Test
   void encodingNamesAMissingFeature() {
     assertThatThrownBy(() -> ModelFormat.encode(architecture(List.of(4)), Map.of("x1", 1.0)))
         .isInstanceOf(IllegalArgumentException.class)
