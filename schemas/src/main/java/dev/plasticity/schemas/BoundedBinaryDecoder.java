@@ -157,7 +157,8 @@ public final class BoundedBinaryDecoder extends Decoder {
 
   @Override
   public void skipString() throws IOException {
-    pos += claimed("a string length");
+    int length = claimed("a string length"); // not pos += claimed(..): that adds to pos as it was before the read
+    pos += length;
   }
 
   @Override
@@ -178,7 +179,8 @@ public final class BoundedBinaryDecoder extends Decoder {
 
   @Override
   public void skipBytes() throws IOException {
-    pos += claimed("a bytes length");
+    int length = claimed("a bytes length");
+    pos += length;
   }
 
   @Override
@@ -224,7 +226,8 @@ public final class BoundedBinaryDecoder extends Decoder {
       if (count == Long.MIN_VALUE) {
         throw new IOException("invalid " + what + " block count " + count);
       }
-      pos += claimed((what.equals("array") ? "an " : "a ") + what + " block size");
+      int size = claimed((what.equals("array") ? "an " : "a ") + what + " block size");
+      pos += size;
     }
   }
 
