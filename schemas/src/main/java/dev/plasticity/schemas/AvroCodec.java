@@ -3,12 +3,14 @@ package dev.plasticity.schemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -18,33 +20,110 @@ import org.apache.avro.specific.SpecificRecord;
  * reader tell a foreign or corrupt payload from a real one, and resolve older writer schemas
  * registered with {@link #withWriterSchema(Schema)}.
  *
- * <p>Thread-safe: Avro's message encoders and decoders keep per-thread buffers.
+ * <p>Decoding is bounded before it allocates: a payload larger than {@link #maxRecordBytes()} is
+ * refused unread, and every length the record claims inside (strings, bytes, array and map blocks)
+ * is checked against the bytes that remain ({@link BoundedBinaryDecoder}), so a crafted record
+ * costs at most its own size. The maximum is the system property {@value #MAX_RECORD_BYTES_PROPERTY},
+ * else the environment variable {@value #MAX_RECORD_BYTES_ENV}, else {@value
+ * #DEFAULT_MAX_RECORD_BYTES} bytes (8 MiB), read when a codec is made; {@link
+ * #withMaxRecordBytes(int)} overrides it for one codec.
+ *
+ * <p>Thread-safe: Avro's message encoder keeps per-thread buffers, and each decode uses its own
+ * decoder.
  *
  * @param <T> the generated record class
  */
 public final class AvroCodec<T extends SpecificRecord> {
+  /** System property with the largest payload, in bytes, a codec decodes. */
+  public static final String MAX_RECORD_BYTES_PROPERTY = "plasticity.max.record.bytes";
+  /** Environment variable read when {@link #MAX_RECORD_BYTES_PROPERTY} is not set. */
+  public static final String MAX_RECORD_BYTES_ENV = "PLASTICITY_MAX_RECORD_BYTES";
+  /** The largest payload a codec decodes when neither is set: 8 MiB. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
+
+  /** Marker of Avro's single-object encoding, then the 8-byte little-endian schema fingerprint. */
+  private static final int HEADER = 10;
+
   private final Class<T> type;
   private final Schema schema;
+  private final SpecificData model;
   private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+  /** Readers by the fingerprint of the writer schema they read. */
+  private final Map<Long, DatumReader<T>> readers;
+  private final int maxRecordBytes;
 
-  private AvroCodec(Class<T> type) {
+  private AvroCodec(Class<T> type, Map<Long, DatumReader<T>> readers, int maxRecordBytes) {
     this.type = type;
-    SpecificData model = SpecificData.getForClass(type);
+    this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(model, schema);
+    this.readers = readers;
+    if (readers.isEmpty()) {
+      addReader(schema);
+    }
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   /** A codec for a generated Avro class, e.g. {@code AvroCodec.of(LabelledEvent.class)}. */
   public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
-    return new AvroCodec<>(Objects.requireNonNull(type, "type"));
+    return new AvroCodec<>(Objects.requireNonNull(type, "type"), new ConcurrentHashMap<>(),
+        configuredMaxRecordBytes(System::getProperty, System::getenv));
+  }
+
+  /**
+   * The largest payload to decode, from the system property {@value #MAX_RECORD_BYTES_PROPERTY},
+   * else the environment variable {@value #MAX_RECORD_BYTES_ENV}, else the default.
+   *
+   * @throws IllegalArgumentException when the value set is not a positive whole number of bytes
+   */
+  static int configuredMaxRecordBytes(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+    String source = MAX_RECORD_BYTES_PROPERTY;
+    String value = properties.apply(MAX_RECORD_BYTES_PROPERTY);
+    if (value == null || value.isBlank()) {
+      source = MAX_RECORD_BYTES_ENV;
+      value = environment.apply(MAX_RECORD_BYTES_ENV);
+    }
+    if (value == null || value.isBlank()) {
+      return DEFAULT_MAX_RECORD_BYTES;
+    }
+    try {
+      int bytes = Integer.parseInt(value.trim());
+      if (bytes > 0) {
+        return bytes;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException(source + " must be a positive number of bytes (at most "
+        + Integer.MAX_VALUE + "), got '" + value + "'");
   }
 
   /** Lets this codec read payloads written with an older (compatible) schema. */
   public AvroCodec<T> withWriterSchema(Schema writerSchema) {
-    decoder.addSchema(writerSchema);
+    addReader(Objects.requireNonNull(writerSchema, "writerSchema"));
     return this;
+  }
+
+  private void addReader(Schema writerSchema) {
+    @SuppressWarnings("unchecked")
+    DatumReader<T> reader = (DatumReader<T>) model.createDatumReader(writerSchema, schema);
+    readers.put(SchemaNormalization.parsingFingerprint64(writerSchema), reader);
+  }
+
+  /**
+   * A codec like this one (sharing its writer schemas) that decodes payloads of at most {@code
+   * maxRecordBytes} bytes.
+   */
+  public AvroCodec<T> withMaxRecordBytes(int maxRecordBytes) {
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
+    }
+    return new AvroCodec<>(type, readers, maxRecordBytes);
+  }
+
+  /** The largest payload, in bytes, this codec decodes. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
   }
 
   public Class<T> type() {
@@ -70,20 +149,37 @@ public final class AvroCodec<T extends SpecificRecord> {
    * Decodes bytes written by {@link #encode}.
    *
    * @throws InvalidPayloadException when the bytes are not a single-object encoded record of a
-   *     known schema, or are truncated or corrupt
+   *     known schema, are larger than {@link #maxRecordBytes()}, claim a length longer than what
+   *     remains of them, or are truncated or corrupt
    */
   public T decode(byte[] bytes) {
     if (bytes == null) {
       throw new InvalidPayloadException("null payload is not a " + type.getSimpleName());
     }
+    if (bytes.length > maxRecordBytes) {
+      throw new InvalidPayloadException(type.getSimpleName() + " payload of " + bytes.length
+          + " bytes is larger than the maximum record size of " + maxRecordBytes + " bytes (" + MAX_RECORD_BYTES_PROPERTY
+          + " / " + MAX_RECORD_BYTES_ENV + ")");
+    }
+    if (bytes.length < HEADER || (bytes[0] & 0xFF) != 0xC3 || bytes[1] != 0x01) {
+      throw new InvalidPayloadException("not an Avro single-object payload for " + type.getSimpleName() + ": "
+          + (bytes.length < HEADER ? "only " + bytes.length + " bytes, fewer than the 10-byte header"
+              : String.format("header bytes 0x%02x 0x%02x, not 0xc3 0x01", bytes[0], bytes[1])));
+    }
+    long fingerprint = 0;
+    for (int i = 0; i < 8; i++) {
+      fingerprint |= (bytes[2 + i] & 0xFFL) << (8 * i);
+    }
+    DatumReader<T> reader = readers.get(fingerprint);
+    if (reader == null) {
+      throw new InvalidPayloadException("written with a schema unknown to this reader of " + type.getSimpleName()
+          + String.format(" (fingerprint %016x)", fingerprint));
+    }
     try {
-      return decoder.decode(bytes);
-    } catch (BadHeaderException e) {
+      return reader.read(null, new BoundedBinaryDecoder(bytes, HEADER, bytes.length - HEADER));
+    } catch (InvalidPayloadException e) {
       throw new InvalidPayloadException(
-          "not an Avro single-object payload for " + type.getSimpleName() + ": " + e.getMessage(), e);
-    } catch (MissingSchemaException e) {
-      throw new InvalidPayloadException(
-          "written with a schema unknown to this reader of " + type.getSimpleName(), e);
+          "corrupt " + type.getSimpleName() + " payload (" + bytes.length + " bytes): " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new InvalidPayloadException(
           "corrupt " + type.getSimpleName() + " payload (" + bytes.length + " bytes): " + e, e);

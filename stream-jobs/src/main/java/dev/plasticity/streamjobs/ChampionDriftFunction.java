@@ -73,11 +73,20 @@ import org.slf4j.LoggerFactory;
  *       time went by, when those are set.
  *   <li>The trigger id is a name-based UUID of model, base version and the first offset per
  *       partition of the window, so replaying the same window yields the same id.
+ *   <li><b>Bad input never fails the job.</b> Once a champion is known, an event whose label is
+ *       not one of its classes ({@code [0, numClasses)} of its architecture) goes to {@link
+ *       #REFUSED} with the rule and the class count, as do the events buffered before the first
+ *       champion when it arrives. A window the monitor cannot assess (an exception in the tests
+ *       on its events) sends its events to {@link #REFUSED} with the exception, and the job goes
+ *       on. A failure of the operator's own state is not caught: it fails the job as before.
  * </ul>
  *
  * <p>Metrics (Flink's metric system, per subtask): {@code eventsPerSecond}, {@code
- * lateEventsDropped}, {@code windowsAssessed}, {@code driftTriggers}, and under {@code
- * model.<name>.feature.<feature>} a gauge per test with the statistic of the last window.
+ * lateEventsDropped}, {@code refusedEvents}, {@code windowsAssessed}, {@code windowsFailed}, {@code
+ * driftTriggers}, and under {@code model.<name>.feature.<feature>} a gauge per test with the
+ * statistic of the last window.
+ *
+ * <p>One instance per subtask, as Flink runs it; not thread-safe.
  */
 final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, List<ObservedEvent>, ModelVersion, DriftTrigger> {
   private static final long serialVersionUID = 2L;
@@ -88,6 +97,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       new MapStateDescriptor<>("champions", Types.STRING, TypeInformation.of(ModelVersion.class));
   /** Events later than the allowed lateness, as dead letters. */
   static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
+  /** Events refused by the champion's rules or that a window could not be assessed with, as dead letters. */
+  static final OutputTag<DeadLetter> REFUSED = new OutputTag<>("refused-events", TypeInformation.of(DeadLetter.class));
 
   private final DriftSettings defaults;
   private final String eventsTopic;
@@ -119,6 +130,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient Map<String, Double> lastStatistics;
   private transient Counter events;
   private transient Counter late;
+  private transient Counter refused;
+  private transient Counter windowsFailed;
   private transient Counter windowsAssessed;
   private transient Counter triggers;
 
@@ -153,6 +166,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     events = metrics.counter("eventsAssessed");
     metrics.meter("eventsPerSecond", new MeterView(events));
     late = metrics.counter("lateEventsDropped");
+    refused = metrics.counter("refusedEvents");
+    windowsFailed = metrics.counter("windowsFailed");
     windowsAssessed = metrics.counter("windowsAssessed");
     triggers = metrics.counter("driftTriggers");
   }
@@ -166,10 +181,9 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     if (current != null && version.getVersion() <= current.getVersion()) {
       return;
     }
-    try {
-      new DriftMonitor(version.getReference(), settingsFor(version));
-    } catch (IllegalArgumentException e) {
-      log.warn("ignoring champion {} v{}: {}", version.getModel(), version.getVersion(), e.getMessage());
+    String problem = DecodeModelVersions.championProblem(version, defaults);
+    if (problem != null) { // the versions' decoder dead-letters such a version; one built by other wiring is ignored here
+      log.warn("ignoring champion {} v{}: {}", version.getModel(), version.getVersion(), problem);
       return;
     }
     ctx.getBroadcastState(CHAMPIONS).put(version.getModel(), version);
@@ -346,16 +360,62 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   }
 
   private DeadLetter lateLetter(ObservedEvent event, long watermark, long now) {
+    return deadLetter(event, "late event " + eventId(event) + ": event time " + event.eventTime()
+        + " is more than the allowed lateness of " + allowedLatenessMillis + " ms behind the watermark " + watermark, now);
+  }
+
+  /**
+   * A dead letter of an event with its topic, partition, offset and original bytes; the key is the
+   * model name, as the original record's key is not carried past decoding.
+   */
+  private DeadLetter deadLetter(ObservedEvent event, String error, long now) {
     return DeadLetter.newBuilder()
         .setSourceTopic(eventsTopic)
         .setPartition(event.partition())
         .setOffset(event.offset())
         .setKey(ByteBuffer.wrap(event.model().getBytes(StandardCharsets.UTF_8)))
         .setValue(ByteBuffer.wrap(event.payload()))
-        .setError("late event " + event.event().getEventId() + ": event time " + event.eventTime()
-            + " is more than the allowed lateness of " + allowedLatenessMillis + " ms behind the watermark " + watermark)
+        .setError(error)
         .setFailedAt(now)
         .build();
+  }
+
+  /** The event's id for a message, decoded from its bytes (rare paths only). */
+  private static String eventId(ObservedEvent event) {
+    try {
+      return String.valueOf(event.event().getEventId());
+    } catch (RuntimeException e) {
+      return "at " + event.partition() + ":" + event.offset();
+    }
+  }
+
+  private void refuse(ObservedEvent event, String reason, ReadOnlyContext ctx) {
+    refused.inc();
+    ctx.output(REFUSED, deadLetter(event, "refused event " + eventId(event) + ": " + reason, ctx.currentProcessingTime()));
+  }
+
+  /**
+   * The events whose label is a class of {@code champion}, in order; the others go to {@link
+   * #REFUSED} with the rule and the class count.
+   */
+  private List<ObservedEvent> ofItsClasses(ModelVersion champion, List<ObservedEvent> events, ReadOnlyContext ctx) {
+    int classes = champion.getArchitecture().getNumClasses();
+    List<ObservedEvent> kept = null;
+    for (int i = 0; i < events.size(); i++) {
+      ObservedEvent event = events.get(i);
+      if (event.label() < classes) {
+        if (kept != null) {
+          kept.add(event);
+        }
+        continue;
+      }
+      if (kept == null) {
+        kept = new ArrayList<>(events.subList(0, i));
+      }
+      refuse(event, "label " + event.label() + " is not a class of " + champion.getModel() + " v" + champion.getVersion()
+          + ": a label must be in [0, numClasses) and the model has numClasses " + classes, ctx);
+    }
+    return kept == null ? events : kept;
   }
 
   /**
@@ -374,6 +434,14 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       if (monitored != null) { // a new champion: its window starts now
         window.clear();
         count = 0;
+      } else if (count > 0) { // the first champion: events buffered before it must be of its classes too
+        List<ObservedEvent> buffered = new ArrayList<>();
+        window.get().forEach(buffered::add);
+        List<ObservedEvent> kept = ofItsClasses(champion, buffered, ctx);
+        if (kept != buffered) {
+          window.update(kept);
+          count = kept.size();
+        }
       }
       monitoredVersion.update(champion.getVersion());
       clearCooldown();
@@ -394,7 +462,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     }
     List<ObservedEvent> fresh = new ArrayList<>(Math.min(taken.size(), settings.windowSize()));
     boolean watchingErrors = settings.hasConceptDetector();
-    for (ObservedEvent event : taken) {
+    for (ObservedEvent event : ofItsClasses(champion, taken, ctx)) {
       fresh.add(event);
       count++;
       advanceCooldown(settings, event.eventTime());
@@ -500,15 +568,28 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private void assess(ModelVersion champion, DriftSettings settings, List<ObservedEvent> events, ReadOnlyContext ctx,
       Collector<DriftTrigger> out) throws Exception {
     int version = champion.getVersion();
-    DriftMonitor monitor = monitors.computeIfAbsent(champion.getModel() + "@" + version,
-        k -> new DriftMonitor(champion.getReference(), settings));
-    List<Observation> observations = new ArrayList<>(events.size());
     long lastTime = Long.MIN_VALUE;
-    for (ObservedEvent e : events) {
-      observations.add(e.observation());
-      lastTime = Math.max(lastTime, e.eventTime());
+    DriftAssessment assessment;
+    try { // logic on these events only: what fails here is theirs, not the operator's state
+      DriftMonitor monitor = monitors.computeIfAbsent(champion.getModel() + "@" + version,
+          k -> new DriftMonitor(champion.getReference(), settings));
+      List<Observation> observations = new ArrayList<>(events.size());
+      for (ObservedEvent e : events) {
+        observations.add(e.observation());
+        lastTime = Math.max(lastTime, e.eventTime());
+      }
+      assessment = monitor.assess(observations, version);
+    } catch (RuntimeException e) {
+      windowsFailed.inc();
+      log.warn("could not assess a window of {} events of {} v{}; they go to the dead-letter topic", events.size(),
+          champion.getModel(), version, e);
+      String reason = "the window of " + events.size() + " events it belongs to could not be assessed against "
+          + champion.getModel() + " v" + version + ": " + e;
+      for (ObservedEvent event : events) {
+        refuse(event, reason, ctx);
+      }
+      return;
     }
-    DriftAssessment assessment = monitor.assess(observations, version);
     windowsAssessed.inc();
     publishStatistics(champion.getModel(), assessment);
     if (!assessment.drifted()) {

@@ -10,6 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,7 +24,9 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -40,9 +49,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>
  * events.labelled ─► decode+validate ─┬─► timestamps/watermarks ─► batch per model ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
- *                                     └─► dead letters ─► events.dlq                                   │
- * model.versions ─► broadcast(champions) ──────────────────────────────────────────────────────────┘
+ *                                     └─► dead letters ─► events.dlq ◄── late and refused events ◄──────┤
+ * model.versions ─► decode+validate ─┬─► broadcast(champions) ─────────────────────────────────────────┘
+ *                                    └─► dead letters ─► events.dlq
  * </pre>
+ *
+ * <p>Bad input never stops the job: every record that does not decode or breaks a rule, on either
+ * topic, is a dead letter with the reason (see {@link DecodeLabelledEvents}, {@link
+ * DecodeModelVersions}, {@link ChampionDriftFunction}). Decoding is bounded by the maximum record
+ * size ({@code plasticity.max.record.bytes}, see {@code AvroCodec}). A job that fails anyway is
+ * visible to whoever started it: see {@link #failureOf(JobClient)}.
  *
  * <p>Entry points: {@link #build} wires Kafka sources and sinks into an environment; {@link #wire}
  * takes any streams (tests); {@link #startLocal} runs the job in a local MiniCluster in the
@@ -74,14 +90,19 @@ public final class DriftJob {
     // versions carry no event time: their source is always idle, so that the drift operator's
     // watermark is the events' watermark; when the events are idle too, it moves at most to the
     // most advanced events channel's watermark, never to the end of time.
-    DataStream<ModelVersion> versions = env
+    SingleOutputStreamOperator<ModelVersion> versions = env
         .fromSource(versionsSource(options), WatermarkStrategy.forGenerator(c -> new AlwaysIdleWatermarks<>()),
             "model versions ← Kafka")
         .setParallelism(1)
-        .uid("model-versions-source");
+        .uid("model-versions-source")
+        .process(new DecodeModelVersions(options.settings()))
+        .setParallelism(1)
+        .uid("decode-model-versions")
+        .name("decode + validate model versions");
     Outputs outputs = wire(raw, versions, options);
     outputs.triggers().sinkTo(triggerSink(options)).uid("drift-triggers-sink").name("drift triggers → Kafka");
-    outputs.deadLetters().sinkTo(deadLetterSink(options)).uid("dead-letters-sink").name("dead letters → Kafka");
+    outputs.deadLetters().union(versions.getSideOutput(DecodeModelVersions.DEAD_LETTERS))
+        .sinkTo(deadLetterSink(options)).uid("dead-letters-sink").name("dead letters → Kafka");
   }
 
   /**
@@ -91,7 +112,7 @@ public final class DriftJob {
    */
   public static Outputs wire(DataStream<KafkaRecord> raw, DataStream<ModelVersion> versions, DriftJobOptions options) {
     SingleOutputStreamOperator<ObservedEvent> decoded = raw
-        .process(new DecodeLabelledEvents())
+        .process(new DecodeLabelledEvents(options.maxEventTimeAhead().toMillis()))
         .uid("decode-labelled-events")
         .name("decode + validate labelled events");
     DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeLabelledEvents.DEAD_LETTERS);
@@ -112,7 +133,8 @@ public final class DriftJob {
         .process(new ChampionDriftFunction(options.settings(), Topics.EVENTS_LABELLED, options.allowedLateness().toMillis()))
         .uid("drift-detection")
         .name("drift detection per model");
-    return new Outputs(triggers, deadLetters.union(triggers.getSideOutput(ChampionDriftFunction.LATE)));
+    return new Outputs(triggers, deadLetters.union(triggers.getSideOutput(ChampionDriftFunction.LATE),
+        triggers.getSideOutput(ChampionDriftFunction.REFUSED)));
   }
 
   /** How often the sources agree how far each may read; Flink's 1 s left a paused source idle that long. */
@@ -150,13 +172,14 @@ public final class DriftJob {
     return builder.build();
   }
 
-  static KafkaSource<ModelVersion> versionsSource(DriftJobOptions options) {
-    KafkaSourceBuilder<ModelVersion> builder = KafkaSource.<ModelVersion>builder()
+  /** The versions topic's raw records, decoded by {@link DecodeModelVersions} so that bad ones become dead letters. */
+  static KafkaSource<KafkaRecord> versionsSource(DriftJobOptions options) {
+    KafkaSourceBuilder<KafkaRecord> builder = KafkaSource.<KafkaRecord>builder()
         .setBootstrapServers(options.bootstrapServers())
         .setTopics(Topics.MODEL_VERSIONS)
         .setGroupId(options.groupId() + "-versions")
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new ModelVersionDeserializer());
+        .setDeserializer(new KafkaRecordDeserializer());
     if (options.bounded()) {
       builder.setBounded(OffsetsInitializer.latest());
     }
@@ -211,12 +234,28 @@ public final class DriftJob {
 
   /**
    * Starts the job in a MiniCluster inside this JVM and returns at once; cancel it with
-   * {@code client.cancel()}. The REST endpoint binds to a free port; restarts follow
-   * {@link DriftJobOptions#restartAttempts()} (0: none, so a failure ends the job).
+   * {@code client.cancel()}. The REST endpoint binds to a free port on {@link
+   * DriftJobOptions#restBindHost()} (127.0.0.1 unless configured), as do the MiniCluster's
+   * JobManager and TaskManager; restarts follow {@link DriftJobOptions#restartAttempts()} (0: none,
+   * so a failure ends the job). Watch the job with {@link #failureOf(JobClient)}.
    */
   public static JobClient startLocal(DriftJobOptions options) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
+        localConfiguration(options));
+    build(env, options);
+    return env.executeAsync(NAME);
+  }
+
+  /** The MiniCluster's configuration for {@link #startLocal}. */
+  static Configuration localConfiguration(DriftJobOptions options) {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
+    conf.set(RestOptions.BIND_ADDRESS, options.restBindHost());
+    conf.set(RestOptions.ADDRESS, options.restBindHost());
+    conf.set(JobManagerOptions.BIND_HOST, options.restBindHost());
+    conf.set(JobManagerOptions.ADDRESS, options.restBindHost());
+    conf.set(TaskManagerOptions.BIND_HOST, options.restBindHost());
+    conf.set(TaskManagerOptions.HOST, options.restBindHost());
     if (options.restartAttempts() == 0) {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     } else {
@@ -231,9 +270,31 @@ public final class DriftJob {
     if (options.restoreFrom() != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, options.restoreFrom());
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
-    build(env, options);
-    return env.executeAsync(NAME);
+    return conf;
+  }
+
+  /**
+   * Why the job failed, once it has: empty while it runs or restarts, and after it finished or was
+   * cancelled; the cause (Flink's {@code JobExecutionException}, whose causes name the operator's
+   * exception) once it failed, i.e. after its restarts ran out. Reads the job's result future only
+   * (never blocks, and works after a local job's MiniCluster has shut down, when {@code
+   * getJobStatus()} no longer answers), so it is cheap to poll.
+   */
+  public static Optional<Throwable> failureOf(JobClient job) {
+    CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+    if (!result.isDone()) {
+      return Optional.empty();
+    }
+    try {
+      result.join();
+      return Optional.empty();
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (ExceptionUtils.findThrowable(cause, JobCancellationException.class).isPresent()) {
+        return Optional.empty();
+      }
+      return Optional.of(cause);
+    }
   }
 
   /** Runs the job until cancelled; flags as in {@link DriftJobOptions#fromArgs}. */

@@ -47,6 +47,12 @@ import java.util.Objects;
  *     null keeps them in memory (default)
  * @param restoreFrom a checkpoint or savepoint directory {@link DriftJob#startLocal} restores the
  *     job's state from (detection windows, cooldowns, source offsets); null starts fresh (default)
+ * @param restBindHost the address {@link DriftJob#startLocal} binds Flink's REST endpoint (and its
+ *     JobManager and TaskManager) to; default {@code 127.0.0.1}, so that no other machine can
+ *     cancel or change the job. The REST port is always a free one
+ * @param maxEventTimeAhead an event whose time is further than this ahead of the job's clock goes to
+ *     the dead-letter topic: one event from the far future would otherwise carry the watermark
+ *     there and make every later event late (default 1 day)
  */
 public record DriftJobOptions(
     String bootstrapServers,
@@ -63,7 +69,9 @@ public record DriftJobOptions(
     Duration maxSourceDrift,
     Duration allowedLateness,
     String checkpointDirectory,
-    String restoreFrom)
+    String restoreFrom,
+    String restBindHost,
+    Duration maxEventTimeAhead)
     implements Serializable {
 
   public DriftJobOptions {
@@ -96,6 +104,8 @@ public record DriftJobOptions(
     if (allowedLateness.isNegative()) {
       throw new IllegalArgumentException("allowedLateness must be >= 0, got " + allowedLateness);
     }
+    requireText("restBindHost", restBindHost);
+    requirePositive("maxEventTimeAhead", maxEventTimeAhead);
   }
 
   private static void requireText(String name, String value) {
@@ -132,6 +142,8 @@ public record DriftJobOptions(
     b.allowedLateness = allowedLateness;
     b.checkpointDirectory = checkpointDirectory;
     b.restoreFrom = restoreFrom;
+    b.restBindHost = restBindHost;
+    b.maxEventTimeAhead = maxEventTimeAhead;
     return b;
   }
 
@@ -140,7 +152,8 @@ public record DriftJobOptions(
    * {@code --parallelism}, {@code --checkpoint-interval-ms}, {@code --window-size},
    * {@code --concept-detector}, {@code --max-out-of-orderness-ms}, {@code --allowed-lateness-ms},
    * {@code --watermark-interval-ms}, {@code --max-source-drift-ms},
-   * {@code --transactional-id-prefix}, {@code --bounded}. Bootstrap servers default to the
+   * {@code --transactional-id-prefix}, {@code --rest-bind-host}, {@code --max-event-time-ahead-ms},
+   * {@code --bounded}. Bootstrap servers default to the
    * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, then {@code localhost:9092}.
    */
   public static DriftJobOptions fromArgs(String[] args) {
@@ -168,10 +181,12 @@ public record DriftJobOptions(
         case "--watermark-interval-ms" -> b.watermarkInterval(Duration.ofMillis(Long.parseLong(value)));
         case "--max-source-drift-ms" -> b.maxSourceDrift(Duration.ofMillis(Long.parseLong(value)));
         case "--transactional-id-prefix" -> b.transactionalIdPrefix(value);
+        case "--rest-bind-host" -> b.restBindHost(value);
+        case "--max-event-time-ahead-ms" -> b.maxEventTimeAhead(Duration.ofMillis(Long.parseLong(value)));
         default -> throw new IllegalArgumentException("unknown flag " + flag
             + " (known: --bootstrap-servers --group-id --parallelism --checkpoint-interval-ms --window-size"
             + " --concept-detector --max-out-of-orderness-ms --allowed-lateness-ms --watermark-interval-ms --max-source-drift-ms"
-            + " --transactional-id-prefix --bounded)");
+            + " --transactional-id-prefix --rest-bind-host --max-event-time-ahead-ms --bounded)");
       }
     }
     return b.build();
@@ -194,6 +209,8 @@ public record DriftJobOptions(
     private Duration allowedLateness = Duration.ofSeconds(60);
     private String checkpointDirectory;
     private String restoreFrom;
+    private String restBindHost = "127.0.0.1";
+    private Duration maxEventTimeAhead = Duration.ofDays(1);
 
     private Builder(String bootstrapServers) {
       this.bootstrapServers = bootstrapServers;
@@ -269,10 +286,20 @@ public record DriftJobOptions(
       return this;
     }
 
+    public Builder restBindHost(String value) {
+      restBindHost = value;
+      return this;
+    }
+
+    public Builder maxEventTimeAhead(Duration value) {
+      maxEventTimeAhead = value;
+      return this;
+    }
+
     public DriftJobOptions build() {
       return new DriftJobOptions(bootstrapServers, groupId, parallelism, checkpointInterval, settings,
           transactionalIdPrefix, bounded, restartAttempts, maxOutOfOrderness, sourceIdleness, watermarkInterval,
-          maxSourceDrift, allowedLateness, checkpointDirectory, restoreFrom);
+          maxSourceDrift, allowedLateness, checkpointDirectory, restoreFrom, restBindHost, maxEventTimeAhead);
     }
   }
 }

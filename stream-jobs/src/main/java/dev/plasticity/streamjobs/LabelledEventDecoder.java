@@ -1,6 +1,7 @@
 package dev.plasticity.streamjobs;
 
 import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.BoundedBinaryDecoder;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.streamjobs.drift.FeatureNames;
 import java.io.IOException;
@@ -10,18 +11,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
 
 /**
  * Decodes labelled events straight into the drift job's {@link ObservedEvent}, on the job's
  * hottest path. A payload written with the current {@link LabelledEvent} schema (checked by its
- * single-object fingerprint) is read field by field with Avro's {@link BinaryDecoder}: feature
+ * single-object fingerprint) is read field by field with a {@link BoundedBinaryDecoder}, which
+ * refuses any length the record claims beyond its own bytes before allocating it: feature
  * names are compared as bytes with the previous event's and shared ({@link FeatureNames.Cache}),
  * values go to a {@code double[]}, and the event id is skipped. No record, map, boxed double or
  * name string is made per event. Any other payload (an older writer schema, a foreign or corrupt
- * one) goes through {@link AvroCodec}, which resolves known schemas and explains failures.
+ * one), and one larger than the codec's maximum record size, goes through {@link AvroCodec}, which
+ * resolves known schemas and explains failures.
  *
  * <p>Reads the fields in the order of {@link #FIELDS}; a test fails when the schema's order
  * differs. Not thread-safe: one per operator instance.
@@ -35,7 +36,8 @@ final class LabelledEventDecoder {
   private final byte[] fingerprint;
   private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
   private final FeatureNames.Cache names = new FeatureNames.Cache();
-  private BinaryDecoder decoder;
+  private final BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(new byte[0], 0, 0);
+  private final int maxRecordBytes = codec.maxRecordBytes();
   private Utf8 scratch = new Utf8();
   private double[] values = new double[16];
   private final RepeatedString models = new RepeatedString();
@@ -58,13 +60,13 @@ final class LabelledEventDecoder {
    * @throws AvroCodec.InvalidPayloadException when the bytes are not a labelled event
    */
   ObservedEvent decode(byte[] payload, int partition, long offset) {
-    if (payload == null || payload.length < HEADER || (payload[0] & 0xFF) != 0xC3 || payload[1] != 0x01
+    if (payload == null || payload.length < HEADER || payload.length > maxRecordBytes || (payload[0] & 0xFF) != 0xC3 || payload[1] != 0x01
         || !Arrays.equals(payload, 2, HEADER, fingerprint, 0, 8)) {
       // rare (an older writer schema), or an error: Avro resolves or explains it
       return new ObservedEvent(codec.decode(payload), payload, partition, offset);
     }
     try {
-      decoder = DecoderFactory.get().binaryDecoder(payload, HEADER, payload.length - HEADER, decoder);
+      decoder.reset(payload, HEADER, payload.length - HEADER);
       decoder.skipString(); // eventId: only a dead letter's message needs it, and it decodes the payload
       scratch = decoder.readString(scratch);
       String model = models.of(scratch.getBytes(), scratch.getByteLength());
@@ -98,6 +100,9 @@ final class LabelledEventDecoder {
       Integer predictionVersion = nullableInt();
       return new ObservedEvent(model, eventTime, layout, Arrays.copyOf(values, n), categorical, label, prediction,
           predictionVersion, payload, partition, offset);
+    } catch (AvroCodec.InvalidPayloadException e) {
+      throw new AvroCodec.InvalidPayloadException(
+          "corrupt LabelledEvent payload (" + payload.length + " bytes): " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new AvroCodec.InvalidPayloadException(
           "corrupt LabelledEvent payload (" + payload.length + " bytes): " + e, e);

@@ -311,4 +311,85 @@ class ChampionDriftFunctionTest {
         java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[] {20, 60, 80}, List.of(100L, 0L, 40L))));
     assertEquals("[-40, -20, 0]", java.util.Arrays.toString(ChampionDriftFunction.withBuckets(new long[] {0}, List.of(-20L, -40L))));
   }
+
+  /** Sends one event of the old concept with {@code label}, at the next position, and lets the watermark pass it. */
+  void sendWithLabel(int label) throws Exception {
+    SeaData.Point p = SeaData.iid(5000 + next, 1, SeaData.OLD_THRESHOLD, 0).get(0);
+    int i = next++;
+    LabelledEvent event = LabelledEvent.newBuilder(Fixtures.event(MODEL, i, p, 1)).setLabel(label).build();
+    harness.processElement(List.of(new ObservedEvent(event, i % 2, i / 2)), event.getEventTime());
+    advanceWatermark(event.getEventTime());
+  }
+
+  List<dev.plasticity.schemas.DeadLetter> refused() {
+    var out = harness.getSideOutput(ChampionDriftFunction.REFUSED);
+    return out == null ? List.of() : out.stream().map(r -> r.getValue()).toList();
+  }
+
+  @Test
+  void anEventWhoseLabelIsNotAClassOfTheChampionIsADeadLetterNamingTheRuleAndTheClassCount() throws Exception {
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0); // numClasses 2
+    sendWithLabel(Integer.MAX_VALUE); // on the old code: NegativeArraySizeException once the window is assessed
+    sendWithLabel(2);
+    send(200, SeaData.NEW_THRESHOLD, 1); // fills the window of 200 with the valid events only
+    assertEquals(2, refused().size());
+    dev.plasticity.schemas.DeadLetter letter = refused().get(0);
+    org.junit.jupiter.api.Assertions.assertTrue(letter.getError().contains(
+        "label 2147483647 is not a class of sea v1: a label must be in [0, numClasses) and the model has numClasses 2"),
+        letter.getError());
+    assertEquals(Topics.EVENTS_LABELLED, letter.getSourceTopic());
+    assertEquals(0L, letter.getOffset());
+    assertEquals(LabelledEvent.newBuilder(Fixtures.event(MODEL, 0,
+        SeaData.iid(5000, 1, SeaData.OLD_THRESHOLD, 0).get(0), 1)).setLabel(Integer.MAX_VALUE).build(),
+        ObservedEvent.CODEC.decode(letter.getValue().array()), "the letter carries the event's bytes");
+    assertEquals(1, triggers().size(), "the window was assessed, and the drift after the refused events found");
+    assertEquals(200, triggers().get(0).getWindow().getEventCount());
+  }
+
+  @Test
+  void eventsBufferedBeforeTheFirstChampionAreCheckedAgainstItsClassesWhenItArrives() throws Exception {
+    sendWithLabel(5);
+    send(150, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(0, refused().size(), "no champion yet: 5 may be a class");
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(49, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, refused().size());
+    org.junit.jupiter.api.Assertions.assertTrue(refused().get(0).getError().contains("label 5 is not a class of sea v1"));
+    assertEquals(0, triggers().size(), "199 events of its classes: the window is not full yet");
+    send(1, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size());
+  }
+
+  @Test
+  void aWindowTheMonitorCannotAssessBecomesDeadLettersWithTheExceptionAndTheJobGoesOn() throws Exception {
+    // sample rows two wide for three features: the MMD test throws on every window of this champion
+    ModelVersion broken = Fixtures.champion(MODEL, 1);
+    broken.getReference().setSampleRows(List.of(List.of(1.0, 2.0), List.of(3.0, 4.0), List.of(5.0, 6.0)));
+    broken.setDriftConfig(DriftConfig.newBuilder().setTests(List.of("MMD", "ERROR_RATE")).build());
+    harness.processBroadcastElement(broken, 0);
+    send(200, SeaData.NEW_THRESHOLD, 1); // on the old code the exception fails the operator here
+    assertEquals(200, refused().size());
+    org.junit.jupiter.api.Assertions.assertTrue(refused().get(0).getError().contains(
+        "the window of 200 events it belongs to could not be assessed against sea v1: java.lang.IllegalArgumentException"),
+        refused().get(0).getError());
+    assertEquals(0, triggers().size());
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 2), 0);
+    send(200, SeaData.NEW_THRESHOLD, 2);
+    assertEquals(1, triggers().size(), "the next champion is monitored as usual");
+    assertEquals(2, triggers().get(0).getBaseVersion());
+  }
+
+  @Test
+  void championsTheJobCannotMonitorAreIgnored() throws Exception {
+    ModelVersion noClasses = Fixtures.champion(MODEL, 1);
+    noClasses.getArchitecture().setNumClasses(-5);
+    harness.processBroadcastElement(noClasses, 0);
+    ModelVersion noFeatures = Fixtures.champion(MODEL, 2);
+    noFeatures.getArchitecture().setInputFeatures(List.of());
+    harness.processBroadcastElement(noFeatures, 0);
+    assertEquals(null, harness.getBroadcastState(ChampionDriftFunction.CHAMPIONS).get(MODEL));
+    assertEquals("numClasses must be in [1, 1048576], got -5",
+        DecodeModelVersions.championProblem(noClasses, SETTINGS));
+    assertEquals("the architecture names no input features", DecodeModelVersions.championProblem(noFeatures, SETTINGS));
+  }
 }

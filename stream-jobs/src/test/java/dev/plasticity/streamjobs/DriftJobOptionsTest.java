@@ -50,4 +50,19 @@ class DriftJobOptionsTest {
         () -> DriftJobOptions.fromArgs(new String[] {"--watermark-every", "5"}));
     assertTrue(unknown.getMessage().contains("--watermark-interval-ms"), unknown.getMessage());
   }
+
+  @Test
+  void theLocalJobBindsToLoopbackUnlessToldOtherwise() {
+    DriftJobOptions defaults = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092"});
+    assertEquals("127.0.0.1", defaults.restBindHost());
+    assertEquals(java.time.Duration.ofDays(1), defaults.maxEventTimeAhead());
+    DriftJobOptions set = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092", "--rest-bind-host", "0.0.0.0",
+        "--max-event-time-ahead-ms", "60000"});
+    assertEquals("0.0.0.0", set.restBindHost());
+    assertEquals(java.time.Duration.ofMinutes(1), set.maxEventTimeAhead());
+    org.apache.flink.configuration.Configuration conf = DriftJob.localConfiguration(defaults);
+    assertEquals("127.0.0.1", conf.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS));
+    assertEquals("127.0.0.1", conf.get(org.apache.flink.configuration.RestOptions.ADDRESS));
+    assertEquals("0", conf.get(org.apache.flink.configuration.RestOptions.BIND_PORT));
+  }
 }

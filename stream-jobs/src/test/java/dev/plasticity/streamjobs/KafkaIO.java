@@ -45,6 +45,12 @@ final class KafkaIO implements AutoCloseable {
     send(topic, partition, key, AvroCodec.of(type).encode(record));
   }
 
+  /** Sends and waits for the broker's acknowledgement; returns where the record landed. */
+  org.apache.kafka.clients.producer.RecordMetadata sendAndWait(String topic, Integer partition, String key, byte[] value)
+      throws ExecutionException, InterruptedException {
+    return producer.send(new ProducerRecord<>(topic, partition, key == null ? null : utf8(key), value)).get();
+  }
+
   void flush() {
     producer.flush();
   }

@@ -99,4 +99,50 @@ class LabelledEventDecoderTest {
     return LabelledEvent.newBuilder().setEventId(id).setModel("m").setEventTime(1L).setFeatures(features).setLabel(0)
         .build();
   }
+
+  /** Avro's zig-zag varint of {@code n}. */
+  static byte[] varint(long n) {
+    long z = (n << 1) ^ (n >> 63);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((z & ~0x7FL) != 0) {
+      out.write((int) ((z & 0x7F) | 0x80));
+      z >>>= 7;
+    }
+    out.write((int) z);
+    return out.toByteArray();
+  }
+
+  /** A current-schema LabelledEvent header, then an event id claiming ~2 GB, then 90 bytes. */
+  static byte[] lengthBomb() {
+    byte[] header = Arrays.copyOf(ObservedEvent.CODEC.encode(event("e", Map.of("x", 1.0))), 10);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(header);
+    out.writeBytes(varint(2_000_000_000L));
+    out.writeBytes(new byte[90]);
+    return out.toByteArray();
+  }
+
+  @Test
+  void aLengthClaimBeyondThePayloadIsRefusedOnTheFastPathBeforeItIsAllocated() {
+    // the old fast path read it with Avro's BinaryDecoder, which reserved the claimed 2 GB first
+    byte[] bomb = lengthBomb();
+    byte[] model = Arrays.copyOf(bomb, bomb.length);
+    AvroCodec.InvalidPayloadException refused = assertThrows(AvroCodec.InvalidPayloadException.class,
+        () -> decoder.decode(model, 0, 0));
+    assertEquals("corrupt LabelledEvent payload (" + bomb.length + " bytes): a string length of 2000000000 claimed at byte 0,"
+        + " but only 90 bytes of the record remain", refused.getMessage());
+  }
+
+  @Test
+  void aPayloadLargerThanTheMaximumRecordSizeIsRefused() {
+    Map<String, Double> features = new LinkedHashMap<>();
+    for (int i = 0; i < 800_000; i++) { // ~10 bytes a feature: over the default 8 MiB
+      features.put("f" + i, (double) i);
+    }
+    byte[] big = ObservedEvent.CODEC.encode(event("big", features));
+    assertTrue(big.length > AvroCodec.DEFAULT_MAX_RECORD_BYTES);
+    AvroCodec.InvalidPayloadException refused = assertThrows(AvroCodec.InvalidPayloadException.class,
+        () -> decoder.decode(big, 0, 0));
+    assertTrue(refused.getMessage().contains("is larger than the maximum record size of 8388608 bytes"), refused.getMessage());
+  }
 }

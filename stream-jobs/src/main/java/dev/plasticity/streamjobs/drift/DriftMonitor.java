@@ -49,6 +49,8 @@ public final class DriftMonitor {
   private final MaximumMeanDiscrepancy mmd;
   private final int sketchK;
   private final ChiSquareTest labelTest;
+  /** Classes the reference has a label share for. */
+  private final int referenceClasses;
   private final ErrorRateTest errorTest;
   // which tests run, looked up in the settings once rather than per feature and window
   private final boolean runsPsi;
@@ -91,6 +93,7 @@ public final class DriftMonitor {
     this.sketchK = Math.min(Math.max(FeatureSketch.DEFAULT_K, 2 * settings.windowSize()), 4096);
     List<Double> shares = reference.getLabelDistribution();
     this.labelTest = shares == null || shares.isEmpty() ? null : new ChiSquareTest(shares, settings.labelAlpha(), reference.getSampleCount());
+    this.referenceClasses = shares == null ? 0 : shares.size();
     this.errorTest = reference.getErrorSampleCount() > 0
         ? new ErrorRateTest(reference.getErrorRate(), reference.getErrorSampleCount(), settings.errorAlpha(), settings.errorMinEffect())
         : null;
@@ -179,7 +182,7 @@ public final class DriftMonitor {
     }
     TestResult label = null;
     if (runsLabelTest && window.size() >= settings.minSamples()) {
-      label = labelTest.test(labelCounts(window));
+      label = labelTest.test(labelCounts(window, referenceClasses));
       findings.add(new DriftAssessment.Finding(DriftAssessment.LABEL, label));
     }
     TestResult error = null;
@@ -217,17 +220,35 @@ public final class DriftMonitor {
     return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
   }
 
-  /** Events per class index, up to the largest label in the window. */
-  private static long[] labelCounts(List<Observation> window) {
-    int largest = 0;
+  /**
+   * Events per class: one slot per class of the reference's label shares, then one per other label
+   * seen in the window, in label order. Which slot a class the reference never saw gets does not
+   * change the chi-square test, so the array is as long as the window's distinct labels need,
+   * never as long as a label's value.
+   */
+  static long[] labelCounts(List<Observation> window, int referenceClasses) {
+    long[] counts = new long[referenceClasses];
+    java.util.TreeMap<Integer, long[]> unseen = null;
     for (Observation o : window) {
-      largest = Math.max(largest, o.label());
+      int label = o.label();
+      if (label < referenceClasses) {
+        counts[label]++;
+      } else {
+        if (unseen == null) {
+          unseen = new java.util.TreeMap<>();
+        }
+        unseen.computeIfAbsent(label, l -> new long[1])[0]++;
+      }
     }
-    long[] counts = new long[largest + 1];
-    for (Observation o : window) {
-      counts[o.label()]++;
+    if (unseen == null) {
+      return counts;
     }
-    return counts;
+    long[] all = java.util.Arrays.copyOf(counts, referenceClasses + unseen.size());
+    int slot = referenceClasses;
+    for (long[] count : unseen.values()) {
+      all[slot++] = count[0];
+    }
+    return all;
   }
 
   /**

@@ -90,4 +90,27 @@ class DriftMonitorTest {
     assertEquals(true, x3.get(DriftAssessment.ALL_FEATURES + "/MMD"), x3.toString());
     assertEquals(false, x3.get(DriftAssessment.ALL_FEATURES + "/DRIFTED_FEATURE_SHARE"), "one of three features is under the 0.5 share");
   }
+
+  /** The window of {@code observations} with the label of its first event replaced. */
+  static List<Observation> withFirstLabel(List<Observation> window, int label) {
+    List<Observation> changed = new java.util.ArrayList<>(window);
+    Observation first = window.get(0);
+    changed.set(0, new Observation(first.names(), first.values(), label, first.prediction(), first.predictionVersion()));
+    return changed;
+  }
+
+  @Test
+  void aLabelAsLargeAsAnIntCanBeIsCountedWithoutAllocatingByItsValue() {
+    List<Observation> window = SeaData.observations(SeaData.iid(500, 500, SeaData.OLD_THRESHOLD, 0), null);
+    // on the old code: NegativeArraySizeException from new long[Integer.MAX_VALUE + 1]
+    DriftAssessment huge = MONITOR.assess(withFirstLabel(window, Integer.MAX_VALUE), 1);
+    DriftAssessment small = MONITOR.assess(withFirstLabel(window, 2), 1);
+    assertEquals(small.findings().toString(), huge.findings().toString(),
+        "an unseen class counts the same whatever its index");
+    Observation any = window.get(0);
+    List<Observation> labels = java.util.stream.IntStream.of(Integer.MAX_VALUE, 1, 7, 7, 0)
+        .mapToObj(l -> new Observation(any.names(), any.values(), l, null, null)).toList();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 1, 2, 1}, DriftMonitor.labelCounts(labels, 2),
+        "classes 0 and 1 of the reference, then the unseen labels 7 and 2147483647 in label order");
+  }
 }
