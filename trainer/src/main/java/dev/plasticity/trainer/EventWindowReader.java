@@ -3,6 +3,7 @@ package dev.plasticity.trainer;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,18 +18,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a model's labelled events back from the events topic, starting at an event time (Kafka
  * record timestamps are event times), waiting for more to arrive when the window is still being
- * written. Records that do not decode are skipped: the drift job has already sent them to the
- * dead-letter topic. Not thread-safe.
+ * written. A record that does not decode is not trained on and not skipped silently: it is counted
+ * ({@link #deadLettered()}), its cause logged, and it is written to the events' dead-letter topic
+ * with a reason that starts {@value #REASON_PREFIX}, which tells it apart from the drift job's
+ * own letter for the same record. Not thread-safe.
  */
 final class EventWindowReader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventWindowReader.class);
+  /** How the reason of every dead letter this reader writes starts. */
+  static final String REASON_PREFIX = "trainer window reader: ";
+
+  private final String bootstrapServers;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+  private DeadLetters deadLetters; // opened at the first record that needs one
+  private int deadLettered;
 
   EventWindowReader(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -61,13 +74,8 @@ final class EventWindowReader implements AutoCloseable {
     int reported = 0;
     while (events.size() < wanted && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        LabelledEvent event;
-        try {
-          event = codec.decode(record.value());
-        } catch (AvroCodec.InvalidPayloadException e) {
-          continue;
-        }
-        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime) {
+        LabelledEvent event = decode(record);
+        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime) {
           events.add(event);
         }
       }
@@ -134,13 +142,9 @@ final class EventWindowReader implements AutoCloseable {
         if (record.offset() >= ends.getOrDefault(tp, -1L)) {
           continue;
         }
-        LabelledEvent event;
-        try {
-          event = codec.decode(record.value());
-        } catch (AvroCodec.InvalidPayloadException e) {
-          continue;
-        }
-        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime && event.getEventTime() < untilTime) {
+        LabelledEvent event = decode(record);
+        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime
+            && event.getEventTime() < untilTime) {
           events.add(event);
         }
       }
@@ -150,8 +154,33 @@ final class EventWindowReader implements AutoCloseable {
     return events.size() > wanted ? List.copyOf(events.subList(0, wanted)) : events;
   }
 
+  /** Records this reader could not decode and wrote to the dead-letter topic, since it was opened. */
+  int deadLettered() {
+    return deadLettered;
+  }
+
+  /** The event {@code record} holds, or null when it does not decode: then it is dead-lettered. */
+  private LabelledEvent decode(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return codec.decode(record.value());
+    } catch (AvroCodec.InvalidPayloadException e) {
+      String why = DeadLetters.whyUndecodable(e);
+      log.warn("undecodable record at {}-{}@{}, sending it to {}: {}", record.topic(), record.partition(),
+          record.offset(), Topics.EVENTS_DLQ, why);
+      if (deadLetters == null) {
+        deadLetters = new DeadLetters(bootstrapServers, Clock.systemUTC());
+      }
+      deadLetters.send(Topics.EVENTS_DLQ, record, REASON_PREFIX + why);
+      deadLettered++;
+      return null;
+    }
+  }
+
   @Override
   public void close() {
     consumer.close(Duration.ofSeconds(5));
+    if (deadLetters != null) {
+      deadLetters.close();
+    }
   }
 }

@@ -40,7 +40,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -83,8 +82,8 @@ class TriggerFailuresTest {
         DeadLetter letter = deadLetter(Topics.DRIFT_TRIGGERS_DLQ, l -> l.getOffset() == bad.offset()
             && l.getPartition() == bad.partition());
         assertThat(letter.getSourceTopic()).isEqualTo(Topics.DRIFT_TRIGGERS);
-        assertThat(bytes(letter.getKey())).isEqualTo("garbled".getBytes(StandardCharsets.UTF_8));
-        assertThat(bytes(letter.getValue())).isEqualTo(garbage);
+        assertThat(KafkaTopicsRead.bytes(letter.getKey())).isEqualTo("garbled".getBytes(StandardCharsets.UTF_8));
+        assertThat(KafkaTopicsRead.bytes(letter.getValue())).isEqualTo(garbage);
         assertThat(letter.getError()).startsWith("trainer: undecodable trigger: not an Avro single-object payload");
         awaitCommitted("garbled-trainer", new TopicPartition(Topics.DRIFT_TRIGGERS, good.partition()),
             good.offset() + 1);
@@ -119,8 +118,8 @@ class TriggerFailuresTest {
             && l.getPartition() == sent.partition());
         assertThat(letter.getError()).startsWith("trainer gave up on trigger doomed of ghost after 3 attempts;"
             + " last error: java.lang.IllegalStateException: only 0 events of model 'ghost'");
-        assertThat(bytes(letter.getValue())).isEqualTo(doomed);
-        assertThat(bytes(letter.getKey())).isEqualTo("ghost".getBytes(StandardCharsets.UTF_8));
+        assertThat(KafkaTopicsRead.bytes(letter.getValue())).isEqualTo(doomed);
+        assertThat(KafkaTopicsRead.bytes(letter.getKey())).isEqualTo("ghost".getBytes(StandardCharsets.UTF_8));
         // the letter was written after the last attempt started and before the FAILED report
         assertThat(letter.getFailedAt()).isBetween(progress.get(2).getTimestamp(), progress.get(3).getTimestamp());
         awaitCommitted("doomed-trainer", new TopicPartition(Topics.DRIFT_TRIGGERS, sent.partition()), sent.offset() + 1);
@@ -254,36 +253,15 @@ class TriggerFailuresTest {
   }
 
   /** The first dead letter on {@code topic} that {@code wanted} accepts. */
-  static DeadLetter deadLetter(String topic, Predicate<DeadLetter> wanted) {
-    return deadLetters(topic, wanted, 1).get(0);
-  }
-
-  /** The first {@code count} dead letters on {@code topic} that {@code wanted} accepts. */
-  static List<DeadLetter> deadLetters(String topic, Predicate<DeadLetter> wanted, int count) {
-    List<DeadLetter> found = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = readFromTheStart(topic)) {
-      AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (found.size() < count && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          DeadLetter letter = codec.decode(record.value());
-          if (wanted.test(letter)) {
-            found.add(letter);
-          }
-        }
-      }
-    }
-    if (found.size() < count) {
-      throw new AssertionError("only " + found.size() + " of " + count + " dead letters on " + topic + ": " + found);
-    }
-    return found;
+  private static DeadLetter deadLetter(String topic, Predicate<DeadLetter> wanted) {
+    return KafkaTopicsRead.deadLetters(kafka.bootstrapServers(), topic, wanted, 1).get(0);
   }
 
   /** The progress of {@code triggerId}, in order, up to its first event of phase {@code last}. */
   private static List<TrainingProgress> progress(String triggerId, TrainingPhase last) {
     List<TrainingProgress> seen = new ArrayList<>();
     AvroCodec<TrainingProgress> codec = AvroCodec.of(TrainingProgress.class);
-    try (KafkaConsumer<byte[], byte[]> consumer = readFromTheStart(Topics.TRAINING_PROGRESS)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = KafkaTopicsRead.fromTheStart(kafka.bootstrapServers(), Topics.TRAINING_PROGRESS)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -298,24 +276,6 @@ class TriggerFailuresTest {
       }
     }
     throw new AssertionError("no " + last + " progress for " + triggerId + " among " + seen);
-  }
-
-  static KafkaConsumer<byte[], byte[]> readFromTheStart(String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  static byte[] bytes(java.nio.ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

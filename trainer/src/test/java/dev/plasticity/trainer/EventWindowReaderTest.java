@@ -1,0 +1,82 @@
+package dev.plasticity.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.registry.server.RegistryConfig;
+import dev.plasticity.registry.server.RegistryServer;
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer's window reader on a real broker: what does not decode is counted and dead-lettered, never skipped silently. */
+class EventWindowReaderTest {
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
+  @TempDir Path dir;
+
+  @Test
+  void trainsOnTheGoodEventsAndDeadLettersTheUndecodableOnesWithTheReason() throws Exception {
+    long t0 = 1_730_000_000_000L;
+    List<byte[]> garbage = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+      List<LabelledEvent> events = SeaEvents.generate("mixed", 300, 7.0, 5, t0);
+      for (int i = 0; i < events.size(); i++) {
+        LabelledEvent e = events.get(i);
+        if (i % 50 == 0) { // six records that are not events, each before good ones on the same partition
+          byte[] bad = ("not an event " + i).getBytes(StandardCharsets.UTF_8);
+          garbage.add(bad);
+          producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 0, e.getEventTime(),
+              ("bad-" + i).getBytes(StandardCharsets.UTF_8), bad));
+        }
+        producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 0, e.getEventTime(),
+            e.getEventId().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+      }
+      producer.flush();
+    }
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build())) {
+      new RegistryClient(registry.baseUri()).ensureModel("mixed");
+      TrainerConfig config = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .adaptation("retrain").trainingEvents(300).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
+          .epochs(3).hiddenUnits(List.of(8)).build();
+      try (TrainerService trainer = TrainerService.create(config)) {
+        TrainingOutcome outcome = trainer.bootstrap("mixed", t0, 300);
+
+        assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+        assertThat(outcome.trainingEvents()).isEqualTo(300);
+        assertThat(outcome.message()).contains("300 events, 6 undecodable sent to " + Topics.EVENTS_DLQ);
+      }
+    }
+    List<DeadLetter> letters = KafkaTopicsRead.deadLetters(kafka.bootstrapServers(), Topics.EVENTS_DLQ,
+        l -> l.getSourceTopic().equals(Topics.EVENTS_LABELLED), 6);
+    assertThat(letters).extracting(l -> new String(KafkaTopicsRead.bytes(l.getValue()), StandardCharsets.UTF_8))
+        .containsExactlyInAnyOrderElementsOf(garbage.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+    assertThat(letters).allSatisfy(l -> {
+      assertThat(l.getError()).startsWith("trainer window reader: not an Avro single-object payload for LabelledEvent");
+      assertThat(l.getPartition()).isZero();
+      assertThat(new String(KafkaTopicsRead.bytes(l.getKey()), StandardCharsets.UTF_8)).startsWith("bad-");
+    });
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}
