@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a model's labelled events back from the events topic, starting at an event time (Kafka
  * record timestamps are event times), waiting for more to arrive when the window is still being
- * written. A record that does not decode is not trained on and not skipped silently: it is counted
- * ({@link #deadLettered()}), its cause logged, and it is written to the events' dead-letter topic
- * with a reason that starts {@value #REASON_PREFIX}, which tells it apart from the drift job's
- * own letter for the same record. Not thread-safe.
+ * written. A record that does not decode, and an event of the model that cannot be trained on (a
+ * label outside {@code [0, maxClasses)}, a feature that is not a finite number), is not skipped
+ * silently: it is counted ({@link #undecodable()}, {@link #invalid()}), its cause logged, and it
+ * is written to the events' dead-letter topic with a reason that starts {@value #REASON_PREFIX},
+ * which tells it apart from the drift job's own letter for the same record. Not thread-safe.
  */
 final class EventWindowReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventWindowReader.class);
@@ -37,11 +38,15 @@ final class EventWindowReader implements AutoCloseable {
   private final String bootstrapServers;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+  private final int maxClasses;
   private DeadLetters deadLetters; // opened at the first record that needs one
-  private int deadLettered;
+  private int undecodable;
+  private int invalid;
 
-  EventWindowReader(String bootstrapServers) {
+  /** @param maxClasses labels must be in {@code [0, maxClasses)}; an event labelled otherwise is dead-lettered */
+  EventWindowReader(String bootstrapServers, int maxClasses) {
     this.bootstrapServers = bootstrapServers;
+    this.maxClasses = maxClasses;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -75,7 +80,8 @@ final class EventWindowReader implements AutoCloseable {
     while (events.size() < wanted && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         LabelledEvent event = decode(record);
-        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime) {
+        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime
+            && usable(record, event)) {
           events.add(event);
         }
       }
@@ -144,7 +150,7 @@ final class EventWindowReader implements AutoCloseable {
         }
         LabelledEvent event = decode(record);
         if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime
-            && event.getEventTime() < untilTime) {
+            && event.getEventTime() < untilTime && usable(record, event)) {
           events.add(event);
         }
       }
@@ -155,8 +161,13 @@ final class EventWindowReader implements AutoCloseable {
   }
 
   /** Records this reader could not decode and wrote to the dead-letter topic, since it was opened. */
-  int deadLettered() {
-    return deadLettered;
+  int undecodable() {
+    return undecodable;
+  }
+
+  /** Events of the model read that could not be trained on and were written to the dead-letter topic. */
+  int invalid() {
+    return invalid;
   }
 
   /** The event {@code record} holds, or null when it does not decode: then it is dead-lettered. */
@@ -164,16 +175,41 @@ final class EventWindowReader implements AutoCloseable {
     try {
       return codec.decode(record.value());
     } catch (AvroCodec.InvalidPayloadException e) {
-      String why = DeadLetters.whyUndecodable(e);
-      log.warn("undecodable record at {}-{}@{}, sending it to {}: {}", record.topic(), record.partition(),
-          record.offset(), Topics.EVENTS_DLQ, why);
-      if (deadLetters == null) {
-        deadLetters = new DeadLetters(bootstrapServers, Clock.systemUTC());
-      }
-      deadLetters.send(Topics.EVENTS_DLQ, record, REASON_PREFIX + why);
-      deadLettered++;
+      deadLetter(record, "undecodable record", DeadLetters.whyUndecodable(e));
+      undecodable++;
       return null;
     }
+  }
+
+  /** Whether {@code event} can be trained on; if not, it is dead-lettered. */
+  private boolean usable(ConsumerRecord<byte[], byte[]> record, LabelledEvent event) {
+    String problem = null;
+    if (event.getLabel() < 0 || event.getLabel() >= maxClasses) {
+      problem = "label " + event.getLabel() + " is outside the classes [0, " + maxClasses + ")";
+    } else {
+      for (Map.Entry<String, Double> feature : event.getFeatures().entrySet()) {
+        if (feature.getValue() == null || !Double.isFinite(feature.getValue())) {
+          problem = "feature '" + feature.getKey() + "' is " + feature.getValue() + ", not a finite number";
+          break;
+        }
+      }
+    }
+    if (problem == null) {
+      return true;
+    }
+    deadLetter(record, "event " + event.getEventId() + " of " + event.getModel() + " not trained on",
+        "event " + event.getEventId() + " of model '" + event.getModel() + "': " + problem);
+    invalid++;
+    return false;
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, String what, String why) {
+    log.warn("{} at {}-{}@{}, sending it to {}: {}", what, record.topic(), record.partition(), record.offset(),
+        Topics.EVENTS_DLQ, why);
+    if (deadLetters == null) {
+      deadLetters = new DeadLetters(bootstrapServers, Clock.systemUTC());
+    }
+    deadLetters.send(Topics.EVENTS_DLQ, record, REASON_PREFIX + why);
   }
 
   @Override

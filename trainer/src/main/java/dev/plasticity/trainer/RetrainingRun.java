@@ -104,13 +104,14 @@ final class RetrainingRun {
 
     List<LabelledEvent> events;
     String deadLettered;
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
       events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
           config.dataWait(),
           n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
               0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
-      deadLettered = reader.deadLettered() == 0 ? ""
-          : ", " + reader.deadLettered() + " undecodable sent to " + Topics.EVENTS_DLQ;
+      deadLettered = (reader.undecodable() == 0 ? "" : ", " + reader.undecodable() + " undecodable sent to "
+          + Topics.EVENTS_DLQ) + (reader.invalid() == 0 ? "" : ", " + reader.invalid() + " invalid sent to "
+          + Topics.EVENTS_DLQ);
     }
     report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1,
         events.size() + " events read" + deadLettered);
@@ -272,7 +273,7 @@ final class RetrainingRun {
     if (parentWindow == null) {
       return List.of();
     }
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
       return reader.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
           config.trainingEvents(), config.dataWait());
     }

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param retryBackoff how long the trainer waits before the second attempt at a trigger; each
  *     later wait doubles, up to {@code maxRetryBackoff}
  * @param maxRetryBackoff the longest wait between two attempts at a trigger
+ * @param maxClasses the most classes a model may have: an event whose label is not in {@code [0,
+ *     maxClasses)} is not trained on but dead-lettered with the reason (a network's output layer and
+ *     the reference statistics grow with the largest label)
  * @param registryToken the bearer token the trainer sends with every registry request; null when
  *     the registry needs none. Never printed: {@link #toString()} masks it
  * @param driftConfig how the drift job should watch a model whose first version this trainer
@@ -77,6 +80,7 @@ public record TrainerConfig(
     int maxAttempts,
     Duration retryBackoff,
     Duration maxRetryBackoff,
+    int maxClasses,
     String registryToken,
     DriftConfig driftConfig,
     List<Constraint> constraints,
@@ -118,6 +122,7 @@ public record TrainerConfig(
     check(!retryBackoff.isNegative() && !retryBackoff.isZero(), "retryBackoff must be positive, was " + retryBackoff);
     check(maxRetryBackoff.compareTo(retryBackoff) >= 0,
         "maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was " + maxRetryBackoff);
+    check(maxClasses >= 2, "maxClasses must be at least 2, was " + maxClasses);
     registryToken = registryToken == null || registryToken.isBlank() ? null : registryToken;
     Objects.requireNonNull(searchStrategy, "searchStrategy");
     if (!NO_SEARCH.equals(searchStrategy)) {
@@ -169,7 +174,8 @@ public record TrainerConfig(
         + hiddenUnits + ", epochs=" + epochs + ", batchSize=" + batchSize + ", learningRate=" + learningRate
         + ", heldOutFraction=" + heldOutFraction + ", championMargin=" + championMargin + ", seed=" + seed
         + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff
-        + ", driftConfig=" + driftConfig + ", constraints=" + constraints + ", modelConstraints=" + modelConstraints
+        + ", maxClasses=" + maxClasses + ", driftConfig=" + driftConfig + ", constraints=" + constraints
+        + ", modelConstraints=" + modelConstraints
         + ", strategy=" + strategy() + ", searchWallTime=" + searchWallTime + ", searchCandidates="
         + searchCandidates + ", searchMaxEpochs=" + searchMaxEpochs + ", adaptationSettings=" + adaptationSettings
         + ", policy=" + policy + ", modelPolicies=" + modelPolicies + "]";
@@ -206,7 +212,7 @@ public record TrainerConfig(
     String[] parts = strategyParts(name);
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, retryBackoff,
-        maxRetryBackoff, registryToken, driftConfig,
+        maxRetryBackoff, maxClasses, registryToken, driftConfig,
         constraints, modelConstraints, parts[0], searchWallTime, searchCandidates, searchMaxEpochs, parts[1], parts[2],
         adaptationSettings, policy, modelPolicies);
   }
@@ -242,7 +248,7 @@ public record TrainerConfig(
   TrainerConfig withEpochs(int epochs) {
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
         hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, retryBackoff,
-        maxRetryBackoff, registryToken, driftConfig,
+        maxRetryBackoff, maxClasses, registryToken, driftConfig,
         constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune,
         adaptation, adaptationSettings, policy, modelPolicies);
   }
@@ -329,6 +335,7 @@ public record TrainerConfig(
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofSeconds(5);
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
+    private int maxClasses = 1000;
     private String registryToken;
     private DriftConfig driftConfig;
     private List<Constraint> constraints = Constraint.defaults();
@@ -366,6 +373,8 @@ public record TrainerConfig(
       this.maxRetryBackoff = max;
       return this;
     }
+    /** The most classes a model may have; events labelled outside {@code [0, v)} are dead-lettered. */
+    public Builder maxClasses(int v) { this.maxClasses = v; return this; }
     /** The registry's bearer token; null or blank for none. */
     public Builder registryToken(String v) { this.registryToken = v; return this; }
     public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
@@ -405,7 +414,8 @@ public record TrainerConfig(
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
-          maxAttempts, retryBackoff, maxRetryBackoff, registryToken, driftConfig, constraints, modelConstraints,
+          maxAttempts, retryBackoff, maxRetryBackoff, maxClasses, registryToken, driftConfig, constraints,
+          modelConstraints,
           searchStrategy, searchWallTime, searchCandidates,
           searchMaxEpochs, fineTune, adaptation, adaptationSettings, policy, modelPolicies);
     }

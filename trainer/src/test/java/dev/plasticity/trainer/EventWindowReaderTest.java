@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,7 +31,7 @@ class EventWindowReaderTest {
   @TempDir Path dir;
 
   @Test
-  void trainsOnTheGoodEventsAndDeadLettersTheUndecodableOnesWithTheReason() throws Exception {
+  void trainsOnTheGoodEventsAndDeadLettersTheUndecodableAndUnlearnableOnesWithTheReason() throws Exception {
     long t0 = 1_730_000_000_000L;
     List<byte[]> garbage = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -43,6 +44,13 @@ class EventWindowReaderTest {
           garbage.add(bad);
           producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 0, e.getEventTime(),
               ("bad-" + i).getBytes(StandardCharsets.UTF_8), bad));
+        }
+        if (i % 100 == 25) { // three well-formed events no network can learn from
+          LabelledEvent extreme = LabelledEvent.newBuilder(e).setEventId("extreme-" + i)
+              .setLabel(i == 25 ? Integer.MAX_VALUE : i == 125 ? -1 : e.getLabel())
+              .setFeatures(i == 225 ? Map.of("x1", Double.NaN, "x2", 1.0, "x3", 1.0) : e.getFeatures()).build();
+          producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 0, e.getEventTime(),
+              extreme.getEventId().getBytes(StandardCharsets.UTF_8), codec.encode(extreme)));
         }
         producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 0, e.getEventTime(),
             e.getEventId().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
@@ -60,18 +68,26 @@ class EventWindowReaderTest {
 
         assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
         assertThat(outcome.trainingEvents()).isEqualTo(300);
-        assertThat(outcome.message()).contains("300 events, 6 undecodable sent to " + Topics.EVENTS_DLQ);
+        assertThat(outcome.message()).contains("300 events, 6 undecodable sent to " + Topics.EVENTS_DLQ
+            + ", 3 invalid sent to " + Topics.EVENTS_DLQ);
       }
     }
     List<DeadLetter> letters = KafkaTopicsRead.deadLetters(kafka.bootstrapServers(), Topics.EVENTS_DLQ,
-        l -> l.getSourceTopic().equals(Topics.EVENTS_LABELLED), 6);
+        l -> l.getError().startsWith("trainer window reader: not an Avro"), 6);
     assertThat(letters).extracting(l -> new String(KafkaTopicsRead.bytes(l.getValue()), StandardCharsets.UTF_8))
         .containsExactlyInAnyOrderElementsOf(garbage.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
     assertThat(letters).allSatisfy(l -> {
       assertThat(l.getError()).startsWith("trainer window reader: not an Avro single-object payload for LabelledEvent");
       assertThat(l.getPartition()).isZero();
       assertThat(new String(KafkaTopicsRead.bytes(l.getKey()), StandardCharsets.UTF_8)).startsWith("bad-");
+      assertThat(l.getSourceTopic()).isEqualTo(Topics.EVENTS_LABELLED);
     });
+    List<DeadLetter> invalid = KafkaTopicsRead.deadLetters(kafka.bootstrapServers(), Topics.EVENTS_DLQ,
+        l -> l.getError().startsWith("trainer window reader: event extreme-"), 3);
+    assertThat(invalid).extracting(DeadLetter::getError).containsExactlyInAnyOrder(
+        "trainer window reader: event extreme-25 of model 'mixed': label 2147483647 is outside the classes [0, 1000)",
+        "trainer window reader: event extreme-125 of model 'mixed': label -1 is outside the classes [0, 1000)",
+        "trainer window reader: event extreme-225 of model 'mixed': feature 'x1' is NaN, not a finite number");
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {
