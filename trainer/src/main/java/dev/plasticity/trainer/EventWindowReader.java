@@ -41,6 +41,7 @@ final class EventWindowReader implements AutoCloseable {
   private final int maxClasses;
   private DeadLetters deadLetters; // opened at the first record that needs one
   private int undecodable;
+  private String firstUndecodable;
   private int invalid;
 
   /** @param maxClasses labels must be in {@code [0, maxClasses)}; an event labelled otherwise is dead-lettered */
@@ -93,7 +94,11 @@ final class EventWindowReader implements AutoCloseable {
     if (events.size() < minimum) {
       throw new IllegalStateException(
           "only " + events.size() + " events of model '" + model + "' since " + fromTime + " arrived within "
-              + wait.toSeconds() + " s; training needs at least " + minimum);
+              + wait.toSeconds() + " s; training needs at least " + minimum + (undecodable == 0 ? ""
+              : "; " + undecodable + " records did not decode and went to " + Topics.EVENTS_DLQ + ", the first"
+                  + " because: " + firstUndecodable)
+              + (invalid == 0 ? ""
+              : "; " + invalid + " events could not be trained on and went to " + Topics.EVENTS_DLQ));
     }
     events.sort(Comparator.comparingLong(LabelledEvent::getEventTime));
     return events.size() > wanted ? events.subList(0, wanted) : events;
@@ -175,8 +180,11 @@ final class EventWindowReader implements AutoCloseable {
     try {
       return codec.decode(record.value());
     } catch (AvroCodec.InvalidPayloadException e) {
-      deadLetter(record, "undecodable record", DeadLetters.whyUndecodable(e));
-      undecodable++;
+      String why = DeadLetters.whyUndecodable(e);
+      deadLetter(record, "undecodable record", why);
+      if (undecodable++ == 0) {
+        firstUndecodable = why;
+      }
       return null;
     }
   }

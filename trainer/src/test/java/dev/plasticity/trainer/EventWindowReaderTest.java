@@ -1,6 +1,7 @@
 package dev.plasticity.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
@@ -88,6 +89,26 @@ class EventWindowReaderTest {
         "trainer window reader: event extreme-25 of model 'mixed': label 2147483647 is outside the classes [0, 1000)",
         "trainer window reader: event extreme-125 of model 'mixed': label -1 is outside the classes [0, 1000)",
         "trainer window reader: event extreme-225 of model 'mixed': feature 'x1' is NaN, not a finite number");
+  }
+
+  @Test
+  void aWindowOfRecordsThatDoNotDecodeFailsSayingWhyRatherThanThatNoEventsArrived() throws Exception {
+    long t1 = 1_600_000_000_000L;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (int i = 0; i < 3; i++) {
+        producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, 1, t1 + i, null,
+            ("from a client with another format " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+    try (EventWindowReader reader = new EventWindowReader(kafka.bootstrapServers(), 1000)) {
+      assertThatThrownBy(() -> reader.read("unreadable", t1, 20, 10, Duration.ofSeconds(2), n -> {}))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("only 0 events of model 'unreadable'")
+          .hasMessageContaining("records did not decode and went to " + Topics.EVENTS_DLQ
+              + ", the first because: not an Avro single-object payload for LabelledEvent");
+      assertThat(reader.undecodable()).isGreaterThanOrEqualTo(3);
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {
