@@ -3,6 +3,7 @@ package dev.plasticity.trainer;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,18 +18,36 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a model's labelled events back from the events topic, starting at an event time (Kafka
  * record timestamps are event times), waiting for more to arrive when the window is still being
- * written. Records that do not decode are skipped: the drift job has already sent them to the
- * dead-letter topic. Not thread-safe.
+ * written. A record that does not decode, and an event of the model that cannot be trained on (a
+ * label outside {@code [0, maxClasses)}, a feature that is not a finite number), is not skipped
+ * silently: it is counted ({@link #undecodable()}, {@link #invalid()}), its cause logged, and it
+ * is written to the events' dead-letter topic with a reason that starts {@value #REASON_PREFIX},
+ * which tells it apart from the drift job's own letter for the same record. Not thread-safe.
  */
 final class EventWindowReader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventWindowReader.class);
+  /** How the reason of every dead letter this reader writes starts. */
+  static final String REASON_PREFIX = "trainer window reader: ";
+
+  private final String bootstrapServers;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+  private final int maxClasses;
+  private DeadLetters deadLetters; // opened at the first record that needs one
+  private int undecodable;
+  private String firstUndecodable;
+  private int invalid;
 
-  EventWindowReader(String bootstrapServers) {
+  /** @param maxClasses labels must be in {@code [0, maxClasses)}; an event labelled otherwise is dead-lettered */
+  EventWindowReader(String bootstrapServers, int maxClasses) {
+    this.bootstrapServers = bootstrapServers;
+    this.maxClasses = maxClasses;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -61,13 +80,9 @@ final class EventWindowReader implements AutoCloseable {
     int reported = 0;
     while (events.size() < wanted && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        LabelledEvent event;
-        try {
-          event = codec.decode(record.value());
-        } catch (AvroCodec.InvalidPayloadException e) {
-          continue;
-        }
-        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime) {
+        LabelledEvent event = decode(record);
+        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime
+            && usable(record, event)) {
           events.add(event);
         }
       }
@@ -79,7 +94,11 @@ final class EventWindowReader implements AutoCloseable {
     if (events.size() < minimum) {
       throw new IllegalStateException(
           "only " + events.size() + " events of model '" + model + "' since " + fromTime + " arrived within "
-              + wait.toSeconds() + " s; training needs at least " + minimum);
+              + wait.toSeconds() + " s; training needs at least " + minimum + (undecodable == 0 ? ""
+              : "; " + undecodable + " records did not decode and went to " + Topics.EVENTS_DLQ + ", the first"
+                  + " because: " + firstUndecodable)
+              + (invalid == 0 ? ""
+              : "; " + invalid + " events could not be trained on and went to " + Topics.EVENTS_DLQ));
     }
     events.sort(Comparator.comparingLong(LabelledEvent::getEventTime));
     return events.size() > wanted ? events.subList(0, wanted) : events;
@@ -134,13 +153,9 @@ final class EventWindowReader implements AutoCloseable {
         if (record.offset() >= ends.getOrDefault(tp, -1L)) {
           continue;
         }
-        LabelledEvent event;
-        try {
-          event = codec.decode(record.value());
-        } catch (AvroCodec.InvalidPayloadException e) {
-          continue;
-        }
-        if (model.equals(event.getModel()) && event.getEventTime() >= fromTime && event.getEventTime() < untilTime) {
+        LabelledEvent event = decode(record);
+        if (event != null && model.equals(event.getModel()) && event.getEventTime() >= fromTime
+            && event.getEventTime() < untilTime && usable(record, event)) {
           events.add(event);
         }
       }
@@ -150,8 +165,66 @@ final class EventWindowReader implements AutoCloseable {
     return events.size() > wanted ? List.copyOf(events.subList(0, wanted)) : events;
   }
 
+  /** Records this reader could not decode and wrote to the dead-letter topic, since it was opened. */
+  int undecodable() {
+    return undecodable;
+  }
+
+  /** Events of the model read that could not be trained on and were written to the dead-letter topic. */
+  int invalid() {
+    return invalid;
+  }
+
+  /** The event {@code record} holds, or null when it does not decode: then it is dead-lettered. */
+  private LabelledEvent decode(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return codec.decode(record.value());
+    } catch (AvroCodec.InvalidPayloadException e) {
+      String why = DeadLetters.whyUndecodable(e);
+      deadLetter(record, "undecodable record", why);
+      if (undecodable++ == 0) {
+        firstUndecodable = why;
+      }
+      return null;
+    }
+  }
+
+  /** Whether {@code event} can be trained on; if not, it is dead-lettered. */
+  private boolean usable(ConsumerRecord<byte[], byte[]> record, LabelledEvent event) {
+    String problem = null;
+    if (event.getLabel() < 0 || event.getLabel() >= maxClasses) {
+      problem = "label " + event.getLabel() + " is outside the classes [0, " + maxClasses + ")";
+    } else {
+      for (Map.Entry<String, Double> feature : event.getFeatures().entrySet()) {
+        if (feature.getValue() == null || !Double.isFinite(feature.getValue())) {
+          problem = "feature '" + feature.getKey() + "' is " + feature.getValue() + ", not a finite number";
+          break;
+        }
+      }
+    }
+    if (problem == null) {
+      return true;
+    }
+    deadLetter(record, "event " + event.getEventId() + " of " + event.getModel() + " not trained on",
+        "event " + event.getEventId() + " of model '" + event.getModel() + "': " + problem);
+    invalid++;
+    return false;
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, String what, String why) {
+    log.warn("{} at {}-{}@{}, sending it to {}: {}", what, record.topic(), record.partition(), record.offset(),
+        Topics.EVENTS_DLQ, why);
+    if (deadLetters == null) {
+      deadLetters = new DeadLetters(bootstrapServers, Clock.systemUTC());
+    }
+    deadLetters.send(Topics.EVENTS_DLQ, record, REASON_PREFIX + why);
+  }
+
   @Override
   public void close() {
     consumer.close(Duration.ofSeconds(5));
+    if (deadLetters != null) {
+      deadLetters.close();
+    }
   }
 }

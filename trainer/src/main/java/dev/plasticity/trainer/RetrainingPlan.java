@@ -38,6 +38,11 @@ record RetrainingPlan(String strategy, SearchBudget budget, String reason) {
         ? Optional.of(FineTuneScope.named(strategy.substring(FINE_TUNE.length()))) : Optional.empty();
   }
 
+  /** This plan, its reason followed by {@code more}: e.g. why the run starts from another version than asked. */
+  RetrainingPlan alsoBecause(String more) {
+    return new RetrainingPlan(strategy, budget, reason + "; " + more);
+  }
+
   /** The strategy and its budget, in words: what a search may spend, or a training's epochs. */
   String describe() {
     return strategy + (searches() ? ", " + budget : ", " + budget.maxEpochs() + " epochs");

@@ -10,6 +10,7 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.ReferenceStatistics;
+import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -80,9 +81,13 @@ final class RetrainingRun {
   TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
       RetrainingPolicy.Drift drift) {
     long started = System.nanoTime();
-    Optional<ModelVersion> serving =
-        baseVersion == null ? registry.champion(model) : registry.version(model, baseVersion);
-    RetrainingPlan plan = config.plan(model, drift, serving.isPresent());
+    StartingVersion base = StartingVersion.choose(registry, model, baseVersion);
+    Optional<ModelVersion> serving = base.version();
+    RetrainingPlan planned = config.plan(model, drift, serving.isPresent());
+    RetrainingPlan plan = base.why().isEmpty() ? planned : planned.alsoBecause(base.why());
+    if (!base.why().isEmpty()) {
+      log.warn("trigger {} of {}: {}", triggerId, model, base.why());
+    }
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
@@ -98,16 +103,23 @@ final class RetrainingRun {
         + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
 
     List<LabelledEvent> events;
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+    String deadLettered;
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
       events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
           config.dataWait(),
-          n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1 * Math.min(n, wanted) / wanted,
-              "read " + Math.min(n, wanted) + "/" + wanted + " events"));
+          n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
+              0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
+      deadLettered = (reader.undecodable() == 0 ? "" : ", " + reader.undecodable() + " undecodable sent to "
+          + Topics.EVENTS_DLQ) + (reader.invalid() == 0 ? "" : ", " + reader.invalid() + " invalid sent to "
+          + Topics.EVENTS_DLQ);
     }
+    report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1,
+        events.size() + " events read" + deadLettered);
     LabelledData data = LabelledData.split(events, config.heldOutFraction());
 
-    // one download of the serving version's weights: scored here, then a search's, fine-tune's or adaptation's start
-    Optional<byte[]> servingArtifact = serving.map(registry::downloadVerified);
+    // one download of the serving version's weights, when it was chosen: scored here, then a search's,
+    // fine-tune's or adaptation's start
+    Optional<byte[]> servingArtifact = base.artifact();
     OptionalDouble servingAccuracy = serving
         .map(v -> OptionalDouble.of(accuracyOf(v, servingArtifact.orElseThrow(), data.heldOut())))
         .orElse(OptionalDouble.empty());
@@ -211,11 +223,11 @@ final class RetrainingRun {
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events, %.1f s on %s)%s",
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s",
         champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
         result.heldOutAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), seconds(started), result.device(), note);
+        events.size(), deadLettered, seconds(started), result.device(), note);
     log.info("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
         result.heldOutAccuracy(), 1.0, message);
@@ -261,7 +273,7 @@ final class RetrainingRun {
     if (parentWindow == null) {
       return List.of();
     }
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers())) {
+    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
       return reader.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
           config.trainingEvents(), config.dataWait());
     }

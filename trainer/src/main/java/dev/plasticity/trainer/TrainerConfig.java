@@ -25,7 +25,16 @@ import java.util.Objects;
  * @param heldOutFraction the most recent share of the events kept for the champion/challenger gate
  * @param championMargin accuracy the challenger must gain over the serving version to replace it
  * @param seed seeds weights and shuffling, so a run can be repeated
- * @param maxAttempts attempts at a trigger before it is reported FAILED and skipped
+ * @param maxAttempts attempts at a trigger before it is reported FAILED and sent to the triggers'
+ *     dead-letter topic
+ * @param retryBackoff how long the trainer waits before the second attempt at a trigger; each
+ *     later wait doubles, up to {@code maxRetryBackoff}
+ * @param maxRetryBackoff the longest wait between two attempts at a trigger
+ * @param maxClasses the most classes a model may have: an event whose label is not in {@code [0,
+ *     maxClasses)} is not trained on but dead-lettered with the reason (a network's output layer and
+ *     the reference statistics grow with the largest label)
+ * @param registryToken the bearer token the trainer sends with every registry request; null when
+ *     the registry needs none. Never printed: {@link #toString()} masks it
  * @param driftConfig how the drift job should watch a model whose first version this trainer
  *     registers (bootstrap); null for the job's defaults. Every later version inherits its
  *     parent's configuration.
@@ -69,6 +78,10 @@ public record TrainerConfig(
     double championMargin,
     int seed,
     int maxAttempts,
+    Duration retryBackoff,
+    Duration maxRetryBackoff,
+    int maxClasses,
+    String registryToken,
     DriftConfig driftConfig,
     List<Constraint> constraints,
     Map<String, List<Constraint>> modelConstraints,
@@ -104,6 +117,13 @@ public record TrainerConfig(
     check(heldOutFraction > 0 && heldOutFraction < 1, "heldOutFraction must be in (0, 1), was " + heldOutFraction);
     check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
     check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
+    Objects.requireNonNull(retryBackoff, "retryBackoff");
+    Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
+    check(!retryBackoff.isNegative() && !retryBackoff.isZero(), "retryBackoff must be positive, was " + retryBackoff);
+    check(maxRetryBackoff.compareTo(retryBackoff) >= 0,
+        "maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was " + maxRetryBackoff);
+    check(maxClasses >= 2, "maxClasses must be at least 2, was " + maxClasses);
+    registryToken = registryToken == null || registryToken.isBlank() ? null : registryToken;
     Objects.requireNonNull(searchStrategy, "searchStrategy");
     if (!NO_SEARCH.equals(searchStrategy)) {
       SearchStrategy.named(searchStrategy); // fails with the known names
@@ -127,6 +147,38 @@ public record TrainerConfig(
     modelPolicies = Map.copyOf(modelPolicies);
     requireRunnable("the policy", policy);
     modelPolicies.forEach((model, p) -> requireRunnable("the policy of model '" + model + "'", p));
+  }
+
+  /**
+   * How long to wait before attempting a trigger again after {@code failedAttempts} failures:
+   * {@code retryBackoff}, doubled for each failure after the first, never more than {@code
+   * maxRetryBackoff}.
+   */
+  Duration retryDelay(int failedAttempts) {
+    if (failedAttempts < 1) {
+      throw new IllegalArgumentException("a retry follows at least one failed attempt, was " + failedAttempts);
+    }
+    Duration delay = retryBackoff;
+    for (int i = 1; i < failedAttempts && delay.compareTo(maxRetryBackoff) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : delay;
+  }
+
+  /** The configuration with the registry token masked: it must never reach a log. */
+  @Override
+  public String toString() {
+    return "TrainerConfig[bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl + ", groupId="
+        + groupId + ", registryToken=" + (registryToken == null ? "none" : "***") + ", trainingEvents="
+        + trainingEvents + ", minTrainingEvents=" + minTrainingEvents + ", dataWait=" + dataWait + ", hiddenUnits="
+        + hiddenUnits + ", epochs=" + epochs + ", batchSize=" + batchSize + ", learningRate=" + learningRate
+        + ", heldOutFraction=" + heldOutFraction + ", championMargin=" + championMargin + ", seed=" + seed
+        + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff
+        + ", maxClasses=" + maxClasses + ", driftConfig=" + driftConfig + ", constraints=" + constraints
+        + ", modelConstraints=" + modelConstraints
+        + ", strategy=" + strategy() + ", searchWallTime=" + searchWallTime + ", searchCandidates="
+        + searchCandidates + ", searchMaxEpochs=" + searchMaxEpochs + ", adaptationSettings=" + adaptationSettings
+        + ", policy=" + policy + ", modelPolicies=" + modelPolicies + "]";
   }
 
   /** {@link #adaptation} when the policy (or a configured search or fine-tune) decides. */
@@ -159,7 +211,8 @@ public record TrainerConfig(
   public TrainerConfig withStrategy(String name) {
     String[] parts = strategyParts(name);
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
-        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
+        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, retryBackoff,
+        maxRetryBackoff, maxClasses, registryToken, driftConfig,
         constraints, modelConstraints, parts[0], searchWallTime, searchCandidates, searchMaxEpochs, parts[1], parts[2],
         adaptationSettings, policy, modelPolicies);
   }
@@ -194,7 +247,8 @@ public record TrainerConfig(
   /** This configuration with {@code epochs} training epochs (a search's budget per candidate). */
   TrainerConfig withEpochs(int epochs) {
     return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents, dataWait,
-        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, driftConfig,
+        hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed, maxAttempts, retryBackoff,
+        maxRetryBackoff, maxClasses, registryToken, driftConfig,
         constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates, searchMaxEpochs, fineTune,
         adaptation, adaptationSettings, policy, modelPolicies);
   }
@@ -279,6 +333,10 @@ public record TrainerConfig(
     private double championMargin = 0.01;
     private int seed = 42;
     private int maxAttempts = 3;
+    private Duration retryBackoff = Duration.ofSeconds(5);
+    private Duration maxRetryBackoff = Duration.ofMinutes(5);
+    private int maxClasses = 1000;
+    private String registryToken;
     private DriftConfig driftConfig;
     private List<Constraint> constraints = Constraint.defaults();
     private final Map<String, List<Constraint>> modelConstraints = new java.util.HashMap<>();
@@ -309,6 +367,16 @@ public record TrainerConfig(
     public Builder championMargin(double v) { this.championMargin = v; return this; }
     public Builder seed(int v) { this.seed = v; return this; }
     public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
+    /** The wait before the second attempt at a failed trigger, doubling per attempt up to {@code max}. */
+    public Builder retryBackoff(Duration initial, Duration max) {
+      this.retryBackoff = initial;
+      this.maxRetryBackoff = max;
+      return this;
+    }
+    /** The most classes a model may have; events labelled outside {@code [0, v)} are dead-lettered. */
+    public Builder maxClasses(int v) { this.maxClasses = v; return this; }
+    /** The registry's bearer token; null or blank for none. */
+    public Builder registryToken(String v) { this.registryToken = v; return this; }
     public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
     /** Constraints for every model that has none of its own. */
     public Builder constraints(List<Constraint> v) { this.constraints = v; return this; }
@@ -346,7 +414,9 @@ public record TrainerConfig(
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, registryUrl, groupId, trainingEvents, minTrainingEvents,
           dataWait, hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, championMargin, seed,
-          maxAttempts, driftConfig, constraints, modelConstraints, searchStrategy, searchWallTime, searchCandidates,
+          maxAttempts, retryBackoff, maxRetryBackoff, maxClasses, registryToken, driftConfig, constraints,
+          modelConstraints,
+          searchStrategy, searchWallTime, searchCandidates,
           searchMaxEpochs, fineTune, adaptation, adaptationSettings, policy, modelPolicies);
     }
   }

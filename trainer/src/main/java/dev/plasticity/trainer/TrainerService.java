@@ -8,22 +8,26 @@ import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,25 +38,51 @@ import org.slf4j.LoggerFactory;
  * uncommitted, so another replica (or its restart) retries it; the trigger id keeps that retry
  * from creating a second version.
  *
+ * <p>No trigger is lost. A run that fails is attempted again after a backoff that doubles from
+ * {@link TrainerConfig#retryBackoff()} up to {@link TrainerConfig#maxRetryBackoff()}; meanwhile
+ * the trigger's partition is paused and the consumer keeps polling, so it stays in its group and
+ * {@link #close()} stops it promptly. A trigger that still fails after {@link
+ * TrainerConfig#maxAttempts()}, or that does not decode, is written to {@link
+ * Topics#DRIFT_TRIGGERS_DLQ} with the reason, and only once the broker has acknowledged that is
+ * its offset committed; a trigger that gave up is also reported FAILED on the progress topic.
+ *
+ * <p>Anything else that escapes the consumer loop (an {@link Error} such as running out of
+ * memory, an exception outside a run, a dead letter that could not be written) stops the service:
+ * the trigger at hand stays uncommitted, {@link #failure()} holds the cause, {@link #isRunning()}
+ * turns false and {@link #awaitTermination()} returns. {@link #runUntilStopped} then exits the JVM
+ * with status 1 and says why on stderr.
+ *
  * <p>Thread-safe: {@link #start} runs one background consumer thread; {@link #bootstrap} may be
- * called from any thread.
+ * called from any thread. Outcome listeners run on the thread that trained, before the trigger's
+ * offset is committed.
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
+  /** The longest a poll waits, so a due retry or a {@link #close()} is acted on soon. */
+  private static final Duration POLL = Duration.ofMillis(200);
 
   private final TrainerConfig config;
   private final ProgressReporter progress;
+  private final DeadLetters deadLetters;
   private final RetrainingRun run;
   private final List<Consumer<TrainingOutcome>> listeners = new CopyOnWriteArrayList<>();
   private final AvroCodec<DriftTrigger> triggers = AvroCodec.of(DriftTrigger.class);
+  /** Failed attempts per trigger record; consumer thread only. */
+  private final Map<RecordId, Integer> attempts = new HashMap<>();
+  /** Partitions paused until a retry is due (System.nanoTime()); consumer thread only. */
+  private final Map<TopicPartition, Long> backingOff = new HashMap<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running;
-  private KafkaConsumer<String, byte[]> consumer;
+  private volatile Throwable failure;
+  private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
   private TrainerService(TrainerConfig config, Clock clock) {
     this.config = config;
     this.progress = new ProgressReporter(config.bootstrapServers(), clock);
-    this.run = new RetrainingRun(config, new RegistryClient(config.registryUrl()), progress, clock);
+    this.deadLetters = new DeadLetters(config.bootstrapServers(), clock);
+    this.run = new RetrainingRun(config,
+        new RegistryClient(config.registryUrl(), Duration.ofSeconds(30), config.registryToken()), progress, clock);
   }
 
   /** Runs a trainer replica until the JVM stops, configured by environment ({@link #configFromEnvironment()}). */
@@ -63,6 +93,7 @@ public final class TrainerService implements AutoCloseable {
   /**
    * A configuration from the environment: {@code PLASTICITY_KAFKA_BOOTSTRAP} (default
    * localhost:9092), {@code PLASTICITY_REGISTRY_URL} (default http://localhost:8081), {@code
+   * PLASTICITY_REGISTRY_TOKEN} (the registry's bearer token; default none), {@code
    * PLASTICITY_TRAINER_GROUP} (default plasticity-trainer), {@code PLASTICITY_TRAINER_POLICY} (rules
    * in {@link RetrainingPolicy#parse}'s form; default none: the default rules alone).
    */
@@ -70,15 +101,34 @@ public final class TrainerService implements AutoCloseable {
     return TrainerConfig.builder(
             env("PLASTICITY_KAFKA_BOOTSTRAP", "localhost:9092"),
             java.net.URI.create(env("PLASTICITY_REGISTRY_URL", "http://localhost:8081")))
+        .registryToken(System.getenv(RegistryClient.TOKEN_ENV))
         .groupId(env("PLASTICITY_TRAINER_GROUP", "plasticity-trainer"))
         .policy(RetrainingPolicy.parse(env("PLASTICITY_TRAINER_POLICY", "")));
   }
 
-  /** Runs a trainer replica with {@code config} until the JVM stops. */
+  /**
+   * Runs a trainer replica with {@code config} until the JVM stops. If the trainer stops on a
+   * failure ({@link #failure()}), says so on stderr and exits the JVM with status 1.
+   */
   public static void runUntilStopped(TrainerConfig config) throws InterruptedException {
     TrainerService trainer = create(config).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(trainer::close, "trainer-shutdown"));
-    trainer.thread.join();
+    Thread hook = new Thread(trainer::close, "trainer-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    trainer.awaitTermination();
+    Optional<Throwable> failure = trainer.failure();
+    if (failure.isEmpty()) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      return; // the JVM is already shutting down
+    }
+    trainer.close();
+    System.err.println("plasticity trainer stopped: " + failure.get()
+        + "; no more triggers will be trained by this replica, and the trigger it was handling is left"
+        + " uncommitted for the next one");
+    System.exit(1);
   }
 
   private static String env(String name, String fallback) {
@@ -99,8 +149,8 @@ public final class TrainerService implements AutoCloseable {
 
   /** Starts consuming triggers in a background thread. */
   public synchronized TrainerService start() {
-    if (running) {
-      throw new IllegalStateException("this trainer is already consuming triggers");
+    if (thread != null) {
+      throw new IllegalStateException("this trainer has already been started; create another to consume again");
     }
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -111,14 +161,56 @@ public final class TrainerService implements AutoCloseable {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
     // a run reads data, trains and registers between two polls
     props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(Duration.ofMinutes(30).toMillis()));
-    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(Topics.DRIFT_TRIGGERS));
+    consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.DRIFT_TRIGGERS), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        // a partition that comes back while its trigger waits for a retry keeps waiting
+        consumer.pause(partitions.stream().filter(backingOff::containsKey).toList());
+      }
+    });
     running = true;
     thread = new Thread(this::consume, "plasticity-trainer");
     thread.start();
     log.info("trainer consuming {} as group {}, training on {}", Topics.DRIFT_TRIGGERS, config.groupId(),
         NetworkTraining.device());
     return this;
+  }
+
+  /** Whether the consumer thread is consuming triggers: started, not closed, not stopped by a failure. */
+  public boolean isRunning() {
+    return running && stopped.getCount() > 0;
+  }
+
+  /** What stopped the consumer thread, if a failure did rather than {@link #close()}. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /**
+   * Waits until the consumer thread has ended: after {@link #close()}, or on a failure ({@link
+   * #failure()} then says which).
+   *
+   * @throws IllegalStateException when the trainer was never started
+   */
+  public void awaitTermination() throws InterruptedException {
+    requireStarted();
+    stopped.await();
+  }
+
+  /** Like {@link #awaitTermination()}, for at most {@code timeout}; whether the consumer thread has ended. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    requireStarted();
+    return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private synchronized void requireStarted() {
+    if (thread == null) {
+      throw new IllegalStateException("this trainer was not started: call start() first");
+    }
   }
 
   /**
@@ -144,58 +236,107 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private void consume() {
-    Map<String, Integer> attempts = new HashMap<>();
     try {
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-          DriftTrigger trigger;
-          try {
-            trigger = triggers.decode(record.value());
-          } catch (AvroCodec.InvalidPayloadException e) {
-            log.error("skipping undecodable trigger at {}@{}: {}", tp, record.offset(), e.getMessage());
-            commit(tp, record.offset());
-            continue;
+        resumeDueRetries();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
+          if (!running) {
+            break; // closing: the record stays uncommitted
           }
-          try {
-            TrainingOutcome outcome =
-                run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
-                    config.trainingEvents(), new RetrainingPolicy.Drift(trigger.getKind(), trigger.getSeverity()));
-            commit(tp, record.offset());
-            attempts.remove(trigger.getTriggerId());
-            listeners.forEach(l -> l.accept(outcome));
-          } catch (RuntimeException e) {
-            int attempt = attempts.merge(trigger.getTriggerId(), 1, Integer::sum);
-            if (!running) {
-              return;
-            }
-            if (attempt >= config.maxAttempts()) {
-              fail(trigger, attempt, e);
-              commit(tp, record.offset());
-              attempts.remove(trigger.getTriggerId());
-            } else {
-              log.warn("attempt {}/{} at trigger {} failed, retrying: {}", attempt, config.maxAttempts(),
-                  trigger.getTriggerId(), e.toString());
-              consumer.seek(tp, record.offset());
-              sleep(Duration.ofSeconds(attempt));
-            }
-          }
+          handle(record);
         }
       }
     } catch (WakeupException e) {
       if (running) {
-        throw e;
+        stopOn(e);
       }
-    } catch (RuntimeException e) {
-      log.error("trainer stopped on an unexpected error", e);
+    } catch (Throwable e) {
+      stopOn(e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      running = false;
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (Throwable e) {
+        log.warn("while closing the trigger consumer: {}", e.toString());
+      } finally {
+        stopped.countDown();
+      }
     }
   }
 
-  private void fail(DriftTrigger trigger, int attempts, RuntimeException e) {
-    String message = "gave up after " + attempts + " attempts: " + e.getMessage();
-    log.error("trigger {} of {}: {}", trigger.getTriggerId(), trigger.getModel(), message, e);
+  private void stopOn(Throwable e) {
+    failure = e;
+    log.error("trainer stopped on {}: no more triggers will be trained by this replica; the trigger it was"
+        + " handling is left uncommitted for the next one", e.toString(), e);
+  }
+
+  /** Trains one trigger; retries, dead-letters or commits it. */
+  private void handle(ConsumerRecord<byte[], byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    DriftTrigger trigger;
+    try {
+      trigger = triggers.decode(record.value());
+    } catch (AvroCodec.InvalidPayloadException e) {
+      String reason = "trainer: undecodable trigger: " + DeadLetters.whyUndecodable(e);
+      log.error("trigger at {}@{} does not decode, sending it to {}: {}", tp, record.offset(),
+          Topics.DRIFT_TRIGGERS_DLQ, reason);
+      deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
+      commit(tp, record.offset());
+      return;
+    }
+    RecordId id = new RecordId(tp, record.offset());
+    TrainingOutcome outcome;
+    try {
+      outcome = run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
+          config.trainingEvents(), new RetrainingPolicy.Drift(trigger.getKind(), trigger.getSeverity()));
+    } catch (RuntimeException e) {
+      if (!running) {
+        return; // closing: the trigger stays uncommitted for the next replica
+      }
+      int attempt = attempts.merge(id, 1, Integer::sum);
+      if (attempt >= config.maxAttempts()) {
+        giveUp(record, trigger, attempt, e);
+        attempts.remove(id);
+        commit(tp, record.offset());
+      } else {
+        Duration delay = config.retryDelay(attempt);
+        log.warn("attempt {}/{} at trigger {} failed, retrying in {}: {}", attempt, config.maxAttempts(),
+            trigger.getTriggerId(), delay, e.toString());
+        consumer.seek(tp, record.offset());
+        consumer.pause(List.of(tp));
+        backingOff.put(tp, System.nanoTime() + delay.toNanos());
+      }
+      return;
+    }
+    attempts.remove(id);
+    listeners.forEach(l -> l.accept(outcome));
+    commit(tp, record.offset());
+  }
+
+  /** Resumes the partitions whose retry is due. */
+  private void resumeDueRetries() {
+    long now = System.nanoTime();
+    List<TopicPartition> due = backingOff.entrySet().stream()
+        .filter(e -> now - e.getValue() >= 0).map(Map.Entry::getKey).toList();
+    due.forEach(backingOff::remove);
+    Set<TopicPartition> assigned = consumer.assignment();
+    consumer.resume(due.stream().filter(assigned::contains).toList());
+  }
+
+  /** The poll's wait: until the next retry is due, at most {@link #POLL}. */
+  private Duration pollTimeout() {
+    long now = System.nanoTime();
+    long wait = backingOff.values().stream().mapToLong(due -> due - now).min().orElse(POLL.toNanos());
+    return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(wait, POLL.toNanos())));
+  }
+
+  /** The trigger failed its last attempt: dead-lettered (acknowledged), reported FAILED, announced. */
+  private void giveUp(ConsumerRecord<byte[], byte[]> record, DriftTrigger trigger, int attempts, RuntimeException e) {
+    String reason = "trainer gave up on trigger " + trigger.getTriggerId() + " of " + trigger.getModel() + " after "
+        + attempts + " attempts; last error: " + e;
+    deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
+    String message = reason + "; sent to " + Topics.DRIFT_TRIGGERS_DLQ;
+    log.error("{}", message, e);
     progress.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.STRATEGY, TrainingPhase.FAILED,
         0, config.epochs(), null, 1.0, message);
     TrainingOutcome outcome = new TrainingOutcome(trigger.getTriggerId(), trigger.getModel(),
@@ -208,27 +349,27 @@ public final class TrainerService implements AutoCloseable {
     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
+  /** One record of the triggers topic. */
+  private record RecordId(TopicPartition partition, long offset) {}
 
   @Override
   public void close() {
     running = false;
+    Thread consuming;
+    synchronized (this) {
+      consuming = thread;
+    }
     if (consumer != null) {
       consumer.wakeup();
     }
-    if (thread != null) {
+    if (consuming != null && consuming != Thread.currentThread()) {
       try {
-        thread.join(Duration.ofSeconds(30).toMillis());
+        consuming.join(Duration.ofSeconds(30).toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
     progress.close();
+    deadLetters.close();
   }
 }

@@ -53,4 +53,36 @@ class TrainerConfigTest {
     assertThatThrownBy(() -> new AdaptationSettings(1, 10, 2, 0.5, java.util.List.of(), 0.5))
         .hasMessageContaining("maxImportanceWeight must be at least 1");
   }
+
+  @Test
+  void waitsBetweenAttemptsTwiceAsLongEachTimeUpToTheMaximum() {
+    TrainerConfig defaults = builder().build();
+    assertThat(defaults.retryDelay(1)).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(defaults.retryDelay(2)).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(defaults.retryDelay(6)).isEqualTo(java.time.Duration.ofSeconds(160));
+    assertThat(defaults.retryDelay(7)).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(defaults.retryDelay(1000)).isEqualTo(java.time.Duration.ofMinutes(5));
+    TrainerConfig quick = builder().retryBackoff(java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(300)).build();
+    assertThat(quick.retryDelay(1)).isEqualTo(java.time.Duration.ofMillis(200));
+    assertThat(quick.retryDelay(2)).isEqualTo(java.time.Duration.ofMillis(300));
+  }
+
+  @Test
+  void refusesABackoffThatIsNotPositiveOrExceedsItsMaximum() {
+    assertThatThrownBy(() -> builder().retryBackoff(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retryBackoff must be positive");
+    assertThatThrownBy(() -> builder().retryBackoff(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(1))
+            .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxRetryBackoff must be at least retryBackoff");
+  }
+
+  @Test
+  void neverPrintsTheRegistryToken() {
+    TrainerConfig config = builder().registryToken("s3cr3t-token").build();
+    assertThat(config.registryToken()).isEqualTo("s3cr3t-token");
+    assertThat(config.toString()).doesNotContain("s3cr3t-token").contains("registryToken=***");
+    assertThat(builder().registryToken(" ").build().registryToken()).isNull();
+  }
 }

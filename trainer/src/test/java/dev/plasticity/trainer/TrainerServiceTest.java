@@ -100,6 +100,11 @@ class TrainerServiceTest {
         assertThat(retried.status()).isEqualTo(TrainingOutcome.Status.ALREADY_TRAINED);
         assertThat(retried.version().orElseThrow().getVersion()).isEqualTo(2);
         assertThat(client.versions("sea")).hasSize(2);
+        // outcomes are announced before the commit: wait for it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (committedTriggers() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
         assertThat(committedTriggers()).isEqualTo(2);
       }
     }

@@ -1,0 +1,104 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes records the trainer cannot use to a dead-letter topic as {@link DeadLetter}s: the source
+ * topic, partition and offset, the original key and value bytes, the reason and when it failed,
+ * keyed by the original key. {@link #send} returns only once the broker has acknowledged the
+ * letter, so a caller commits the source offset only after the record is safe.
+ *
+ * <p>Thread-safe.
+ */
+final class DeadLetters implements AutoCloseable {
+  /** The system property Avro 1.12 reads to trust generated classes outside its own packages. */
+  static final String TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaProducer<byte[], DeadLetter> producer;
+  private final Clock clock;
+
+  DeadLetters(String bootstrapServers, Clock clock) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), AvroSerde.of(DeadLetter.class));
+    this.clock = clock;
+  }
+
+  /**
+   * Writes {@code record} with {@code reason} to {@code topic} and waits for the acknowledgement.
+   *
+   * @throws IllegalStateException when the letter could not be written: the caller must not commit
+   *     the record's offset
+   */
+  void send(String topic, ConsumerRecord<byte[], byte[]> record, String reason) {
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setSourceTopic(record.topic())
+        .setPartition(record.partition())
+        .setOffset(record.offset())
+        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+        .setError(reason)
+        .setFailedAt(clock.millis())
+        .build();
+    try {
+      producer.send(new ProducerRecord<>(topic, record.key(), letter)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(cannotWrite(topic, record) + ": interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException(cannotWrite(topic, record) + ": " + cause, cause);
+    }
+  }
+
+  private static String cannotWrite(String topic, ConsumerRecord<byte[], byte[]> record) {
+    return "cannot write the dead letter of " + record.topic() + "-" + record.partition() + "@" + record.offset()
+        + " to " + topic;
+  }
+
+  /**
+   * Why a record did not decode, in words: the decoder's message and its innermost cause. When
+   * Avro refused a generated class because its package is not trusted (a JVM started without
+   * {@value #TRUSTED_PACKAGES}), it says so and how to fix it: then every record fails, not just
+   * this one.
+   */
+  static String whyUndecodable(Throwable failure) {
+    StringBuilder why = new StringBuilder(String.valueOf(failure.getMessage()));
+    Throwable root = failure;
+    boolean untrusted = false;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      root = t;
+      String message = String.valueOf(t.getMessage());
+      untrusted |= t instanceof SecurityException || message.contains("Forbidden") || message.contains(TRUSTED_PACKAGES);
+    }
+    if (root != failure && !why.toString().contains(String.valueOf(root.getMessage()))) {
+      why.append(" (cause: ").append(root).append(')');
+    }
+    if (untrusted) {
+      why.append("; Avro refused a class outside its trusted packages: start this JVM with -D")
+          .append(TRUSTED_PACKAGES).append("=dev.plasticity");
+    }
+    return why.toString();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}
