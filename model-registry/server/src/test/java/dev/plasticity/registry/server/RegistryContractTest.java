@@ -86,6 +86,23 @@ abstract class RegistryContractTest {
   }
 
   @Test
+  void aRejectedChampionIsNotServedAndItsNumberIsNotIssuedAgain() {
+    String model = uniqueModel("rejected");
+    client.ensureModel(model);
+    ModelVersion first = client.register(metadata(model, "champion", "t-1"), artifact("served"));
+    client.register(metadata(model, "champion", "t-2"), artifact("refused"));
+
+    client.reportRejection(model, 2, "could not load v2");
+    client.reportRejection(model, 2, "a later report");
+    ModelVersion third = client.register(metadata(model, "challenger", "t-3"), artifact("after"));
+
+    assertThat(client.champion(model)).contains(first);
+    assertThat(client.rejection(model, 2)).contains("could not load v2");
+    assertThat(client.rejection(model, 1)).isEmpty();
+    assertThat(third.getVersion()).isEqualTo(3);
+  }
+
+  @Test
   void artifactDownloadAnnouncesItsChecksum() throws Exception {
     String model = uniqueModel("checksum");
     client.ensureModel(model);

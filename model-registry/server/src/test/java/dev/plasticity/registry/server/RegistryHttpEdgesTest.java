@@ -136,8 +136,15 @@ class RegistryHttpEdgesTest {
     HttpResponse<String> response = postParts(List.of(part("metadata", json(metadata).getBytes(StandardCharsets.UTF_8), false),
         part("artifact", artifact("meta"), true)));
 
+    ModelVersion huge = metadata(MODEL, "champion", null);
+    huge.setMetrics(Map.of("padding " + "x".repeat(1024 * 1024), 1.0)); // past Jetty's own form limit too
+    HttpResponse<String> hugeResponse = postParts(List.of(part("metadata", json(huge).getBytes(StandardCharsets.UTF_8), false),
+        part("artifact", artifact("meta"), true)));
+
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.body()).contains("metadata up to 65536 bytes");
+    assertThat(hugeResponse.statusCode()).isEqualTo(413);
+    assertThat(client.versions(MODEL)).isEmpty();
   }
 
   @Test
