@@ -95,7 +95,7 @@ class ModelSubscriptionTest {
 
         ModelVersion tampered = ModelVersion.newBuilder(v2).setVersion(3).setArtifactSha256("0".repeat(64)).build();
         publish(tampered);
-        await("v3 is rejected", () -> loader.rejectedVersions() == 1);
+        await("v3 is rejected and its listeners heard of it", () -> rejections.size() == 1);
 
         assertThat(predictor.servedVersion()).isEqualTo(OptionalInt.of(2));
         assertThat(rejections).singleElement().satisfies(r -> {
