@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import java.io.PrintStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -274,7 +275,27 @@ public final class InferenceService implements AutoCloseable {
         .onReject(r -> System.out.println("rejected " + r.model() + " v" + r.version() + ": " + r.reason()));
     ModelSubscription subscription = ModelSubscription.start(settings.kafkaBootstrap(), loader);
     InferenceService service = start(settings.bindHost(), settings.port(), predictor, loader, subscription);
-    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch shutdown = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      service.close();
+      subscription.close();
+      predictor.close();
+      shutdown.countDown();
+    }, "inference-shutdown"));
+    int status = awaitStop(settings.model(), subscription, shutdown, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Waits until {@code stop} opens (status 0: the shutdown hook opens it) or {@code subscription}
+   * dies of an {@link Error} (which opens it too; status 1, after a message on {@code err}). A
+   * subscription that dies of an exception leaves the service serving, {@code /health} answering
+   * "failed".
+   */
+  static int awaitStop(String model, ModelSubscription subscription, CountDownLatch stop, PrintStream err)
+      throws InterruptedException {
     AtomicReference<Throwable> fatal = new AtomicReference<>();
     subscription.onFailure(t -> {
       if (t instanceof Error) {
@@ -282,18 +303,14 @@ public final class InferenceService implements AutoCloseable {
         stop.countDown();
       }
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close();
-      subscription.close();
-      predictor.close();
-      stop.countDown();
-    }, "inference-shutdown"));
     stop.await();
     Throwable t = fatal.get();
-    if (t != null) {
-      System.err.println("inference for model " + settings.model() + " stops: its model subscription died of " + t
-          + "; no new version would be served");
-      System.exit(1);
+    if (t == null) {
+      return 0;
     }
+    err.println("inference for model " + model + " stops: its model subscription died of " + t
+        + "; no new version would be served");
+    err.flush();
+    return 1;
   }
 }

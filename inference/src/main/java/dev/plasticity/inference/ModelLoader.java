@@ -40,6 +40,8 @@ public final class ModelLoader {
   private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
   public static final int DEFAULT_PREDICTORS = 4;
   public static final int DEFAULT_WARM_UP_BATCHES = 3;
+  /** The longest reason sent to the registry (which refuses reasons over 4096 characters). */
+  static final int MAX_REPORTED_REASON = 2_000;
 
   private final RegistryClient registry;
   private final HotSwapPredictor predictor;
@@ -243,10 +245,16 @@ public final class ModelLoader {
     }
   }
 
+  /** The reason as reported: at most {@link #MAX_REPORTED_REASON} characters (the log keeps it whole). */
+  static String reported(String reason) {
+    return reason.length() <= MAX_REPORTED_REASON ? reason
+        : reason.substring(0, MAX_REPORTED_REASON - 20) + "... (" + reason.length() + " chars)";
+  }
+
   /** Tells the registry; on failure keeps the rejection for {@link #retryRejectionReports()}. */
   private void report(Rejection rejection) {
     try {
-      registry.reportRejection(rejection.model(), rejection.version(), rejection.reason());
+      registry.reportRejection(rejection.model(), rejection.version(), reported(rejection.reason()));
       if (unreported.remove(rejection.version()) != null) {
         log.info("reported the rejection of {} v{} to the registry", rejection.model(), rejection.version());
       }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * starts late still finds the latest champion. Versions are loaded on the subscription's own
  * thread, highest first, and only when newer than the one served; a version that cannot be
  * downloaded now is retried after {@code retryInterval}, a rejected one never (rejections the
- * registry did not take yet are reported again at the same interval).
+ * registry did not take yet are reported again, first after {@code retryInterval}, then at doubling
+ * intervals up to five minutes).
  *
  * <p>Records are read as bytes and decoded with {@link AvroCodec} (so its size limits apply). A
  * record that cannot be decoded is never skipped silently: it is counted
@@ -68,6 +69,8 @@ public final class ModelSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelSubscription.class);
   private static final Duration POLL = Duration.ofMillis(200);
   public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
+  /** The longest wait between two attempts to report the same rejections to a registry that refuses them. */
+  static final Duration MAX_REPORT_BACKOFF = Duration.ofMinutes(5);
   private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
   private static final AvroCodec<DeadLetter> LETTERS = AvroCodec.of(DeadLetter.class);
   /** The system property Avro 1.12 reads to trust generated classes outside java.* packages. */
@@ -205,6 +208,7 @@ public final class ModelSubscription implements AutoCloseable {
       assignAllPartitions();
       long nextAttempt = System.nanoTime();
       long nextReport = System.nanoTime();
+      long reportBackoff = retryInterval.toNanos(); // doubles while the registry keeps refusing, up to MAX_REPORT_BACKOFF
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
           ModelVersion version;
@@ -223,9 +227,12 @@ public final class ModelSubscription implements AutoCloseable {
           nextAttempt = System.nanoTime() + (loadPending() ? 0 : retryInterval.toNanos());
           nextReport = System.nanoTime() + retryInterval.toNanos(); // a load just sent pending reports
         }
-        if (loader.pendingRejectionReports() > 0 && System.nanoTime() - nextReport >= 0) {
+        if (loader.pendingRejectionReports() == 0) {
+          reportBackoff = retryInterval.toNanos();
+        } else if (System.nanoTime() - nextReport >= 0) {
           loader.retryRejectionReports();
-          nextReport = System.nanoTime() + retryInterval.toNanos();
+          reportBackoff = Math.min(reportBackoff * 2, Math.max(MAX_REPORT_BACKOFF.toNanos(), retryInterval.toNanos()));
+          nextReport = System.nanoTime() + reportBackoff;
         }
       }
     } catch (WakeupException e) {

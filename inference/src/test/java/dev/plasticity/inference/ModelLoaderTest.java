@@ -113,6 +113,29 @@ class ModelLoaderTest {
   }
 
   @Test
+  void reportsALongReasonShortenedToWhatTheRegistryAccepts() throws Exception {
+    String model = "verbose";
+    RecordingRegistry registry = new RecordingRegistry(model, artifact(1));
+    try (HotSwapPredictor predictor = new HotSwapPredictor(model)) {
+      ModelLoader loader = new ModelLoader(new RegistryClient(registry.base()), predictor, 1, 1);
+      List<Rejection> heard = new CopyOnWriteArrayList<>();
+      loader.onReject(heard::add);
+      ModelVersion unparseable = ModelVersion.newBuilder(version(model, 6, architecture(), Sha256.hex(artifact(1))))
+          .setArtifactUri("http://host/" + "{bad}".repeat(2_000)).build();
+
+      assertThat(loader.loadAndSwap(unparseable)).isEmpty();
+
+      assertThat(heard).singleElement().satisfies(r -> assertThat(r.reason()).hasSizeGreaterThan(10_000));
+      assertThat(registry.reports).singleElement().satisfies(r -> {
+        assertThat(r.reason()).hasSizeLessThanOrEqualTo(ModelLoader.MAX_REPORTED_REASON).startsWith("no usable artifact location");
+        assertThat(r.reason()).endsWith("chars)");
+      });
+    } finally {
+      registry.stop();
+    }
+  }
+
+  @Test
   void rejectsAnArchitectureTooLargeForItsArtifactBeforeBuildingIt() throws Exception {
     String model = "giant";
     byte[] weights = artifact(1);

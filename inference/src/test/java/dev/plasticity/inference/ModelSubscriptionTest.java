@@ -95,7 +95,7 @@ class ModelSubscriptionTest {
 
         ModelVersion tampered = ModelVersion.newBuilder(v2).setVersion(3).setArtifactSha256("0".repeat(64)).build();
         publish(tampered);
-        await("v3 is rejected", () -> loader.rejectedVersions() == 1);
+        await("v3 is rejected and its listeners heard of it", () -> rejections.size() == 1);
 
         assertThat(predictor.servedVersion()).isEqualTo(OptionalInt.of(2));
         assertThat(rejections).singleElement().satisfies(r -> {
@@ -198,6 +198,13 @@ class ModelSubscriptionTest {
         JsonNode body = new ObjectMapper().readTree(health.body());
         assertThat(body.get("status").asText()).isEqualTo("failed");
         assertThat(body.get("reason").asText()).contains("OutOfMemoryError", "no new version will be served");
+
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        int status = InferenceService.awaitStop(model, subscription, new java.util.concurrent.CountDownLatch(1),
+            new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(status).as("main's exit status").isEqualTo(1);
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+            .contains("inference for model " + model + " stops", "OutOfMemoryError", "no new version would be served");
       }
     }
   }
