@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * its offset committed; a trigger that gave up is also reported FAILED on the progress topic.
  *
  * <p>Anything else that escapes the consumer loop (an {@link Error} such as running out of
- * memory, an exception outside a run, a dead letter that could not be written) stops the service:
+ * memory, an exception outside a run or from an outcome listener, a dead letter that could not be
+ * written) stops the service:
  * the trigger at hand stays uncommitted, {@link #failure()} holds the cause, {@link #isRunning()}
  * turns false and {@link #awaitTermination()} returns. {@link #runUntilStopped} then exits the JVM
  * with status 1 and says why on stderr.
