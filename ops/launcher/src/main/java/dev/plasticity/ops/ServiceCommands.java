@@ -3,24 +3,65 @@ package dev.plasticity.ops;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;
+import dev.plasticity.streamjobs.DriftJobOptions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** One Plasticity service per process, configured by environment, for the distributed setup. */
+/**
+ * One Plasticity service per process, configured by environment, for the distributed setup. The
+ * trainer and the drift job answer {@code GET /health} on PLASTICITY_HEALTH_HOST (127.0.0.1) and
+ * PLASTICITY_HEALTH_PORT (any free port, printed), and exit with status 1, saying why, when they stop
+ * for good.
+ */
 final class ServiceCommands {
   private ServiceCommands() {}
 
+  /** Where the trainer's and the drift job's health endpoints listen. */
+  static HealthEndpoint healthEndpoint(java.util.function.Supplier<List<ServiceHealth>> checks) {
+    String host = System.getenv().getOrDefault("PLASTICITY_HEALTH_HOST", HealthEndpoint.DEFAULT_HOST);
+    String port = System.getenv().getOrDefault("PLASTICITY_HEALTH_PORT", "0");
+    HealthEndpoint endpoint;
+    try {
+      endpoint = HealthEndpoint.start(host, Integer.parseInt(port.trim()), checks);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("PLASTICITY_HEALTH_PORT must be a port number, got '" + port + "'");
+    }
+    System.out.println("Health: http://" + endpoint.host() + ":" + endpoint.port() + "/health");
+    return endpoint;
+  }
+
+  /** Waits until one of {@code health}'s services stops for good or the JVM shuts down; 1 in the first case. */
+  static int runUntilStopped(java.util.function.Supplier<List<ServiceHealth>> health, String command)
+      throws InterruptedException {
+    CountDownLatch stopping = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stopping::countDown, command + "-shutdown"));
+    try (HealthEndpoint ignored = healthEndpoint(health)) {
+      Optional<ServiceHealth> failed = StackCommand.watch(health, stopping);
+      if (failed.isPresent()) {
+        System.err.println("plasticity " + command + ": " + failed.get().service() + " stopped (" + failed.get().detail() + ")");
+        return 1;
+      }
+      return 0;
+    }
+  }
+
   @Command(name = "registry", mixinStandardHelpOptions = true,
       description = {"Runs the model registry.",
-        "Environment: PLASTICITY_REGISTRY_PORT (8081), PLASTICITY_REGISTRY_DATA_DIR (./registry-data),",
-        "PLASTICITY_REGISTRY_JDBC_URL/_USER/_PASSWORD (embedded H2 if unset), PLASTICITY_REGISTRY_PUBLIC_URL,",
-        "PLASTICITY_KAFKA_BOOTSTRAP (versions are not announced if unset)."})
+        "Environment: PLASTICITY_REGISTRY_PORT (8081), PLASTICITY_REGISTRY_BIND_HOST (127.0.0.1),",
+        "PLASTICITY_REGISTRY_DATA_DIR (./registry-data), PLASTICITY_REGISTRY_JDBC_URL/_USER/_PASSWORD",
+        "(embedded H2 if unset), PLASTICITY_REGISTRY_TOKEN (bearer token every write must carry; unset: none),",
+        "PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES (256 MiB), PLASTICITY_REGISTRY_MAX_METADATA_BYTES (1 MiB),",
+        "PLASTICITY_REGISTRY_PUBLIC_URL, PLASTICITY_KAFKA_BOOTSTRAP (versions are not announced if unset)."})
   static final class Registry implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -32,7 +73,9 @@ final class ServiceCommands {
   @Command(name = "trainer", mixinStandardHelpOptions = true,
       description = {"Runs a trainer replica (all replicas share one consumer group).",
         "Environment: PLASTICITY_KAFKA_BOOTSTRAP (localhost:9092), PLASTICITY_REGISTRY_URL (http://localhost:8081),",
-        "PLASTICITY_TRAINER_GROUP (plasticity-trainer), PLASTICITY_TRAINER_POLICY (as --policy)."})
+        "PLASTICITY_TRAINER_GROUP (plasticity-trainer), PLASTICITY_TRAINER_POLICY (as --policy),",
+        "PLASTICITY_REGISTRY_TOKEN (bearer token for registry writes), PLASTICITY_HEALTH_HOST/_PORT (GET /health).",
+        "Exits with status 1 when the trainer stops on an error."})
   static final class Trainer implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
         description = {"how to answer each trigger, for every model without its own: " + PolicyConverter.SYNTAX,
@@ -52,15 +95,19 @@ final class ServiceCommands {
         config.policy(policy);
       }
       modelPolicies.forEach((model, rules) -> config.policy(model, PolicyConverter.parse(spec, model, rules)));
-      TrainerService.runUntilStopped(config.build());
-      return 0;
+      try (TrainerService trainer = TrainerService.create(config.build()).start()) {
+        return runUntilStopped(() -> List.of(trainer.failure().map(e -> ServiceHealth.failed("trainer", e))
+            .orElseGet(() -> trainer.isRunning() ? ServiceHealth.up("trainer", "consuming triggers")
+                : ServiceHealth.stopped("trainer", "not consuming triggers"))), "trainer");
+      }
     }
   }
 
   @Command(name = "inference", mixinStandardHelpOptions = true,
       description = {"Runs the prediction service for one model.",
         "Environment: PLASTICITY_MODEL (required), PLASTICITY_KAFKA_BOOTSTRAP, PLASTICITY_REGISTRY_URL,",
-        "PLASTICITY_INFERENCE_PORT (8082)."})
+        "PLASTICITY_REGISTRY_TOKEN, PLASTICITY_INFERENCE_BIND_HOST (127.0.0.1), PLASTICITY_INFERENCE_PORT (8082).",
+        "GET /health answers 503 once the version subscription has failed; an Error exits with status 1."})
   static final class Inference implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -70,15 +117,23 @@ final class ServiceCommands {
   }
 
   @Command(name = "drift-job", mixinStandardHelpOptions = true,
-      description = "Runs the Flink drift job in a local MiniCluster; arguments as DriftJob's main (e.g. --bootstrap HOST:PORT).")
+      description = {"Runs the Flink drift job in a local MiniCluster (REST endpoint on 127.0.0.1);",
+        "arguments as the job jar's (e.g. --bootstrap-servers HOST:PORT).",
+        "Environment: PLASTICITY_HEALTH_HOST/_PORT (GET /health). Exits with status 1 when the job fails."})
   static final class DriftJob implements Callable<Integer> {
     @Parameters(arity = "0..*", description = "passed to the drift job")
     String[] args = new String[0];
 
     @Override
     public Integer call() throws Exception {
-      dev.plasticity.streamjobs.DriftJob.main(args);
-      return 0;
+      JobClient job = dev.plasticity.streamjobs.DriftJob.startLocal(DriftJobOptions.fromArgs(args));
+      try {
+        return runUntilStopped(() -> List.of(DriftJobHealth.of(job)), "drift-job");
+      } finally {
+        if (!job.getJobExecutionResult().isDone()) {
+          job.cancel().get();
+        }
+      }
     }
   }
 }
