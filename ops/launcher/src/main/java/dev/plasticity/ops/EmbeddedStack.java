@@ -13,9 +13,20 @@ import dev.plasticity.streamjobs.DriftJobOptions;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;
 import dev.plasticity.trainer.TrainingOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.core.execution.JobClient;
@@ -25,6 +36,10 @@ import org.apache.flink.core.execution.JobClient;
  * in-process; or an external one), the registry on embedded H2 and the local filesystem, the
  * Flink drift job in a local MiniCluster, a trainer, and an inference subscription for one
  * model. Closing it stops everything in reverse order.
+ *
+ * <p>Everything listens on 127.0.0.1 only. Registry writes need a bearer token that the stack
+ * generates at start, hands to its own clients and writes to {@code <dataDir>/registry-token}
+ * (readable by its owner only) for other clients on the machine; it is never logged.
  */
 public final class EmbeddedStack implements AutoCloseable {
   /**
@@ -62,9 +77,13 @@ public final class EmbeddedStack implements AutoCloseable {
   private final List<TrainingOutcome> outcomes = new CopyOnWriteArrayList<>();
   private String bootstrapServers;
   private URI registryUrl;
+  private String registryToken;
+  private Path registryTokenFile;
+  private JobClient driftJob;
   private TrainerService trainer;
   private HotSwapPredictor predictor;
   private ModelLoader loader;
+  private ModelSubscription subscription;
 
   private EmbeddedStack() {}
 
@@ -90,11 +109,14 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     KafkaTopics.ensure(bootstrapServers, options.partitions(), (short) 1);
 
+    registryToken = newToken();
+    registryTokenFile = writeToken(dir.resolve("registry-token"), registryToken);
     RegistryServer registry = RegistryServer.start(RegistryConfig.builder()
-        .dataDir(dir.resolve("registry")).httpPort(0).kafkaBootstrapServers(bootstrapServers).build());
+        .dataDir(dir.resolve("registry")).httpPort(0).bindHost("127.0.0.1").bearerToken(registryToken)
+        .kafkaBootstrapServers(bootstrapServers).build());
     started.add(registry);
     registryUrl = registry.baseUri();
-    new RegistryClient(registryUrl).ensureModel(options.model());
+    registryClient().ensureModel(options.model());
 
     DriftJobOptions driftOptions = options.driftJob().apply(DriftJobOptions.builder(bootstrapServers)
         .transactionalIdPrefix("plasticity-drift-" + java.util.UUID.randomUUID())).build();
@@ -104,18 +126,97 @@ public final class EmbeddedStack implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the drift job: " + e.getMessage(), e);
     }
-    started.add(() -> job.cancel().get());
+    driftJob = job;
+    started.add(() -> {
+      if (!job.getJobExecutionResult().isDone()) {
+        job.cancel().get();
+      }
+    });
 
-    trainer = TrainerService.create(options.trainer().apply(TrainerConfig.builder(bootstrapServers, registryUrl)).build())
+    trainer = TrainerService.create(options.trainer().apply(
+            TrainerConfig.builder(bootstrapServers, registryUrl).registryToken(registryToken)).build())
         .onOutcome(outcomes::add)
         .start();
     started.add(trainer);
 
     predictor = new HotSwapPredictor(options.model());
     started.add(predictor);
-    loader = new ModelLoader(new RegistryClient(registryUrl), predictor);
-    ModelSubscription subscription = ModelSubscription.start(bootstrapServers, loader);
+    loader = new ModelLoader(registryClient(), predictor);
+    subscription = ModelSubscription.start(bootstrapServers, loader);
     started.add(subscription);
+  }
+
+  /** A client of the stack's registry that carries its token. */
+  public RegistryClient registryClient() {
+    return new RegistryClient(registryUrl, Duration.ofSeconds(30), registryToken);
+  }
+
+  /** Where the registry's bearer token is written, for clients outside this JVM. */
+  public Path registryTokenFile() {
+    return registryTokenFile;
+  }
+
+  /** The drift job running in this JVM's MiniCluster. */
+  public JobClient driftJob() {
+    return driftJob;
+  }
+
+  /**
+   * How each service is doing: the registry (its own health route), the drift job (Flink's view of
+   * it), the trainer and the inference subscription (whether their threads still run, and why not).
+   */
+  public List<ServiceHealth> health() {
+    List<ServiceHealth> health = new ArrayList<>();
+    health.add(registryHealth());
+    health.add(DriftJobHealth.of(driftJob));
+    health.add(trainer.failure().map(e -> ServiceHealth.failed("trainer", e))
+        .orElseGet(() -> trainer.isRunning() ? ServiceHealth.up("trainer", "consuming triggers")
+            : ServiceHealth.stopped("trainer", "not consuming triggers")));
+    health.add(subscription.failure().map(e -> ServiceHealth.failed("inference", e))
+        .orElseGet(() -> subscription.isRunning()
+            ? ServiceHealth.up("inference", "following versions of " + subscription.model())
+            : ServiceHealth.stopped("inference", "not following versions")));
+    return health;
+  }
+
+  private ServiceHealth registryHealth() {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl + "/health"))
+        .timeout(Duration.ofSeconds(5)).GET().build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? ServiceHealth.up("registry", "answering at " + registryUrl)
+          : ServiceHealth.recovering("registry", "health answered " + response.statusCode() + ": " + response.body());
+    } catch (IOException e) {
+      return ServiceHealth.recovering("registry", "not answering at " + registryUrl + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ServiceHealth.recovering("registry", "interrupted");
+    }
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static String newToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Writes the token to {@code file}, readable and writable by its owner only where the filesystem allows. */
+  private static Path writeToken(Path file, String token) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.deleteIfExists(file);
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file);
+      }
+      Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the registry token to " + file, e);
+    }
   }
 
   public String bootstrapServers() {
