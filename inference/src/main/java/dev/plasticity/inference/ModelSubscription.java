@@ -73,9 +73,6 @@ public final class ModelSubscription implements AutoCloseable {
   static final Duration MAX_REPORT_BACKOFF = Duration.ofMinutes(5);
   private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
   private static final AvroCodec<DeadLetter> LETTERS = AvroCodec.of(DeadLetter.class);
-  /** The system property Avro 1.12 reads to trust generated classes outside java.* packages. */
-  static final String TRUSTED_PACKAGES_HINT =
-      "set -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity on this JVM: Avro refuses to build classes outside its trusted packages";
 
   private final ModelLoader loader;
   private final Consumer<byte[], byte[]> consumer;
@@ -279,7 +276,7 @@ public final class ModelSubscription implements AutoCloseable {
   /** Counts, logs and dead-letters a record that could not be decoded; the subscription goes on. */
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
     undecodable.incrementAndGet();
-    String reason = reason(cause);
+    String reason = cause.getMessage();
     log.error("undecodable record on {}-{} at offset {} ({} bytes), sent to {}: {}", record.topic(),
         record.partition(), record.offset(), record.value().length, Topics.EVENTS_DLQ, reason);
     DeadLetter letter = DeadLetter.newBuilder()
@@ -308,23 +305,6 @@ public final class ModelSubscription implements AutoCloseable {
   private static void notDeadLettered(ConsumerRecord<byte[], byte[]> record, Exception e) {
     log.error("could not dead-letter the record at {}-{} offset {} to {}; it stays only on its topic: {}",
         record.topic(), record.partition(), record.offset(), Topics.EVENTS_DLQ, e.toString());
-  }
-
-  /**
-   * Why a record could not be decoded: the messages of the cause chain, and what to do when Avro
-   * refused a class outside its trusted packages.
-   */
-  static String reason(Throwable cause) {
-    StringBuilder out = new StringBuilder();
-    boolean untrusted = false;
-    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      if (out.indexOf(message) < 0) {
-        out.append(out.length() == 0 ? "" : "; caused by ").append(message);
-      }
-      untrusted |= t instanceof SecurityException || message.contains("Forbidden");
-    }
-    return untrusted ? out + " -- " + TRUSTED_PACKAGES_HINT : out.toString();
   }
 
   private void assignAllPartitions() {

@@ -209,18 +209,6 @@ class ModelSubscriptionTest {
     }
   }
 
-  @Test
-  void namesAvrosTrustedPackagesWhenItRefusesAClass() {
-    SecurityException refused = new SecurityException(
-        "Forbidden dev.plasticity.schemas.Architecture! This class is not trusted to be included in Avro schema using java-class.");
-    String reason = ModelSubscription.reason(new AvroCodec.InvalidPayloadException("corrupt ModelVersion payload", refused));
-
-    assertThat(reason).contains("corrupt ModelVersion payload", "Forbidden dev.plasticity.schemas.Architecture",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity");
-    assertThat(ModelSubscription.reason(new AvroCodec.InvalidPayloadException("not an Avro single-object payload")))
-        .doesNotContain("SERIALIZABLE_PACKAGES");
-  }
-
   private static byte[] bytes(java.nio.ByteBuffer buffer) {
     byte[] out = new byte[buffer.remaining()];
     buffer.duplicate().get(out);

@@ -181,9 +181,26 @@ public final class AvroCodec<T extends SpecificRecord> {
       throw new InvalidPayloadException(
           "corrupt " + type.getSimpleName() + " payload (" + bytes.length + " bytes): " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw new InvalidPayloadException(
-          "corrupt " + type.getSimpleName() + " payload (" + bytes.length + " bytes): " + e, e);
+      throw new InvalidPayloadException(failure(type.getSimpleName(), bytes.length, e), e);
     }
+  }
+
+  /** The system property Avro 1.12 reads for the packages whose generated classes it may build. */
+  public static final String TRUSTED_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
+
+  /**
+   * Why a payload of {@code length} bytes did not decode into {@code type}: corrupt, or, when Avro
+   * refused to build a generated class because this JVM does not trust its package, that and how to
+   * fix it (then every record fails, not only this one).
+   */
+  static String failure(String type, int length, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SecurityException || String.valueOf(t.getMessage()).startsWith("Forbidden ")) {
+        return "cannot decode " + type + " (" + length + " bytes): Avro refused a class outside its trusted packages;"
+            + " start this JVM with -D" + TRUSTED_PACKAGES_PROPERTY + "=dev.plasticity (" + t + ")";
+      }
+    }
+    return "corrupt " + type + " payload (" + length + " bytes): " + e;
   }
 
   /** Raised when bytes cannot be decoded into the codec's record type. */

@@ -74,4 +74,28 @@ class AvroCodecTest {
     assertThat(serde.deserialize("t", null)).isNull();
     assertThat(serde.deserialize("t", serde.serialize("t", event()))).isEqualTo(event());
   }
+
+  /** What Avro 1.12's ClassSecurityValidator throws for a generated class outside the trusted packages. */
+  private static final String FORBIDDEN = "Forbidden dev.plasticity.schemas.LabelledEvent! This class is not trusted"
+      + " to be included in Avro schemas. You may either use the system properties"
+      + " org.apache.avro.SERIALIZABLE_CLASSES and org.apache.avro.SERIALIZABLE_PACKAGES to set the comma separated"
+      + " list of the classes or packages you trust, or you can set them via the API (see"
+      + " org.apache.avro.util.ClassSecurityValidator).";
+
+  @Test
+  void tellsAJvmThatDoesNotTrustTheContractsPackageHowToTrustIt() {
+    String why = AvroCodec.failure("LabelledEvent", 71,
+        new org.apache.avro.AvroRuntimeException("cannot build", new SecurityException(FORBIDDEN)));
+
+    assertThat(why).startsWith("cannot decode LabelledEvent (71 bytes): Avro refused a class outside its trusted packages;"
+        + " start this JVM with -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity")
+        .contains("Forbidden dev.plasticity.schemas.LabelledEvent");
+  }
+
+  @Test
+  void callsOtherFailuresCorruptWithoutTheTrustHint() {
+    String why = AvroCodec.failure("LabelledEvent", 12, new java.io.EOFException());
+
+    assertThat(why).isEqualTo("corrupt LabelledEvent payload (12 bytes): java.io.EOFException").doesNotContain("trusted");
+  }
 }

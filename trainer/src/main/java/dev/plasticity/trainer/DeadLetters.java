@@ -24,8 +24,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Thread-safe.
  */
 final class DeadLetters implements AutoCloseable {
-  /** The system property Avro 1.12 reads to trust generated classes outside its own packages. */
-  static final String TRUSTED_PACKAGES = "org.apache.avro.SERIALIZABLE_PACKAGES";
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
   private final KafkaProducer<byte[], DeadLetter> producer;
@@ -70,31 +68,6 @@ final class DeadLetters implements AutoCloseable {
   private static String cannotWrite(String topic, ConsumerRecord<byte[], byte[]> record) {
     return "cannot write the dead letter of " + record.topic() + "-" + record.partition() + "@" + record.offset()
         + " to " + topic;
-  }
-
-  /**
-   * Why a record did not decode, in words: the decoder's message and its innermost cause. When
-   * Avro refused a generated class because its package is not trusted (a JVM started without
-   * {@value #TRUSTED_PACKAGES}), it says so and how to fix it: then every record fails, not just
-   * this one.
-   */
-  static String whyUndecodable(Throwable failure) {
-    StringBuilder why = new StringBuilder(String.valueOf(failure.getMessage()));
-    Throwable root = failure;
-    boolean untrusted = false;
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      root = t;
-      String message = String.valueOf(t.getMessage());
-      untrusted |= t instanceof SecurityException || message.contains("Forbidden") || message.contains(TRUSTED_PACKAGES);
-    }
-    if (root != failure && !why.toString().contains(String.valueOf(root.getMessage()))) {
-      why.append(" (cause: ").append(root).append(')');
-    }
-    if (untrusted) {
-      why.append("; Avro refused a class outside its trusted packages: start this JVM with -D")
-          .append(TRUSTED_PACKAGES).append("=dev.plasticity");
-    }
-    return why.toString();
   }
 
   @Override

@@ -180,7 +180,7 @@ final class EventWindowReader implements AutoCloseable {
     try {
       return codec.decode(record.value());
     } catch (AvroCodec.InvalidPayloadException e) {
-      String why = DeadLetters.whyUndecodable(e);
+      String why = e.getMessage();
       deadLetter(record, "undecodable record", why);
       if (undecodable++ == 0) {
         firstUndecodable = why;

@@ -278,7 +278,7 @@ public final class TrainerService implements AutoCloseable {
     try {
       trigger = triggers.decode(record.value());
     } catch (AvroCodec.InvalidPayloadException e) {
-      String reason = "trainer: undecodable trigger: " + DeadLetters.whyUndecodable(e);
+      String reason = "trainer: undecodable trigger: " + e.getMessage();
       log.error("trigger at {}@{} does not decode, sending it to {}: {}", tp, record.offset(),
           Topics.DRIFT_TRIGGERS_DLQ, reason);
       deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
