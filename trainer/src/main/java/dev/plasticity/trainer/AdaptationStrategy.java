@@ -3,32 +3,30 @@ package dev.plasticity.trainer;
 import ai.djl.Model;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The domain adaptations of a serving version to a new window, by the names runs and lineage use:
  * {@link ElasticWeightConsolidation EWC}, {@link KnowledgeDistillation distillation} into a
  * smaller network, and {@link ImportanceWeighting importance weighting} of the old events. Each
  * trains on DJL through {@link NetworkTraining} with its own {@link TrainingObjective}; none
- * touches Kafka or the registry. Stateless.
+ * touches Kafka or the registry. Each is a {@link Strategy.DomainAdaptation} listed in {@link
+ * Strategies#STANDARD}. Stateless.
  */
-enum AdaptationStrategy {
+enum AdaptationStrategy implements Strategy.DomainAdaptation {
   /** Fine-tunes every layer of the parent, held near it by its Fisher information on the old data. */
-  EWC("ewc") {
+  EWC("ewc", "fine-tuning the serving version with EWC, so it keeps what still holds") {
     @Override
-    Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
-        ConstraintCheck check, TrainerConfig config, NetworkTraining.EpochListener listener) {
+    public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
+        ConstraintCheck check, TrainingSettings config, AdaptationSettings settings,
+        NetworkTraining.EpochListener listener) {
       // the parent's network and input scaling, as a fine-tune of all layers: its weights were learnt for them
       ConstraintCheck.Result candidate = check.check(parent.architecture());
       if (!candidate.passed()) {
         return Adapted.refused(candidate);
       }
-      AdaptationSettings settings = config.adaptationSettings();
       boolean ownPredictions = reference.isEmpty();
       List<LabelledEvent> fisherEvents = ownPredictions ? window.train() : reference;
       ElasticWeightConsolidation ewc = ElasticWeightConsolidation.around(parent.architecture(), parent.artifact(),
@@ -50,16 +48,16 @@ enum AdaptationStrategy {
   },
 
   /** Trains a smaller student on the labels and the serving network's softened predictions. */
-  DISTILL("distill") {
+  DISTILL("distill", "training a network on the new window distilled from the serving version") {
     @Override
-    boolean usesReference() {
+    public boolean usesReference() {
       return false; // the teacher stands for the old data
     }
 
     @Override
-    Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
-        ConstraintCheck check, TrainerConfig config, NetworkTraining.EpochListener listener) {
-      AdaptationSettings settings = config.adaptationSettings();
+    public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
+        ConstraintCheck check, TrainingSettings config, AdaptationSettings settings,
+        NetworkTraining.EpochListener listener) {
       Architecture student = KnowledgeDistillation.student(parent.architecture(), settings.studentHiddenUnits(),
           AdaptationSettings.MIN_STUDENT_WIDTH, window.train());
       ConstraintCheck.Result candidate = check.check(student);
@@ -84,10 +82,12 @@ enum AdaptationStrategy {
   },
 
   /** Retrains on the old events, weighted by the new window's density ratio, and the new ones. */
-  IMPORTANCE_WEIGHTING("importance-weighting") {
+  IMPORTANCE_WEIGHTING("importance-weighting",
+      "retraining with events weighted towards the new input distribution") {
     @Override
-    Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
-        ConstraintCheck check, TrainerConfig config, NetworkTraining.EpochListener listener) {
+    public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
+        ConstraintCheck check, TrainingSettings config, AdaptationSettings settings,
+        NetworkTraining.EpochListener listener) {
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("reference_events", (double) reference.size());
       if (reference.isEmpty()) {
@@ -100,7 +100,7 @@ enum AdaptationStrategy {
             "no reference events of the parent's window: trained on the new window alone, unweighted");
       }
       ImportanceWeighting.Weights weights = ImportanceWeighting.estimate(reference, window.train(),
-          fresh.getInputFeatures(), config.adaptationSettings().maxImportanceWeight(), config);
+          fresh.getInputFeatures(), settings.maxImportanceWeight(), config);
       ImportanceWeighting.Weighted weighted = ImportanceWeighting.combine(reference, weights.weights(), window);
       Architecture network = NetworkTraining.architecture(fresh.getInputFeatures(), weighted.data().train(),
           fresh.getNumClasses(), fresh.getHiddenUnits());
@@ -122,66 +122,30 @@ enum AdaptationStrategy {
   };
 
   private final String strategyName;
+  private final String explanation;
 
-  AdaptationStrategy(String strategyName) {
+  AdaptationStrategy(String strategyName, String explanation) {
     this.strategyName = strategyName;
+    this.explanation = explanation;
   }
 
-  /** Whether it reads the events the serving version was trained on (EWC and importance weighting do). */
-  boolean usesReference() {
+  @Override
+  public boolean usesReference() {
     return true;
   }
 
-  /** The name runs are configured with and lineage records. */
-  String strategyName() {
+  @Override
+  public String wireName() {
     return strategyName;
   }
 
-  /** The strategy named {@code name}, if it is one of these. */
-  static Optional<AdaptationStrategy> find(String name) {
-    return Arrays.stream(values()).filter(s -> s.strategyName.equals(name)).findFirst();
+  @Override
+  public String explain() {
+    return explanation;
   }
 
-  /** The strategy named {@code ewc}, {@code distill} or {@code importance-weighting}. */
-  static AdaptationStrategy named(String name) {
-    Objects.requireNonNull(name, "name");
-    return find(name)
-        .orElseThrow(() -> new IllegalArgumentException("unknown adaptation '" + name + "'; known: "
-            + String.join(", ", Arrays.stream(values()).map(AdaptationStrategy::strategyName).toList())));
+  @Override
+  public String toString() {
+    return strategyName;
   }
-
-  /**
-   * The serving version an adaptation starts from.
-   *
-   * @param name the model's name
-   * @param architecture its network and input scaling
-   * @param artifact its parameters
-   */
-  record Parent(String name, Architecture architecture, byte[] artifact) {}
-
-  /**
-   * What an adaptation trained, or the candidate it refused.
-   *
-   * @param candidate the network checked against the constraints
-   * @param result the training, or null when the candidate broke a constraint
-   * @param metrics strategy-specific figures for the registered version
-   * @param note a sentence on what the strategy did (or fell back to)
-   */
-  record Adapted(ConstraintCheck.Result candidate, NetworkTraining.Result result, Map<String, Double> metrics,
-      String note) {
-    static Adapted refused(ConstraintCheck.Result candidate) {
-      return new Adapted(candidate, null, Map.of(), candidate.summary());
-    }
-  }
-
-  /**
-   * Adapts {@code parent} to {@code window}.
-   *
-   * @param reference events the parent was trained on (its window), oldest first; empty when none
-   *     could be read
-   * @param fresh the network a retraining would train on the window, with the window's scaling
-   * @param check the model's constraints
-   */
-  abstract Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
-      ConstraintCheck check, TrainerConfig config, NetworkTraining.EpochListener listener);
 }

@@ -34,22 +34,21 @@ final class ArchitectureSearch {
 
   private final SearchSpace space;
   private final ConstraintCheck check;
-  private final TrainerConfig config;
+  private final TrainingSettings config;
   private final SearchStrategy searchStrategy;
   private final SearchBudget budget;
 
   /**
    * @param config how each candidate trains (batch size, learning rate, seed, held-out share)
-   * @param strategy {@code random}, {@code evolution} or {@code hyperband}
+   * @param algorithm how the search picks candidates
    */
-  ArchitectureSearch(SearchSpace space, ConstraintCheck check, TrainerConfig config, String strategy,
+  ArchitectureSearch(SearchSpace space, ConstraintCheck check, TrainingSettings config, SearchAlgorithm algorithm,
       SearchBudget budget) {
     this.space = Objects.requireNonNull(space, "space");
     this.check = Objects.requireNonNull(check, "check");
     this.config = Objects.requireNonNull(config, "config");
     this.budget = Objects.requireNonNull(budget, "budget");
-    // fails naming the known strategies
-    this.searchStrategy = SearchStrategy.named(Objects.requireNonNull(strategy, "strategy"));
+    this.searchStrategy = Objects.requireNonNull(algorithm, "algorithm").create();
   }
 
   /**

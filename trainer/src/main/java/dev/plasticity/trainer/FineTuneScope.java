@@ -4,7 +4,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.ParallelBlock;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which layers of the serving network a fine-tune may change; the rest keep the parent's
@@ -12,22 +11,13 @@ import java.util.Locale;
  * Linear with its normalisation, activation and dropout, or a skip-connected one), then the
  * output Linear.
  */
-enum FineTuneScope {
+public enum FineTuneScope {
   /** Every layer. */
   ALL,
   /** The last hidden layer and the output layer; lower layers keep what they learnt. */
   TOP,
   /** The output layer only. */
   HEAD;
-
-  /** The scope named {@code all}, {@code top} or {@code head}. */
-  static FineTuneScope named(String name) {
-    try {
-      return valueOf(name.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown fine-tune scope '" + name + "'; known: all, top, head", e);
-    }
-  }
 
   /** Freezes the parameters of every layer below this scope in {@code network}; returns those layers. */
   List<Block> freezeBelow(Block network) {

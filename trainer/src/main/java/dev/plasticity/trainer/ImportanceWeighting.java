@@ -56,7 +56,7 @@ final class ImportanceWeighting implements TrainingObjective {
    * @throws IllegalArgumentException when either window is empty or {@code maxWeight} is below 1
    */
   static Weights estimate(List<LabelledEvent> reference, List<LabelledEvent> target, List<String> features,
-      double maxWeight, TrainerConfig config) {
+      double maxWeight, TrainingSettings config) {
     if (reference.isEmpty() || target.isEmpty()) {
       throw new IllegalArgumentException("importance weights need events of both windows; reference "
           + reference.size() + ", target " + target.size());

@@ -62,7 +62,7 @@ final class NetworkTraining {
    * @throws IllegalArgumentException when the candidate violates a constraint: it is never trained
    */
   static Result train(
-      String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config, EpochListener listener) {
+      String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config, EpochListener listener) {
     return train(name, data, candidate, config, Start.FRESH, listener);
   }
 
@@ -87,7 +87,7 @@ final class NetworkTraining {
    * @throws IllegalArgumentException when the candidate violates a constraint (it is never
    *     trained), or the start's parameters do not fit its network
    */
-  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config,
+  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config,
       Start start, EpochListener listener) {
     return train(name, data, candidate, config, start, TrainingObjective.CROSS_ENTROPY, listener);
   }
@@ -101,7 +101,7 @@ final class NetworkTraining {
    *     trained), the start's parameters do not fit its network, or the objective's row values
    *     do not have one row per training event
    */
-  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainerConfig config,
+  static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config,
       Start start, TrainingObjective objective, EpochListener listener) {
     if (!candidate.passed()) {
       throw new IllegalArgumentException(

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Publishes {@link TrainingProgress} for a run on the progress topic, keyed by trigger id. Thread-safe. */
-final class ProgressReporter implements AutoCloseable {
+final class ProgressReporter implements ProgressSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
   private final KafkaProducer<String, TrainingProgress> producer;
   private final Clock clock;
@@ -27,16 +27,16 @@ final class ProgressReporter implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Where a run of one candidate stands; {@code bestScore} may be null. */
-  void report(
+  @Override
+  public void report(
       String triggerId, String model, String strategy, TrainingPhase phase, int epoch, int epochs,
       Double bestScore, double budgetUsed, String message) {
     boolean done = phase == TrainingPhase.REGISTERED || phase == TrainingPhase.REJECTED;
     report(triggerId, model, strategy, phase, done ? 1 : 0, 1, epoch, epochs, bestScore, budgetUsed, message);
   }
 
-  /** Where a search stands: candidates trained so far out of the most its budget allows. */
-  void report(
+  @Override
+  public void report(
       String triggerId, String model, String strategy, TrainingPhase phase, int candidatesTried, int candidatesTotal,
       int epoch, int epochs, Double bestScore, double budgetUsed, String message) {
     TrainingProgress progress =

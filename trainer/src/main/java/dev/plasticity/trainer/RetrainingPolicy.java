@@ -42,31 +42,18 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  */
 public final class RetrainingPolicy {
-  /** Train a fresh network on the new window. */
-  public static final String RETRAIN = "retrain";
+  /** Every strategy name a rule may name: the names of {@link Strategies#STANDARD}, in its order. */
+  public static final List<String> STRATEGIES = Strategies.STANDARD.names();
 
-  /**
-   * Every strategy name a rule may name. Whether this build can run one is {@link
-   * RetrainingRun#AVAILABLE}; {@link TrainerConfig} refuses a policy that names one it cannot.
-   */
-  public static final List<String> STRATEGIES = List.of(RETRAIN, "fine-tune:all", "fine-tune:top", "fine-tune:head",
-      "ewc", "distill", "importance-weighting", "search:random", "search:evolution", "search:hyperband");
-
-  /** {@code name}, when it is one of {@link #STRATEGIES}; otherwise the error says which are. */
-  static String requireKnown(String name) {
-    Objects.requireNonNull(name, "strategy");
-    if (!STRATEGIES.contains(name)) {
-      throw new IllegalArgumentException("unknown strategy '" + name + "'; known: " + String.join(", ", STRATEGIES));
-    }
-    return name;
-  }
+  private static final Strategy RETRAIN = new Strategy.Retrain();
 
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
-      new Rule(DriftKind.CONCEPT, 0.5, "search:evolution", new Limits(Duration.ofSeconds(60), 6, 4)),
-      new Rule(DriftKind.CONCEPT, 0.0, "ewc", Limits.NONE),
-      new Rule(DriftKind.COVARIATE, 0.0, "importance-weighting", Limits.NONE),
-      new Rule(DriftKind.PRIOR, 0.0, "fine-tune:head", Limits.NONE));
+      new Rule(DriftKind.CONCEPT, 0.5, new Strategy.Search(SearchAlgorithm.EVOLUTION),
+          new Limits(Duration.ofSeconds(60), 6, 4)),
+      new Rule(DriftKind.CONCEPT, 0.0, AdaptationStrategy.EWC, Limits.NONE),
+      new Rule(DriftKind.COVARIATE, 0.0, AdaptationStrategy.IMPORTANCE_WEIGHTING, Limits.NONE),
+      new Rule(DriftKind.PRIOR, 0.0, new Strategy.FineTune(FineTuneScope.HEAD), Limits.NONE));
 
   private static final RetrainingPolicy DEFAULTS = new RetrainingPolicy(List.of());
 
@@ -103,33 +90,24 @@ public final class RetrainingPolicy {
    * @throws IllegalArgumentException naming the rule that does not parse and why
    */
   public static RetrainingPolicy parse(String text) {
-    Objects.requireNonNull(text, "text");
-    List<Rule> rules = new ArrayList<>();
-    if (!text.isBlank()) {
-      for (String rule : splitOutsideParentheses(text)) {
-        rules.add(Rule.parse(rule));
-      }
-    }
-    return new RetrainingPolicy(rules);
+    return parse(text, Strategies.STANDARD);
   }
 
   /**
-   * This policy, once checked that this build can run every strategy its rules and the default
-   * rules name ({@link RetrainingRun#AVAILABLE}).
+   * Like {@link #parse(String)}, reading strategy names from {@code strategies}.
    *
-   * @throws IllegalArgumentException naming the first rule whose strategy cannot run, and those that can
+   * @throws IllegalArgumentException naming the rule that does not parse and why
    */
-  public RetrainingPolicy requireRunnable() {
-    List<Rule> all = new ArrayList<>(rules);
-    all.addAll(DEFAULT_RULES);
-    for (Rule rule : all) {
-      if (!RetrainingRun.AVAILABLE.contains(rule.strategy())) {
-        throw new IllegalArgumentException("strategy '" + rule.strategy() + "' (rule " + rule + ") cannot run in this"
-            + " build yet; it can run " + String.join(", ", STRATEGIES.stream().filter(RetrainingRun.AVAILABLE::contains)
-            .toList()));
+  public static RetrainingPolicy parse(String text, Strategies strategies) {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(strategies, "strategies");
+    List<Rule> rules = new ArrayList<>();
+    if (!text.isBlank()) {
+      for (String rule : splitOutsideParentheses(text)) {
+        rules.add(Rule.parse(rule, strategies));
       }
     }
-    return this;
+    return new RetrainingPolicy(rules);
   }
 
   /** This policy's own rules, without the defaults they fall through to. */
@@ -152,7 +130,7 @@ public final class RetrainingPolicy {
   Decision decide(Drift drift, boolean versionServes) {
     if (!versionServes || drift == null) {
       String why = drift == null ? "no trigger (bootstrap)" : drift + " but no version serves";
-      return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + explain(RETRAIN));
+      return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + RETRAIN.explain());
     }
     for (Rule rule : rules) {
       if (rule.matches(drift)) {
@@ -181,22 +159,6 @@ public final class RetrainingPolicy {
   @Override
   public int hashCode() {
     return rules.hashCode();
-  }
-
-  /** What a strategy does, in words, to finish a reason. */
-  static String explain(String strategy) {
-    return switch (strategy) {
-      case RETRAIN -> "training a fresh network on the new window";
-      case "fine-tune:all" -> "fine-tuning every layer of the serving version";
-      case "fine-tune:top" -> "fine-tuning the serving version's last hidden and output layers";
-      case "fine-tune:head" -> "fine-tuning the serving version's output layer only";
-      case "ewc" -> "fine-tuning the serving version with EWC, so it keeps what still holds";
-      case "distill" -> "training a network on the new window distilled from the serving version";
-      case "importance-weighting" -> "retraining with events weighted towards the new input distribution";
-      default -> strategy.startsWith("search:")
-          ? "searching architectures from the champion's with " + strategy.substring("search:".length())
-          : "running " + strategy;
-    };
   }
 
   private static String meaning(DriftKind kind) {
@@ -242,7 +204,7 @@ public final class RetrainingPolicy {
   }
 
   /** What the policy chose: the strategy, the limits its rule sets, and why, in words. */
-  record Decision(String strategy, Limits limits, String reason) {}
+  record Decision(Strategy strategy, Limits limits, String reason) {}
 
   /**
    * Limits a rule sets on a run's budget; one it leaves unset (null wall time, 0 candidates or
@@ -341,12 +303,12 @@ public final class RetrainingPolicy {
    * Triggers of {@code kind} (null: any kind) with severity at least {@code minSeverity} get
    * {@code strategy} within {@code limits}.
    */
-  public record Rule(DriftKind kind, double minSeverity, String strategy, Limits limits) {
+  public record Rule(DriftKind kind, double minSeverity, Strategy strategy, Limits limits) {
     public Rule {
       if (!(minSeverity >= 0 && minSeverity <= 1)) {
         throw new IllegalArgumentException("a rule's lowest severity must be in [0, 1], was " + minSeverity);
       }
-      requireKnown(strategy);
+      Objects.requireNonNull(strategy, "strategy");
       Objects.requireNonNull(limits, "limits");
     }
 
@@ -362,10 +324,10 @@ public final class RetrainingPolicy {
     Decision decide(Drift drift, String source) {
       String severity = minSeverity > 0 ? String.format(Locale.ROOT, " >= %.2f", minSeverity) : "";
       return new Decision(strategy, limits, String.format(Locale.ROOT, "%s%s (%s): %s, %s", drift, severity, source,
-          meaning(drift.kind()), explain(strategy)));
+          meaning(drift.kind()), strategy.explain()));
     }
 
-    static Rule parse(String text) {
+    static Rule parse(String text, Strategies strategies) {
       String rule = text.trim();
       Matcher m = RULE.matcher(text);
       if (!m.matches()) {
@@ -382,7 +344,7 @@ public final class RetrainingPolicy {
       double severity = m.group(2) == null ? 0.0 : Double.parseDouble(m.group(2));
       Limits limits = m.group(4) == null || m.group(4).isBlank() ? Limits.NONE : Limits.parse(m.group(4), rule);
       try {
-        return new Rule(kind, severity, m.group(3).toLowerCase(Locale.ROOT), limits);
+        return new Rule(kind, severity, strategies.parse(m.group(3).toLowerCase(Locale.ROOT)), limits);
       } catch (IllegalArgumentException e) {
         throw invalid(rule, e.getMessage());
       }
@@ -390,7 +352,7 @@ public final class RetrainingPolicy {
 
     @Override
     public String toString() {
-      return (kind == null ? "*" : kind.name()) + (minSeverity > 0 ? ">=" + minSeverity : "") + "=" + strategy + limits;
+      return (kind == null ? "*" : kind.name()) + (minSeverity > 0 ? ">=" + minSeverity : "") + "=" + strategy.wireName() + limits;
     }
   }
 

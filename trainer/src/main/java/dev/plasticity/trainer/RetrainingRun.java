@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,27 +38,32 @@ import org.slf4j.LoggerFactory;
  */
 final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
-  static final String STRATEGY = RetrainingPolicy.RETRAIN;
-  /** The strategies this run knows how to carry out; {@link TrainerConfig} refuses a policy naming another. */
-  static final Set<String> AVAILABLE = Set.copyOf(RetrainingPolicy.STRATEGIES);
 
   private final TrainerConfig config;
-  private final RegistryClient registry;
-  private final ProgressReporter progress;
+  private final EventSource events;
+  private final VersionStore registry;
+  private final ProgressSink progress;
   private final Clock clock;
   private final LatencyProbe latencyProbe;
 
-  RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressReporter progress, Clock clock) {
-    this(config, registry, progress, clock, LatencyProbe.standard());
+  /** A run over Kafka (events from the labelled-events topic) and the registry behind {@code registry}. */
+  RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressSink progress, Clock clock) {
+    this(config, new KafkaEventSource(config.endpoints().bootstrapServers(), config.maxClasses()),
+        new RegistryVersionStore(registry), progress, clock, LatencyProbe.standard());
   }
 
-  RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressReporter progress, Clock clock,
+  /**
+   * A run reading events from {@code events}, starting from and registering into {@code
+   * registry}, reporting to {@code progress}, measuring candidates' latency with {@code latencyProbe}.
+   */
+  RetrainingRun(TrainerConfig config, EventSource events, VersionStore registry, ProgressSink progress, Clock clock,
       LatencyProbe latencyProbe) {
-    this.config = config;
-    this.registry = registry;
-    this.progress = progress;
-    this.clock = clock;
-    this.latencyProbe = latencyProbe;
+    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.events = java.util.Objects.requireNonNull(events, "events");
+    this.registry = java.util.Objects.requireNonNull(registry, "registry");
+    this.progress = java.util.Objects.requireNonNull(progress, "progress");
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    this.latencyProbe = java.util.Objects.requireNonNull(latencyProbe, "latencyProbe");
   }
 
   private ConstraintCheck constraintCheckFor(String model) {
@@ -88,6 +92,34 @@ final class RetrainingRun {
     if (!base.why().isEmpty()) {
       log.warn("trigger {} of {}: {}", triggerId, model, base.why());
     }
+    try {
+      return carryOut(triggerId, model, base, plan, window, wanted, started);
+    } catch (RuntimeException e) {
+      throw new Failed(plan.strategy(), e);
+    }
+  }
+
+  /**
+   * A run that failed after it was planned, with the strategy its plan chose (the service labels
+   * a trigger it gives up on with it). The cause says why.
+   */
+  static final class Failed extends RuntimeException {
+    private final transient Strategy strategy;
+
+    Failed(Strategy strategy, RuntimeException cause) {
+      super(strategy.wireName() + " failed: " + cause.getMessage(), cause);
+      this.strategy = strategy;
+    }
+
+    /** The strategy the failed run's plan chose. */
+    Strategy strategy() {
+      return strategy;
+    }
+  }
+
+  private TrainingOutcome carryOut(String triggerId, String model, StartingVersion base, RetrainingPlan plan,
+      DataWindow window, int wanted, long started) {
+    Optional<ModelVersion> serving = base.version();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
@@ -95,27 +127,20 @@ final class RetrainingRun {
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
           OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
     }
-    if (!AVAILABLE.contains(plan.strategy())) {
-      throw new IllegalStateException("strategy '" + plan.strategy() + "' cannot run in this build; TrainerConfig"
-          + " should have refused the policy that chose it");
-    }
     report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
         + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
 
-    List<LabelledEvent> events;
-    String deadLettered;
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
-      events = reader.read(model, window.getStartTime(), wanted, Math.min(wanted, config.minTrainingEvents()),
-          config.dataWait(),
-          n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
-              0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
-      deadLettered = (reader.undecodable() == 0 ? "" : ", " + reader.undecodable() + " undecodable sent to "
-          + Topics.EVENTS_DLQ) + (reader.invalid() == 0 ? "" : ", " + reader.invalid() + " invalid sent to "
-          + Topics.EVENTS_DLQ);
-    }
+    EventSource.Window read = this.events.read(model, window.getStartTime(), wanted,
+        Math.min(wanted, config.minTrainingEvents()), config.dataWait(),
+        n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
+            0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
+    List<LabelledEvent> events = read.events();
+    String deadLettered = (read.undecodable() == 0 ? "" : ", " + read.undecodable() + " undecodable sent to "
+        + Topics.EVENTS_DLQ) + (read.invalid() == 0 ? "" : ", " + read.invalid() + " invalid sent to "
+        + Topics.EVENTS_DLQ);
     report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1,
         events.size() + " events read" + deadLettered);
-    LabelledData data = LabelledData.split(events, config.heldOutFraction());
+    LabelledData data = LabelledData.split(events, config.training().heldOutFraction());
 
     // one download of the serving version's weights, when it was chosen: scored here, then a search's,
     // fine-tune's or adaptation's start
@@ -126,54 +151,53 @@ final class RetrainingRun {
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
-    Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses, config.hiddenUnits());
-    ConstraintCheck.Result candidate;
-    NetworkTraining.Result result;
-    List<CandidateTrial> candidates = List.of();
-    Map<String, Double> adaptationMetrics = Map.of();
-    String note = "";
-    Optional<AdaptationStrategy> adaptation = AdaptationStrategy.find(plan.strategy());
-    if (plan.searches()) {
-      report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
-          + plan.searchStrategy() + " (" + plan.budget() + "), the serving network first");
-      ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model), config,
-          plan.searchStrategy(), plan.budget())
-          .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-              servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
-      candidates = outcome.lineage();
-      if (outcome.best() == null) {
-        return infeasible(plan, triggerId, model, "the search found no candidate within the constraints ("
-            + outcome.search().stoppedBecause() + ")", servingAccuracy, events.size(), started);
+    Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses,
+        config.training().hiddenUnits());
+    Trained trained = plan.strategy().match(new Strategy.Cases<Trained>() {
+      @Override
+      public Trained retrain(Strategy.Retrain retrain) {
+        return train(plan, triggerId, model, data, inputs, Optional.empty());
       }
-      candidate = outcome.bestCandidate();
-      result = outcome.best();
-    } else if (plan.strategy().equals(RetrainingPolicy.RETRAIN) || plan.fineTuneScope().isPresent()) {
-      Optional<ModelVersion> parent = plan.fineTuneScope().isPresent() ? serving : Optional.empty();
-      // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
-      candidate = constraintCheckFor(model).check(parent.map(ModelVersion::getArchitecture).orElse(inputs));
-      if (!candidate.passed()) {
-        return infeasible(plan, triggerId, model, candidate.summary(), servingAccuracy, events.size(), started);
+
+      @Override
+      public Trained fineTune(Strategy.FineTune fineTune) {
+        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
+        return train(plan, triggerId, model, data, serving.orElseThrow().getArchitecture(),
+            Optional.of(new NetworkTraining.Start(servingArtifact.orElseThrow(), fineTune.scope())));
       }
-      report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
-      NetworkTraining.Start start = parent
-          .map(p -> new NetworkTraining.Start(servingArtifact.orElseThrow(), plan.fineTuneScope().orElseThrow()))
-          .orElse(NetworkTraining.Start.FRESH);
-      result = NetworkTraining.train(model, data, candidate, config.withEpochs(plan.budget().maxEpochs()), start,
-          (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
-              0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
-    } else if (adaptation.isPresent() && serving.isPresent()) {
-      AdaptationStrategy.Adapted adapted = adapt(adaptation.get(), plan, triggerId, model, serving.get(),
-          servingArtifact.orElseThrow(), data, inputs, window);
-      if (adapted.result() == null) {
-        return infeasible(plan, triggerId, model, adapted.note(), servingAccuracy, events.size(), started);
+
+      @Override
+      public Trained search(Strategy.Search search) {
+        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+            + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
+        ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
+            config.training(), search.algorithm(), plan.budget())
+            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
+                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
+        if (outcome.best() == null) {
+          return Trained.infeasible("the search found no candidate within the constraints ("
+              + outcome.search().stoppedBecause() + ")");
+        }
+        return new Trained(outcome.bestCandidate(), outcome.best(), outcome.lineage(), Map.of(), "", null);
       }
-      candidate = adapted.candidate();
-      result = adapted.result();
-      adaptationMetrics = adapted.metrics();
-      note = "; " + adapted.note();
-    } else {
-      throw new IllegalStateException("strategy '" + plan.strategy() + "' is available but this run has no branch for it");
+
+      @Override
+      public Trained adapt(Strategy.DomainAdaptation adaptation) {
+        Strategy.Adapted adapted = RetrainingRun.this.adapt(adaptation, plan, triggerId, model, serving.orElseThrow(),
+            servingArtifact.orElseThrow(), data, inputs, window);
+        return adapted.result() == null ? Trained.infeasible(adapted.note())
+            : new Trained(adapted.candidate(), adapted.result(), List.of(), adapted.metrics(), "; " + adapted.note(),
+                null);
+      }
+    });
+    if (trained.infeasible() != null) {
+      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started);
     }
+    ConstraintCheck.Result candidate = trained.candidate();
+    NetworkTraining.Result result = trained.result();
+    List<CandidateTrial> candidates = trained.candidates();
+    Map<String, Double> adaptationMetrics = trained.metrics();
+    String note = trained.note();
 
     report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
         String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
@@ -212,7 +236,7 @@ final class RetrainingRun {
         .setLineage(Lineage.newBuilder()
             .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
             .setTriggerId(triggerId)
-            .setStrategy(plan.strategy())
+            .setStrategy(plan.strategy().wireName())
             .setReason(plan.reason())
             .setWindow(window)
             .setCandidates(candidates)
@@ -237,6 +261,35 @@ final class RetrainingRun {
         result.device(), message);
   }
 
+  /**
+   * What a strategy trained: the checked candidate, its training, a search's candidates, an
+   * adaptation's figures and note; or, with {@code infeasible} set, why nothing could be trained.
+   */
+  private record Trained(ConstraintCheck.Result candidate, NetworkTraining.Result result,
+      List<CandidateTrial> candidates, Map<String, Double> metrics, String note, String infeasible) {
+    static Trained infeasible(String why) {
+      return new Trained(null, null, List.of(), Map.of(), "", why);
+    }
+  }
+
+  /**
+   * One training of {@code network} (a fresh one, or the serving version's when {@code start}
+   * fine-tunes it) for the plan's epochs, once it passes the model's constraints.
+   */
+  private Trained train(RetrainingPlan plan, String triggerId, String model, LabelledData data, Architecture network,
+      Optional<NetworkTraining.Start> start) {
+    ConstraintCheck.Result candidate = constraintCheckFor(model).check(network);
+    if (!candidate.passed()) {
+      return Trained.infeasible(candidate.summary());
+    }
+    report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+    NetworkTraining.Result result = NetworkTraining.train(model, data, candidate,
+        config.training().withEpochs(plan.budget().maxEpochs()), start.orElse(NetworkTraining.Start.FRESH),
+        (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+            0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+    return new Trained(candidate, result, List.of(), Map.of(), "", null);
+  }
+
   /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
   private TrainingOutcome infeasible(RetrainingPlan plan, String triggerId, String model, String why,
       OptionalDouble servingAccuracy, int events, long started) {
@@ -252,16 +305,16 @@ final class RetrainingRun {
    * EWC and importance weighting also read back the events the serving version was trained on: its
    * lineage's window, up to where this window starts.
    */
-  private AdaptationStrategy.Adapted adapt(AdaptationStrategy adaptation, RetrainingPlan plan, String triggerId,
+  private Strategy.Adapted adapt(Strategy.DomainAdaptation adaptation, RetrainingPlan plan, String triggerId,
       String model, ModelVersion serving, byte[] servingArtifact, LabelledData data, Architecture inputs,
       DataWindow window) {
     List<LabelledEvent> reference = adaptation.usesReference() ? referenceEvents(serving, window) : List.of();
     report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
-        + " with " + plan.strategy() + (adaptation.usesReference() ? " (" + reference.size()
+        + " with " + adaptation.wireName() + (adaptation.usesReference() ? " (" + reference.size()
         + " reference events)" : ""));
-    return adaptation.adapt(new AdaptationStrategy.Parent(model, serving.getArchitecture(), servingArtifact), data,
+    return adaptation.adapt(new Strategy.Parent(model, serving.getArchitecture(), servingArtifact), data,
         reference, inputs, constraintCheckFor(model),
-        config.withEpochs(plan.budget().maxEpochs()),
+        config.training().withEpochs(plan.budget().maxEpochs()), config.adaptation(),
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
             String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
@@ -273,10 +326,8 @@ final class RetrainingRun {
     if (parentWindow == null) {
       return List.of();
     }
-    try (EventWindowReader reader = new EventWindowReader(config.bootstrapServers(), config.maxClasses())) {
-      return reader.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
-          config.trainingEvents(), config.dataWait());
-    }
+    return events.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
+        config.trainingEvents(), config.dataWait());
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */
@@ -288,7 +339,7 @@ final class RetrainingRun {
       @Override
       public void onTrial(SearchTrial trial, SearchTrial best, double budgetUsed) {
         tried++;
-        progress.report(triggerId, model, plan.strategy(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
+        progress.report(triggerId, model, plan.strategy().wireName(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
             trial.epochs(), budget.maxEpochs(), best.score(), 0.1 + 0.8 * budgetUsed, String.format(
                 "candidate %d: %s, %d epochs, validation %.3f (best %.3f: %s)", trial.index() + 1,
                 ModelFormat.describe(trial.candidate().candidate()), trial.epochs(), trial.score(), best.score(),
@@ -315,7 +366,7 @@ final class RetrainingRun {
 
   private void report(RetrainingPlan plan, String triggerId, String model, TrainingPhase phase, int epoch, Double score,
       double budget, String message) {
-    progress.report(triggerId, model, plan.strategy(), phase, epoch, plan.budget().maxEpochs(), score, budget, message);
+    progress.report(triggerId, model, plan.strategy().wireName(), phase, epoch, plan.budget().maxEpochs(), score, budget, message);
   }
 
   private static double seconds(long startedNanos) {

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param maxCandidates the most trainings (a candidate trained at two budgets counts twice)
  * @param maxEpochs the most epochs one training may take (Hyperband's largest rung)
  */
-record SearchBudget(Duration wallTime, int maxCandidates, int maxEpochs) {
-  SearchBudget {
+public record SearchBudget(Duration wallTime, int maxCandidates, int maxEpochs) {
+  public SearchBudget {
     Objects.requireNonNull(wallTime, "wallTime");
     if (wallTime.isNegative() || wallTime.isZero()) {
       throw new IllegalArgumentException("wallTime must be positive, was " + wallTime);

@@ -2,7 +2,6 @@ package dev.plasticity.trainer;
 
 import ai.djl.Model;
 import dev.plasticity.registry.client.ModelFormat;
-import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.Objects;
@@ -39,7 +38,7 @@ record StartingVersion(Optional<ModelVersion> version, Optional<byte[]> artifact
    * @param requested the trigger's base version; null for a run no trigger asked for, which starts
    *     from the champion
    */
-  static StartingVersion choose(RegistryClient registry, String model, Integer requested) {
+  static StartingVersion choose(VersionStore registry, String model, Integer requested) {
     if (requested == null) {
       Optional<ModelVersion> champion = registry.champion(model);
       if (champion.isEmpty()) {
@@ -83,7 +82,7 @@ record StartingVersion(Optional<ModelVersion> version, Optional<byte[]> artifact
     }
   }
 
-  private static Usable check(RegistryClient registry, ModelVersion version) {
+  private static Usable check(VersionStore registry, ModelVersion version) {
     Optional<String> rejection = registry.rejection(version.getModel(), version.getVersion());
     if (rejection.isPresent()) {
       return new Usable(version, null, "reported rejected: " + rejection.get());

@@ -80,10 +80,12 @@ public final class TrainerService implements AutoCloseable {
 
   private TrainerService(TrainerConfig config, Clock clock) {
     this.config = config;
-    this.progress = new ProgressReporter(config.bootstrapServers(), clock);
-    this.deadLetters = new DeadLetters(config.bootstrapServers(), clock);
+    Endpoints endpoints = config.endpoints();
+    this.progress = new ProgressReporter(endpoints.bootstrapServers(), clock);
+    this.deadLetters = new DeadLetters(endpoints.bootstrapServers(), clock);
     this.run = new RetrainingRun(config,
-        new RegistryClient(config.registryUrl(), Duration.ofSeconds(30), config.registryToken()), progress, clock);
+        new RegistryClient(endpoints.registryUrl(), Duration.ofSeconds(30), endpoints.registryToken()), progress,
+        clock);
   }
 
   /** Runs a trainer replica until the JVM stops, configured by environment ({@link #configFromEnvironment()}). */
@@ -154,8 +156,8 @@ public final class TrainerService implements AutoCloseable {
       throw new IllegalStateException("this trainer has already been started; create another to consume again");
     }
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.endpoints().bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.endpoints().groupId());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -176,7 +178,7 @@ public final class TrainerService implements AutoCloseable {
     running = true;
     thread = new Thread(this::consume, "plasticity-trainer");
     thread.start();
-    log.info("trainer consuming {} as group {}, training on {}", Topics.DRIFT_TRIGGERS, config.groupId(),
+    log.info("trainer consuming {} as group {}, training on {}", Topics.DRIFT_TRIGGERS, config.endpoints().groupId(),
         NetworkTraining.device());
     return this;
   }
@@ -302,7 +304,7 @@ public final class TrainerService implements AutoCloseable {
       } else {
         Duration delay = config.retryDelay(attempt);
         log.warn("attempt {}/{} at trigger {} failed, retrying in {}: {}", attempt, config.maxAttempts(),
-            trigger.getTriggerId(), delay, e.toString());
+            trigger.getTriggerId(), delay, (e instanceof RetrainingRun.Failed ? e.getCause() : e).toString());
         consumer.seek(tp, record.offset());
         consumer.pause(List.of(tp));
         backingOff.put(tp, System.nanoTime() + delay.toNanos());
@@ -334,17 +336,25 @@ public final class TrainerService implements AutoCloseable {
   /** The trigger failed its last attempt: dead-lettered (acknowledged), reported FAILED, announced. */
   private void giveUp(ConsumerRecord<byte[], byte[]> record, DriftTrigger trigger, int attempts, RuntimeException e) {
     String reason = "trainer gave up on trigger " + trigger.getTriggerId() + " of " + trigger.getModel() + " after "
-        + attempts + " attempts; last error: " + e;
+        + attempts + " attempts; last error: " + (e instanceof RetrainingRun.Failed ? e.getCause() : e);
     deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
     String message = reason + "; sent to " + Topics.DRIFT_TRIGGERS_DLQ;
     log.error("{}", message, e);
-    progress.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.STRATEGY, TrainingPhase.FAILED,
-        0, config.epochs(), null, 1.0, message);
+    progress.report(trigger.getTriggerId(), trigger.getModel(), strategyOf(e), TrainingPhase.FAILED,
+        0, config.training().epochs(), null, 1.0, message);
     TrainingOutcome outcome = new TrainingOutcome(trigger.getTriggerId(), trigger.getModel(),
         TrainingOutcome.Status.FAILED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0,
         "", message);
     listeners.forEach(l -> l.accept(outcome));
   }
+
+  /** The strategy a failed run's plan chose, or {@link #UNPLANNED} when it failed before it was planned. */
+  static String strategyOf(RuntimeException e) {
+    return e instanceof RetrainingRun.Failed failed ? failed.strategy().wireName() : UNPLANNED;
+  }
+
+  /** What a trigger given up on is labelled with when its run failed before planning (choosing a base, say). */
+  static final String UNPLANNED = "unplanned";
 
   private void commit(TopicPartition tp, long offset) {
     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));

@@ -89,10 +89,22 @@ class ConstraintCheckTest {
   }
 
   @Test
-  void measuresRealLatencyOnTheServingDevice() {
-    CandidateFigures.Latency latency = new LatencyProbe(10, 50, System::nanoTime).measure(TODAY);
-    assertThat(latency.median()).isPositive().isLessThanOrEqualTo(latency.p99());
-    assertThat(latency.device()).isNotBlank();
+  void timesOnlyTheCallsAfterTheWarmUpAndReportsTheirMedianAndP99OnTheServingDevice() {
+    // a clock read twice per timed call; the i-th timed call (of 50) takes 50 - i µs: slowest first
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    LatencyProbe probe = new LatencyProbe(10, 50, () -> {
+      int read = reads.getAndIncrement();
+      return read % 2 == 0 ? now.get() : now.addAndGet((50 - read / 2) * 1_000L);
+    });
+
+    CandidateFigures.Latency latency = probe.measure(TODAY);
+
+    assertThat(reads.get()).as("clock reads: two per timed call, none in the warm-up").isEqualTo(100);
+    assertThat(latency.calls()).isEqualTo(50);
+    assertThat(latency.median()).isEqualTo(Duration.ofNanos(25_000)); // the 25th of 50 sorted samples
+    assertThat(latency.p99()).isEqualTo(Duration.ofNanos(50_000)); // the 50th: ceil(0.99 * 50)
+    assertThat(latency.device()).isEqualTo(NetworkTraining.device().toString());
   }
 
   @Test

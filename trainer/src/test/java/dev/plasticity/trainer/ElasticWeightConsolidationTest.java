@@ -23,7 +23,7 @@ class ElasticWeightConsolidationTest {
     return train(objective, sea.config());
   }
 
-  private static NetworkTraining.Result train(TrainingObjective objective, TrainerConfig config) {
+  private static NetworkTraining.Result train(TrainingObjective objective, TrainingSettings config) {
     return NetworkTraining.train("sea", sea.newWindow(), SeaParent.unconstrained(sea.architecture()), config,
         new NetworkTraining.Start(sea.artifact(), FineTuneScope.ALL), objective, (epoch, epochs, accuracy) -> {});
   }
@@ -53,7 +53,7 @@ class ElasticWeightConsolidationTest {
     ElasticWeightConsolidation none =
         ElasticWeightConsolidation.around(sea.architecture(), sea.artifact(), sea.oldWindow().train(), 50, 0);
 
-    TrainerConfig twoEpochs = sea.config().withEpochs(2);
+    TrainingSettings twoEpochs = sea.config().withEpochs(2);
     assertThat(train(none, twoEpochs).artifact()).isEqualTo(train(TrainingObjective.CROSS_ENTROPY, twoEpochs).artifact());
   }
 
@@ -74,20 +74,15 @@ class ElasticWeightConsolidationTest {
 
   @Test
   void theStrategyTakesItsFisherFromTheNewWindowWhenThereAreNoReferenceEventsAndSaysSo() {
-    AdaptationStrategy.Adapted adapted = AdaptationStrategy.EWC.adapt(sea.asParent(), sea.newWindow(), List.of(),
-        sea.architecture(), new ConstraintCheck(List.of(), LatencyProbe.standard()), quick(),
+    Strategy.Adapted adapted = AdaptationStrategy.EWC.adapt(sea.asParent(), sea.newWindow(), List.of(),
+        sea.architecture(), new ConstraintCheck(List.of(), LatencyProbe.standard()), TrainingSettings.DEFAULTS.withEpochs(1),
+        new AdaptationSettings(50, 100, 2, 0.5, List.of(), 10),
         (epoch, epochs, accuracy) -> {});
 
     assertThat(adapted.note()).contains("no reference events").contains("own predictions");
     assertThat(adapted.result().architecture()).isEqualTo(sea.architecture());
     assertThat(adapted.metrics()).containsEntry("ewc_lambda", 50.0).containsEntry("ewc_fisher_events", 100.0)
         .containsEntry("reference_events", 0.0);
-  }
-
-  /** One epoch, the Fisher over 100 events, λ 50. */
-  private static TrainerConfig quick() {
-    return TrainerConfig.builder("unused:9092", java.net.URI.create("http://unused")).epochs(1).constraints(List.of())
-        .adaptationSettings(new AdaptationSettings(50, 100, 2, 0.5, List.of(), 10)).build();
   }
 
   private static List<float[]> parameters(NetworkTraining.Result result) {

@@ -62,7 +62,8 @@ class EventWindowReaderTest {
             .kafkaBootstrapServers(kafka.bootstrapServers()).build())) {
       new RegistryClient(registry.baseUri()).ensureModel("mixed");
       TrainerConfig config = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
-          .adaptation("retrain").trainingEvents(300).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
+          .constraints(TestConstraints.BUSY_MACHINE)
+          .strategy("retrain").trainingEvents(300).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
           .epochs(3).hiddenUnits(List.of(8)).build();
       try (TrainerService trainer = TrainerService.create(config)) {
         TrainingOutcome outcome = trainer.bootstrap("mixed", t0, 300);

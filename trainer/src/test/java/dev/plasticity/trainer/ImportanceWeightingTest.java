@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ImportanceWeightingTest {
   private static final List<String> FEATURES = List.of("x1", "x2");
-  private static final TrainerConfig CONFIG = TrainerConfig.builder("unused:9092", URI.create("http://unused"))
-      .epochs(5).hiddenUnits(List.of(8)).constraints(List.of()).build();
+  private static final TrainingSettings CONFIG = TrainingSettings.DEFAULTS.withEpochs(5).withHiddenUnits(List.of(8));
 
   /** x1 ~ N(shift, 1), x2 ~ N(0, 1); the concept stays put: label 1 when x1 + x2 > 0.5. */
   static List<LabelledEvent> gaussian(int n, double shift, long seed, long firstTime) {
@@ -86,9 +85,9 @@ class ImportanceWeightingTest {
     var fresh = NetworkTraining.architecture(FEATURES, window.train(), 2, CONFIG.hiddenUnits());
     ImportanceWeighting.Weighted combined = ImportanceWeighting.combine(old, new float[600], window);
 
-    AdaptationStrategy.Adapted adapted = AdaptationStrategy.IMPORTANCE_WEIGHTING.adapt(
-        new AdaptationStrategy.Parent("shifted", fresh, new byte[0]), window, old, fresh,
-        new ConstraintCheck(List.of(), LatencyProbe.standard()), CONFIG, (epoch, epochs, accuracy) -> {});
+    Strategy.Adapted adapted = AdaptationStrategy.IMPORTANCE_WEIGHTING.adapt(
+        new Strategy.Parent("shifted", fresh, new byte[0]), window, old, fresh,
+        new ConstraintCheck(List.of(), LatencyProbe.standard()), CONFIG, AdaptationSettings.DEFAULTS, (epoch, epochs, accuracy) -> {});
 
     assertThat(combined.data().train()).hasSize(600 + 400);
     assertThat(combined.data().heldOut()).isEqualTo(window.heldOut());

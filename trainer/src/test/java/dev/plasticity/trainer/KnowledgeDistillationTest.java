@@ -15,8 +15,8 @@ class KnowledgeDistillationTest {
     LabelledData window = LabelledData.split(SeaEvents.generate("sea", 1200, 7.0, 55, 2_000_000), 0.2);
     ConstraintCheck check = new ConstraintCheck(List.of(new Constraint.MaxParameters(400)), LatencyProbe.standard());
 
-    AdaptationStrategy.Adapted adapted = AdaptationStrategy.DISTILL.adapt(sea.asParent(), window, List.of(),
-        sea.architecture(), check, sea.config(), (epoch, epochs, accuracy) -> {});
+    Strategy.Adapted adapted = AdaptationStrategy.DISTILL.adapt(sea.asParent(), window, List.of(),
+        sea.architecture(), check, sea.config(), AdaptationSettings.DEFAULTS, (epoch, epochs, accuracy) -> {});
 
     double teacher = SeaParent.accuracy(sea.architecture(), sea.artifact(), window.heldOut());
     assertThat(adapted.result().architecture().getHiddenUnits()).containsExactly(8, 8);
@@ -31,8 +31,8 @@ class KnowledgeDistillationTest {
     SeaParent sea = SeaParent.trained(6);
     ConstraintCheck check = new ConstraintCheck(List.of(new Constraint.MaxParameters(50)), LatencyProbe.standard());
 
-    AdaptationStrategy.Adapted adapted = AdaptationStrategy.DISTILL.adapt(sea.asParent(), sea.newWindow(), List.of(),
-        sea.architecture(), check, sea.config(), (epoch, epochs, accuracy) -> {});
+    Strategy.Adapted adapted = AdaptationStrategy.DISTILL.adapt(sea.asParent(), sea.newWindow(), List.of(),
+        sea.architecture(), check, sea.config(), AdaptationSettings.DEFAULTS, (epoch, epochs, accuracy) -> {});
 
     assertThat(adapted.result()).isNull();
     assertThat(adapted.candidate().passed()).isFalse();

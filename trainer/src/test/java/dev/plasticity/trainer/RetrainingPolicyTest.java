@@ -23,11 +23,11 @@ class RetrainingPolicyTest {
   void theDefaultPolicyAnswersEachDriftKindWithItsOwnStrategy() {
     TrainerConfig config = config().build();
 
-    assertThat(config.plan("sea", STRONG_CONCEPT, true).strategy()).isEqualTo("search:evolution");
-    assertThat(config.plan("sea", WEAK_CONCEPT, true).strategy()).isEqualTo("ewc");
-    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.9), true).strategy())
+    assertThat(config.plan("sea", STRONG_CONCEPT, true).strategy().wireName()).isEqualTo("search:evolution");
+    assertThat(config.plan("sea", WEAK_CONCEPT, true).strategy().wireName()).isEqualTo("ewc");
+    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.9), true).strategy().wireName())
         .isEqualTo("importance-weighting");
-    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.9), true).strategy())
+    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.9), true).strategy().wireName())
         .isEqualTo("fine-tune:head");
   }
 
@@ -36,11 +36,11 @@ class RetrainingPolicyTest {
     TrainerConfig config = config().build();
 
     RetrainingPlan bootstrap = config.plan("sea", null, false);
-    assertThat(bootstrap.strategy()).isEqualTo("retrain");
+    assertThat(bootstrap.strategy().wireName()).isEqualTo("retrain");
     assertThat(bootstrap.reason()).isEqualTo("no trigger (bootstrap): nothing to adapt, training a fresh network on"
         + " the new window");
     RetrainingPlan nothingServes = config.plan("sea", STRONG_CONCEPT, false);
-    assertThat(nothingServes.strategy()).isEqualTo("retrain");
+    assertThat(nothingServes.strategy().wireName()).isEqualTo("retrain");
     assertThat(nothingServes.reason()).startsWith("CONCEPT drift, severity 0.82 but no version serves: nothing to adapt");
   }
 
@@ -76,12 +76,12 @@ class RetrainingPolicyTest {
         .policy(RetrainingPolicy.parse("CONCEPT>=0.9=search:random, CONCEPT=retrain"))
         .build();
 
-    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.95), true).strategy())
+    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.95), true).strategy().wireName())
         .isEqualTo("search:random");
     RetrainingPlan weak = config.plan("sea", STRONG_CONCEPT, true);
-    assertThat(weak.strategy()).isEqualTo("retrain");
+    assertThat(weak.strategy().wireName()).isEqualTo("retrain");
     assertThat(weak.reason()).contains("(configured rule CONCEPT=retrain)");
-    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.5), true).strategy())
+    assertThat(config.plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.5), true).strategy().wireName())
         .isEqualTo("fine-tune:head");
   }
 
@@ -93,22 +93,23 @@ class RetrainingPolicyTest {
         .build();
     RetrainingPolicy.Drift covariate = new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.4);
 
-    assertThat(config.plan("sea", covariate, true).strategy()).isEqualTo("retrain");
-    assertThat(config.plan("fraud", covariate, true).strategy()).isEqualTo("fine-tune:top");
-    assertThat(config.plan("fraud", STRONG_CONCEPT, true).strategy()).isEqualTo("search:evolution");
+    assertThat(config.plan("sea", covariate, true).strategy().wireName()).isEqualTo("retrain");
+    assertThat(config.plan("fraud", covariate, true).strategy().wireName()).isEqualTo("fine-tune:top");
+    assertThat(config.plan("fraud", STRONG_CONCEPT, true).strategy().wireName()).isEqualTo("search:evolution");
   }
 
   @Test
   void aConfiguredSearchOrFineTuneOverridesThePolicy() {
-    RetrainingPlan searched = config().searchStrategy("hyperband").build().plan("sea", WEAK_CONCEPT, true);
-    assertThat(searched.strategy()).isEqualTo("search:hyperband");
+    RetrainingPlan searched = config().strategy("search:hyperband").build().plan("sea", WEAK_CONCEPT, true);
+    assertThat(searched.strategy().wireName()).isEqualTo("search:hyperband");
     assertThat(searched.budget()).isEqualTo(new SearchBudget(Duration.ofMinutes(2), 24, 9));
-    assertThat(searched.reason()).startsWith("searchStrategy hyperband is configured, which overrides the policy");
+    assertThat(searched.reason()).isEqualTo("strategy search:hyperband is configured, which overrides the policy: searching architectures from"
+        + " the champion's with hyperband");
 
-    TrainerConfig tuning = config().fineTune("head").build();
-    assertThat(tuning.plan("sea", STRONG_CONCEPT, true).strategy()).isEqualTo("fine-tune:head");
+    TrainerConfig tuning = config().strategy("fine-tune:head").build();
+    assertThat(tuning.plan("sea", STRONG_CONCEPT, true).strategy().wireName()).isEqualTo("fine-tune:head");
     // with nothing to fine-tune, the policy decides: retrain
-    assertThat(tuning.plan("sea", STRONG_CONCEPT, false).strategy()).isEqualTo("retrain");
+    assertThat(tuning.plan("sea", STRONG_CONCEPT, false).strategy().wireName()).isEqualTo("retrain");
   }
 
   @Test
@@ -118,16 +119,16 @@ class RetrainingPolicyTest {
     RetrainingPolicy policy = RetrainingPolicy.parse(text);
 
     assertThat(policy.rules()).containsExactly(
-        new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.5, "search:hyperband",
+        new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.5, Strategy.parse("search:hyperband"),
             new RetrainingPolicy.Limits(Duration.ofMinutes(2), 12, 3)),
-        new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0, "fine-tune:top", RetrainingPolicy.Limits.NONE),
-        new RetrainingPolicy.Rule(DriftKind.PRIOR, 0, "ewc", RetrainingPolicy.Limits.NONE),
-        new RetrainingPolicy.Rule(null, 0, "retrain", new RetrainingPolicy.Limits(Duration.ofSeconds(90), 0, 0)));
+        new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0, Strategy.parse("fine-tune:top"), RetrainingPolicy.Limits.NONE),
+        new RetrainingPolicy.Rule(DriftKind.PRIOR, 0, Strategy.parse("ewc"), RetrainingPolicy.Limits.NONE),
+        new RetrainingPolicy.Rule(null, 0, Strategy.parse("retrain"), new RetrainingPolicy.Limits(Duration.ofSeconds(90), 0, 0)));
     assertThat(policy.toString()).isEqualTo(text);
     assertThat(RetrainingPolicy.parse(policy.toString())).isEqualTo(policy);
     assertThat(RetrainingPolicy.parse(" ")).isEqualTo(RetrainingPolicy.defaults());
     assertThat(RetrainingPolicy.parse("concept >= 0.25 = Search:Random").rules())
-        .containsExactly(new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.25, "search:random",
+        .containsExactly(new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.25, Strategy.parse("search:random"),
             RetrainingPolicy.Limits.NONE));
   }
 
@@ -161,21 +162,48 @@ class RetrainingPolicyTest {
   }
 
   @Test
-  void aConfigurationNamingAStrategyThisBuildCannotRunIsRefused() {
-    List<String> unavailable = RetrainingPolicy.STRATEGIES.stream()
-        .filter(s -> !RetrainingRun.AVAILABLE.contains(s)).toList();
-    for (String strategy : unavailable) {
-      assertThatThrownBy(() -> config().policy("sea", RetrainingPolicy.parse("PRIOR=" + strategy)).build())
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("the policy of model 'sea': strategy '" + strategy + "' (rule PRIOR="
-              + strategy + ") cannot run in this build yet; it can run retrain, fine-tune:all");
+  void aRuleNamingAStrategyOutsideTheTableIsRefusedNamingEveryKnownOne() {
+    assertThatThrownBy(() -> RetrainingPolicy.parse("PRIOR=fine-tune:neck"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policy rule 'PRIOR=fine-tune:neck': unknown strategy 'fine-tune:neck'; known: retrain,"
+            + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, search:random,"
+            + " search:evolution, search:hyperband");
+  }
+
+  @Test
+  void everyNameInTheTableReadsBackAsAStrategyThatWritesTheSameName() {
+    assertThat(RetrainingPolicy.STRATEGIES).hasSize(10);
+    for (String name : RetrainingPolicy.STRATEGIES) {
+      Strategy strategy = Strategy.parse(name);
+      assertThat(strategy.wireName()).isEqualTo(name);
+      RetrainingPolicy policy = RetrainingPolicy.parse("PRIOR=" + name);
+      assertThat(policy.rules()).singleElement().satisfies(rule -> assertThat(rule.strategy()).isEqualTo(strategy));
+      assertThat(policy.toString()).isEqualTo("PRIOR=" + name);
     }
   }
 
   @Test
-  void everyDefaultRuleNamesAStrategyThisBuildRuns() {
+  void theDefaultRulesNameStrategiesOfTheTable() {
+    assertThat(RetrainingPolicy.defaultRules()).extracting(rule -> rule.strategy().wireName())
+        .containsExactly("search:evolution", "ewc", "importance-weighting", "fine-tune:head");
     assertThat(RetrainingPolicy.defaultRules())
-        .allSatisfy(rule -> assertThat(RetrainingRun.AVAILABLE).contains(rule.strategy()));
-    assertThat(RetrainingPolicy.STRATEGIES).containsAll(RetrainingRun.AVAILABLE);
+        .allSatisfy(rule -> assertThat(Strategy.parse(rule.strategy().wireName())).isEqualTo(rule.strategy()));
+  }
+
+  @Test
+  void aStrategyAddedToTheTableIsReadFromARuleAndPlanned() {
+    Strategies table = Strategies.STANDARD.with(new MixedRetraining());
+
+    RetrainingPolicy policy = RetrainingPolicy.parse("PRIOR=mixed-retrain", table);
+    RetrainingPlan plan = config().policy(policy).build()
+        .plan("sea", new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.4), true);
+
+    assertThat(plan.strategy()).isInstanceOf(MixedRetraining.class);
+    assertThat(plan.reason()).endsWith("the label shares moved, retraining on the new window (test strategy)");
+    assertThat(table.names()).endsWith("mixed-retrain").hasSize(RetrainingPolicy.STRATEGIES.size() + 1);
+    assertThatThrownBy(() -> RetrainingPolicy.parse("PRIOR=mixed-retrain"))
+        .hasMessageContaining("unknown strategy 'mixed-retrain'");
+    assertThatThrownBy(() -> table.with(new MixedRetraining()))
+        .hasMessage("strategy name 'mixed-retrain' is already taken");
   }
 }

@@ -55,6 +55,7 @@ class RetrainingStrategiesTest {
       long t0 = System.currentTimeMillis() - 3_000_000;
       long t1 = publishConceptChange(events, "searched", t0, 1);
       TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
           .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
           .hiddenUnits(List.of(16));
       TrainingOutcome first = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
@@ -62,7 +63,7 @@ class RetrainingStrategiesTest {
       assertThat(first.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
 
       long limit = 3_000;
-      TrainerConfig searching = base.searchStrategy("evolution").searchCandidates(6).searchMaxEpochs(4)
+      TrainerConfig searching = base.strategy("search:evolution").searchCandidates(6).searchMaxEpochs(4)
           .constraints(List.of(new Constraint.MaxParameters(limit))).build();
       RetrainingRun run = new RetrainingRun(searching, client, progress, Clock.systemUTC());
       TrainingOutcome outcome = run.run("search-1", "searched", 1, window(t1), 1200);
@@ -81,8 +82,11 @@ class RetrainingStrategiesTest {
         assertThat(c.getScore()).isBetween(0.0, 1.0);
         assertThat(c.getRejection()).isNull();
       });
-      assertThat(lineage.getCandidates().stream().filter(c -> c.getEpochs() == 0))
+      // the space holds networks above the limit: the search met some and refused them untrained
+      List<CandidateTrial> refused = lineage.getCandidates().stream().filter(c -> c.getEpochs() == 0).toList();
+      assertThat(refused).isNotEmpty()
           .allSatisfy(c -> assertThat(c.getRejection()).contains("exceed the limit of 3000"));
+      assertThat(v2.getMetrics()).containsEntry("candidates_refused", (double) refused.size());
       assertThat(NetworkCost.parameters(v2.getArchitecture())).isLessThanOrEqualTo(limit);
       assertThat(trained).anySatisfy(c -> assertThat(c.getArchitecture()).isEqualTo(v2.getArchitecture()));
       assertThat(v2.getMetrics()).containsEntry("candidates_trained", 6.0);
@@ -107,12 +111,13 @@ class RetrainingStrategiesTest {
       long t0 = System.currentTimeMillis() - 6_000_000;
       long t1 = publishConceptChange(events, "tuned", t0, 3);
       TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
           .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
           .hiddenUnits(List.of(16, 16));
       ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
           .run("bootstrap", "tuned", null, window(t0), 1200).version().orElseThrow();
 
-      TrainingOutcome outcome = new RetrainingRun(base.fineTune("head").build(), client, progress, Clock.systemUTC())
+      TrainingOutcome outcome = new RetrainingRun(base.strategy("fine-tune:head").build(), client, progress, Clock.systemUTC())
           .run("tune-1", "tuned", 1, window(t1), 1200);
 
       ModelVersion v2 = outcome.version().orElseThrow();
@@ -141,6 +146,7 @@ class RetrainingStrategiesTest {
       long t0 = System.currentTimeMillis() - 9_000_000;
       long t1 = publishConceptChange(events, "consolidated", t0, 5);
       TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
           .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
           .hiddenUnits(List.of(16, 16));
       ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
@@ -149,7 +155,7 @@ class RetrainingStrategiesTest {
       AdaptationSettings settings = AdaptationSettings.DEFAULTS;
       settings = new AdaptationSettings(settings.ewcLambda(), 200, settings.distillTemperature(), settings.distillAlpha(),
           settings.studentHiddenUnits(), settings.maxImportanceWeight());
-      TrainingOutcome outcome = new RetrainingRun(base.adaptation("ewc").adaptationSettings(settings).build(), client,
+      TrainingOutcome outcome = new RetrainingRun(base.strategy("ewc").adaptationSettings(settings).build(), client,
           progress, Clock.systemUTC()).run("ewc-1", "consolidated", 1, window(t1), 1200);
 
       ModelVersion v2 = outcome.version().orElseThrow();
@@ -163,7 +169,7 @@ class RetrainingStrategiesTest {
       assertThat(outcome.challengerAccuracy().getAsDouble()).isGreaterThan(outcome.servingAccuracy().getAsDouble());
 
       // v2 learnt from the window that starts here: nothing before it to weight, and the run says so
-      TrainingOutcome weighted = new RetrainingRun(base.adaptation("importance-weighting").build(), client, progress,
+      TrainingOutcome weighted = new RetrainingRun(base.strategy("importance-weighting").build(), client, progress,
           Clock.systemUTC()).run("iw-1", "consolidated", 2, window(t1), 1200);
       assertThat(weighted.version().orElseThrow().getLineage().getStrategy()).isEqualTo("importance-weighting");
       assertThat(weighted.message()).contains("no reference events");

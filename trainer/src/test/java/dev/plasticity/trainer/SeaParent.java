@@ -3,7 +3,6 @@ package dev.plasticity.trainer;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -12,13 +11,13 @@ import java.util.List;
  * concept change.
  */
 record SeaParent(LabelledData oldWindow, LabelledData newWindow, Architecture architecture, byte[] artifact,
-    TrainerConfig config) {
+    TrainingSettings config) {
   static final List<String> FEATURES = List.of("x1", "x2", "x3");
 
   /** The parent ([16, 16], 8 epochs) trained on 1,200 old-concept events of {@code seed}; 1,200 new ones of {@code seed + 1}. */
   static SeaParent trained(long seed) {
-    TrainerConfig config = TrainerConfig.builder("unused:9092", URI.create("http://unused")).epochs(8)
-        .hiddenUnits(List.of(16, 16)).constraints(List.of()).seed((int) seed).build();
+    TrainingSettings config = TrainingSettings.DEFAULTS.withEpochs(8).withHiddenUnits(List.of(16, 16))
+        .withSeed((int) seed);
     LabelledData oldWindow = LabelledData.split(SeaEvents.generate("sea", 1200, 7.0, seed, 0), 0.2);
     LabelledData newWindow = LabelledData.split(SeaEvents.generate("sea", 1200, 9.5, seed + 1, 1_000_000), 0.2);
     Architecture architecture =
@@ -32,8 +31,8 @@ record SeaParent(LabelledData oldWindow, LabelledData newWindow, Architecture ar
     return new ConstraintCheck(List.of(), LatencyProbe.standard()).check(architecture);
   }
 
-  AdaptationStrategy.Parent asParent() {
-    return new AdaptationStrategy.Parent("sea", architecture, artifact);
+  Strategy.Parent asParent() {
+    return new Strategy.Parent("sea", architecture, artifact);
   }
 
   /** Accuracy of a trained network on {@code events}. */

@@ -24,8 +24,8 @@ class SearchStrategiesTest {
   /** Limits on counts only: nothing is built to time it, so these tests need no DJL engine. */
   private static final List<Constraint> COUNTS = List.of(new Constraint.MaxParameters(1_000_000),
       new Constraint.MaxMultiplyAdds(1_000_000));
-  private static final List<SearchStrategy> ALL = List.of(SearchStrategy.named("random"),
-      SearchStrategy.named("evolution"), SearchStrategy.named("hyperband"));
+  private static final List<SearchStrategy> ALL = List.of(SearchAlgorithm.RANDOM.create(),
+      SearchAlgorithm.EVOLUTION.create(), SearchAlgorithm.HYPERBAND.create());
 
   /** A smooth made-up accuracy: wider helps up to 96 units in all, 2 layers is best, more epochs help. */
   static double madeUpScore(Architecture a, int epochs) {
@@ -217,7 +217,8 @@ class SearchStrategiesTest {
   void strategiesAreNamedAndCheckTheirSettings() {
     assertThat(ALL.stream().map(SearchStrategy::name).collect(Collectors.toList()))
         .containsExactly("random", "evolution", "hyperband");
-    assertThatThrownBy(() -> SearchStrategy.named("grid")).hasMessageContaining("random, evolution, hyperband");
+    assertThatThrownBy(() -> Strategy.parse("search:grid")).hasMessageContaining("search:random, search:evolution,"
+        + " search:hyperband");
     assertThatThrownBy(() -> new RegularizedEvolution(4, 5)).hasMessageContaining("sampleSize");
     assertThatThrownBy(() -> new Hyperband(1)).hasMessageContaining("eta");
   }

@@ -114,7 +114,8 @@ class StartingVersionTest {
 
   private static TrainerConfig config(RegistryServer registry) {
     return TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
-        .adaptation("retrain").trainingEvents(400).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
+        .constraints(TestConstraints.BUSY_MACHINE)
+        .strategy("retrain").trainingEvents(400).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
         .epochs(3).hiddenUnits(List.of(8)).build();
   }
 

@@ -12,36 +12,53 @@ class TrainerConfigTest {
   }
 
   @Test
-  void everyStrategyNameConfiguresARunThatReportsThatName() {
-    for (String name : TrainerConfig.STRATEGIES) {
-      assertThat(builder().adaptation(name).build().strategy()).isEqualTo(name);
-      assertThat(builder().build().withStrategy(name).strategy()).isEqualTo(name);
+  void everyStrategyNameConfiguresTheOneOverride() {
+    assertThat(builder().build().strategy()).isEmpty(); // nothing configured: each run's policy decides
+    for (String name : RetrainingPolicy.STRATEGIES) {
+      Strategy strategy = Strategy.parse(name);
+      assertThat(builder().strategy(name).build().strategy()).contains(strategy);
+      assertThat(builder().build().withStrategy(strategy).strategy()).contains(strategy);
     }
-    assertThat(builder().adaptation("search:hyperband").build().searchStrategy()).isEqualTo("hyperband");
-    assertThat(builder().adaptation("fine-tune:top").build().fineTune()).isEqualTo("top");
-    assertThat(builder().fineTune("head").adaptation("retrain").build().strategy()).isEqualTo("retrain");
+    assertThat(builder().strategy("search:hyperband").build().strategy())
+        .contains(new Strategy.Search(SearchAlgorithm.HYPERBAND));
+    assertThat(builder().strategy("fine-tune:top").build().strategy())
+        .contains(new Strategy.FineTune(FineTuneScope.TOP));
+    // the last one set wins: there is one override, not one per kind
+    assertThat(builder().strategy("fine-tune:head").strategy("retrain").build().strategy())
+        .contains(new Strategy.Retrain());
   }
 
   @Test
-  void theOlderSettingsStillPickTheStrategy() {
-    assertThat(builder().build().strategy()).isEqualTo("policy"); // nothing configured: each run's policy decides
-    assertThat(builder().fineTune("head").build().strategy()).isEqualTo("fine-tune:head");
-    assertThat(builder().searchStrategy("random").build().strategy()).isEqualTo("search:random");
+  void aConfiguredAdaptationOverridesThePolicyOnlyWhenAVersionServes() {
+    TrainerConfig config = builder().strategy("distill").build();
+    RetrainingPolicy.Drift drift = new RetrainingPolicy.Drift(dev.plasticity.schemas.DriftKind.PRIOR, 0.5);
+
+    assertThat(config.plan("sea", drift, true).strategy().wireName()).isEqualTo("distill");
+    assertThat(config.plan("sea", drift, true).reason()).isEqualTo("strategy distill is configured, which overrides"
+        + " the policy: training a network on the new window distilled from the serving version");
+    assertThat(config.plan("sea", drift, false).strategy().wireName()).isEqualTo("retrain");
+    // a search needs no serving version: it overrides always
+    assertThat(builder().strategy("search:random").build().plan("sea", null, false).strategy().wireName())
+        .isEqualTo("search:random");
   }
 
   @Test
   void refusesAnUnknownStrategyNamingTheKnownOnes() {
-    assertThatThrownBy(() -> builder().adaptation("ewc:all"))
+    assertThatThrownBy(() -> builder().strategy("ewc:all"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown strategy 'ewc:all'")
         .hasMessageContaining("importance-weighting");
   }
 
   @Test
-  void refusesAnAdaptationTogetherWithAFineTune() {
-    assertThatThrownBy(() -> builder().adaptation("distill").fineTune("all").build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("adaptation 'distill' runs instead of a search or a fine-tune");
+  void theConfigurationComesInPartsAndEachAlgorithmTakesOnlyItsOwn() {
+    TrainerConfig config = builder().registryToken("t").groupId("g").epochs(3).seed(7).searchCandidates(5)
+        .adaptationSettings(AdaptationSettings.DEFAULTS.withEwcLambda(3)).build();
+
+    assertThat(config.endpoints()).isEqualTo(new Endpoints("unused:9092", URI.create("http://unused"), "t", "g"));
+    assertThat(config.training()).isEqualTo(TrainingSettings.DEFAULTS.withEpochs(3).withSeed(7));
+    assertThat(config.search().maxCandidates()).isEqualTo(5);
+    assertThat(config.adaptation().ewcLambda()).isEqualTo(3);
   }
 
   @Test
@@ -81,8 +98,8 @@ class TrainerConfigTest {
   @Test
   void neverPrintsTheRegistryToken() {
     TrainerConfig config = builder().registryToken("s3cr3t-token").build();
-    assertThat(config.registryToken()).isEqualTo("s3cr3t-token");
+    assertThat(config.endpoints().registryToken()).isEqualTo("s3cr3t-token");
     assertThat(config.toString()).doesNotContain("s3cr3t-token").contains("registryToken=***");
-    assertThat(builder().registryToken(" ").build().registryToken()).isNull();
+    assertThat(builder().registryToken(" ").build().endpoints().registryToken()).isNull();
   }
 }

@@ -62,6 +62,7 @@ class TrainerServiceTest {
       events.flush();
 
       TrainerConfig config = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
           .trainingEvents(2000).minTrainingEvents(1000).dataWait(Duration.ofSeconds(20)).epochs(12).build();
       BlockingQueue<TrainingOutcome> outcomes = new LinkedBlockingQueue<>();
       try (TrainerService trainer = TrainerService.create(config).onOutcome(outcomes::add)) {
@@ -124,6 +125,7 @@ class TrainerServiceTest {
       events.flush();
       // the default [32, 32] network on 3 features has 1,250 parameters
       TrainerConfig config = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
           .groupId("constrained-trainer").trainingEvents(300).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
           .constraints("tiny", List.of(new Constraint.MaxParameters(1000))).build();
 

@@ -184,7 +184,8 @@ class TriggerFailuresTest {
   /** A small, quick training: one network, a few epochs, few events. */
   private static TrainerConfig.Builder config(RegistryServer registry, String group) {
     return TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri()).groupId(group)
-        .adaptation("retrain").trainingEvents(400).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
+        .constraints(TestConstraints.BUSY_MACHINE)
+        .strategy("retrain").trainingEvents(400).minTrainingEvents(100).dataWait(Duration.ofSeconds(20))
         .epochs(3).hiddenUnits(List.of(8));
   }
 

@@ -7,9 +7,9 @@ import dev.plasticity.generators.Instance;
 import dev.plasticity.generators.SeaGenerator;
 import dev.plasticity.generators.StreamGenerator;
 import dev.plasticity.schemas.LabelledEvent;
-import dev.plasticity.trainer.AdaptationComparison;
 import dev.plasticity.trainer.AdaptationSettings;
-import dev.plasticity.trainer.TrainerConfig;
+import dev.plasticity.trainer.Strategy;
+import dev.plasticity.trainer.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,21 +70,23 @@ public final class AdaptationBench {
         List<LabelledEvent> newWindow = events(c.after().apply(s + 1), events, c.covariateShift(), s + 1, 10_000_000);
         List<LabelledEvent> oldTest = events(c.before().apply(s + 2), events, false, s + 2, 20_000_000);
         List<LabelledEvent> newTest = events(c.after().apply(s + 3), events, c.covariateShift(), s + 3, 30_000_000);
-        TrainerConfig config = AdaptationComparison.config(hidden, epochs, seed, defaults);
-        AdaptationComparison.Parent parent = AdaptationComparison.trainParent(oldWindow, config);
+        TrainingSettings settings = AdaptationComparison.settings(hidden, epochs, seed);
+        AdaptationComparison.Parent parent = AdaptationComparison.trainParent(oldWindow, settings);
         double parentOld = AdaptationComparison.accuracy(parent, oldTest);
         double parentNew = AdaptationComparison.accuracy(parent, newTest);
         rows.add(row(c, seed, "parent (no adaptation)", parentNew, parentOld, parentOld,
             parent.parameters(), parent.seconds(),
             Map.of()));
-        for (String strategy : AdaptationComparison.STRATEGIES) {
-          AdaptationComparison.Report r = AdaptationComparison.adapt(strategy, parent, newWindow, newTest, oldTest, config);
-          String label = strategy.equals("ewc") ? "ewc (λ " + fmt(defaults.ewcLambda()) + ")" : strategy;
+        for (Strategy strategy : AdaptationComparison.STRATEGIES) {
+          AdaptationComparison.Report r = AdaptationComparison.adapt(strategy, parent, newWindow, newTest, oldTest,
+              settings, defaults);
+          String label = strategy.wireName().equals("ewc") ? "ewc (λ " + fmt(defaults.ewcLambda()) + ")"
+              : strategy.wireName();
           rows.add(row(c, seed, label, r.newConcept(), r.oldConcept(), parentOld, r.parameters(), r.seconds(), r.figures()));
         }
         for (double lambda : EWC_LAMBDAS) {
-          TrainerConfig swept = AdaptationComparison.config(hidden, epochs, seed, defaults.withEwcLambda(lambda));
-          AdaptationComparison.Report r = AdaptationComparison.adapt("ewc", parent, newWindow, newTest, oldTest, swept);
+          AdaptationComparison.Report r = AdaptationComparison.adapt(Strategy.parse("ewc"), parent, newWindow, newTest,
+              oldTest, settings, defaults.withEwcLambda(lambda));
           rows.add(row(c, seed, "ewc (λ " + fmt(lambda) + ")", r.newConcept(), r.oldConcept(), parentOld,
               r.parameters(), r.seconds(), r.figures()));
         }

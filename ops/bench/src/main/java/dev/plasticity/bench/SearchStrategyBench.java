@@ -8,7 +8,7 @@ import dev.plasticity.generators.Instance;
 import dev.plasticity.generators.StreamGenerator;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.trainer.Constraint;
-import dev.plasticity.trainer.SearchComparison;
+import dev.plasticity.trainer.SearchAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import java.util.Map;
  * whether every trained candidate stayed within the constraints.
  */
 public final class SearchStrategyBench {
-  private static final List<String> STRATEGIES = List.of("random", "evolution", "hyperband");
+  private static final List<SearchAlgorithm> STRATEGIES = List.of(SearchAlgorithm.values());
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of("docs/reports");
@@ -51,8 +51,9 @@ public final class SearchStrategyBench {
     for (String name : streams) {
       List<LabelledEvent> window = postDriftWindow(ArfStreams.byName(name), events);
       for (int seed = 1; seed <= seeds; seed++) {
-        for (String strategy : STRATEGIES) {
-          SearchComparison.Report r = SearchComparison.run(strategy, window, constraints, budget, 10_000, 9, seed);
+        for (SearchAlgorithm algorithm : STRATEGIES) {
+          String strategy = algorithm.wireName();
+          SearchComparison.Report r = SearchComparison.run(algorithm, window, constraints, budget, 10_000, 9, seed);
           reports.add(r);
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("stream", name);
@@ -97,7 +98,7 @@ public final class SearchStrategyBench {
         |---|---|---:|---:|---:|---:|---|
         """, report.get("command"), events, budget.toSeconds(), constraints, seeds, report.get("machine")));
     for (String name : streams) {
-      for (String strategy : STRATEGIES) {
+      for (String strategy : STRATEGIES.stream().map(SearchAlgorithm::wireName).toList()) {
         List<SearchComparison.Report> runs = new ArrayList<>();
         for (int k = 0; k < reports.size(); k++) {
           if (rows.get(k).get("stream").equals(name) && reports.get(k).strategy().equals(strategy)) {

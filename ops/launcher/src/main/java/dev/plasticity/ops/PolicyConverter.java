@@ -17,7 +17,7 @@ final class PolicyConverter implements ITypeConverter<RetrainingPolicy> {
   @Override
   public RetrainingPolicy convert(String value) {
     try {
-      return RetrainingPolicy.parse(value).requireRunnable();
+      return RetrainingPolicy.parse(value);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.TypeConversionException(e.getMessage());
     }
@@ -26,7 +26,7 @@ final class PolicyConverter implements ITypeConverter<RetrainingPolicy> {
   /** {@code rules} of {@code model}'s policy, or a usage error naming the model and the rule. */
   static RetrainingPolicy parse(CommandSpec spec, String model, String rules) {
     try {
-      return RetrainingPolicy.parse(rules).requireRunnable();
+      return RetrainingPolicy.parse(rules);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "Invalid value for option '--model-policy' of model '" + model + "': " + e.getMessage());

@@ -71,7 +71,7 @@ class RejectedVersionLoopTest {
             .httpPort(0).bearerToken(TOKEN).kafkaBootstrapServers(kafka.bootstrapServers())
             .publishRetryInterval(Duration.ofMillis(200)).build());
         TrainerService trainer = TrainerService.create(TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
-            .registryToken(TOKEN).adaptation("retrain").trainingEvents(600).minTrainingEvents(200)
+            .registryToken(TOKEN).strategy("retrain").trainingEvents(600).minTrainingEvents(200)
             .dataWait(Duration.ofSeconds(30)).epochs(3).hiddenUnits(List.of(8)).build())) {
       RegistryClient client = new RegistryClient(registry.baseUri(), Duration.ofSeconds(30), TOKEN);
       client.ensureModel(MODEL);

@@ -1,0 +1,200 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.LabelledEvent;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What a retraining run does to produce a challenger: retrain a fresh network, fine-tune the
+ * serving version within a {@link FineTuneScope}, search architectures with a {@link
+ * SearchAlgorithm}, or adapt the serving version with a {@link DomainAdaptation}. Text names
+ * ({@code retrain}, {@code fine-tune:head}, {@code search:evolution}, {@code ewc}, ...) are read
+ * once, at the edges, by {@link Strategies#parse}; everything inside the trainer decides by
+ * {@link #match} over these four kinds, which the compiler checks for exhaustiveness (the Java 17
+ * form of a {@code switch} over a sealed type: pattern switches are final only from Java 21).
+ * {@link #wireName()} is what lineage and progress events record.
+ *
+ * <p>Adding a domain adaptation is one class implementing {@link DomainAdaptation} and one entry
+ * in {@link Strategies#STANDARD}. Every implementation is immutable and thread-safe.
+ */
+public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, Strategy.Search,
+    Strategy.DomainAdaptation {
+  /** The strategy's name as policy rules, the command line and lineage write it. */
+  String wireName();
+
+  /** What the strategy does, in words, to finish a plan's reason. */
+  String explain();
+
+  /** Whether it changes the serving version (or learns from it), so it needs one to run. */
+  default boolean needsServingVersion() {
+    return true;
+  }
+
+  /** Calls the case of {@code cases} for this strategy's kind and returns what it returns. */
+  <R> R match(Cases<R> cases);
+
+  /**
+   * One answer per kind of strategy: implement it to decide on a strategy, and the compiler
+   * makes sure no kind is forgotten.
+   */
+  interface Cases<R> {
+    R retrain(Retrain retrain);
+
+    R fineTune(FineTune fineTune);
+
+    R search(Search search);
+
+    R adapt(DomainAdaptation adaptation);
+  }
+
+  /** The strategy named {@code name} in the standard table ({@link Strategies#STANDARD}). */
+  static Strategy parse(String name) {
+    return Strategies.STANDARD.parse(name);
+  }
+
+  /** Train a fresh network on the new window. */
+  record Retrain() implements Strategy {
+    @Override
+    public <R> R match(Cases<R> cases) {
+      return cases.retrain(this);
+    }
+
+    @Override
+    public String wireName() {
+      return "retrain";
+    }
+
+    @Override
+    public String explain() {
+      return "training a fresh network on the new window";
+    }
+
+    @Override
+    public boolean needsServingVersion() {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return wireName();
+    }
+  }
+
+  /** Fine-tune the serving version's network from its weights, changing the layers of {@code scope}. */
+  record FineTune(FineTuneScope scope) implements Strategy {
+    @Override
+    public <R> R match(Cases<R> cases) {
+      return cases.fineTune(this);
+    }
+
+    public FineTune {
+      Objects.requireNonNull(scope, "scope");
+    }
+
+    @Override
+    public String wireName() {
+      return "fine-tune:" + scope.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String explain() {
+      return switch (scope) {
+        case ALL -> "fine-tuning every layer of the serving version";
+        case TOP -> "fine-tuning the serving version's last hidden and output layers";
+        case HEAD -> "fine-tuning the serving version's output layer only";
+      };
+    }
+
+    @Override
+    public String toString() {
+      return wireName();
+    }
+  }
+
+  /** Search architectures with {@code algorithm}, starting from the serving network when there is one. */
+  record Search(SearchAlgorithm algorithm) implements Strategy {
+    @Override
+    public <R> R match(Cases<R> cases) {
+      return cases.search(this);
+    }
+
+    public Search {
+      Objects.requireNonNull(algorithm, "algorithm");
+    }
+
+    @Override
+    public String wireName() {
+      return "search:" + algorithm.wireName();
+    }
+
+    @Override
+    public String explain() {
+      return "searching architectures from the champion's with " + algorithm.wireName();
+    }
+
+    @Override
+    public boolean needsServingVersion() {
+      return false; // a search without a serving version starts from scratch
+    }
+
+    @Override
+    public String toString() {
+      return wireName();
+    }
+  }
+
+  /**
+   * Adapts the serving version to the new window (EWC, distillation, importance weighting, ...).
+   * Runs without a serving version fall back to retraining. Not sealed: a new adaptation is one
+   * class implementing this and one entry in {@link Strategies}.
+   */
+  non-sealed interface DomainAdaptation extends Strategy {
+    @Override
+    default <R> R match(Cases<R> cases) {
+      return cases.adapt(this);
+    }
+
+    /** Whether it reads the events the serving version was trained on, its lineage's window. */
+    boolean usesReference();
+
+    /**
+     * Adapts {@code parent} to {@code window}.
+     *
+     * @param reference events the parent was trained on (its window), oldest first; empty when none
+     *     could be read
+     * @param fresh the network a retraining would train on the window, with the window's scaling
+     * @param check the model's constraints
+     * @param training how every network trains (epochs, batch size, learning rate, seed)
+     * @param settings how the adaptations are tuned
+     */
+    Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
+        ConstraintCheck check, TrainingSettings training, AdaptationSettings settings,
+        NetworkTraining.EpochListener listener);
+  }
+
+  /**
+   * The serving version an adaptation starts from.
+   *
+   * @param name the model's name
+   * @param architecture its network and input scaling
+   * @param artifact its parameters
+   */
+  record Parent(String name, Architecture architecture, byte[] artifact) {}
+
+  /**
+   * What an adaptation trained, or the candidate it refused.
+   *
+   * @param candidate the network checked against the constraints
+   * @param result the training, or null when the candidate broke a constraint
+   * @param metrics strategy-specific figures for the registered version
+   * @param note a sentence on what the strategy did (or fell back to)
+   */
+  record Adapted(ConstraintCheck.Result candidate, NetworkTraining.Result result, java.util.Map<String, Double> metrics,
+      String note) {
+    static Adapted refused(ConstraintCheck.Result candidate) {
+      return new Adapted(candidate, null, java.util.Map.of(), candidate.summary());
+    }
+  }
+}
