@@ -96,7 +96,9 @@ class TriggerFailuresTest {
     try (RegistryServer registry = registry();
         KafkaProducer<byte[], byte[]> producer = producer()) {
       // no model 'ghost' has events: every attempt waits its second for data and fails the same way
-      TrainerConfig config = config(registry, "doomed-trainer").dataWait(Duration.ofSeconds(1)).maxAttempts(3)
+      // a search needs no serving version, so every attempt is planned as one before it fails on the data
+      TrainerConfig config = config(registry, "doomed-trainer").strategy("search:random")
+          .dataWait(Duration.ofSeconds(1)).maxAttempts(3)
           .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(300)).build();
       BlockingQueue<TrainingOutcome> outcomes = new LinkedBlockingQueue<>();
       joinAtTheEndOfTheTriggers("doomed-trainer");
@@ -114,6 +116,8 @@ class TriggerFailuresTest {
         List<TrainingProgress> progress = progress("doomed", TrainingPhase.FAILED);
         assertThat(progress).extracting(TrainingProgress::getPhase).containsExactly(
             TrainingPhase.STARTED, TrainingPhase.STARTED, TrainingPhase.STARTED, TrainingPhase.FAILED);
+        // the FAILED report names the strategy the attempts were planned with, like their STARTED ones
+        assertThat(progress).extracting(TrainingProgress::getStrategy).containsOnly("search:random");
         DeadLetter letter = deadLetter(Topics.DRIFT_TRIGGERS_DLQ, l -> l.getOffset() == sent.offset()
             && l.getPartition() == sent.partition());
         assertThat(letter.getError()).startsWith("trainer gave up on trigger doomed of ghost after 3 attempts;"
