@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * progress event and the version's lineage.
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
+ *
+ * <p>Its I/O is three small interfaces: where events come from ({@link EventSource}), where
+ * versions come from and go ({@link VersionStore}), where progress goes ({@link ProgressSink});
+ * the service plugs in Kafka and the registry, tests may plug in memory. A run that fails after
+ * it was planned throws {@link Failed}, which names the planned strategy. Thread-safe if its I/O
+ * is: it keeps no state between runs.
  */
 final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
