@@ -175,7 +175,7 @@ public record DriftJobOptions(
         case "--parallelism" -> b.parallelism(Integer.parseInt(value));
         case "--checkpoint-interval-ms" -> b.checkpointInterval(Duration.ofMillis(Long.parseLong(value)));
         case "--window-size" -> b.settings(b.settings.withWindowSize(Integer.parseInt(value)));
-        case "--concept-detector" -> b.settings(b.settings.toBuilder().conceptDetector(value).build());
+        case "--concept-detector" -> b.settings(b.settings.toBuilder().conceptDetector(DriftSettings.conceptDetectorNamed(value)).build());
         case "--max-out-of-orderness-ms" -> b.maxOutOfOrderness(Duration.ofMillis(Long.parseLong(value)));
         case "--allowed-lateness-ms" -> b.allowedLateness(Duration.ofMillis(Long.parseLong(value)));
         case "--watermark-interval-ms" -> b.watermarkInterval(Duration.ofMillis(Long.parseLong(value)));
