@@ -118,11 +118,13 @@ final class EventTimeBuffer {
       waiting.add(at, event);
       earliest = Math.min(earliest, time);
     }
+    // the index before the new buckets are stored: rebuilt after, it would hold them twice
+    long[] index = newBuckets.isEmpty() ? null : index(store);
     for (Map.Entry<Long, List<ObservedEvent>> bucket : touched.entrySet()) {
       store.putBucket(bucket.getKey(), bucket.getValue());
     }
     if (!newBuckets.isEmpty()) {
-      store.index(withBuckets(index(store), newBuckets));
+      store.index(withBuckets(index, newBuckets));
     }
     return new Admission(late, due, earliest == Long.MAX_VALUE ? null : timerBy(earliest, store));
   }

@@ -302,16 +302,6 @@ class ChampionDriftFunctionTest {
     assertEquals(0, harness.numEventTimeTimers());
   }
 
-  @Test
-  void theBucketIndexStaysSortedWhateverOrderBucketsComeIn() {
-    assertEquals("[]", java.util.Arrays.toString(EventTimeBuffer.withBuckets(new long[0], List.of())));
-    assertEquals("[20, 40, 60, 80]",
-        java.util.Arrays.toString(EventTimeBuffer.withBuckets(new long[] {20, 40}, List.of(80L, 60L))));
-    assertEquals("[0, 20, 40, 60, 80, 100]",
-        java.util.Arrays.toString(EventTimeBuffer.withBuckets(new long[] {20, 60, 80}, List.of(100L, 0L, 40L))));
-    assertEquals("[-40, -20, 0]", java.util.Arrays.toString(EventTimeBuffer.withBuckets(new long[] {0}, List.of(-20L, -40L))));
-  }
-
   /** Sends one event of the old concept with {@code label}, at the next position, and lets the watermark pass it. */
   void sendWithLabel(int label) throws Exception {
     SeaData.Point p = SeaData.iid(5000 + next, 1, SeaData.OLD_THRESHOLD, 0).get(0);
