@@ -3,24 +3,16 @@ package dev.plasticity.streamjobs;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.ModelVersion;
-import dev.plasticity.streamjobs.drift.ChangeDetector;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -71,7 +63,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private final String eventsTopic;
   private final long allowedLatenessMillis;
 
-  private transient KeyedState state;
+  private transient KeyedDriftState state;
   private transient EventTimeBuffer buffer;
   private transient ModelWatch watch;
   private transient Emitter emitter;
@@ -92,7 +84,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
 
   @Override
   public void open(OpenContext openContext) {
-    state = new KeyedState();
+    state = new KeyedDriftState(getRuntimeContext());
     buffer = new EventTimeBuffer(allowedLatenessMillis);
     watch = new ModelWatch(defaults, new Triggers(eventsTopic));
     emitter = new Emitter();
@@ -196,118 +188,6 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       windowsFailed.inc();
       log.warn("could not assess a window of {} events of {} v{}; they go to the dead-letter topic", events, model,
           version, cause);
-    }
-  }
-
-  /**
-   * The key's state in Flink: the names and types the job has always used, so old checkpoints
-   * restore. Waiting events by the start of their bucket, the buckets' index and the pending
-   * timer; the window, its count, the monitored version, the cooldown in three values and the
-   * concept detector.
-   */
-  private final class KeyedState implements EventTimeBuffer.Store, ModelWatch.State {
-    private final MapState<Long, List<ObservedEvent>> pending;
-    private final ValueState<long[]> bucketStarts;
-    private final ValueState<Long> timerAt;
-    private final ListState<ObservedEvent> window;
-    private final ValueState<Integer> windowCount;
-    private final ValueState<Integer> monitoredVersion;
-    private final ValueState<Integer> cooldownVersion;
-    private final ValueState<Long> eventsSinceTrigger;
-    private final ValueState<Long> cooldownUntil;
-    private final ValueState<ChangeDetector> detector;
-
-    KeyedState() {
-      TypeInformation<ObservedEvent> eventType = TypeInformation.of(ObservedEvent.class);
-      pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-buckets", Types.LONG, Types.LIST(eventType)));
-      bucketStarts = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-bucket-starts",
-          PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-      timerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-timer", Types.LONG));
-      window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", eventType));
-      windowCount = getRuntimeContext().getState(new ValueStateDescriptor<>("window-count", Types.INT));
-      monitoredVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("monitored-version", Types.INT));
-      cooldownVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-version", Types.INT));
-      eventsSinceTrigger = getRuntimeContext().getState(new ValueStateDescriptor<>("events-since-trigger", Types.LONG));
-      cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
-      detector = getRuntimeContext().getState(new ValueStateDescriptor<>("concept-detector",
-          TypeInformation.of(ChangeDetector.class)));
-    }
-
-    @Override public List<ObservedEvent> bucket(long start) throws Exception { return pending.get(start); }
-    @Override public void putBucket(long start, List<ObservedEvent> events) throws Exception { pending.put(start, events); }
-    @Override public void removeBucket(long start) throws Exception { pending.remove(start); }
-    @Override public Iterable<Long> bucketStarts() throws Exception { return pending.keys(); }
-    @Override public long[] index() throws Exception { return bucketStarts.value(); }
-    @Override public Long timer() throws Exception { return timerAt.value(); }
-    @Override public Integer monitoredVersion() throws Exception { return monitoredVersion.value(); }
-    @Override public void monitoredVersion(int version) throws Exception { monitoredVersion.update(version); }
-    @Override public void count(int count) throws Exception { windowCount.update(count); }
-    @Override public void appendToWindow(List<ObservedEvent> events) throws Exception { window.addAll(events); }
-    @Override public void replaceWindow(List<ObservedEvent> events) throws Exception { window.update(events); }
-    @Override public void clearWindow() { window.clear(); }
-    @Override public ChangeDetector detector() throws Exception { return detector.value(); }
-
-    @Override
-    public void index(long[] starts) throws Exception {
-      if (starts == null) {
-        bucketStarts.clear();
-      } else {
-        bucketStarts.update(starts);
-      }
-    }
-
-    @Override
-    public void timer(Long time) throws Exception {
-      if (time == null) {
-        timerAt.clear();
-      } else {
-        timerAt.update(time);
-      }
-    }
-
-    @Override
-    public int count() throws Exception {
-      Integer count = windowCount.value();
-      return count == null ? 0 : count;
-    }
-
-    @Override
-    public List<ObservedEvent> window() throws Exception {
-      List<ObservedEvent> events = new ArrayList<>();
-      window.get().forEach(events::add);
-      return events;
-    }
-
-    @Override
-    public Cooldown cooldown() throws Exception {
-      Integer version = cooldownVersion.value();
-      return version == null ? Cooldown.NONE : new Cooldown(version, eventsSinceTrigger.value(), cooldownUntil.value());
-    }
-
-    @Override
-    public void cooldown(Cooldown cooldown) throws Exception {
-      if (!cooldown.active()) {
-        cooldownVersion.clear();
-        eventsSinceTrigger.clear();
-        cooldownUntil.clear();
-        return;
-      }
-      cooldownVersion.update(cooldown.version());
-      set(eventsSinceTrigger, cooldown.eventsSince());
-      set(cooldownUntil, cooldown.until());
-    }
-
-    @Override
-    public void detector(ChangeDetector value) throws Exception {
-      set(detector, value);
-    }
-
-    private <T> void set(ValueState<T> value, T to) throws Exception {
-      if (to == null) {
-        value.clear();
-      } else {
-        value.update(to);
-      }
     }
   }
 
