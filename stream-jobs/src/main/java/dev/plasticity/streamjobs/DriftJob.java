@@ -240,6 +240,7 @@ public final class DriftJob {
    * so a failure ends the job). Watch the job with {@link #failureOf(JobClient)}.
    */
   public static JobClient startLocal(DriftJobOptions options) throws Exception {
+    logRestore(options);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
         localConfiguration(options));
     build(env, options);
@@ -263,6 +264,18 @@ public final class DriftJob {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts());
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
     }
+    conf.addAll(stateConfiguration(options));
+    return conf;
+  }
+
+  /**
+   * Where checkpoints go and what to restore from, for a local job and for {@link #main}: with a
+   * checkpoint directory, checkpoints are kept there after a cancel; with {@code restoreFrom}, the
+   * job starts from that checkpoint or savepoint. The operators' state has the names and types of
+   * every earlier version of this job, so its checkpoints restore.
+   */
+  static Configuration stateConfiguration(DriftJobOptions options) {
+    Configuration conf = new Configuration();
     if (options.checkpointDirectory() != null) {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDirectory());
       conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -271,6 +284,12 @@ public final class DriftJob {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, options.restoreFrom());
     }
     return conf;
+  }
+
+  private static void logRestore(DriftJobOptions options) {
+    if (options.restoreFrom() != null) {
+      org.slf4j.LoggerFactory.getLogger(DriftJob.class).info("the drift job restores its state from {}", options.restoreFrom());
+    }
   }
 
   /**
@@ -300,7 +319,8 @@ public final class DriftJob {
   /** Runs the job until cancelled; flags as in {@link DriftJobOptions#fromArgs}. */
   public static void main(String[] args) throws Exception {
     DriftJobOptions options = DriftJobOptions.fromArgs(args);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    logRestore(options);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(stateConfiguration(options));
     build(env, options);
     env.execute(NAME);
   }

@@ -3,7 +3,13 @@ package dev.plasticity.streamjobs;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configuration of the drift job. Build with {@link #builder(String)}; every value but the
@@ -147,49 +153,132 @@ public record DriftJobOptions(
     return b;
   }
 
+  /** The environment variable that names the Kafka bootstrap servers, as for every Plasticity service. */
+  public static final String BOOTSTRAP_ENV = "PLASTICITY_KAFKA_BOOTSTRAP";
+  /** The drift job's former name for {@link #BOOTSTRAP_ENV}, still read when that is unset (deprecated). */
+  public static final String DEPRECATED_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+  private static final AtomicBoolean warnedDeprecatedEnv = new AtomicBoolean();
+
   /**
-   * Options from command-line flags: {@code --bootstrap-servers}, {@code --group-id},
-   * {@code --parallelism}, {@code --checkpoint-interval-ms}, {@code --window-size},
-   * {@code --concept-detector}, {@code --max-out-of-orderness-ms}, {@code --allowed-lateness-ms},
-   * {@code --watermark-interval-ms}, {@code --max-source-drift-ms},
-   * {@code --transactional-id-prefix}, {@code --rest-bind-host}, {@code --max-event-time-ahead-ms},
-   * {@code --bounded}. Bootstrap servers default to the
-   * environment variable {@code KAFKA_BOOTSTRAP_SERVERS}, then {@code localhost:9092}.
+   * One command-line flag of the drift job.
+   *
+   * @param name the flag, e.g. {@code --window-size}
+   * @param defaultValue its value when not given, as text (for the boolean {@code --bounded}: false)
+   * @param description what it sets, in one line
+   */
+  public record Flag(String name, String defaultValue, String description) {}
+
+  /** A flag and how it sets a builder; {@code takesValue} false for a switch. */
+  private record Entry(Flag flag, boolean takesValue, BiConsumer<Builder, String> apply) {}
+
+  private static Entry flag(String name, String defaultValue, String description, BiConsumer<Builder, String> apply) {
+    return new Entry(new Flag(name, defaultValue, description), true, apply);
+  }
+
+  private static Duration millis(String value) {
+    return Duration.ofMillis(Long.parseLong(value));
+  }
+
+  /** Every flag, once: {@link #flags()} lists them and {@link #fromArgs} reads them. */
+  private static final List<Entry> FLAGS = table();
+
+  private static List<Entry> table() {
+    DriftJobOptions d = builder("unset").build();
+    List<Entry> t = new ArrayList<>();
+    t.add(flag("--bootstrap-servers", "$" + BOOTSTRAP_ENV + ", else localhost:9092",
+        "Kafka bootstrap servers, host:port[,host:port]", (b, v) -> b.bootstrapServers = v));
+    t.add(flag("--group-id", d.groupId(), "consumer group of the events source (the versions source adds -versions)",
+        Builder::groupId));
+    t.add(flag("--parallelism", String.valueOf(d.parallelism()), "operator parallelism",
+        (b, v) -> b.parallelism(Integer.parseInt(v))));
+    t.add(flag("--checkpoint-interval-ms", String.valueOf(d.checkpointInterval().toMillis()),
+        "checkpoint interval; triggers are committed on checkpoints", (b, v) -> b.checkpointInterval(millis(v))));
+    t.add(flag("--checkpoint-dir", "none (checkpoints in memory)",
+        "where checkpoints are written and kept after a cancel, a URI such as file:///var/drift", Builder::checkpointDirectory));
+    t.add(flag("--restore-from", "none (start fresh)",
+        "a checkpoint (chk-N) or savepoint directory to restore windows, cooldowns and offsets from", Builder::restoreFrom));
+    t.add(flag("--window-size", String.valueOf(d.settings().windowSize()), "events per drift window, unless a model's config says otherwise",
+        (b, v) -> b.settings(b.settings.withWindowSize(Integer.parseInt(v)))));
+    t.add(flag("--concept-detector", d.settings().conceptDetector().map(Enum::name).orElse(DriftSettings.NO_DETECTOR),
+        "detector on the served version's errors: ADWIN, PAGE_HINKLEY, DDM, EDDM, HDDM_A, KSWIN or NONE",
+        (b, v) -> b.settings(b.settings.toBuilder().conceptDetector(DriftSettings.conceptDetectorNamed(v)).build())));
+    t.add(flag("--max-out-of-orderness-ms", String.valueOf(d.maxOutOfOrderness().toMillis()),
+        "watermark lag behind the highest event time seen", (b, v) -> b.maxOutOfOrderness(millis(v))));
+    t.add(flag("--allowed-lateness-ms", String.valueOf(d.allowedLateness().toMillis()),
+        "an event this far behind the watermark is still assessed; later ones are dead letters", (b, v) -> b.allowedLateness(millis(v))));
+    t.add(flag("--watermark-interval-ms", String.valueOf(d.watermarkInterval().toMillis()),
+        "how often watermarks are emitted (at least 1)", (b, v) -> b.watermarkInterval(millis(v))));
+    t.add(flag("--source-idleness-ms", String.valueOf(d.sourceIdleness().toMillis()),
+        "a partition without events this long stops holding the watermark back", (b, v) -> b.sourceIdleness(millis(v))));
+    t.add(flag("--max-source-drift-ms", String.valueOf(d.maxSourceDrift().toMillis()),
+        "how far one partition may read ahead of the slowest (0: no alignment)", (b, v) -> b.maxSourceDrift(millis(v))));
+    t.add(flag("--max-event-time-ahead-ms", String.valueOf(d.maxEventTimeAhead().toMillis()),
+        "an event further ahead of the clock is a dead letter", (b, v) -> b.maxEventTimeAhead(millis(v))));
+    t.add(flag("--restart-attempts", String.valueOf(d.restartAttempts()),
+        "restarts of a failed local job, 2 s apart (0: none)", (b, v) -> b.restartAttempts(Integer.parseInt(v))));
+    t.add(flag("--transactional-id-prefix", d.transactionalIdPrefix(),
+        "prefix of the trigger sink's Kafka transactional ids, unique per job on a cluster", Builder::transactionalIdPrefix));
+    t.add(flag("--rest-bind-host", d.restBindHost(), "address of the local job's Flink REST endpoint", Builder::restBindHost));
+    t.add(new Entry(new Flag("--bounded", String.valueOf(d.bounded()),
+        "stop at the offsets that are latest at start, so the job ends (tests)"), false, (b, v) -> b.bounded(true)));
+    return List.copyOf(t);
+  }
+
+  /** Every flag {@link #fromArgs} reads, in order, with its default and what it sets. */
+  public static List<Flag> flags() {
+    return FLAGS.stream().map(Entry::flag).toList();
+  }
+
+  /**
+   * Options from command-line flags ({@link #flags()}). Bootstrap servers default to the
+   * environment variable {@value #BOOTSTRAP_ENV}, then to {@value #DEPRECATED_BOOTSTRAP_ENV}
+   * (deprecated, with a warning logged once), then {@code localhost:9092}.
+   *
+   * @throws IllegalArgumentException for an unknown flag (naming the known ones), a flag without
+   *     its value, or a value the options refuse (naming the option)
    */
   public static DriftJobOptions fromArgs(String[] args) {
-    String servers = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-    Builder b = new Builder(servers);
+    return fromArgs(args, System.getenv());
+  }
+
+  static DriftJobOptions fromArgs(String[] args, Map<String, String> env) {
+    Builder b = new Builder(bootstrapFrom(env));
     for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--bounded")) {
-        b.bounded(true);
+      String name = args[i];
+      Entry entry = FLAGS.stream().filter(e -> e.flag().name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("unknown flag " + name + " (known: "
+              + String.join(" ", flags().stream().map(Flag::name).toList()) + ")"));
+      if (!entry.takesValue()) {
+        entry.apply().accept(b, null);
         continue;
       }
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("flag " + flag + " needs a value");
+        throw new IllegalArgumentException("flag " + name + " needs a value");
       }
       String value = args[++i];
-      switch (flag) {
-        case "--bootstrap-servers" -> b.bootstrapServers = value;
-        case "--group-id" -> b.groupId(value);
-        case "--parallelism" -> b.parallelism(Integer.parseInt(value));
-        case "--checkpoint-interval-ms" -> b.checkpointInterval(Duration.ofMillis(Long.parseLong(value)));
-        case "--window-size" -> b.settings(b.settings.withWindowSize(Integer.parseInt(value)));
-        case "--concept-detector" -> b.settings(b.settings.toBuilder().conceptDetector(value).build());
-        case "--max-out-of-orderness-ms" -> b.maxOutOfOrderness(Duration.ofMillis(Long.parseLong(value)));
-        case "--allowed-lateness-ms" -> b.allowedLateness(Duration.ofMillis(Long.parseLong(value)));
-        case "--watermark-interval-ms" -> b.watermarkInterval(Duration.ofMillis(Long.parseLong(value)));
-        case "--max-source-drift-ms" -> b.maxSourceDrift(Duration.ofMillis(Long.parseLong(value)));
-        case "--transactional-id-prefix" -> b.transactionalIdPrefix(value);
-        case "--rest-bind-host" -> b.restBindHost(value);
-        case "--max-event-time-ahead-ms" -> b.maxEventTimeAhead(Duration.ofMillis(Long.parseLong(value)));
-        default -> throw new IllegalArgumentException("unknown flag " + flag
-            + " (known: --bootstrap-servers --group-id --parallelism --checkpoint-interval-ms --window-size"
-            + " --concept-detector --max-out-of-orderness-ms --allowed-lateness-ms --watermark-interval-ms --max-source-drift-ms"
-            + " --transactional-id-prefix --rest-bind-host --max-event-time-ahead-ms --bounded)");
+      try {
+        entry.apply().accept(b, value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("flag " + name + " needs a number, got '" + value + "'", e);
       }
     }
     return b.build();
+  }
+
+  private static String bootstrapFrom(Map<String, String> env) {
+    String servers = env.get(BOOTSTRAP_ENV);
+    if (servers != null && !servers.isBlank()) {
+      return servers;
+    }
+    servers = env.get(DEPRECATED_BOOTSTRAP_ENV);
+    if (servers != null && !servers.isBlank()) {
+      if (warnedDeprecatedEnv.compareAndSet(false, true)) {
+        LoggerFactory.getLogger(DriftJobOptions.class).warn("{} is deprecated: set {} instead (read {})",
+            DEPRECATED_BOOTSTRAP_ENV, BOOTSTRAP_ENV, servers);
+      }
+      return servers;
+    }
+    return "localhost:9092";
   }
 
   /** Builder of {@link DriftJobOptions}; validation happens in {@link #build()}. Not thread-safe. */

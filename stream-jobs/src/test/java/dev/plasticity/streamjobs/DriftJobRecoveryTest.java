@@ -64,11 +64,18 @@ class DriftJobRecoveryTest {
     try (KafkaIO io = new KafkaIO(kafka.bootstrapServers())) {
       io.send(Topics.MODEL_VERSIONS, null, "a", Fixtures.champion("a", 1), ModelVersion.class);
       io.send(Topics.MODEL_VERSIONS, null, "b", Fixtures.champion("b", 1), ModelVersion.class);
-      publish(io, "a", 31, 0, 3000, 1000);
+      io.flush();
 
       JobClient first = DriftJob.startLocal(options);
+      // the versions source commits its offsets when a checkpoint completes, and that checkpoint's
+      // barrier came after both champions: they are in the drift operator before A's first event
+      io.awaitCommitted(group + "-versions", Topics.MODEL_VERSIONS, 2, Duration.ofMinutes(1));
+      publish(io, "a", 31, 0, 3000, 1000);
       awaitTriggers(io, Map.of("a", 1L), Duration.ofMinutes(2));
-      Thread.sleep(1500); // a few more checkpoints after the trigger's
+      // A's 3,000 events: the watermark (200 ms behind the last) passes all but the last three, so
+      // windows of 500 end at 500 ... 2,500; then a checkpoint holds that state
+      awaitWindowsAssessed(first, 5, Duration.ofMinutes(2));
+      awaitCheckpointAfterNow(Duration.ofMinutes(1));
       first.cancel().get();
       Path checkpoint = latestCheckpoint(checkpoints);
 
@@ -81,11 +88,57 @@ class DriftJobRecoveryTest {
       JobClient second = DriftJob.startLocal(options.toBuilder().restoreFrom(checkpoint.toString()).build());
       try {
         awaitTriggers(io, Map.of("a", 1L, "b", 1L), Duration.ofMinutes(2));
-        Thread.sleep(2000); // more checkpoints: anything else pending would be committed now
+        // every window that could trigger was assessed: A's from 2,500 to 5,000 (5) and B's from
+        // 5,000 to 7,500 (5), and a checkpoint after them committed whatever they emitted
+        awaitWindowsAssessed(second, 10, Duration.ofMinutes(2));
+        awaitCheckpointAfterNow(Duration.ofMinutes(1));
         assertEquals(Map.of("a", 1L, "b", 1L), triggersByModel(io), "restored from " + checkpoint);
       } finally {
         second.cancel().get();
       }
+    }
+  }
+
+  /**
+   * Waits until the job's accumulator of assessed windows (reported to the JobManager with the
+   * TaskManager's heartbeats) shows {@code expected}; fails at once when it shows more.
+   */
+  static void awaitWindowsAssessed(JobClient job, long expected, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Object seen = null;
+    while (System.nanoTime() < deadline) {
+      seen = job.getAccumulators().get().get(ChampionDriftFunction.WINDOWS_ASSESSED);
+      long assessed = seen == null ? 0 : (Long) seen;
+      assertTrue(assessed <= expected, "more windows assessed than the events make: " + assessed);
+      if (assessed == expected) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("expected " + expected + " windows assessed within " + timeout + ", saw " + seen);
+  }
+
+  /**
+   * Waits for a checkpoint that began after this call: with one checkpoint at a time, the second
+   * to complete after the latest complete one now.
+   */
+  void awaitCheckpointAfterNow(Duration timeout) throws Exception {
+    int now = checkpointNumber(checkpoints);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (checkpointNumber(checkpoints) < now + 2) {
+      assertTrue(System.nanoTime() < deadline, "no checkpoint completed within " + timeout + " after chk-" + now);
+      Thread.sleep(100);
+    }
+  }
+
+  /** The number of the newest complete checkpoint below {@code root}, 0 when none. */
+  static int checkpointNumber(Path root) throws Exception {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+          .map(p -> p.getParent().getFileName().toString())
+          .filter(name -> name.startsWith("chk-"))
+          .mapToInt(name -> Integer.parseInt(name.substring(4)))
+          .max().orElse(0);
     }
   }
 

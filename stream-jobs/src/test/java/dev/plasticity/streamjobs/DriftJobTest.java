@@ -33,8 +33,8 @@ class DriftJobTest {
   static final int EVENTS = 3000;
   static final int DRIFT_AT = 1500;
 
-  /** Runs the job bounded to what is on the topics now, and waits for it to finish. */
-  static void runJobToEnd(String bootstrapServers) throws Exception {
+  /** Runs the job bounded to what is on the topics now, waits for it to finish, and returns its result. */
+  static org.apache.flink.api.common.JobExecutionResult runJobToEnd(String bootstrapServers) throws Exception {
     DriftJobOptions options = DriftJobOptions.builder(bootstrapServers)
         .groupId("drift-it-" + UUID.randomUUID())
         .transactionalIdPrefix("drift-it-" + UUID.randomUUID())
@@ -43,7 +43,7 @@ class DriftJobTest {
         .restartAttempts(0)
         .bounded(true)
         .build();
-    DriftJob.startLocal(options).getJobExecutionResult().get(3, TimeUnit.MINUTES);
+    return DriftJob.startLocal(options).getJobExecutionResult().get(3, TimeUnit.MINUTES);
   }
 
   /** Publishes champion v1 and the SEA events (event i to partition i % 2); returns nothing malformed. */

@@ -76,6 +76,26 @@ final class KafkaIO implements AutoCloseable {
     return records;
   }
 
+  /** Waits until {@code group} has committed offsets summing to {@code offsets} over the partitions of {@code topic}. */
+  void awaitCommitted(String group, String topic, long offsets, java.time.Duration timeout) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long committed = 0;
+      while (System.nanoTime() < deadline) {
+        committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+            .mapToLong(e -> e.getValue().offset()).sum();
+        if (committed >= offsets) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError(group + " committed " + committed + " of " + offsets + " offsets of " + topic + " within " + timeout);
+    }
+  }
+
   <T> List<T> readAll(String topic, Function<byte[], T> decode) {
     return readAll(topic).stream().map(r -> decode.apply(r.value())).toList();
   }

@@ -2,8 +2,10 @@ package dev.plasticity.streamjobs.drift;
 
 /**
  * The change detectors by name, for choosing one from configuration, e.g.
- * {@code ChangeDetectorKind.valueOf("ADWIN").create(seed)}. Each creates a detector with its
- * default parameters (those of MOA, or of River for KSWIN).
+ * {@code ChangeDetectorKind.named("ADWIN").create(seed)}. Each creates a detector with its
+ * default parameters (those of MOA, or of River for KSWIN). A constant's {@link #name()} is its
+ * name in a model's {@code DriftConfig} and in a trigger's evidence; {@link #named(String)} is the
+ * one place text becomes a kind.
  */
 public enum ChangeDetectorKind {
   /** {@link Adwin}: adaptive windowing; any numeric stream. */
@@ -20,27 +22,34 @@ public enum ChangeDetectorKind {
   KSWIN;
 
   /**
+   * The kind of that name.
+   *
+   * @throws IllegalArgumentException naming the known kinds when there is none
+   */
+  public static ChangeDetectorKind named(String name) {
+    for (ChangeDetectorKind kind : values()) {
+      if (kind.name().equals(name)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown concept detector '" + name + "'; known: "
+        + java.util.Arrays.toString(values()));
+  }
+
+  /**
    * A new detector of this kind with default parameters.
    *
    * @param seed seeds the random sampling of detectors that sample (KSWIN); ignored by the
    *     others, which are deterministic
    */
   public ChangeDetector create(long seed) {
-    switch (this) {
-      case ADWIN:
-        return new Adwin();
-      case PAGE_HINKLEY:
-        return new PageHinkley();
-      case DDM:
-        return new Ddm();
-      case EDDM:
-        return new Eddm();
-      case HDDM_A:
-        return new HddmA();
-      case KSWIN:
-        return new Kswin(seed);
-      default:
-        throw new AssertionError("unhandled kind " + this);
-    }
+    return switch (this) {
+      case ADWIN -> new Adwin();
+      case PAGE_HINKLEY -> new PageHinkley();
+      case DDM -> new Ddm();
+      case EDDM -> new Eddm();
+      case HDDM_A -> new HddmA();
+      case KSWIN -> new Kswin(seed);
+    };
   }
 }

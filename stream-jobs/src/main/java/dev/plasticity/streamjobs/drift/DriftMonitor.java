@@ -84,7 +84,7 @@ public final class DriftMonitor {
     }
     this.featureShare = new DriftedFeatureShare(MultipleTesting.BENJAMINI_HOCHBERG, settings.ksAlpha(), settings.driftedFeatureShare());
     List<List<Double>> rows = reference.getSampleRows();
-    this.mmd = settings.runs(TestResult.MMD) && rows != null && rows.size() >= 2
+    this.mmd = settings.runs(WindowTest.MMD) && rows != null && rows.size() >= 2
         ? new MaximumMeanDiscrepancy(rows.stream().map(r -> r.stream().mapToDouble(Double::doubleValue).toArray()).toArray(double[][]::new),
             settings.mmdAlpha(), MaximumMeanDiscrepancy.DEFAULT_PERMUTATIONS, MaximumMeanDiscrepancy.DEFAULT_MAX_ROWS_PER_SIDE,
             MaximumMeanDiscrepancy.DEFAULT_SEED)
@@ -97,13 +97,13 @@ public final class DriftMonitor {
     this.errorTest = reference.getErrorSampleCount() > 0
         ? new ErrorRateTest(reference.getErrorRate(), reference.getErrorSampleCount(), settings.errorAlpha(), settings.errorMinEffect())
         : null;
-    this.runsPsi = settings.runs(TestResult.PSI);
-    this.runsKs = settings.runs(TestResult.KS);
-    this.runsWasserstein = settings.runs(TestResult.WASSERSTEIN);
-    this.runsJensenShannon = settings.runs(TestResult.JENSEN_SHANNON);
-    this.runsFeatureShare = settings.runs(TestResult.DRIFTED_FEATURE_SHARE);
-    this.runsLabelTest = labelTest != null && settings.runs(TestResult.CHI_SQUARE);
-    this.runsErrorTest = errorTest != null && settings.runs(TestResult.ERROR_RATE);
+    this.runsPsi = settings.runs(WindowTest.PSI);
+    this.runsKs = settings.runs(WindowTest.KS);
+    this.runsWasserstein = settings.runs(WindowTest.WASSERSTEIN);
+    this.runsJensenShannon = settings.runs(WindowTest.JENSEN_SHANNON);
+    this.runsFeatureShare = settings.runs(WindowTest.DRIFTED_FEATURE_SHARE);
+    this.runsLabelTest = labelTest != null && settings.runs(WindowTest.CHI_SQUARE);
+    this.runsErrorTest = errorTest != null && settings.runs(WindowTest.ERROR_RATE);
   }
 
   public DriftSettings settings() {
@@ -187,16 +187,9 @@ public final class DriftMonitor {
     }
     TestResult error = null;
     if (runsErrorTest) {
-      long predicted = 0;
-      long errors = 0;
-      for (Observation o : window) {
-        if (o.predictedBy(monitoredVersion)) {
-          predicted++;
-          if (o.misclassified()) {
-            errors++;
-          }
-        }
-      }
+      long[] counted = errors(window, monitoredVersion);
+      long errors = counted[0];
+      long predicted = counted[1];
       if (predicted >= settings.minSamples()) {
         error = errorTest.test(errors, predicted);
         findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, error));
@@ -218,6 +211,43 @@ public final class DriftMonitor {
     }
     double strongest = findings.stream().mapToDouble(fd -> fd.result().severity()).max().orElse(severity);
     return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
+  }
+
+  /**
+   * The CONCEPT verdict of a change detector that fired on the monitored version's error stream:
+   * one finding under {@link DriftAssessment#ERROR} named after the detector, whose statistic is
+   * the error rate among the events so far that {@code monitoredVersion} predicted (1 when none),
+   * against the reference's error rate as threshold; severity is how far the rate rose towards 1,
+   * in (0, 1]. The errors are counted as for the error-rate test of {@link #assess}.
+   *
+   * @param detector the detector's name, as the evidence's test
+   * @param window the events of the current window so far
+   */
+  public DriftAssessment detectorAlarm(String detector, List<Observation> window, int monitoredVersion) {
+    Objects.requireNonNull(detector, "detector");
+    long[] counted = errors(window, monitoredVersion);
+    long predicted = counted[1];
+    double recentError = predicted == 0 ? 1.0 : counted[0] / (double) predicted;
+    double referenceError = reference.getErrorRate();
+    double severity = Math.min(1.0, Math.max(Math.ulp(1.0), (recentError - referenceError) / Math.max(1e-9, 1 - referenceError)));
+    TestResult result = new TestResult(detector, recentError, null, referenceError, true, severity, predicted);
+    return new DriftAssessment(true, DriftKind.CONCEPT, List.of(new DriftAssessment.Finding(DriftAssessment.ERROR, result)),
+        result.severity(), window.size());
+  }
+
+  /** {errors, predicted}: the events {@code version} predicted, and how many of those it got wrong. */
+  private static long[] errors(List<Observation> window, int version) {
+    long predicted = 0;
+    long errors = 0;
+    for (Observation o : window) {
+      if (o.predictedBy(version)) {
+        predicted++;
+        if (o.misclassified()) {
+          errors++;
+        }
+      }
+    }
+    return new long[] {errors, predicted};
   }
 
   /**

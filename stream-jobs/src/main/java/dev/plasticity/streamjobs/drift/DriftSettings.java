@@ -1,8 +1,12 @@
 package dev.plasticity.streamjobs.drift;
 
 import dev.plasticity.schemas.DriftConfig;
+import java.io.Serial;
 import java.io.Serializable;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,8 +19,8 @@ import java.util.Set;
  * @param windowSize events per tumbling window, one assessment per full window (default 500)
  * @param minSamples fewest events a test needs to run; the error test counts only events
  *     predicted by the monitored version (default 100, at most windowSize)
- * @param tests the window tests to run, names from {@link TestResult} (default PSI, KS,
- *     CHI_SQUARE, ERROR_RATE)
+ * @param tests the window tests to run (default PSI, KS, CHI_SQUARE, ERROR_RATE); an unmodifiable
+ *     copy of an {@link EnumSet}
  * @param psiThreshold PSI above which a feature has drifted (default 0.2)
  * @param ksAlpha family-wise KS significance level, split across features (Bonferroni) (default 1e-4)
  * @param wassersteinThreshold alarm level of the Wasserstein distance normalised by the
@@ -30,8 +34,8 @@ import java.util.Set;
  *     after a Benjamini–Hochberg correction of the per-feature KS p-values (default 0.5, as Evidently)
  * @param mmdAlpha significance level of the MMD permutation test, at least 1/201 with its 200
  *     permutations (default 0.01)
- * @param conceptDetector the {@code ChangeDetectorKind} name fed with every prediction error of
- *     the served version, or {@link #NO_DETECTOR} (default NONE)
+ * @param conceptDetector the detector fed with every prediction error of the served version, if
+ *     any (default none)
  * @param cooldownEvents after a trigger for a version, events to see before another trigger for
  *     the same version may fire; 0 (the default) means never again until a newer champion
  * @param cooldownMillis after a trigger, event-time milliseconds before another trigger for the
@@ -41,7 +45,7 @@ import java.util.Set;
 public record DriftSettings(
     int windowSize,
     int minSamples,
-    Set<String> tests,
+    Set<WindowTest> tests,
     double psiThreshold,
     double ksAlpha,
     double wassersteinThreshold,
@@ -51,21 +55,20 @@ public record DriftSettings(
     double errorMinEffect,
     double driftedFeatureShare,
     double mmdAlpha,
-    String conceptDetector,
+    Optional<ChangeDetectorKind> conceptDetector,
     long cooldownEvents,
     long cooldownMillis)
     implements Serializable {
 
-  /** {@link #conceptDetector()} when no detector watches the error stream. */
+  /**
+   * The name that configures no concept detector, in a model's {@code DriftConfig} and in the job's
+   * {@code --concept-detector} flag; only {@link #conceptDetectorNamed} reads it.
+   */
   public static final String NO_DETECTOR = "NONE";
 
-  /** Every window test the monitor knows. */
-  public static final Set<String> KNOWN_TESTS = Set.of(TestResult.PSI, TestResult.KS, TestResult.WASSERSTEIN,
-      TestResult.JENSEN_SHANNON, TestResult.CHI_SQUARE, TestResult.ERROR_RATE, TestResult.DRIFTED_FEATURE_SHARE, TestResult.MMD);
-
   /** Window tests that run unless configured otherwise. */
-  public static final Set<String> DEFAULT_TESTS =
-      Set.of(TestResult.PSI, TestResult.KS, TestResult.CHI_SQUARE, TestResult.ERROR_RATE);
+  public static final Set<WindowTest> DEFAULT_TESTS = Collections.unmodifiableSet(
+      EnumSet.of(WindowTest.PSI, WindowTest.KS, WindowTest.CHI_SQUARE, WindowTest.ERROR_RATE));
 
   public DriftSettings {
     if (windowSize < 2) {
@@ -77,12 +80,7 @@ public record DriftSettings(
     if (tests == null) {
       throw new IllegalArgumentException("tests must not be null (use DEFAULT_TESTS)");
     }
-    for (String test : tests) {
-      if (!KNOWN_TESTS.contains(test)) {
-        throw new IllegalArgumentException("unknown drift test '" + test + "'; known: " + KNOWN_TESTS);
-      }
-    }
-    tests = Set.copyOf(tests);
+    tests = Collections.unmodifiableSet(tests.isEmpty() ? EnumSet.noneOf(WindowTest.class) : EnumSet.copyOf(tests));
     requirePositive("psiThreshold", psiThreshold);
     requireProbability("ksAlpha", ksAlpha);
     requirePositive("wassersteinThreshold", wassersteinThreshold);
@@ -98,16 +96,8 @@ public record DriftSettings(
       throw new IllegalArgumentException("driftedFeatureShare must be in (0, 1], got " + driftedFeatureShare);
     }
     requireProbability("mmdAlpha", mmdAlpha);
-    if (conceptDetector == null || conceptDetector.isBlank()) {
-      throw new IllegalArgumentException("conceptDetector must name a detector or be " + NO_DETECTOR);
-    }
-    if (!NO_DETECTOR.equals(conceptDetector)) {
-      try {
-        ChangeDetectorKind.valueOf(conceptDetector);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown concept detector '" + conceptDetector + "'; known: "
-            + java.util.Arrays.toString(ChangeDetectorKind.values()) + " or " + NO_DETECTOR, e);
-      }
+    if (conceptDetector == null) {
+      throw new IllegalArgumentException("conceptDetector must not be null (Optional.empty() for none)");
     }
     if (cooldownEvents < 0) {
       throw new IllegalArgumentException("cooldownEvents must be >= 0 (0 = until a new version), got " + cooldownEvents);
@@ -138,17 +128,65 @@ public record DriftSettings(
    */
   public static DriftSettings defaults() {
     return new DriftSettings(500, 100, DEFAULT_TESTS, 0.2, 1e-4, 0.1, 0.1, 1e-4, 1e-4,
-        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 0.01, NO_DETECTOR, 0, 0);
+        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 0.01, Optional.empty(), 0, 0);
   }
 
-  /** Whether the window test {@code name} runs. */
-  public boolean runs(String name) {
-    return tests.contains(name);
+  /** Whether the window test runs. */
+  public boolean runs(WindowTest test) {
+    return tests.contains(test);
   }
 
-  /** Whether a concept-drift detector watches the error stream. */
-  public boolean hasConceptDetector() {
-    return !NO_DETECTOR.equals(conceptDetector);
+  /**
+   * The concept detector a name configures: {@link #NO_DETECTOR} for none, else a {@link
+   * ChangeDetectorKind} name. The text edges (a model's {@code DriftConfig}, the job's flag) call
+   * this and nothing else.
+   *
+   * @throws IllegalArgumentException naming the known detectors and {@code NONE}
+   */
+  public static Optional<ChangeDetectorKind> conceptDetectorNamed(String name) {
+    if (NO_DETECTOR.equals(name)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ChangeDetectorKind.named(name));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " or " + NO_DETECTOR, e);
+    }
+  }
+
+  /** Java serialization goes through {@link Form}: an {@link Optional} is not serializable. */
+  @Serial
+  private Object writeReplace() {
+    return new Form(this);
+  }
+
+  /** The serialized form of {@link DriftSettings}: the same values, the detector nullable. */
+  private static final class Form implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private final int windowSize;
+    private final int minSamples;
+    private final EnumSet<WindowTest> tests;
+    private final double[] levels;
+    private final ChangeDetectorKind conceptDetector;
+    private final long cooldownEvents;
+    private final long cooldownMillis;
+
+    Form(DriftSettings s) {
+      windowSize = s.windowSize;
+      minSamples = s.minSamples;
+      tests = s.tests.isEmpty() ? EnumSet.noneOf(WindowTest.class) : EnumSet.copyOf(s.tests);
+      levels = new double[] {s.psiThreshold, s.ksAlpha, s.wassersteinThreshold, s.jensenShannonThreshold, s.labelAlpha,
+          s.errorAlpha, s.errorMinEffect, s.driftedFeatureShare, s.mmdAlpha};
+      conceptDetector = s.conceptDetector.orElse(null);
+      cooldownEvents = s.cooldownEvents;
+      cooldownMillis = s.cooldownMillis;
+    }
+
+    @Serial
+    private Object readResolve() {
+      return new DriftSettings(windowSize, minSamples, tests, levels[0], levels[1], levels[2], levels[3], levels[4],
+          levels[5], levels[6], levels[7], levels[8], Optional.ofNullable(conceptDetector), cooldownEvents, cooldownMillis);
+    }
   }
 
   /**
@@ -169,9 +207,9 @@ public record DriftSettings(
     }
     if (config.getMinSamples() != null) b.minSamples(config.getMinSamples());
     if (config.getTests() != null) {
-      Set<String> names = new LinkedHashSet<>();
-      config.getTests().forEach(t -> names.add(t.toString()));
-      b.tests(names);
+      Set<WindowTest> named = EnumSet.noneOf(WindowTest.class);
+      config.getTests().forEach(t -> named.add(WindowTest.named(t.toString())));
+      b.tests(named);
     }
     if (config.getPsiThreshold() != null) b.psiThreshold(config.getPsiThreshold());
     if (config.getKsAlpha() != null) b.ksAlpha(config.getKsAlpha());
@@ -182,7 +220,7 @@ public record DriftSettings(
     if (config.getErrorMinEffect() != null) b.errorMinEffect(config.getErrorMinEffect());
     if (config.getDriftedFeatureShare() != null) b.driftedFeatureShare(config.getDriftedFeatureShare());
     if (config.getMmdAlpha() != null) b.mmdAlpha(config.getMmdAlpha());
-    if (config.getConceptDetector() != null) b.conceptDetector(config.getConceptDetector().toString());
+    if (config.getConceptDetector() != null) b.conceptDetector(conceptDetectorNamed(config.getConceptDetector().toString()));
     if (config.getCooldownEvents() != null) b.cooldownEvents(config.getCooldownEvents());
     if (config.getCooldownMillis() != null) b.cooldownMillis(config.getCooldownMillis());
     return b.build();
@@ -210,7 +248,7 @@ public record DriftSettings(
   public static final class Builder {
     private int windowSize;
     private int minSamples;
-    private Set<String> tests;
+    private Set<WindowTest> tests;
     private double psiThreshold;
     private double ksAlpha;
     private double wassersteinThreshold;
@@ -220,7 +258,7 @@ public record DriftSettings(
     private double errorMinEffect;
     private double driftedFeatureShare;
     private double mmdAlpha;
-    private String conceptDetector;
+    private Optional<ChangeDetectorKind> conceptDetector;
     private long cooldownEvents;
     private long cooldownMillis;
 
@@ -244,8 +282,8 @@ public record DriftSettings(
 
     public Builder windowSize(int v) { windowSize = v; return this; }
     public Builder minSamples(int v) { minSamples = v; return this; }
-    public Builder tests(Set<String> v) { tests = v; return this; }
-    public Builder tests(String... v) { tests = Set.of(v); return this; }
+    public Builder tests(Set<WindowTest> v) { tests = v; return this; }
+    public Builder tests(WindowTest first, WindowTest... more) { tests = EnumSet.of(first, more); return this; }
     public Builder psiThreshold(double v) { psiThreshold = v; return this; }
     public Builder ksAlpha(double v) { ksAlpha = v; return this; }
     public Builder wassersteinThreshold(double v) { wassersteinThreshold = v; return this; }
@@ -255,7 +293,8 @@ public record DriftSettings(
     public Builder errorMinEffect(double v) { errorMinEffect = v; return this; }
     public Builder driftedFeatureShare(double v) { driftedFeatureShare = v; return this; }
     public Builder mmdAlpha(double v) { mmdAlpha = v; return this; }
-    public Builder conceptDetector(String v) { conceptDetector = v; return this; }
+    public Builder conceptDetector(Optional<ChangeDetectorKind> v) { conceptDetector = v; return this; }
+    public Builder conceptDetector(ChangeDetectorKind v) { conceptDetector = Optional.of(Objects.requireNonNull(v, "conceptDetector")); return this; }
     public Builder cooldownEvents(long v) { cooldownEvents = v; return this; }
     public Builder cooldownMillis(long v) { cooldownMillis = v; return this; }
 

@@ -75,7 +75,7 @@ class DriftMonitorTest {
   @Test
   void everyConfiguredTestReportsAndAShiftedFeatureIsCovariateDriftForEach() {
     DriftSettings all = DriftSettings.builder()
-        .tests(TestResult.WASSERSTEIN, TestResult.JENSEN_SHANNON, TestResult.DRIFTED_FEATURE_SHARE, TestResult.MMD)
+        .tests(WindowTest.WASSERSTEIN, WindowTest.JENSEN_SHANNON, WindowTest.DRIFTED_FEATURE_SHARE, WindowTest.MMD)
         .build();
     DriftMonitor monitor = new DriftMonitor(REFERENCE, all);
     DriftAssessment calm = monitor.assess(SeaData.observations(SeaData.iid(300, 500, SeaData.OLD_THRESHOLD, 0), 1), 1);
