@@ -3,7 +3,6 @@ package dev.plasticity.ops.demo;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.Prediction;
 import dev.plasticity.ops.EmbeddedStack;
-import dev.plasticity.ops.generators.SeaGenerator;
 import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
@@ -70,7 +69,7 @@ public final class Demo {
   public DemoReport run() throws InterruptedException {
     String model = settings.model();
     long driftAt = settings.injectDrift() ? settings.driftAt() : Long.MAX_VALUE;
-    SeaGenerator sea = new SeaGenerator(settings.seed(), settings.conceptBefore(), settings.conceptAfter(),
+    SeaStream sea = new SeaStream(settings.seed(), settings.conceptBefore(), settings.conceptAfter(),
         driftAt, settings.noise());
     AccuracyLedger ledger = new AccuracyLedger(1000);
     HotSwapPredictor predictor = stack.predictor();
@@ -116,7 +115,7 @@ public final class Demo {
       long lastStatusSent = sent;
       swapAtSeconds.set(null);
       while (sent < settings.maxEvents() && System.nanoTime() < deadline) {
-        SeaGenerator.Example example = sea.next();
+        SeaStream.Example example = sea.next();
         if (example.index() == driftAt) {
           driftAtSeconds = console.seconds();
           versionAtDrift = predictor.servedVersion().orElse(-1);
@@ -251,7 +250,7 @@ public final class Demo {
   }
 
   private static void send(KafkaProducer<String, LabelledEvent> producer, String model, long t0,
-      SeaGenerator.Example example, Prediction prediction) {
+      SeaStream.Example example, Prediction prediction) {
     LabelledEvent event = LabelledEvent.newBuilder()
         .setEventId(model + "-" + example.index())
         .setModel(model)
