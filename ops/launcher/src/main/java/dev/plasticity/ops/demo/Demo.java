@@ -153,8 +153,15 @@ public final class Demo {
       double liveSeconds = (System.nanoTime() - started) / 1e9;
 
       // 3. Report.
+      long eventsReadByDriftJob;
       if (!settings.injectDrift()) {
-        Thread.sleep(3000); // let the last windows and checkpoints complete before counting triggers
+        // before counting triggers: the drift job has checkpointed past the last event, and every
+        // trigger committed by then has been read
+        eventsReadByDriftJob = DriftJobProgress.awaitCommittedPastEnd(stack.bootstrapServers(),
+            stack.driftJobGroupId(), deadline);
+        watcher.awaitTriggersRead(DriftJobProgress.committedEnds(stack.bootstrapServers(), Topics.DRIFT_TRIGGERS), deadline);
+      } else {
+        eventsReadByDriftJob = DriftJobProgress.committed(stack.bootstrapServers(), stack.driftJobGroupId());
       }
       List<StreamWatcher.SeenTrigger> triggers = watcher.triggers();
       final int baseAtDrift = versionAtDrift;
@@ -189,6 +196,7 @@ public final class Demo {
               .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
           falseAlarms,
           triggers.size(),
+          eventsReadByDriftJob,
           retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getStrategy()).orElse(null),
           retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getReason()).orElse(null),
           retrained.map(TrainingOutcome::device).orElse(first.device()),
