@@ -13,13 +13,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every environment variable a service reads has one name everywhere: the name some module's main
  * code reads (a {@code "PLASTICITY_…"} string literal, or picocli's {@code ${env:PLASTICITY_…}}) is
  * listed by the service's {@code --help}, is a row of the README's configuration table, and is set
- * in {@code docker-compose.yml} unless {@link #NOT_IN_COMPOSE} says why compose leaves it to its default.
+ * in {@code docker-compose.yml} (for each service that reads it) unless {@link #NOT_IN_COMPOSE} says
+ * why compose leaves it to its default. Where {@code docker compose} is installed, it must accept the
+ * file too.
+ *
+ * <p>Not here: validation against the Compose Specification's JSON schema, which would need the
+ * schema file kept in this repository.
  */
 class ConfigurationNamesTest {
   private static final Pattern READ_IN_CODE = Pattern.compile("(?:\"|\\$\\{env:)(PLASTICITY_[A-Z0-9_]+)[\":}]");
@@ -56,6 +62,47 @@ class ConfigurationNamesTest {
         .as("variables docker-compose.yml sets").allMatch(setInCompose::contains, "set in docker-compose.yml");
     assertThat(read).as("variables compose sets or leaves out on purpose").containsAll(setInCompose)
         .containsAll(NOT_IN_COMPOSE.keySet());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachComposeServiceIsGivenEveryVariableItsCommandReads() throws IOException {
+    Map<String, Object> compose;
+    try (var in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+      compose = new org.yaml.snakeyaml.Yaml().load(in); // resolves the file's anchors and merge keys
+    }
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+
+    for (String service : java.util.List.of("registry", "trainer", "inference", "drift-job")) {
+      assertThat(services).as("compose services").containsKey(service);
+      Map<String, Object> environment = (Map<String, Object>) services.get(service).getOrDefault("environment", Map.of());
+      assertThat(ServiceEnvironment.of(service)).as("variables %s reads", service).isNotEmpty()
+          .map(ServiceEnvironment.Variable::name).filteredOn(name -> !NOT_IN_COMPOSE.containsKey(name))
+          .as("variables compose gives the %s service", service).allMatch(environment::containsKey,
+              "set in its environment " + environment.keySet());
+    }
+  }
+
+  @Test
+  void dockerComposeAcceptsTheFileWhereItIsInstalled() throws Exception {
+    Assumptions.assumeTrue(exitCode(new ProcessBuilder("docker", "compose", "version")) == 0,
+        "no `docker compose` here (the Docker client has no compose plugin); the YAML checks above still ran");
+    ProcessBuilder config = new ProcessBuilder("docker", "compose", "-f", "docker-compose.yml", "config", "--quiet")
+        .directory(ROOT.toFile());
+    config.environment().put("PLASTICITY_REGISTRY_TOKEN", "checked-by-ConfigurationNamesTest");
+    config.environment().put("POSTGRES_PASSWORD", "checked-by-ConfigurationNamesTest");
+
+    assertThat(exitCode(config)).as("`docker compose config` on docker-compose.yml").isZero();
+  }
+
+  private static int exitCode(ProcessBuilder process) throws InterruptedException {
+    try {
+      Process started = process.redirectErrorStream(true).start();
+      started.getInputStream().transferTo(System.out);
+      return started.waitFor();
+    } catch (IOException e) {
+      return -1; // no docker client at all
+    }
   }
 
   @Test
