@@ -66,9 +66,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "trainer", mixinStandardHelpOptions = true,
-      description = {"Runs a trainer replica (all replicas share one consumer group), configured by the",
-        "environment below; GET /health on the health host and port. Exits with status 1 when the trainer",
-        "stops on an error."})
+      description = {"Runs a trainer replica (all replicas share one consumer group), configured",
+        "by the environment below. GET /health on the health host and port; exits with",
+        "status 1 when the trainer stops on an error."})
   static final class Trainer implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
         description = {"how to answer each trigger, for every model without its own: " + PolicyConverter.SYNTAX,
@@ -97,8 +97,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "inference", mixinStandardHelpOptions = true,
-      description = {"Runs the prediction service for one model, configured by the environment below.",
-        "GET /health answers 503 once the version subscription has failed; an Error exits with status 1."})
+      description = {"Runs the prediction service for one model, configured by the environment",
+        "below. GET /health answers 503 once the version subscription has failed; an",
+        "Error exits with status 1."})
   static final class Inference implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -108,9 +109,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "drift-job", mixinStandardHelpOptions = true,
-      description = {"Runs the Flink drift job in a local MiniCluster (REST endpoint on 127.0.0.1), with the",
-        "job jar's arguments, e.g. --bootstrap-servers HOST:PORT; GET /health on the health host and port.",
-        "Exits with status 1 when the job fails."})
+      description = {"Runs the Flink drift job in a local MiniCluster (REST endpoint on 127.0.0.1)",
+        "with the job jar's arguments, e.g. --bootstrap-servers HOST:PORT.",
+        "GET /health on the health host and port; exits with status 1 when the job fails."})
   static final class DriftJob implements Callable<Integer> {
     @Parameters(arity = "0..*", description = "passed to the drift job")
     String[] args = new String[0];

@@ -22,8 +22,10 @@ final class ServiceEnvironment {
 
   /** One variable: its name, what applies when it is unset (empty: nothing), and what it is for. */
   record Variable(String name, String defaultValue, String description) {
-    String helpLine() {
-      return String.format("  %-40s %s%s", name, description, defaultValue.isEmpty() ? "" : " (default " + defaultValue + ")");
+    /** Two lines of {@code --help}: the name and its default, then what it sets. */
+    Stream<String> helpLines() {
+      return Stream.of("  " + name + (defaultValue.isEmpty() ? "" : " (default " + defaultValue + ")"),
+          "      " + description);
     }
   }
 
@@ -43,7 +45,7 @@ final class ServiceEnvironment {
 
   private static final List<Variable> EVERY_SERVICE = List.of(
       new Variable(AvroCodec.MAX_RECORD_BYTES_ENV, String.valueOf(AvroCodec.DEFAULT_MAX_RECORD_BYTES),
-          "the largest Avro record any service decodes (-D" + AvroCodec.MAX_RECORD_BYTES_PROPERTY + " wins)"));
+          "the largest Avro record decoded (-D" + AvroCodec.MAX_RECORD_BYTES_PROPERTY + " wins)"));
 
   private ServiceEnvironment() {}
 
@@ -70,7 +72,7 @@ final class ServiceEnvironment {
 
   /** The footer of {@code command}'s {@code --help}: its variables, one a line. */
   static String[] helpFooter(String command) {
-    return Stream.concat(Stream.of("", "Environment:"), of(command).stream().map(Variable::helpLine))
+    return Stream.concat(Stream.of("", "Environment:"), of(command).stream().flatMap(Variable::helpLines))
         .toArray(String[]::new);
   }
 }
