@@ -43,12 +43,32 @@ class ArfStreamsTest {
         MoaReference.assertSameInstances(moaCli, ArfStreams.byName(name).stream(), 20_000);
     }
 
+    /** The eight streams with drift positions: abrupt ({@code _a}) and gradual ({@code _g}). */
+    static Stream<Arguments> driftingCommandLines() {
+        return publishedCommandLines().filter(a -> ArfStreams.byName((String) a.get()[0]).driftType() != DriftType.INCREMENTAL);
+    }
+
+    /** The three streams that drift a little with every instance, without positions. */
+    static Stream<Arguments> incrementalCommandLines() {
+        return publishedCommandLines().filter(a -> ArfStreams.byName((String) a.get()[0]).driftType() == DriftType.INCREMENTAL);
+    }
+
+    @Test
+    void theStreamsSplitIntoEightWithDriftPositionsAndThreeIncremental() {
+        assertThat(driftingCommandLines().map(a -> (String) a.get()[0])).hasSize(8).allMatch(n -> n.endsWith("_a") || n.endsWith("_g"));
+        assertThat(incrementalCommandLines().map(a -> (String) a.get()[0])).containsExactly("RBF_m", "RBF_f", "HYPER");
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("publishedCommandLines")
+    @MethodSource("driftingCommandLines")
     void abruptAndGradualStreamsMatchMoaThroughAllThreeDrifts(String name, String moaCli) {
-        if (name.endsWith("_a") || name.endsWith("_g")) {
-            MoaReference.assertSameInstances(moaCli, ArfStreams.byName(name).stream(), 1_000_000);
-        }
+        MoaReference.assertSameInstances(moaCli, ArfStreams.byName(name).stream(), 1_000_000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("incrementalCommandLines")
+    void incrementalStreamsMatchMoaOverTheirWholeMillion(String name, String moaCli) {
+        MoaReference.assertSameInstances(moaCli, ArfStreams.byName(name).stream(), 1_000_000);
     }
 
     @Test

@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "SEA concept before and after the drift, 1..4 (default: ${DEFAULT-VALUE}: x1+x2<=7, then <=9.5)")
   int[] concepts;
 
-  @Option(names = "--noise", defaultValue = "0.1", description = "share of labels flipped (default: ${DEFAULT-VALUE}, as MOA)")
+  @Option(names = "--noise", defaultValue = "0.1", description = "share of labels flipped, a whole percentage (default: ${DEFAULT-VALUE}, as MOA)")
   double noise;
 
   @Option(names = "--rate", defaultValue = "2000", description = "live events per second (default: ${DEFAULT-VALUE})")

@@ -39,6 +39,20 @@ final class DriftJobHealth {
     } catch (IllegalStateException e) { // the local cluster is shutting down: the result says why next time
       return ServiceHealth.recovering(SERVICE, "status unknown: " + e.getMessage());
     }
+    if (status == JobStatus.FAILED) {
+      // Flink reports FAILED a moment before the job's result carries the cause: wait for the result
+      try {
+        job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        // the cause, if it came, is read below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Optional<Throwable> cause = DriftJob.failureOf(job);
+      if (cause.isPresent()) {
+        return ServiceHealth.failed(SERVICE, cause.get());
+      }
+    }
     return switch (status) {
       case RUNNING -> ServiceHealth.up(SERVICE, "RUNNING");
       case INITIALIZING, CREATED, RECONCILING -> ServiceHealth.recovering(SERVICE, status + ": starting");

@@ -80,6 +80,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private String registryToken;
   private Path registryTokenFile;
   private JobClient driftJob;
+  private String driftJobGroupId;
   private TrainerService trainer;
   private HotSwapPredictor predictor;
   private ModelLoader loader;
@@ -127,6 +128,7 @@ public final class EmbeddedStack implements AutoCloseable {
       throw new IllegalStateException("cannot start the drift job: " + e.getMessage(), e);
     }
     driftJob = job;
+    driftJobGroupId = driftOptions.groupId();
     started.add(() -> {
       if (!job.getJobExecutionResult().isDone()) {
         job.cancel().get();
@@ -154,6 +156,11 @@ public final class EmbeddedStack implements AutoCloseable {
   /** Where the registry's bearer token is written, for clients outside this JVM. */
   public Path registryTokenFile() {
     return registryTokenFile;
+  }
+
+  /** The consumer group the drift job reads events in; it commits its offsets at each checkpoint. */
+  public String driftJobGroupId() {
+    return driftJobGroupId;
   }
 
   /** The drift job running in this JVM's MiniCluster. */

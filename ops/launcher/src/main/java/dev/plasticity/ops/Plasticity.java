@@ -13,7 +13,17 @@ import picocli.CommandLine.Command;
         ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.DriftJob.class})
 public final class Plasticity {
   public static void main(String[] args) {
-    int code = new CommandLine(new Plasticity()).execute(args);
+    int code = commandLine().execute(args);
     System.exit(code);
+  }
+
+  /** The launcher's command line, each service command's help ending with the environment it reads. */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Plasticity());
+    for (String service : ServiceEnvironment.all().keySet()) {
+      commandLine.getSubcommands().get(service).getCommandSpec().usageMessage()
+          .footer(ServiceEnvironment.helpFooter(service));
+    }
+    return commandLine;
   }
 }

@@ -28,13 +28,13 @@ final class ServiceCommands {
 
   /** Where the trainer's and the drift job's health endpoints listen. */
   static HealthEndpoint healthEndpoint(java.util.function.Supplier<List<ServiceHealth>> checks) {
-    String host = System.getenv().getOrDefault("PLASTICITY_HEALTH_HOST", HealthEndpoint.DEFAULT_HOST);
-    String port = System.getenv().getOrDefault("PLASTICITY_HEALTH_PORT", "0");
+    String host = System.getenv().getOrDefault(ServiceEnvironment.HEALTH_HOST, HealthEndpoint.DEFAULT_HOST);
+    String port = System.getenv().getOrDefault(ServiceEnvironment.HEALTH_PORT, "0");
     HealthEndpoint endpoint;
     try {
       endpoint = HealthEndpoint.start(host, Integer.parseInt(port.trim()), checks);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("PLASTICITY_HEALTH_PORT must be a port number, got '" + port + "'");
+      throw new IllegalArgumentException(ServiceEnvironment.HEALTH_PORT + " must be a port number, got '" + port + "'");
     }
     System.out.println("Health: http://" + endpoint.host() + ":" + endpoint.port() + "/health");
     return endpoint;
@@ -56,12 +56,7 @@ final class ServiceCommands {
   }
 
   @Command(name = "registry", mixinStandardHelpOptions = true,
-      description = {"Runs the model registry.",
-        "Environment: PLASTICITY_REGISTRY_PORT (8081), PLASTICITY_REGISTRY_BIND_HOST (127.0.0.1),",
-        "PLASTICITY_REGISTRY_DATA_DIR (./registry-data), PLASTICITY_REGISTRY_JDBC_URL/_USER/_PASSWORD",
-        "(embedded H2 if unset), PLASTICITY_REGISTRY_TOKEN (bearer token every write must carry; unset: none),",
-        "PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES (256 MiB), PLASTICITY_REGISTRY_MAX_METADATA_BYTES (1 MiB),",
-        "PLASTICITY_REGISTRY_PUBLIC_URL, PLASTICITY_KAFKA_BOOTSTRAP (versions are not announced if unset)."})
+      description = "Runs the model registry, configured by the environment below.")
   static final class Registry implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -71,11 +66,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "trainer", mixinStandardHelpOptions = true,
-      description = {"Runs a trainer replica (all replicas share one consumer group).",
-        "Environment: PLASTICITY_KAFKA_BOOTSTRAP (localhost:9092), PLASTICITY_REGISTRY_URL (http://localhost:8081),",
-        "PLASTICITY_TRAINER_GROUP (plasticity-trainer), PLASTICITY_TRAINER_POLICY (as --policy),",
-        "PLASTICITY_REGISTRY_TOKEN (bearer token for registry writes), PLASTICITY_HEALTH_HOST/_PORT (GET /health).",
-        "Exits with status 1 when the trainer stops on an error."})
+      description = {"Runs a trainer replica (all replicas share one consumer group), configured",
+        "by the environment below. GET /health on the health host and port; exits with",
+        "status 1 when the trainer stops on an error."})
   static final class Trainer implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "RULES", converter = PolicyConverter.class,
         description = {"how to answer each trigger, for every model without its own: " + PolicyConverter.SYNTAX,
@@ -104,10 +97,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "inference", mixinStandardHelpOptions = true,
-      description = {"Runs the prediction service for one model.",
-        "Environment: PLASTICITY_MODEL (required), PLASTICITY_KAFKA_BOOTSTRAP, PLASTICITY_REGISTRY_URL,",
-        "PLASTICITY_REGISTRY_TOKEN, PLASTICITY_INFERENCE_BIND_HOST (127.0.0.1), PLASTICITY_INFERENCE_PORT (8082).",
-        "GET /health answers 503 once the version subscription has failed; an Error exits with status 1."})
+      description = {"Runs the prediction service for one model, configured by the environment",
+        "below. GET /health answers 503 once the version subscription has failed; an",
+        "Error exits with status 1."})
   static final class Inference implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -117,9 +109,9 @@ final class ServiceCommands {
   }
 
   @Command(name = "drift-job", mixinStandardHelpOptions = true,
-      description = {"Runs the Flink drift job in a local MiniCluster (REST endpoint on 127.0.0.1);",
-        "arguments as the job jar's (e.g. --bootstrap-servers HOST:PORT).",
-        "Environment: PLASTICITY_HEALTH_HOST/_PORT (GET /health). Exits with status 1 when the job fails."})
+      description = {"Runs the Flink drift job in a local MiniCluster (REST endpoint on 127.0.0.1)",
+        "with the job jar's arguments, e.g. --bootstrap-servers HOST:PORT.",
+        "GET /health on the health host and port; exits with status 1 when the job fails."})
   static final class DriftJob implements Callable<Integer> {
     @Parameters(arity = "0..*", description = "passed to the drift job")
     String[] args = new String[0];

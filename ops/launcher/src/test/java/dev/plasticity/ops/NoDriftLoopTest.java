@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole stack on a stream whose concept never changes: it must stay quiet. Its own broker,
- * so no other test's triggers are in sight.
+ * The whole stack on a stream whose concept never changes: it must stay quiet once the drift job
+ * has read and checkpointed every event. Its own broker, so no other test's triggers are in sight.
  */
 class NoDriftLoopTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
@@ -26,6 +26,9 @@ class NoDriftLoopTest {
         Duration.ofMinutes(3))).report();
 
     assertThat(report.completed()).as(report.outcome()).isTrue();
+    assertThat(report.eventsReadByDriftJob())
+        .as("events the drift job had read into a completed checkpoint when the triggers were counted")
+        .isEqualTo(report.eventsTotal());
     assertThat(report.triggersTotal()).isZero();
     assertThat(report.versionServed()).isEqualTo(report.firstVersion());
     assertThat(report.failedPredictions()).isZero();

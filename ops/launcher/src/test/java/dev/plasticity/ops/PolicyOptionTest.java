@@ -38,8 +38,13 @@ class PolicyOptionTest {
 
   @Test
   void everyStrategyNameIsAcceptedInARule() {
-    for (String strategy : dev.plasticity.trainer.RetrainingPolicy.STRATEGIES) {
-      parse("trainer", "--policy", "PRIOR=" + strategy);
+    assertThat(RetrainingPolicy.STRATEGIES).as("the strategy names the policy knows").contains("retrain", "search:evolution");
+    for (String strategy : RetrainingPolicy.STRATEGIES) {
+      ServiceCommands.Trainer trainer =
+          (ServiceCommands.Trainer) parse("trainer", "--policy", "PRIOR=" + strategy).subcommand().commandSpec().userObject();
+
+      assertThat(trainer.policy.rules()).as("the policy parsed from PRIOR=%s", strategy)
+          .extracting(Object::toString).containsExactly("PRIOR=" + strategy);
     }
   }
 }

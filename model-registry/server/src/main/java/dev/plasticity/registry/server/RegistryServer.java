@@ -127,14 +127,8 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * Runs the registry until the JVM stops. Environment: PLASTICITY_REGISTRY_PORT (default 8081),
-   * PLASTICITY_REGISTRY_DATA_DIR (default ./registry-data: H2 database and artifacts),
-   * PLASTICITY_REGISTRY_JDBC_URL / _JDBC_USER / _JDBC_PASSWORD (e.g. PostgreSQL instead of H2),
-   * PLASTICITY_REGISTRY_PUBLIC_URL (the URL clients reach it at, logged), PLASTICITY_KAFKA_BOOTSTRAP
-   * (unset: do not publish), PLASTICITY_REGISTRY_BIND_HOST (default 127.0.0.1; 0.0.0.0 for all
-   * interfaces), PLASTICITY_REGISTRY_TOKEN (bearer token writes need; unset: writes are open),
-   * PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES (default 256 MiB), PLASTICITY_REGISTRY_MAX_METADATA_BYTES
-   * (default 1 MiB).
+   * Runs the registry until the JVM stops, configured by the variables {@link RegistryEnvironment}
+   * declares.
    */
   public static void main(String[] args) throws InterruptedException {
     RegistryServer server = start(fromEnvironment(System.getenv()));
@@ -148,30 +142,36 @@ public final class RegistryServer implements AutoCloseable {
 
   static RegistryConfig fromEnvironment(Map<String, String> env) {
     RegistryConfig.Builder builder = RegistryConfig.builder()
-        .httpPort(Integer.parseInt(env.getOrDefault("PLASTICITY_REGISTRY_PORT", String.valueOf(RegistryConfig.DEFAULT_PORT))))
-        .dataDir(Path.of(env.getOrDefault("PLASTICITY_REGISTRY_DATA_DIR", "registry-data")))
-        .publicBaseUrl(env.get("PLASTICITY_REGISTRY_PUBLIC_URL"))
-        .kafkaBootstrapServers(env.get("PLASTICITY_KAFKA_BOOTSTRAP"))
-        .bindHost(env.get("PLASTICITY_REGISTRY_BIND_HOST"))
-        .bearerToken(env.get(RegistryClient.TOKEN_ENV))
-        .maxArtifactBytes(longEnv(env, "PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES", RegistryConfig.DEFAULT_MAX_ARTIFACT_BYTES))
-        .maxMetadataBytes(longEnv(env, "PLASTICITY_REGISTRY_MAX_METADATA_BYTES", RegistryConfig.DEFAULT_MAX_METADATA_BYTES));
-    String jdbcUrl = env.get("PLASTICITY_REGISTRY_JDBC_URL");
-    if (jdbcUrl != null && !jdbcUrl.isBlank()) {
-      builder.jdbc(jdbcUrl, env.get("PLASTICITY_REGISTRY_JDBC_USER"), env.get("PLASTICITY_REGISTRY_JDBC_PASSWORD"));
+        .httpPort(intEnv(env, RegistryEnvironment.PORT))
+        .dataDir(Path.of(RegistryEnvironment.DATA_DIR.in(env)))
+        .publicBaseUrl(RegistryEnvironment.PUBLIC_URL.in(env))
+        .kafkaBootstrapServers(RegistryEnvironment.KAFKA_BOOTSTRAP.in(env))
+        .bindHost(RegistryEnvironment.BIND_HOST.in(env))
+        .bearerToken(RegistryEnvironment.TOKEN.in(env))
+        .maxArtifactBytes(longEnv(env, RegistryEnvironment.MAX_ARTIFACT_BYTES))
+        .maxMetadataBytes(longEnv(env, RegistryEnvironment.MAX_METADATA_BYTES));
+    String jdbcUrl = RegistryEnvironment.JDBC_URL.in(env);
+    if (jdbcUrl != null) {
+      builder.jdbc(jdbcUrl, RegistryEnvironment.JDBC_USER.in(env), RegistryEnvironment.JDBC_PASSWORD.in(env));
     }
     return builder.build();
   }
 
-  private static long longEnv(Map<String, String> env, String name, long otherwise) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return otherwise;
+  private static int intEnv(Map<String, String> env, RegistryEnvironment variable) {
+    String value = variable.in(env);
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable.variable() + " must be a port number, got '" + value + "'");
     }
+  }
+
+  private static long longEnv(Map<String, String> env, RegistryEnvironment variable) {
+    String value = variable.in(env);
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number of bytes, got '" + value + "'");
+      throw new IllegalArgumentException(variable.variable() + " must be a number of bytes, got '" + value + "'");
     }
   }
 

@@ -3,7 +3,6 @@ package dev.plasticity.ops.demo;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.Prediction;
 import dev.plasticity.ops.EmbeddedStack;
-import dev.plasticity.ops.generators.SeaGenerator;
 import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
@@ -70,7 +69,7 @@ public final class Demo {
   public DemoReport run() throws InterruptedException {
     String model = settings.model();
     long driftAt = settings.injectDrift() ? settings.driftAt() : Long.MAX_VALUE;
-    SeaGenerator sea = new SeaGenerator(settings.seed(), settings.conceptBefore(), settings.conceptAfter(),
+    SeaStream sea = new SeaStream(settings.seed(), settings.conceptBefore(), settings.conceptAfter(),
         driftAt, settings.noise());
     AccuracyLedger ledger = new AccuracyLedger(1000);
     HotSwapPredictor predictor = stack.predictor();
@@ -116,7 +115,7 @@ public final class Demo {
       long lastStatusSent = sent;
       swapAtSeconds.set(null);
       while (sent < settings.maxEvents() && System.nanoTime() < deadline) {
-        SeaGenerator.Example example = sea.next();
+        SeaStream.Example example = sea.next();
         if (example.index() == driftAt) {
           driftAtSeconds = console.seconds();
           versionAtDrift = predictor.servedVersion().orElse(-1);
@@ -154,8 +153,15 @@ public final class Demo {
       double liveSeconds = (System.nanoTime() - started) / 1e9;
 
       // 3. Report.
+      long eventsReadByDriftJob;
       if (!settings.injectDrift()) {
-        Thread.sleep(3000); // let the last windows and checkpoints complete before counting triggers
+        // before counting triggers: the drift job has checkpointed past the last event, and every
+        // trigger committed by then has been read
+        eventsReadByDriftJob = DriftJobProgress.awaitCommittedPastEnd(stack.bootstrapServers(),
+            stack.driftJobGroupId(), deadline);
+        watcher.awaitTriggersRead(DriftJobProgress.committedEnds(stack.bootstrapServers(), Topics.DRIFT_TRIGGERS), deadline);
+      } else {
+        eventsReadByDriftJob = DriftJobProgress.committed(stack.bootstrapServers(), stack.driftJobGroupId());
       }
       List<StreamWatcher.SeenTrigger> triggers = watcher.triggers();
       final int baseAtDrift = versionAtDrift;
@@ -190,6 +196,7 @@ public final class Demo {
               .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
           falseAlarms,
           triggers.size(),
+          eventsReadByDriftJob,
           retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getStrategy()).orElse(null),
           retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getReason()).orElse(null),
           retrained.map(TrainingOutcome::device).orElse(first.device()),
@@ -251,7 +258,7 @@ public final class Demo {
   }
 
   private static void send(KafkaProducer<String, LabelledEvent> producer, String model, long t0,
-      SeaGenerator.Example example, Prediction prediction) {
+      SeaStream.Example example, Prediction prediction) {
     LabelledEvent event = LabelledEvent.newBuilder()
         .setEventId(model + "-" + example.index())
         .setModel(model)

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * What a demo run measured; written as JSON by {@code demo --report FILE}. Accuracies are NaN
  * (written as null) for a phase with no predictions; event indices are -1 when it did not happen.
- * {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
+ * {@code eventsReadByDriftJob} is how many events the drift job had read and checkpointed (its
+ * consumer group's committed offsets) when the triggers were counted; without drift the demo waits
+ * for it to reach every event sent. {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
  * strategy the trainer's policy chose for the trigger, and why.
  */
 public record DemoReport(
@@ -24,6 +26,7 @@ public record DemoReport(
     @JsonProperty("trigger_evidence") List<String> triggerEvidence,
     @JsonProperty("false_alarms") int falseAlarms,
     @JsonProperty("triggers_total") int triggersTotal,
+    @JsonProperty("events_read_by_drift_job") long eventsReadByDriftJob,
     @JsonProperty("strategy") String strategy,
     @JsonProperty("strategy_reason") String strategyReason,
     @JsonProperty("training_device") String trainingDevice,

@@ -32,6 +32,8 @@ final class StreamWatcher implements AutoCloseable {
   private final AvroCodec<DriftTrigger> triggerCodec = AvroCodec.of(DriftTrigger.class);
   private final AvroCodec<TrainingProgress> progressCodec = AvroCodec.of(TrainingProgress.class);
   private final Thread thread;
+  private final java.util.Map<org.apache.kafka.common.TopicPartition, Long> triggerPositions =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
 
   StreamWatcher(String bootstrapServers, Console console) {
@@ -66,6 +68,11 @@ final class StreamWatcher implements AutoCloseable {
             progress.show(progressCodec.decode(record.value()));
           }
         }
+        for (org.apache.kafka.common.TopicPartition partition : consumer.assignment()) {
+          if (partition.topic().equals(Topics.DRIFT_TRIGGERS)) {
+            triggerPositions.put(partition, consumer.position(partition));
+          }
+        }
       }
     } catch (WakeupException e) {
       // closing
@@ -93,6 +100,22 @@ final class StreamWatcher implements AutoCloseable {
 
   List<SeenTrigger> triggers() {
     return List.copyOf(triggers);
+  }
+
+  /**
+   * Waits until this watcher has read the triggers topic up to {@code ends} (committed end offsets
+   * per partition), so {@link #triggers()} holds every trigger committed by then.
+   *
+   * @throws IllegalStateException when {@code deadline} (a {@link System#nanoTime()}) passes first
+   */
+  void awaitTriggersRead(java.util.Map<org.apache.kafka.common.TopicPartition, Long> ends, long deadline)
+      throws InterruptedException {
+    while (!ends.entrySet().stream().allMatch(e -> triggerPositions.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the demo did not read the triggers topic up to " + ends + " in time");
+      }
+      Thread.sleep(50);
+    }
   }
 
   @Override
