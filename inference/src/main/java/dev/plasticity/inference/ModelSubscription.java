@@ -1,5 +1,6 @@
 package dev.plasticity.inference;
 
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
@@ -327,7 +328,7 @@ public final class ModelSubscription implements AutoCloseable {
     if (version == null || !version.getModel().equals(loader.model())) {
       return; // a tombstone, or another model's version
     }
-    if (!"champion".equals(version.getAlias())) {
+    if (!Aliases.CHAMPION.equals(version.getAlias())) {
       log.debug("ignoring {} v{}: alias {} is not served", version.getModel(), version.getVersion(), version.getAlias());
       return;
     }

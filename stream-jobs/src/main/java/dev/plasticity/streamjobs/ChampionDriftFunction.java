@@ -1,5 +1,6 @@
 package dev.plasticity.streamjobs;
 
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.ModelVersion;
@@ -49,7 +50,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private static final Logger log = LoggerFactory.getLogger(ChampionDriftFunction.class);
 
   /** The alias of the version whose drift the job watches. */
-  static final String CHAMPION = "champion";
+  static final String CHAMPION = Aliases.CHAMPION;
   static final MapStateDescriptor<String, ModelVersion> CHAMPIONS =
       new MapStateDescriptor<>("champions", Types.STRING, TypeInformation.of(ModelVersion.class));
   /** Events later than the allowed lateness, as dead letters. */

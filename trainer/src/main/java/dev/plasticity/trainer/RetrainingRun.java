@@ -1,5 +1,6 @@
 package dev.plasticity.trainer;
 
+import dev.plasticity.schemas.Aliases;
 import ai.djl.Model;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
@@ -234,7 +235,7 @@ final class RetrainingRun {
     ModelVersion request = ModelVersion.newBuilder()
         .setModel(model)
         .setVersion(0)
-        .setAlias(champion ? "champion" : "challenger")
+        .setAlias(champion ? Aliases.CHAMPION : Aliases.CHALLENGER)
         .setArchitecture(result.architecture())
         .setMetrics(metrics)
         .setArtifactUri("")

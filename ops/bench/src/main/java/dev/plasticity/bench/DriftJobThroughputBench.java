@@ -1,5 +1,6 @@
 package dev.plasticity.bench;
 
+import dev.plasticity.schemas.Aliases;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plasticity.embedded.EmbeddedKafkaBroker;
@@ -491,7 +492,7 @@ public final class DriftJobThroughputBench {
       features.add(new FeatureReference(name, 100_000L, 5.0, 2.887, 0.0, 10.0, quantiles));
     }
     return ModelVersion.newBuilder()
-        .setModel("sea").setVersion(1).setAlias("champion")
+        .setModel("sea").setVersion(1).setAlias(Aliases.CHAMPION)
         .setArchitecture(Architecture.newBuilder().setInputFeatures(List.of("x1", "x2", "x3"))
             .setFeatureMeans(List.of(5.0, 5.0, 5.0)).setFeatureStds(List.of(2.887, 2.887, 2.887))
             .setHiddenUnits(List.of(16)).setNumClasses(2).build())

@@ -1,5 +1,6 @@
 package dev.plasticity.ops;
 
+import dev.plasticity.streamjobs.DriftJobOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,9 +22,20 @@ public final class Plasticity {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Plasticity());
     for (String service : ServiceEnvironment.all().keySet()) {
-      commandLine.getSubcommands().get(service).getCommandSpec().usageMessage()
-          .footer(ServiceEnvironment.helpFooter(service));
+      String[] footer = ServiceEnvironment.helpFooter(service);
+      if (service.equals("drift-job")) {
+        footer = java.util.stream.Stream.concat(driftJobFlags(), java.util.Arrays.stream(footer)).toArray(String[]::new);
+      }
+      commandLine.getSubcommands().get(service).getCommandSpec().usageMessage().footer(footer);
     }
     return commandLine;
+  }
+
+  /** The drift job's flags as the job itself declares and reads them ({@link DriftJobOptions#flags()}). */
+  private static java.util.stream.Stream<String> driftJobFlags() {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of("", "Drift job flags:"),
+        DriftJobOptions.flags().stream().flatMap(f -> java.util.stream.Stream.of(
+            "  " + f.name() + (f.defaultValue() == null || f.defaultValue().isEmpty() ? "" : " (default " + f.defaultValue() + ")"),
+            "      " + f.description())));
   }
 }

@@ -1,5 +1,6 @@
 package dev.plasticity.registry.server;
 
+import dev.plasticity.schemas.Aliases;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.schemas.ModelVersion;
@@ -24,8 +25,8 @@ import org.flywaydb.core.Flyway;
  * per-model counter that only grows. Thread-safe.
  */
 final class VersionStore implements AutoCloseable {
-  static final String CHAMPION = "champion";
-  static final String CHALLENGER = "challenger";
+  static final String CHAMPION = Aliases.CHAMPION;
+  static final String CHALLENGER = Aliases.CHALLENGER;
 
   /** Unique violation, serialization failure, PG deadlock, H2 lock timeout: worth another try. */
   private static final Set<String> RETRYABLE = Set.of("23505", "40001", "40P01", "HYT00");
