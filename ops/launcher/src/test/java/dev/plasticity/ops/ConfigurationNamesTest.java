@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * why compose leaves it to its default. Where {@code docker compose} is installed, it must accept the
  * file too.
  *
- * <p>Not here: validation against the Compose Specification's JSON schema, which would need the
- * schema file kept in this repository.
+ * <p>{@code ComposeSchemaTest} validates the same file against the Compose Specification's JSON schema.
  */
 class ConfigurationNamesTest {
   private static final Pattern READ_IN_CODE = Pattern.compile("(?:\"|\\$\\{env:)(PLASTICITY_[A-Z0-9_]+)[\":}]");
