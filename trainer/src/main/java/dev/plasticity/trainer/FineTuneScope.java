@@ -1,8 +1,8 @@
 package dev.plasticity.trainer;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.core.Linear;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ public enum FineTuneScope {
   HEAD;
 
   /** Freezes the parameters of every layer below this scope in {@code network}; returns those layers. */
-  List<Block> freezeBelow(Block network) {
+  public List<Block> freezeBelow(Block network) {
     List<Block> layers = network.getChildren().values();
     int head = layers.size() - 1;
     int from = switch (this) {
