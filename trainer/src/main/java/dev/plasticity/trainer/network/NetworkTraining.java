@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -138,7 +140,7 @@ public final class NetworkTraining {
           throw new IllegalArgumentException("the parent's parameters do not fit " + ModelFormat.describe(architecture)
               + ": " + e.getMessage(), e);
         }
-        frozenStatistics = FrozenStatistics.of(start.scope().freezeBelow(block));
+        frozenStatistics = FrozenStatistics.of(freezeBelow(start.scope(), block));
       }
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -290,5 +292,31 @@ public final class NetworkTraining {
       y[i] = events.get(i).getLabel();
     }
     return y;
+  }
+
+  /** Freezes the parameters of every layer below {@code scope} in {@code network}; returns those layers. */
+  private static List<Block> freezeBelow(FineTuneScope scope, Block network) {
+    List<Block> layers = network.getChildren().values();
+    int head = layers.size() - 1;
+    int from = switch (scope) {
+      case ALL -> 0;
+      case HEAD -> head;
+      case TOP -> lastHiddenLayerStart(layers, head);
+    };
+    for (int i = 0; i < from; i++) {
+      layers.get(i).freezeParameters(true);
+    }
+    return layers.subList(0, from);
+  }
+
+  /** Index of the block that starts the last hidden layer (its Linear or skip block), or the head when there is none. */
+  private static int lastHiddenLayerStart(List<Block> layers, int head) {
+    int start = head;
+    for (int i = 0; i < head; i++) {
+      if (layers.get(i) instanceof Linear || layers.get(i) instanceof ParallelBlock) {
+        start = i;
+      }
+    }
+    return start;
   }
 }
