@@ -1,5 +1,6 @@
 package dev.plasticity.trainer;
 
+import dev.plasticity.trainer.adaptation.AdaptationStrategy;
 import java.util.List;
 
 /**

@@ -8,20 +8,20 @@ import java.util.Objects;
  *
  * @param budget wall time and trainings bound a search; epochs bound every training (a search's longest)
  */
-record RetrainingPlan(Strategy strategy, SearchBudget budget, String reason) {
-  RetrainingPlan {
+public record RetrainingPlan(Strategy strategy, SearchBudget budget, String reason) {
+  public RetrainingPlan {
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(reason, "reason");
   }
 
   /** This plan, its reason followed by {@code more}: e.g. why the run starts from another version than asked. */
-  RetrainingPlan alsoBecause(String more) {
+  public RetrainingPlan alsoBecause(String more) {
     return new RetrainingPlan(strategy, budget, reason + "; " + more);
   }
 
   /** The strategy and its budget, in words: what a search may spend, or a training's epochs. */
-  String describe() {
+  public String describe() {
     return strategy.wireName() + (strategy instanceof Strategy.Search ? ", " + budget
         : ", " + budget.maxEpochs() + " epochs");
   }

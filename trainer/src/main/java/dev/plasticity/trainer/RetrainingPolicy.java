@@ -1,6 +1,7 @@
 package dev.plasticity.trainer;
 
 import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.trainer.adaptation.AdaptationStrategy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -2,6 +2,9 @@ package dev.plasticity.trainer;
 
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.trainer.network.ConstraintCheck;
+import dev.plasticity.trainer.network.LabelledData;
+import dev.plasticity.trainer.network.NetworkTraining;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -193,7 +196,7 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
    */
   record Adapted(ConstraintCheck.Result candidate, NetworkTraining.Result result, java.util.Map<String, Double> metrics,
       String note) {
-    static Adapted refused(ConstraintCheck.Result candidate) {
+    public static Adapted refused(ConstraintCheck.Result candidate) {
       return new Adapted(candidate, null, java.util.Map.of(), candidate.summary());
     }
   }

@@ -131,7 +131,7 @@ public record TrainerConfig(
    * @param drift the trigger's kind and severity; null for a run no trigger asked for (a bootstrap)
    * @param versionServes whether a version serves, so there is one to adapt
    */
-  RetrainingPlan plan(String model, RetrainingPolicy.Drift drift, boolean versionServes) {
+  public RetrainingPlan plan(String model, RetrainingPolicy.Drift drift, boolean versionServes) {
     if (strategy.isPresent() && (versionServes || !strategy.get().needsServingVersion())) {
       Strategy configured = strategy.get();
       return new RetrainingPlan(configured, budgetFor(configured), "strategy " + configured.wireName()

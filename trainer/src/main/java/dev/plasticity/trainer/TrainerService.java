@@ -6,6 +6,10 @@ import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.trainer.network.NetworkTraining;
+import dev.plasticity.trainer.run.DeadLetters;
+import dev.plasticity.trainer.run.ProgressReporter;
+import dev.plasticity.trainer.run.RetrainingRun;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -340,21 +344,13 @@ public final class TrainerService implements AutoCloseable {
     deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
     String message = reason + "; sent to " + Topics.DRIFT_TRIGGERS_DLQ;
     log.error("{}", message, e);
-    progress.report(trigger.getTriggerId(), trigger.getModel(), strategyOf(e), TrainingPhase.FAILED,
+    progress.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.strategyOf(e), TrainingPhase.FAILED,
         0, config.training().epochs(), null, 1.0, message);
     TrainingOutcome outcome = new TrainingOutcome(trigger.getTriggerId(), trigger.getModel(),
         TrainingOutcome.Status.FAILED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0,
         "", message);
     listeners.forEach(l -> l.accept(outcome));
   }
-
-  /** The strategy a failed run's plan chose, or {@link #UNPLANNED} when it failed before it was planned. */
-  static String strategyOf(RuntimeException e) {
-    return e instanceof RetrainingRun.Failed failed ? failed.strategy().wireName() : UNPLANNED;
-  }
-
-  /** What a trigger given up on is labelled with when its run failed before planning (choosing a base, say). */
-  static final String UNPLANNED = "unplanned";
 
   private void commit(TopicPartition tp, long offset) {
     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(offset + 1)));

@@ -16,11 +16,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads what the trainer wrote to a topic back from its start, for tests. */
-final class KafkaTopicsRead {
+public final class KafkaTopicsRead {
   private KafkaTopicsRead() {}
 
   /** The first {@code count} dead letters on {@code topic} that {@code wanted} accepts, waiting up to 30 s for them. */
-  static List<DeadLetter> deadLetters(String bootstrapServers, String topic, Predicate<DeadLetter> wanted, int count) {
+  public static List<DeadLetter> deadLetters(String bootstrapServers, String topic, Predicate<DeadLetter> wanted, int count) {
     List<DeadLetter> found = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = fromTheStart(bootstrapServers, topic)) {
       AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
@@ -53,7 +53,7 @@ final class KafkaTopicsRead {
     return consumer;
   }
 
-  static byte[] bytes(ByteBuffer buffer) {
+  public static byte[] bytes(ByteBuffer buffer) {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;

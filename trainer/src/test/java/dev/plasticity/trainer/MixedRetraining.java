@@ -2,6 +2,9 @@ package dev.plasticity.trainer;
 
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.trainer.network.ConstraintCheck;
+import dev.plasticity.trainer.network.LabelledData;
+import dev.plasticity.trainer.network.NetworkTraining;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,7 @@ import java.util.Map;
  * serving version's events followed by the new window's, unweighted, judged on the new window's
  * held-out events. Stateless.
  */
-final class MixedRetraining implements Strategy.DomainAdaptation {
+public final class MixedRetraining implements Strategy.DomainAdaptation {
   @Override
   public String wireName() {
     return "mixed-retrain";

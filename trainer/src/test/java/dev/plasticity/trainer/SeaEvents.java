@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Random;
 
 /** Seeded SEA-concept events for tests: label 1 when x1 + x2 <= threshold (x3 is noise). */
-final class SeaEvents {
+public final class SeaEvents {
   private SeaEvents() {}
 
-  static List<LabelledEvent> generate(String model, int n, double threshold, long seed, long firstTime) {
+  public static List<LabelledEvent> generate(String model, int n, double threshold, long seed, long firstTime) {
     Random random = new Random(seed);
     List<LabelledEvent> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The constraints tests that train state outright instead of inheriting {@link Constraint#defaults()}. */
-final class TestConstraints {
+public final class TestConstraints {
   private TestConstraints() {}
 
   /**
@@ -13,7 +13,7 @@ final class TestConstraints {
    * machine, where the default 5 ms / 50 ms might not be: latency is measured for real, and a test
    * about something else must not fail on it.
    */
-  static final List<Constraint> BUSY_MACHINE = List.of(new Constraint.MaxParameters(1_000_000),
+  public static final List<Constraint> BUSY_MACHINE = List.of(new Constraint.MaxParameters(1_000_000),
       new Constraint.MaxMultiplyAdds(1_000_000), new Constraint.MaxLatency(Duration.ofMillis(50),
           Duration.ofMillis(500)));
 }

@@ -1,0 +1,322 @@
+package dev.plasticity.trainer.network;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.trainer.FineTuneScope;
+import dev.plasticity.trainer.TrainingSettings;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a feed-forward network on DJL (GPU when the engine sees one, CPU otherwise) and measures
+ * models on labelled events. Trains only a candidate that passed its {@link ConstraintCheck}.
+ * Stateless; each call scopes its native resources.
+ */
+public final class NetworkTraining {
+  private static final int EVAL_BATCH = 1024;
+
+  /** Called after every epoch with the accuracy on the training events. */
+  public interface EpochListener {
+    /** Listens to nothing, so no epoch's training accuracy is computed for it. */
+    EpochListener QUIET = (epoch, epochs, trainAccuracy) -> { };
+
+    void onEpoch(int epoch, int epochs, double trainAccuracy);
+  }
+
+  /** What one training run produced. */
+  public record Result(Architecture architecture, byte[] artifact, double heldOutAccuracy, double seconds, String device) {}
+
+  private NetworkTraining() {}
+
+  /** The device DJL trains on: the first GPU if there is one, else the CPU. */
+  public static Device device() {
+    return Engine.getInstance().defaultDevice();
+  }
+
+  /**
+   * Trains the network of a checked candidate.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint: it is never trained
+   */
+  public static Result train(
+      String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config, EpochListener listener) {
+    return train(name, data, candidate, config, Start.FRESH, listener);
+  }
+
+  /**
+   * Where training starts: fresh (seeded) weights, or a parent's parameters for the same
+   * architecture with the layers below a {@link FineTuneScope} frozen.
+   *
+   * @param parameters the parent's artifact (DJL parameters of exactly the candidate's network), or null
+   * @param scope the layers training may change
+   */
+  public record Start(byte[] parameters, FineTuneScope scope) {
+    public static final Start FRESH = new Start(null, FineTuneScope.ALL);
+
+    public Start {
+      java.util.Objects.requireNonNull(scope, "scope");
+    }
+  }
+
+  /**
+   * Trains the network of a checked candidate from {@code start}.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint (it is never
+   *     trained), or the start's parameters do not fit its network
+   */
+  public static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config,
+      Start start, EpochListener listener) {
+    return train(name, data, candidate, config, start, TrainingObjective.CROSS_ENTROPY, listener);
+  }
+
+  /**
+   * Trains the network of a checked candidate from {@code start}, minimising {@code objective}
+   * in a step of its own: forward the batch, the objective's loss, backward, one optimiser step.
+   * With {@link TrainingObjective#CROSS_ENTROPY} this is exactly DJL's {@code EasyTrain} step.
+   *
+   * @throws IllegalArgumentException when the candidate violates a constraint (it is never
+   *     trained), the start's parameters do not fit its network, or the objective's row values
+   *     do not have one row per training event
+   */
+  public static Result train(String name, LabelledData data, ConstraintCheck.Result candidate, TrainingSettings config,
+      Start start, TrainingObjective objective, EpochListener listener) {
+    if (!candidate.passed()) {
+      throw new IllegalArgumentException(
+          "a candidate that violates a constraint is never trained; " + candidate.summary());
+    }
+    Architecture architecture = candidate.candidate();
+    if ("batch".equals(architecture.getNormalization()) && config.batchSize() < 2) {
+      throw new IllegalArgumentException("batch normalisation needs batches of at least 2 rows; batchSize is "
+          + config.batchSize());
+    }
+    long started = System.nanoTime();
+    Engine.getInstance().setRandomSeed(config.seed());
+    float[][] x = encode(architecture, data.train());
+    float[] y = labels(data.train());
+    List<float[][]> rowValues = objective.rowValues();
+    for (float[][] values : rowValues) {
+      if (values.length != y.length) {
+        throw new IllegalArgumentException("the objective " + objective + " has " + values.length
+            + " rows of values for " + y.length + " training events");
+      }
+    }
+    Device device = device();
+    try (Model model = Model.newInstance(name, device)) {
+      model.setBlock(ModelFormat.buildBlock(architecture));
+      FrozenStatistics frozenStatistics = FrozenStatistics.NONE;
+      if (start.parameters() != null) {
+        Block block = model.getBlock();
+        block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFormat.inputShape(architecture, 1));
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(start.parameters()))) {
+          block.loadParameters(model.getNDManager(), in);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+          throw new IllegalArgumentException("the parent's parameters do not fit " + ModelFormat.describe(architecture)
+              + ": " + e.getMessage(), e);
+        }
+        frozenStatistics = FrozenStatistics.of(freezeBelow(start.scope(), block));
+      }
+      DefaultTrainingConfig trainingConfig =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
+              .optDevices(new Device[] {device});
+      try (Trainer trainer = model.newTrainer(trainingConfig)) {
+        trainer.initialize(ModelFormat.inputShape(architecture, 1));
+        NDManager manager = trainer.getManager();
+        NDArray[] columns = new NDArray[1 + rowValues.size()];
+        columns[0] = manager.create(x);
+        for (int i = 0; i < rowValues.size(); i++) {
+          columns[i + 1] = manager.create(rowValues.get(i));
+        }
+        ArrayDataset dataset =
+            new ArrayDataset.Builder()
+                .setData(columns)
+                .optLabels(manager.create(y))
+                .setSampling(config.batchSize(), true, dropsLoneLastRow(architecture, y.length, config.batchSize()))
+                .optDevice(device)
+                .build();
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+          for (Batch batch : trainer.iterateDataset(dataset)) {
+            try (batch) {
+              step(trainer, batch, objective);
+            }
+          }
+          if (listener != EpochListener.QUIET) { // a pass over the training events, only when someone listens
+            listener.onEpoch(epoch, config.epochs(), accuracy(model, architecture, data.train()));
+          }
+        }
+      } catch (IOException | TranslateException e) {
+        throw new IllegalStateException("training " + name + " failed: " + e.getMessage(), e);
+      }
+      frozenStatistics.restore();
+      byte[] artifact = ModelFormat.saveParameters(model);
+      double heldOut = accuracy(model, architecture, data.heldOut());
+      return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
+    }
+  }
+
+  /**
+   * Batch normalisation's running mean and variance in frozen layers. Training updates them even
+   * though their weights are frozen (they are statistics, not trained parameters), so they are
+   * copied before training and put back after it: a frozen layer computes, at inference, exactly
+   * what the parent's did.
+   */
+  private record FrozenStatistics(List<Parameter> parameters, List<NDArray> saved) {
+    static final FrozenStatistics NONE = new FrozenStatistics(List.of(), List.of());
+
+    static FrozenStatistics of(List<Block> frozen) {
+      List<Parameter> parameters = new ArrayList<>();
+      List<NDArray> saved = new ArrayList<>();
+      for (Block layer : frozen) {
+        for (ai.djl.util.Pair<String, Parameter> p : layer.getParameters()) {
+          Parameter.Type type = p.getValue().getType();
+          if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+            parameters.add(p.getValue());
+            saved.add(p.getValue().getArray().duplicate());
+          }
+        }
+      }
+      return new FrozenStatistics(parameters, saved);
+    }
+
+    void restore() {
+      for (int i = 0; i < parameters.size(); i++) {
+        saved.get(i).copyTo(parameters.get(i).getArray());
+      }
+    }
+  }
+
+  /** One optimiser step on {@code batch}: its inputs come first in its data, the objective's row values after. */
+  private static void step(Trainer trainer, Batch batch, TrainingObjective objective) {
+    NDList data = batch.getData();
+    NDArray labels = batch.getLabels().singletonOrThrow();
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).singletonOrThrow();
+      collector.backward(objective.loss(trainer.getModel().getBlock(), scores, labels, data.subNDList(1)));
+    }
+    trainer.step();
+  }
+
+  /**
+   * Batch normalisation cannot train on a batch of one row (its variance is undefined); drop the
+   * last batch when it would be one.
+   */
+  private static boolean dropsLoneLastRow(Architecture architecture, int rows, int batchSize) {
+    return "batch".equals(architecture.getNormalization()) && rows > 1 && rows % batchSize == 1;
+  }
+
+  /** The network to train: given features and widths, standardised with the training data's moments. */
+  public static Architecture architecture(
+      List<String> features, List<LabelledEvent> train, int numClasses, List<Integer> hiddenUnits) {
+    List<Double> means = new ArrayList<>();
+    List<Double> stds = new ArrayList<>();
+    for (String f : features) {
+      double[] v = train.stream().mapToDouble(e -> e.getFeatures().getOrDefault(f, 0.0)).toArray();
+      double mean = java.util.Arrays.stream(v).average().orElse(0);
+      double var = 0;
+      for (double d : v) {
+        var += (d - mean) * (d - mean);
+      }
+      double std = Math.sqrt(var / Math.max(1, v.length - 1));
+      means.add(mean);
+      stds.add(std > 1e-12 ? std : 1.0);
+    }
+    return Architecture.newBuilder()
+        .setInputFeatures(List.copyOf(features))
+        .setFeatureMeans(means)
+        .setFeatureStds(stds)
+        .setHiddenUnits(List.copyOf(hiddenUnits))
+        .setNumClasses(numClasses)
+        .build();
+  }
+
+  /** Share of events whose label the model predicts. */
+  public static double accuracy(Model model, Architecture architecture, List<LabelledEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("accuracy needs at least one event");
+    }
+    int correct = 0;
+    try (Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
+      for (int from = 0; from < events.size(); from += EVAL_BATCH) {
+        List<LabelledEvent> slice = events.subList(from, Math.min(events.size(), from + EVAL_BATCH));
+        float[][] probabilities = predictor.predict(encode(architecture, slice));
+        for (int i = 0; i < slice.size(); i++) {
+          if (ClassProbabilities.argmax(probabilities[i]) == slice.get(i).getLabel()) {
+            correct++;
+          }
+        }
+      }
+    } catch (TranslateException e) {
+      throw new IllegalStateException("evaluating " + model.getName() + " failed: " + e.getMessage(), e);
+    }
+    return correct / (double) events.size();
+  }
+
+  public static float[][] encode(Architecture architecture, List<LabelledEvent> events) {
+    float[][] rows = new float[events.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = ModelFormat.encode(architecture, events.get(i).getFeatures());
+    }
+    return rows;
+  }
+
+  private static float[] labels(List<LabelledEvent> events) {
+    float[] y = new float[events.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = events.get(i).getLabel();
+    }
+    return y;
+  }
+
+  /** Freezes the parameters of every layer below {@code scope} in {@code network}; returns those layers. */
+  private static List<Block> freezeBelow(FineTuneScope scope, Block network) {
+    List<Block> layers = network.getChildren().values();
+    int head = layers.size() - 1;
+    int from = switch (scope) {
+      case ALL -> 0;
+      case HEAD -> head;
+      case TOP -> lastHiddenLayerStart(layers, head);
+    };
+    for (int i = 0; i < from; i++) {
+      layers.get(i).freezeParameters(true);
+    }
+    return layers.subList(0, from);
+  }
+
+  /** Index of the block that starts the last hidden layer (its Linear or skip block), or the head when there is none. */
+  private static int lastHiddenLayerStart(List<Block> layers, int head) {
+    int start = head;
+    for (int i = 0; i < head; i++) {
+      if (layers.get(i) instanceof Linear || layers.get(i) instanceof ParallelBlock) {
+        start = i;
+      }
+    }
+    return start;
+  }
+}

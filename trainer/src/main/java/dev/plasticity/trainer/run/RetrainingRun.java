@@ -1,0 +1,405 @@
+package dev.plasticity.trainer.run;
+
+import ai.djl.Model;
+import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.schemas.Aliases;
+import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CandidateTrial;
+import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.Lineage;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.ReferenceStatistics;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.trainer.RetrainingPlan;
+import dev.plasticity.trainer.RetrainingPolicy;
+import dev.plasticity.trainer.SearchBudget;
+import dev.plasticity.trainer.Strategy;
+import dev.plasticity.trainer.TrainerConfig;
+import dev.plasticity.trainer.TrainingOutcome;
+import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.network.ConstraintCheck;
+import dev.plasticity.trainer.network.LabelledData;
+import dev.plasticity.trainer.network.LatencyProbe;
+import dev.plasticity.trainer.network.NetworkTraining;
+import dev.plasticity.trainer.search.ArchitectureSearch;
+import dev.plasticity.trainer.search.SearchListener;
+import dev.plasticity.trainer.search.SearchSpace;
+import dev.plasticity.trainer.search.SearchTrial;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run, from a trigger (or a bootstrap request) to a registered version: read the
+ * window's events back, split off the newest as held-out, check the candidate network against the
+ * model's constraints (one that violates any is not trained), train, compare with the version that
+ * is serving on the same held-out events, register as champion only if better by the margin.
+ * What the run does is planned from the trigger's kind and severity ({@link TrainerConfig#plan},
+ * by the model's {@link RetrainingPolicy} unless a strategy is configured outright): the
+ * challenger comes from one training of the configured network, from an architecture search, or
+ * from a fine-tune of the serving version. The plan's strategy and reason go into the STARTED
+ * progress event and the version's lineage.
+ * The trigger id is the idempotency key: a trigger that already produced a version is not
+ * trained again, and the registry refuses to create a second version for it.
+ *
+ * <p>Its I/O is three small interfaces: where events come from ({@link EventSource}), where
+ * versions come from and go ({@link VersionStore}), where progress goes ({@link ProgressSink});
+ * the service plugs in Kafka and the registry, tests may plug in memory. A run that fails after
+ * it was planned throws {@link Failed}, which names the planned strategy. Thread-safe if its I/O
+ * is: it keeps no state between runs.
+ */
+public final class RetrainingRun {
+  private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
+
+  private final TrainerConfig config;
+  private final EventSource events;
+  private final VersionStore registry;
+  private final ProgressSink progress;
+  private final Clock clock;
+  private final LatencyProbe latencyProbe;
+
+  /** A run over Kafka (events from the labelled-events topic) and the registry behind {@code registry}. */
+  public RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressSink progress, Clock clock) {
+    this(config, new KafkaEventSource(config.endpoints().bootstrapServers(), config.maxClasses()),
+        new RegistryVersionStore(registry), progress, clock, LatencyProbe.standard());
+  }
+
+  /**
+   * A run reading events from {@code events}, starting from and registering into {@code
+   * registry}, reporting to {@code progress}, measuring candidates' latency with {@code latencyProbe}.
+   */
+  RetrainingRun(TrainerConfig config, EventSource events, VersionStore registry, ProgressSink progress, Clock clock,
+      LatencyProbe latencyProbe) {
+    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.events = java.util.Objects.requireNonNull(events, "events");
+    this.registry = java.util.Objects.requireNonNull(registry, "registry");
+    this.progress = java.util.Objects.requireNonNull(progress, "progress");
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    this.latencyProbe = java.util.Objects.requireNonNull(latencyProbe, "latencyProbe");
+  }
+
+  private ConstraintCheck constraintCheckFor(String model) {
+    return new ConstraintCheck(config.constraintsFor(model), latencyProbe);
+  }
+
+  /** Like {@link #run(String, String, Integer, DataWindow, int, RetrainingPolicy.Drift)} for a run no trigger asked for. */
+  public TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted) {
+    return run(triggerId, model, baseVersion, window, wanted, null);
+  }
+
+  /**
+   * Trains a new version of {@code model} from events at or after {@code window.startTime}.
+   *
+   * @param baseVersion the version serving when the trigger fired, or null when there is none
+   * @param wanted events to read (the run waits for them up to the configured data wait)
+   * @param drift the trigger's kind and severity, which the plan follows; null when no trigger asked (a bootstrap)
+   */
+  public TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
+      RetrainingPolicy.Drift drift) {
+    long started = System.nanoTime();
+    StartingVersion base = StartingVersion.choose(registry, model, baseVersion);
+    Optional<ModelVersion> serving = base.version();
+    RetrainingPlan planned = config.plan(model, drift, serving.isPresent());
+    RetrainingPlan plan = base.why().isEmpty() ? planned : planned.alsoBecause(base.why());
+    if (!base.why().isEmpty()) {
+      log.warn("trigger {} of {}: {}", triggerId, model, base.why());
+    }
+    try {
+      return carryOut(triggerId, model, base, plan, window, wanted, started);
+    } catch (RuntimeException e) {
+      throw new Failed(plan.strategy(), e);
+    }
+  }
+
+  /**
+   * A run that failed after it was planned, with the strategy its plan chose (the service labels
+   * a trigger it gives up on with it). The cause says why.
+   */
+  public static final class Failed extends RuntimeException {
+    private final transient Strategy strategy;
+
+    Failed(Strategy strategy, RuntimeException cause) {
+      super(strategy.wireName() + " failed: " + cause.getMessage(), cause);
+      this.strategy = strategy;
+    }
+
+    /** The strategy the failed run's plan chose. */
+    Strategy strategy() {
+      return strategy;
+    }
+  }
+
+  /** The strategy a failed run's plan chose, or {@link #UNPLANNED} when it failed before it was planned. */
+  public static String strategyOf(RuntimeException e) {
+    return e instanceof Failed failed ? failed.strategy().wireName() : UNPLANNED;
+  }
+
+  /** What a trigger given up on is labelled with when its run failed before planning (choosing a base, say). */
+  static final String UNPLANNED = "unplanned";
+
+  private TrainingOutcome carryOut(String triggerId, String model, StartingVersion base, RetrainingPlan plan,
+      DataWindow window, int wanted, long started) {
+    Optional<ModelVersion> serving = base.version();
+    Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
+    if (existing.isPresent()) {
+      String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
+      report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
+    }
+    report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
+        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
+
+    EventSource.Window read = this.events.read(model, window.getStartTime(), wanted,
+        Math.min(wanted, config.minTrainingEvents()), config.dataWait(),
+        n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
+            0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
+    List<LabelledEvent> events = read.events();
+    String deadLettered = (read.undecodable() == 0 ? "" : ", " + read.undecodable() + " undecodable sent to "
+        + Topics.EVENTS_DLQ) + (read.invalid() == 0 ? "" : ", " + read.invalid() + " invalid sent to "
+        + Topics.EVENTS_DLQ);
+    report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null, 0.1,
+        events.size() + " events read" + deadLettered);
+    LabelledData data = LabelledData.split(events, config.training().heldOutFraction());
+
+    // one download of the serving version's weights, when it was chosen: scored here, then a search's,
+    // fine-tune's or adaptation's start
+    Optional<byte[]> servingArtifact = base.artifact();
+    OptionalDouble servingAccuracy = serving
+        .map(v -> OptionalDouble.of(accuracyOf(v, servingArtifact.orElseThrow(), data.heldOut())))
+        .orElse(OptionalDouble.empty());
+    List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
+    int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
+
+    Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses,
+        config.training().hiddenUnits());
+    Trained trained = plan.strategy().match(new Strategy.Cases<Trained>() {
+      @Override
+      public Trained retrain(Strategy.Retrain retrain) {
+        return train(plan, triggerId, model, data, inputs, Optional.empty());
+      }
+
+      @Override
+      public Trained fineTune(Strategy.FineTune fineTune) {
+        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
+        return train(plan, triggerId, model, data, serving.orElseThrow().getArchitecture(),
+            Optional.of(new NetworkTraining.Start(servingArtifact.orElseThrow(), fineTune.scope())));
+      }
+
+      @Override
+      public Trained search(Strategy.Search search) {
+        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+            + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
+        ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
+            config.training(), search.algorithm(), plan.budget())
+            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
+                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
+        if (outcome.best() == null) {
+          return Trained.infeasible("the search found no candidate within the constraints ("
+              + outcome.search().stoppedBecause() + ")");
+        }
+        return new Trained(outcome.bestCandidate(), outcome.best(), outcome.lineage(), Map.of(), "", null);
+      }
+
+      @Override
+      public Trained adapt(Strategy.DomainAdaptation adaptation) {
+        Strategy.Adapted adapted = RetrainingRun.this.adapt(adaptation, plan, triggerId, model, serving.orElseThrow(),
+            servingArtifact.orElseThrow(), data, inputs, window);
+        return adapted.result() == null ? Trained.infeasible(adapted.note())
+            : new Trained(adapted.candidate(), adapted.result(), List.of(), adapted.metrics(), "; " + adapted.note(),
+                null);
+      }
+    });
+    if (trained.infeasible() != null) {
+      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started);
+    }
+    ConstraintCheck.Result candidate = trained.candidate();
+    NetworkTraining.Result result = trained.result();
+    List<CandidateTrial> candidates = trained.candidates();
+    Map<String, Double> adaptationMetrics = trained.metrics();
+    String note = trained.note();
+
+    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
+        String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
+            servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
+            data.heldOut().size()));
+    boolean champion = servingAccuracy.isEmpty()
+        || result.heldOutAccuracy() >= servingAccuracy.getAsDouble() + config.championMargin();
+
+    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
+        features, events, numClasses, 1.0 - result.heldOutAccuracy(), data.heldOut().size());
+    Map<String, Double> metrics = new HashMap<>();
+    metrics.put("accuracy", result.heldOutAccuracy());
+    servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
+    metrics.put("training_events", (double) data.train().size());
+    metrics.put("held_out_events", (double) data.heldOut().size());
+    metrics.put("training_seconds", result.seconds());
+    metrics.put("parameters", (double) candidate.figures().parameters());
+    metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    metrics.putAll(adaptationMetrics);
+    if (!candidates.isEmpty()) {
+      metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
+      metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
+    }
+    candidate.figures().latency().ifPresent(latency -> {
+      metrics.put("latency_median_us", latency.median().toNanos() / 1e3);
+      metrics.put("latency_p99_us", latency.p99().toNanos() / 1e3);
+    });
+    ModelVersion request = ModelVersion.newBuilder()
+        .setModel(model)
+        .setVersion(0)
+        .setAlias(champion ? Aliases.CHAMPION : Aliases.CHALLENGER)
+        .setArchitecture(result.architecture())
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
+            .setTriggerId(triggerId)
+            .setStrategy(plan.strategy().wireName())
+            .setReason(plan.reason())
+            .setWindow(window)
+            .setCandidates(candidates)
+            .build())
+        .setReference(reference)
+        .setCreatedAt(clock.millis())
+        .setDriftConfig(serving.map(ModelVersion::getDriftConfig).orElse(config.driftConfig()))
+        .build();
+    ModelVersion stored = registry.register(request, result.artifact());
+
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s",
+        champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
+        result.heldOutAccuracy(),
+        servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
+        events.size(), deadLettered, seconds(started), result.device(), note);
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
+        result.heldOutAccuracy(), 1.0, message);
+    return new TrainingOutcome(triggerId, model,
+        champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
+        servingAccuracy, OptionalDouble.of(result.heldOutAccuracy()), events.size(), seconds(started),
+        result.device(), message);
+  }
+
+  /**
+   * What a strategy trained: the checked candidate, its training, a search's candidates, an
+   * adaptation's figures and note; or, with {@code infeasible} set, why nothing could be trained.
+   */
+  private record Trained(ConstraintCheck.Result candidate, NetworkTraining.Result result,
+      List<CandidateTrial> candidates, Map<String, Double> metrics, String note, String infeasible) {
+    static Trained infeasible(String why) {
+      return new Trained(null, null, List.of(), Map.of(), "", why);
+    }
+  }
+
+  /**
+   * One training of {@code network} (a fresh one, or the serving version's when {@code start}
+   * fine-tunes it) for the plan's epochs, once it passes the model's constraints.
+   */
+  private Trained train(RetrainingPlan plan, String triggerId, String model, LabelledData data, Architecture network,
+      Optional<NetworkTraining.Start> start) {
+    ConstraintCheck.Result candidate = constraintCheckFor(model).check(network);
+    if (!candidate.passed()) {
+      return Trained.infeasible(candidate.summary());
+    }
+    report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "candidate " + candidate.summary());
+    NetworkTraining.Result result = NetworkTraining.train(model, data, candidate,
+        config.training().withEpochs(plan.budget().maxEpochs()), start.orElse(NetworkTraining.Start.FRESH),
+        (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
+            0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+    return new Trained(candidate, result, List.of(), Map.of(), "", null);
+  }
+
+  /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
+  private TrainingOutcome infeasible(RetrainingPlan plan, String triggerId, String model, String why,
+      OptionalDouble servingAccuracy, int events, long started) {
+    String message = "not trained: " + why;
+    log.warn("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
+    return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
+        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
+  }
+
+  /**
+   * Adapts the serving version with the plan's {@link AdaptationStrategy}, for the plan's epochs;
+   * EWC and importance weighting also read back the events the serving version was trained on: its
+   * lineage's window, up to where this window starts.
+   */
+  private Strategy.Adapted adapt(Strategy.DomainAdaptation adaptation, RetrainingPlan plan, String triggerId,
+      String model, ModelVersion serving, byte[] servingArtifact, LabelledData data, Architecture inputs,
+      DataWindow window) {
+    List<LabelledEvent> reference = adaptation.usesReference() ? referenceEvents(serving, window) : List.of();
+    report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
+        + " with " + adaptation.wireName() + (adaptation.usesReference() ? " (" + reference.size()
+        + " reference events)" : ""));
+    return adaptation.adapt(new Strategy.Parent(model, serving.getArchitecture(), servingArtifact), data,
+        reference, inputs, constraintCheckFor(model),
+        config.training().withEpochs(plan.budget().maxEpochs()), config.adaptation(),
+        (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
+            trainAccuracy, 0.1 + 0.8 * epoch / epochs,
+            String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+  }
+
+  /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */
+  private List<LabelledEvent> referenceEvents(ModelVersion serving, DataWindow window) {
+    DataWindow parentWindow = serving.getLineage() == null ? null : serving.getLineage().getWindow();
+    if (parentWindow == null) {
+      return List.of();
+    }
+    return events.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
+        config.trainingEvents(), config.dataWait());
+  }
+
+  /** TrainingProgress for each candidate a search trains or refuses. */
+  private SearchListener searchProgress(RetrainingPlan plan, String triggerId, String model) {
+    SearchBudget budget = plan.budget();
+    return new SearchListener() {
+      private int tried;
+
+      @Override
+      public void onTrial(SearchTrial trial, SearchTrial best, double budgetUsed) {
+        tried++;
+        progress.report(triggerId, model, plan.strategy().wireName(), TrainingPhase.TRAINING, tried, budget.maxCandidates(),
+            trial.epochs(), budget.maxEpochs(), best.score(), 0.1 + 0.8 * budgetUsed, String.format(
+                "candidate %d: %s, %d epochs, validation %.3f (best %.3f: %s)", trial.index() + 1,
+                ModelFormat.describe(trial.candidate().candidate()), trial.epochs(), trial.score(), best.score(),
+                ModelFormat.describe(best.candidate().candidate())));
+      }
+
+      @Override
+      public void onRejected(ConstraintCheck.Result rejected) {
+        log.debug("trigger {} of {}: refused {}", triggerId, model, rejected.summary());
+      }
+    };
+  }
+
+  private static double accuracyOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
+    try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
+      return NetworkTraining.accuracy(model, version.getArchitecture(), events);
+    }
+  }
+
+  /** The first event's numeric feature names, sorted: the inputs of a model no version describes yet. */
+  public static List<String> featureNames(List<LabelledEvent> events) {
+    return new ArrayList<>(new TreeSet<>(events.get(0).getFeatures().keySet()));
+  }
+
+  private void report(RetrainingPlan plan, String triggerId, String model, TrainingPhase phase, int epoch, Double score,
+      double budget, String message) {
+    progress.report(triggerId, model, plan.strategy().wireName(), phase, epoch, plan.budget().maxEpochs(), score, budget, message);
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

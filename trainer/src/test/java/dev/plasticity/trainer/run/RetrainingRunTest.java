@@ -1,0 +1,173 @@
+package dev.plasticity.trainer.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.trainer.Constraint;
+import dev.plasticity.trainer.MixedRetraining;
+import dev.plasticity.trainer.RetrainingPolicy;
+import dev.plasticity.trainer.SeaEvents;
+import dev.plasticity.trainer.Strategies;
+import dev.plasticity.trainer.TrainerConfig;
+import dev.plasticity.trainer.TrainingOutcome;
+import dev.plasticity.trainer.network.LatencyProbes;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole retraining runs (plan, read, train, gate, register) with real DJL training, against
+ * events, versions and progress kept in memory: no broker, no registry.
+ */
+class RetrainingRunTest {
+  private static final long OLD = 0;
+  private static final long NEW = 1_000_000;
+
+  private final InMemoryIo.Events events = new InMemoryIo.Events()
+      .add(SeaEvents.generate("sea", 1000, 7.0, 11, OLD))
+      .add(SeaEvents.generate("sea", 1000, 9.5, 12, NEW));
+  private final InMemoryIo.Versions versions = new InMemoryIo.Versions();
+  private final InMemoryIo.Progress progress = new InMemoryIo.Progress();
+
+  /**
+   * Small networks, few epochs; the constraints are stated here, and latency is measured by a
+   * probe whose clock ticks 50 µs per call, so no verdict depends on how busy the machine is.
+   */
+  private static TrainerConfig.Builder config() {
+    return TrainerConfig.builder("no-broker:9092", URI.create("http://no-registry")).trainingEvents(1000)
+        .minTrainingEvents(200).epochs(6).hiddenUnits(List.of(16, 16))
+        .constraints(List.of(new Constraint.MaxParameters(10_000),
+            new Constraint.MaxLatency(Duration.ofMillis(1), Duration.ofMillis(2))));
+  }
+
+  private RetrainingRun run(TrainerConfig config) {
+    return new RetrainingRun(config, events, versions, progress, Clock.systemUTC(),
+        LatencyProbes.ticking(Duration.ofNanos(50_000)));
+  }
+
+  private static DataWindow window(long start) {
+    return DataWindow.newBuilder().setTopic(Topics.EVENTS_LABELLED).setStartTime(start).setEndTime(start)
+        .setEventCount(1000).setOffsets(List.of()).build();
+  }
+
+  private ModelVersion bootstrap(RetrainingRun run) {
+    TrainingOutcome first = run.run("bootstrap-sea", "sea", null, window(OLD), 1000);
+    assertThat(first.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+    return first.version().orElseThrow();
+  }
+
+  @Test
+  void bootstrapsThenAnswersAWeakConceptDriftWithEwcAndRegistersAChampionThatBeatsTheServingVersion() {
+    RetrainingRun run = run(config().build());
+
+    ModelVersion v1 = bootstrap(run);
+    TrainingOutcome outcome = run.run("concept-1", "sea", 1, window(NEW), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    assertThat(v1.getLineage().getStrategy()).isEqualTo("retrain");
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+    assertThat(outcome.challengerAccuracy().getAsDouble())
+        .isGreaterThan(outcome.servingAccuracy().getAsDouble() + 0.01);
+    ModelVersion v2 = outcome.version().orElseThrow();
+    assertThat(v2.getVersion()).isEqualTo(2);
+    assertThat(v2.getLineage().getStrategy()).isEqualTo("ewc");
+    assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
+    assertThat(v2.getLineage().getReason()).contains("(default rule)");
+    assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
+    assertThat(versions.champion("sea")).contains(v2);
+    assertThat(progress.phases("concept-1")).containsExactly(TrainingPhase.STARTED, TrainingPhase.READING_DATA,
+        TrainingPhase.TRAINING, TrainingPhase.EVALUATING, TrainingPhase.REGISTERED);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-1"))
+        .allSatisfy(r -> assertThat(r.strategy()).isEqualTo("ewc"));
+  }
+
+  @Test
+  void aRegistryFailureFailsTheRunUnderItsPlannedStrategyAndTheRetryRegistersExactlyOneVersion() {
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift prior = new RetrainingPolicy.Drift(DriftKind.PRIOR, 0.6);
+    versions.refuseNext(1);
+
+    assertThatThrownBy(() -> run.run("prior-1", "sea", 1, window(NEW), 1000, prior))
+        .isInstanceOfSatisfying(RetrainingRun.Failed.class,
+            e -> assertThat(RetrainingRun.strategyOf(e)).isEqualTo("fine-tune:head"))
+        .hasRootCauseMessage("registry unreachable: connection refused");
+    assertThat(versions.refused()).isEqualTo(1);
+    assertThat(versions.all("sea")).hasSize(1);
+    assertThat(progress.phases("prior-1")).doesNotContain(TrainingPhase.REGISTERED, TrainingPhase.REJECTED);
+
+    TrainingOutcome retried = run.run("prior-1", "sea", 1, window(NEW), 1000, prior);
+    TrainingOutcome again = run.run("prior-1", "sea", 1, window(NEW), 1000, prior);
+
+    assertThat(retried.version().orElseThrow().getLineage().getStrategy()).isEqualTo("fine-tune:head");
+    assertThat(again.status()).isEqualTo(TrainingOutcome.Status.ALREADY_TRAINED);
+    assertThat(again.version()).isEqualTo(retried.version());
+    assertThat(versions.all("sea")).hasSize(2);
+  }
+
+  @Test
+  void aRunThatFailsBeforeItIsPlannedIsLabelledUnplanned() {
+    VersionStore unreachable = new VersionStore() {
+      @Override
+      public Optional<ModelVersion> champion(String model) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public Optional<ModelVersion> version(String model, int version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public Optional<ModelVersion> versionForTrigger(String model, String triggerId) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public Optional<String> rejection(String model, int version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public byte[] downloadVerified(ModelVersion version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public ModelVersion register(ModelVersion request, byte[] artifact) {
+        throw new IllegalStateException("registry unreachable");
+      }
+    };
+    RetrainingRun run = new RetrainingRun(config().build(), events, unreachable, progress, Clock.systemUTC(),
+        LatencyProbes.ticking(Duration.ofNanos(50_000)));
+
+    assertThatThrownBy(() -> run.run("early", "sea", null, window(NEW), 1000))
+        .isNotInstanceOf(RetrainingRun.Failed.class)
+        .satisfies(e -> assertThat(RetrainingRun.strategyOf((RuntimeException) e)).isEqualTo("unplanned"));
+    assertThat(progress.reports).isEmpty();
+  }
+
+  @Test
+  void aStrategyAddedWithOneClassAndOneTableEntryRunsAndIsRecordedByName() {
+    Strategies table = Strategies.STANDARD.with(new MixedRetraining());
+    RetrainingRun run = run(config().policy(RetrainingPolicy.parse("*=mixed-retrain", table)).build());
+    bootstrap(run);
+
+    TrainingOutcome outcome = run.run("covariate-1", "sea", 1, window(NEW), 1000,
+        new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.2));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    assertThat(v2.getLineage().getStrategy()).isEqualTo("mixed-retrain");
+    assertThat(v2.getLineage().getReason()).contains("configured rule *=mixed-retrain");
+    assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
+    assertThat(outcome.message()).contains("1000 reference events and 800 new ones, unweighted");
+  }
+}
