@@ -3,7 +3,6 @@ package dev.plasticity.streamjobs;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.LabelledEvent;
-import java.nio.ByteBuffer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -71,15 +70,7 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
       error = "could not decode or check the record: " + e;
     }
     deadLetters.inc();
-    ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-        .setError(error)
-        .setFailedAt(now)
-        .build());
+    ctx.output(DEAD_LETTERS, record.deadLetter(error, now));
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.streamjobs.drift.DriftMonitor;
 import dev.plasticity.streamjobs.drift.DriftSettings;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -68,15 +67,7 @@ final class DecodeModelVersions extends ProcessFunction<KafkaRecord, ModelVersio
       error = "could not decode or check the model version: " + e;
     }
     deadLetters.inc();
-    ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(ByteBuffer.wrap(record.value()))
-        .setError(error)
-        .setFailedAt(ctx.timerService().currentProcessingTime())
-        .build());
+    ctx.output(DEAD_LETTERS, record.deadLetter(error, ctx.timerService().currentProcessingTime()));
   }
 
   /**
