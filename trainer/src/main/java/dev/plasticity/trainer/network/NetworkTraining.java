@@ -161,10 +161,12 @@ public final class NetworkTraining {
                 .setSampling(config.batchSize(), true, dropsLoneLastRow(architecture, y.length, config.batchSize()))
                 .optDevice(device)
                 .build();
+        boolean first = true;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
           for (Batch batch : trainer.iterateDataset(dataset)) {
             try (batch) {
-              step(trainer, batch, objective);
+              step(trainer, batch, objective, first);
+              first = false;
             }
           }
           if (listener != EpochListener.QUIET) { // a pass over the training events, only when someone listens
@@ -212,13 +214,20 @@ public final class NetworkTraining {
     }
   }
 
-  /** One optimiser step on {@code batch}: its inputs come first in its data, the objective's row values after. */
-  private static void step(Trainer trainer, Batch batch, TrainingObjective objective) {
+  /**
+   * One optimiser step on {@code batch}: its inputs come first in its data, the objective's row
+   * values after. The first step's gradients are checked by {@link FirstStepCheck}, not by DJL's
+   * signed sum.
+   */
+  private static void step(Trainer trainer, Batch batch, TrainingObjective objective, boolean first) {
     NDList data = batch.getData();
     NDArray labels = batch.getLabels().singletonOrThrow();
     try (GradientCollector collector = trainer.newGradientCollector()) {
       NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).singletonOrThrow();
       collector.backward(objective.loss(trainer.getModel().getBlock(), scores, labels, data.subNDList(1)));
+    }
+    if (first) {
+      FirstStepCheck.beforeFirstStep(trainer);
     }
     trainer.step();
   }

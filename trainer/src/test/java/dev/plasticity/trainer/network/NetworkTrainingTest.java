@@ -134,6 +134,51 @@ class NetworkTrainingTest {
     }
   }
 
+  /**
+   * A network whose only layer is the softmax output: the cross-entropy's gradients cancel across
+   * the two classes, and with every input at its mean they cancel exactly in float, so DJL's own
+   * first-step check ("Gradient values are all zeros") refused to train it. It learns the label
+   * shares through its bias.
+   */
+  @Test
+  void aSoftmaxLayerAloneTrainsThoughItsGradientsCancelExactly() {
+    List<dev.plasticity.schemas.LabelledEvent> events = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      events.add(dev.plasticity.schemas.LabelledEvent.newBuilder()
+          .setEventId("e" + i).setModel("flat").setEventTime(i)
+          .setFeatures(java.util.Map.of("x1", 1.0, "x2", 2.0, "x3", 3.0))
+          .setLabel(i % 10 < 7 ? 1 : 0)
+          .build());
+    }
+    LabelledData data = LabelledData.split(events, 0.2);
+    TrainingSettings config = TrainingSettings.DEFAULTS.withEpochs(5);
+    Architecture logistic = NetworkTraining.architecture(FEATURES, data.train(), 2, List.of());
+    ConstraintCheck.Result candidate = new ConstraintCheck(List.of(), LatencyProbe.standard()).check(logistic);
+
+    NetworkTraining.Result result = NetworkTraining.train("flat", data, candidate, config, (e, n, a) -> {});
+
+    assertThat(result.heldOutAccuracy()).isEqualTo(0.7, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void aNetworkNoGradientReachesIsRefusedWithTheCause() {
+    LabelledData data = LabelledData.split(SeaEvents.generate("sea", 200, 7.0, 1, 0), 0.2);
+    Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, List.of(8));
+    ConstraintCheck.Result candidate = new ConstraintCheck(List.of(), LatencyProbe.standard()).check(network);
+    TrainingObjective constant = new TrainingObjective() {
+      @Override
+      public ai.djl.ndarray.NDArray loss(ai.djl.nn.Block block, ai.djl.ndarray.NDArray scores,
+          ai.djl.ndarray.NDArray labels, ai.djl.ndarray.NDList rows) {
+        return scores.mul(0).sum(); // does not depend on the weights
+      }
+    };
+
+    assertThatThrownBy(() -> NetworkTraining.train("sea", data, candidate, TrainingSettings.DEFAULTS.withEpochs(1),
+        NetworkTraining.Start.FRESH, constant, NetworkTraining.EpochListener.QUIET))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("received a gradient");
+  }
+
   private static ConstraintCheck.Result checked(LabelledData data, TrainingSettings config) {
     Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, config.hiddenUnits());
     return new ConstraintCheck(TestConstraints.BUSY_MACHINE, LatencyProbes.ticking(Duration.of(50, ChronoUnit.MICROS))).check(network);
