@@ -4,9 +4,9 @@ import dev.plasticity.schemas.Aliases;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.DeadLetters;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -277,18 +277,10 @@ public final class ModelSubscription implements AutoCloseable {
   /** Counts, logs and dead-letters a record that could not be decoded; the subscription goes on. */
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
     undecodable.incrementAndGet();
-    String reason = cause.getMessage();
+    String reason = Objects.toString(cause.getMessage(), cause.toString());
     log.error("undecodable record on {}-{} at offset {} ({} bytes), sent to {}: {}", record.topic(),
         record.partition(), record.offset(), record.value().length, Topics.EVENTS_DLQ, reason);
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(ByteBuffer.wrap(record.value()))
-        .setError(reason)
-        .setFailedAt(clock.millis())
-        .build();
+    DeadLetter letter = DeadLetters.of(record, reason, clock.millis());
     try {
       deadLetterProducer.send(new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), LETTERS.encode(letter)),
           (metadata, e) -> {
