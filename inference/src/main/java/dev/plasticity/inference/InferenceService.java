@@ -50,9 +50,9 @@ public final class InferenceService implements AutoCloseable {
   /** Only this machine, unless configured otherwise. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
   /** The largest request body read; a larger one is answered 413 before it is parsed. */
-  public static final int MAX_BODY_BYTES = 1 << 20;
+  static final int MAX_BODY_BYTES = 1 << 20;
   /** The most rows one batch request may hold. */
-  public static final int MAX_BATCH_ROWS = 10_000;
+  static final int MAX_BATCH_ROWS = 10_000;
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

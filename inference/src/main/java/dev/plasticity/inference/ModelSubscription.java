@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelSubscription.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
+  static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
   /** The longest wait between two attempts to report the same rejections to a registry that refuses them. */
   static final Duration MAX_REPORT_BACKOFF = Duration.ofMinutes(5);
   private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
@@ -160,7 +160,7 @@ public final class ModelSubscription implements AutoCloseable {
   }
 
   /** Whether the subscription has read the topic up to its end at least once. */
-  public boolean caughtUp() {
+  boolean caughtUp() {
     return caughtUp;
   }
 
@@ -178,7 +178,7 @@ public final class ModelSubscription implements AutoCloseable {
    * Calls {@code listener} (on the dying thread) if the subscription fails; at once if it has
    * failed already. A listener must not block.
    */
-  public ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
+  ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
     Objects.requireNonNull(listener, "listener");
     Throwable failed;
     synchronized (failureListeners) {
@@ -192,7 +192,7 @@ public final class ModelSubscription implements AutoCloseable {
   }
 
   /** Records on the versions topic that could not be decoded (each one is dead-lettered). */
-  public long undecodableRecords() {
+  long undecodableRecords() {
     return undecodable.get();
   }
 

@@ -35,7 +35,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec<T extends SpecificRecord> {
   /** System property with the largest payload, in bytes, a codec decodes. */
-  public static final String MAX_RECORD_BYTES_PROPERTY = "plasticity.max.record.bytes";
+  static final String MAX_RECORD_BYTES_PROPERTY = "plasticity.max.record.bytes";
   /** The largest payload a codec decodes when neither is set: 8 MiB. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
   /** Environment variable read when {@link #MAX_RECORD_BYTES_PROPERTY} is not set; every service reads it. */
@@ -104,7 +104,7 @@ public final class AvroCodec<T extends SpecificRecord> {
 
 
   /** Lets this codec read payloads written with an older (compatible) schema. */
-  public AvroCodec<T> withWriterSchema(Schema writerSchema) {
+  AvroCodec<T> withWriterSchema(Schema writerSchema) {
     addReader(Objects.requireNonNull(writerSchema, "writerSchema"));
     return this;
   }
@@ -119,7 +119,7 @@ public final class AvroCodec<T extends SpecificRecord> {
    * A codec like this one (sharing its writer schemas) that decodes payloads of at most {@code
    * maxRecordBytes} bytes.
    */
-  public AvroCodec<T> withMaxRecordBytes(int maxRecordBytes) {
+  AvroCodec<T> withMaxRecordBytes(int maxRecordBytes) {
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
     }
@@ -191,7 +191,7 @@ public final class AvroCodec<T extends SpecificRecord> {
   }
 
   /** The system property Avro 1.12 reads for the packages whose generated classes it may build. */
-  public static final String TRUSTED_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
+  static final String TRUSTED_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
   /**
    * Why a payload of {@code length} bytes did not decode into {@code type}: corrupt, or, when Avro
