@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Serves predictions for one model from whichever version is current, and swaps versions in one
  * atomic step without failing or blocking a prediction.
  *
- * <p>A prediction acquires a reference on the current {@link ServingModel}; a swap replaces the
+ * <p>Versions are swapped in by a {@link ModelLoader}, only once verified and warmed up. A
+ * prediction acquires a reference on the current {@code ServingModel}; a swap replaces the
  * current model and retires the old one, which closes once its in-flight predictions have
  * released it. A prediction that loses the race (the model it read closed before it could
  * acquire it) retries with the model that replaced it. Every {@link Prediction} carries the
@@ -22,8 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>{@code
  * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
- * predictor.swap(new ServingModel("fraud", 1, architecture, ModelFormat.load("fraud", architecture, bytes), 4));
- * Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0));
+ * ModelLoader loader = new ModelLoader(new RegistryClient(registryUrl), predictor); // verifies, then swaps
+ * try (ModelSubscription versions = ModelSubscription.start(bootstrapServers, loader)) {
+ *   Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0));
+ * }
  * }</pre>
  *
  * <p>Thread-safe: predictions are lock-free; swaps and {@link #close()} are serialised.
@@ -72,7 +75,7 @@ public final class HotSwapPredictor implements AutoCloseable {
    * @throws IllegalArgumentException when a feature the served model needs is missing
    * @throws IllegalStateException when no version is served yet, or the predictor is closed
    */
-  public List<Prediction> predictBatch(List<Map<String, Double>> batch) {
+  List<Prediction> predictBatch(List<Map<String, Double>> batch) {
     if (batch.isEmpty()) {
       return List.of();
     }
@@ -110,7 +113,7 @@ public final class HotSwapPredictor implements AutoCloseable {
    * @throws IllegalArgumentException when {@code next} is for another model
    * @throws IllegalStateException when {@code next} was served before or is closed, or this predictor is closed
    */
-  public synchronized OptionalInt swap(ServingModel next) {
+  synchronized OptionalInt swap(ServingModel next) {
     checkSwappable(next);
     ServingModel previous = install(next);
     return previous == null ? OptionalInt.empty() : OptionalInt.of(previous.version());
@@ -122,7 +125,7 @@ public final class HotSwapPredictor implements AutoCloseable {
    *
    * @return whether {@code next} is now served
    */
-  public boolean swapIfNewer(ServingModel next) {
+  boolean swapIfNewer(ServingModel next) {
     return swapIfNewerFrom(next) != NOT_SWAPPED;
   }
 

@@ -1,52 +1,27 @@
 package dev.plasticity.inference;
 
-import dev.plasticity.registry.client.RegistryClient;
-import java.util.Map;
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
+import java.net.URI;
+import java.util.List;
 
 /**
- * Every environment variable {@link InferenceService#main} reads, declared once with its default
- * and what it is for; {@link InferenceSettings#fromEnvironment} reads them through this table and
- * the launcher's {@code plasticity inference --help} prints it. Immutable and thread-safe.
+ * Every environment variable {@link InferenceService#main} reads, declared once as a {@link
+ * Setting}: {@link InferenceSettings#fromEnvironment} reads them, and the launcher's {@code
+ * plasticity inference --help} prints {@link #ALL}. Immutable and thread-safe.
  */
-public enum InferenceEnvironment {
-  MODEL("PLASTICITY_MODEL", "", "the model to serve (required)"),
-  KAFKA_BOOTSTRAP("PLASTICITY_KAFKA_BOOTSTRAP", "localhost:9092", "Kafka's bootstrap servers"),
-  REGISTRY_URL("PLASTICITY_REGISTRY_URL", "http://localhost:8081", "the registry's base URL"),
-  REGISTRY_TOKEN(RegistryClient.TOKEN_ENV, "", "the registry's bearer token (read by the registry client)"),
-  BIND_HOST(InferenceService.BIND_HOST_ENV, InferenceService.DEFAULT_BIND_HOST,
-      "the interface to listen on (0.0.0.0 for every interface)"),
-  PORT("PLASTICITY_INFERENCE_PORT", String.valueOf(InferenceService.DEFAULT_PORT), "the HTTP port (0: any free one)");
+public final class InferenceEnvironment {
+  static final Setting<String> MODEL = Setting.text("PLASTICITY_MODEL", "", "the model to serve (required)");
+  static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP;
+  static final Setting<URI> REGISTRY_URL = SharedSettings.REGISTRY_URL;
+  static final Setting<String> REGISTRY_TOKEN = SharedSettings.REGISTRY_TOKEN;
+  static final Setting<String> BIND_HOST = Setting.text("PLASTICITY_INFERENCE_BIND_HOST",
+      InferenceService.DEFAULT_BIND_HOST, "the interface to listen on (0.0.0.0 for every interface)");
+  static final Setting<Integer> PORT = Setting.port("PLASTICITY_INFERENCE_PORT",
+      String.valueOf(InferenceService.DEFAULT_PORT), "the HTTP port (0: any free one)");
 
-  private final String variable;
-  private final String defaultValue;
-  private final String description;
+  /** Every variable the prediction service reads, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = List.of(MODEL, KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, BIND_HOST, PORT);
 
-  InferenceEnvironment(String variable, String defaultValue, String description) {
-    this.variable = variable;
-    this.defaultValue = defaultValue;
-    this.description = description;
-  }
-
-  /** The variable's name, e.g. {@code PLASTICITY_MODEL}. */
-  public String variable() {
-    return variable;
-  }
-
-  /** What applies when the variable is unset; empty when nothing does. */
-  public String defaultValue() {
-    return defaultValue;
-  }
-
-  public String description() {
-    return description;
-  }
-
-  /** The variable's value in {@code env}, or the default when it is unset; null when neither. */
-  String in(Map<String, String> env) {
-    String value = env.get(variable);
-    if (value == null) {
-      return defaultValue.isEmpty() ? null : defaultValue;
-    }
-    return value;
-  }
+  private InferenceEnvironment() {}
 }

@@ -12,6 +12,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,16 +45,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
-  /** The port {@link #main} listens on when PLASTICITY_INFERENCE_PORT is not set. */
+  /** The port {@link #main} listens on unless told otherwise ({@link InferenceEnvironment}). */
   public static final int DEFAULT_PORT = 8082;
-  /** The environment variable naming the address {@link #main} listens on. */
-  public static final String BIND_HOST_ENV = "PLASTICITY_INFERENCE_BIND_HOST";
   /** Only this machine, unless configured otherwise. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
   /** The largest request body read; a larger one is answered 413 before it is parsed. */
-  public static final int MAX_BODY_BYTES = 1 << 20;
+  static final int MAX_BODY_BYTES = 1 << 20;
   /** The most rows one batch request may hold. */
-  public static final int MAX_BATCH_ROWS = 10_000;
+  static final int MAX_BATCH_ROWS = 10_000;
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -269,7 +268,7 @@ public final class InferenceService implements AutoCloseable {
       return;
     }
     HotSwapPredictor predictor = new HotSwapPredictor(settings.model());
-    RegistryClient registry = RegistryClient.fromEnvironment(settings.registryUrl());
+    RegistryClient registry = new RegistryClient(settings.registryUrl(), Duration.ofSeconds(30), settings.registryToken());
     ModelLoader loader = new ModelLoader(registry, predictor)
         .onSwap(e -> System.out.println(e))
         .onReject(r -> System.out.println("rejected " + r.model() + " v" + r.version() + ": " + r.reason()));

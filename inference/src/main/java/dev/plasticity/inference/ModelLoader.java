@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelLoader {
   private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
-  public static final int DEFAULT_PREDICTORS = 4;
-  public static final int DEFAULT_WARM_UP_BATCHES = 3;
+  static final int DEFAULT_PREDICTORS = 4;
+  static final int DEFAULT_WARM_UP_BATCHES = 3;
   /** The longest reason sent to the registry (which refuses reasons over 4096 characters). */
   static final int MAX_REPORTED_REASON = 2_000;
 
@@ -86,18 +86,18 @@ public final class ModelLoader {
   }
 
   /** Calls {@code listener} for each version that is rejected. */
-  public ModelLoader onReject(Consumer<Rejection> listener) {
+  ModelLoader onReject(Consumer<Rejection> listener) {
     rejectListeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
   /** How many distinct versions were rejected (unusable location, checksum mismatch, unloadable artifact). */
-  public int rejectedVersions() {
+  int rejectedVersions() {
     return rejected.size();
   }
 
   /** How many rejections could not be reported to the registry yet (they are retried). */
-  public int pendingRejectionReports() {
+  int pendingRejectionReports() {
     return unreported.size();
   }
 
@@ -105,7 +105,7 @@ public final class ModelLoader {
    * Sends the rejection reports that failed before again, oldest version first; those the registry
    * still does not take stay pending. Never throws.
    */
-  public void retryRejectionReports() {
+  void retryRejectionReports() {
     for (Rejection rejection : new TreeMap<>(unreported).values()) {
       report(rejection);
     }
@@ -122,7 +122,7 @@ public final class ModelLoader {
   }
 
   /** Whether loading {@code version} could change what is served: newer than served and not rejected. */
-  public boolean wouldServe(ModelVersion version) {
+  boolean wouldServe(ModelVersion version) {
     return version.getModel().equals(model())
         && version.getVersion() > predictor.servedVersion().orElse(-1)
         && !rejected.contains(version.getVersion());
@@ -136,7 +136,7 @@ public final class ModelLoader {
    * @throws IllegalArgumentException when {@code version} belongs to another model
    * @throws RegistryException when the artifact cannot be downloaded now (worth retrying)
    */
-  public Optional<SwapEvent> loadAndSwap(ModelVersion version) {
+  Optional<SwapEvent> loadAndSwap(ModelVersion version) {
     if (!version.getModel().equals(model())) {
       throw new IllegalArgumentException(
           "this loader serves model " + model() + "; got " + version.getModel() + " v" + version.getVersion());

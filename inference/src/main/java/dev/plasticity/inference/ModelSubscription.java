@@ -4,9 +4,9 @@ import dev.plasticity.schemas.Aliases;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.DeadLetters;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelSubscription.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
+  static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(2);
   /** The longest wait between two attempts to report the same rejections to a registry that refuses them. */
   static final Duration MAX_REPORT_BACKOFF = Duration.ofMinutes(5);
   private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
@@ -160,7 +160,7 @@ public final class ModelSubscription implements AutoCloseable {
   }
 
   /** Whether the subscription has read the topic up to its end at least once. */
-  public boolean caughtUp() {
+  boolean caughtUp() {
     return caughtUp;
   }
 
@@ -178,7 +178,7 @@ public final class ModelSubscription implements AutoCloseable {
    * Calls {@code listener} (on the dying thread) if the subscription fails; at once if it has
    * failed already. A listener must not block.
    */
-  public ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
+  ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
     Objects.requireNonNull(listener, "listener");
     Throwable failed;
     synchronized (failureListeners) {
@@ -192,7 +192,7 @@ public final class ModelSubscription implements AutoCloseable {
   }
 
   /** Records on the versions topic that could not be decoded (each one is dead-lettered). */
-  public long undecodableRecords() {
+  long undecodableRecords() {
     return undecodable.get();
   }
 
@@ -277,18 +277,10 @@ public final class ModelSubscription implements AutoCloseable {
   /** Counts, logs and dead-letters a record that could not be decoded; the subscription goes on. */
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
     undecodable.incrementAndGet();
-    String reason = cause.getMessage();
+    String reason = Objects.toString(cause.getMessage(), cause.toString());
     log.error("undecodable record on {}-{} at offset {} ({} bytes), sent to {}: {}", record.topic(),
         record.partition(), record.offset(), record.value().length, Topics.EVENTS_DLQ, reason);
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(ByteBuffer.wrap(record.value()))
-        .setError(reason)
-        .setFailedAt(clock.millis())
-        .build();
+    DeadLetter letter = DeadLetters.of(record, reason, clock.millis());
     try {
       deadLetterProducer.send(new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), LETTERS.encode(letter)),
           (metadata, e) -> {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe. The constructor takes ownership of the DJL model.
  */
-public final class ServingModel {
+final class ServingModel {
   private static final ClassProbabilities TRANSLATOR = new ClassProbabilities();
   private static final int WARM_UP_ROWS = 8;
 
@@ -47,7 +47,7 @@ public final class ServingModel {
    * @param djlModel the loaded network; owned (closed) by this object from now on
    * @param predictors how many predictors to keep ready; more are made for bursts and closed after
    */
-  public ServingModel(String model, int version, Architecture architecture, Model djlModel, int predictors) {
+  ServingModel(String model, int version, Architecture architecture, Model djlModel, int predictors) {
     this.model = Objects.requireNonNull(model, "model");
     this.architecture = Objects.requireNonNull(architecture, "architecture");
     this.djlModel = Objects.requireNonNull(djlModel, "djlModel");
@@ -69,20 +69,20 @@ public final class ServingModel {
     }
   }
 
-  public String model() {
+  String model() {
     return model;
   }
 
-  public int version() {
+  int version() {
     return version;
   }
 
-  public Architecture architecture() {
+  Architecture architecture() {
     return architecture;
   }
 
   /** Whether the DJL model and its predictors have been closed (after retirement and the last prediction). */
-  public boolean isClosed() {
+  boolean isClosed() {
     return closed;
   }
 
@@ -91,7 +91,7 @@ public final class ServingModel {
    * standardised) through every pooled predictor, so that the first real request does not pay for
    * the engine's lazy initialisation. Call before the model is served.
    */
-  public void warmUp(int batches) {
+  void warmUp(int batches) {
     if (batches < 0) {
       throw new IllegalArgumentException("warm-up batches must be >= 0, was " + batches);
     }
@@ -177,7 +177,7 @@ public final class ServingModel {
    * Closes a model that was never served (e.g. one that lost to a newer version); does nothing to
    * a served one, which its {@link HotSwapPredictor} closes after retiring it.
    */
-  public void discard() {
+  void discard() {
     if (!served.get()) {
       retire();
     }

@@ -24,7 +24,7 @@ import org.apache.avro.specific.SpecificRecord;
  * refused unread, and every length the record claims inside (strings, bytes, array and map blocks)
  * is checked against the bytes that remain ({@link BoundedBinaryDecoder}), so a crafted record
  * costs at most its own size. The maximum is the system property {@value #MAX_RECORD_BYTES_PROPERTY},
- * else the environment variable {@value #MAX_RECORD_BYTES_ENV}, else {@value
+ * else the environment variable {@link #MAX_RECORD_BYTES}, else {@value
  * #DEFAULT_MAX_RECORD_BYTES} bytes (8 MiB), read when a codec is made; {@link
  * #withMaxRecordBytes(int)} overrides it for one codec.
  *
@@ -35,11 +35,13 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec<T extends SpecificRecord> {
   /** System property with the largest payload, in bytes, a codec decodes. */
-  public static final String MAX_RECORD_BYTES_PROPERTY = "plasticity.max.record.bytes";
-  /** Environment variable read when {@link #MAX_RECORD_BYTES_PROPERTY} is not set. */
-  public static final String MAX_RECORD_BYTES_ENV = "PLASTICITY_MAX_RECORD_BYTES";
+  static final String MAX_RECORD_BYTES_PROPERTY = "plasticity.max.record.bytes";
   /** The largest payload a codec decodes when neither is set: 8 MiB. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
+  /** Environment variable read when {@link #MAX_RECORD_BYTES_PROPERTY} is not set; every service reads it. */
+  public static final Setting<Integer> MAX_RECORD_BYTES = Setting.of("PLASTICITY_MAX_RECORD_BYTES",
+      String.valueOf(DEFAULT_MAX_RECORD_BYTES), "the largest Avro record decoded, in bytes, on every topic (-D"
+          + MAX_RECORD_BYTES_PROPERTY + " wins)", AvroCodec::positiveBytes);
 
   /** Marker of Avro's single-object encoding, then the 8-byte little-endian schema fingerprint. */
   private static final int HEADER = 10;
@@ -72,34 +74,37 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * The largest payload to decode, from the system property {@value #MAX_RECORD_BYTES_PROPERTY},
-   * else the environment variable {@value #MAX_RECORD_BYTES_ENV}, else the default.
+   * else the environment variable {@link #MAX_RECORD_BYTES}, else the default.
    *
    * @throws IllegalArgumentException when the value set is not a positive whole number of bytes
    */
   static int configuredMaxRecordBytes(UnaryOperator<String> properties, UnaryOperator<String> environment) {
-    String source = MAX_RECORD_BYTES_PROPERTY;
     String value = properties.apply(MAX_RECORD_BYTES_PROPERTY);
     if (value == null || value.isBlank()) {
-      source = MAX_RECORD_BYTES_ENV;
-      value = environment.apply(MAX_RECORD_BYTES_ENV);
+      return MAX_RECORD_BYTES.in(environment).orElse(DEFAULT_MAX_RECORD_BYTES);
     }
-    if (value == null || value.isBlank()) {
-      return DEFAULT_MAX_RECORD_BYTES;
+    try {
+      return positiveBytes(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(MAX_RECORD_BYTES_PROPERTY + " " + e.getMessage() + ", got '" + value + "'", e);
     }
+  }
+
+  private static int positiveBytes(String value) {
     try {
       int bytes = Integer.parseInt(value.trim());
       if (bytes > 0) {
         return bytes;
       }
     } catch (NumberFormatException e) {
-      // named below
+      // said below
     }
-    throw new IllegalArgumentException(source + " must be a positive number of bytes (at most "
-        + Integer.MAX_VALUE + "), got '" + value + "'");
+    throw new IllegalArgumentException("must be a positive number of bytes (at most " + Integer.MAX_VALUE + ")");
   }
 
+
   /** Lets this codec read payloads written with an older (compatible) schema. */
-  public AvroCodec<T> withWriterSchema(Schema writerSchema) {
+  AvroCodec<T> withWriterSchema(Schema writerSchema) {
     addReader(Objects.requireNonNull(writerSchema, "writerSchema"));
     return this;
   }
@@ -114,7 +119,7 @@ public final class AvroCodec<T extends SpecificRecord> {
    * A codec like this one (sharing its writer schemas) that decodes payloads of at most {@code
    * maxRecordBytes} bytes.
    */
-  public AvroCodec<T> withMaxRecordBytes(int maxRecordBytes) {
+  AvroCodec<T> withMaxRecordBytes(int maxRecordBytes) {
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
     }
@@ -159,7 +164,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     if (bytes.length > maxRecordBytes) {
       throw new InvalidPayloadException(type.getSimpleName() + " payload of " + bytes.length
           + " bytes is larger than the maximum record size of " + maxRecordBytes + " bytes (" + MAX_RECORD_BYTES_PROPERTY
-          + " / " + MAX_RECORD_BYTES_ENV + ")");
+          + " / " + MAX_RECORD_BYTES.name() + ")");
     }
     if (bytes.length < HEADER || (bytes[0] & 0xFF) != 0xC3 || bytes[1] != 0x01) {
       throw new InvalidPayloadException("not an Avro single-object payload for " + type.getSimpleName() + ": "
@@ -186,7 +191,7 @@ public final class AvroCodec<T extends SpecificRecord> {
   }
 
   /** The system property Avro 1.12 reads for the packages whose generated classes it may build. */
-  public static final String TRUSTED_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
+  static final String TRUSTED_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
   /**
    * Why a payload of {@code length} bytes did not decode into {@code type}: corrupt, or, when Avro

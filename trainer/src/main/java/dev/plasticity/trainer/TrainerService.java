@@ -97,20 +97,9 @@ public final class TrainerService implements AutoCloseable {
     runUntilStopped(configFromEnvironment().build());
   }
 
-  /**
-   * A configuration from the environment: {@code PLASTICITY_KAFKA_BOOTSTRAP} (default
-   * localhost:9092), {@code PLASTICITY_REGISTRY_URL} (default http://localhost:8081), {@code
-   * PLASTICITY_REGISTRY_TOKEN} (the registry's bearer token; default none), {@code
-   * PLASTICITY_TRAINER_GROUP} (default plasticity-trainer), {@code PLASTICITY_TRAINER_POLICY} (rules
-   * in {@link RetrainingPolicy#parse}'s form; default none: the default rules alone).
-   */
+  /** A configuration from the environment: the variables {@link TrainerEnvironment} declares. */
   public static TrainerConfig.Builder configFromEnvironment() {
-    return TrainerConfig.builder(
-            env("PLASTICITY_KAFKA_BOOTSTRAP", "localhost:9092"),
-            java.net.URI.create(env("PLASTICITY_REGISTRY_URL", "http://localhost:8081")))
-        .registryToken(System.getenv(RegistryClient.TOKEN_ENV))
-        .groupId(env("PLASTICITY_TRAINER_GROUP", "plasticity-trainer"))
-        .policy(RetrainingPolicy.parse(env("PLASTICITY_TRAINER_POLICY", "")));
+    return TrainerEnvironment.read(System.getenv());
   }
 
   /**
@@ -136,11 +125,6 @@ public final class TrainerService implements AutoCloseable {
         + "; no more triggers will be trained by this replica, and the trigger it was handling is left"
         + " uncommitted for the next one");
     System.exit(1);
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
   }
 
   /** A trainer that is not consuming triggers yet; call {@link #start()}. */

@@ -21,9 +21,9 @@ import java.util.Random;
 public final class AgrawalGenerator implements StreamGenerator {
 
     /** MOA's default {@code function}. */
-    public static final int DEFAULT_FUNCTION = 1;
+    static final int DEFAULT_FUNCTION = 1;
     /** MOA's default {@code peturbFraction}. */
-    public static final double DEFAULT_PERTURB_FRACTION = 0.05;
+    static final double DEFAULT_PERTURB_FRACTION = 0.05;
     /** MOA's default {@code instanceRandomSeed}. */
     public static final long DEFAULT_SEED = 1;
 

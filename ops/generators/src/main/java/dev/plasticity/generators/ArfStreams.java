@@ -62,57 +62,57 @@ public final class ArfStreams {
     }
 
     /** SEA, functions 1, 2, 1, 4, abrupt drifts. */
-    public static BenchmarkStream seaAbrupt() {
+    static BenchmarkStream seaAbrupt() {
         return drifting("SEA_a", ABRUPT_WIDTH, ArfStreams::sea, 1, 2, 1, 4);
     }
 
     /** SEA, functions 1, 2, 1, 4, gradual drifts. */
-    public static BenchmarkStream seaGradual() {
+    static BenchmarkStream seaGradual() {
         return drifting("SEA_g", GRADUAL_WIDTH, ArfStreams::sea, 1, 2, 1, 4);
     }
 
     /** Agrawal, functions 1, 2, 1, 4, abrupt drifts. */
-    public static BenchmarkStream agrawalAbrupt() {
+    static BenchmarkStream agrawalAbrupt() {
         return drifting("AGR_a", ABRUPT_WIDTH, ArfStreams::agrawal, 1, 2, 1, 4);
     }
 
     /** Agrawal, functions 1, 2, 1, 4, gradual drifts. */
-    public static BenchmarkStream agrawalGradual() {
+    static BenchmarkStream agrawalGradual() {
         return drifting("AGR_g", GRADUAL_WIDTH, ArfStreams::agrawal, 1, 2, 1, 4);
     }
 
     /** LED with 1, 3, 5 and then 7 drifting attributes, abrupt drifts. */
-    public static BenchmarkStream ledAbrupt() {
+    static BenchmarkStream ledAbrupt() {
         return drifting("LED_a", ABRUPT_WIDTH, ArfStreams::led, 1, 3, 5, 7);
     }
 
     /** LED with 1, 3, 5 and then 7 drifting attributes, gradual drifts. */
-    public static BenchmarkStream ledGradual() {
+    static BenchmarkStream ledGradual() {
         return drifting("LED_g", GRADUAL_WIDTH, ArfStreams::led, 1, 3, 5, 7);
     }
 
     /** STAGGER, functions 1, 2, 3, 1, abrupt drifts (not in the paper). */
-    public static BenchmarkStream staggerAbrupt() {
+    static BenchmarkStream staggerAbrupt() {
         return drifting("STAGGER_a", ABRUPT_WIDTH, ArfStreams::stagger, 1, 2, 3, 1);
     }
 
     /** STAGGER, functions 1, 2, 3, 1, gradual drifts (not in the paper). */
-    public static BenchmarkStream staggerGradual() {
+    static BenchmarkStream staggerGradual() {
         return drifting("STAGGER_g", GRADUAL_WIDTH, ArfStreams::stagger, 1, 2, 3, 1);
     }
 
     /** RandomRBF with 5 classes and all 50 centroids moving at 0.0001 per instance: moderate incremental drift. */
-    public static BenchmarkStream rbfModerate() {
+    static BenchmarkStream rbfModerate() {
         return incremental("RBF_m", () -> rbf(0.0001));
     }
 
     /** RandomRBF with 5 classes and all 50 centroids moving at 0.001 per instance: fast incremental drift. */
-    public static BenchmarkStream rbfFast() {
+    static BenchmarkStream rbfFast() {
         return incremental("RBF_f", () -> rbf(0.001));
     }
 
     /** Rotating hyperplane, all 10 weights moving by 0.001 per instance: incremental drift. */
-    public static BenchmarkStream hyperplane() {
+    static BenchmarkStream hyperplane() {
         return incremental("HYPER", () -> new HyperplaneGenerator(HyperplaneGenerator.DEFAULT_NUM_CLASSES, 10, 10,
                 0.001, HyperplaneGenerator.DEFAULT_NOISE_PERCENTAGE, HyperplaneGenerator.DEFAULT_SIGMA_PERCENTAGE,
                 SEED));

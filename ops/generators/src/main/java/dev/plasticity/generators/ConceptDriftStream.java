@@ -24,12 +24,12 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-public final class ConceptDriftStream implements StreamGenerator {
+final class ConceptDriftStream implements StreamGenerator {
 
     /** MOA's default {@code width}. */
-    public static final int DEFAULT_WIDTH = 1000;
+    static final int DEFAULT_WIDTH = 1000;
     /** MOA's default {@code randomSeed}. */
-    public static final long DEFAULT_SEED = 1;
+    static final long DEFAULT_SEED = 1;
 
     private final StreamGenerator stream;
     private final StreamGenerator driftStream;
@@ -47,7 +47,7 @@ public final class ConceptDriftStream implements StreamGenerator {
      * @param width the number of instances the change takes, at least 1 (MOA's {@code -w})
      * @param randomSeed the seed of the choice between the two streams (MOA's {@code -r}, an int there)
      */
-    public ConceptDriftStream(StreamGenerator stream, StreamGenerator driftStream, long position, int width,
+    ConceptDriftStream(StreamGenerator stream, StreamGenerator driftStream, long position, int width,
             long randomSeed) {
         this.stream = Objects.requireNonNull(stream, "stream");
         this.driftStream = Objects.requireNonNull(driftStream, "driftStream");
@@ -77,7 +77,7 @@ public final class ConceptDriftStream implements StreamGenerator {
      * @param width the width of every change, at least 1
      * @param randomSeed the seed of every level's choice between its streams
      */
-    public static ConceptDriftStream chain(List<? extends StreamGenerator> concepts, List<Long> positions, int width,
+    static ConceptDriftStream chain(List<? extends StreamGenerator> concepts, List<Long> positions, int width,
             long randomSeed) {
         if (concepts.size() < 2) {
             throw new IllegalArgumentException("a drift needs at least two concepts, got " + concepts.size());

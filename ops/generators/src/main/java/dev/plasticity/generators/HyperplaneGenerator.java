@@ -16,22 +16,22 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-public final class HyperplaneGenerator implements StreamGenerator {
+final class HyperplaneGenerator implements StreamGenerator {
 
     /** MOA's default {@code numClasses}. */
-    public static final int DEFAULT_NUM_CLASSES = 2;
+    static final int DEFAULT_NUM_CLASSES = 2;
     /** MOA's default {@code numAtts}. */
-    public static final int DEFAULT_NUM_ATTS = 10;
+    static final int DEFAULT_NUM_ATTS = 10;
     /** MOA's default {@code numDriftAtts}. */
-    public static final int DEFAULT_NUM_DRIFT_ATTS = 2;
+    static final int DEFAULT_NUM_DRIFT_ATTS = 2;
     /** MOA's default {@code magChange}: no drift. */
-    public static final double DEFAULT_MAG_CHANGE = 0.0;
+    static final double DEFAULT_MAG_CHANGE = 0.0;
     /** MOA's default {@code noisePercentage}. */
-    public static final int DEFAULT_NOISE_PERCENTAGE = 5;
+    static final int DEFAULT_NOISE_PERCENTAGE = 5;
     /** MOA's default {@code sigmaPercentage}. */
-    public static final int DEFAULT_SIGMA_PERCENTAGE = 10;
+    static final int DEFAULT_SIGMA_PERCENTAGE = 10;
     /** MOA's default {@code instanceRandomSeed}. */
-    public static final long DEFAULT_SEED = 1;
+    static final long DEFAULT_SEED = 1;
 
     private final int numClasses;
     private final int numDriftAtts;
@@ -44,7 +44,7 @@ public final class HyperplaneGenerator implements StreamGenerator {
     private final int[] directions;
 
     /** MOA's defaults: 2 classes, 10 attributes, 2 drifting, no change, 5% noise, 10% reversal, seed 1. */
-    public HyperplaneGenerator() {
+    HyperplaneGenerator() {
         this(DEFAULT_NUM_CLASSES, DEFAULT_NUM_ATTS, DEFAULT_NUM_DRIFT_ATTS, DEFAULT_MAG_CHANGE,
                 DEFAULT_NOISE_PERCENTAGE, DEFAULT_SIGMA_PERCENTAGE, DEFAULT_SEED);
     }
@@ -60,7 +60,7 @@ public final class HyperplaneGenerator implements StreamGenerator {
      *     (MOA's {@code -s})
      * @param instanceRandomSeed the seed (MOA's {@code -i}, an int there)
      */
-    public HyperplaneGenerator(int numClasses, int numAtts, int numDriftAtts, double magChange,
+    HyperplaneGenerator(int numClasses, int numAtts, int numDriftAtts, double magChange,
             int noisePercentage, int sigmaPercentage, long instanceRandomSeed) {
         this.numClasses = OptionRange.check("numClasses", numClasses, 2, Integer.MAX_VALUE);
         OptionRange.check("numAtts", numAtts, 1, Integer.MAX_VALUE);

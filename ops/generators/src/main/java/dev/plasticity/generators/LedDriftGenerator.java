@@ -19,14 +19,14 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-public final class LedDriftGenerator implements StreamGenerator {
+final class LedDriftGenerator implements StreamGenerator {
 
     /** MOA's default {@code noisePercentage}. */
-    public static final int DEFAULT_NOISE_PERCENTAGE = 10;
+    static final int DEFAULT_NOISE_PERCENTAGE = 10;
     /** MOA's default {@code numberAttributesDrift}. */
-    public static final int DEFAULT_NUMBER_ATTRIBUTES_DRIFT = 1;
+    static final int DEFAULT_NUMBER_ATTRIBUTES_DRIFT = 1;
     /** MOA's default {@code instanceRandomSeed}. */
-    public static final long DEFAULT_SEED = 1;
+    static final long DEFAULT_SEED = 1;
 
     private static final int SEGMENTS = 7;
     private static final int IRRELEVANT = 17;
@@ -43,7 +43,7 @@ public final class LedDriftGenerator implements StreamGenerator {
     private final Random random;
 
     /** MOA's defaults: 10% noise, irrelevant attributes kept, one drifting attribute, seed 1. */
-    public LedDriftGenerator() {
+    LedDriftGenerator() {
         this(DEFAULT_NOISE_PERCENTAGE, false, DEFAULT_NUMBER_ATTRIBUTES_DRIFT, DEFAULT_SEED);
     }
 
@@ -54,7 +54,7 @@ public final class LedDriftGenerator implements StreamGenerator {
      *     {@code -d})
      * @param instanceRandomSeed the seed (MOA's {@code -i}, an int there)
      */
-    public LedDriftGenerator(int noisePercentage, boolean suppressIrrelevantAttributes, int numberAttributesDrift,
+    LedDriftGenerator(int noisePercentage, boolean suppressIrrelevantAttributes, int numberAttributesDrift,
             long instanceRandomSeed) {
         this.noisePercentage = OptionRange.check("noisePercentage", noisePercentage, 0, 100);
         this.suppressIrrelevantAttributes = suppressIrrelevantAttributes;

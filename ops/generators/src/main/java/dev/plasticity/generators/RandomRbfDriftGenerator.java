@@ -18,22 +18,22 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-public final class RandomRbfDriftGenerator implements StreamGenerator {
+final class RandomRbfDriftGenerator implements StreamGenerator {
 
     /** MOA's default {@code modelRandomSeed}. */
-    public static final long DEFAULT_MODEL_SEED = 1;
+    static final long DEFAULT_MODEL_SEED = 1;
     /** MOA's default {@code instanceRandomSeed}. */
-    public static final long DEFAULT_INSTANCE_SEED = 1;
+    static final long DEFAULT_INSTANCE_SEED = 1;
     /** MOA's default {@code numClasses}. */
-    public static final int DEFAULT_NUM_CLASSES = 2;
+    static final int DEFAULT_NUM_CLASSES = 2;
     /** MOA's default {@code numAtts}. */
-    public static final int DEFAULT_NUM_ATTS = 10;
+    static final int DEFAULT_NUM_ATTS = 10;
     /** MOA's default {@code numCentroids}. */
-    public static final int DEFAULT_NUM_CENTROIDS = 50;
+    static final int DEFAULT_NUM_CENTROIDS = 50;
     /** MOA's default {@code speedChange}: centroids stand still. */
-    public static final double DEFAULT_SPEED_CHANGE = 0.0;
+    static final double DEFAULT_SPEED_CHANGE = 0.0;
     /** MOA's default {@code numDriftCentroids}. */
-    public static final int DEFAULT_NUM_DRIFT_CENTROIDS = 50;
+    static final int DEFAULT_NUM_DRIFT_CENTROIDS = 50;
 
     private final int numClasses;
     private final double speedChange;
@@ -47,7 +47,7 @@ public final class RandomRbfDriftGenerator implements StreamGenerator {
     private final Random random;
 
     /** MOA's defaults: seeds 1, 2 classes, 10 attributes, 50 centroids, all drifting, speed 0. */
-    public RandomRbfDriftGenerator() {
+    RandomRbfDriftGenerator() {
         this(DEFAULT_MODEL_SEED, DEFAULT_INSTANCE_SEED, DEFAULT_NUM_CLASSES, DEFAULT_NUM_ATTS, DEFAULT_NUM_CENTROIDS,
                 DEFAULT_SPEED_CHANGE, DEFAULT_NUM_DRIFT_CENTROIDS);
     }
@@ -62,7 +62,7 @@ public final class RandomRbfDriftGenerator implements StreamGenerator {
      * @param numDriftCentroids how many of the centroids move, at least 0; more than {@code numCentroids} means all
      *     (MOA's {@code -k})
      */
-    public RandomRbfDriftGenerator(long modelRandomSeed, long instanceRandomSeed, int numClasses, int numAtts,
+    RandomRbfDriftGenerator(long modelRandomSeed, long instanceRandomSeed, int numClasses, int numAtts,
             int numCentroids, double speedChange, int numDriftCentroids) {
         this.numClasses = OptionRange.check("numClasses", numClasses, 2, Integer.MAX_VALUE);
         OptionRange.check("numAtts", numAtts, 1, Integer.MAX_VALUE);

@@ -17,9 +17,9 @@ import java.util.Random;
 public final class SeaGenerator implements StreamGenerator {
 
     /** MOA's default {@code function}. */
-    public static final int DEFAULT_FUNCTION = 1;
+    static final int DEFAULT_FUNCTION = 1;
     /** MOA's default {@code noisePercentage}. */
-    public static final int DEFAULT_NOISE_PERCENTAGE = 10;
+    static final int DEFAULT_NOISE_PERCENTAGE = 10;
     /** MOA's default {@code instanceRandomSeed}. */
     public static final long DEFAULT_SEED = 1;
 

@@ -14,12 +14,12 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-public final class StaggerGenerator implements StreamGenerator {
+final class StaggerGenerator implements StreamGenerator {
 
     /** MOA's default {@code function}. */
-    public static final int DEFAULT_FUNCTION = 1;
+    static final int DEFAULT_FUNCTION = 1;
     /** MOA's default {@code instanceRandomSeed}. */
-    public static final long DEFAULT_SEED = 1;
+    static final long DEFAULT_SEED = 1;
 
     private static final int SMALL = 0;
     private static final int RED = 0;
@@ -34,7 +34,7 @@ public final class StaggerGenerator implements StreamGenerator {
     private boolean nextClassShouldBeZero;
 
     /** MOA's defaults: function 1, no class balancing, seed 1. */
-    public StaggerGenerator() {
+    StaggerGenerator() {
         this(DEFAULT_FUNCTION, false, DEFAULT_SEED);
     }
 
@@ -43,7 +43,7 @@ public final class StaggerGenerator implements StreamGenerator {
      * @param balanceClasses draw until the classes alternate, starting with class 1 (MOA's {@code -b})
      * @param instanceRandomSeed the seed (MOA's {@code -i}, an int there)
      */
-    public StaggerGenerator(int function, boolean balanceClasses, long instanceRandomSeed) {
+    StaggerGenerator(int function, boolean balanceClasses, long instanceRandomSeed) {
         this.function = OptionRange.check("function", function, 1, 3);
         this.balanceClasses = balanceClasses;
         this.random = new Random(instanceRandomSeed);

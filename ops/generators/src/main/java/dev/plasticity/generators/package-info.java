@@ -7,16 +7,19 @@
  * written from the published definitions and MOA's documented behaviour, not copied from MOA (which is GPL-3.0); the
  * tests of this module check the equality against MOA, which is a test dependency only.
  *
+ * <p>The public face:
  * <ul>
  *   <li>{@link dev.plasticity.generators.StreamGenerator}: the one interface every stream implements;
  *       {@link dev.plasticity.generators.Instance} and {@link dev.plasticity.generators.Attribute} are its values.</li>
- *   <li>Concepts: {@link dev.plasticity.generators.SeaGenerator}, {@link dev.plasticity.generators.HyperplaneGenerator},
- *       {@link dev.plasticity.generators.AgrawalGenerator}, {@link dev.plasticity.generators.RandomRbfDriftGenerator},
- *       {@link dev.plasticity.generators.LedDriftGenerator}, {@link dev.plasticity.generators.StaggerGenerator}.</li>
- *   <li>Drift between concepts at chosen positions: {@link dev.plasticity.generators.ConceptDriftStream}.</li>
- *   <li>The stream set of the Adaptive Random Forest paper, with its drift positions:
- *       {@link dev.plasticity.generators.ArfStreams} and {@link dev.plasticity.generators.BenchmarkStream}.</li>
+ *   <li>Concepts to build streams from: {@link dev.plasticity.generators.SeaGenerator} (the demo's) and
+ *       {@link dev.plasticity.generators.AgrawalGenerator}.</li>
+ *   <li>The stream set of the Adaptive Random Forest paper, with its drift positions ({@link
+ *       dev.plasticity.generators.Drift}): {@link dev.plasticity.generators.ArfStreams#all()} and {@link
+ *       dev.plasticity.generators.ArfStreams#byName(String)}, each a {@link dev.plasticity.generators.BenchmarkStream}.</li>
  * </ul>
+ * The other concepts (hyperplane, random RBF with moving centroids, LED with drifting attributes, STAGGER) and
+ * the drift between concepts at chosen positions ({@code ConceptDriftStream}) are package-private: they are
+ * reached through {@code ArfStreams}.
  *
  * <p>Generators are stateful and not thread-safe: give each thread (or each Flink source split) its own instance.
  */

@@ -62,12 +62,12 @@ public final class EmbeddedStack implements AutoCloseable {
       return new Options(dataDir, null, "sea", 2, b -> b, b -> b);
     }
 
-    public Options withExternalKafka(String bootstrapServers) {
+    Options withExternalKafka(String bootstrapServers) {
       return new Options(dataDir, bootstrapServers, model, partitions, trainer, driftJob);
     }
 
     /** These options with {@code adjust} applied to the trainer's configuration after what they set already. */
-    public Options withTrainer(java.util.function.UnaryOperator<TrainerConfig.Builder> adjust) {
+    Options withTrainer(java.util.function.UnaryOperator<TrainerConfig.Builder> adjust) {
       java.util.function.UnaryOperator<TrainerConfig.Builder> before = trainer;
       return new Options(dataDir, externalKafka, model, partitions, b -> adjust.apply(before.apply(b)), driftJob);
     }
@@ -149,12 +149,12 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** A client of the stack's registry that carries its token. */
-  public RegistryClient registryClient() {
+  RegistryClient registryClient() {
     return new RegistryClient(registryUrl, Duration.ofSeconds(30), registryToken);
   }
 
   /** Where the registry's bearer token is written, for clients outside this JVM. */
-  public Path registryTokenFile() {
+  Path registryTokenFile() {
     return registryTokenFile;
   }
 
@@ -164,7 +164,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** The drift job running in this JVM's MiniCluster. */
-  public JobClient driftJob() {
+  JobClient driftJob() {
     return driftJob;
   }
 

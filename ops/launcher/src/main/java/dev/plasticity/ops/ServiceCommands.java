@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * One Plasticity service per process, configured by environment, for the distributed setup. The
- * trainer and the drift job answer {@code GET /health} on PLASTICITY_HEALTH_HOST (127.0.0.1) and
- * PLASTICITY_HEALTH_PORT (any free port, printed), and exit with status 1, saying why, when they stop
+ * trainer and the drift job answer {@code GET /health} on {@link ServiceEnvironment#HEALTH_HOST}
+ * (127.0.0.1) and {@link ServiceEnvironment#HEALTH_PORT} (any free port, printed), and exit with status 1, saying why, when they stop
  * for good.
  */
 final class ServiceCommands {
@@ -28,14 +28,9 @@ final class ServiceCommands {
 
   /** Where the trainer's and the drift job's health endpoints listen. */
   static HealthEndpoint healthEndpoint(java.util.function.Supplier<List<ServiceHealth>> checks) {
-    String host = System.getenv().getOrDefault(ServiceEnvironment.HEALTH_HOST, HealthEndpoint.DEFAULT_HOST);
-    String port = System.getenv().getOrDefault(ServiceEnvironment.HEALTH_PORT, "0");
-    HealthEndpoint endpoint;
-    try {
-      endpoint = HealthEndpoint.start(host, Integer.parseInt(port.trim()), checks);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(ServiceEnvironment.HEALTH_PORT + " must be a port number, got '" + port + "'");
-    }
+    Map<String, String> env = System.getenv();
+    HealthEndpoint endpoint = HealthEndpoint.start(ServiceEnvironment.HEALTH_HOST.require(env),
+        ServiceEnvironment.HEALTH_PORT.require(env), checks);
     System.out.println("Health: http://" + endpoint.host() + ":" + endpoint.port() + "/health");
     return endpoint;
   }

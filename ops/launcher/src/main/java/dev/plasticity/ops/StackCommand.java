@@ -35,8 +35,9 @@ final class StackCommand implements Callable<Integer> {
         "tried before the default rules (default: the default rules alone)"})
   RetrainingPolicy policy = RetrainingPolicy.defaults();
 
-  @Option(names = "--health-port", defaultValue = "${env:PLASTICITY_HEALTH_PORT:-0}",
-      description = "port of GET /health on 127.0.0.1 (default: PLASTICITY_HEALTH_PORT, else any free port)")
+  @Option(names = "--health-port", defaultValue = "${env:" + ServiceEnvironment.HEALTH_PORT_NAME + ":-0}",
+      description = "port of GET /health on 127.0.0.1 (default: " + ServiceEnvironment.HEALTH_PORT_NAME
+          + ", else any free port)")
   int healthPort;
 
   @Override

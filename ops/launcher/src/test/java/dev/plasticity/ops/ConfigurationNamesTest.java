@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every environment variable a service reads has one name everywhere: the name some module's main
- * code reads (a {@code "PLASTICITY_…"} string literal, or picocli's {@code ${env:PLASTICITY_…}}) is
- * listed by the service's {@code --help}, is a row of the README's configuration table, and is set
- * in {@code docker-compose.yml} (for each service that reads it) unless {@link #NOT_IN_COMPOSE} says
- * why compose leaves it to its default. Where {@code docker compose} is installed, it must accept the
- * file too.
+ * Every environment variable a service reads has one name everywhere: the names are those the
+ * services declare ({@link dev.plasticity.schemas.Setting}s gathered by {@link ServiceEnvironment},
+ * which the services read through and {@code --help} prints); each is a row of the README's
+ * configuration table, and is set in {@code docker-compose.yml} (for each service that reads it)
+ * unless {@link #NOT_IN_COMPOSE} says why compose leaves it to its default. No module's main code
+ * names a variable that is not declared (a {@code "PLASTICITY_…"} string literal, or picocli's
+ * {@code ${env:PLASTICITY_…}}). Where {@code docker compose} is installed, it must accept the file
+ * too.
  *
  * <p>{@code ComposeSchemaTest} validates the same file against the Compose Specification's JSON schema.
  */
@@ -43,7 +45,7 @@ class ConfigurationNamesTest {
 
   @Test
   void everyVariableAServiceReadsIsInTheReadmesConfigurationTable() {
-    Set<String> read = readByServices();
+    Set<String> read = declared();
     Set<String> documented = matches(README_ROW, read(ROOT.resolve("README.md")));
 
     assertThat(read).as("variables read in the services' main code").contains("PLASTICITY_KAFKA_BOOTSTRAP", "PLASTICITY_MODEL");
@@ -53,7 +55,7 @@ class ConfigurationNamesTest {
 
   @Test
   void everyVariableAServiceReadsIsSetInComposeOrSaysWhyNot() {
-    Set<String> read = readByServices();
+    Set<String> read = declared();
     Set<String> setInCompose = matches(COMPOSE_SETTING, read(ROOT.resolve("docker-compose.yml")));
 
     assertThat(read).as("variables read in the services' main code").isNotEmpty();
@@ -76,7 +78,7 @@ class ConfigurationNamesTest {
       assertThat(services).as("compose services").containsKey(service);
       Map<String, Object> environment = (Map<String, Object>) services.get(service).getOrDefault("environment", Map.of());
       assertThat(ServiceEnvironment.of(service)).as("variables %s reads", service).isNotEmpty()
-          .map(ServiceEnvironment.Variable::name).filteredOn(name -> !NOT_IN_COMPOSE.containsKey(name))
+          .map(dev.plasticity.schemas.Setting::name).filteredOn(name -> !NOT_IN_COMPOSE.containsKey(name))
           .as("variables compose gives the %s service", service).allMatch(environment::containsKey,
               "set in its environment " + environment.keySet());
     }
@@ -105,13 +107,18 @@ class ConfigurationNamesTest {
   }
 
   @Test
-  void everyVariableAServiceReadsIsListedByTheLaunchersHelp() {
-    Set<String> inHelp = ServiceEnvironment.all().values().stream().flatMap(java.util.List::stream)
-        .map(ServiceEnvironment.Variable::name).collect(Collectors.toCollection(TreeSet::new));
+  void everyVariableTheServicesCodeNamesIsDeclaredAndListedByTheLaunchersHelp() {
+    Set<String> named = namedInMainCode();
 
-    assertThat(inHelp).as("variables the service commands' --help lists").containsAll(readByServices());
+    assertThat(named).as("variables named in the services' main code").contains("PLASTICITY_KAFKA_BOOTSTRAP",
+        "PLASTICITY_MODEL", "PLASTICITY_TRAINER_MAX_ATTEMPTS");
+    assertThat(declared()).as("variables the service commands declare and their --help lists").containsAll(named);
     String registryHelp = Plasticity.commandLine().getSubcommands().get("registry").getUsageMessage();
     assertThat(registryHelp).contains("PLASTICITY_REGISTRY_JDBC_URL", "PLASTICITY_REGISTRY_TOKEN");
+    String trainerHelp = Plasticity.commandLine().getSubcommands().get("trainer").getUsageMessage();
+    assertThat(trainerHelp).contains("PLASTICITY_TRAINER_RETRY_BACKOFF (default 5s)",
+        "PLASTICITY_TRAINER_MAX_RETRY_BACKOFF (default 5m)", "PLASTICITY_TRAINER_MAX_ATTEMPTS (default 3)",
+        "PLASTICITY_TRAINER_MAX_CLASSES (default 1000)");
   }
 
   @Test
@@ -121,8 +128,14 @@ class ConfigurationNamesTest {
     assertThat(help).contains("--bootstrap-servers").doesNotContainPattern("--bootstrap(?!-servers)");
   }
 
-  /** The variables read by any module's main code. */
-  private static Set<String> readByServices() {
+  /** The variables the service commands declare, as their --help lists them. */
+  private static Set<String> declared() {
+    return ServiceEnvironment.all().values().stream().flatMap(java.util.List::stream)
+        .map(dev.plasticity.schemas.Setting::name).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The variables any module's main code names. */
+  private static Set<String> namedInMainCode() {
     try (Stream<Path> files = Files.walk(ROOT)) {
       return files.filter(file -> file.toString().endsWith(".java"))
           .filter(file -> file.toString().contains("/src/main/java/"))

@@ -86,7 +86,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Whether this broker runs in a Docker container (Testcontainers). */
-  public boolean inDocker() {
+  boolean inDocker() {
     return container != null;
   }
 }

@@ -8,7 +8,7 @@ import dev.plasticity.trainer.Strategy;
  * topic; tests may collect it. Implementations must be thread-safe: a run and the service that
  * gives up on a trigger may report from different threads.
  */
-interface ProgressSink {
+public interface ProgressSink {
   /**
    * Where a run of one candidate stands; {@code bestScore} may be null.
    *

@@ -3,6 +3,7 @@ package dev.plasticity.registry.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.SharedSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -50,8 +51,8 @@ public final class RegistryClient {
   private final Duration timeout;
   private final String bearerToken;
 
-  /** The environment variable that holds the registry's bearer token, read by every service. */
-  public static final String TOKEN_ENV = "PLASTICITY_REGISTRY_TOKEN";
+  /** The environment variable that holds the registry's bearer token ({@link SharedSettings#REGISTRY_TOKEN}). */
+  public static final String TOKEN_ENV = SharedSettings.REGISTRY_TOKEN.name();
 
   public RegistryClient(URI base) {
     this(base, Duration.ofSeconds(30), null);
@@ -68,11 +69,6 @@ public final class RegistryClient {
     this.timeout = timeout;
     this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  /** A client for {@code base} with the token in {@link #TOKEN_ENV}, if it is set. */
-  public static RegistryClient fromEnvironment(URI base) {
-    return new RegistryClient(base, Duration.ofSeconds(30), System.getenv(TOKEN_ENV));
   }
 
   /** A client for the same registry with another token. */

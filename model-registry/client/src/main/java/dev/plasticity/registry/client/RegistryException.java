@@ -4,12 +4,12 @@ package dev.plasticity.registry.client;
 public final class RegistryException extends RuntimeException {
   private final int status;
 
-  public RegistryException(String message, int status) {
+  RegistryException(String message, int status) {
     super(message);
     this.status = status;
   }
 
-  public RegistryException(String message, Throwable cause) {
+  RegistryException(String message, Throwable cause) {
     super(message, cause);
     this.status = -1;
   }

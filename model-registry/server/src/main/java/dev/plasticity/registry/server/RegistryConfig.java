@@ -52,8 +52,8 @@ public record RegistryConfig(
   public static final int DEFAULT_PORT = 8081;
   /** Where the registry listens unless told otherwise: this machine only. */
   public static final String DEFAULT_BIND_HOST = "127.0.0.1";
-  public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
-  public static final long DEFAULT_MAX_METADATA_BYTES = 1024L * 1024;
+  static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
+  static final long DEFAULT_MAX_METADATA_BYTES = 1024L * 1024;
 
   public RegistryConfig {
     if (httpPort < 0 || httpPort > 65_535) {
@@ -107,7 +107,7 @@ public record RegistryConfig(
    * so a killed process lost versions it had confirmed). The store also syncs the file after each
    * registration ({@code CHECKPOINT SYNC}).
    */
-  public static String h2FileUrl(Path dataDir) {
+  static String h2FileUrl(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + ";MODE=PostgreSQL;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
   }
 

@@ -1,61 +1,61 @@
 package dev.plasticity.registry.server;
 
-import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Every environment variable {@link RegistryServer#main} reads, declared once with its default
- * and what it is for; {@link RegistryServer#fromEnvironment} reads them through this table and the
- * launcher's {@code plasticity registry --help} prints it. Immutable and thread-safe.
+ * Every environment variable {@link RegistryServer#main} reads, declared once as a {@link Setting}:
+ * {@link #read} turns them into a {@link RegistryConfig}, and the launcher's {@code plasticity
+ * registry --help} prints {@link #ALL}. Immutable and thread-safe.
  */
-public enum RegistryEnvironment {
-  PORT("PLASTICITY_REGISTRY_PORT", String.valueOf(RegistryConfig.DEFAULT_PORT), "the HTTP port"),
-  BIND_HOST("PLASTICITY_REGISTRY_BIND_HOST", RegistryConfig.DEFAULT_BIND_HOST,
-      "the interface to listen on (0.0.0.0 for every interface)"),
-  DATA_DIR("PLASTICITY_REGISTRY_DATA_DIR", "registry-data",
-      "artifacts, and the embedded H2 database when no JDBC URL is set"),
-  JDBC_URL("PLASTICITY_REGISTRY_JDBC_URL", "", "the metadata database (e.g. PostgreSQL); unset: embedded H2"),
-  JDBC_USER("PLASTICITY_REGISTRY_JDBC_USER", "", "the metadata database's user"),
-  JDBC_PASSWORD("PLASTICITY_REGISTRY_JDBC_PASSWORD", "", "the metadata database's password"),
-  TOKEN(RegistryClient.TOKEN_ENV, "", "bearer token every write must carry; unset: writes are open"),
-  KAFKA_BOOTSTRAP("PLASTICITY_KAFKA_BOOTSTRAP", "", "Kafka to announce versions on; unset: nothing is announced"),
-  PUBLIC_URL("PLASTICITY_REGISTRY_PUBLIC_URL", "", "the URL clients reach the registry at, only logged"
-      + " (versions store artifact locations relative to the registry)"),
-  MAX_ARTIFACT_BYTES("PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES", String.valueOf(RegistryConfig.DEFAULT_MAX_ARTIFACT_BYTES),
-      "the largest artifact accepted (413 beyond)"),
-  MAX_METADATA_BYTES("PLASTICITY_REGISTRY_MAX_METADATA_BYTES", String.valueOf(RegistryConfig.DEFAULT_MAX_METADATA_BYTES),
-      "the largest version metadata accepted (413 beyond)");
+public final class RegistryEnvironment {
+  static final Setting<Integer> PORT = Setting.port("PLASTICITY_REGISTRY_PORT",
+      String.valueOf(RegistryConfig.DEFAULT_PORT), "the HTTP port");
+  static final Setting<String> BIND_HOST = Setting.text("PLASTICITY_REGISTRY_BIND_HOST",
+      RegistryConfig.DEFAULT_BIND_HOST, "the interface to listen on (0.0.0.0 for every interface)");
+  static final Setting<Path> DATA_DIR = Setting.of("PLASTICITY_REGISTRY_DATA_DIR", "registry-data",
+      "artifacts, and the embedded H2 database when no JDBC URL is set", text -> Path.of(text.trim()));
+  static final Setting<String> JDBC_URL = Setting.text("PLASTICITY_REGISTRY_JDBC_URL", "",
+      "the metadata database (e.g. PostgreSQL); unset: embedded H2");
+  static final Setting<String> JDBC_USER = Setting.text("PLASTICITY_REGISTRY_JDBC_USER", "", "the metadata database's user");
+  static final Setting<String> JDBC_PASSWORD = Setting.text("PLASTICITY_REGISTRY_JDBC_PASSWORD", "",
+      "the metadata database's password");
+  static final Setting<String> TOKEN = SharedSettings.REGISTRY_TOKEN.withDefault("",
+      "bearer token every write must carry; unset: writes are open");
+  static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP.withDefault("",
+      "Kafka to announce versions on; unset: nothing is announced");
+  static final Setting<String> PUBLIC_URL = Setting.text("PLASTICITY_REGISTRY_PUBLIC_URL", "",
+      "the URL clients reach the registry at, only logged (versions store artifact locations relative to the registry)");
+  static final Setting<Long> MAX_ARTIFACT_BYTES = Setting.bytes("PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES",
+      String.valueOf(RegistryConfig.DEFAULT_MAX_ARTIFACT_BYTES), "the largest artifact accepted (413 beyond)");
+  static final Setting<Long> MAX_METADATA_BYTES = Setting.bytes("PLASTICITY_REGISTRY_MAX_METADATA_BYTES",
+      String.valueOf(RegistryConfig.DEFAULT_MAX_METADATA_BYTES), "the largest version metadata accepted (413 beyond)");
 
-  private final String variable;
-  private final String defaultValue;
-  private final String description;
+  /** Every variable the registry reads, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = List.of(PORT, BIND_HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD,
+      TOKEN, KAFKA_BOOTSTRAP, PUBLIC_URL, MAX_ARTIFACT_BYTES, MAX_METADATA_BYTES);
 
-  RegistryEnvironment(String variable, String defaultValue, String description) {
-    this.variable = variable;
-    this.defaultValue = defaultValue;
-    this.description = description;
-  }
+  private RegistryEnvironment() {}
 
-  /** The variable's name, e.g. {@code PLASTICITY_REGISTRY_PORT}. */
-  public String variable() {
-    return variable;
-  }
-
-  /** What applies when the variable is unset or blank; empty when nothing does. */
-  public String defaultValue() {
-    return defaultValue;
-  }
-
-  public String description() {
-    return description;
-  }
-
-  /** The variable's value in {@code env}, or the default when it is unset or blank; null when neither. */
-  String in(Map<String, String> env) {
-    String value = env.get(variable);
-    if (value == null || value.isBlank()) {
-      return defaultValue.isEmpty() ? null : defaultValue;
-    }
-    return value;
+  /**
+   * The registry's configuration from {@code env}.
+   *
+   * @throws IllegalArgumentException naming the variable that is malformed
+   */
+  static RegistryConfig read(Map<String, String> env) {
+    RegistryConfig.Builder builder = RegistryConfig.builder()
+        .httpPort(PORT.require(env))
+        .dataDir(DATA_DIR.require(env))
+        .publicBaseUrl(PUBLIC_URL.in(env).orElse(null))
+        .kafkaBootstrapServers(KAFKA_BOOTSTRAP.in(env).orElse(null))
+        .bindHost(BIND_HOST.require(env))
+        .bearerToken(TOKEN.in(env).orElse(null))
+        .maxArtifactBytes(MAX_ARTIFACT_BYTES.require(env))
+        .maxMetadataBytes(MAX_METADATA_BYTES.require(env));
+    JDBC_URL.in(env).ifPresent(url -> builder.jdbc(url, JDBC_USER.in(env).orElse(null), JDBC_PASSWORD.in(env).orElse(null)));
+    return builder.build();
   }
 }

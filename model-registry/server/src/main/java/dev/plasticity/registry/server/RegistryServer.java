@@ -140,39 +140,9 @@ public final class RegistryServer implements AutoCloseable {
     stopped.await();
   }
 
+  /** The configuration the variables {@link RegistryEnvironment} declares give in {@code env}. */
   static RegistryConfig fromEnvironment(Map<String, String> env) {
-    RegistryConfig.Builder builder = RegistryConfig.builder()
-        .httpPort(intEnv(env, RegistryEnvironment.PORT))
-        .dataDir(Path.of(RegistryEnvironment.DATA_DIR.in(env)))
-        .publicBaseUrl(RegistryEnvironment.PUBLIC_URL.in(env))
-        .kafkaBootstrapServers(RegistryEnvironment.KAFKA_BOOTSTRAP.in(env))
-        .bindHost(RegistryEnvironment.BIND_HOST.in(env))
-        .bearerToken(RegistryEnvironment.TOKEN.in(env))
-        .maxArtifactBytes(longEnv(env, RegistryEnvironment.MAX_ARTIFACT_BYTES))
-        .maxMetadataBytes(longEnv(env, RegistryEnvironment.MAX_METADATA_BYTES));
-    String jdbcUrl = RegistryEnvironment.JDBC_URL.in(env);
-    if (jdbcUrl != null) {
-      builder.jdbc(jdbcUrl, RegistryEnvironment.JDBC_USER.in(env), RegistryEnvironment.JDBC_PASSWORD.in(env));
-    }
-    return builder.build();
-  }
-
-  private static int intEnv(Map<String, String> env, RegistryEnvironment variable) {
-    String value = variable.in(env);
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable.variable() + " must be a port number, got '" + value + "'");
-    }
-  }
-
-  private static long longEnv(Map<String, String> env, RegistryEnvironment variable) {
-    String value = variable.in(env);
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable.variable() + " must be a number of bytes, got '" + value + "'");
-    }
+    return RegistryEnvironment.read(env);
   }
 
   /** The host a client on this machine reaches a server bound to {@code bindHost} at. */

@@ -1,0 +1,13 @@
+/**
+ * Serving a model while its versions change: {@link dev.plasticity.inference.ModelSubscription}
+ * follows the versions topic and hands each new champion to {@link
+ * dev.plasticity.inference.ModelLoader}, which downloads, verifies, loads and warms it up before
+ * {@link dev.plasticity.inference.HotSwapPredictor} swaps it in one step; every {@link
+ * dev.plasticity.inference.Prediction} carries the version that made it, each swap is a {@link
+ * dev.plasticity.inference.SwapEvent} and each refused version a {@link
+ * dev.plasticity.inference.Rejection}. {@link dev.plasticity.inference.InferenceService} serves
+ * predictions over HTTP, configured by {@link dev.plasticity.inference.InferenceEnvironment}. A
+ * version is swapped in only through the loader, so the model being served ({@code ServingModel})
+ * is package-private.
+ */
+package dev.plasticity.inference;

@@ -1,0 +1,11 @@
+/**
+ * What the trainer and inference need of the model registry without pulling its server in: the
+ * HTTP client ({@link dev.plasticity.registry.client.RegistryClient}, which uploads, fetches and
+ * verifies versions and throws {@link dev.plasticity.registry.client.RegistryException} or {@link
+ * dev.plasticity.registry.client.ArtifactIntegrityException}), the model format both sides agree on
+ * ({@link dev.plasticity.registry.client.ModelFormat}: an architecture plus DJL parameters, read
+ * for prediction with {@link dev.plasticity.registry.client.ClassProbabilities}), the JSON the API
+ * speaks ({@link dev.plasticity.registry.client.RegistryJson}, shared with the server) and the
+ * artifact checksum ({@link dev.plasticity.registry.client.Sha256}).
+ */
+package dev.plasticity.registry.client;

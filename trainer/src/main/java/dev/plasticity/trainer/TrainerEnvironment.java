@@ -1,0 +1,70 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every environment variable the trainer service reads, declared once as a {@link Setting}:
+ * {@link #read} turns them into a {@link TrainerConfig.Builder}, and the launcher's {@code
+ * plasticity trainer --help} prints {@link #ALL}. The defaults are {@link TrainerConfig}'s own.
+ * Immutable and thread-safe.
+ */
+public final class TrainerEnvironment {
+  /** A configuration with every default, to print and apply them. */
+  private static final TrainerConfig DEFAULTS =
+      TrainerConfig.builder(SharedSettings.KAFKA_BOOTSTRAP.defaultValue(),
+          URI.create(SharedSettings.REGISTRY_URL.defaultValue())).build();
+
+  static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP;
+  static final Setting<URI> REGISTRY_URL = SharedSettings.REGISTRY_URL;
+  static final Setting<String> REGISTRY_TOKEN = SharedSettings.REGISTRY_TOKEN;
+  static final Setting<String> GROUP = Setting.text("PLASTICITY_TRAINER_GROUP", Endpoints.DEFAULT_GROUP,
+      "the consumer group all replicas share (each trigger is trained once)");
+  static final Setting<RetrainingPolicy> POLICY = Setting.of("PLASTICITY_TRAINER_POLICY", "",
+      "retraining rules tried before the default ones (as --policy)", TrainerEnvironment::policy);
+  static final Setting<Integer> MAX_ATTEMPTS = Setting.positiveInt("PLASTICITY_TRAINER_MAX_ATTEMPTS",
+      String.valueOf(DEFAULTS.maxAttempts()),
+      "attempts at a trigger before it is reported FAILED and sent to the triggers' dead-letter topic");
+  static final Setting<Duration> RETRY_BACKOFF = Setting.duration("PLASTICITY_TRAINER_RETRY_BACKOFF",
+      Setting.durationText(DEFAULTS.retryBackoff()),
+      "the wait before the second attempt at a failed trigger (e.g. 500ms, 5s, 2m); each later wait doubles");
+  static final Setting<Duration> MAX_RETRY_BACKOFF = Setting.duration("PLASTICITY_TRAINER_MAX_RETRY_BACKOFF",
+      Setting.durationText(DEFAULTS.maxRetryBackoff()), "the longest wait between two attempts at a trigger");
+  static final Setting<Integer> MAX_CLASSES = Setting.positiveInt("PLASTICITY_TRAINER_MAX_CLASSES",
+      String.valueOf(DEFAULTS.maxClasses()),
+      "the most classes a model may have; an event labelled outside [0, max) is dead-lettered, not trained on");
+
+  /** Every variable the trainer reads, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
+      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES);
+
+  private TrainerEnvironment() {}
+
+  /**
+   * A configuration from {@code env}, to refine (e.g. with a policy from the command line) and
+   * {@link TrainerConfig.Builder#build() build}.
+   *
+   * @throws IllegalArgumentException naming the variable that is malformed
+   */
+  public static TrainerConfig.Builder read(Map<String, String> env) {
+    return TrainerConfig.builder(KAFKA_BOOTSTRAP.require(env), REGISTRY_URL.require(env))
+        .registryToken(REGISTRY_TOKEN.in(env).orElse(null))
+        .groupId(GROUP.require(env))
+        .policy(POLICY.in(env).orElse(RetrainingPolicy.defaults()))
+        .maxAttempts(MAX_ATTEMPTS.require(env))
+        .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
+        .maxClasses(MAX_CLASSES.require(env));
+  }
+
+  private static RetrainingPolicy policy(String text) {
+    try {
+      return RetrainingPolicy.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("is not a policy (" + e.getMessage() + ")", e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.plasticity.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerEnvironmentTest {
+  @Test
+  void anEmptyEnvironmentGivesTheConfigurationsDefaults() {
+    TrainerConfig fromEnvironment = TrainerEnvironment.read(Map.of()).build();
+    TrainerConfig defaults = TrainerConfig.builder("localhost:9092", URI.create("http://localhost:8081")).build();
+
+    assertThat(fromEnvironment.endpoints()).isEqualTo(defaults.endpoints());
+    assertThat(fromEnvironment.maxAttempts()).isEqualTo(defaults.maxAttempts());
+    assertThat(fromEnvironment.retryBackoff()).isEqualTo(defaults.retryBackoff());
+    assertThat(fromEnvironment.maxRetryBackoff()).isEqualTo(defaults.maxRetryBackoff());
+    assertThat(fromEnvironment.maxClasses()).isEqualTo(defaults.maxClasses());
+    assertThat(fromEnvironment.policy()).isEqualTo(RetrainingPolicy.defaults());
+  }
+
+  @Test
+  void readsEndpointsRetriesAndLimitsFromTheEnvironment() {
+    TrainerConfig config = TrainerEnvironment.read(Map.of(
+        "PLASTICITY_KAFKA_BOOTSTRAP", "kafka:9092",
+        "PLASTICITY_REGISTRY_URL", "http://registry:8080",
+        "PLASTICITY_REGISTRY_TOKEN", "s3cret",
+        "PLASTICITY_TRAINER_GROUP", "trainers",
+        "PLASTICITY_TRAINER_MAX_ATTEMPTS", "5",
+        "PLASTICITY_TRAINER_RETRY_BACKOFF", "500ms",
+        "PLASTICITY_TRAINER_MAX_RETRY_BACKOFF", "PT30S",
+        "PLASTICITY_TRAINER_MAX_CLASSES", "10")).build();
+
+    assertThat(config.endpoints()).isEqualTo(new Endpoints("kafka:9092", URI.create("http://registry:8080"), "s3cret", "trainers"));
+    assertThat(config.maxAttempts()).isEqualTo(5);
+    assertThat(config.retryBackoff()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.maxRetryBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.maxClasses()).isEqualTo(10);
+  }
+
+  @Test
+  void namesTheVariableThatIsMalformed() {
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RETRY_BACKOFF", "soon")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_RETRY_BACKOFF must be a duration");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_MAX_ATTEMPTS", "0")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_MAX_ATTEMPTS");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_POLICY", "no such rule")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_POLICY is not a policy");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RETRY_BACKOFF", "10m")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetryBackoff must be at least retryBackoff");
+  }
+}
