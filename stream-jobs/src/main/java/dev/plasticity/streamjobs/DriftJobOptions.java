@@ -27,9 +27,15 @@ import org.slf4j.LoggerFactory;
  *     ends (tests); default false
  * @param restartAttempts restart attempts of {@link DriftJob#startLocal}: 0 disables restarts
  *     (tests), otherwise fixed delay of 2 s between attempts (default 3)
- * @param maxOutOfOrderness watermark lag behind the highest event time seen (default 5 s)
- * @param sourceIdleness a source split without events this long stops holding watermarks back
- *     (default 30 s)
+ * @param maxOutOfOrderness watermark lag behind the highest event time seen in each Kafka partition
+ *     (default 200 ms). Watermarks follow each partition on its own ({@link PartitionWatermarks}),
+ *     and Kafka keeps a partition in the order it was written, so this only has to cover the
+ *     disorder within one partition; an event waits in the drift operator about this long plus
+ *     one {@code watermarkInterval} before it is assessed, and a trigger leaves that much after the
+ *     event that completed its evidence. Events further behind the watermark are still assessed
+ *     within {@code allowedLateness}
+ * @param sourceIdleness a partition without events this long stops holding watermarks back, and
+ *     a subtask all of whose partitions are idle is marked idle (default 30 s)
  * @param watermarkInterval how often the job's watermark generators emit (Flink's auto-watermark
  *     interval; default 20 ms, Flink's own default is 200 ms; at least 1 ms). Events wait in state until the watermark passes them, so each tick of
  *     this interval holds that much of the stream in memory: at a million events a second, 200 ms
@@ -203,7 +209,7 @@ public record DriftJobOptions(
         "detector on the served version's errors: ADWIN, PAGE_HINKLEY, DDM, EDDM, HDDM_A, KSWIN or NONE",
         (b, v) -> b.settings(b.settings.toBuilder().conceptDetector(DriftSettings.conceptDetectorNamed(v)).build())));
     t.add(flag("--max-out-of-orderness-ms", String.valueOf(d.maxOutOfOrderness().toMillis()),
-        "watermark lag behind the highest event time seen", (b, v) -> b.maxOutOfOrderness(millis(v))));
+        "watermark lag behind the highest event time seen in each partition", (b, v) -> b.maxOutOfOrderness(millis(v))));
     t.add(flag("--allowed-lateness-ms", String.valueOf(d.allowedLateness().toMillis()),
         "an event this far behind the watermark is still assessed; later ones are dead letters", (b, v) -> b.allowedLateness(millis(v))));
     t.add(flag("--watermark-interval-ms", String.valueOf(d.watermarkInterval().toMillis()),
@@ -291,7 +297,7 @@ public record DriftJobOptions(
     private String transactionalIdPrefix = "plasticity-drift";
     private boolean bounded;
     private int restartAttempts = 3;
-    private Duration maxOutOfOrderness = Duration.ofSeconds(5);
+    private Duration maxOutOfOrderness = Duration.ofMillis(200);
     private Duration sourceIdleness = Duration.ofSeconds(30);
     private Duration watermarkInterval = Duration.ofMillis(20);
     private Duration maxSourceDrift = Duration.ofMinutes(5);
