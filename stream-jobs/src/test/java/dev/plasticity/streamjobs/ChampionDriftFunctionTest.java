@@ -142,6 +142,39 @@ class ChampionDriftFunctionTest {
     assertEquals(Fixtures.T0 + 999 * 100L, triggers().get(1).getWindow().getEndTime());
   }
 
+  @Test
+  void aReArmedCooldownAndItsAttemptSurviveASnapshot() throws Exception {
+    DriftSettings settings = SETTINGS.withCooldownEvents(400);
+    harness.close();
+    harness = restorable(settings, null);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(800, SeaData.NEW_THRESHOLD, 1); // a trigger at 200, re-armed at 600
+    assertEquals(1, triggers().size());
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(0, 0);
+    harness.close();
+    harness = restorable(settings, snapshot);
+    send(400, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size(), "held twice the cooldown after the trigger at 200: the window ending at 1000");
+    assertEquals(1, triggers().get(0).getAttempt(), "the restored state knew one trigger went unanswered");
+    assertEquals(Fixtures.T0 + 999 * 100L, triggers().get(0).getWindow().getEndTime());
+  }
+
+  /** A harness of the operator as the job runs it, restored from {@code state} when not null. */
+  static KeyedBroadcastOperatorTestHarness<String, List<ObservedEvent>, ModelVersion, DriftTrigger> restorable(
+      DriftSettings settings, org.apache.flink.runtime.checkpoint.OperatorSubtaskState state) throws Exception {
+    KeyedBroadcastOperatorTestHarness<String, List<ObservedEvent>, ModelVersion, DriftTrigger> h =
+        new KeyedBroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+            new ChampionDriftFunction(settings, Topics.EVENTS_LABELLED, 0), List.of(ChampionDriftFunction.CHAMPIONS)),
+            batch -> batch.get(0).model(), Types.STRING, 1, 1, 0);
+    h.setup();
+    if (state != null) {
+      h.initializeState(state);
+    }
+    h.open();
+    h.setProcessingTime(42);
+    return h;
+  }
+
   void advanceWatermark(long time) throws Exception {
     harness.processWatermark(new Watermark(time));
     harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));

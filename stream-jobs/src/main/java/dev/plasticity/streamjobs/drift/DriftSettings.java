@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * How the drift job watches one model: which tests run on each window, their thresholds, the
- * window, the concept-drift detector on the error stream, and the cooldown. Every value is
+ * window, the concept-drift detector on the error stream (and whether its warnings send a
+ * trigger), the cooldown after a trigger, and the cadence of scheduled updates. Every value is
  * validated here. {@link #defaults()} gives the values the job runs with unless a model's
  * {@link DriftConfig} (carried in its {@code ModelVersion}) overrides some of them, see {@link
  * #overriddenBy(DriftConfig)}.
