@@ -76,8 +76,8 @@ public record DriftSettings(
    * The default cooldown: 20 windows of the default 500 events, 5 s at the demo's 2,000 events/s.
    * A trigger's answer (train, gate, register, promote) took 8–12 s in the demo; the first cooldown
    * covers a run that meets the goal of serving within 5 s of a drift, and the backoff (10 s, 20 s,
-   * ...) covers slower ones. A cooldown that ends before the answer arrives costs no duplicate
-   * training: the model re-arms only for new evidence.
+   * ...) covers slower ones. A cooldown that ends before a slow answer arrives counts that trigger
+   * as unanswered; the next one then needs new evidence and cools down twice as long.
    */
   public static final long DEFAULT_COOLDOWN_EVENTS = 20 * 500;
 
