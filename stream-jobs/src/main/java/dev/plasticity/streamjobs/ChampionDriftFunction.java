@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics (Flink's metric system, per subtask): {@code eventsPerSecond}, {@code
  * lateEventsDropped}, {@code refusedEvents}, {@code windowsAssessed}, {@code windowsFailed}, {@code
- * driftTriggers}, and under {@code model.<name>.feature.<feature>} a gauge per test with the
+ * driftTriggers} (every trigger sent: drift, warning, cadence), {@code unansweredTriggers} (cooldowns
+ * that ended with the triggering version still champion), and under {@code model.<name>.feature.<feature>} a gauge per test with the
  * statistic of the last window. Accumulator {@link #WINDOWS_ASSESSED} counts the windows assessed.
  *
  * <p>One instance per subtask, as Flink runs it; not thread-safe.
@@ -75,6 +76,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient Counter windowsFailed;
   private transient Counter windowsAssessed;
   private transient Counter triggers;
+  private transient Counter unanswered;
   private transient org.apache.flink.api.common.accumulators.LongCounter assessedWindows;
 
   ChampionDriftFunction(DriftSettings defaults, String eventsTopic, long allowedLatenessMillis) {
@@ -98,6 +100,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     windowsFailed = metrics.counter("windowsFailed");
     windowsAssessed = metrics.counter("windowsAssessed");
     triggers = metrics.counter("driftTriggers");
+    unanswered = metrics.counter("unansweredTriggers");
     assessedWindows = getRuntimeContext().getLongCounter(WINDOWS_ASSESSED);
   }
 
@@ -182,6 +185,11 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
               .gauge(f.result().test(), () -> lastStatistics.get(key));
         }
       }
+    }
+
+    @Override
+    public void unanswered(String model, int version, int count) {
+      unanswered.inc();
     }
 
     @Override

@@ -48,7 +48,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * out.
  *
  * <pre>
- * events.labelled ─► decode+validate ─┬─► timestamps/watermarks ─► batch per model ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
+ * events.labelled ─► decode+validate ─┬─► watermarks per partition ─► batch per model ─► keyBy(model) ─► drift ─► drift.triggers (exactly once)
  *                                     └─► dead letters ─► events.dlq ◄── late and refused events ◄──────┤
  * model.versions ─► decode+validate ─┬─► broadcast(champions) ─────────────────────────────────────────┘
  *                                    └─► dead letters ─► events.dlq
@@ -116,12 +116,14 @@ public final class DriftJob {
         .uid("decode-labelled-events")
         .name("decode + validate labelled events");
     DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeLabelledEvents.DEAD_LETTERS);
+    Duration bound = options.maxOutOfOrderness();
+    Duration idleness = options.sourceIdleness();
     DataStream<ObservedEvent> timed = decoded
-        .assignTimestampsAndWatermarks(WatermarkStrategy.<ObservedEvent>forBoundedOutOfOrderness(options.maxOutOfOrderness())
-            .withTimestampAssigner((e, recordTimestamp) -> e.eventTime())
-            .withIdleness(options.sourceIdleness()))
+        .assignTimestampsAndWatermarks(WatermarkStrategy.<ObservedEvent>forGenerator(
+                c -> new PartitionWatermarks(bound, idleness, c.getInputActivityClock()::relativeTimeMillis))
+            .withTimestampAssigner((e, recordTimestamp) -> e.eventTime()))
         .uid("event-time")
-        .name("event-time watermarks");
+        .name("event-time watermarks per partition");
     DataStream<List<ObservedEvent>> batches = timed
         .transform("batch events per model", ObservedBatchSerializer.TYPE,
             new BatchByModel(BatchByModel.DEFAULT_MAX_EVENTS, BatchByModel.DEFAULT_MAX_DELAY_MILLIS))

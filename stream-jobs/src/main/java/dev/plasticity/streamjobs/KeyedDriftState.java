@@ -19,7 +19,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  * ModelWatch.State} of the current key: the names and types the job has always used, so old checkpoints
  * restore. Waiting events by the start of their bucket, the buckets' index and the pending
  * timer; the window, its count, the monitored version, the cooldown in three values and the
- * concept detector. Reads and writes go to the key Flink has set on the operator. Not thread-safe,
+ * concept detector. State added since (absent in older checkpoints, read as its default): the
+ * cooldown's attempt, re-arming, last severity and served error, whether the detector's warning
+ * was sent, and the events since the last cadence trigger. Reads and writes go to the key Flink has set on the operator. Not thread-safe,
  * as Flink's keyed state.
  */
 final class KeyedDriftState implements EventTimeBuffer.Store, ModelWatch.State {
@@ -33,6 +35,12 @@ final class KeyedDriftState implements EventTimeBuffer.Store, ModelWatch.State {
   private final ValueState<Long> eventsSinceTrigger;
   private final ValueState<Long> cooldownUntil;
   private final ValueState<ChangeDetector> detector;
+  private final ValueState<Integer> attempt;
+  private final ValueState<Boolean> rearmed;
+  private final ValueState<Double> lastSeverity;
+  private final ValueState<Double> lastError;
+  private final ValueState<Boolean> warned;
+  private final ValueState<Long> sinceCadence;
 
   KeyedDriftState(RuntimeContext context) {
     TypeInformation<ObservedEvent> eventType = TypeInformation.of(ObservedEvent.class);
@@ -48,6 +56,12 @@ final class KeyedDriftState implements EventTimeBuffer.Store, ModelWatch.State {
     cooldownUntil = context.getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
     detector = context.getState(new ValueStateDescriptor<>("concept-detector",
         TypeInformation.of(ChangeDetector.class)));
+    attempt = context.getState(new ValueStateDescriptor<>("trigger-attempt", Types.INT));
+    rearmed = context.getState(new ValueStateDescriptor<>("cooldown-rearmed", Types.BOOLEAN));
+    lastSeverity = context.getState(new ValueStateDescriptor<>("last-trigger-severity", Types.DOUBLE));
+    lastError = context.getState(new ValueStateDescriptor<>("last-trigger-error", Types.DOUBLE));
+    warned = context.getState(new ValueStateDescriptor<>("warning-sent", Types.BOOLEAN));
+    sinceCadence = context.getState(new ValueStateDescriptor<>("events-since-cadence", Types.LONG));
   }
 
   @Override public List<ObservedEvent> bucket(long start) throws Exception { return pending.get(start); }
@@ -98,20 +112,55 @@ final class KeyedDriftState implements EventTimeBuffer.Store, ModelWatch.State {
   @Override
   public Cooldown cooldown() throws Exception {
     Integer version = cooldownVersion.value();
-    return version == null ? Cooldown.NONE : new Cooldown(version, eventsSinceTrigger.value(), cooldownUntil.value());
+    if (version == null) {
+      return Cooldown.NONE;
+    }
+    Integer tries = attempt.value();
+    Double severity = lastSeverity.value();
+    return new Cooldown(version, eventsSinceTrigger.value(), cooldownUntil.value(), tries == null ? 0 : tries,
+        Boolean.TRUE.equals(rearmed.value()), severity == null ? 0.0 : severity, lastError.value());
   }
 
   @Override
   public void cooldown(Cooldown cooldown) throws Exception {
-    if (!cooldown.active()) {
+    if (cooldown.version() == null) {
       cooldownVersion.clear();
       eventsSinceTrigger.clear();
       cooldownUntil.clear();
+      attempt.clear();
+      rearmed.clear();
+      lastSeverity.clear();
+      lastError.clear();
       return;
     }
     cooldownVersion.update(cooldown.version());
     set(eventsSinceTrigger, cooldown.eventsSince());
     set(cooldownUntil, cooldown.until());
+    set(attempt, cooldown.attempt() == 0 ? null : cooldown.attempt());
+    set(rearmed, cooldown.rearmed() ? Boolean.TRUE : null);
+    set(lastSeverity, cooldown.lastSeverity());
+    set(lastError, cooldown.lastError());
+  }
+
+  @Override
+  public boolean warned() throws Exception {
+    return Boolean.TRUE.equals(warned.value());
+  }
+
+  @Override
+  public void warned(boolean sent) throws Exception {
+    set(warned, sent ? Boolean.TRUE : null);
+  }
+
+  @Override
+  public long sinceCadence() throws Exception {
+    Long since = sinceCadence.value();
+    return since == null ? 0 : since;
+  }
+
+  @Override
+  public void sinceCadence(long events) throws Exception {
+    set(sinceCadence, events == 0 ? null : events);
   }
 
   @Override

@@ -2,17 +2,20 @@ package dev.plasticity.streamjobs;
 
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.streamjobs.drift.ChangeDetector;
 import dev.plasticity.streamjobs.drift.ChangeDetectorKind;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftMonitor;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import dev.plasticity.streamjobs.drift.Observation;
+import dev.plasticity.streamjobs.drift.WarningDetector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * Where a model's events, in event-time order, become drift triggers. Per model:
  *
  * <ul>
- *   <li>Events of a model with no champion yet are buffered (at most windowSize, oldest dropped)
- *       and become the start of the first window once a champion is known; then those whose label
- *       is not one of its classes are refused.
- *   <li>When the champion changes, the next event resets the window, the cooldown and the concept
- *       detector.
+ *   <li>Events of a model with no champion yet are buffered (at most windowSize; each older event
+ *       that falls out is refused with the reason) and become the start of the first window once a
+ *       champion is known; then those whose label is not one of its classes are refused.
+ *   <li>When the champion changes, the next event resets the window, the cooldown (attempts and
+ *       backoff included), the concept detector, its warning and the cadence count.
  *   <li>A tumbling count window of windowSize events is assessed by the champion's {@link
  *       DriftMonitor} against its reference statistics; a window the monitor cannot assess (an
  *       exception on its events) has its events refused with the exception.
@@ -32,14 +35,24 @@ import org.slf4j.LoggerFactory;
  *       version predicted feeds its error (0 or 1) to it; an alarm becomes the monitor's {@link
  *       DriftMonitor#detectorAlarm CONCEPT verdict} on the window so far, without waiting for the
  *       window to fill. Window verdicts and alarms take the same way to a trigger: the {@link
- *       Cooldown}, then {@link Triggers}.
+ *       Cooldown} (which re-arms an unanswered trigger with a backoff and asks for new evidence),
+ *       then {@link Triggers}.
+ *   <li><b>Warning.</b> A detector with a warning level ({@link WarningDetector}), when the
+ *       settings' {@code warnings} are on, sends one WARNING trigger (kind CONCEPT, the window so
+ *       far) at the first warning of an episode outside a cooldown; it starts no cooldown. The
+ *       episode ends when the detector leaves its warning zone or fires.
+ *   <li><b>Cadence.</b> With {@code cadenceEvents} &gt; 0, every that many events of the monitored
+ *       version a CADENCE trigger (kind CONCEPT, severity 0) carries the last window: the window
+ *       just assessed when the cadence falls on a window's end, else the window so far. Drift or
+ *       cooldown do not matter to it.
  *   <li>An event whose label is not a class of the champion ({@code [0, numClasses)}) is refused
  *       with the rule and the class count.
  * </ul>
  *
- * <p>The model's window, count, monitored version, cooldown and detector live in a {@link State}
- * (Flink keyed state in the job); what this class keeps itself (the monitors and resolved settings
- * per model version) is a cache rebuilt on demand. Not thread-safe: one per subtask.
+ * <p>The model's window, count, monitored version, cooldown, detector, warning and cadence count
+ * live in a {@link State} (Flink keyed state in the job); what this class keeps itself (the
+ * monitors and resolved settings per model version) is a cache rebuilt on demand. Not thread-safe:
+ * one per subtask.
  */
 final class ModelWatch {
   private static final Logger log = LoggerFactory.getLogger(ModelWatch.class);
@@ -74,6 +87,16 @@ final class ModelWatch {
 
     /** Keeps the detector; null clears it. */
     void detector(ChangeDetector detector) throws Exception;
+
+    /** Whether the current warning episode has sent its WARNING trigger (false when none). */
+    boolean warned() throws Exception;
+
+    void warned(boolean sent) throws Exception;
+
+    /** Events of the monitored version since it became champion or since the last cadence trigger. */
+    long sinceCadence() throws Exception;
+
+    void sinceCadence(long events) throws Exception;
   }
 
   /** What the watch found. */
@@ -87,6 +110,12 @@ final class ModelWatch {
 
     /** A window the monitor could not assess; its events are {@link #refused} too. */
     void failed(String model, int version, int events, RuntimeException cause);
+
+    /**
+     * A trigger's cooldown ended with its base version still the champion: no newer champion
+     * answered it; {@code unanswered} consecutive triggers for the version have gone so.
+     */
+    void unanswered(String model, int version, int unanswered);
   }
 
   private final DriftSettings defaults;
@@ -125,8 +154,8 @@ final class ModelWatch {
 
   /**
    * Events of one model in event-time order (or late within the allowed lateness), as one step:
-   * the monitored version, window count, cooldown and detector are read once before and written
-   * once after, and new window events are appended in one go.
+   * the monitored version, window count, cooldown, detector, warning and cadence count are read
+   * once before and written once after, and new window events are appended in one go.
    *
    * @param champion the model's champion, or null when none is known yet
    * @param now processing time, the triggers' detection time
@@ -151,37 +180,58 @@ final class ModelWatch {
       state.monitoredVersion(champion.getVersion());
       step.cooldown = Cooldown.NONE;
       state.detector(null); // the new version's errors start a new stream
+      step.warned = false;
+      step.warnedChanged = true;
+      step.sinceCadence = 0;
+      step.cadenceChanged = true;
     }
     if (champion == null) {
-      int size = defaults.windowSize();
-      state.appendToWindow(taken);
-      count += taken.size();
-      if (count > size) {
-        List<ObservedEvent> buffered = state.window();
-        state.replaceWindow(buffered.subList(buffered.size() - size, buffered.size()));
-        count = size;
-      }
-      state.count(count);
+      buffer(taken, count, state, out);
       return;
     }
     DriftSettings settings = settingsFor(champion);
+    long cadence = settings.cadenceEvents();
+    if (cadence > 0 && !step.cadenceChanged) {
+      step.sinceCadence = state.sinceCadence();
+    }
     List<ObservedEvent> fresh = new ArrayList<>(Math.min(taken.size(), settings.windowSize()));
     for (ObservedEvent event : ofItsClasses(champion, taken, out)) {
       fresh.add(event);
       count++;
-      step.cooldown = step.cooldown.afterEvent(settings, event.eventTime());
+      Cooldown before = step.cooldown;
+      step.cooldown = before.afterEvent(settings, event.eventTime());
+      if (before.active() && step.cooldown.rearmed()) {
+        log.info("{} v{}: the trigger of attempt {} went unanswered ({} events, no newer champion); re-armed with "
+            + "backoff {}x, the next trigger needs new evidence", champion.getModel(), champion.getVersion(),
+            before.attempt(), step.cooldown.eventsSince(), Cooldown.backoff(step.cooldown.attempt()));
+        out.unanswered(champion.getModel(), champion.getVersion(), step.cooldown.attempt());
+      }
       if (settings.conceptDetector().isPresent()
           && step.watchErrors(champion, settings, settings.conceptDetector().get(), event, fresh)) {
         fresh = new ArrayList<>(); // the alarm put them into the window
       }
+      List<ObservedEvent> assessedWindow = null;
       if (count >= settings.windowSize()) {
         List<ObservedEvent> all = state.window();
         all.addAll(fresh);
         fresh = new ArrayList<>(); // not clear(): nulling its references showed as a fifth of this thread in a profile
-        step.assess(champion, settings, all.subList(0, settings.windowSize()));
+        assessedWindow = all.subList(0, settings.windowSize());
+        step.assess(champion, settings, assessedWindow);
         List<ObservedEvent> rest = new ArrayList<>(all.subList(settings.windowSize(), all.size()));
         state.replaceWindow(rest);
         count = rest.size();
+      }
+      if (cadence > 0 && ++step.sinceCadence >= cadence) {
+        step.sinceCadence = 0;
+        List<ObservedEvent> last = assessedWindow;
+        if (last == null) {
+          last = state.window();
+          last.addAll(fresh);
+        }
+        step.cadence(champion, settings, last, event);
+      }
+      if (cadence > 0) {
+        step.cadenceChanged = true;
       }
     }
     state.appendToWindow(fresh);
@@ -192,14 +242,50 @@ final class ModelWatch {
     if (step.detectorChanged) {
       state.detector(step.detector);
     }
+    if (step.warnedChanged) {
+      state.warned(step.warned);
+    }
+    if (step.cadenceChanged) {
+      state.sinceCadence(step.sinceCadence);
+    }
   }
 
-  /** The cooldown and detector of one {@link #take}, held here between its state reads and writes. */
+  /**
+   * Buffers events of a model without a champion, at most one window of the job's default size;
+   * each older event that falls out is refused with the reason.
+   */
+  private void buffer(List<ObservedEvent> taken, int count, State state, Outcomes out) throws Exception {
+    int size = defaults.windowSize();
+    state.appendToWindow(taken);
+    count += taken.size();
+    if (count > size) {
+      List<ObservedEvent> buffered = state.window();
+      int dropped = buffered.size() - size;
+      String reason = null;
+      for (ObservedEvent event : buffered.subList(0, dropped)) {
+        if (reason == null) {
+          reason = "no champion for model " + event.model() + " yet; the buffer of " + size
+              + " events before a first champion was full";
+        }
+        out.refused(event, reason);
+      }
+      state.replaceWindow(buffered.subList(dropped, buffered.size()));
+      count = size;
+    }
+    state.count(count);
+  }
+
+  /** The state of one {@link #take}, held here between its state reads and writes. */
   private final class Step {
     Cooldown cooldown;
     ChangeDetector detector;
     boolean detectorRead;
     boolean detectorChanged;
+    boolean warned;
+    boolean warnedRead;
+    boolean warnedChanged;
+    long sinceCadence;
+    boolean cadenceChanged;
     final State state;
     final Outcomes out;
     final long now;
@@ -212,8 +298,9 @@ final class ModelWatch {
     }
 
     /**
-     * Feeds the served version's error on this event to the model's detector; on an alarm outside a
-     * cooldown, appends {@code fresh} to the window and fires with the window so far.
+     * Feeds the served version's error on this event to the model's detector; at the first
+     * warning of an episode sends a WARNING trigger; on an alarm outside a cooldown, appends {@code
+     * fresh} to the window and fires with the window so far.
      *
      * @return whether {@code fresh} went into the window
      */
@@ -232,6 +319,9 @@ final class ModelWatch {
       }
       detector.update(event.prediction() != event.label() ? 1.0 : 0.0);
       detectorChanged = true;
+      if (settings.warnings() && detector instanceof WarningDetector warning) {
+        watchWarning(champion, settings, kind, warning, event, fresh);
+      }
       if (!detector.driftDetected() || cooldown.active()) {
         return false;
       }
@@ -247,6 +337,45 @@ final class ModelWatch {
       }
       fire(champion, settings, alarm, events, kind.name() + "@" + event.partition() + ":" + event.offset(), event.eventTime());
       return true;
+    }
+
+    /** One WARNING trigger per warning episode, outside a cooldown; the episode ends when the zone is left or the detector fires. */
+    private void watchWarning(ModelVersion champion, DriftSettings settings, ChangeDetectorKind kind,
+        WarningDetector warning, ObservedEvent event, List<ObservedEvent> fresh) throws Exception {
+      if (!warnedRead) {
+        if (!warnedChanged) {
+          warned = state.warned();
+        }
+        warnedRead = true;
+      }
+      if (!warning.warningDetected() || warning.driftDetected()) {
+        if (warned) {
+          warned = false;
+          warnedChanged = true;
+        }
+        return;
+      }
+      if (warned || cooldown.active()) {
+        return;
+      }
+      warned = true;
+      warnedChanged = true;
+      int version = champion.getVersion();
+      List<ObservedEvent> events = state.window();
+      events.addAll(fresh);
+      DriftAssessment verdict;
+      try {
+        verdict = monitor(champion, settings).detectorAlarm(kind.name(), observations(events), version);
+      } catch (RuntimeException e) {
+        log.warn("{} warned on {} v{} but its verdict could not be built", kind, champion.getModel(), version, e);
+        return;
+      }
+      DriftTrigger trigger = triggers.of(champion.getModel(), version, verdict, events, now,
+          "WARNING:" + kind.name() + "@" + event.partition() + ":" + event.offset(), TriggerSignal.WARNING,
+          cooldown.nextAttempt());
+      log.info("warning on {} v{} by {}: error {} ({})", champion.getModel(), version, kind,
+          String.format("%.3f", verdict.findings().get(0).result().statistic()), trigger.getTriggerId());
+      out.triggered(trigger);
     }
 
     void assess(ModelVersion champion, DriftSettings settings, List<ObservedEvent> events) {
@@ -272,7 +401,27 @@ final class ModelWatch {
       fire(champion, settings, assessment, events, null, lastTime);
     }
 
-    /** A verdict becomes a trigger unless it found no drift or the model is cooling down. */
+    /** A CADENCE trigger with the window's served error as evidence, when it can be measured. */
+    void cadence(ModelVersion champion, DriftSettings settings, List<ObservedEvent> events, ObservedEvent due) {
+      int version = champion.getVersion();
+      List<DriftAssessment.Finding> findings = List.of();
+      try {
+        findings = monitor(champion, settings).servedError(observations(events), version)
+            .map(r -> List.of(new DriftAssessment.Finding(DriftAssessment.ERROR, r))).orElse(List.of());
+      } catch (RuntimeException e) {
+        log.warn("the served error of {} v{}'s cadence window could not be measured; the trigger goes without it",
+            champion.getModel(), version, e);
+      }
+      DriftTrigger trigger = triggers.cadence(champion.getModel(), version, findings, events, now,
+          "CADENCE@" + due.partition() + ":" + due.offset(), cooldown.nextAttempt());
+      log.info("cadence on {} v{}: {} events ({})", champion.getModel(), version, events.size(), trigger.getTriggerId());
+      out.triggered(trigger);
+    }
+
+    /**
+     * A verdict becomes a trigger unless it found no drift, the model is cooling down, or the model
+     * was re-armed after an unanswered trigger and the verdict brings no new evidence.
+     */
     void fire(ModelVersion champion, DriftSettings settings, DriftAssessment verdict, List<ObservedEvent> events,
         String detection, long eventTime) {
       int version = champion.getVersion();
@@ -283,12 +432,32 @@ final class ModelWatch {
         log.debug("{} v{} drifted again ({}) while cooling down", champion.getModel(), version, verdict.kind());
         return;
       }
-      DriftTrigger trigger = triggers.of(champion.getModel(), version, verdict, events, now, detection);
-      log.info("drift on {} v{}: {} severity {}{} ({})", trigger.getModel(), version, trigger.getKind(),
-          String.format("%.2f", trigger.getSeverity()), detection == null ? "" : " by " + detection, trigger.getTriggerId());
+      Double served = servedError(verdict);
+      Optional<Cooldown.NewEvidence> evidence = cooldown.admits(settings, verdict.severity(), served, eventTime);
+      if (evidence.isEmpty()) {
+        log.debug("{} v{} drifted again ({}, severity {}) with no new evidence after {} unanswered triggers",
+            champion.getModel(), version, verdict.kind(), verdict.severity(), cooldown.attempt());
+        return;
+      }
+      int attempt = cooldown.nextAttempt();
+      DriftTrigger trigger = triggers.of(champion.getModel(), version, verdict, events, now, detection,
+          TriggerSignal.DRIFT, attempt);
+      log.info("drift on {} v{}: {} severity {}{}, attempt {} ({}) ({})", trigger.getModel(), version, trigger.getKind(),
+          String.format("%.2f", trigger.getSeverity()), detection == null ? "" : " by " + detection, attempt,
+          evidence.get(), trigger.getTriggerId());
       out.triggered(trigger);
-      cooldown = Cooldown.after(settings, version, eventTime, cooldown);
+      cooldown = Cooldown.after(settings, version, eventTime, attempt, verdict.severity(), served);
     }
+  }
+
+  /** The served version's error rate in a verdict: the statistic of its {@code _error} finding, if any. */
+  private static Double servedError(DriftAssessment verdict) {
+    for (DriftAssessment.Finding f : verdict.findings()) {
+      if (DriftAssessment.ERROR.equals(f.feature())) {
+        return f.result().statistic();
+      }
+    }
+    return null;
   }
 
   private DriftMonitor monitor(ModelVersion champion, DriftSettings settings) {

@@ -129,14 +129,50 @@ class ChampionDriftFunctionTest {
   }
 
   @Test
-  void aCooldownInEventsLetsTheSameVersionTriggerAgain() throws Exception {
+  void aCooldownInEventsReArmsTheVersionForNewEvidence() throws Exception {
     harness.close();
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
         new ChampionDriftFunction(SETTINGS.withCooldownEvents(400), Topics.EVENTS_LABELLED, 0), batch -> batch.get(0).model(),
         Types.STRING, ChampionDriftFunction.CHAMPIONS);
     harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
-    send(600, SeaData.NEW_THRESHOLD, 1);
-    assertEquals(2, triggers().size(), "windows end at 200, 400 (cooling), 600 (400 events later)");
+    send(1200, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(2, triggers().size(), "windows end at 200 (trigger), 400 (cooling), 600 and 800 (re-armed, no new "
+        + "evidence), 1000 (drift seen twice the cooldown after the trigger), 1200 (cooling, twice as long)");
+    assertEquals(1, triggers().get(1).getAttempt());
+    assertEquals(Fixtures.T0 + 999 * 100L, triggers().get(1).getWindow().getEndTime());
+  }
+
+  @Test
+  void aReArmedCooldownAndItsAttemptSurviveASnapshot() throws Exception {
+    DriftSettings settings = SETTINGS.withCooldownEvents(400);
+    harness.close();
+    harness = restorable(settings, null);
+    harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
+    send(800, SeaData.NEW_THRESHOLD, 1); // a trigger at 200, re-armed at 600
+    assertEquals(1, triggers().size());
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(0, 0);
+    harness.close();
+    harness = restorable(settings, snapshot);
+    send(400, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(1, triggers().size(), "held twice the cooldown after the trigger at 200: the window ending at 1000");
+    assertEquals(1, triggers().get(0).getAttempt(), "the restored state knew one trigger went unanswered");
+    assertEquals(Fixtures.T0 + 999 * 100L, triggers().get(0).getWindow().getEndTime());
+  }
+
+  /** A harness of the operator as the job runs it, restored from {@code state} when not null. */
+  static KeyedBroadcastOperatorTestHarness<String, List<ObservedEvent>, ModelVersion, DriftTrigger> restorable(
+      DriftSettings settings, org.apache.flink.runtime.checkpoint.OperatorSubtaskState state) throws Exception {
+    KeyedBroadcastOperatorTestHarness<String, List<ObservedEvent>, ModelVersion, DriftTrigger> h =
+        new KeyedBroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+            new ChampionDriftFunction(settings, Topics.EVENTS_LABELLED, 0), List.of(ChampionDriftFunction.CHAMPIONS)),
+            batch -> batch.get(0).model(), Types.STRING, 1, 1, 0);
+    h.setup();
+    if (state != null) {
+      h.initializeState(state);
+    }
+    h.open();
+    h.setProcessingTime(42);
+    return h;
   }
 
   void advanceWatermark(long time) throws Exception {
@@ -227,12 +263,14 @@ class ChampionDriftFunctionTest {
   }
 
   @Test
-  void aCooldownInEventTimeLetsTheSameVersionTriggerAgain() throws Exception {
+  void aCooldownInEventTimeReArmsTheVersionForNewEvidence() throws Exception {
     // events are 100 ms apart: 25 s of event time is 250 events
-    reopen(SETTINGS.toBuilder().cooldownMillis(25_000).build(), 0);
+    reopen(SETTINGS.toBuilder().cooldownEvents(0).cooldownMillis(25_000).build(), 0);
     harness.processBroadcastElement(Fixtures.champion(MODEL, 1), 0);
-    send(600, SeaData.NEW_THRESHOLD, 1);
-    assertEquals(2, triggers().size(), "windows end at events 200, 400 (cooling until event 450), 600");
+    send(800, SeaData.NEW_THRESHOLD, 1);
+    assertEquals(2, triggers().size(), "windows end at events 200 (trigger; cooling until event 450, re-armed), "
+        + "400 (cooling), 600 (no new evidence), 800 (drift seen 50 s after the trigger, twice the cooldown)");
+    assertEquals(1, triggers().get(1).getAttempt());
   }
 
   @Test
@@ -255,7 +293,8 @@ class ChampionDriftFunctionTest {
   void batchesOfManyEventsGiveTheTriggersOfSingleEvents() throws Exception {
     DriftSettings settings = SETTINGS.toBuilder().cooldownEvents(300).conceptDetector(dev.plasticity.streamjobs.drift.ChangeDetectorKind.ADWIN).build();
     assertEquals(replay(settings, 1), replay(settings, 37));
-    assertEquals(3, replay(settings, 37).size(), "the scenario triggers more than once (cooldown of 300 events)");
+    assertEquals(2, replay(settings, 37).size(), "the scenario triggers more than once (cooldown of 300 events, "
+        + "re-armed for new evidence)");
   }
 
   /**

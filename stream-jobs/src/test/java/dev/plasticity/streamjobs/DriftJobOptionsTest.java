@@ -13,7 +13,8 @@ class DriftJobOptionsTest {
   void flagsOverrideTheDefaults() {
     DriftJobOptions defaults = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092"});
     assertEquals(Duration.ofMillis(20), defaults.watermarkInterval());
-    assertEquals(Duration.ofSeconds(2), defaults.checkpointInterval());
+    assertEquals(Duration.ofMillis(500), defaults.checkpointInterval(), "a trigger is visible on the next checkpoint");
+    assertEquals(Duration.ofMillis(200), defaults.maxOutOfOrderness(), "per partition, a small bound");
     assertEquals(Duration.ofMinutes(5), defaults.maxSourceDrift());
     DriftJobOptions set = DriftJobOptions.fromArgs(new String[] {"--bootstrap-servers", "k:9092",
         "--watermark-interval-ms", "50", "--allowed-lateness-ms", "1000", "--max-source-drift-ms", "0", "--bounded"});

@@ -16,6 +16,8 @@ final class MemoryState implements EventTimeBuffer.Store, ModelWatch.State {
   final List<ObservedEvent> window = new ArrayList<>();
   Cooldown cooldown = Cooldown.NONE;
   ChangeDetector detector;
+  boolean warned;
+  long sinceCadence;
 
   @Override public List<ObservedEvent> bucket(long start) { return buckets.containsKey(start) ? new ArrayList<>(buckets.get(start)) : null; }
   @Override public void putBucket(long start, List<ObservedEvent> events) { buckets.put(start, new ArrayList<>(events)); }
@@ -37,4 +39,8 @@ final class MemoryState implements EventTimeBuffer.Store, ModelWatch.State {
   @Override public void cooldown(Cooldown cooldown) { this.cooldown = cooldown; }
   @Override public ChangeDetector detector() { return detector; }
   @Override public void detector(ChangeDetector detector) { this.detector = detector; }
+  @Override public boolean warned() { return warned; }
+  @Override public void warned(boolean sent) { warned = sent; }
+  @Override public long sinceCadence() { return sinceCadence; }
+  @Override public void sinceCadence(long events) { sinceCadence = events; }
 }

@@ -7,6 +7,7 @@ import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.PartitionRange;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.SeaData;
 import dev.plasticity.streamjobs.drift.TestResult;
@@ -59,5 +60,22 @@ class TriggersTest {
     assertNotEquals(id, triggers.of("n", 3, verdict, window, 1, null).getTriggerId());
     assertNotEquals(id, triggers.of("m", 3, verdict, events(12, 16), 1, null).getTriggerId());
     assertNotEquals(id, triggers.of("m", 3, verdict, window, 1, "ADWIN@1:6").getTriggerId(), "an alarm names where it fired");
+  }
+
+  @Test
+  void aTriggerCarriesItsSignalAndAttemptAndACadenceHasSeverityZeroAndItsOwnId() {
+    assertEquals(TriggerSignal.DRIFT, triggers.of("m", 3, verdict, events(10, 14), 1, null).getSignal());
+    assertEquals(0, triggers.of("m", 3, verdict, events(10, 14), 1, null).getAttempt());
+    DriftTrigger warning = triggers.of("m", 3, verdict, events(10, 14), 1, "WARNING:DDM@1:6", TriggerSignal.WARNING, 2);
+    assertEquals(TriggerSignal.WARNING, warning.getSignal());
+    assertEquals(2, warning.getAttempt());
+    DriftTrigger cadence = triggers.cadence("m", 3, verdict.findings(), events(10, 14), 1, "CADENCE@1:6", 1);
+    assertEquals(TriggerSignal.CADENCE, cadence.getSignal());
+    assertEquals(DriftKind.CONCEPT, cadence.getKind());
+    assertEquals(0.0, cadence.getSeverity());
+    assertEquals(1, cadence.getAttempt());
+    assertEquals(4L, cadence.getWindow().getEventCount());
+    assertNotEquals(cadence.getTriggerId(), warning.getTriggerId());
+    assertNotEquals(cadence.getTriggerId(), triggers.of("m", 3, verdict, events(10, 14), 1, null).getTriggerId());
   }
 }

@@ -35,6 +35,13 @@ import java.util.Objects;
  * classification", Pattern Recognition 45(1). A test with fewer than {@code minSamples} events
  * (e.g. the error test when few events carry a prediction of the monitored version) is skipped.
  *
+ * <p><b>Evidence of harm.</b> A COVARIATE or PRIOR verdict carries the ERROR_RATE finding under
+ * {@link DriftAssessment#ERROR} (the served version's error rate on the window's events it
+ * predicted, drifted or not) whenever the reference has a registered error and the window holds at
+ * least {@code minSamples} such events, even when ERROR_RATE is not among the configured tests;
+ * then it informs and does not decide the kind or the severity. A shift that left the error at
+ * the registered level did not hurt the served model.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class DriftMonitor {
@@ -186,14 +193,10 @@ public final class DriftMonitor {
       findings.add(new DriftAssessment.Finding(DriftAssessment.LABEL, label));
     }
     TestResult error = null;
-    if (runsErrorTest) {
-      long[] counted = errors(window, monitoredVersion);
-      long errors = counted[0];
-      long predicted = counted[1];
-      if (predicted >= settings.minSamples()) {
-        error = errorTest.test(errors, predicted);
-        findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, error));
-      }
+    TestResult servedError = servedError(window, monitoredVersion).orElse(null);
+    if (runsErrorTest && servedError != null) {
+      error = servedError;
+      findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, error));
     }
     DriftKind kind;
     double severity;
@@ -210,7 +213,26 @@ public final class DriftMonitor {
       return new DriftAssessment(false, null, findings, 0.0, window.size());
     }
     double strongest = findings.stream().mapToDouble(fd -> fd.result().severity()).max().orElse(severity);
+    if (error == null && servedError != null) { // evidence of harm, or of none, for the trainer's policy
+      findings.add(new DriftAssessment.Finding(DriftAssessment.ERROR, servedError));
+    }
     return new DriftAssessment(true, kind, findings, Math.max(severity, strongest), window.size());
+  }
+
+  /**
+   * The error-rate test on the events of {@code window} that {@code monitoredVersion} predicted:
+   * empty when the reference has no registered error or fewer than {@code minSamples} events were
+   * predicted by that version. Runs whether or not ERROR_RATE is a configured window test.
+   */
+  public java.util.Optional<TestResult> servedError(List<Observation> window, int monitoredVersion) {
+    if (errorTest == null) {
+      return java.util.Optional.empty();
+    }
+    long[] counted = errors(window, monitoredVersion);
+    if (counted[1] < settings.minSamples()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(errorTest.test(counted[0], counted[1]));
   }
 
   /**

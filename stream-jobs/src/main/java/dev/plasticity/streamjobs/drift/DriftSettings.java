@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * How the drift job watches one model: which tests run on each window, their thresholds, the
- * window, the concept-drift detector on the error stream, and the cooldown. Every value is
+ * window, the concept-drift detector on the error stream (and whether its warnings send a
+ * trigger), the cooldown after a trigger, and the cadence of scheduled updates. Every value is
  * validated here. {@link #defaults()} gives the values the job runs with unless a model's
  * {@link DriftConfig} (carried in its {@code ModelVersion}) overrides some of them, see {@link
  * #overriddenBy(DriftConfig)}.
@@ -37,10 +38,19 @@ import java.util.Set;
  * @param conceptDetector the detector fed with every prediction error of the served version, if
  *     any (default none)
  * @param cooldownEvents after a trigger for a version, events to see before another trigger for
- *     the same version may fire; 0 (the default) means never again until a newer champion
+ *     the same version may fire (default {@link #DEFAULT_COOLDOWN_EVENTS}, 20 default windows); it
+ *     doubles for each consecutive trigger that no newer champion answered, up to {@link
+ *     #MAX_BACKOFF} times. 0 means never again until a newer champion, unless {@code cooldownMillis}
+ *     is set
  * @param cooldownMillis after a trigger, event-time milliseconds before another trigger for the
- *     same version may fire; 0 (the default) means never again until a newer champion. When both
- *     cooldowns are set, the first to expire re-arms the model.
+ *     same version may fire, with the same backoff; 0 (the default) means not by time. When both
+ *     cooldowns are set, the first to expire re-arms the model; when both are 0, a trigger holds
+ *     until a newer champion.
+ * @param cadenceEvents every this many events of the monitored version (since it became champion
+ *     or since the last cadence trigger) a CADENCE trigger asks for an incremental update, drift or
+ *     not; 0 (the default) never
+ * @param warnings whether a concept detector with a warning level ({@link WarningDetector}) sends a
+ *     WARNING trigger at the first warning of an episode (default true)
  */
 public record DriftSettings(
     int windowSize,
@@ -57,8 +67,22 @@ public record DriftSettings(
     double mmdAlpha,
     Optional<ChangeDetectorKind> conceptDetector,
     long cooldownEvents,
-    long cooldownMillis)
+    long cooldownMillis,
+    long cadenceEvents,
+    boolean warnings)
     implements Serializable {
+
+  /**
+   * The default cooldown: 20 windows of the default 500 events, 5 s at the demo's 2,000 events/s.
+   * A trigger's answer (train, gate, register, promote) took 8–12 s in the demo; the first cooldown
+   * covers a run that meets the goal of serving within 5 s of a drift, and the backoff (10 s, 20 s,
+   * ...) covers slower ones. A cooldown that ends before a slow answer arrives counts that trigger
+   * as unanswered; the next one then needs new evidence and cools down twice as long.
+   */
+  public static final long DEFAULT_COOLDOWN_EVENTS = 20 * 500;
+
+  /** The cooldown grows to at most this many times {@code cooldownEvents} / {@code cooldownMillis}. */
+  public static final int MAX_BACKOFF = 16;
 
   /**
    * The name that configures no concept detector, in a model's {@code DriftConfig} and in the job's
@@ -105,6 +129,14 @@ public record DriftSettings(
     if (cooldownMillis < 0) {
       throw new IllegalArgumentException("cooldownMillis must be >= 0 (0 = until a new version), got " + cooldownMillis);
     }
+    if (cadenceEvents < 0) {
+      throw new IllegalArgumentException("cadenceEvents must be >= 0 (0 = no cadence), got " + cadenceEvents);
+    }
+  }
+
+  /** Whether a trigger holds until a newer champion: neither cooldown is set. */
+  public boolean coolsDownUntilANewChampion() {
+    return cooldownEvents == 0 && cooldownMillis == 0;
   }
 
   private static void requireProbability(String name, double value) {
@@ -121,14 +153,15 @@ public record DriftSettings(
 
   /**
    * windowSize 500, minSamples 100, tests PSI, KS, CHI_SQUARE and ERROR_RATE, PSI 0.2, KS 1e-4,
-   * label 1e-4, error 1e-4 with +0.05, no concept detector, cooldown until a new version. The
+   * label 1e-4, error 1e-4 with +0.05, no concept detector, a cooldown of {@link
+   * #DEFAULT_COOLDOWN_EVENTS} events, no cadence, warnings on. The
    * levels are per window: the monitor tests every window with three test families, so at 1e-3 a
    * drift-free stream of 100 windows raised a false alarm in about one run in four (seen in the
    * demo); at 1e-4 about one in forty. A real drift's p-values are far smaller (1e-13 in the demo).
    */
   public static DriftSettings defaults() {
     return new DriftSettings(500, 100, DEFAULT_TESTS, 0.2, 1e-4, 0.1, 0.1, 1e-4, 1e-4,
-        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 0.01, Optional.empty(), 0, 0);
+        ErrorRateTest.DEFAULT_MIN_EFFECT, 0.5, 0.01, Optional.empty(), DEFAULT_COOLDOWN_EVENTS, 0, 0, true);
   }
 
   /** Whether the window test runs. */
@@ -170,6 +203,8 @@ public record DriftSettings(
     private final ChangeDetectorKind conceptDetector;
     private final long cooldownEvents;
     private final long cooldownMillis;
+    private final long cadenceEvents;
+    private final boolean warnings;
 
     Form(DriftSettings s) {
       windowSize = s.windowSize;
@@ -180,12 +215,15 @@ public record DriftSettings(
       conceptDetector = s.conceptDetector.orElse(null);
       cooldownEvents = s.cooldownEvents;
       cooldownMillis = s.cooldownMillis;
+      cadenceEvents = s.cadenceEvents;
+      warnings = s.warnings;
     }
 
     @Serial
     private Object readResolve() {
       return new DriftSettings(windowSize, minSamples, tests, levels[0], levels[1], levels[2], levels[3], levels[4],
-          levels[5], levels[6], levels[7], levels[8], Optional.ofNullable(conceptDetector), cooldownEvents, cooldownMillis);
+          levels[5], levels[6], levels[7], levels[8], Optional.ofNullable(conceptDetector), cooldownEvents, cooldownMillis, cadenceEvents,
+          warnings);
     }
   }
 
@@ -223,6 +261,8 @@ public record DriftSettings(
     if (config.getConceptDetector() != null) b.conceptDetector(conceptDetectorNamed(config.getConceptDetector().toString()));
     if (config.getCooldownEvents() != null) b.cooldownEvents(config.getCooldownEvents());
     if (config.getCooldownMillis() != null) b.cooldownMillis(config.getCooldownMillis());
+    if (config.getCadenceEvents() != null) b.cadenceEvents(config.getCadenceEvents());
+    if (config.getWarnings() != null) b.warnings(config.getWarnings());
     return b.build();
   }
 
@@ -231,7 +271,7 @@ public record DriftSettings(
     return toBuilder().windowSize(size).minSamples(Math.min(minSamples, size)).build();
   }
 
-  /** These settings with another cooldown in events (0 = until a new version). */
+  /** These settings with another cooldown in events (0 = not by events). */
   public DriftSettings withCooldownEvents(long events) {
     return toBuilder().cooldownEvents(events).build();
   }
@@ -261,6 +301,8 @@ public record DriftSettings(
     private Optional<ChangeDetectorKind> conceptDetector;
     private long cooldownEvents;
     private long cooldownMillis;
+    private long cadenceEvents;
+    private boolean warnings;
 
     private Builder(DriftSettings s) {
       windowSize = s.windowSize;
@@ -278,6 +320,8 @@ public record DriftSettings(
       conceptDetector = s.conceptDetector;
       cooldownEvents = s.cooldownEvents;
       cooldownMillis = s.cooldownMillis;
+      cadenceEvents = s.cadenceEvents;
+      warnings = s.warnings;
     }
 
     public Builder windowSize(int v) { windowSize = v; return this; }
@@ -297,11 +341,13 @@ public record DriftSettings(
     public Builder conceptDetector(ChangeDetectorKind v) { conceptDetector = Optional.of(Objects.requireNonNull(v, "conceptDetector")); return this; }
     public Builder cooldownEvents(long v) { cooldownEvents = v; return this; }
     public Builder cooldownMillis(long v) { cooldownMillis = v; return this; }
+    public Builder cadenceEvents(long v) { cadenceEvents = v; return this; }
+    public Builder warnings(boolean v) { warnings = v; return this; }
 
     public DriftSettings build() {
       return new DriftSettings(windowSize, minSamples, tests, psiThreshold, ksAlpha, wassersteinThreshold,
           jensenShannonThreshold, labelAlpha, errorAlpha, errorMinEffect, driftedFeatureShare, mmdAlpha,
-          conceptDetector, cooldownEvents, cooldownMillis);
+          conceptDetector, cooldownEvents, cooldownMillis, cadenceEvents, warnings);
     }
   }
 }

@@ -6,7 +6,8 @@ package dev.plasticity.streamjobs.drift;
  * events and pooled rate p̂ = (x + p₀·m) / (n + m):
  * z = (x/n − p₀) / √(p̂(1 − p̂)(1/n + 1/m)), p = P(Z &gt; z). The test alarms only when p &lt; alpha
  * <em>and</em> the rate rose by at least {@code minEffect}, so a huge window cannot alarm on a
- * negligible increase.
+ * negligible increase. The result's statistic is the window's error rate x/n (what a reader compares
+ * with the reference rate), its p-value that of z ({@link #statistic}), its threshold alpha.
  *
  * <p>Sources: Fleiss, Levin &amp; Paik, <i>Statistical Methods for Rates and Proportions</i>, 3rd
  * ed. (2003), §2.5; the error-rate-as-drift-signal idea is Gama et al. (2004), "Learning with
@@ -63,13 +64,16 @@ public final class ErrorRateTest {
     return diff / se;
   }
 
-  /** Tests a window in which the model erred on {@code errors} of {@code n} events. */
+  /**
+   * Tests a window in which the model erred on {@code errors} of {@code n} events: statistic the
+   * error rate {@code errors / n}, p-value of the z statistic.
+   */
   public TestResult test(long errors, long n) {
     double z = statistic(errors, n);
     double p = z == Double.POSITIVE_INFINITY ? 0.0 : z == Double.NEGATIVE_INFINITY ? 1.0 : Probability.normalSurvival(z);
     double increase = (double) errors / n - referenceRate;
     boolean drifted = p < alpha && increase >= minEffect;
     double severity = drifted ? TestResult.pValueSeverity(p, alpha) : 0.0;
-    return new TestResult(TestResult.ERROR_RATE, z, p, alpha, drifted, severity, n);
+    return new TestResult(TestResult.ERROR_RATE, (double) errors / n, p, alpha, drifted, severity, n);
   }
 }

@@ -200,13 +200,14 @@ class DetectorsTest {
   // --- error rate
 
   @Test
-  void errorRateStatisticIsThePooledTwoProportionZ() {
+  void errorRatePValueIsThatOfThePooledTwoProportionZAndItsStatisticTheWindowsRate() {
     // 40 errors in 200 against 10% measured on 1000
     double pooled = (40 + 0.1 * 1000) / 1200;
     double z = (0.2 - 0.1) / Math.sqrt(pooled * (1 - pooled) * (1.0 / 200 + 1.0 / 1000));
     ErrorRateTest test = new ErrorRateTest(0.1, 1000, 0.001, 0.05);
     TestResult result = test.test(40, 200);
-    assertEquals(z, result.statistic(), 1e-12);
+    assertEquals(z, test.statistic(40, 200), 1e-12);
+    assertEquals(0.2, result.statistic(), 1e-12, "the served error rate, comparable with the reference's 0.1");
     assertEquals(1 - new org.apache.commons.math3.distribution.NormalDistribution().cumulativeProbability(z), result.pValue(), 1e-9);
     assertTrue(result.drifted());
   }

@@ -59,7 +59,7 @@ class DriftSettingsTest {
   @Test
   void settingsSurviveJavaSerializationAsTheJobGraphCarriesThem() throws Exception {
     DriftSettings settings = DriftSettings.builder().tests(WindowTest.MMD, WindowTest.ERROR_RATE)
-        .conceptDetector(ChangeDetectorKind.KSWIN).cooldownMillis(5).psiThreshold(0.3).build();
+        .conceptDetector(ChangeDetectorKind.KSWIN).cooldownMillis(5).psiThreshold(0.3).cadenceEvents(700).warnings(false).build();
     for (DriftSettings original : List.of(settings, DriftSettings.defaults())) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -69,5 +69,22 @@ class DriftSettingsTest {
         assertEquals(original, in.readObject());
       }
     }
+  }
+
+  @Test
+  void aModelsConfigSetsItsCadenceAndWarningsAndTheDefaultsAreNoCadenceWarningsOnAndAFiniteCooldown() {
+    DriftSettings defaults = DriftSettings.defaults();
+    assertEquals(0, defaults.cadenceEvents());
+    assertTrue(defaults.warnings());
+    assertEquals(DriftSettings.DEFAULT_COOLDOWN_EVENTS, defaults.cooldownEvents());
+    assertTrue(!defaults.coolsDownUntilANewChampion());
+    DriftSettings set = defaults.overriddenBy(DriftConfig.newBuilder().setCadenceEvents(1000L).setWarnings(false)
+        .setCooldownEvents(0L).build());
+    assertEquals(1000, set.cadenceEvents());
+    assertTrue(!set.warnings());
+    assertTrue(set.coolsDownUntilANewChampion(), "0 stays available: until a newer champion");
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> defaults.overriddenBy(DriftConfig.newBuilder().setCadenceEvents(-1L).build()));
+    assertEquals("cadenceEvents must be >= 0 (0 = no cadence), got -1", negative.getMessage());
   }
 }
