@@ -32,7 +32,8 @@ import java.util.Optional;
  * @param trainingEvents events to train and evaluate on, read from the trigger's window onwards
  * @param minTrainingEvents fewest events worth training on once {@code dataWait} has passed
  * @param dataWait how long to wait for the window's events to arrive
- * @param championMargin accuracy the challenger must gain over the serving version to replace it
+ * @param gate how a challenger is judged against the serving version: the significance of the
+ *     paired test its gain must pass and the fewest held-out events a promotion needs
  * @param maxAttempts attempts at a trigger before it is reported FAILED and sent to the triggers'
  *     dead-letter topic
  * @param retryBackoff how long the trainer waits before the second attempt at a trigger; each
@@ -59,7 +60,7 @@ public record TrainerConfig(
     int trainingEvents,
     int minTrainingEvents,
     Duration dataWait,
-    double championMargin,
+    GateSettings gate,
     int maxAttempts,
     Duration retryBackoff,
     Duration maxRetryBackoff,
@@ -84,7 +85,7 @@ public record TrainerConfig(
     check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
     check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
         "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
-    check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
+    Objects.requireNonNull(gate, "gate");
     check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
     Objects.requireNonNull(retryBackoff, "retryBackoff");
     Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
@@ -113,7 +114,7 @@ public record TrainerConfig(
   /** This configuration running {@code strategy} whatever the policy says. */
   public TrainerConfig withStrategy(Strategy strategy) {
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
-        Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, championMargin, maxAttempts,
+        Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
         retryBackoff, maxRetryBackoff, maxClasses, driftConfig, constraints, modelConstraints);
   }
 
@@ -181,7 +182,7 @@ public record TrainerConfig(
     private float learningRate = TrainingSettings.DEFAULTS.learningRate();
     private double heldOutFraction = TrainingSettings.DEFAULTS.heldOutFraction();
     private int seed = TrainingSettings.DEFAULTS.seed();
-    private double championMargin = 0.01;
+    private GateSettings gate = GateSettings.DEFAULTS;
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofSeconds(5);
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
@@ -213,7 +214,8 @@ public record TrainerConfig(
     public Builder batchSize(int v) { this.batchSize = v; return this; }
     public Builder learningRate(float v) { this.learningRate = v; return this; }
     public Builder heldOutFraction(double v) { this.heldOutFraction = v; return this; }
-    public Builder championMargin(double v) { this.championMargin = v; return this; }
+    /** How a challenger is judged against the serving version ({@link GateSettings#DEFAULTS} unless set). */
+    public Builder gate(GateSettings v) { this.gate = v; return this; }
     public Builder seed(int v) { this.seed = v; return this; }
     public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
     /** The wait before the second attempt at a failed trigger, doubling per attempt up to {@code max}. */
@@ -255,7 +257,7 @@ public record TrainerConfig(
           new TrainingSettings(hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, seed),
           new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs),
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
-          minTrainingEvents, dataWait, championMargin, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
+          minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
           driftConfig, constraints, modelConstraints);
     }
   }

@@ -35,7 +35,7 @@ public record TrainingOutcome(
   public enum Status {
     /** Trained, passed the gate, registered as the new champion. */
     CHAMPION,
-    /** Trained, but not better than the serving version by the margin: registered as a challenger. */
+    /** Trained, but not significantly better than the serving version at the gate: registered as a challenger. */
     CHALLENGER,
     /**
      * The candidate network violates the model's constraints (the message says which and why):

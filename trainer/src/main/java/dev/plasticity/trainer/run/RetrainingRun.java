@@ -7,6 +7,7 @@ import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.CandidateTrial;
 import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * One training run, from a trigger (or a bootstrap request) to a registered version: read the
  * window's events back, split off the newest as held-out, check the candidate network against the
  * model's constraints (one that violates any is not trained), train, compare with the version that
- * is serving on the same held-out events, register as champion only if better by the margin.
+ * is serving on the same held-out events, register as champion only if the {@link Gate} finds it
+ * significantly better there (else as a challenger, not served).
  * What the run does is planned from the trigger's kind and severity ({@link TrainerConfig#plan},
  * by the model's {@link RetrainingPolicy} unless a strategy is configured outright): the
  * challenger comes from one training of the configured network, from an architecture search, or
@@ -175,9 +177,10 @@ public final class RetrainingRun {
     // one download of the serving version's weights, when it was chosen: scored here, then a search's,
     // fine-tune's or adaptation's start
     Optional<byte[]> servingArtifact = base.artifact();
-    OptionalDouble servingAccuracy = serving
-        .map(v -> OptionalDouble.of(accuracyOf(v, servingArtifact.orElseThrow(), data.heldOut())))
-        .orElse(OptionalDouble.empty());
+    boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data.heldOut()))
+        .orElse(null);
+    OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
+        : OptionalDouble.of(share(servingCorrect));
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
@@ -229,18 +232,21 @@ public final class RetrainingRun {
     Map<String, Double> adaptationMetrics = trained.metrics();
     String note = trained.note();
 
-    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
-        String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
-            servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
-            data.heldOut().size()));
-    boolean champion = servingAccuracy.isEmpty()
-        || result.heldOutAccuracy() >= servingAccuracy.getAsDouble() + config.championMargin();
+    // the gate: both scored on the newest events of the window, which no strategy trained on
+    GateResult gate = new Gate(config.gate()).judge(servingCorrect,
+        correctOf(model, result.architecture(), result.artifact(), data.heldOut()));
+    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), gate.getChallengerAccuracy(),
+        0.95, "gate: " + gate.getVerdict());
+    boolean champion = gate.getPromoted();
 
     ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
-        features, events, numClasses, 1.0 - result.heldOutAccuracy(), data.heldOut().size());
+        features, events, numClasses, 1.0 - gate.getChallengerAccuracy(), data.heldOut().size());
     Map<String, Double> metrics = new HashMap<>();
-    metrics.put("accuracy", result.heldOutAccuracy());
+    metrics.put("accuracy", gate.getChallengerAccuracy());
     servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", gate.getPromoted() ? 1.0 : 0.0);
     metrics.put("training_events", (double) data.train().size());
     metrics.put("held_out_events", (double) data.heldOut().size());
     metrics.put("training_seconds", result.seconds());
@@ -270,6 +276,7 @@ public final class RetrainingRun {
             .setReason(plan.reason())
             .setWindow(window)
             .setCandidates(candidates)
+            .setGate(gate)
             .build())
         .setReference(reference)
         .setCreatedAt(clock.millis())
@@ -277,17 +284,17 @@ public final class RetrainingRun {
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s",
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s; gate: %s",
         champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
-        result.heldOutAccuracy(),
+        gate.getChallengerAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), deadLettered, seconds(started), result.device(), note);
+        events.size(), deadLettered, seconds(started), result.device(), note, gate.getVerdict());
     log.info("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
-        result.heldOutAccuracy(), 1.0, message);
+        gate.getChallengerAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
-        servingAccuracy, OptionalDouble.of(result.heldOutAccuracy()), events.size(), seconds(started),
+        servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
         result.device(), message);
   }
 
@@ -383,10 +390,26 @@ public final class RetrainingRun {
     };
   }
 
-  private static double accuracyOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
-    try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
-      return NetworkTraining.accuracy(model, version.getArchitecture(), events);
+  private static boolean[] correctOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
+    return correctOf(version.getModel(), version.getArchitecture(), artifact, events);
+  }
+
+  /** Whether the network {@code artifact} holds for {@code architecture} gets each event right. */
+  private static boolean[] correctOf(String name, Architecture architecture, byte[] artifact,
+      List<LabelledEvent> events) {
+    try (Model model = ModelFormat.load(name, architecture, artifact)) {
+      return NetworkTraining.correct(model, architecture, events);
     }
+  }
+
+  private static double share(boolean[] outcomes) {
+    int right = 0;
+    for (boolean b : outcomes) {
+      if (b) {
+        right++;
+      }
+    }
+    return right / (double) outcomes.length;
   }
 
   /** The first event's numeric feature names, sorted: the inputs of a model no version describes yet. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
@@ -81,12 +82,41 @@ class RetrainingRunTest {
     assertThat(v2.getLineage().getStrategy()).isEqualTo("ewc");
     assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
     assertThat(v2.getLineage().getReason()).contains("(default rule)");
+    assertThat(v2.getLineage().getGate().getPromoted()).isTrue();
     assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
     assertThat(versions.champion("sea")).contains(v2);
     assertThat(progress.phases("concept-1")).containsExactly(TrainingPhase.STARTED, TrainingPhase.READING_DATA,
         TrainingPhase.TRAINING, TrainingPhase.EVALUATING, TrainingPhase.REGISTERED);
     assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-1"))
         .allSatisfy(r -> assertThat(r.strategy()).isEqualTo("ewc"));
+  }
+
+  @Test
+  void aChallengerBarelyBetterThanTheServingVersionIsRegisteredAsAChallengerAndNotServed() {
+    // the same concept before and after: a fine-tune of v1 on more of it gains little
+    InMemoryIo.Events sameConcept = new InMemoryIo.Events()
+        .add(SeaEvents.generate("sea", 1000, 9.5, 11, OLD))
+        .add(SeaEvents.generate("sea", 1000, 9.5, 12, NEW));
+    RetrainingRun run = new RetrainingRun(config().epochs(5).build(), sameConcept, versions, progress,
+        Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    bootstrap(run);
+    RetrainingRun fineTune = new RetrainingRun(config().strategy("fine-tune:all").build(), sameConcept, versions,
+        progress, Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+
+    TrainingOutcome outcome = fineTune.run("concept-same", "sea", 1, window(NEW), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    GateResult gate = v2.getLineage().getGate();
+    double gain = gate.getChallengerAccuracy() - gate.getChampionAccuracy();
+    assertThat(gain).as(gate.getVerdict()).isGreaterThan(0).isLessThan(gate.getBound());
+    assertThat(gate.getPromoted()).isFalse();
+    assertThat(gate.getEvents()).isEqualTo(200);
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.CHALLENGER);
+    assertThat(v2.getAlias()).isEqualTo("challenger");
+    assertThat(v2.getMetrics()).containsEntry("gate_bound", gate.getBound()).containsEntry("gate_promoted", 0.0);
+    assertThat(versions.champion("sea").orElseThrow().getVersion()).isEqualTo(1);
+    assertThat(progress.phases("concept-same")).contains(TrainingPhase.REJECTED);
   }
 
   @Test
