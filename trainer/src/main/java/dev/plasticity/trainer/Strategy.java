@@ -35,6 +35,11 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     return true;
   }
 
+  /** Whether training starts from the serving version's weights (a fine-tune) rather than fresh ones. */
+  default boolean warmStarts() {
+    return false;
+  }
+
   /** Calls the case of {@code cases} for this strategy's kind and returns what it returns. */
   <R> R match(Cases<R> cases);
 
@@ -94,6 +99,11 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
 
     public FineTune {
       Objects.requireNonNull(scope, "scope");
+    }
+
+    @Override
+    public boolean warmStarts() {
+      return true;
     }
 
     @Override

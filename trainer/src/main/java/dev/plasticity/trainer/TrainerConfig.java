@@ -139,8 +139,13 @@ public record TrainerConfig(
           + " is configured, which overrides the policy: " + configured.explain());
     }
     RetrainingPolicy.Decision decision = policyFor(model).decide(drift, versionServes);
+    int events = switch (decision.span()) {
+      case CONFIGURED -> 0;
+      case DRIFT_WINDOW -> drift == null || drift.harm().events() <= 0 ? 0
+          : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, drift.harm().events()));
+    };
     return new RetrainingPlan(decision.strategy(), decision.limits().over(budgetFor(decision.strategy())),
-        decision.reason());
+        decision.reason(), decision.course(), events);
   }
 
   /** A search's configured budget, or one training of the configured epochs. */

@@ -18,6 +18,7 @@ import java.util.OptionalDouble;
  * @param seconds wall time of the run
  * @param device the DJL device trained on, e.g. {@code cpu()} or {@code gpu(0)}
  * @param message a sentence for people
+ * @param lostGates challengers of the same serving version that lost their gate before this run
  */
 public record TrainingOutcome(
     String triggerId,
@@ -29,7 +30,8 @@ public record TrainingOutcome(
     int trainingEvents,
     double seconds,
     String device,
-    String message) {
+    String message,
+    int lostGates) {
 
   /** How a trigger ended. */
   public enum Status {
@@ -42,6 +44,11 @@ public record TrainingOutcome(
      * nothing was trained or registered.
      */
     INFEASIBLE,
+    /**
+     * The trigger was recorded and nothing trained: the drift did not hurt the served version (a
+     * covariate or prior shift under which its error did not rise), so a new version would not pay.
+     */
+    RECORDED,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /** Gave up after the configured attempts. */

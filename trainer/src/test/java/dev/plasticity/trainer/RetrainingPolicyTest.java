@@ -148,7 +148,7 @@ class RetrainingPolicyTest {
     assertThatThrownBy(() -> RetrainingPolicy.parse("CONCEPT=search:random(candidates=0)"))
         .hasMessageContaining("candidates must be a positive whole number, was '0'");
     assertThatThrownBy(() -> RetrainingPolicy.parse("CONCEPT=search:random(patience=3)"))
-        .hasMessageContaining("unknown limit 'patience'; limits are wall, candidates and epochs");
+        .hasMessageContaining("unknown limit 'patience'; limits are wall, candidates, epochs and harmless");
   }
 
   @Test

@@ -1,7 +1,11 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.GateResult;
+import dev.plasticity.schemas.Lineage;
+import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.trainer.GateSettings;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -116,6 +120,25 @@ final class Gate {
       }
     }
     return 0; // unreachable for alpha < 1: the whole distribution sums to 1
+  }
+
+  /**
+   * Challengers of version {@code parent} among {@code versions} that lost their gate: registered
+   * with a gate result that did not promote them (or, registered before gates were recorded, as a
+   * challenger).
+   */
+  static int lostBy(List<ModelVersion> versions, int parent) {
+    int lost = 0;
+    for (ModelVersion v : versions) {
+      Lineage lineage = v.getLineage();
+      if (lineage == null || lineage.getParentVersion() == null || lineage.getParentVersion() != parent) {
+        continue;
+      }
+      if (lineage.getGate() != null ? !lineage.getGate().getPromoted() : Aliases.CHALLENGER.equals(v.getAlias())) {
+        lost++;
+      }
+    }
+    return lost;
   }
 
   private static int count(boolean[] outcomes) {

@@ -111,13 +111,15 @@ public final class RetrainingRun {
     long started = System.nanoTime();
     StartingVersion base = StartingVersion.choose(registry, model, baseVersion);
     Optional<ModelVersion> serving = base.version();
-    RetrainingPlan planned = config.plan(model, drift, serving.isPresent());
+    RetrainingPolicy.Drift judged = drift == null || serving.isEmpty() || serving.get().getReference() == null
+        ? drift : drift.withRegisteredError(serving.get().getReference().getErrorRate());
+    RetrainingPlan planned = config.plan(model, judged, serving.isPresent());
     RetrainingPlan plan = base.why().isEmpty() ? planned : planned.alsoBecause(base.why());
     if (!base.why().isEmpty()) {
       log.warn("trigger {} of {}: {}", triggerId, model, base.why());
     }
     try {
-      return carryOut(triggerId, model, base, plan, window, wanted, started);
+      return carryOut(triggerId, model, base, plan, window, plan.eventsFor(wanted), drift, started);
     } catch (RuntimeException e) {
       throw new Failed(plan.strategy(), e);
     }
@@ -150,17 +152,28 @@ public final class RetrainingRun {
   static final String UNPLANNED = "unplanned";
 
   private TrainingOutcome carryOut(String triggerId, String model, StartingVersion base, RetrainingPlan plan,
-      DataWindow window, int wanted, long started) {
+      DataWindow window, int wanted, RetrainingPolicy.Drift drift, long started) {
     Optional<ModelVersion> serving = base.version();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
       report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
-          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, 0);
+    }
+    int lostGates = serving.map(v -> Gate.lostBy(registry.versions(model), v.getVersion())).orElse(0);
+    String lost = lostGates == 0 ? "" : "; " + lostGates + " earlier challenger" + (lostGates == 1 ? "" : "s")
+        + " of v" + serving.orElseThrow().getVersion() + " lost " + (lostGates == 1 ? "its" : "their") + " gate";
+    if (plan.course() == RetrainingPlan.Course.RECORD) {
+      String message = "recorded, nothing trained: " + plan.reason() + lost;
+      log.info("trigger {} of {}: {}", triggerId, model, message);
+      report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.RECORDED, Optional.empty(),
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, lostGates);
     }
     report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
-        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
+        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason()
+        + lost);
 
     EventSource.Window read = this.events.read(model, window.getStartTime(), wanted,
         Math.min(wanted, config.minTrainingEvents()), config.dataWait(),
@@ -224,7 +237,8 @@ public final class RetrainingRun {
       }
     });
     if (trained.infeasible() != null) {
-      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started);
+      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started,
+          lostGates);
     }
     ConstraintCheck.Result candidate = trained.candidate();
     NetworkTraining.Result result = trained.result();
@@ -277,6 +291,8 @@ public final class RetrainingRun {
             .setWindow(window)
             .setCandidates(candidates)
             .setGate(gate)
+            .setSignal(drift == null ? null : drift.signal())
+            .setLostGates(lostGates)
             .build())
         .setReference(reference)
         .setCreatedAt(clock.millis())
@@ -284,18 +300,20 @@ public final class RetrainingRun {
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s; gate: %s",
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s; gate: %s%s",
         champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
         gate.getChallengerAccuracy(),
         servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), deadLettered, seconds(started), result.device(), note, gate.getVerdict());
+        events.size(), deadLettered, seconds(started), result.device(), note, gate.getVerdict(),
+        champion || serving.isEmpty() ? lost : lost.isEmpty() ? "; the first challenger of v"
+            + serving.get().getVersion() + " to lose its gate" : lost + ", and now this one");
     log.info("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
         gate.getChallengerAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
         servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
-        result.device(), message);
+        result.device(), message, lostGates);
   }
 
   /**
@@ -329,12 +347,12 @@ public final class RetrainingRun {
 
   /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
   private TrainingOutcome infeasible(RetrainingPlan plan, String triggerId, String model, String why,
-      OptionalDouble servingAccuracy, int events, long started) {
+      OptionalDouble servingAccuracy, int events, long started, int lostGates) {
     String message = "not trained: " + why;
     log.warn("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
     return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
-        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
+        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message, lostGates);
   }
 
   /**

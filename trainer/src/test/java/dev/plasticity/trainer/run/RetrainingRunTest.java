@@ -9,6 +9,7 @@ import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.Constraint;
 import dev.plasticity.trainer.MixedRetraining;
 import dev.plasticity.trainer.RetrainingPolicy;
@@ -117,6 +118,34 @@ class RetrainingRunTest {
     assertThat(v2.getMetrics()).containsEntry("gate_bound", gate.getBound()).containsEntry("gate_promoted", 0.0);
     assertThat(versions.champion("sea").orElseThrow().getVersion()).isEqualTo(1);
     assertThat(progress.phases("concept-same")).contains(TrainingPhase.REJECTED);
+    assertThat(v2.getLineage().getSignal()).isEqualTo(TriggerSignal.DRIFT);
+    assertThat(v2.getLineage().getLostGates()).isZero();
+    assertThat(outcome.message()).contains("the first challenger of v1 to lose its gate");
+  }
+
+  @Test
+  void lostGatesOfTheSameParentAreCountedInTheLineageTheOutcomeAndTheProgress() {
+    InMemoryIo.Events sameConcept = new InMemoryIo.Events()
+        .add(SeaEvents.generate("sea", 1000, 9.5, 11, OLD))
+        .add(SeaEvents.generate("sea", 1000, 9.5, 12, NEW));
+    RetrainingRun run = new RetrainingRun(config().epochs(5).build(), sameConcept, versions, progress,
+        Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    ModelVersion v1 = bootstrap(run);
+    RetrainingRun fineTune = new RetrainingRun(config().strategy("fine-tune:all").build(), sameConcept, versions,
+        progress, Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    RetrainingPolicy.Drift drift = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+
+    TrainingOutcome first = fineTune.run("concept-a", "sea", 1, window(NEW), 1000, drift);
+    TrainingOutcome second = fineTune.run("concept-b", "sea", 1, window(NEW), 1000, drift);
+
+    assertThat(v1.getLineage().getSignal()).isNull();
+    assertThat(first.status()).isEqualTo(TrainingOutcome.Status.CHALLENGER);
+    assertThat(first.lostGates()).isZero();
+    assertThat(second.lostGates()).isEqualTo(1);
+    assertThat(second.version().orElseThrow().getLineage().getLostGates()).isEqualTo(1);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-b")
+        && r.phase() == TrainingPhase.STARTED).singleElement()
+        .satisfies(r -> assertThat(r.message()).contains("1 earlier challenger of v1 lost its gate"));
   }
 
   @Test
@@ -153,6 +182,11 @@ class RetrainingRunTest {
 
       @Override
       public Optional<ModelVersion> version(String model, int version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public List<ModelVersion> versions(String model) {
         throw new IllegalStateException("registry unreachable");
       }
 
