@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,6 +147,24 @@ class RetrainingRunTest {
     assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-b")
         && r.phase() == TrainingPhase.STARTED).singleElement()
         .satisfies(r -> assertThat(r.message()).contains("1 earlier challenger of v1 lost its gate"));
+  }
+
+  @Test
+  void aHarmlessCovariateShiftIsRecordedAndNothingIsTrainedOrRegistered() {
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift harmless = new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.4, TriggerSignal.DRIFT,
+        new RetrainingPolicy.Harm(OptionalDouble.of(0.04), RetrainingPolicy.Harm.ErrorTrend.HELD, true, 1000,
+            OptionalDouble.empty()));
+
+    TrainingOutcome outcome = run.run("covariate-harmless", "sea", 1, window(NEW), 1000, harmless);
+
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.RECORDED);
+    assertThat(outcome.version()).isEmpty();
+    assertThat(outcome.message()).contains("harmless shift (served error 0.040 vs registered")
+        .contains("recorded, not retrained");
+    assertThat(versions.all("sea")).hasSize(1);
+    assertThat(progress.phases("covariate-harmless")).containsExactly(TrainingPhase.SKIPPED);
   }
 
   @Test
