@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,16 +119,17 @@ public final class RetrainingRun {
     if (!base.why().isEmpty()) {
       log.warn("trigger {} of {}: {}", triggerId, model, base.why());
     }
+    AtomicReference<Strategy> current = new AtomicReference<>(plan.strategy());
     try {
-      return carryOut(triggerId, model, base, plan, window, plan.eventsFor(wanted), drift, started);
+      return carryOut(triggerId, model, base, plan, window, plan.eventsFor(wanted), drift, started, current);
     } catch (RuntimeException e) {
-      throw new Failed(plan.strategy(), e);
+      throw new Failed(current.get(), e);
     }
   }
 
   /**
-   * A run that failed after it was planned, with the strategy its plan chose (the service labels
-   * a trigger it gives up on with it). The cause says why.
+   * A run that failed after it was planned, with the strategy it ran last: its plan's, or the last
+   * it fell back to (the service labels a trigger it gives up on with it). The cause says why.
    */
   public static final class Failed extends RuntimeException {
     private final transient Strategy strategy;
@@ -137,13 +139,13 @@ public final class RetrainingRun {
       this.strategy = strategy;
     }
 
-    /** The strategy the failed run's plan chose. */
+    /** The strategy the failed run ran last. */
     Strategy strategy() {
       return strategy;
     }
   }
 
-  /** The strategy a failed run's plan chose, or {@link #UNPLANNED} when it failed before it was planned. */
+  /** The strategy a failed run ran last, or {@link #UNPLANNED} when it failed before it was planned. */
   public static String strategyOf(RuntimeException e) {
     return e instanceof Failed failed ? failed.strategy().wireName() : UNPLANNED;
   }
@@ -152,7 +154,7 @@ public final class RetrainingRun {
   static final String UNPLANNED = "unplanned";
 
   private TrainingOutcome carryOut(String triggerId, String model, StartingVersion base, RetrainingPlan plan,
-      DataWindow window, int wanted, RetrainingPolicy.Drift drift, long started) {
+      DataWindow window, int wanted, RetrainingPolicy.Drift drift, long started, AtomicReference<Strategy> current) {
     Optional<ModelVersion> serving = base.version();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
@@ -199,45 +201,12 @@ public final class RetrainingRun {
 
     Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses,
         config.training().hiddenUnits());
-    Trained trained = plan.strategy().match(new Strategy.Cases<Trained>() {
-      @Override
-      public Trained retrain(Strategy.Retrain retrain) {
-        return train(plan, triggerId, model, data, inputs, Optional.empty());
-      }
-
-      @Override
-      public Trained fineTune(Strategy.FineTune fineTune) {
-        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
-        return train(plan, triggerId, model, data, serving.orElseThrow().getArchitecture(),
-            Optional.of(new NetworkTraining.Start(servingArtifact.orElseThrow(), fineTune.scope())));
-      }
-
-      @Override
-      public Trained search(Strategy.Search search) {
-        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
-            + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
-        ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
-            config.training(), search.algorithm(), plan.budget())
-            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
-        if (outcome.best() == null) {
-          return Trained.infeasible("the search found no candidate within the constraints ("
-              + outcome.search().stoppedBecause() + ")");
-        }
-        return new Trained(outcome.bestCandidate(), outcome.best(), outcome.lineage(), Map.of(), "", null);
-      }
-
-      @Override
-      public Trained adapt(Strategy.DomainAdaptation adaptation) {
-        Strategy.Adapted adapted = RetrainingRun.this.adapt(adaptation, plan, triggerId, model, serving.orElseThrow(),
-            servingArtifact.orElseThrow(), data, inputs, window);
-        return adapted.result() == null ? Trained.infeasible(adapted.note())
-            : new Trained(adapted.candidate(), adapted.result(), List.of(), adapted.metrics(), "; " + adapted.note(),
-                null);
-      }
-    });
+    Attempt attempt = trainFallingBack(plan, triggerId, model, serving, servingArtifact, data, inputs, window,
+        current);
+    Trained trained = attempt.trained();
+    RetrainingPlan ran = attempt.plan();
     if (trained.infeasible() != null) {
-      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started,
+      return infeasible(ran, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started,
           lostGates);
     }
     ConstraintCheck.Result candidate = trained.candidate();
@@ -249,7 +218,7 @@ public final class RetrainingRun {
     // the gate: both scored on the newest events of the window, which no strategy trained on
     GateResult gate = new Gate(config.gate()).judge(servingCorrect,
         correctOf(model, result.architecture(), result.artifact(), data.heldOut()));
-    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), gate.getChallengerAccuracy(),
+    report(ran, triggerId, model, TrainingPhase.EVALUATING, ran.budget().maxEpochs(), gate.getChallengerAccuracy(),
         0.95, "gate: " + gate.getVerdict());
     boolean champion = gate.getPromoted();
 
@@ -286,8 +255,8 @@ public final class RetrainingRun {
         .setLineage(Lineage.newBuilder()
             .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
             .setTriggerId(triggerId)
-            .setStrategy(plan.strategy().wireName())
-            .setReason(plan.reason())
+            .setStrategy(ran.strategy().wireName())
+            .setReason(ran.reason())
             .setWindow(window)
             .setCandidates(candidates)
             .setGate(gate)
@@ -308,12 +277,80 @@ public final class RetrainingRun {
         champion || serving.isEmpty() ? lost : lost.isEmpty() ? "; the first challenger of v"
             + serving.get().getVersion() + " to lose its gate" : lost + ", and now this one");
     log.info("trigger {} of {}: {}", triggerId, model, message);
-    report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
+    report(ran, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, ran.budget().maxEpochs(),
         gate.getChallengerAccuracy(), 1.0, message);
     return new TrainingOutcome(triggerId, model,
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
         servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
         result.device(), message, lostGates);
+  }
+
+  /** A challenger trained, and the plan that trained it: the run's, or the fallback its strategy failed to. */
+  private record Attempt(Trained trained, RetrainingPlan plan) {}
+
+  /**
+   * Trains with the plan's strategy; when it throws, with the {@link Fallback} after it, recording
+   * why in the plan's reason and in progress, until one trains or the simplest fails too (thrown).
+   */
+  private Attempt trainFallingBack(RetrainingPlan planned, String triggerId, String model,
+      Optional<ModelVersion> serving, Optional<byte[]> servingArtifact, LabelledData data, Architecture inputs,
+      DataWindow window, AtomicReference<Strategy> current) {
+    RetrainingPlan plan = planned;
+    while (true) {
+      try {
+        return new Attempt(trainWith(plan, triggerId, model, serving, servingArtifact, data, inputs, window), plan);
+      } catch (RuntimeException e) {
+        Strategy failed = plan.strategy();
+        Strategy simpler = Fallback.after(failed, serving.isPresent()).orElseThrow(() -> e);
+        String fellBack = failed.wireName() + " failed (" + e.getMessage() + "), fell back to " + simpler.wireName();
+        log.warn("trigger {} of {}: {}", triggerId, model, fellBack, e);
+        plan = plan.with(simpler, fellBack);
+        current.set(simpler);
+        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, fellBack);
+      }
+    }
+  }
+
+  /** Trains a challenger with the plan's strategy; throws what the strategy throws. */
+  private Trained trainWith(RetrainingPlan plan, String triggerId, String model, Optional<ModelVersion> serving,
+      Optional<byte[]> servingArtifact, LabelledData data, Architecture inputs, DataWindow window) {
+    return plan.strategy().match(new Strategy.Cases<Trained>() {
+      @Override
+      public Trained retrain(Strategy.Retrain retrain) {
+        return train(plan, triggerId, model, data, inputs, Optional.empty());
+      }
+
+      @Override
+      public Trained fineTune(Strategy.FineTune fineTune) {
+        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
+        return train(plan, triggerId, model, data, serving.orElseThrow().getArchitecture(),
+            Optional.of(new NetworkTraining.Start(servingArtifact.orElseThrow(), fineTune.scope())));
+      }
+
+      @Override
+      public Trained search(Strategy.Search search) {
+        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
+            + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
+        ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
+            config.training(), search.algorithm(), plan.budget())
+            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
+                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
+        if (outcome.best() == null) {
+          return Trained.infeasible("the search found no candidate within the constraints ("
+              + outcome.search().stoppedBecause() + ")");
+        }
+        return new Trained(outcome.bestCandidate(), outcome.best(), outcome.lineage(), Map.of(), "", null);
+      }
+
+      @Override
+      public Trained adapt(Strategy.DomainAdaptation adaptation) {
+        Strategy.Adapted adapted = RetrainingRun.this.adapt(adaptation, plan, triggerId, model, serving.orElseThrow(),
+            servingArtifact.orElseThrow(), data, inputs, window);
+        return adapted.result() == null ? Trained.infeasible(adapted.note())
+            : new Trained(adapted.candidate(), adapted.result(), List.of(), adapted.metrics(), "; " + adapted.note(),
+                null);
+      }
+    });
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.Constraint;
 import dev.plasticity.trainer.MixedRetraining;
+import dev.plasticity.trainer.ParentEventsOnly;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SeaEvents;
 import dev.plasticity.trainer.Strategies;
@@ -165,6 +166,25 @@ class RetrainingRunTest {
         .contains("recorded, not retrained");
     assertThat(versions.all("sea")).hasSize(1);
     assertThat(progress.phases("covariate-harmless")).containsExactly(TrainingPhase.SKIPPED);
+  }
+
+  @Test
+  void aStrategyThatFailsOnItsInputFallsBackToFineTuningAndTheFallbackIsRecorded() {
+    Strategies table = Strategies.STANDARD.with(new ParentEventsOnly());
+    RetrainingRun run = run(config().policy(RetrainingPolicy.parse("*=parent-events-only", table)).build());
+    bootstrap(run);
+
+    // the trigger's window starts where v1's did: there are no events of v1's before it to train on
+    TrainingOutcome outcome = run.run("concept-fallback", "sea", 1, window(OLD), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    assertThat(v2.getLineage().getStrategy()).isEqualTo("fine-tune:all");
+    assertThat(v2.getLineage().getReason()).contains("parent-events-only failed (need at least one training and one"
+        + " held-out event; trainSize 0").contains("fell back to fine-tune:all");
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-fallback")
+        && r.message().contains("fell back to fine-tune:all")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.strategy()).isEqualTo("fine-tune:all"));
   }
 
   @Test
