@@ -5,6 +5,7 @@ import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class RetrainingPolicy {
   public static final List<String> STRATEGIES = Strategies.STANDARD.names();
 
   private static final Strategy RETRAIN = new Strategy.Retrain();
+  private static final Strategy INCREMENTAL = IncrementalUpdate.STANDARD;
 
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
@@ -137,6 +139,11 @@ public final class RetrainingPolicy {
       String why = drift == null ? "no trigger (bootstrap)" : drift + " but no version serves";
       return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + RETRAIN.explain(),
           RetrainingPlan.Course.TRAIN, Span.CONFIGURED);
+    }
+    if (drift.reading() == Reading.CADENCE) {
+      // no drift to match a rule against: the cheap update a cadence exists for, on its window's events
+      return new Decision(INCREMENTAL, Limits.NONE, "cadence: a scheduled update, no drift seen: "
+          + INCREMENTAL.explain(), RetrainingPlan.Course.TRAIN, Span.DRIFT_WINDOW);
     }
     Decision ruled = null;
     for (Rule rule : rules) {
@@ -343,8 +350,10 @@ public final class RetrainingPolicy {
         case HELD -> parts.add("the error did not rise significantly");
         case UNKNOWN -> { }
       }
-      parts.add(distributionMoved ? "the inputs or label shares moved" : "no feature moved");
-      return " (" + String.join(", ", parts) + ")";
+      if (error != ErrorTrend.UNKNOWN) {
+        parts.add(distributionMoved ? "the inputs or label shares moved" : "no feature moved");
+      }
+      return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
   }
 

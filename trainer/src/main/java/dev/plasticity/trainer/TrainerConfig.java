@@ -44,6 +44,9 @@ import java.util.Optional;
  * @param driftConfig how the drift job should watch a model whose first version this trainer
  *     registers (bootstrap); null for the job's defaults. Every later version inherits its
  *     parent's configuration.
+ * @param cadenceEvents when positive, every version this trainer registers asks the drift job for a
+ *     CADENCE trigger every this many events of its model (written into its drift configuration);
+ *     0 leaves the cadence its parent's (or {@code driftConfig}'s) configuration sets, by default none
  * @param constraints limits every candidate network must stay within before it is trained,
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
@@ -66,6 +69,7 @@ public record TrainerConfig(
     Duration maxRetryBackoff,
     int maxClasses,
     DriftConfig driftConfig,
+    long cadenceEvents,
     List<Constraint> constraints,
     Map<String, List<Constraint>> modelConstraints) {
 
@@ -93,6 +97,7 @@ public record TrainerConfig(
     check(maxRetryBackoff.compareTo(retryBackoff) >= 0,
         "maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was " + maxRetryBackoff);
     check(maxClasses >= 2, "maxClasses must be at least 2, was " + maxClasses);
+    check(cadenceEvents >= 0, "cadenceEvents must not be negative (0 for none), was " + cadenceEvents);
   }
 
   /**
@@ -115,7 +120,7 @@ public record TrainerConfig(
   public TrainerConfig withStrategy(Strategy strategy) {
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
         Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
-        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, constraints, modelConstraints);
+        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints);
   }
 
   /** The policy that plans runs of {@code model}. */
@@ -157,6 +162,19 @@ public record TrainerConfig(
     return new SearchBudget(search.wallTime(), 1, training.epochs());
   }
 
+  /**
+   * The drift configuration of a version whose parent had {@code inherited} (null: none, or no
+   * parent): the parent's, else {@link #driftConfig}, with this trainer's cadence when it sets one.
+   */
+  public DriftConfig driftConfigFor(DriftConfig inherited) {
+    DriftConfig base = inherited != null ? inherited : driftConfig;
+    if (cadenceEvents == 0) {
+      return base;
+    }
+    return (base == null ? DriftConfig.newBuilder() : DriftConfig.newBuilder(base)).setCadenceEvents(cadenceEvents)
+        .build();
+  }
+
   /** The constraints candidate networks of {@code model} must satisfy. */
   public List<Constraint> constraintsFor(String model) {
     return modelConstraints.getOrDefault(model, constraints);
@@ -193,6 +211,7 @@ public record TrainerConfig(
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
     private int maxClasses = 1000;
     private DriftConfig driftConfig;
+    private long cadenceEvents;
     private List<Constraint> constraints = Constraint.defaults();
     private final Map<String, List<Constraint>> modelConstraints = new HashMap<>();
     private Duration searchWallTime = Duration.ofMinutes(2);
@@ -232,6 +251,8 @@ public record TrainerConfig(
     /** The most classes a model may have; events labelled outside {@code [0, v)} are dead-lettered. */
     public Builder maxClasses(int v) { this.maxClasses = v; return this; }
     public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
+    /** A CADENCE trigger every {@code v} events for each version registered; 0 (the default) for none of its own. */
+    public Builder cadenceEvents(long v) { this.cadenceEvents = v; return this; }
     /** Constraints for every model that has none of its own. */
     public Builder constraints(List<Constraint> v) { this.constraints = v; return this; }
     /** Constraints for {@code model} alone, replacing the general ones. */
@@ -263,7 +284,7 @@ public record TrainerConfig(
           new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs),
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
           minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
-          driftConfig, constraints, modelConstraints);
+          driftConfig, cadenceEvents, constraints, modelConstraints);
     }
   }
 }

@@ -49,6 +49,11 @@ public record TrainingOutcome(
      * covariate or prior shift under which its error did not rise), so a new version would not pay.
      */
     RECORDED,
+    /**
+     * A cadence update that lost its gate: trained, not registered (cadence runs are frequent; only
+     * the winners become versions).
+     */
+    REJECTED,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /** Gave up after the configured attempts. */

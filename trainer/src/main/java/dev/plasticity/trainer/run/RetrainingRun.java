@@ -14,6 +14,7 @@ import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SearchBudget;
@@ -221,6 +222,9 @@ public final class RetrainingRun {
     report(ran, triggerId, model, TrainingPhase.EVALUATING, ran.budget().maxEpochs(), gate.getChallengerAccuracy(),
         0.95, "gate: " + gate.getVerdict());
     boolean champion = gate.getPromoted();
+    if (!champion && drift != null && drift.signal() == TriggerSignal.CADENCE) {
+      return notRegistered(ran, triggerId, model, gate, servingAccuracy, events.size(), started, lostGates);
+    }
 
     ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
         features, events, numClasses, 1.0 - gate.getChallengerAccuracy(), data.heldOut().size());
@@ -265,7 +269,7 @@ public final class RetrainingRun {
             .build())
         .setReference(reference)
         .setCreatedAt(clock.millis())
-        .setDriftConfig(serving.map(ModelVersion::getDriftConfig).orElse(config.driftConfig()))
+        .setDriftConfig(config.driftConfigFor(serving.map(ModelVersion::getDriftConfig).orElse(null)))
         .build();
     ModelVersion stored = registry.register(request, result.artifact());
 
@@ -380,6 +384,20 @@ public final class RetrainingRun {
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch, trainAccuracy,
             0.1 + 0.8 * epoch / epochs, String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
     return new Trained(candidate, result, List.of(), Map.of(), "", null);
+  }
+
+  /**
+   * A cadence challenger that lost its gate: reported REJECTED, nothing registered (cadence runs
+   * are frequent; only the ones that win become versions).
+   */
+  private TrainingOutcome notRegistered(RetrainingPlan plan, String triggerId, String model, GateResult gate,
+      OptionalDouble servingAccuracy, int events, long started, int lostGates) {
+    String message = "cadence update not registered: " + gate.getVerdict();
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, TrainingPhase.REJECTED, plan.budget().maxEpochs(), gate.getChallengerAccuracy(),
+        1.0, message);
+    return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.REJECTED, Optional.empty(), servingAccuracy,
+        OptionalDouble.of(gate.getChallengerAccuracy()), events, seconds(started), "", message, lostGates);
   }
 
   /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
