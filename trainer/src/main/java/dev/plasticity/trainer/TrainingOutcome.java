@@ -54,6 +54,11 @@ public record TrainingOutcome(
      * the winners become versions).
      */
     REJECTED,
+    /**
+     * A warning-level candidate: trained, not registered, held until a drift of the same version
+     * confirms the warning (then gated and, if it passes, served at once).
+     */
+    HELD,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /** Gave up after the configured attempts. */

@@ -166,8 +166,8 @@ class RetrainingPolicyTest {
     assertThatThrownBy(() -> RetrainingPolicy.parse("PRIOR=fine-tune:neck"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("policy rule 'PRIOR=fine-tune:neck': unknown strategy 'fine-tune:neck'; known: retrain,"
-            + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, search:random,"
-            + " search:evolution, search:hyperband");
+            + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, incremental,"
+            + " search:random, search:evolution, search:hyperband");
   }
 
   @Test

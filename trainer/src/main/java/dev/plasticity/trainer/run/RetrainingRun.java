@@ -59,8 +59,13 @@ import org.slf4j.LoggerFactory;
  * <p>Its I/O is three small interfaces: where events come from ({@link EventSource}), where
  * versions come from and go ({@link VersionStore}), where progress goes ({@link ProgressSink});
  * the service plugs in Kafka and the registry, tests may plug in memory. A run that fails after
- * it was planned throws {@link Failed}, which names the planned strategy. Thread-safe if its I/O
- * is: it keeps no state between runs.
+ * it was planned throws {@link Failed}, which names the strategy it ran last (a strategy that
+ * throws while training falls back to a simpler one, see {@link Fallback}).
+ *
+ * <p>By the trigger's signal: a CADENCE update that loses its gate is not registered; a WARNING's
+ * candidate is trained but held ({@link WarningCandidates}), and the DRIFT that confirms it for the
+ * same base version gates it on newer events and serves it at once if it passes. Thread-safe if its
+ * I/O is: its only state is the held warning-level candidates, which are thread-safe.
  */
 public final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
@@ -71,6 +76,7 @@ public final class RetrainingRun {
   private final ProgressSink progress;
   private final Clock clock;
   private final LatencyProbe latencyProbe;
+  private final WarningCandidates warnings;
 
   /** A run over Kafka (events from the labelled-events topic) and the registry behind {@code registry}. */
   public RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressSink progress, Clock clock) {
@@ -90,6 +96,7 @@ public final class RetrainingRun {
     this.progress = java.util.Objects.requireNonNull(progress, "progress");
     this.clock = java.util.Objects.requireNonNull(clock, "clock");
     this.latencyProbe = java.util.Objects.requireNonNull(latencyProbe, "latencyProbe");
+    this.warnings = new WarningCandidates(WarningCandidates.DEFAULT_MAX_AGE, clock);
   }
 
   private ConstraintCheck constraintCheckFor(String model) {
@@ -174,6 +181,16 @@ public final class RetrainingRun {
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.RECORDED, Optional.empty(),
           OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, lostGates);
     }
+    if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
+      Optional<WarningCandidates.Held> held = warnings.take(model, serving.get().getVersion());
+      if (held.isPresent()) {
+        Optional<TrainingOutcome> confirmed = confirm(held.get(), triggerId, serving.get(), base.artifact().orElseThrow(),
+            window, wanted, lostGates, started);
+        if (confirmed.isPresent()) {
+          return confirmed.get();
+        }
+      }
+    }
     report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
         + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason()
         + lost);
@@ -215,6 +232,19 @@ public final class RetrainingRun {
     List<CandidateTrial> candidates = trained.candidates();
     Map<String, Double> adaptationMetrics = trained.metrics();
     String note = trained.note();
+
+    if (drift != null && drift.signal() == TriggerSignal.WARNING && serving.isPresent()) {
+      long trainedThrough = events.stream().mapToLong(LabelledEvent::getEventTime).max().orElse(Long.MIN_VALUE);
+      warnings.hold(new WarningCandidates.Held(model, triggerId, serving.get().getVersion(), ran, window, events,
+          trainedThrough, result, adaptationMetrics, features, numClasses, clock.millis()));
+      String message = String.format("warning-level candidate held, not registered (%s, %d events%s)%s: it is"
+          + " gated against v%d when a drift of this version is confirmed", ran.strategy().wireName(),
+          events.size(), deadLettered, note, serving.get().getVersion());
+      log.info("trigger {} of {}: {}", triggerId, model, message);
+      report(ran, triggerId, model, TrainingPhase.SKIPPED, ran.budget().maxEpochs(), null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.HELD, Optional.empty(), servingAccuracy,
+          OptionalDouble.empty(), events.size(), seconds(started), result.device(), message, lostGates);
+    }
 
     // the gate: both scored on the newest events of the window, which no strategy trained on
     GateResult gate = new Gate(config.gate()).judge(servingCorrect,
@@ -287,6 +317,79 @@ public final class RetrainingRun {
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
         servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
         result.device(), message, lostGates);
+  }
+
+  /**
+   * Gates a warning-level candidate against the serving version on events newer than its training
+   * data, from the confirming trigger's window onwards; registers it as champion for the confirming
+   * trigger if it passes. Empty when it does not (or no such events arrived): the run then trains as
+   * usual.
+   */
+  private Optional<TrainingOutcome> confirm(WarningCandidates.Held held, String triggerId, ModelVersion serving,
+      byte[] servingArtifact, DataWindow window, int wanted, int lostGates, long started) {
+    String model = serving.getModel();
+    String both = "warning " + held.triggerId() + " confirmed by drift " + triggerId;
+    RetrainingPlan plan = held.plan().alsoBecause(both + ": the candidate trained at the warning is served if it"
+        + " passes the gate");
+    report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, "gating the candidate held since " + both
+        + ". Why: " + plan.reason());
+    long from = Math.max(window.getStartTime(), held.trainedThrough() + 1);
+    List<LabelledEvent> newer = events.readBetween(model, from, Long.MAX_VALUE, wanted, config.dataWait());
+    if (newer.isEmpty()) {
+      report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, null, 0.1,
+          "no events newer than the held candidate's training data: training as usual");
+      return Optional.empty();
+    }
+    NetworkTraining.Result result = held.result();
+    GateResult gate = new Gate(config.gate()).judge(correctOf(serving, servingArtifact, newer),
+        correctOf(model, result.architecture(), result.artifact(), newer));
+    report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, gate.getChallengerAccuracy(), 0.5,
+        "gate: " + gate.getVerdict());
+    if (!gate.getPromoted()) {
+      report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, gate.getChallengerAccuracy(), 0.5,
+          "the held candidate did not pass: training as usual");
+      return Optional.empty();
+    }
+    Map<String, Double> metrics = new HashMap<>(held.metrics());
+    metrics.put("accuracy", gate.getChallengerAccuracy());
+    metrics.put("serving_accuracy", gate.getChampionAccuracy());
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", 1.0);
+    metrics.put("training_events", (double) held.events().size());
+    metrics.put("training_seconds", result.seconds());
+    ModelVersion request = ModelVersion.newBuilder()
+        .setModel(model)
+        .setVersion(0)
+        .setAlias(Aliases.CHAMPION)
+        .setArchitecture(result.architecture())
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.getVersion())
+            .setTriggerId(triggerId)
+            .setStrategy(plan.strategy().wireName())
+            .setReason(plan.reason())
+            .setWindow(held.window())
+            .setGate(gate)
+            .setSignal(TriggerSignal.WARNING)
+            .setLostGates(lostGates)
+            .build())
+        .setReference(ReferenceStatisticsCalculator.compute(held.features(), held.events(), held.numClasses(),
+            1.0 - gate.getChallengerAccuracy(), gate.getEvents()))
+        .setCreatedAt(clock.millis())
+        .setDriftConfig(config.driftConfigFor(serving.getDriftConfig()))
+        .build();
+    ModelVersion stored = registry.register(request, result.artifact());
+    String message = String.format("registered champion v%d, the candidate of %s (accuracy %.3f vs serving %.3f"
+        + " on %d newer events); gate: %s", stored.getVersion(), both, gate.getChallengerAccuracy(),
+        gate.getChampionAccuracy(), gate.getEvents(), gate.getVerdict());
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, TrainingPhase.REGISTERED, 0, gate.getChallengerAccuracy(), 1.0, message);
+    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
+        OptionalDouble.of(gate.getChampionAccuracy()), OptionalDouble.of(gate.getChallengerAccuracy()),
+        newer.size(), seconds(started), result.device(), message, lostGates));
   }
 
   /** A challenger trained, and the plan that trained it: the run's, or the fallback its strategy failed to. */

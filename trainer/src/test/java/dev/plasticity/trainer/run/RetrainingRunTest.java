@@ -188,6 +188,36 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aWarningLevelCandidateIsHeldAndServedWhenTheDriftIsConfirmed() {
+    long confirmed = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 9.5, 13, confirmed));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+
+    TrainingOutcome warning = run.run("warning-1", "sea", 1, window(NEW), 1000, new RetrainingPolicy.Drift(
+        DriftKind.CONCEPT, 0.3, TriggerSignal.WARNING, RetrainingPolicy.Harm.UNKNOWN));
+
+    assertThat(warning.status()).isEqualTo(TrainingOutcome.Status.HELD);
+    assertThat(warning.version()).isEmpty();
+    assertThat(versions.all("sea")).hasSize(1);
+
+    TrainingOutcome drift = run.run("drift-1", "sea", 1, window(confirmed), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    assertThat(drift.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+    ModelVersion v2 = drift.version().orElseThrow();
+    assertThat(versions.champion("sea")).contains(v2);
+    assertThat(v2.getLineage().getTriggerId()).isEqualTo("drift-1");
+    assertThat(v2.getLineage().getSignal()).isEqualTo(TriggerSignal.WARNING);
+    assertThat(v2.getLineage().getReason()).contains("warning warning-1 confirmed by drift drift-1");
+    assertThat(v2.getLineage().getWindow().getStartTime()).isEqualTo(NEW);
+    // judged on the confirming window's events, all newer than what the candidate trained on
+    assertThat(v2.getLineage().getGate().getEvents()).isEqualTo(1000);
+    assertThat(v2.getLineage().getGate().getPromoted()).isTrue();
+    assertThat(progress.phases("drift-1")).doesNotContain(TrainingPhase.TRAINING);
+  }
+
+  @Test
   void aRegistryFailureFailsTheRunUnderItsPlannedStrategyAndTheRetryRegistersExactlyOneVersion() {
     RetrainingRun run = run(config().build());
     bootstrap(run);
