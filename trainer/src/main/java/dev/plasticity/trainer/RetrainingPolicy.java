@@ -24,6 +24,13 @@ import java.util.regex.Pattern;
  * #defaults() default rules}, so every policy answers every trigger and an empty one is the
  * default.
  *
+ * <p>Before the rules, the policy reads the trigger ({@link Drift#reading()}): its signal and the
+ * harm its {@code _error} evidence shows. What the rules cannot express comes first: a covariate
+ * or prior shift under which the served version's error did not rise is recorded and not trained
+ * on (a rule's {@code harmless=train} option turns that off), and a CADENCE trigger gets the cheap
+ * {@code incremental} update whatever the rules say. An abrupt concept change trains on about one
+ * drift window. The reading, with its figures, opens the plan's reason.
+ *
  * <p>The default rules, in order:
  *
  * <table>
@@ -41,7 +48,8 @@ import java.util.regex.Pattern;
  * <p>The text form, for command lines and environment variables, is rules separated by commas:
  * {@code KIND[>=SEVERITY]=STRATEGY[(LIMIT, ...)]}, where {@code KIND} is {@code COVARIATE},
  * {@code PRIOR}, {@code CONCEPT} or {@code *} (any), and each {@code LIMIT} is {@code wall=DURATION}
- * ({@code 90s}, {@code 2m} or ISO-8601), {@code candidates=N} or {@code epochs=N}; for example
+ * ({@code 90s}, {@code 2m} or ISO-8601), {@code candidates=N}, {@code epochs=N} or {@code
+ * harmless=train} (train on a harmless shift rather than record it); for example
  * {@code CONCEPT>=0.5=search:hyperband(wall=2m, candidates=12), CONCEPT=fine-tune:top, *=retrain}.
  * A limit a rule leaves out is the trainer's configured one ({@link TrainerConfig}).
  *

@@ -147,6 +147,12 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
       return "searching architectures from the champion's with " + algorithm.wireName();
     }
 
+    /** Its candidates start from the serving version's weights where they fit (when one serves). */
+    @Override
+    public boolean warmStarts() {
+      return true;
+    }
+
     @Override
     public boolean needsServingVersion() {
       return false; // a search without a serving version starts from scratch
