@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * or prior shift under which the served version's error did not rise is recorded and not trained
  * on (a rule's {@code harmless=train} option turns that off), and a CADENCE trigger gets the cheap
  * {@code incremental} update whatever the rules say. An abrupt concept change trains on about one
- * drift window. The reading, with its figures, opens the plan's reason.
+ * drift window. The reading, with its figures, follows the rule's account in the plan's reason.
  *
  * <p>The default rules, in order:
  *
@@ -172,11 +172,12 @@ public final class RetrainingPolicy {
       throw new IllegalStateException("the default rules match every drift kind; " + drift.kind() + " did not");
     }
     String reading = drift.explainReading();
-    String reason = reading.isEmpty() ? ruled.reason() : reading + "; " + ruled.reason();
+    // the rule's account first (what a reader of the trigger log expects to start with), then the reading
+    String reason = reading.isEmpty() ? ruled.reason() : ruled.reason() + "; read as " + reading;
     return switch (drift.reading()) {
       case HARMLESS_SHIFT -> ruled.limits().trainHarmless() ? ruled.because(reason)
-          : new Decision(ruled.strategy(), ruled.limits(), reading + "; " + drift + ": recorded, not retrained:"
-              + " the served version's error did not rise, so a new version would not pay (a rule with"
+          : new Decision(ruled.strategy(), ruled.limits(), drift + ": recorded, not retrained; read as " + reading
+              + ": the served version's error did not rise, so a new version would not pay (a rule with"
               + " (harmless=train) trains anyway)", RetrainingPlan.Course.RECORD, Span.CONFIGURED);
       // an abrupt change: what came before the drift window no longer holds
       case CONCEPT_CHANGE -> reading.isEmpty() ? ruled : new Decision(ruled.strategy(), ruled.limits(), reason + "; training on about one drift"

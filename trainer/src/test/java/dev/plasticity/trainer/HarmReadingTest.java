@@ -51,8 +51,9 @@ class HarmReadingTest {
 
     assertThat(harmless.reading()).isEqualTo(RetrainingPolicy.Reading.HARMLESS_SHIFT);
     assertThat(plan.course()).isEqualTo(RetrainingPlan.Course.RECORD);
-    assertThat(plan.reason()).startsWith("harmless shift (served error 0.110 vs registered 0.100 on 1000 events,"
-        + " the error did not rise significantly, the inputs or label shares moved)").contains("recorded, not retrained");
+    assertThat(plan.reason()).startsWith("COVARIATE drift, severity 0.30: recorded, not retrained; read as harmless"
+        + " shift (served error 0.110 vs registered 0.100 on 1000 events, the error did not rise significantly, the"
+        + " inputs or label shares moved)");
     assertThat(plan.describe()).isEqualTo("record only, no training");
   }
 
@@ -64,7 +65,7 @@ class HarmReadingTest {
 
     assertThat(plan.course()).isEqualTo(RetrainingPlan.Course.TRAIN);
     assertThat(plan.strategy().wireName()).isEqualTo("fine-tune:head");
-    assertThat(plan.reason()).startsWith("harmless shift");
+    assertThat(plan.reason()).contains("read as harmless shift");
     assertThat(RetrainingPolicy.parse("COVARIATE=fine-tune:head(harmless=train)").toString())
         .isEqualTo("COVARIATE=fine-tune:head(harmless=train)");
   }
@@ -87,7 +88,8 @@ class HarmReadingTest {
     RetrainingPlan plan = config("").plan("sea", harmful, true);
 
     assertThat(plan.course()).isEqualTo(RetrainingPlan.Course.TRAIN);
-    assertThat(plan.reason()).startsWith("harmful shift (served error 0.250 vs registered 0.100");
+    assertThat(plan.reason()).startsWith("COVARIATE drift, severity 0.30 (default rule)")
+        .contains("read as harmful shift (served error 0.250 vs registered 0.100");
     assertThat(plan.strategy().wireName()).isEqualTo("importance-weighting");
     assertThat(plan.events()).isZero(); // all the configured events, and the parent's by importance weighting
     assertThat(plan.describe()).endsWith("from fresh weights");
@@ -101,8 +103,8 @@ class HarmReadingTest {
 
     assertThat(decay.reading()).isEqualTo(RetrainingPolicy.Reading.PERFORMANCE_DECAY);
     assertThat(plan.course()).isEqualTo(RetrainingPlan.Course.TRAIN);
-    assertThat(plan.reason()).startsWith("performance decay (served error 0.300 vs registered 0.100 on 1000 events,"
-        + " the error rose significantly, no feature moved)");
+    assertThat(plan.reason()).contains("read as performance decay (served error 0.300 vs registered 0.100 on 1000"
+        + " events, the error rose significantly, no feature moved)");
     assertThat(plan.strategy().wireName()).isEqualTo("ewc");
     assertThat(plan.describe()).endsWith("warm-started from the champion");
   }
@@ -114,7 +116,7 @@ class HarmReadingTest {
     RetrainingPlan plan = config("").plan("sea", change, true);
 
     assertThat(change.reading()).isEqualTo(RetrainingPolicy.Reading.CONCEPT_CHANGE);
-    assertThat(plan.reason()).startsWith("abrupt concept change").contains("about one drift window");
+    assertThat(plan.reason()).contains("read as abrupt concept change").contains("about one drift window");
     assertThat(plan.events()).isEqualTo(1000);
     assertThat(plan.describe()).contains("on up to 1000 events");
   }
@@ -125,6 +127,7 @@ class HarmReadingTest {
         RetrainingPolicy.Harm.UNKNOWN);
 
     assertThat(warning.reading()).isEqualTo(RetrainingPolicy.Reading.WARNING);
-    assertThat(config("").plan("sea", warning, true).reason()).startsWith("warning");
+    assertThat(config("").plan("sea", warning, true).reason()).startsWith("WARNING of CONCEPT drift")
+        .contains("read as warning");
   }
 }

@@ -162,7 +162,7 @@ class RetrainingRunTest {
 
     assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.RECORDED);
     assertThat(outcome.version()).isEmpty();
-    assertThat(outcome.message()).contains("harmless shift (served error 0.040 vs registered")
+    assertThat(outcome.message()).contains("read as harmless shift (served error 0.040 vs registered")
         .contains("recorded, not retrained");
     assertThat(versions.all("sea")).hasSize(1);
     assertThat(progress.phases("covariate-harmless")).containsExactly(TrainingPhase.SKIPPED);
