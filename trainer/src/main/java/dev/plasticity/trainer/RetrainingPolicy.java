@@ -1,13 +1,18 @@
 package dev.plasticity.trainer;
 
 import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.Evidence;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +23,13 @@ import java.util.regex.Pattern;
  * match the trigger decides; a trigger no rule matches falls through to the {@linkplain
  * #defaults() default rules}, so every policy answers every trigger and an empty one is the
  * default.
+ *
+ * <p>Before the rules, the policy reads the trigger ({@link Drift#reading()}): its signal and the
+ * harm its {@code _error} evidence shows. What the rules cannot express comes first: a covariate
+ * or prior shift under which the served version's error did not rise is recorded and not trained
+ * on (a rule's {@code harmless=train} option turns that off), and a CADENCE trigger gets the cheap
+ * {@code incremental} update whatever the rules say. An abrupt concept change trains on about one
+ * drift window. The reading, with its figures, follows the rule's account in the plan's reason.
  *
  * <p>The default rules, in order:
  *
@@ -36,7 +48,8 @@ import java.util.regex.Pattern;
  * <p>The text form, for command lines and environment variables, is rules separated by commas:
  * {@code KIND[>=SEVERITY]=STRATEGY[(LIMIT, ...)]}, where {@code KIND} is {@code COVARIATE},
  * {@code PRIOR}, {@code CONCEPT} or {@code *} (any), and each {@code LIMIT} is {@code wall=DURATION}
- * ({@code 90s}, {@code 2m} or ISO-8601), {@code candidates=N} or {@code epochs=N}; for example
+ * ({@code 90s}, {@code 2m} or ISO-8601), {@code candidates=N}, {@code epochs=N} or {@code
+ * harmless=train} (train on a harmless shift rather than record it); for example
  * {@code CONCEPT>=0.5=search:hyperband(wall=2m, candidates=12), CONCEPT=fine-tune:top, *=retrain}.
  * A limit a rule leaves out is the trainer's configured one ({@link TrainerConfig}).
  *
@@ -47,6 +60,7 @@ public final class RetrainingPolicy {
   public static final List<String> STRATEGIES = Strategies.STANDARD.names();
 
   private static final Strategy RETRAIN = new Strategy.Retrain();
+  private static final Strategy INCREMENTAL = IncrementalUpdate.STANDARD;
 
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
@@ -131,19 +145,45 @@ public final class RetrainingPolicy {
   Decision decide(Drift drift, boolean versionServes) {
     if (!versionServes || drift == null) {
       String why = drift == null ? "no trigger (bootstrap)" : drift + " but no version serves";
-      return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + RETRAIN.explain());
+      return new Decision(RETRAIN, Limits.NONE, why + ": nothing to adapt, " + RETRAIN.explain(),
+          RetrainingPlan.Course.TRAIN, Span.CONFIGURED);
     }
+    if (drift.reading() == Reading.CADENCE) {
+      // no drift to match a rule against: the cheap update a cadence exists for, on its window's events
+      return new Decision(INCREMENTAL, Limits.NONE, "cadence: a scheduled update, no drift seen: "
+          + INCREMENTAL.explain(), RetrainingPlan.Course.TRAIN, Span.DRIFT_WINDOW);
+    }
+    Decision ruled = null;
     for (Rule rule : rules) {
       if (rule.matches(drift)) {
-        return rule.decide(drift, "configured rule " + rule);
+        ruled = rule.decide(drift, "configured rule " + rule);
+        break;
       }
     }
-    for (Rule rule : DEFAULT_RULES) {
-      if (rule.matches(drift)) {
-        return rule.decide(drift, "default rule");
+    if (ruled == null) {
+      for (Rule rule : DEFAULT_RULES) {
+        if (rule.matches(drift)) {
+          ruled = rule.decide(drift, "default rule");
+          break;
+        }
       }
     }
-    throw new IllegalStateException("the default rules match every drift kind; " + drift.kind() + " did not");
+    if (ruled == null) {
+      throw new IllegalStateException("the default rules match every drift kind; " + drift.kind() + " did not");
+    }
+    String reading = drift.explainReading();
+    // the rule's account first (what a reader of the trigger log expects to start with), then the reading
+    String reason = reading.isEmpty() ? ruled.reason() : ruled.reason() + "; read as " + reading;
+    return switch (drift.reading()) {
+      case HARMLESS_SHIFT -> ruled.limits().trainHarmless() ? ruled.because(reason)
+          : new Decision(ruled.strategy(), ruled.limits(), drift + ": recorded, not retrained; read as " + reading
+              + ": the served version's error did not rise, so a new version would not pay (a rule with"
+              + " (harmless=train) trains anyway)", RetrainingPlan.Course.RECORD, Span.CONFIGURED);
+      // an abrupt change: what came before the drift window no longer holds
+      case CONCEPT_CHANGE -> reading.isEmpty() ? ruled : new Decision(ruled.strategy(), ruled.limits(), reason + "; training on about one drift"
+          + " window, the older events no longer hold", RetrainingPlan.Course.TRAIN, Span.DRIFT_WINDOW);
+      case HARMFUL_SHIFT, UNJUDGED_SHIFT, PERFORMANCE_DECAY, WARNING, CADENCE -> ruled.because(reason);
+    };
   }
 
   /** This policy in its text form, which {@link #parse} reads back; empty for the default policy. */
@@ -189,32 +229,203 @@ public final class RetrainingPolicy {
     return parts;
   }
 
-  /** A trigger's drift kind and severity. */
-  public record Drift(DriftKind kind, double severity) {
+  /**
+   * A trigger's drift kind and severity, its signal, and the harm its evidence shows.
+   *
+   * @param signal DRIFT (confirmed), WARNING (the error detector's warning level) or CADENCE (a scheduled update)
+   * @param harm what the trigger's evidence says about the served version's error
+   */
+  public record Drift(DriftKind kind, double severity, TriggerSignal signal, Harm harm) {
     public Drift {
       Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(signal, "signal");
+      Objects.requireNonNull(harm, "harm");
       if (!(severity >= 0 && severity <= 1)) {
         throw new IllegalArgumentException("severity must be in [0, 1], was " + severity);
       }
     }
 
+    /** A confirmed drift whose harm is unknown: the evidence had no error test. */
+    public Drift(DriftKind kind, double severity) {
+      this(kind, severity, TriggerSignal.DRIFT, Harm.UNKNOWN);
+    }
+
+    /** What {@code trigger} asks: its kind, severity, signal and the harm its evidence shows. */
+    public static Drift of(DriftTrigger trigger) {
+      return new Drift(trigger.getKind(), Math.max(0, Math.min(1, trigger.getSeverity())), trigger.getSignal(),
+          Harm.of(trigger.getEvidence(), trigger.getWindow() == null ? 0 : trigger.getWindow().getEventCount()));
+    }
+
+    /** This drift, its harm compared with the error the serving version was registered with. */
+    public Drift withRegisteredError(double registeredError) {
+      return new Drift(kind, severity, signal, harm.withRegisteredError(registeredError));
+    }
+
+    /** What the policy reads this trigger as. */
+    public Reading reading() {
+      return switch (signal) {
+        case WARNING -> Reading.WARNING;
+        case CADENCE -> Reading.CADENCE;
+        case DRIFT -> switch (kind) {
+          case COVARIATE, PRIOR -> switch (harm.error()) {
+            case ROSE -> Reading.HARMFUL_SHIFT;
+            case HELD -> Reading.HARMLESS_SHIFT;
+            case UNKNOWN -> Reading.UNJUDGED_SHIFT;
+          };
+          case CONCEPT -> harm.error() == Harm.ErrorTrend.ROSE && !harm.distributionMoved()
+              ? Reading.PERFORMANCE_DECAY : Reading.CONCEPT_CHANGE;
+        };
+      };
+    }
+
+    /** The reading, with the figures it rests on; empty for a confirmed drift with no error evidence. */
+    String explainReading() {
+      if (signal == TriggerSignal.DRIFT && harm.error() == Harm.ErrorTrend.UNKNOWN) {
+        return "";
+      }
+      return reading().words() + harm.figures();
+    }
+
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s drift, severity %.2f", kind, severity);
+      return String.format(Locale.ROOT, "%s%s drift, severity %.2f", signal == TriggerSignal.DRIFT ? ""
+          : signal.name() + " of ", kind, severity);
     }
   }
 
-  /** What the policy chose: the strategy, the limits its rule sets, and why, in words. */
-  record Decision(Strategy strategy, Limits limits, String reason) {}
+  /**
+   * What a trigger's evidence says about the harm of the drift: the served version's error on the
+   * trigger's window (the {@code _error} evidence), whether it rose significantly against the
+   * error the version was registered with, whether any feature's (or the label's) distribution
+   * moved, and on how many events.
+   *
+   * @param servedError the served version's error on the window, when measured
+   * @param error whether that error rose significantly, held, or is unknown (no error evidence)
+   * @param distributionMoved whether any feature or the label shares drifted
+   * @param events events in the trigger's window
+   * @param registeredError the error the serving version was registered with, when known
+   */
+  public record Harm(OptionalDouble servedError, ErrorTrend error, boolean distributionMoved, long events,
+      OptionalDouble registeredError) {
+    /** Nothing known about the error. */
+    public static final Harm UNKNOWN = new Harm(OptionalDouble.empty(), ErrorTrend.UNKNOWN, true, 0,
+        OptionalDouble.empty());
+
+    /** The feature name the drift job gives the served version's error evidence. */
+    public static final String ERROR = "_error";
+
+    public Harm {
+      Objects.requireNonNull(servedError, "servedError");
+      Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(registeredError, "registeredError");
+    }
+
+    /** Whether the served version's error rose. */
+    public enum ErrorTrend { ROSE, HELD, UNKNOWN }
+
+    /** The harm {@code evidence} shows over a window of {@code events} events. */
+    public static Harm of(List<Evidence> evidence, long events) {
+      Evidence error = null;
+      boolean moved = false;
+      for (Evidence e : evidence) {
+        if (ERROR.equals(e.getFeature())) {
+          error = error == null || e.getDrifted() ? e : error;
+        } else if (e.getDrifted()) {
+          moved = true;
+        }
+      }
+      if (error == null) {
+        return new Harm(OptionalDouble.empty(), ErrorTrend.UNKNOWN, moved, events, OptionalDouble.empty());
+      }
+      boolean rate = "ERROR_RATE".equals(error.getTest());
+      return new Harm(rate ? OptionalDouble.of(error.getStatistic()) : OptionalDouble.empty(),
+          error.getDrifted() ? ErrorTrend.ROSE : ErrorTrend.HELD, moved, events, OptionalDouble.empty());
+    }
+
+    Harm withRegisteredError(double registered) {
+      return new Harm(servedError, error, distributionMoved, events, OptionalDouble.of(registered));
+    }
+
+    /** The figures, in words: served against registered error, on how many events. */
+    String figures() {
+      List<String> parts = new ArrayList<>();
+      if (servedError.isPresent()) {
+        parts.add(String.format(Locale.ROOT, "served error %.3f%s%s", servedError.getAsDouble(),
+            registeredError.isPresent() ? String.format(Locale.ROOT, " vs registered %.3f",
+                registeredError.getAsDouble()) : "", events > 0 ? " on " + events + " events" : ""));
+      }
+      switch (error) {
+        case ROSE -> parts.add("the error rose significantly");
+        case HELD -> parts.add("the error did not rise significantly");
+        case UNKNOWN -> { }
+      }
+      if (error != ErrorTrend.UNKNOWN) {
+        parts.add(distributionMoved ? "the inputs or label shares moved" : "no feature moved");
+      }
+      return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+  }
+
+  /** What the policy reads a trigger as; {@link #words()} is what lineage and progress say. */
+  public enum Reading {
+    /** The inputs or label shares moved, and the served version's error did not rise: recorded, not retrained. */
+    HARMLESS_SHIFT("harmless shift"),
+    /** The inputs or label shares moved and the served version's error rose. */
+    HARMFUL_SHIFT("harmful shift"),
+    /** The inputs or label shares moved; no labelled predictions tell whether it hurt. */
+    UNJUDGED_SHIFT("shift of unknown harm"),
+    /** The served version's error rose with no feature moved. */
+    PERFORMANCE_DECAY("performance decay"),
+    /** The relation between inputs and labels changed. */
+    CONCEPT_CHANGE("abrupt concept change"),
+    /** The error detector's warning level: drift is likely, not confirmed. */
+    WARNING("warning"),
+    /** A scheduled update, no drift seen. */
+    CADENCE("cadence");
+
+    private final String words;
+
+    Reading(String words) {
+      this.words = words;
+    }
+
+    /** The reading in words. */
+    public String words() {
+      return words;
+    }
+  }
+
+  /**
+   * What the policy chose: the strategy, the limits its rule sets, and why, in words; whether to
+   * train at all, and on how many events.
+   */
+  record Decision(Strategy strategy, Limits limits, String reason, RetrainingPlan.Course course, Span span) {
+    Decision because(String reason) {
+      return new Decision(strategy, limits, reason, course, span);
+    }
+  }
+
+  /** How many events a run trains on. */
+  enum Span {
+    /** The trainer's configured events, from the trigger's window onwards; adaptations add the parent's. */
+    CONFIGURED,
+    /** About one drift window: the trigger window's events, within the trainer's fewest and most. */
+    DRIFT_WINDOW
+  }
 
   /**
    * Limits a rule sets on a run's budget; one it leaves unset (null wall time, 0 candidates or
    * epochs) is the trainer's configured one. Wall time and candidates bound searches; epochs bound
    * every training (a search's longest).
    */
-  public record Limits(Duration wallTime, int candidates, int epochs) {
+  public record Limits(Duration wallTime, int candidates, int epochs, boolean trainHarmless) {
     /** No limits of its own: the trainer's configured budget. */
     public static final Limits NONE = new Limits(null, 0, 0);
+
+    /** Limits that leave a harmless shift recorded, not retrained. */
+    public Limits(Duration wallTime, int candidates, int epochs) {
+      this(wallTime, candidates, epochs, false);
+    }
 
     public Limits {
       if (wallTime != null && (wallTime.isNegative() || wallTime.isZero())) {
@@ -245,6 +456,9 @@ public final class RetrainingPolicy {
       if (epochs > 0) {
         set.add("epochs=" + epochs);
       }
+      if (trainHarmless) {
+        set.add("harmless=train");
+      }
       return set.isEmpty() ? "" : "(" + String.join(", ", set) + ")";
     }
 
@@ -252,20 +466,29 @@ public final class RetrainingPolicy {
       Duration wall = null;
       int candidates = 0;
       int epochs = 0;
+      boolean trainHarmless = false;
       for (String limit : text.split(",")) {
         String[] kv = limit.trim().split("\\s*=\\s*", 2);
         if (kv.length != 2) {
-          throw invalid(rule, "'" + limit.trim() + "' is not a limit; limits are wall=DURATION, candidates=N, epochs=N");
+          throw invalid(rule, "'" + limit.trim() + "' is not a limit; limits are wall=DURATION, candidates=N, epochs=N,"
+              + " harmless=train|record");
         }
         String value = kv[1];
         switch (kv[0]) {
           case "wall" -> wall = duration(value, rule);
           case "candidates" -> candidates = positive(value, "candidates", rule);
           case "epochs" -> epochs = positive(value, "epochs", rule);
-          default -> throw invalid(rule, "unknown limit '" + kv[0] + "'; limits are wall, candidates and epochs");
+          case "harmless" -> {
+            if (!value.equals("train") && !value.equals("record")) {
+              throw invalid(rule, "harmless must be train or record, was '" + value + "'");
+            }
+            trainHarmless = value.equals("train");
+          }
+          default -> throw invalid(rule, "unknown limit '" + kv[0] + "'; limits are wall, candidates, epochs and"
+              + " harmless");
         }
       }
-      return new Limits(wall, candidates, epochs);
+      return new Limits(wall, candidates, epochs, trainHarmless);
     }
 
     private static Duration duration(String value, String rule) {
@@ -325,7 +548,7 @@ public final class RetrainingPolicy {
     Decision decide(Drift drift, String source) {
       String severity = minSeverity > 0 ? String.format(Locale.ROOT, " >= %.2f", minSeverity) : "";
       return new Decision(strategy, limits, String.format(Locale.ROOT, "%s%s (%s): %s, %s", drift, severity, source,
-          meaning(drift.kind()), strategy.explain()));
+          meaning(drift.kind()), strategy.explain()), RetrainingPlan.Course.TRAIN, Span.CONFIGURED);
     }
 
     static Rule parse(String text, Strategies strategies) {

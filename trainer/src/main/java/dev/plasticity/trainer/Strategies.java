@@ -1,6 +1,7 @@
 package dev.plasticity.trainer;
 
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ public final class Strategies {
       AdaptationStrategy.EWC,
       AdaptationStrategy.DISTILL,
       AdaptationStrategy.IMPORTANCE_WEIGHTING,
+      IncrementalUpdate.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND)));

@@ -35,6 +35,11 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     return true;
   }
 
+  /** Whether training starts from the serving version's weights (a fine-tune) rather than fresh ones. */
+  default boolean warmStarts() {
+    return false;
+  }
+
   /** Calls the case of {@code cases} for this strategy's kind and returns what it returns. */
   <R> R match(Cases<R> cases);
 
@@ -97,6 +102,11 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     }
 
     @Override
+    public boolean warmStarts() {
+      return true;
+    }
+
+    @Override
     public String wireName() {
       return "fine-tune:" + scope.name().toLowerCase(Locale.ROOT);
     }
@@ -135,6 +145,12 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     @Override
     public String explain() {
       return "searching architectures from the champion's with " + algorithm.wireName();
+    }
+
+    /** Its candidates start from the serving version's weights where they fit (when one serves). */
+    @Override
+    public boolean warmStarts() {
+      return true;
     }
 
     @Override

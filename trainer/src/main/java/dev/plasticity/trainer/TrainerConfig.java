@@ -32,7 +32,8 @@ import java.util.Optional;
  * @param trainingEvents events to train and evaluate on, read from the trigger's window onwards
  * @param minTrainingEvents fewest events worth training on once {@code dataWait} has passed
  * @param dataWait how long to wait for the window's events to arrive
- * @param championMargin accuracy the challenger must gain over the serving version to replace it
+ * @param gate how a challenger is judged against the serving version: the significance of the
+ *     paired test its gain must pass and the fewest held-out events a promotion needs
  * @param maxAttempts attempts at a trigger before it is reported FAILED and sent to the triggers'
  *     dead-letter topic
  * @param retryBackoff how long the trainer waits before the second attempt at a trigger; each
@@ -43,6 +44,9 @@ import java.util.Optional;
  * @param driftConfig how the drift job should watch a model whose first version this trainer
  *     registers (bootstrap); null for the job's defaults. Every later version inherits its
  *     parent's configuration.
+ * @param cadenceEvents when positive, every version this trainer registers asks the drift job for a
+ *     CADENCE trigger every this many events of its model (written into its drift configuration);
+ *     0 leaves the cadence its parent's (or {@code driftConfig}'s) configuration sets, by default none
  * @param constraints limits every candidate network must stay within before it is trained,
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
@@ -59,12 +63,13 @@ public record TrainerConfig(
     int trainingEvents,
     int minTrainingEvents,
     Duration dataWait,
-    double championMargin,
+    GateSettings gate,
     int maxAttempts,
     Duration retryBackoff,
     Duration maxRetryBackoff,
     int maxClasses,
     DriftConfig driftConfig,
+    long cadenceEvents,
     List<Constraint> constraints,
     Map<String, List<Constraint>> modelConstraints) {
 
@@ -84,7 +89,7 @@ public record TrainerConfig(
     check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
     check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
         "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
-    check(championMargin >= 0, "championMargin must not be negative, was " + championMargin);
+    Objects.requireNonNull(gate, "gate");
     check(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
     Objects.requireNonNull(retryBackoff, "retryBackoff");
     Objects.requireNonNull(maxRetryBackoff, "maxRetryBackoff");
@@ -92,6 +97,7 @@ public record TrainerConfig(
     check(maxRetryBackoff.compareTo(retryBackoff) >= 0,
         "maxRetryBackoff must be at least retryBackoff (" + retryBackoff + "), was " + maxRetryBackoff);
     check(maxClasses >= 2, "maxClasses must be at least 2, was " + maxClasses);
+    check(cadenceEvents >= 0, "cadenceEvents must not be negative (0 for none), was " + cadenceEvents);
   }
 
   /**
@@ -113,8 +119,8 @@ public record TrainerConfig(
   /** This configuration running {@code strategy} whatever the policy says. */
   public TrainerConfig withStrategy(Strategy strategy) {
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
-        Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, championMargin, maxAttempts,
-        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, constraints, modelConstraints);
+        Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
+        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints);
   }
 
   /** The policy that plans runs of {@code model}. */
@@ -138,8 +144,13 @@ public record TrainerConfig(
           + " is configured, which overrides the policy: " + configured.explain());
     }
     RetrainingPolicy.Decision decision = policyFor(model).decide(drift, versionServes);
+    int events = switch (decision.span()) {
+      case CONFIGURED -> 0;
+      case DRIFT_WINDOW -> drift == null || drift.harm().events() <= 0 ? 0
+          : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, drift.harm().events()));
+    };
     return new RetrainingPlan(decision.strategy(), decision.limits().over(budgetFor(decision.strategy())),
-        decision.reason());
+        decision.reason(), decision.course(), events);
   }
 
   /** A search's configured budget, or one training of the configured epochs. */
@@ -149,6 +160,19 @@ public record TrainerConfig(
 
   private SearchBudget trainingBudget() {
     return new SearchBudget(search.wallTime(), 1, training.epochs());
+  }
+
+  /**
+   * The drift configuration of a version whose parent had {@code inherited} (null: none, or no
+   * parent): the parent's, else {@link #driftConfig}, with this trainer's cadence when it sets one.
+   */
+  public DriftConfig driftConfigFor(DriftConfig inherited) {
+    DriftConfig base = inherited != null ? inherited : driftConfig;
+    if (cadenceEvents == 0) {
+      return base;
+    }
+    return (base == null ? DriftConfig.newBuilder() : DriftConfig.newBuilder(base)).setCadenceEvents(cadenceEvents)
+        .build();
   }
 
   /** The constraints candidate networks of {@code model} must satisfy. */
@@ -181,12 +205,13 @@ public record TrainerConfig(
     private float learningRate = TrainingSettings.DEFAULTS.learningRate();
     private double heldOutFraction = TrainingSettings.DEFAULTS.heldOutFraction();
     private int seed = TrainingSettings.DEFAULTS.seed();
-    private double championMargin = 0.01;
+    private GateSettings gate = GateSettings.DEFAULTS;
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofSeconds(5);
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
     private int maxClasses = 1000;
     private DriftConfig driftConfig;
+    private long cadenceEvents;
     private List<Constraint> constraints = Constraint.defaults();
     private final Map<String, List<Constraint>> modelConstraints = new HashMap<>();
     private Duration searchWallTime = Duration.ofMinutes(2);
@@ -213,7 +238,8 @@ public record TrainerConfig(
     public Builder batchSize(int v) { this.batchSize = v; return this; }
     public Builder learningRate(float v) { this.learningRate = v; return this; }
     public Builder heldOutFraction(double v) { this.heldOutFraction = v; return this; }
-    public Builder championMargin(double v) { this.championMargin = v; return this; }
+    /** How a challenger is judged against the serving version ({@link GateSettings#DEFAULTS} unless set). */
+    public Builder gate(GateSettings v) { this.gate = v; return this; }
     public Builder seed(int v) { this.seed = v; return this; }
     public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
     /** The wait before the second attempt at a failed trigger, doubling per attempt up to {@code max}. */
@@ -225,6 +251,8 @@ public record TrainerConfig(
     /** The most classes a model may have; events labelled outside {@code [0, v)} are dead-lettered. */
     public Builder maxClasses(int v) { this.maxClasses = v; return this; }
     public Builder driftConfig(DriftConfig v) { this.driftConfig = v; return this; }
+    /** A CADENCE trigger every {@code v} events for each version registered; 0 (the default) for none of its own. */
+    public Builder cadenceEvents(long v) { this.cadenceEvents = v; return this; }
     /** Constraints for every model that has none of its own. */
     public Builder constraints(List<Constraint> v) { this.constraints = v; return this; }
     /** Constraints for {@code model} alone, replacing the general ones. */
@@ -255,8 +283,8 @@ public record TrainerConfig(
           new TrainingSettings(hiddenUnits, epochs, batchSize, learningRate, heldOutFraction, seed),
           new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs),
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
-          minTrainingEvents, dataWait, championMargin, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
-          driftConfig, constraints, modelConstraints);
+          minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
+          driftConfig, cadenceEvents, constraints, modelConstraints);
     }
   }
 }

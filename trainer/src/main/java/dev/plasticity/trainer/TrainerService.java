@@ -279,7 +279,7 @@ public final class TrainerService implements AutoCloseable {
     TrainingOutcome outcome;
     try {
       outcome = run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
-          config.trainingEvents(), new RetrainingPolicy.Drift(trigger.getKind(), trigger.getSeverity()));
+          config.trainingEvents(), RetrainingPolicy.Drift.of(trigger));
     } catch (RuntimeException e) {
       if (!running) {
         return; // closing: the trigger stays uncommitted for the next replica
@@ -332,7 +332,7 @@ public final class TrainerService implements AutoCloseable {
         0, config.training().epochs(), null, 1.0, message);
     TrainingOutcome outcome = new TrainingOutcome(trigger.getTriggerId(), trigger.getModel(),
         TrainingOutcome.Status.FAILED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0,
-        "", message);
+        "", message, 0);
     listeners.forEach(l -> l.accept(outcome));
   }
 

@@ -18,6 +18,7 @@ import java.util.OptionalDouble;
  * @param seconds wall time of the run
  * @param device the DJL device trained on, e.g. {@code cpu()} or {@code gpu(0)}
  * @param message a sentence for people
+ * @param lostGates challengers of the same serving version that lost their gate before this run
  */
 public record TrainingOutcome(
     String triggerId,
@@ -29,19 +30,35 @@ public record TrainingOutcome(
     int trainingEvents,
     double seconds,
     String device,
-    String message) {
+    String message,
+    int lostGates) {
 
   /** How a trigger ended. */
   public enum Status {
     /** Trained, passed the gate, registered as the new champion. */
     CHAMPION,
-    /** Trained, but not better than the serving version by the margin: registered as a challenger. */
+    /** Trained, but not significantly better than the serving version at the gate: registered as a challenger. */
     CHALLENGER,
     /**
      * The candidate network violates the model's constraints (the message says which and why):
      * nothing was trained or registered.
      */
     INFEASIBLE,
+    /**
+     * The trigger was recorded and nothing trained: the drift did not hurt the served version (a
+     * covariate or prior shift under which its error did not rise), so a new version would not pay.
+     */
+    RECORDED,
+    /**
+     * A cadence update that lost its gate: trained, not registered (cadence runs are frequent; only
+     * the winners become versions).
+     */
+    REJECTED,
+    /**
+     * A warning-level candidate: trained, not registered, held until a drift of the same version
+     * confirms the warning (then gated and, if it passes, served at once).
+     */
+    HELD,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /** Gave up after the configured attempts. */

@@ -148,7 +148,7 @@ class RetrainingPolicyTest {
     assertThatThrownBy(() -> RetrainingPolicy.parse("CONCEPT=search:random(candidates=0)"))
         .hasMessageContaining("candidates must be a positive whole number, was '0'");
     assertThatThrownBy(() -> RetrainingPolicy.parse("CONCEPT=search:random(patience=3)"))
-        .hasMessageContaining("unknown limit 'patience'; limits are wall, candidates and epochs");
+        .hasMessageContaining("unknown limit 'patience'; limits are wall, candidates, epochs and harmless");
   }
 
   @Test
@@ -166,13 +166,13 @@ class RetrainingPolicyTest {
     assertThatThrownBy(() -> RetrainingPolicy.parse("PRIOR=fine-tune:neck"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("policy rule 'PRIOR=fine-tune:neck': unknown strategy 'fine-tune:neck'; known: retrain,"
-            + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, search:random,"
-            + " search:evolution, search:hyperband");
+            + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, incremental,"
+            + " search:random, search:evolution, search:hyperband");
   }
 
   @Test
   void everyNameInTheTableReadsBackAsAStrategyThatWritesTheSameName() {
-    assertThat(RetrainingPolicy.STRATEGIES).hasSize(10);
+    assertThat(RetrainingPolicy.STRATEGIES).hasSize(11);
     for (String name : RetrainingPolicy.STRATEGIES) {
       Strategy strategy = Strategy.parse(name);
       assertThat(strategy.wireName()).isEqualTo(name);

@@ -28,6 +28,11 @@ public enum AdaptationStrategy implements Strategy.DomainAdaptation {
   /** Fine-tunes every layer of the parent, held near it by its Fisher information on the old data. */
   EWC("ewc", "fine-tuning the serving version with EWC, so it keeps what still holds") {
     @Override
+    public boolean warmStarts() {
+      return true;
+    }
+
+    @Override
     public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
         ConstraintCheck check, TrainingSettings config, AdaptationSettings settings,
         NetworkTraining.EpochListener listener) {

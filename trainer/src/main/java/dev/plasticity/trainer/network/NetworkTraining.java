@@ -267,24 +267,34 @@ public final class NetworkTraining {
 
   /** Share of events whose label the model predicts. */
   public static double accuracy(Model model, Architecture architecture, List<LabelledEvent> events) {
+    boolean[] right = correct(model, architecture, events);
+    int correct = 0;
+    for (boolean r : right) {
+      if (r) {
+        correct++;
+      }
+    }
+    return correct / (double) events.size();
+  }
+
+  /** Whether the model predicts each event's label, in the events' order: what a paired comparison needs. */
+  public static boolean[] correct(Model model, Architecture architecture, List<LabelledEvent> events) {
     if (events.isEmpty()) {
       throw new IllegalArgumentException("accuracy needs at least one event");
     }
-    int correct = 0;
+    boolean[] right = new boolean[events.size()];
     try (Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
       for (int from = 0; from < events.size(); from += EVAL_BATCH) {
         List<LabelledEvent> slice = events.subList(from, Math.min(events.size(), from + EVAL_BATCH));
         float[][] probabilities = predictor.predict(encode(architecture, slice));
         for (int i = 0; i < slice.size(); i++) {
-          if (ClassProbabilities.argmax(probabilities[i]) == slice.get(i).getLabel()) {
-            correct++;
-          }
+          right[from + i] = ClassProbabilities.argmax(probabilities[i]) == slice.get(i).getLabel();
         }
       }
     } catch (TranslateException e) {
       throw new IllegalStateException("evaluating " + model.getName() + " failed: " + e.getMessage(), e);
     }
-    return correct / (double) events.size();
+    return right;
   }
 
   public static float[][] encode(Architecture architecture, List<LabelledEvent> events) {

@@ -2,6 +2,7 @@ package dev.plasticity.trainer.run;
 
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.ModelVersion;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ final class RegistryVersionStore implements VersionStore {
   @Override
   public Optional<ModelVersion> version(String model, int version) {
     return client.version(model, version);
+  }
+
+  @Override
+  public List<ModelVersion> versions(String model) {
+    return client.versions(model);
   }
 
   @Override

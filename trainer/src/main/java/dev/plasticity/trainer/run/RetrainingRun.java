@@ -7,12 +7,14 @@ import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.CandidateTrial;
 import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SearchBudget;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * One training run, from a trigger (or a bootstrap request) to a registered version: read the
  * window's events back, split off the newest as held-out, check the candidate network against the
  * model's constraints (one that violates any is not trained), train, compare with the version that
- * is serving on the same held-out events, register as champion only if better by the margin.
+ * is serving on the same held-out events, register as champion only if the {@link Gate} finds it
+ * significantly better there (else as a challenger, not served).
  * What the run does is planned from the trigger's kind and severity ({@link TrainerConfig#plan},
  * by the model's {@link RetrainingPolicy} unless a strategy is configured outright): the
  * challenger comes from one training of the configured network, from an architecture search, or
@@ -55,8 +59,13 @@ import org.slf4j.LoggerFactory;
  * <p>Its I/O is three small interfaces: where events come from ({@link EventSource}), where
  * versions come from and go ({@link VersionStore}), where progress goes ({@link ProgressSink});
  * the service plugs in Kafka and the registry, tests may plug in memory. A run that fails after
- * it was planned throws {@link Failed}, which names the planned strategy. Thread-safe if its I/O
- * is: it keeps no state between runs.
+ * it was planned throws {@link Failed}, which names the strategy it ran last (a strategy that
+ * throws while training falls back to a simpler one, see {@link Fallback}).
+ *
+ * <p>By the trigger's signal: a CADENCE update that loses its gate is not registered; a WARNING's
+ * candidate is trained but held ({@link WarningCandidates}), and the DRIFT that confirms it for the
+ * same base version gates it on newer events and serves it at once if it passes. Thread-safe if its
+ * I/O is: its only state is the held warning-level candidates, which are thread-safe.
  */
 public final class RetrainingRun {
   private static final Logger log = LoggerFactory.getLogger(RetrainingRun.class);
@@ -67,6 +76,7 @@ public final class RetrainingRun {
   private final ProgressSink progress;
   private final Clock clock;
   private final LatencyProbe latencyProbe;
+  private final WarningCandidates warnings;
 
   /** A run over Kafka (events from the labelled-events topic) and the registry behind {@code registry}. */
   public RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressSink progress, Clock clock) {
@@ -86,6 +96,7 @@ public final class RetrainingRun {
     this.progress = java.util.Objects.requireNonNull(progress, "progress");
     this.clock = java.util.Objects.requireNonNull(clock, "clock");
     this.latencyProbe = java.util.Objects.requireNonNull(latencyProbe, "latencyProbe");
+    this.warnings = new WarningCandidates(WarningCandidates.DEFAULT_MAX_AGE, clock);
   }
 
   private ConstraintCheck constraintCheckFor(String model) {
@@ -109,21 +120,24 @@ public final class RetrainingRun {
     long started = System.nanoTime();
     StartingVersion base = StartingVersion.choose(registry, model, baseVersion);
     Optional<ModelVersion> serving = base.version();
-    RetrainingPlan planned = config.plan(model, drift, serving.isPresent());
+    RetrainingPolicy.Drift judged = drift == null || serving.isEmpty() || serving.get().getReference() == null
+        ? drift : drift.withRegisteredError(serving.get().getReference().getErrorRate());
+    RetrainingPlan planned = config.plan(model, judged, serving.isPresent());
     RetrainingPlan plan = base.why().isEmpty() ? planned : planned.alsoBecause(base.why());
     if (!base.why().isEmpty()) {
       log.warn("trigger {} of {}: {}", triggerId, model, base.why());
     }
+    AtomicReference<Strategy> current = new AtomicReference<>(plan.strategy());
     try {
-      return carryOut(triggerId, model, base, plan, window, wanted, started);
+      return carryOut(triggerId, model, base, plan, window, plan.eventsFor(wanted), drift, started, current);
     } catch (RuntimeException e) {
-      throw new Failed(plan.strategy(), e);
+      throw new Failed(current.get(), e);
     }
   }
 
   /**
-   * A run that failed after it was planned, with the strategy its plan chose (the service labels
-   * a trigger it gives up on with it). The cause says why.
+   * A run that failed after it was planned, with the strategy it ran last: its plan's, or the last
+   * it fell back to (the service labels a trigger it gives up on with it). The cause says why.
    */
   public static final class Failed extends RuntimeException {
     private final transient Strategy strategy;
@@ -133,13 +147,13 @@ public final class RetrainingRun {
       this.strategy = strategy;
     }
 
-    /** The strategy the failed run's plan chose. */
+    /** The strategy the failed run ran last. */
     Strategy strategy() {
       return strategy;
     }
   }
 
-  /** The strategy a failed run's plan chose, or {@link #UNPLANNED} when it failed before it was planned. */
+  /** The strategy a failed run ran last, or {@link #UNPLANNED} when it failed before it was planned. */
   public static String strategyOf(RuntimeException e) {
     return e instanceof Failed failed ? failed.strategy().wireName() : UNPLANNED;
   }
@@ -148,17 +162,38 @@ public final class RetrainingRun {
   static final String UNPLANNED = "unplanned";
 
   private TrainingOutcome carryOut(String triggerId, String model, StartingVersion base, RetrainingPlan plan,
-      DataWindow window, int wanted, long started) {
+      DataWindow window, int wanted, RetrainingPolicy.Drift drift, long started, AtomicReference<Strategy> current) {
     Optional<ModelVersion> serving = base.version();
     Optional<ModelVersion> existing = registry.versionForTrigger(model, triggerId);
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
       report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
       return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
-          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message);
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, 0);
+    }
+    int lostGates = serving.map(v -> Gate.lostBy(registry.versions(model), v.getVersion())).orElse(0);
+    String lost = lostGates == 0 ? "" : "; " + lostGates + " earlier challenger" + (lostGates == 1 ? "" : "s")
+        + " of v" + serving.orElseThrow().getVersion() + " lost " + (lostGates == 1 ? "its" : "their") + " gate";
+    if (plan.course() == RetrainingPlan.Course.RECORD) {
+      String message = "recorded, nothing trained: " + plan.reason() + lost;
+      log.info("trigger {} of {}: {}", triggerId, model, message);
+      report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.RECORDED, Optional.empty(),
+          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, lostGates);
+    }
+    if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
+      Optional<WarningCandidates.Held> held = warnings.take(model, serving.get().getVersion());
+      if (held.isPresent()) {
+        Optional<TrainingOutcome> confirmed = confirm(held.get(), triggerId, serving.get(), base.artifact().orElseThrow(),
+            window, wanted, lostGates, started);
+        if (confirmed.isPresent()) {
+          return confirmed.get();
+        }
+      }
     }
     report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, plan.describe() + " on "
-        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason());
+        + NetworkTraining.device() + ", from events since " + window.getStartTime() + ". Why: " + plan.reason()
+        + lost);
 
     EventSource.Window read = this.events.read(model, window.getStartTime(), wanted,
         Math.min(wanted, config.minTrainingEvents()), config.dataWait(),
@@ -175,15 +210,218 @@ public final class RetrainingRun {
     // one download of the serving version's weights, when it was chosen: scored here, then a search's,
     // fine-tune's or adaptation's start
     Optional<byte[]> servingArtifact = base.artifact();
-    OptionalDouble servingAccuracy = serving
-        .map(v -> OptionalDouble.of(accuracyOf(v, servingArtifact.orElseThrow(), data.heldOut())))
-        .orElse(OptionalDouble.empty());
+    boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data.heldOut()))
+        .orElse(null);
+    OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
+        : OptionalDouble.of(share(servingCorrect));
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
     Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses,
         config.training().hiddenUnits());
-    Trained trained = plan.strategy().match(new Strategy.Cases<Trained>() {
+    Attempt attempt = trainFallingBack(plan, triggerId, model, serving, servingArtifact, data, inputs, window,
+        current);
+    Trained trained = attempt.trained();
+    RetrainingPlan ran = attempt.plan();
+    if (trained.infeasible() != null) {
+      return infeasible(ran, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started,
+          lostGates);
+    }
+    ConstraintCheck.Result candidate = trained.candidate();
+    NetworkTraining.Result result = trained.result();
+    List<CandidateTrial> candidates = trained.candidates();
+    Map<String, Double> adaptationMetrics = trained.metrics();
+    String note = trained.note();
+
+    if (drift != null && drift.signal() == TriggerSignal.WARNING && serving.isPresent()) {
+      long trainedThrough = events.stream().mapToLong(LabelledEvent::getEventTime).max().orElse(Long.MIN_VALUE);
+      warnings.hold(new WarningCandidates.Held(model, triggerId, serving.get().getVersion(), ran, window, events,
+          trainedThrough, result, adaptationMetrics, features, numClasses, clock.millis()));
+      String message = String.format("warning-level candidate held, not registered (%s, %d events%s)%s: it is"
+          + " gated against v%d when a drift of this version is confirmed", ran.strategy().wireName(),
+          events.size(), deadLettered, note, serving.get().getVersion());
+      log.info("trigger {} of {}: {}", triggerId, model, message);
+      report(ran, triggerId, model, TrainingPhase.SKIPPED, ran.budget().maxEpochs(), null, 1.0, message);
+      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.HELD, Optional.empty(), servingAccuracy,
+          OptionalDouble.empty(), events.size(), seconds(started), result.device(), message, lostGates);
+    }
+
+    // the gate: both scored on the newest events of the window, which no strategy trained on
+    GateResult gate = new Gate(config.gate()).judge(servingCorrect,
+        correctOf(model, result.architecture(), result.artifact(), data.heldOut()));
+    report(ran, triggerId, model, TrainingPhase.EVALUATING, ran.budget().maxEpochs(), gate.getChallengerAccuracy(),
+        0.95, "gate: " + gate.getVerdict());
+    boolean champion = gate.getPromoted();
+    if (!champion && drift != null && drift.signal() == TriggerSignal.CADENCE) {
+      return notRegistered(ran, triggerId, model, gate, servingAccuracy, events.size(), started, lostGates);
+    }
+
+    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
+        features, events, numClasses, 1.0 - gate.getChallengerAccuracy(), data.heldOut().size());
+    Map<String, Double> metrics = new HashMap<>();
+    metrics.put("accuracy", gate.getChallengerAccuracy());
+    servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", gate.getPromoted() ? 1.0 : 0.0);
+    metrics.put("training_events", (double) data.train().size());
+    metrics.put("held_out_events", (double) data.heldOut().size());
+    metrics.put("training_seconds", result.seconds());
+    metrics.put("parameters", (double) candidate.figures().parameters());
+    metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
+    metrics.putAll(adaptationMetrics);
+    if (!candidates.isEmpty()) {
+      metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
+      metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
+    }
+    candidate.figures().latency().ifPresent(latency -> {
+      metrics.put("latency_median_us", latency.median().toNanos() / 1e3);
+      metrics.put("latency_p99_us", latency.p99().toNanos() / 1e3);
+    });
+    ModelVersion request = ModelVersion.newBuilder()
+        .setModel(model)
+        .setVersion(0)
+        .setAlias(champion ? Aliases.CHAMPION : Aliases.CHALLENGER)
+        .setArchitecture(result.architecture())
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
+            .setTriggerId(triggerId)
+            .setStrategy(ran.strategy().wireName())
+            .setReason(ran.reason())
+            .setWindow(window)
+            .setCandidates(candidates)
+            .setGate(gate)
+            .setSignal(drift == null ? null : drift.signal())
+            .setLostGates(lostGates)
+            .build())
+        .setReference(reference)
+        .setCreatedAt(clock.millis())
+        .setDriftConfig(config.driftConfigFor(serving.map(ModelVersion::getDriftConfig).orElse(null)))
+        .build();
+    ModelVersion stored = registry.register(request, result.artifact());
+
+    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s; gate: %s%s",
+        champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
+        gate.getChallengerAccuracy(),
+        servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
+        events.size(), deadLettered, seconds(started), result.device(), note, gate.getVerdict(),
+        champion || serving.isEmpty() ? lost : lost.isEmpty() ? "; the first challenger of v"
+            + serving.get().getVersion() + " to lose its gate" : lost + ", and now this one");
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(ran, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, ran.budget().maxEpochs(),
+        gate.getChallengerAccuracy(), 1.0, message);
+    return new TrainingOutcome(triggerId, model,
+        champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
+        servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
+        result.device(), message, lostGates);
+  }
+
+  /**
+   * Gates a warning-level candidate against the serving version on events newer than its training
+   * data, from the confirming trigger's window onwards; registers it as champion for the confirming
+   * trigger if it passes. Empty when it does not (or no such events arrived): the run then trains as
+   * usual.
+   */
+  private Optional<TrainingOutcome> confirm(WarningCandidates.Held held, String triggerId, ModelVersion serving,
+      byte[] servingArtifact, DataWindow window, int wanted, int lostGates, long started) {
+    String model = serving.getModel();
+    String both = "warning " + held.triggerId() + " confirmed by drift " + triggerId;
+    RetrainingPlan plan = held.plan().alsoBecause(both + ": the candidate trained at the warning is served if it"
+        + " passes the gate");
+    report(plan, triggerId, model, TrainingPhase.STARTED, 0, null, 0.0, "gating the candidate held since " + both
+        + ". Why: " + plan.reason());
+    long from = Math.max(window.getStartTime(), held.trainedThrough() + 1);
+    List<LabelledEvent> newer = events.readBetween(model, from, Long.MAX_VALUE, wanted, config.dataWait());
+    if (newer.isEmpty()) {
+      report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, null, 0.1,
+          "no events newer than the held candidate's training data: training as usual");
+      return Optional.empty();
+    }
+    NetworkTraining.Result result = held.result();
+    GateResult gate = new Gate(config.gate()).judge(correctOf(serving, servingArtifact, newer),
+        correctOf(model, result.architecture(), result.artifact(), newer));
+    report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, gate.getChallengerAccuracy(), 0.5,
+        "gate: " + gate.getVerdict());
+    if (!gate.getPromoted()) {
+      report(plan, triggerId, model, TrainingPhase.EVALUATING, 0, gate.getChallengerAccuracy(), 0.5,
+          "the held candidate did not pass: training as usual");
+      return Optional.empty();
+    }
+    Map<String, Double> metrics = new HashMap<>(held.metrics());
+    metrics.put("accuracy", gate.getChallengerAccuracy());
+    metrics.put("serving_accuracy", gate.getChampionAccuracy());
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", 1.0);
+    metrics.put("training_events", (double) held.events().size());
+    metrics.put("training_seconds", result.seconds());
+    ModelVersion request = ModelVersion.newBuilder()
+        .setModel(model)
+        .setVersion(0)
+        .setAlias(Aliases.CHAMPION)
+        .setArchitecture(result.architecture())
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.getVersion())
+            .setTriggerId(triggerId)
+            .setStrategy(plan.strategy().wireName())
+            .setReason(plan.reason())
+            .setWindow(held.window())
+            .setGate(gate)
+            .setSignal(TriggerSignal.WARNING)
+            .setLostGates(lostGates)
+            .build())
+        .setReference(ReferenceStatisticsCalculator.compute(held.features(), held.events(), held.numClasses(),
+            1.0 - gate.getChallengerAccuracy(), gate.getEvents()))
+        .setCreatedAt(clock.millis())
+        .setDriftConfig(config.driftConfigFor(serving.getDriftConfig()))
+        .build();
+    ModelVersion stored = registry.register(request, result.artifact());
+    String message = String.format("registered champion v%d, the candidate of %s (accuracy %.3f vs serving %.3f"
+        + " on %d newer events); gate: %s", stored.getVersion(), both, gate.getChallengerAccuracy(),
+        gate.getChampionAccuracy(), gate.getEvents(), gate.getVerdict());
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, TrainingPhase.REGISTERED, 0, gate.getChallengerAccuracy(), 1.0, message);
+    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
+        OptionalDouble.of(gate.getChampionAccuracy()), OptionalDouble.of(gate.getChallengerAccuracy()),
+        newer.size(), seconds(started), result.device(), message, lostGates));
+  }
+
+  /** A challenger trained, and the plan that trained it: the run's, or the fallback its strategy failed to. */
+  private record Attempt(Trained trained, RetrainingPlan plan) {}
+
+  /**
+   * Trains with the plan's strategy; when it throws, with the {@link Fallback} after it, recording
+   * why in the plan's reason and in progress, until one trains or the simplest fails too (thrown).
+   */
+  private Attempt trainFallingBack(RetrainingPlan planned, String triggerId, String model,
+      Optional<ModelVersion> serving, Optional<byte[]> servingArtifact, LabelledData data, Architecture inputs,
+      DataWindow window, AtomicReference<Strategy> current) {
+    RetrainingPlan plan = planned;
+    while (true) {
+      try {
+        return new Attempt(trainWith(plan, triggerId, model, serving, servingArtifact, data, inputs, window), plan);
+      } catch (RuntimeException e) {
+        Strategy failed = plan.strategy();
+        Strategy simpler = Fallback.after(failed, serving.isPresent()).orElseThrow(() -> e);
+        String fellBack = failed.wireName() + " failed (" + e.getMessage() + "), fell back to " + simpler.wireName();
+        log.warn("trigger {} of {}: {}", triggerId, model, fellBack, e);
+        plan = plan.with(simpler, fellBack);
+        current.set(simpler);
+        report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, fellBack);
+      }
+    }
+  }
+
+  /** Trains a challenger with the plan's strategy; throws what the strategy throws. */
+  private Trained trainWith(RetrainingPlan plan, String triggerId, String model, Optional<ModelVersion> serving,
+      Optional<byte[]> servingArtifact, LabelledData data, Architecture inputs, DataWindow window) {
+    return plan.strategy().match(new Strategy.Cases<Trained>() {
       @Override
       public Trained retrain(Strategy.Retrain retrain) {
         return train(plan, triggerId, model, data, inputs, Optional.empty());
@@ -220,75 +458,6 @@ public final class RetrainingRun {
                 null);
       }
     });
-    if (trained.infeasible() != null) {
-      return infeasible(plan, triggerId, model, trained.infeasible(), servingAccuracy, events.size(), started);
-    }
-    ConstraintCheck.Result candidate = trained.candidate();
-    NetworkTraining.Result result = trained.result();
-    List<CandidateTrial> candidates = trained.candidates();
-    Map<String, Double> adaptationMetrics = trained.metrics();
-    String note = trained.note();
-
-    report(plan, triggerId, model, TrainingPhase.EVALUATING, plan.budget().maxEpochs(), result.heldOutAccuracy(), 0.95,
-        String.format("challenger %.3f vs serving %s on %d held-out events", result.heldOutAccuracy(),
-            servingAccuracy.isPresent() ? String.format("%.3f", servingAccuracy.getAsDouble()) : "none",
-            data.heldOut().size()));
-    boolean champion = servingAccuracy.isEmpty()
-        || result.heldOutAccuracy() >= servingAccuracy.getAsDouble() + config.championMargin();
-
-    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
-        features, events, numClasses, 1.0 - result.heldOutAccuracy(), data.heldOut().size());
-    Map<String, Double> metrics = new HashMap<>();
-    metrics.put("accuracy", result.heldOutAccuracy());
-    servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
-    metrics.put("training_events", (double) data.train().size());
-    metrics.put("held_out_events", (double) data.heldOut().size());
-    metrics.put("training_seconds", result.seconds());
-    metrics.put("parameters", (double) candidate.figures().parameters());
-    metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
-    metrics.putAll(adaptationMetrics);
-    if (!candidates.isEmpty()) {
-      metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
-      metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
-    }
-    candidate.figures().latency().ifPresent(latency -> {
-      metrics.put("latency_median_us", latency.median().toNanos() / 1e3);
-      metrics.put("latency_p99_us", latency.p99().toNanos() / 1e3);
-    });
-    ModelVersion request = ModelVersion.newBuilder()
-        .setModel(model)
-        .setVersion(0)
-        .setAlias(champion ? Aliases.CHAMPION : Aliases.CHALLENGER)
-        .setArchitecture(result.architecture())
-        .setMetrics(metrics)
-        .setArtifactUri("")
-        .setArtifactSha256("")
-        .setLineage(Lineage.newBuilder()
-            .setParentVersion(serving.map(ModelVersion::getVersion).orElse(null))
-            .setTriggerId(triggerId)
-            .setStrategy(plan.strategy().wireName())
-            .setReason(plan.reason())
-            .setWindow(window)
-            .setCandidates(candidates)
-            .build())
-        .setReference(reference)
-        .setCreatedAt(clock.millis())
-        .setDriftConfig(serving.map(ModelVersion::getDriftConfig).orElse(config.driftConfig()))
-        .build();
-    ModelVersion stored = registry.register(request, result.artifact());
-
-    String message = String.format("%s v%d (accuracy %.3f%s, %d events%s, %.1f s on %s)%s",
-        champion ? "registered champion" : "registered challenger, not served:", stored.getVersion(),
-        result.heldOutAccuracy(),
-        servingAccuracy.isPresent() ? String.format(" vs serving %.3f", servingAccuracy.getAsDouble()) : "",
-        events.size(), deadLettered, seconds(started), result.device(), note);
-    log.info("trigger {} of {}: {}", triggerId, model, message);
-    report(plan, triggerId, model, champion ? TrainingPhase.REGISTERED : TrainingPhase.REJECTED, plan.budget().maxEpochs(),
-        result.heldOutAccuracy(), 1.0, message);
-    return new TrainingOutcome(triggerId, model,
-        champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
-        servingAccuracy, OptionalDouble.of(result.heldOutAccuracy()), events.size(), seconds(started),
-        result.device(), message);
   }
 
   /**
@@ -320,14 +489,28 @@ public final class RetrainingRun {
     return new Trained(candidate, result, List.of(), Map.of(), "", null);
   }
 
+  /**
+   * A cadence challenger that lost its gate: reported REJECTED, nothing registered (cadence runs
+   * are frequent; only the ones that win become versions).
+   */
+  private TrainingOutcome notRegistered(RetrainingPlan plan, String triggerId, String model, GateResult gate,
+      OptionalDouble servingAccuracy, int events, long started, int lostGates) {
+    String message = "cadence update not registered: " + gate.getVerdict();
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    report(plan, triggerId, model, TrainingPhase.REJECTED, plan.budget().maxEpochs(), gate.getChallengerAccuracy(),
+        1.0, message);
+    return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.REJECTED, Optional.empty(), servingAccuracy,
+        OptionalDouble.of(gate.getChallengerAccuracy()), events, seconds(started), "", message, lostGates);
+  }
+
   /** Nothing within the model's constraints to train: reported FAILED, outcome INFEASIBLE, nothing registered. */
   private TrainingOutcome infeasible(RetrainingPlan plan, String triggerId, String model, String why,
-      OptionalDouble servingAccuracy, int events, long started) {
+      OptionalDouble servingAccuracy, int events, long started, int lostGates) {
     String message = "not trained: " + why;
     log.warn("trigger {} of {}: {}", triggerId, model, message);
     report(plan, triggerId, model, TrainingPhase.FAILED, 0, null, 1.0, message);
     return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.INFEASIBLE, Optional.empty(),
-        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message);
+        servingAccuracy, OptionalDouble.empty(), events, seconds(started), "", message, lostGates);
   }
 
   /**
@@ -383,10 +566,26 @@ public final class RetrainingRun {
     };
   }
 
-  private static double accuracyOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
-    try (Model model = ModelFormat.load(version.getModel(), version.getArchitecture(), artifact)) {
-      return NetworkTraining.accuracy(model, version.getArchitecture(), events);
+  private static boolean[] correctOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
+    return correctOf(version.getModel(), version.getArchitecture(), artifact, events);
+  }
+
+  /** Whether the network {@code artifact} holds for {@code architecture} gets each event right. */
+  private static boolean[] correctOf(String name, Architecture architecture, byte[] artifact,
+      List<LabelledEvent> events) {
+    try (Model model = ModelFormat.load(name, architecture, artifact)) {
+      return NetworkTraining.correct(model, architecture, events);
     }
+  }
+
+  private static double share(boolean[] outcomes) {
+    int right = 0;
+    for (boolean b : outcomes) {
+      if (b) {
+        right++;
+      }
+    }
+    return right / (double) outcomes.length;
   }
 
   /** The first event's numeric feature names, sorted: the inputs of a model no version describes yet. */

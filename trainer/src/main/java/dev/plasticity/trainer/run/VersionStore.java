@@ -1,6 +1,7 @@
 package dev.plasticity.trainer.run;
 
 import dev.plasticity.schemas.ModelVersion;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,9 @@ interface VersionStore {
 
   /** Version {@code version} of {@code model}, if it exists. */
   Optional<ModelVersion> version(String model, int version);
+
+  /** Every version of {@code model}, in any order; empty when it has none. */
+  List<ModelVersion> versions(String model);
 
   /** The version trigger {@code triggerId} already produced, if any: the trigger id is the idempotency key. */
   Optional<ModelVersion> versionForTrigger(String model, String triggerId);

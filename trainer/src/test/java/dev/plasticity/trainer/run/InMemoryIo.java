@@ -87,6 +87,11 @@ final class InMemoryIo {
     }
 
     @Override
+    public List<ModelVersion> versions(String model) {
+      return all(model);
+    }
+
+    @Override
     public synchronized Optional<ModelVersion> versionForTrigger(String model, String triggerId) {
       return all(model).stream().filter(v -> v.getLineage().getTriggerId().equals(triggerId)).findFirst();
     }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DriftKind;
+import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.Constraint;
 import dev.plasticity.trainer.MixedRetraining;
+import dev.plasticity.trainer.ParentEventsOnly;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SeaEvents;
 import dev.plasticity.trainer.Strategies;
@@ -21,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,12 +85,136 @@ class RetrainingRunTest {
     assertThat(v2.getLineage().getStrategy()).isEqualTo("ewc");
     assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
     assertThat(v2.getLineage().getReason()).contains("(default rule)");
+    assertThat(v2.getLineage().getGate().getPromoted()).isTrue();
     assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
     assertThat(versions.champion("sea")).contains(v2);
     assertThat(progress.phases("concept-1")).containsExactly(TrainingPhase.STARTED, TrainingPhase.READING_DATA,
         TrainingPhase.TRAINING, TrainingPhase.EVALUATING, TrainingPhase.REGISTERED);
     assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-1"))
         .allSatisfy(r -> assertThat(r.strategy()).isEqualTo("ewc"));
+  }
+
+  @Test
+  void aChallengerBarelyBetterThanTheServingVersionIsRegisteredAsAChallengerAndNotServed() {
+    // the same concept before and after: a fine-tune of v1 on more of it gains little
+    InMemoryIo.Events sameConcept = new InMemoryIo.Events()
+        .add(SeaEvents.generate("sea", 1000, 9.5, 11, OLD))
+        .add(SeaEvents.generate("sea", 1000, 9.5, 12, NEW));
+    RetrainingRun run = new RetrainingRun(config().epochs(5).build(), sameConcept, versions, progress,
+        Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    bootstrap(run);
+    RetrainingRun fineTune = new RetrainingRun(config().strategy("fine-tune:all").build(), sameConcept, versions,
+        progress, Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+
+    TrainingOutcome outcome = fineTune.run("concept-same", "sea", 1, window(NEW), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    GateResult gate = v2.getLineage().getGate();
+    double gain = gate.getChallengerAccuracy() - gate.getChampionAccuracy();
+    assertThat(gain).as(gate.getVerdict()).isGreaterThan(0).isLessThan(gate.getBound());
+    assertThat(gate.getPromoted()).isFalse();
+    assertThat(gate.getEvents()).isEqualTo(200);
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.CHALLENGER);
+    assertThat(v2.getAlias()).isEqualTo("challenger");
+    assertThat(v2.getMetrics()).containsEntry("gate_bound", gate.getBound()).containsEntry("gate_promoted", 0.0);
+    assertThat(versions.champion("sea").orElseThrow().getVersion()).isEqualTo(1);
+    assertThat(progress.phases("concept-same")).contains(TrainingPhase.REJECTED);
+    assertThat(v2.getLineage().getSignal()).isEqualTo(TriggerSignal.DRIFT);
+    assertThat(v2.getLineage().getLostGates()).isZero();
+    assertThat(outcome.message()).contains("the first challenger of v1 to lose its gate");
+  }
+
+  @Test
+  void lostGatesOfTheSameParentAreCountedInTheLineageTheOutcomeAndTheProgress() {
+    InMemoryIo.Events sameConcept = new InMemoryIo.Events()
+        .add(SeaEvents.generate("sea", 1000, 9.5, 11, OLD))
+        .add(SeaEvents.generate("sea", 1000, 9.5, 12, NEW));
+    RetrainingRun run = new RetrainingRun(config().epochs(5).build(), sameConcept, versions, progress,
+        Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    ModelVersion v1 = bootstrap(run);
+    RetrainingRun fineTune = new RetrainingRun(config().strategy("fine-tune:all").build(), sameConcept, versions,
+        progress, Clock.systemUTC(), LatencyProbes.ticking(Duration.ofNanos(50_000)));
+    RetrainingPolicy.Drift drift = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+
+    TrainingOutcome first = fineTune.run("concept-a", "sea", 1, window(NEW), 1000, drift);
+    TrainingOutcome second = fineTune.run("concept-b", "sea", 1, window(NEW), 1000, drift);
+
+    assertThat(v1.getLineage().getSignal()).isNull();
+    assertThat(first.status()).isEqualTo(TrainingOutcome.Status.CHALLENGER);
+    assertThat(first.lostGates()).isZero();
+    assertThat(second.lostGates()).isEqualTo(1);
+    assertThat(second.version().orElseThrow().getLineage().getLostGates()).isEqualTo(1);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-b")
+        && r.phase() == TrainingPhase.STARTED).singleElement()
+        .satisfies(r -> assertThat(r.message()).contains("1 earlier challenger of v1 lost its gate"));
+  }
+
+  @Test
+  void aHarmlessCovariateShiftIsRecordedAndNothingIsTrainedOrRegistered() {
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift harmless = new RetrainingPolicy.Drift(DriftKind.COVARIATE, 0.4, TriggerSignal.DRIFT,
+        new RetrainingPolicy.Harm(OptionalDouble.of(0.04), RetrainingPolicy.Harm.ErrorTrend.HELD, true, 1000,
+            OptionalDouble.empty()));
+
+    TrainingOutcome outcome = run.run("covariate-harmless", "sea", 1, window(NEW), 1000, harmless);
+
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.RECORDED);
+    assertThat(outcome.version()).isEmpty();
+    assertThat(outcome.message()).contains("read as harmless shift (served error 0.040 vs registered")
+        .contains("recorded, not retrained");
+    assertThat(versions.all("sea")).hasSize(1);
+    assertThat(progress.phases("covariate-harmless")).containsExactly(TrainingPhase.SKIPPED);
+  }
+
+  @Test
+  void aStrategyThatFailsOnItsInputFallsBackToFineTuningAndTheFallbackIsRecorded() {
+    Strategies table = Strategies.STANDARD.with(new ParentEventsOnly());
+    RetrainingRun run = run(config().policy(RetrainingPolicy.parse("*=parent-events-only", table)).build());
+    bootstrap(run);
+
+    // the trigger's window starts where v1's did: there are no events of v1's before it to train on
+    TrainingOutcome outcome = run.run("concept-fallback", "sea", 1, window(OLD), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    assertThat(v2.getLineage().getStrategy()).isEqualTo("fine-tune:all");
+    assertThat(v2.getLineage().getReason()).contains("parent-events-only failed (need at least one training and one"
+        + " held-out event; trainSize 0").contains("fell back to fine-tune:all");
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-fallback")
+        && r.message().contains("fell back to fine-tune:all")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.strategy()).isEqualTo("fine-tune:all"));
+  }
+
+  @Test
+  void aWarningLevelCandidateIsHeldAndServedWhenTheDriftIsConfirmed() {
+    long confirmed = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 9.5, 13, confirmed));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+
+    TrainingOutcome warning = run.run("warning-1", "sea", 1, window(NEW), 1000, new RetrainingPolicy.Drift(
+        DriftKind.CONCEPT, 0.3, TriggerSignal.WARNING, RetrainingPolicy.Harm.UNKNOWN));
+
+    assertThat(warning.status()).isEqualTo(TrainingOutcome.Status.HELD);
+    assertThat(warning.version()).isEmpty();
+    assertThat(versions.all("sea")).hasSize(1);
+
+    TrainingOutcome drift = run.run("drift-1", "sea", 1, window(confirmed), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3));
+
+    assertThat(drift.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+    ModelVersion v2 = drift.version().orElseThrow();
+    assertThat(versions.champion("sea")).contains(v2);
+    assertThat(v2.getLineage().getTriggerId()).isEqualTo("drift-1");
+    assertThat(v2.getLineage().getSignal()).isEqualTo(TriggerSignal.WARNING);
+    assertThat(v2.getLineage().getReason()).contains("warning warning-1 confirmed by drift drift-1");
+    assertThat(v2.getLineage().getWindow().getStartTime()).isEqualTo(NEW);
+    // judged on the confirming window's events, all newer than what the candidate trained on
+    assertThat(v2.getLineage().getGate().getEvents()).isEqualTo(1000);
+    assertThat(v2.getLineage().getGate().getPromoted()).isTrue();
+    assertThat(progress.phases("drift-1")).doesNotContain(TrainingPhase.TRAINING);
   }
 
   @Test
@@ -123,6 +251,11 @@ class RetrainingRunTest {
 
       @Override
       public Optional<ModelVersion> version(String model, int version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public List<ModelVersion> versions(String model) {
         throw new IllegalStateException("registry unreachable");
       }
 
