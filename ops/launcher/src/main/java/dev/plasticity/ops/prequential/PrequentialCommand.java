@@ -85,7 +85,9 @@ public final class PrequentialCommand implements Callable<Integer> {
     PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout),
         System.out);
     StreamResult result = run.runOnEmbeddedStack(loaded.rows(), loaded.source(), dir);
-    String command = "plasticity prequential " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    List<String> args = spec.commandLine().getParseResult().originalArgs(); // the launcher's, subcommand included
+    String command = "plasticity " + (args.isEmpty() || !args.get(0).equals("prequential") ? "prequential " : "")
+        + String.join(" ", args);
     PrequentialReport report = new PrequentialReport("Prequential replay through the Plasticity loop", command,
         PrequentialReport.thisMachine(), Instant.now().toString(), List.of(result));
     for (Path file : report.write(out, "prequential")) {

@@ -248,7 +248,8 @@ public final class PrequentialRun {
       var gate = lineage.getGate();
       versions.add(new StreamResult.VersionFact(v.getVersion(), v.getAlias(), lineage.getStrategy(),
           lineage.getSignal() == null ? null : lineage.getSignal().name(), lineage.getTriggerId(),
-          window == null ? null : window.getStartTime() - t0, window == null ? null : window.getEndTime() - t0,
+          window == null ? null : window.getStartTime() - t0,
+          window == null ? null : Math.max(window.getEndTime(), window.getStartTime() + window.getEventCount() - 1) - t0,
           gate == null ? null : gate.getVerdict(), lineage.getLostGates(), servedFrom.get(v.getVersion())));
     }
     long neverServed = registered.stream()
