@@ -27,7 +27,7 @@ import java.util.Locale;
  * <pre>
  * --streams a,b     generated streams (default: all of {@link PrequentialStreams#NAMES})
  * --csv FILE        a user's CSV file instead (--label COLUMN, default the last column)
- * --events N        rows per stream, bootstrap included (default 30000)
+ * --events N        rows per stream, bootstrap included (default 20000)
  * --bootstrap-events N, --rate N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
  * </pre>
  */
@@ -44,7 +44,7 @@ public final class PrequentialBench {
     List<String> streams = PrequentialStreams.NAMES;
     Path csv = null;
     String label = null;
-    int events = 30_000;
+    int events = 20_000;
     int bootstrap = 2_000;
     int rate = 2_000;
     int block = 1_000;
@@ -91,9 +91,17 @@ public final class PrequentialBench {
       results.add(result);
       System.out.printf(Locale.ROOT, "%s: done in %.1f s%n", source.rows().name(), (System.nanoTime() - started) / 1e9);
     }
-    String command = MAVEN_COMMAND + (args.length == 0 ? ""
-        : "\n# or, with these arguments: java -cp <ops/bench classpath> " + PrequentialBench.class.getName() + " "
-            + String.join(" ", args));
+    List<String> chosen = new ArrayList<>(); // the arguments besides --out, which the Maven command sets
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--out")) {
+        i++;
+      } else {
+        chosen.add(args[i]);
+      }
+    }
+    String command = MAVEN_COMMAND + (chosen.isEmpty() ? ""
+        : "\n# with these arguments: java -cp <ops/bench classpath> " + PrequentialBench.class.getName() + " "
+            + String.join(" ", chosen));
     PrequentialReport report = new PrequentialReport(
         "Prequential benchmark: the Plasticity loop against its baselines and MOA", command,
         PrequentialReport.thisMachine(), Instant.now().toString(), results);
