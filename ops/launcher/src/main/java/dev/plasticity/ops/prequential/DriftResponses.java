@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Matches each known drift with the loop's answer to it: the first trigger read after the drift's row was published,
- * and the first new version to serve after it, each only if it came no later than the next drift (else it answers
- * that one). Delays are in rows and in seconds.
+ * Matches each known drift with the loop's answer to it: the first trigger read after the drift's row was published
+ * and no later than the next drift's (else it answers that one), and the first new version to serve that a trigger of
+ * that same span asked for (a version answering an earlier drift does not count, however late it serves). Delays
+ * are in rows and in seconds.
  */
 final class DriftResponses {
   private DriftResponses() {}
@@ -14,9 +15,15 @@ final class DriftResponses {
   /**
    * Something the loop did: at {@code row} (rows published when a trigger was read; the first row a version
    * predicted), at {@code nanos} ({@link System#nanoTime()}); {@code version} is the version that began serving, or
-   * 0 for a trigger.
+   * 0 for a trigger; {@code cause} is the row of the trigger that asked for that version (-1 when unknown), or the
+   * trigger's own row.
    */
-  record Moment(long row, long nanos, int version) {}
+  record Moment(long row, long nanos, int version, long cause) {
+    /** A trigger read when {@code row} rows were published. */
+    static Moment trigger(long row, long nanos) {
+      return new Moment(row, nanos, 0, row);
+    }
+  }
 
   /**
    * @param driftRows rows where drifts are centred, increasing
@@ -36,7 +43,8 @@ final class DriftResponses {
       }
       long until = d + 1 < driftRows.size() ? driftRows.get(d + 1) : endRow;
       Moment trigger = first(triggers, drift, until);
-      Moment serving = first(servingStarts, drift, until);
+      Moment serving = servingStarts.stream()
+          .filter(m -> m.row() > drift && m.cause() > drift && m.cause() <= until).findFirst().orElse(null);
       long at = driftNanos[d];
       responses.add(new StreamResult.DriftResponse(drift,
           trigger == null ? null : trigger.row(),

@@ -163,7 +163,7 @@ public final class PrequentialRun {
             if (prediction.modelVersion() != lastVersion) {
               lastVersion = prediction.modelVersion();
               servedFrom.putIfAbsent(lastVersion, (long) i);
-              servingStarts.add(new DriftResponses.Moment(i, System.nanoTime(), lastVersion));
+              servingStarts.add(new DriftResponses.Moment(i, System.nanoTime(), lastVersion, -1));
             }
           } else {
             loopScore.recordFailure(labels[i]);
@@ -220,6 +220,7 @@ public final class PrequentialRun {
     List<StreamResult.TriggerFact> triggers = new ArrayList<>();
     Map<String, Integer> byKind = new LinkedHashMap<>();
     List<DriftResponses.Moment> triggerMoments = new ArrayList<>();
+    Map<String, Long> triggerRows = new HashMap<>();
     for (TriggerLog.Seen s : seen) {
       DriftTrigger t = s.trigger();
       if (!t.getModel().equals(model)) {
@@ -230,7 +231,8 @@ public final class PrequentialRun {
           t.getBaseVersion(), t.getAttempt(), t.getSeverity(), t.getWindow().getStartTime() - t0,
           t.getWindow().getEndTime() - t0, s.rowsPublished(), (s.nanos() - liveStartNanos) / 1e9,
           evidence(t.getEvidence())));
-      triggerMoments.add(new DriftResponses.Moment(s.rowsPublished(), s.nanos(), 0));
+      triggerMoments.add(DriftResponses.Moment.trigger(s.rowsPublished(), s.nanos()));
+      triggerRows.putIfAbsent(t.getTriggerId().toString(), (long) s.rowsPublished());
     }
     List<TrainingOutcome> outcomes = stack.outcomes().stream().filter(o -> o.model().equals(model)).toList();
     Map<String, Integer> byStatus = new LinkedHashMap<>();
@@ -255,8 +257,17 @@ public final class PrequentialRun {
     long neverServed = registered.stream()
         .filter(v -> v.getVersion() != firstVersion && !servedFrom.containsKey(v.getVersion())).count();
     long lostGates = outcomes.stream().filter(o -> o.status() == TrainingOutcome.Status.CHALLENGER).count();
+    Map<Integer, Long> causes = new HashMap<>(); // version -> row at which the trigger that asked for it was read
+    for (ModelVersion v : registered) {
+      CharSequence trigger = v.getLineage().getTriggerId();
+      if (trigger != null && triggerRows.containsKey(trigger.toString())) {
+        causes.put(v.getVersion(), triggerRows.get(trigger.toString()));
+      }
+    }
+    List<DriftResponses.Moment> servings = servingStarts.stream().map(m -> new DriftResponses.Moment(m.row(),
+        m.nanos(), m.version(), causes.getOrDefault(m.version(), -1L))).toList();
     List<StreamResult.DriftResponse> responses = DriftResponses.of(rows.driftRows(), bootstrap, end, triggerMoments,
-        servingStarts, driftNanos);
+        servings, driftNanos);
     return new StreamResult.LoopFacts(byKind, triggers, versions, registered.size(), servedFrom.size(), lostGates,
         neverServed, strategies, byStatus, responses, failed);
   }
