@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "plasticity 0.1.0-SNAPSHOT",
     description = "Keeps machine-learning models fit while the data they see drifts.",
-    subcommands = {DemoCommand.class, StackCommand.class, ServiceCommands.Registry.class,
+    subcommands = {DemoCommand.class, dev.plasticity.ops.prequential.PrequentialCommand.class, StackCommand.class, ServiceCommands.Registry.class,
         ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.DriftJob.class})
 public final class Plasticity {
   public static void main(String[] args) {
