@@ -136,7 +136,7 @@ public final class ModelLoader {
    * @throws IllegalArgumentException when {@code version} belongs to another model
    * @throws RegistryException when the artifact cannot be downloaded now (worth retrying)
    */
-  Optional<SwapEvent> loadAndSwap(ModelVersion version) {
+  public Optional<SwapEvent> loadAndSwap(ModelVersion version) {
     if (!version.getModel().equals(model())) {
       throw new IllegalArgumentException(
           "this loader serves model " + model() + "; got " + version.getModel() + " v" + version.getVersion());

@@ -16,7 +16,7 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-final class HyperplaneGenerator implements StreamGenerator {
+public final class HyperplaneGenerator implements StreamGenerator {
 
     /** MOA's default {@code numClasses}. */
     static final int DEFAULT_NUM_CLASSES = 2;
@@ -60,7 +60,7 @@ final class HyperplaneGenerator implements StreamGenerator {
      *     (MOA's {@code -s})
      * @param instanceRandomSeed the seed (MOA's {@code -i}, an int there)
      */
-    HyperplaneGenerator(int numClasses, int numAtts, int numDriftAtts, double magChange,
+    public HyperplaneGenerator(int numClasses, int numAtts, int numDriftAtts, double magChange,
             int noisePercentage, int sigmaPercentage, long instanceRandomSeed) {
         this.numClasses = OptionRange.check("numClasses", numClasses, 2, Integer.MAX_VALUE);
         OptionRange.check("numAtts", numAtts, 1, Integer.MAX_VALUE);

@@ -149,7 +149,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** A client of the stack's registry that carries its token. */
-  RegistryClient registryClient() {
+  public RegistryClient registryClient() {
     return new RegistryClient(registryUrl, Duration.ofSeconds(30), registryToken);
   }
 
