@@ -1,7 +1,7 @@
 package dev.plasticity.streamjobs;
 
 import dev.plasticity.schemas.DeadLetter;
-import java.nio.ByteBuffer;
+import dev.plasticity.schemas.DeadLetters;
 
 /**
  * A Kafka record as it came off the wire, before decoding: kept whole so that a record that fails
@@ -18,14 +18,6 @@ public record KafkaRecord(String topic, int partition, long offset, long timesta
 
   /** This record as a dead letter: where it came from, its bytes unchanged, and why it failed. */
   DeadLetter deadLetter(String error, long failedAt) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(topic)
-        .setPartition(partition)
-        .setOffset(offset)
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .setError(error)
-        .setFailedAt(failedAt)
-        .build();
+    return DeadLetters.of(topic, partition, offset, key, value, error, failedAt);
   }
 }
