@@ -61,6 +61,12 @@ public record TrainingOutcome(
     HELD,
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
+    /**
+     * The trigger's base version is no longer the champion: a newer version serves (it answered an
+     * earlier trigger), so the drift the trigger saw is the newer version's to judge, and nothing was
+     * trained. The drift job watches the new champion afresh.
+     */
+    SUPERSEDED,
     /** Gave up after the configured attempts. */
     FAILED
   }

@@ -118,6 +118,10 @@ public final class RetrainingRun {
   public TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
       RetrainingPolicy.Drift drift) {
     long started = System.nanoTime();
+    Optional<TrainingOutcome> superseded = superseded(triggerId, model, baseVersion, started);
+    if (superseded.isPresent()) {
+      return superseded.get();
+    }
     StartingVersion base = StartingVersion.choose(registry, model, baseVersion);
     Optional<ModelVersion> serving = base.version();
     RetrainingPolicy.Drift judged = drift == null || serving.isEmpty() || serving.get().getReference() == null
@@ -133,6 +137,28 @@ public final class RetrainingRun {
     } catch (RuntimeException e) {
       throw new Failed(current.get(), e);
     }
+  }
+
+  /**
+   * A trigger whose base version a newer champion replaced since it fired (an earlier trigger's
+   * answer, a warning candidate confirmed, a cadence update): trained against the old base, its
+   * challenger could register over the newer champion, so it is skipped. A champion older than the
+   * base (a rollback) does not supersede it: {@link StartingVersion} decides what such a run starts from.
+   */
+  private Optional<TrainingOutcome> superseded(String triggerId, String model, Integer baseVersion, long started) {
+    if (baseVersion == null || registry.versionForTrigger(model, triggerId).isPresent()) {
+      return Optional.empty(); // a bootstrap, or a retried trigger whose own version serves now
+    }
+    Optional<ModelVersion> champion = registry.champion(model);
+    if (champion.isEmpty() || champion.get().getVersion() <= baseVersion) {
+      return Optional.empty();
+    }
+    String message = "superseded, nothing trained: the trigger saw drift of v" + baseVersion + ", but v"
+        + champion.get().getVersion() + " has served since; the drift job watches it afresh";
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    progress.report(triggerId, model, "none", TrainingPhase.SKIPPED, 0, 0, null, 1.0, message);
+    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.SUPERSEDED, Optional.empty(),
+        OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, 0));
   }
 
   /**

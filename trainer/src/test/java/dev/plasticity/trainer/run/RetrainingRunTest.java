@@ -242,6 +242,28 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aTriggerWhoseBaseANewerChampionReplacedIsSkippedAndRegistersNothingOverIt() {
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    TrainingOutcome answered = run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+    assertThat(answered.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+
+    // a second trigger the drift job sent about v1 before v2 served
+    TrainingOutcome late = run.run("concept-late", "sea", 1, window(NEW), 1000, concept);
+
+    assertThat(late.status()).isEqualTo(TrainingOutcome.Status.SUPERSEDED);
+    assertThat(late.version()).isEmpty();
+    assertThat(late.message()).contains("v1").contains("v2 has served since");
+    assertThat(versions.all("sea")).hasSize(2);
+    assertThat(versions.champion("sea")).isEqualTo(answered.version());
+    assertThat(progress.phases("concept-late")).containsExactly(TrainingPhase.SKIPPED);
+    // its own retry, after its version served, is still recognised as already trained
+    assertThat(run.run("concept-1", "sea", 1, window(NEW), 1000, concept).status())
+        .isEqualTo(TrainingOutcome.Status.ALREADY_TRAINED);
+  }
+
+  @Test
   void aRunThatFailsBeforeItIsPlannedIsLabelledUnplanned() {
     VersionStore unreachable = new VersionStore() {
       @Override
