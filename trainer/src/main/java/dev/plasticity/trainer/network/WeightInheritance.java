@@ -1,7 +1,6 @@
 package dev.plasticity.trainer.network;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.trainer.network.NetworkWeights.Dense;
@@ -81,7 +80,7 @@ public final class WeightInheritance {
   public static Inherited inherit(String name, Architecture champion, Model championModel, Architecture candidate,
       int seed) {
     NetworkWeights parent = NetworkWeights.read(champion, championModel.getBlock());
-    Engine.getInstance().setRandomSeed(seed);
+    ModelFormat.engine().setRandomSeed(seed);
     Model model = ModelFormat.newModel(name, candidate);
     try {
       NetworkWeights fresh = NetworkWeights.read(candidate, model.getBlock());

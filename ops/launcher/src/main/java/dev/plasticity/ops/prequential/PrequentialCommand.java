@@ -75,6 +75,21 @@ public final class PrequentialCommand implements Callable<Integer> {
       description = "where the broker, registry and checkpoints keep data (default: a new temporary directory)")
   Path dataDir;
 
+  @Option(names = "--policy", paramLabel = "RULES",
+      description = "retraining rules tried before the defaults, e.g. 'CONCEPT=fine-tune:all' (default: none)")
+  String policy;
+
+  @Option(names = "--cadence-events", paramLabel = "N",
+      description = "every N events of a champion, a scheduled incremental update, gated (default: the trainer's)")
+  Long cadenceEvents;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "training epochs of a run (default: the trainer's)")
+  Integer epochs;
+
+  @Option(names = "--training-events", paramLabel = "N",
+      description = "events a run reads from its trigger's window on (default: the trainer's)")
+  Integer trainingEvents;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -84,7 +99,8 @@ public final class PrequentialCommand implements Callable<Integer> {
     System.out.println("Plasticity prequential: starting the embedded stack in " + dir + " ...");
     PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout),
         System.out);
-    StreamResult result = run.runOnEmbeddedStack(loaded.rows(), loaded.source(), dir);
+    StreamResult result = run.runOnEmbeddedStack(loaded.rows(), loaded.source(), dir,
+        new LoopTuning(policy, cadenceEvents, epochs, trainingEvents));
     List<String> args = spec.commandLine().getParseResult().originalArgs(); // the launcher's, subcommand included
     String command = "plasticity " + (args.isEmpty() || !args.get(0).equals("prequential") ? "prequential " : "")
         + String.join(" ", args);

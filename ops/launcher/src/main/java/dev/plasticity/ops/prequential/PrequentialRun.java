@@ -79,9 +79,15 @@ public final class PrequentialRun {
    */
   public StreamResult runOnEmbeddedStack(LabelledRows rows, String source, java.nio.file.Path dataDir)
       throws InterruptedException {
+    return runOnEmbeddedStack(rows, source, dataDir, LoopTuning.DEFAULTS);
+  }
+
+  /** Like {@link #runOnEmbeddedStack(LabelledRows, String, java.nio.file.Path)}, with the trainer tuned by {@code tuning}. */
+  public StreamResult runOnEmbeddedStack(LabelledRows rows, String source, java.nio.file.Path dataDir,
+      LoopTuning tuning) throws InterruptedException {
     EmbeddedStack.Options defaults = EmbeddedStack.Options.defaults(dataDir);
     EmbeddedStack.Options options = new EmbeddedStack.Options(dataDir, null, modelName(rows.name()),
-        defaults.partitions(), defaults.trainer(), defaults.driftJob());
+        defaults.partitions(), tuning.trainer(), defaults.driftJob());
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
       return run(rows, source, stack);
     }
