@@ -148,6 +148,8 @@ public record TrainerConfig(
       case CONFIGURED -> 0;
       case DRIFT_WINDOW -> drift == null || drift.harm().events() <= 0 ? 0
           : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, drift.harm().events()));
+      case RECENT -> drift == null || drift.harm().events() <= 0 ? 0
+          : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, 2L * drift.harm().events()));
     };
     return new RetrainingPlan(decision.strategy(), decision.limits().over(budgetFor(decision.strategy())),
         decision.reason(), decision.course(), events);

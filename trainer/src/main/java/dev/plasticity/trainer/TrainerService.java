@@ -12,6 +12,7 @@ import dev.plasticity.trainer.run.ProgressReporter;
 import dev.plasticity.trainer.run.RetrainingRun;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -230,11 +231,19 @@ public final class TrainerService implements AutoCloseable {
     try {
       while (running) {
         resumeDueRetries();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout())) {
+        List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+        consumer.poll(pollTimeout()).forEach(polled::add);
+        List<DriftTrigger> decoded = polled.stream().map(this::decodeOrNull).toList();
+        List<Optional<String>> skipped = QueuedCadences.supersededBy(decoded);
+        for (int i = 0; i < polled.size(); i++) {
           if (!running) {
             break; // closing: the record stays uncommitted
           }
-          handle(record);
+          if (skipped.get(i).isPresent()) {
+            skip(polled.get(i), decoded.get(i), skipped.get(i).get());
+          } else {
+            handle(polled.get(i));
+          }
         }
       }
     } catch (WakeupException e) {
@@ -259,6 +268,28 @@ public final class TrainerService implements AutoCloseable {
     failure = e;
     log.error("trainer stopped on {}: no more triggers will be trained by this replica; the trigger it was"
         + " handling is left uncommitted for the next one", e.toString(), e);
+  }
+
+  private DriftTrigger decodeOrNull(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return triggers.decode(record.value());
+    } catch (AvroCodec.InvalidPayloadException e) {
+      return null; // handle() dead-letters it with the reason
+    }
+  }
+
+  /** Commits a cadence trigger a newer trigger of its model, in the same poll, makes pointless. */
+  private void skip(ConsumerRecord<byte[], byte[]> record, DriftTrigger cadence, String newer) {
+    String message = "cadence update skipped: trigger " + newer + " of " + cadence.getModel()
+        + " is queued behind it and reads newer events";
+    log.info("trigger {} of {}: {}", cadence.getTriggerId(), cadence.getModel(), message);
+    progress.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), "none", TrainingPhase.SKIPPED, 0,
+        0, null, 1.0, message);
+    TrainingOutcome outcome = new TrainingOutcome(cadence.getTriggerId().toString(), cadence.getModel().toString(),
+        TrainingOutcome.Status.SUPERSEDED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0, "",
+        message, 0);
+    listeners.forEach(l -> l.accept(outcome));
+    commit(new TopicPartition(record.topic(), record.partition()), record.offset());
   }
 
   /** Trains one trigger; retries, dead-letters or commits it. */

@@ -62,9 +62,9 @@ public record TrainingOutcome(
     /** A version for this trigger was already registered: nothing was trained. */
     ALREADY_TRAINED,
     /**
-     * The trigger's base version is no longer the champion: a newer version serves (it answered an
-     * earlier trigger), so the drift the trigger saw is the newer version's to judge, and nothing was
-     * trained. The drift job watches the new champion afresh.
+     * Nothing was trained because something newer answers it: the trigger's base version is no
+     * longer the champion (a newer version serves, and the drift job watches it afresh), or the
+     * trigger is a cadence update with a newer trigger of the model queued behind it.
      */
     SUPERSEDED,
     /** Gave up after the configured attempts. */

@@ -110,14 +110,26 @@ class HarmReadingTest {
   }
 
   @Test
-  void anAbruptConceptChangeIsNamedAndTrainsOnTheConfiguredSpan() {
+  void anAbruptConceptChangeIsNamedAndTrainsOnTheEventsSinceTheChange() {
     RetrainingPolicy.Drift change = drift(DriftKind.CONCEPT, List.of(feature("x1", true), error(0.40, true)));
 
     RetrainingPlan plan = config("").plan("sea", change, true);
 
     assertThat(change.reading()).isEqualTo(RetrainingPolicy.Reading.CONCEPT_CHANGE);
-    assertThat(plan.reason()).contains("read as abrupt concept change");
-    assertThat(plan.describe()).doesNotContain("on up to");
+    assertThat(plan.reason()).contains("read as abrupt concept change")
+        .contains("trains on the events since the change (two drift windows) to serve soon");
+    // two windows of 1,000 events, within the trainer's 500 to 4,000
+    assertThat(plan.eventsFor(4000)).isEqualTo(2000);
+    assertThat(plan.describe()).contains("on up to 2000 events");
+  }
+
+  @Test
+  void aPerformanceDecayAlsoTrainsOnTheEventsSinceTheChangeButAShiftOnTheConfiguredSpan() {
+    RetrainingPolicy.Drift decay = drift(DriftKind.CONCEPT, List.of(feature("x1", false), error(0.30, true)));
+    RetrainingPolicy.Drift shift = drift(DriftKind.COVARIATE, List.of(feature("x1", true), error(0.30, true)));
+
+    assertThat(config("").plan("sea", decay, true).eventsFor(4000)).isEqualTo(2000);
+    assertThat(config("").plan("sea", shift, true).eventsFor(4000)).isEqualTo(4000);
   }
 
   @Test
