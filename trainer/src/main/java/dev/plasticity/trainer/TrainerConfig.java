@@ -46,7 +46,10 @@ import java.util.Optional;
  *     parent's configuration.
  * @param cadenceEvents when positive, every version this trainer registers asks the drift job for a
  *     CADENCE trigger every this many events of its model (written into its drift configuration);
- *     0 leaves the cadence its parent's (or {@code driftConfig}'s) configuration sets, by default none
+ *     0 leaves the cadence its parent's (or {@code driftConfig}'s) configuration sets, none when
+ *     neither sets one. Default {@value #DEFAULT_CADENCE_EVENTS}: replayed at 250 events/s, a
+ *     cadence of 1,000 events raised the loop from 0.825 to 0.891 on a rotating hyperplane and from
+ *     0.844 to 0.860 on SEA with abrupt changes (docs/retraining.md)
  * @param constraints limits every candidate network must stay within before it is trained,
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
@@ -72,6 +75,9 @@ public record TrainerConfig(
     long cadenceEvents,
     List<Constraint> constraints,
     Map<String, List<Constraint>> modelConstraints) {
+  /** Events of a champion between two cadence updates, unless configured: see {@code cadenceEvents}. */
+  public static final long DEFAULT_CADENCE_EVENTS = 1000;
+
 
   public TrainerConfig {
     Objects.requireNonNull(endpoints, "endpoints");
@@ -213,7 +219,7 @@ public record TrainerConfig(
     private Duration maxRetryBackoff = Duration.ofMinutes(5);
     private int maxClasses = 1000;
     private DriftConfig driftConfig;
-    private long cadenceEvents;
+    private long cadenceEvents = DEFAULT_CADENCE_EVENTS;
     private List<Constraint> constraints = Constraint.defaults();
     private final Map<String, List<Constraint>> modelConstraints = new HashMap<>();
     private Duration searchWallTime = Duration.ofMinutes(2);

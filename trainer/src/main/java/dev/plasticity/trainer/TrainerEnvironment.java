@@ -37,10 +37,14 @@ public final class TrainerEnvironment {
   static final Setting<Integer> MAX_CLASSES = Setting.positiveInt("PLASTICITY_TRAINER_MAX_CLASSES",
       String.valueOf(DEFAULTS.maxClasses()),
       "the most classes a model may have; an event labelled outside [0, max) is dead-lettered, not trained on");
+  static final Setting<Long> CADENCE_EVENTS = Setting.of("PLASTICITY_TRAINER_CADENCE_EVENTS",
+      String.valueOf(TrainerConfig.DEFAULT_CADENCE_EVENTS),
+      "every this many events of a champion, a gated incremental update (0: only drift triggers retrain)",
+      TrainerEnvironment::cadence);
 
   /** Every variable the trainer reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
-      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES);
+      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS);
 
   private TrainerEnvironment() {}
 
@@ -57,7 +61,21 @@ public final class TrainerEnvironment {
         .policy(POLICY.in(env).orElse(RetrainingPolicy.defaults()))
         .maxAttempts(MAX_ATTEMPTS.require(env))
         .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
-        .maxClasses(MAX_CLASSES.require(env));
+        .maxClasses(MAX_CLASSES.require(env))
+        .cadenceEvents(CADENCE_EVENTS.require(env));
+  }
+
+  private static long cadence(String text) {
+    long events;
+    try {
+      events = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is not a whole number of events", e);
+    }
+    if (events < 0) {
+      throw new IllegalArgumentException("must be 0 (no cadence) or more");
+    }
+    return events;
   }
 
   private static RetrainingPolicy policy(String text) {
