@@ -46,7 +46,7 @@ public final class PrequentialBench {
     String label = null;
     int events = 20_000;
     int bootstrap = 2_000;
-    int rate = 2_000;
+    int rate = 250;
     int block = 1_000;
     int seed = 1;
     Duration timeout = Duration.ofMinutes(10);

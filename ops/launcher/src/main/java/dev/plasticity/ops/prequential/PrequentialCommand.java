@@ -57,7 +57,9 @@ public final class PrequentialCommand implements Callable<Integer> {
       description = "rows version 1 is trained on (default: ${DEFAULT-VALUE})")
   int bootstrapEvents;
 
-  @Option(names = "--rate", defaultValue = "2000", description = "rows replayed per second (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rate", defaultValue = "250",
+      description = "rows replayed per second; a concept must last longer than the loop takes to answer it"
+          + " (default: ${DEFAULT-VALUE})")
   int rate;
 
   @Option(names = "--block", defaultValue = "1000", description = "rows per accuracy block (default: ${DEFAULT-VALUE})")
