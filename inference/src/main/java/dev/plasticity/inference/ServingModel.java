@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.InputLayout;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class ServingModel {
     if (batches < 0) {
       throw new IllegalArgumentException("warm-up batches must be >= 0, was " + batches);
     }
-    float[][] rows = new float[WARM_UP_ROWS][architecture.getInputFeatures().size()];
+    float[][] rows = new float[WARM_UP_ROWS][InputLayout.of(architecture).width()];
     List<Predictor<float[][], float[][]>> all = new ArrayList<>();
     idle.drainTo(all);
     try {
