@@ -112,11 +112,19 @@ final class ServingModel {
     }
   }
 
-  /** Encodes and predicts a batch. The caller holds a reference ({@link #acquire()}). */
-  List<Prediction> predict(List<Map<String, Double>> batch) {
+  /** The label lags this version's network takes; 0 for none. */
+  int labelLags() {
+    return architecture.getLabelLags();
+  }
+
+  /**
+   * Encodes and predicts a batch, every row with the same previous labels {@code recentLabels}
+   * (newest first; ignored without lags). The caller holds a reference ({@link #acquire()}).
+   */
+  List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels) {
     float[][] rows = new float[batch.size()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = ModelFormat.encode(architecture, batch.get(i));
+      rows[i] = ModelFormat.encode(architecture, batch.get(i), recentLabels);
     }
     Predictor<float[][], float[][]> predictor = idle.poll();
     if (predictor == null) {
