@@ -12,6 +12,9 @@ import java.util.Locale;
  * #choose chooses} its lags from it. Immutable and thread-safe.
  */
 public sealed interface LabelLags {
+  /** The most lags a setting may ask for: the most the registry accepts in an architecture. */
+  int MAX_LAGS = 64;
+
   /** No lags: the network reads the numeric features alone. */
   LabelLags OFF = new Off();
 
@@ -34,8 +37,9 @@ public sealed interface LabelLags {
   /** Always {@code lags} previous labels. */
   record Fixed(int lags) implements LabelLags {
     public Fixed {
-      if (lags < 1) {
-        throw new IllegalArgumentException("fixed label lags must be at least 1 (off for none), was " + lags);
+      if (lags < 1 || lags > MAX_LAGS) {
+        throw new IllegalArgumentException("fixed label lags must be 1 to " + MAX_LAGS + " (off for none), was "
+            + lags);
       }
     }
 
@@ -64,8 +68,8 @@ public sealed interface LabelLags {
     public static final double MIN_GAIN = 0.05;
 
     public Auto {
-      if (lags < 1) {
-        throw new IllegalArgumentException("auto label lags must be at least 1, was " + lags);
+      if (lags < 1 || lags > MAX_LAGS) {
+        throw new IllegalArgumentException("auto label lags must be 1 to " + MAX_LAGS + ", was " + lags);
       }
     }
 
@@ -108,7 +112,7 @@ public sealed interface LabelLags {
       return k == 0 ? OFF : new Fixed(k);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("label lags must be off, auto, auto:K or a whole number K >= 0, was '"
-          + text + "'", e);
+          + text + "' (" + e.getMessage() + ")", e);
     }
   }
 

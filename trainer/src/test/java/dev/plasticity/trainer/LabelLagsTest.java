@@ -30,6 +30,8 @@ class LabelLagsTest {
         .hasMessageContaining("label lags must be off, auto, auto:K or a whole number K >= 0, was '-1'");
     assertThatThrownBy(() -> LabelLags.parse("auto:0")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("label lags must be");
+    assertThatThrownBy(() -> LabelLags.parse("65")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fixed label lags must be 1 to 64");
   }
 
   @Test

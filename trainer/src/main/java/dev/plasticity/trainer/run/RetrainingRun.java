@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * challenger comes from one training of the configured network, from an architecture search, or
  * from a fine-tune of the serving version. The plan's strategy and reason go into the STARTED
  * progress event and the version's lineage.
+ * The model's {@link LabelLags} decide, from the training events, whether the network takes the
+ * stream's previous labels as inputs; a plan that would continue the serving version's network
+ * with other lags than its own retrains from fresh weights instead ({@link Fallback#forLayout}).
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  *
