@@ -21,11 +21,20 @@ import java.util.concurrent.atomic.LongAdder;
  * acquire it) retries with the model that replaced it. Every {@link Prediction} carries the
  * version that made it.
  *
+ * <p><b>Label lags.</b> A version whose architecture has {@code labelLags = k > 0} takes the last
+ * k known labels of the model's stream as extra inputs, as it was trained. The predictor keeps a
+ * stream-wide history of labels that the caller feeds with {@link #recordLabel(int)} as each
+ * event's true label arrives, in the stream's order; {@link #predict} on such a version uses the
+ * newest k recorded labels (a batch uses the same ones for every row). A label not recorded yet is
+ * never guessed: its inputs are zeros, as for the first events of a training window. Versions
+ * without lags ignore the history, so recording labels is harmless for them.
+ *
  * <pre>{@code
  * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
  * ModelLoader loader = new ModelLoader(new RegistryClient(registryUrl), predictor); // verifies, then swaps
  * try (ModelSubscription versions = ModelSubscription.start(bootstrapServers, loader)) {
  *   Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0));
+ *   predictor.recordLabel(trueLabel); // once it is known: the next prediction of a lagged version reads it
  * }
  * }</pre>
  *
@@ -33,11 +42,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class HotSwapPredictor implements AutoCloseable {
   static final int NOT_SWAPPED = Integer.MIN_VALUE;
+  private static final int[] NO_LABELS = new int[0];
   private final String model;
   private final Clock clock;
   private final AtomicReference<ServingModel> current = new AtomicReference<>();
   private final LongAdder predictions = new LongAdder();
   private final LongAdder failedPredictions = new LongAdder();
+  private final LabelHistory labels = new LabelHistory();
   private volatile Instant swappedAt;
   private volatile boolean closed;
 
@@ -69,6 +80,16 @@ public final class HotSwapPredictor implements AutoCloseable {
   }
 
   /**
+   * Records the newest known label of the model's stream, for versions whose networks take label
+   * lags: the next predictions read it as the most recent previous label.
+   *
+   * @throws IllegalArgumentException when {@code label} is negative (labels are class indices)
+   */
+  public void recordLabel(int label) {
+    labels.record(label);
+  }
+
+  /**
    * Predicts a batch of events with one model version (one forward pass); the answers are in the
    * order of {@code batch}. Counts one prediction (or one failure) per event.
    *
@@ -91,7 +112,8 @@ public final class HotSwapPredictor implements AutoCloseable {
           continue; // swapped and closed since we read it: the next read sees its successor
         }
         try {
-          List<Prediction> out = serving.predict(batch);
+          int lags = serving.labelLags();
+          List<Prediction> out = serving.predict(batch, lags > 0 ? labels.recent(lags) : NO_LABELS);
           predictions.add(out.size());
           return out;
         } finally {

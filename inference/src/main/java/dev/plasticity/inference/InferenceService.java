@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST /api/predict        {"features": {"x1": 1.0, ...}}       → {"label": 1, "probabilities": [...], "modelVersion": 2}
  * POST /api/predict/batch  {"rows": [{"x1": 1.0, ...}, ...]}    → [{"label": ..., ...}, ...]  (one model version)
+ * POST /api/labels         {"label": 1}                          → 204: the stream's newest known label, which a
+ *                            version with label lags reads ({@link HotSwapPredictor#recordLabel})
  * GET  /api/model          → {model, servedVersion, swappedAt, predictions, failedPredictions, rejectedVersions}
  * GET  /health             → 200 {"status": "serving"} once a version is served; 503 before, and
  *                            503 {"status": "failed", "reason": ...} once the model subscription died
@@ -114,6 +116,7 @@ public final class InferenceService implements AutoCloseable {
   private void routes() {
     app.post("/api/predict", this::predict);
     app.post("/api/predict/batch", this::predictBatch);
+    app.post("/api/labels", this::recordLabel);
     app.get("/api/model", this::model);
     app.get("/health", this::health);
 
@@ -136,6 +139,9 @@ public final class InferenceService implements AutoCloseable {
   /** Request of {@code POST /api/predict/batch}. */
   record BatchRequest(List<Map<String, Double>> rows) {}
 
+  /** Request of {@code POST /api/labels}. */
+  record LabelRequest(Integer label) {}
+
   /** Answer of {@code GET /api/model}. */
   record ModelStatus(String model, Integer servedVersion, String swappedAt, long predictions,
       long failedPredictions, int rejectedVersions) {}
@@ -147,6 +153,15 @@ public final class InferenceService implements AutoCloseable {
     }
     checkFinite(request.features(), "");
     ctx.json(predictor.predict(request.features()));
+  }
+
+  private void recordLabel(Context ctx) {
+    LabelRequest request = read(ctx, LabelRequest.class);
+    if (request.label() == null) {
+      throw new IllegalArgumentException("the body needs \"label\": a class index, at least 0");
+    }
+    predictor.recordLabel(request.label());
+    ctx.status(HttpStatus.NO_CONTENT);
   }
 
   private void predictBatch(Context ctx) {

@@ -211,7 +211,8 @@ public final class ModelLoader {
    * linear layers (normalisation adds more); saturates at {@link Long#MAX_VALUE}.
    */
   static long minimumArtifactBytes(Architecture architecture) {
-    long inputs = architecture.getInputFeatures().size();
+    long inputs = architecture.getInputFeatures().size() + (long) Math.max(0, architecture.getLabelLags())
+        * Math.max(0, architecture.getNumClasses()); // InputLayout's width, for any architecture however invalid
     long parameters = 0;
     List<Integer> widths = new java.util.ArrayList<>(architecture.getHiddenUnits());
     widths.add(architecture.getNumClasses());

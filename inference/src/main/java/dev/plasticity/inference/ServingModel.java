@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.InputLayout;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class ServingModel {
     if (batches < 0) {
       throw new IllegalArgumentException("warm-up batches must be >= 0, was " + batches);
     }
-    float[][] rows = new float[WARM_UP_ROWS][architecture.getInputFeatures().size()];
+    float[][] rows = new float[WARM_UP_ROWS][InputLayout.of(architecture).width()];
     List<Predictor<float[][], float[][]>> all = new ArrayList<>();
     idle.drainTo(all);
     try {
@@ -111,11 +112,19 @@ final class ServingModel {
     }
   }
 
-  /** Encodes and predicts a batch. The caller holds a reference ({@link #acquire()}). */
-  List<Prediction> predict(List<Map<String, Double>> batch) {
+  /** The label lags this version's network takes; 0 for none. */
+  int labelLags() {
+    return architecture.getLabelLags();
+  }
+
+  /**
+   * Encodes and predicts a batch, every row with the same previous labels {@code recentLabels}
+   * (newest first; ignored without lags). The caller holds a reference ({@link #acquire()}).
+   */
+  List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels) {
     float[][] rows = new float[batch.size()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = ModelFormat.encode(architecture, batch.get(i));
+      rows[i] = ModelFormat.encode(architecture, batch.get(i), recentLabels);
     }
     Predictor<float[][], float[][]> predictor = idle.poll();
     if (predictor == null) {

@@ -156,4 +156,62 @@ class HotSwapPredictorTest {
       assertThat(predictor.predictions()).isZero();
     }
   }
+
+  /**
+   * A version whose network reads only its label lag: class 0 scores 1 + 5 * [previous label is 0],
+   * class 1 scores 5 * [previous label is 1].
+   */
+  private static ServingModel laggedServing(int version) {
+    dev.plasticity.schemas.Architecture architecture = dev.plasticity.schemas.Architecture.newBuilder()
+        .setInputFeatures(List.of("x1"))
+        .setFeatureMeans(List.of(0.0))
+        .setFeatureStds(List.of(1.0))
+        .setHiddenUnits(List.of())
+        .setNumClasses(2)
+        .setLabelLags(1)
+        .build();
+    ai.djl.Model network = dev.plasticity.registry.client.ModelFormat.newModel(MODEL + "-lagged", architecture);
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : network.getBlock().getParameters()) {
+      ai.djl.ndarray.NDArray array = p.getValue().getArray();
+      array.set(p.getKey().endsWith("weight") ? new float[] {0, 5, 0, 0, 0, 5} : new float[] {1, 0});
+    }
+    return new ServingModel(MODEL, version, architecture, network, 2);
+  }
+
+  @Test
+  void aLaggedVersionReadsTheNewestRecordedLabelAndZerosBeforeAnyIsRecorded() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(laggedServing(3));
+      Map<String, Double> features = Map.of("x1", 0.0);
+
+      Prediction unknown = predictor.predict(features);
+      predictor.recordLabel(1);
+      Prediction afterOne = predictor.predict(features);
+      predictor.recordLabel(0);
+      Prediction afterZero = predictor.predict(features);
+
+      // scores (1, 0): no label is guessed, the lag's inputs are zeros
+      assertThat(unknown.label()).isZero();
+      assertThat(unknown.probabilities()[0]).isCloseTo((float) (1 / (1 + Math.exp(-1))),
+          org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(afterOne.label()).isEqualTo(1);
+      assertThat(afterZero.label()).isZero();
+      assertThat(afterZero.probabilities()[0]).isGreaterThan(unknown.probabilities()[0]);
+      assertThat(predictor.predictBatch(List.of(features, features)))
+          .allSatisfy(p -> assertThat(p.label()).isZero());
+    }
+  }
+
+  @Test
+  void recordingLabelsLeavesAVersionWithoutLagsUnchanged() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(serving(MODEL, 1));
+      Prediction before = predictor.predict(event(1, 2, 3));
+
+      predictor.recordLabel(1);
+
+      assertThat(predictor.predict(event(1, 2, 3))).isEqualTo(before);
+      assertThatThrownBy(() -> predictor.recordLabel(-2)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 }

@@ -57,6 +57,18 @@ class InferenceServiceTest {
   }
 
   @Test
+  void recordsTheLabelsALaggedVersionReads() throws Exception {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
+        InferenceService service = InferenceService.start(0, predictor, null)) {
+      URI labels = service.baseUri().resolve("/api/labels");
+
+      assertThat(post(labels, "{\"label\":1}").statusCode()).isEqualTo(204);
+      assertThat(post(labels, "{\"label\":-1}").statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(post(labels, "{}").body()).get("error").asText()).contains("\"label\"");
+    }
+  }
+
+  @Test
   void namesAMissingFeatureAndUnreadableJsonAsBadRequests() throws Exception {
     try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
         InferenceService service = InferenceService.start(0, predictor, null)) {

@@ -54,6 +54,10 @@ import java.util.Optional;
  *     for models without their own ({@link Constraint#defaults()} unless set)
  * @param modelConstraints constraints of particular models, by model name; they replace {@code
  *     constraints} for that model
+ * @param labelLags whether networks of models without a setting of their own take previous labels
+ *     of their stream as inputs ({@link LabelLags#OFF} unless set)
+ * @param modelLabelLags label lags of particular models, by model name; they replace {@code
+ *     labelLags} for that model
  */
 public record TrainerConfig(
     Endpoints endpoints,
@@ -74,10 +78,11 @@ public record TrainerConfig(
     DriftConfig driftConfig,
     long cadenceEvents,
     List<Constraint> constraints,
-    Map<String, List<Constraint>> modelConstraints) {
+    Map<String, List<Constraint>> modelConstraints,
+    LabelLags labelLags,
+    Map<String, LabelLags> modelLabelLags) {
   /** Events of a champion between two cadence updates, unless configured: see {@code cadenceEvents}. */
   public static final long DEFAULT_CADENCE_EVENTS = 1000;
-
 
   public TrainerConfig {
     Objects.requireNonNull(endpoints, "endpoints");
@@ -92,6 +97,8 @@ public record TrainerConfig(
     Map<String, List<Constraint>> perModel = new HashMap<>();
     modelConstraints.forEach((model, limits) -> perModel.put(model, List.copyOf(limits)));
     modelConstraints = Map.copyOf(perModel);
+    Objects.requireNonNull(labelLags, "labelLags");
+    modelLabelLags = Map.copyOf(modelLabelLags);
     check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
     check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
         "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
@@ -126,7 +133,8 @@ public record TrainerConfig(
   public TrainerConfig withStrategy(Strategy strategy) {
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
         Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
-        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints);
+        retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints,
+        labelLags, modelLabelLags);
   }
 
   /** The policy that plans runs of {@code model}. */
@@ -188,6 +196,11 @@ public record TrainerConfig(
     return modelConstraints.getOrDefault(model, constraints);
   }
 
+  /** Whether networks of {@code model} take previous labels of its stream as inputs. */
+  public LabelLags labelLagsFor(String model) {
+    return modelLabelLags.getOrDefault(model, labelLags);
+  }
+
   private static void check(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
@@ -229,6 +242,8 @@ public record TrainerConfig(
     private AdaptationSettings adaptationSettings = AdaptationSettings.DEFAULTS;
     private RetrainingPolicy policy = RetrainingPolicy.defaults();
     private final Map<String, RetrainingPolicy> modelPolicies = new HashMap<>();
+    private LabelLags labelLags = LabelLags.OFF;
+    private final Map<String, LabelLags> modelLabelLags = new HashMap<>();
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -285,6 +300,14 @@ public record TrainerConfig(
     /** The policy for {@code model} alone, replacing the general one. */
     public Builder policy(String model, RetrainingPolicy v) { this.modelPolicies.put(model, v); return this; }
 
+    /** Label lags for every model that has no setting of its own ({@link LabelLags#OFF} unless set). */
+    public Builder labelLags(LabelLags v) { this.labelLags = java.util.Objects.requireNonNull(v, "labelLags"); return this; }
+    /** Label lags for {@code model} alone, replacing the general setting. */
+    public Builder labelLags(String model, LabelLags v) {
+      this.modelLabelLags.put(model, java.util.Objects.requireNonNull(v, "labelLags"));
+      return this;
+    }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           new Endpoints(bootstrapServers, registryUrl, registryToken, groupId),
@@ -292,7 +315,7 @@ public record TrainerConfig(
           new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs),
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
           minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
-          driftConfig, cadenceEvents, constraints, modelConstraints);
+          driftConfig, cadenceEvents, constraints, modelConstraints, labelLags, modelLabelLags);
     }
   }
 }

@@ -41,10 +41,27 @@ public final class TrainerEnvironment {
       String.valueOf(TrainerConfig.DEFAULT_CADENCE_EVENTS),
       "every this many events of a champion, a gated incremental update (0: only drift triggers retrain)",
       TrainerEnvironment::cadence);
+  static final Setting<LabelLagSettings> LABEL_LAGS = Setting.of("PLASTICITY_TRAINER_LABEL_LAGS",
+      DEFAULTS.labelLags().wireName(), "whether networks take their stream's previous labels as inputs: off, auto"
+          + " (one lag when predicting the previous label beats the majority class by 0.05), auto:K, or K lags;"
+          + " per model as MODEL=VALUE, comma-separated, e.g. auto,sea=off", TrainerEnvironment::labelLags);
 
   /** Every variable the trainer reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
-      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS);
+      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS);
+
+  /** Label lags for every model, and for particular models by name. */
+  record LabelLagSettings(LabelLags general, Map<String, LabelLags> models) {
+    LabelLagSettings {
+      models = Map.copyOf(models);
+    }
+
+    TrainerConfig.Builder applyTo(TrainerConfig.Builder builder) {
+      builder.labelLags(general);
+      models.forEach(builder::labelLags);
+      return builder;
+    }
+  }
 
   private TrainerEnvironment() {}
 
@@ -55,14 +72,14 @@ public final class TrainerEnvironment {
    * @throws IllegalArgumentException naming the variable that is malformed
    */
   public static TrainerConfig.Builder read(Map<String, String> env) {
-    return TrainerConfig.builder(KAFKA_BOOTSTRAP.require(env), REGISTRY_URL.require(env))
+    return LABEL_LAGS.require(env).applyTo(TrainerConfig.builder(KAFKA_BOOTSTRAP.require(env), REGISTRY_URL.require(env))
         .registryToken(REGISTRY_TOKEN.in(env).orElse(null))
         .groupId(GROUP.require(env))
         .policy(POLICY.in(env).orElse(RetrainingPolicy.defaults()))
         .maxAttempts(MAX_ATTEMPTS.require(env))
         .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
         .maxClasses(MAX_CLASSES.require(env))
-        .cadenceEvents(CADENCE_EVENTS.require(env));
+        .cadenceEvents(CADENCE_EVENTS.require(env)));
   }
 
   private static long cadence(String text) {
@@ -76,6 +93,30 @@ public final class TrainerEnvironment {
       throw new IllegalArgumentException("must be 0 (no cadence) or more");
     }
     return events;
+  }
+
+  /** {@code VALUE} for every model and {@code MODEL=VALUE} for one, comma-separated; the general one at most once. */
+  private static LabelLagSettings labelLags(String text) {
+    LabelLags general = LabelLags.OFF;
+    boolean generalSeen = false;
+    Map<String, LabelLags> models = new java.util.HashMap<>();
+    for (String entry : text.split(",")) {
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        if (generalSeen) {
+          throw new IllegalArgumentException("names the setting for every model twice; give it once, per model as"
+              + " MODEL=VALUE");
+        }
+        general = LabelLags.parse(entry);
+        generalSeen = true;
+      } else {
+        String model = entry.substring(0, eq).trim();
+        if (model.isEmpty() || models.put(model, LabelLags.parse(entry.substring(eq + 1))) != null) {
+          throw new IllegalArgumentException("needs one MODEL=VALUE per model, with a model name; '" + entry + "'");
+        }
+      }
+    }
+    return new LabelLagSettings(general, models);
   }
 
   private static RetrainingPolicy policy(String text) {

@@ -52,4 +52,18 @@ class TrainerEnvironmentTest {
     assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RETRY_BACKOFF", "10m")).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetryBackoff must be at least retryBackoff");
   }
+
+  @Test
+  void readsLabelLagsForEveryModelAndForParticularModels() {
+    TrainerConfig config = TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_LABEL_LAGS", "auto, sea=off,prices=2"))
+        .build();
+
+    assertThat(config.labelLagsFor("electricity")).isEqualTo(LabelLags.AUTO);
+    assertThat(config.labelLagsFor("sea")).isEqualTo(LabelLags.OFF);
+    assertThat(config.labelLagsFor("prices")).isEqualTo(new LabelLags.Fixed(2));
+    assertThat(TrainerEnvironment.read(Map.of()).build().labelLagsFor("any")).isEqualTo(LabelLags.OFF);
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_LABEL_LAGS", "sometimes")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_LABEL_LAGS")
+        .hasMessageContaining("label lags must be off, auto, auto:K or a whole number");
+  }
 }

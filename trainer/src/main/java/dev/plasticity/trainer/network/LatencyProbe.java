@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.InputLayout;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.trainer.CandidateFigures;
@@ -45,7 +46,7 @@ public final class LatencyProbe {
   }
 
   CandidateFigures.Latency measure(Architecture architecture) {
-    float[][] row = new float[1][architecture.getInputFeatures().size()];
+    float[][] row = new float[1][InputLayout.of(architecture).width()];
     long[] nanos = new long[calls];
     try (Model model = ModelFormat.newModel("latency-probe", architecture);
         Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {

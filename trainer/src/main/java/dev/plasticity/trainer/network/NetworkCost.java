@@ -1,5 +1,6 @@
 package dev.plasticity.trainer.network;
 
+import dev.plasticity.registry.client.InputLayout;
 import dev.plasticity.schemas.Architecture;
 
 /**
@@ -14,7 +15,7 @@ public final class NetworkCost {
   public static long parameters(Architecture architecture) {
     boolean normalised = !"none".equals(architecture.getNormalization());
     long total = 0;
-    long in = architecture.getInputFeatures().size();
+    long in = InputLayout.of(architecture).width();
     for (int width : architecture.getHiddenUnits()) {
       total += in * width + width;
       if (normalised) {
@@ -28,7 +29,7 @@ public final class NetworkCost {
   /** Multiply–adds of one row through the linear layers: the sum of inputs × outputs. */
   static long multiplyAdds(Architecture architecture) {
     long total = 0;
-    long in = architecture.getInputFeatures().size();
+    long in = InputLayout.of(architecture).width();
     for (int width : architecture.getHiddenUnits()) {
       total += in * width;
       in = width;

@@ -185,7 +185,7 @@ public final class NetworkTraining {
       }
       frozenStatistics.restore();
       byte[] artifact = ModelFormat.saveParameters(model);
-      double heldOut = accuracy(model, architecture, data.heldOut());
+      double heldOut = accuracy(model, architecture, data.events(), data.trainSize());
       return new Result(architecture, artifact, heldOut, (System.nanoTime() - started) / 1e9, device.toString());
     }
   }
@@ -281,28 +281,47 @@ public final class NetworkTraining {
 
   /** Share of events whose label the model predicts. */
   public static double accuracy(Model model, Architecture architecture, List<LabelledEvent> events) {
-    boolean[] right = correct(model, architecture, events);
+    return accuracy(model, architecture, events, 0);
+  }
+
+  /**
+   * Share of the events from index {@code from} on whose label the model predicts; their label
+   * lags (when the architecture has them) come from all of {@code events}, the ones before {@code
+   * from} included: how held-out events are scored after the training events that precede them.
+   */
+  public static double accuracy(Model model, Architecture architecture, List<LabelledEvent> events, int from) {
+    boolean[] right = correct(model, architecture, events, from);
     int correct = 0;
     for (boolean r : right) {
       if (r) {
         correct++;
       }
     }
-    return correct / (double) events.size();
+    return correct / (double) right.length;
   }
 
   /** Whether the model predicts each event's label, in the events' order: what a paired comparison needs. */
   public static boolean[] correct(Model model, Architecture architecture, List<LabelledEvent> events) {
-    if (events.isEmpty()) {
-      throw new IllegalArgumentException("accuracy needs at least one event");
+    return correct(model, architecture, events, 0);
+  }
+
+  /**
+   * Whether the model predicts the label of each event from index {@code from} on, in order; label
+   * lags come from all of {@code events}, as in {@link #accuracy(Model, Architecture, List, int)}.
+   */
+  public static boolean[] correct(Model model, Architecture architecture, List<LabelledEvent> events, int from) {
+    if (from < 0 || from >= events.size()) {
+      throw new IllegalArgumentException("accuracy needs at least one event from index " + from + " of "
+          + events.size());
     }
-    boolean[] right = new boolean[events.size()];
+    float[][] rows = encode(architecture, events);
+    boolean[] right = new boolean[events.size() - from];
     try (Predictor<float[][], float[][]> predictor = model.newPredictor(new ClassProbabilities())) {
-      for (int from = 0; from < events.size(); from += EVAL_BATCH) {
-        List<LabelledEvent> slice = events.subList(from, Math.min(events.size(), from + EVAL_BATCH));
-        float[][] probabilities = predictor.predict(encode(architecture, slice));
-        for (int i = 0; i < slice.size(); i++) {
-          right[from + i] = ClassProbabilities.argmax(probabilities[i]) == slice.get(i).getLabel();
+      for (int start = from; start < events.size(); start += EVAL_BATCH) {
+        int end = Math.min(events.size(), start + EVAL_BATCH);
+        float[][] probabilities = predictor.predict(java.util.Arrays.copyOfRange(rows, start, end));
+        for (int i = start; i < end; i++) {
+          right[i - from] = ClassProbabilities.argmax(probabilities[i - start]) == events.get(i).getLabel();
         }
       }
     } catch (TranslateException e) {
@@ -311,10 +330,20 @@ public final class NetworkTraining {
     return right;
   }
 
+  /**
+   * The network's input rows for {@code events}, oldest first. With label lags, each event's are the
+   * labels of the events before it in the list, newest first; the first events, with fewer before
+   * them, get zeros for the labels they lack.
+   */
   public static float[][] encode(Architecture architecture, List<LabelledEvent> events) {
+    int lags = Math.max(0, architecture.getLabelLags());
     float[][] rows = new float[events.size()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = ModelFormat.encode(architecture, events.get(i).getFeatures());
+      int[] previous = new int[Math.min(lags, i)];
+      for (int j = 0; j < previous.length; j++) {
+        previous[j] = events.get(i - 1 - j).getLabel();
+      }
+      rows[i] = ModelFormat.encode(architecture, events.get(i).getFeatures(), previous);
     }
     return rows;
   }

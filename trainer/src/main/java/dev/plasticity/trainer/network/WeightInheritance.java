@@ -1,6 +1,7 @@
 package dev.plasticity.trainer.network;
 
 import ai.djl.Model;
+import dev.plasticity.registry.client.InputLayout;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.trainer.network.NetworkWeights.Dense;
@@ -86,9 +87,11 @@ public final class WeightInheritance {
       NetworkWeights fresh = NetworkWeights.read(candidate, model.getBlock());
       Lineage lineage;
       if (!champion.getFamily().equals(candidate.getFamily())
-          || !champion.getInputFeatures().equals(candidate.getInputFeatures())) {
+          || !champion.getInputFeatures().equals(candidate.getInputFeatures())
+          || !InputLayout.of(champion).equals(InputLayout.of(candidate))) {
         lineage = new Lineage(Kind.FRESH, List.of("fresh: the candidate reads " + candidate.getInputFeatures()
-            + ", the champion " + champion.getInputFeatures()), 0, fresh.values());
+            + " and " + candidate.getLabelLags() + " label lags, the champion " + champion.getInputFeatures()
+            + " and " + champion.getLabelLags()), 0, fresh.values());
       } else {
         List<String> steps = new ArrayList<>();
         if (!champion.getFeatureMeans().equals(candidate.getFeatureMeans())
@@ -194,10 +197,11 @@ public final class WeightInheritance {
     }
     boolean hasHidden = !weights.hidden().isEmpty();
     Dense first = hasHidden ? weights.hidden().get(0).linear() : weights.output();
-    float[][] weight = new float[first.outputs()][features];
+    float[][] weight = new float[first.outputs()][]; // label lag columns, after the features, are kept
     float[] bias = first.bias().clone();
     for (int o = 0; o < first.outputs(); o++) {
       double added = 0;
+      weight[o] = first.weight()[o].clone();
       for (int f = 0; f < features; f++) {
         weight[o][f] = (float) (first.weight()[o][f] * scale[f]);
         added += first.weight()[o][f] * shift[f];

@@ -10,13 +10,48 @@ import java.util.Optional;
  * trained, an input it cannot use): a domain adaptation or a search falls back to fine-tuning
  * every layer of the serving version, a fine-tune to retraining a fresh network, and a retraining
  * to nothing, so the trigger fails only when the simplest strategy fails too. Without a serving
- * version everything falls back to retraining. Stateless.
+ * version everything falls back to retraining.
+ *
+ * <p>A strategy that continues the serving version's network (a fine-tune or a domain adaptation)
+ * cannot reuse its weights when the run's input layout differs from that version's (it chose other
+ * label lags): such a run retrains from fresh weights before it starts ({@link #forLayout}). A
+ * search needs no fallback: each candidate whose inputs differ from the champion's starts fresh.
+ * Stateless.
  */
 final class Fallback {
   private static final Strategy FINE_TUNE_ALL = new Strategy.FineTune(FineTuneScope.ALL);
   private static final Strategy RETRAIN = new Strategy.Retrain();
 
   private Fallback() {}
+
+  /**
+   * The strategy to train with instead of {@code planned} when the run's label lags differ from
+   * the serving version's; empty when {@code planned} can run as it is.
+   */
+  static Optional<Strategy> forLayout(Strategy planned, int servingLabelLags, int chosenLabelLags) {
+    boolean continuesServing = planned.match(new Strategy.Cases<>() {
+      @Override
+      public Boolean retrain(Strategy.Retrain retrain) {
+        return false;
+      }
+
+      @Override
+      public Boolean fineTune(Strategy.FineTune fineTune) {
+        return true;
+      }
+
+      @Override
+      public Boolean search(Strategy.Search search) {
+        return false;
+      }
+
+      @Override
+      public Boolean adapt(Strategy.DomainAdaptation adaptation) {
+        return true;
+      }
+    });
+    return continuesServing && servingLabelLags != chosenLabelLags ? Optional.of(RETRAIN) : Optional.empty();
+  }
 
   /** The strategy to try after {@code failed} threw; empty when there is none simpler. */
   static Optional<Strategy> after(Strategy failed, boolean versionServes) {

@@ -15,6 +15,7 @@ import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
+import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SearchBudget;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * challenger comes from one training of the configured network, from an architecture search, or
  * from a fine-tune of the serving version. The plan's strategy and reason go into the STARTED
  * progress event and the version's lineage.
+ * The model's {@link LabelLags} decide, from the training events, whether the network takes the
+ * stream's previous labels as inputs; a plan that would continue the serving version's network
+ * with other lags than its own retrains from fresh weights instead ({@link Fallback#forLayout}).
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  *
@@ -234,18 +238,24 @@ public final class RetrainingRun {
     LabelledData data = LabelledData.split(events, config.training().heldOutFraction());
 
     // one download of the serving version's weights, when it was chosen: scored here, then a search's,
-    // fine-tune's or adaptation's start
+    // fine-tune's or adaptation's start; each version reads its own label lags from the window
     Optional<byte[]> servingArtifact = base.artifact();
-    boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data.heldOut()))
-        .orElse(null);
+    boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data)).orElse(null);
     OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
         : OptionalDouble.of(share(servingCorrect));
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
-    Architecture inputs = NetworkTraining.architecture(features, data.train(), numClasses,
-        config.training().hiddenUnits());
-    Attempt attempt = trainFallingBack(plan, triggerId, model, serving, servingArtifact, data, inputs, window,
+    LabelLags.Choice lags = config.labelLagsFor(model).choose(data.train());
+    Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(features, data.train(), numClasses,
+        config.training().hiddenUnits())).setLabelLags(lags.labelLags()).build();
+    RetrainingPlan lagged = lags.reason().isEmpty() ? plan : plan.alsoBecause(lags.reason());
+    RetrainingPlan laid = laidOut(lagged, serving, lags.labelLags(), current);
+    if (!lags.reason().isEmpty() || laid != lagged) {
+      report(laid, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1,
+          laid.reason().substring(plan.reason().length() + 2));
+    }
+    Attempt attempt = trainFallingBack(laid, triggerId, model, serving, servingArtifact, data, inputs, window,
         current);
     Trained trained = attempt.trained();
     RetrainingPlan ran = attempt.plan();
@@ -274,7 +284,7 @@ public final class RetrainingRun {
 
     // the gate: both scored on the newest events of the window, which no strategy trained on
     GateResult gate = new Gate(config.gate()).judge(servingCorrect,
-        correctOf(model, result.architecture(), result.artifact(), data.heldOut()));
+        correctOf(model, result.architecture(), result.artifact(), data));
     report(ran, triggerId, model, TrainingPhase.EVALUATING, ran.budget().maxEpochs(), gate.getChallengerAccuracy(),
         0.95, "gate: " + gate.getVerdict());
     boolean champion = gate.getPromoted();
@@ -416,6 +426,27 @@ public final class RetrainingRun {
     return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
         OptionalDouble.of(gate.getChampionAccuracy()), OptionalDouble.of(gate.getChallengerAccuracy()),
         newer.size(), seconds(started), result.device(), message, lostGates));
+  }
+
+  /**
+   * The plan with its strategy replaced by a fresh retraining when it would continue the serving
+   * version's network but the run chose other label lags than that version's ({@link
+   * Fallback#forLayout}), saying so in its reason; else the plan as it is.
+   */
+  private static RetrainingPlan laidOut(RetrainingPlan plan, Optional<ModelVersion> serving, int labelLags,
+      AtomicReference<Strategy> current) {
+    if (serving.isEmpty()) {
+      return plan;
+    }
+    int servingLags = serving.get().getArchitecture().getLabelLags();
+    Optional<Strategy> fresh = Fallback.forLayout(plan.strategy(), servingLags, labelLags);
+    if (fresh.isEmpty()) {
+      return plan;
+    }
+    current.set(fresh.get());
+    return plan.with(fresh.get(), plan.strategy().wireName() + " cannot reuse the weights of v"
+        + serving.get().getVersion() + ", whose network takes " + servingLags + " label lags where this run's takes "
+        + labelLags + ": fell back to " + fresh.get().wireName() + " from fresh weights");
   }
 
   /** A challenger trained, and the plan that trained it: the run's, or the fallback its strategy failed to. */
@@ -594,6 +625,17 @@ public final class RetrainingRun {
 
   private static boolean[] correctOf(ModelVersion version, byte[] artifact, List<LabelledEvent> events) {
     return correctOf(version.getModel(), version.getArchitecture(), artifact, events);
+  }
+
+  /** Whether a version gets each held-out event right, its label lags read from the whole window. */
+  private static boolean[] correctOf(ModelVersion version, byte[] artifact, LabelledData data) {
+    return correctOf(version.getModel(), version.getArchitecture(), artifact, data);
+  }
+
+  private static boolean[] correctOf(String name, Architecture architecture, byte[] artifact, LabelledData data) {
+    try (Model model = ModelFormat.load(name, architecture, artifact)) {
+      return NetworkTraining.correct(model, architecture, data.events(), data.trainSize());
+    }
   }
 
   /** Whether the network {@code artifact} holds for {@code architecture} gets each event right. */

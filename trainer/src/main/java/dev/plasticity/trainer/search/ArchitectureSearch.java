@@ -112,7 +112,7 @@ public final class ArchitectureSearch {
     NetworkTraining.Result trained = results.get(best.index());
     double heldOut;
     try (Model model = ModelFormat.load(name, trained.architecture(), trained.artifact())) {
-      heldOut = NetworkTraining.accuracy(model, trained.architecture(), data.heldOut());
+      heldOut = NetworkTraining.accuracy(model, trained.architecture(), data.events(), data.trainSize());
     }
     NetworkTraining.Result scored = new NetworkTraining.Result(trained.architecture(), trained.artifact(), heldOut,
         search.seconds(), trained.device());

@@ -183,4 +183,25 @@ class NetworkTrainingTest {
     Architecture network = NetworkTraining.architecture(FEATURES, data.train(), 2, config.hiddenUnits());
     return new ConstraintCheck(TestConstraints.BUSY_MACHINE, LatencyProbes.ticking(Duration.of(50, ChronoUnit.MICROS))).check(network);
   }
+
+  @Test
+  void eachEventsLabelLagsAreTheLabelsOfTheEventsBeforeItAndZerosBeforeTheFirst() {
+    List<dev.plasticity.schemas.LabelledEvent> events = SeaEvents.generate("sea", 4, 9.5, 3, 0);
+    Architecture lagged = Architecture.newBuilder(NetworkTraining.architecture(FEATURES, events, 2, List.of(4)))
+        .setLabelLags(2).build();
+
+    float[][] rows = NetworkTraining.encode(lagged, events);
+
+    assertThat(rows[0]).hasSize(3 + 2 * 2);
+    assertThat(java.util.Arrays.copyOfRange(rows[0], 3, 7)).containsExactly(0f, 0f, 0f, 0f);
+    for (int i = 1; i < rows.length; i++) {
+      float[] lags = java.util.Arrays.copyOfRange(rows[i], 3, 7);
+      assertThat(lags[events.get(i - 1).getLabel()]).as("event %d, lag 1", i).isEqualTo(1f);
+      assertThat(lags[0] + lags[1]).isEqualTo(1f);
+      assertThat(lags[2] + lags[3]).isEqualTo(i >= 2 ? 1f : 0f);
+      if (i >= 2) {
+        assertThat(lags[2 + events.get(i - 2).getLabel()]).as("event %d, lag 2", i).isEqualTo(1f);
+      }
+    }
+  }
 }

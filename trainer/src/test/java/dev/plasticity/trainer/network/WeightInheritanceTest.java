@@ -108,6 +108,34 @@ class WeightInheritanceTest {
   }
 
   @Test
+  void aLaggedChampionRescaledAndWidenedKeepsItsFunctionLagInputsIncluded() {
+    Architecture champion = Architecture.newBuilder(network(List.of(6, 5), "tanh", "none", false)).setLabelLags(2)
+        .build();
+    Architecture candidate = Architecture.newBuilder(champion).setFeatureMeans(List.of(4.0, 7.5, -1.0))
+        .setFeatureStds(List.of(1.5, 2.0, 6.0)).setHiddenUnits(List.of(6, 9)).build();
+    try (Model model = champion(champion, 6);
+        Inherited start = WeightInheritance.inherit("challenger", champion, model, candidate, 42)) {
+      assertThat(start.lineage().kind()).isEqualTo(Kind.FUNCTION_PRESERVING);
+      Map<String, Double> event = Map.of("x1", 3.0, "x2", 8.0, "x3", 0.5);
+      int[] previous = {1, 0};
+      float[][] before = {ModelFormat.encode(champion, event, previous)};
+      float[][] after = {ModelFormat.encode(candidate, event, previous)};
+      assertThat(scores(start.model(), after)).containsExactly(scores(model, before), Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void aCandidateWithOtherLabelLagsStartsFresh() {
+    Architecture champion = network(List.of(6), "relu", "none", false);
+    Architecture candidate = Architecture.newBuilder(champion).setLabelLags(1).build();
+    try (Model model = champion(champion, 7);
+        Inherited start = WeightInheritance.inherit("challenger", champion, model, candidate, 42)) {
+      assertThat(start.lineage().kind()).isEqualTo(Kind.FRESH);
+      assertThat(start.lineage().steps().get(0)).contains("1 label lags, the champion").endsWith("and 0");
+    }
+  }
+
+  @Test
   void aGrowthNet2NetRefusesFallsBackToShapewiseInheritance() {
     Architecture champion = network(List.of(6, 5), "tanh", "none", false);
     Architecture deeper = Architecture.newBuilder(champion).setHiddenUnits(List.of(6, 6, 5)).build();

@@ -128,7 +128,7 @@ public final class ModelFormat {
 
   /** The network's input shape for a batch of {@code rows}. */
   public static Shape inputShape(Architecture architecture, int rows) {
-    return new Shape(rows, architecture.getInputFeatures().size());
+    return new Shape(rows, InputLayout.of(architecture).width());
   }
 
   /**
@@ -204,19 +204,38 @@ public final class ModelFormat {
 
   /**
    * The network's input for one event: its features in the architecture's order, standardised.
+   * An architecture with label lags gets zeros for them (no previous label known); see {@link
+   * #encode(Architecture, Map, int[])}.
    *
    * @throws IllegalArgumentException when a feature the model needs is missing
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features) {
+    return encode(architecture, features, NO_LABELS);
+  }
+
+  private static final int[] NO_LABELS = new int[0];
+
+  /**
+   * The network's input for one event: its features in the architecture's order, standardised,
+   * then the {@link InputLayout} of its label lags filled from {@code recentLabels}.
+   *
+   * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
+   * @throws IllegalArgumentException when a feature the model needs is missing
+   */
+  public static float[] encode(Architecture architecture, Map<String, Double> features, int[] recentLabels) {
+    InputLayout layout = InputLayout.of(architecture);
     List<String> names = architecture.getInputFeatures();
-    float[] row = new float[names.size()];
-    for (int i = 0; i < row.length; i++) {
+    float[] row = new float[layout.width()];
+    for (int i = 0; i < names.size(); i++) {
       Double value = features.get(names.get(i));
       if (value == null) {
         throw new IllegalArgumentException("feature '" + names.get(i) + "' is missing; the model needs " + names);
       }
       double std = architecture.getFeatureStds().get(i);
       row[i] = (float) ((value - architecture.getFeatureMeans().get(i)) / (std > 0 ? std : 1.0));
+    }
+    if (layout.hasLags()) {
+      layout.writeLags(row, recentLabels);
     }
     return row;
   }
@@ -232,6 +251,9 @@ public final class ModelFormat {
     }
     if (a.getResidual()) {
       text.append(", residual");
+    }
+    if (a.getLabelLags() > 0) {
+      text.append(", ").append(a.getLabelLags()).append(a.getLabelLags() == 1 ? " label lag" : " label lags");
     }
     return text.append(" -> ").append(a.getNumClasses()).toString();
   }
@@ -258,6 +280,9 @@ public final class ModelFormat {
     }
     if (a.getFeatureMeans().size() != inputs || a.getFeatureStds().size() != inputs) {
       throw new IllegalArgumentException("featureMeans and featureStds need one entry per input feature (" + inputs + ")");
+    }
+    if (a.getLabelLags() < 0) {
+      throw new IllegalArgumentException("labelLags must not be negative (0 for none), was " + a.getLabelLags());
     }
     if (!ACTIVATIONS.contains(a.getActivation())) {
       throw new IllegalArgumentException("unknown activation '" + a.getActivation() + "'; supported: " + ACTIVATIONS);

@@ -23,6 +23,7 @@ final class ServableModel {
   static final int MAX_HIDDEN_LAYERS = 32;
   static final int MAX_WIDTH = 16_384;
   static final int MAX_CLASSES = 10_000;
+  static final int MAX_LABEL_LAGS = 64;
 
   private ServableModel() {}
 
@@ -50,6 +51,10 @@ final class ServableModel {
     }
     if (a.getNumClasses() < 2 || a.getNumClasses() > MAX_CLASSES) {
       throw new IllegalArgumentException("architecture.numClasses must be 2 to " + MAX_CLASSES + ", got " + a.getNumClasses());
+    }
+    if (a.getLabelLags() < 0 || a.getLabelLags() > MAX_LABEL_LAGS) {
+      throw new IllegalArgumentException("architecture.labelLags must be 0 to " + MAX_LABEL_LAGS + ", got "
+          + a.getLabelLags());
     }
     List<Integer> widths = a.getHiddenUnits();
     if (widths.size() > MAX_HIDDEN_LAYERS) {
@@ -88,7 +93,7 @@ final class ServableModel {
     int arrays = parameterArrays(a);
     if (actual != expected || stored.size() != arrays) {
       throw new IllegalArgumentException("the artifact does not fit the architecture: architecture "
-          + a.getInputFeatures().size() + " inputs, hidden " + a.getHiddenUnits() + ", " + a.getNormalization()
+          + inputWidth(a) + " inputs, hidden " + a.getHiddenUnits() + ", " + a.getNormalization()
           + " normalization, " + a.getNumClasses() + " classes implies " + arrays + " parameter arrays with "
           + expected + " values; the artifact holds " + stored.size() + " arrays with " + actual + " values");
     }
@@ -96,7 +101,7 @@ final class ServableModel {
 
   private static long parameterCount(Architecture a) {
     long count = 0;
-    long in = a.getInputFeatures().size();
+    long in = inputWidth(a);
     for (int w : a.getHiddenUnits()) {
       count += in * w + w; // linear weight and bias
       count += switch (String.valueOf(a.getNormalization())) {
@@ -107,6 +112,14 @@ final class ServableModel {
       in = w;
     }
     return count + in * a.getNumClasses() + a.getNumClasses();
+  }
+
+  /**
+   * Columns of the network's input row, as {@code InputLayout.width()} counts them: the numeric
+   * features, then {@code labelLags} one-hot blocks of {@code numClasses}.
+   */
+  static long inputWidth(Architecture a) {
+    return a.getInputFeatures().size() + (long) a.getLabelLags() * a.getNumClasses();
   }
 
   private static int parameterArrays(Architecture a) {

@@ -43,6 +43,22 @@ class ParameterFileTest {
   }
 
   @Test
+  void anArchitectureWithLabelLagsMatchesTheCountTheRegistryExpects() {
+    Architecture a = TestVersions.architecture(List.of(12, 5));
+    a.setLabelLags(2);
+    byte[] artifact = TestVersions.artifact(a, "lags");
+
+    List<StoredParameter> parameters = ParameterFile.read(ByteBuffer.wrap(artifact));
+
+    assertThat(parameters.get(0).shape()).containsExactly(12L, a.getInputFeatures().size() + 2L * a.getNumClasses());
+    ServableModel.checkParameters(a, parameters);
+    a.setLabelLags(0);
+    assertThatThrownBy(() -> ServableModel.checkParameters(a, parameters))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not fit the architecture");
+  }
+
+  @Test
   void theRegistryKnowsTheActivationsAndNormalisationsModelFormatBuilds() {
     assertThat(ServableModel.ACTIVATIONS).isEqualTo(ModelFormat.ACTIVATIONS);
     assertThat(ServableModel.NORMALIZATIONS).isEqualTo(ModelFormat.NORMALIZATIONS);

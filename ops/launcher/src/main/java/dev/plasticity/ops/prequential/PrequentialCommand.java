@@ -1,6 +1,7 @@
 package dev.plasticity.ops.prequential;
 
 import dev.plasticity.generators.PrequentialStreams;
+import dev.plasticity.trainer.LabelLags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
       "trained on the first rows, then each row is predicted by the served version and published with its label at a",
       "fixed rate. Reports accuracy (whole stream and per block), kappa and temporal kappa of the loop and of the",
       "baselines (frozen version 1, no-change, running majority) on the same rows, and what the loop did: triggers,",
-      "versions, strategies, lost gates, drift to trigger and to serving. Writes JSON, Markdown and a PNG chart."})
+      "versions, strategies, lost gates, drift to trigger and to serving. Writes JSON, Markdown and a PNG chart.",
+      "Each row's label is recorded in the loop's and the frozen version's predictors once the row is scored, so a",
+      "version trained with label lags (--label-lags) reads the labels of the rows before the one it predicts."})
 public final class PrequentialCommand implements Callable<Integer> {
 
   static final class Source {
@@ -69,6 +72,19 @@ public final class PrequentialCommand implements Callable<Integer> {
       description = "stop replaying after this long, ISO-8601 (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--label-lags", paramLabel = "off|auto|N", defaultValue = "off", converter = LabelLagsConverter.class,
+      description = {"whether the trainer gives the stream's model its last labels as inputs: off, auto (one lag when",
+          "the previous label beats the majority class by 0.05 on a run's training events), auto:K, or N lags",
+          "(default: ${DEFAULT-VALUE})"})
+  LabelLags labelLags;
+
+  static final class LabelLagsConverter implements picocli.CommandLine.ITypeConverter<LabelLags> {
+    @Override
+    public LabelLags convert(String value) {
+      return LabelLags.parse(value);
+    }
+  }
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "prequential-report",
       description = "where prequential.json, prequential.md and the chart go (default: ${DEFAULT-VALUE})")
   Path out;
@@ -99,7 +115,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     Loaded loaded = load(source.csv, source.stream, label, events, seed);
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("plasticity-prequential-");
     System.out.println("Plasticity prequential: starting the embedded stack in " + dir + " ...");
-    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout),
+    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout, labelLags),
         System.out);
     StreamResult result = run.runOnEmbeddedStack(loaded.rows(), loaded.source(), dir,
         new LoopTuning(policy, cadenceEvents, epochs, trainingEvents));

@@ -11,6 +11,7 @@ import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.TrainingOutcome;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -39,6 +40,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the inference library, never swapped), the previous label (no-change) and the running majority. What the loop did
  * (triggers, versions, strategies, lost gates, how long each known drift took to answer) is read from the stack: the
  * triggers topic, the trainer's outcomes and the registry, not from logs.
+ *
+ * <p>Labels reach the predictors as an application's would: once row {@code i} is predicted and scored, its label is
+ * recorded ({@link HotSwapPredictor#recordLabel}) in the loop's predictor and in the frozen baseline's, after the
+ * bootstrap rows' labels, so a version whose network takes label lags reads the labels of the rows before the one it
+ * predicts and never a label not yet known. Whether the trainer gives the stream's model label lags is {@link
+ * Settings#labelLags()}.
  */
 public final class PrequentialRun {
 
@@ -47,9 +54,17 @@ public final class PrequentialRun {
    * @param eventsPerSecond rows replayed per second after the bootstrap
    * @param blockSize rows per block of the per-block accuracy
    * @param timeout stop replaying after this long (the result says it did not complete)
+   * @param labelLags the trainer's label lags for the stream's model
    */
-  public record Settings(int bootstrapRows, int eventsPerSecond, int blockSize, Duration timeout) {
+  public record Settings(int bootstrapRows, int eventsPerSecond, int blockSize, Duration timeout,
+      LabelLags labelLags) {
+    /** Settings under which the trainer gives the stream's model no label lags. */
+    public Settings(int bootstrapRows, int eventsPerSecond, int blockSize, Duration timeout) {
+      this(bootstrapRows, eventsPerSecond, blockSize, timeout, LabelLags.OFF);
+    }
+
     public Settings {
+      java.util.Objects.requireNonNull(labelLags, "labelLags");
       if (bootstrapRows < 1) {
         throw new IllegalArgumentException("bootstrap rows must be at least 1, was " + bootstrapRows);
       }
@@ -86,8 +101,10 @@ public final class PrequentialRun {
   public StreamResult runOnEmbeddedStack(LabelledRows rows, String source, java.nio.file.Path dataDir,
       LoopTuning tuning) throws InterruptedException {
     EmbeddedStack.Options defaults = EmbeddedStack.Options.defaults(dataDir);
-    EmbeddedStack.Options options = new EmbeddedStack.Options(dataDir, null, modelName(rows.name()),
-        defaults.partitions(), tuning.trainer(), defaults.driftJob());
+    String model = modelName(rows.name());
+    EmbeddedStack.Options options = new EmbeddedStack.Options(dataDir, null, model, defaults.partitions(),
+        trainer -> tuning.trainer().apply(defaults.trainer().apply(trainer)).labelLags(model, settings.labelLags()),
+        defaults.driftJob());
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
       return run(rows, source, stack);
     }
@@ -138,6 +155,10 @@ public final class PrequentialRun {
       try (HotSwapPredictor frozen = new HotSwapPredictor(model)) {
         new ModelLoader(stack.registryClient(), frozen, 1, 1).loadAndSwap(firstVersion)
             .orElseThrow(() -> new IllegalStateException("could not load v" + firstVersion.getVersion() + " frozen"));
+        for (int i = 0; i < bootstrap; i++) { // known before the replay starts
+          predictor.recordLabel(labels[i]);
+          frozen.recordLabel(labels[i]);
+        }
         PrequentialScore loopScore = new PrequentialScore(rows.numClasses(), settings.blockSize(), labels[bootstrap - 1]);
         PrequentialScore frozenScore = new PrequentialScore(rows.numClasses(), settings.blockSize(), labels[bootstrap - 1]);
         List<DriftResponses.Moment> servingStarts = new ArrayList<>();
@@ -175,6 +196,8 @@ public final class PrequentialRun {
             loopScore.recordFailure(labels[i]);
           }
           frozenScore.record(frozen.predict(features).label(), labels[i]);
+          predictor.recordLabel(labels[i]); // known now: what a version with label lags reads next
+          frozen.recordLabel(labels[i]);
           int drift = rows.driftRows().indexOf((long) i);
           if (drift >= 0) {
             driftNanos[drift] = System.nanoTime();
@@ -258,7 +281,8 @@ public final class PrequentialRun {
           lineage.getSignal() == null ? null : lineage.getSignal().name(), lineage.getTriggerId(),
           window == null ? null : window.getStartTime() - t0,
           window == null ? null : Math.max(window.getEndTime(), window.getStartTime() + window.getEventCount() - 1) - t0,
-          gate == null ? null : gate.getVerdict(), lineage.getLostGates(), servedFrom.get(v.getVersion())));
+          gate == null ? null : gate.getVerdict(), lineage.getLostGates(), servedFrom.get(v.getVersion()),
+          v.getArchitecture().getLabelLags()));
     }
     long neverServed = registered.stream()
         .filter(v -> v.getVersion() != firstVersion && !servedFrom.containsKey(v.getVersion())).count();

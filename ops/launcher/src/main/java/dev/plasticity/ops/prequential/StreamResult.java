@@ -92,7 +92,7 @@ public record StreamResult(String stream, String source, int rows, int bootstrap
    * @param servedFromRow the first scored row it predicted, or null if it never served
    */
   public record VersionFact(int version, String alias, String strategy, String signal, String triggerId,
-      Long trainedFromRow, Long trainedToRow, String gate, int lostGatesBefore, Long servedFromRow) {}
+      Long trainedFromRow, Long trainedToRow, String gate, int lostGatesBefore, Long servedFromRow, int labelLags) {}
 
   /**
    * How the loop answered one known drift: the first trigger read, and the first new version serving, after the
