@@ -8,6 +8,7 @@ import dev.plasticity.ops.prequential.PrequentialReport;
 import dev.plasticity.ops.prequential.PrequentialRun;
 import dev.plasticity.ops.prequential.PrequentialScore;
 import dev.plasticity.ops.prequential.StreamResult;
+import dev.plasticity.trainer.LabelLags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,9 @@ import java.util.Locale;
  * --streams a,b     generated streams (default: all of {@link PrequentialStreams#NAMES})
  * --csv FILE        a user's CSV file instead (--label COLUMN, default the last column)
  * --events N        rows per stream, bootstrap included (default 20000)
- * --bootstrap-events N, --rate N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
+ * --rate N         rows replayed per second (default 250)
+ * --label-lags L    the streams' models opt in to label lags: off, auto (default: taken where labels persist), N
+ * --bootstrap-events N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
  * </pre>
  */
 public final class PrequentialBench {
@@ -51,6 +54,8 @@ public final class PrequentialBench {
     int seed = 1;
     Duration timeout = Duration.ofMinutes(10);
     Path out = Path.of("docs/reports");
+    // the streams' models opt in, and the policy takes lags only where the window shows persistent labels
+    LabelLags labelLags = LabelLags.AUTO;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--streams" -> streams = Arrays.asList(args[++i].split(","));
@@ -63,11 +68,12 @@ public final class PrequentialBench {
         case "--seed" -> seed = Integer.parseInt(args[++i]);
         case "--timeout" -> timeout = Duration.parse(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--label-lags" -> labelLags = LabelLags.parse(args[++i]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --streams a,b --csv FILE"
-            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --out DIR)");
+            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --out DIR)");
       }
     }
-    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout), System.out);
+    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout, labelLags), System.out);
     List<StreamResult> results = new ArrayList<>();
     List<PrequentialCommand.Loaded> sources = new ArrayList<>();
     if (csv != null) {
