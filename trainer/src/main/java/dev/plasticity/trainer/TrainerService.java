@@ -66,6 +66,10 @@ public final class TrainerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrainerService.class);
   /** The longest a poll waits, so a due retry or a {@link #close()} is acted on soon. */
   private static final Duration POLL = Duration.ofMillis(200);
+  /** The most queued triggers read ahead of the one being trained. */
+  private static final int QUEUE_LOOK_AHEAD = 200;
+  /** How long a poll that reads further ahead waits for more. */
+  private static final Duration LOOK_AHEAD_POLL = Duration.ofMillis(50);
 
   private final TrainerConfig config;
   private final ProgressReporter progress;
@@ -150,7 +154,7 @@ public final class TrainerService implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(QUEUE_LOOK_AHEAD));
     // a run reads data, trains and registers between two polls
     props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(Duration.ofMinutes(30).toMillis()));
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -231,13 +235,16 @@ public final class TrainerService implements AutoCloseable {
     try {
       while (running) {
         resumeDueRetries();
-        List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
-        consumer.poll(pollTimeout()).forEach(polled::add);
+        List<ConsumerRecord<byte[], byte[]>> polled = queued();
         List<DriftTrigger> decoded = polled.stream().map(this::decodeOrNull).toList();
         List<Optional<String>> skipped = QueuedCadences.supersededBy(decoded);
         for (int i = 0; i < polled.size(); i++) {
           if (!running) {
             break; // closing: the record stays uncommitted
+          }
+          TopicPartition tp = new TopicPartition(polled.get(i).topic(), polled.get(i).partition());
+          if (backingOff.containsKey(tp)) {
+            continue; // an earlier trigger of its partition failed: this one follows it after the retry, in order
           }
           if (skipped.get(i).isPresent()) {
             skip(polled.get(i), decoded.get(i), skipped.get(i).get());
@@ -268,6 +275,23 @@ public final class TrainerService implements AutoCloseable {
     failure = e;
     log.error("trainer stopped on {}: no more triggers will be trained by this replica; the trigger it was"
         + " handling is left uncommitted for the next one", e.toString(), e);
+  }
+
+  /**
+   * The triggers queued now, up to {@link #QUEUE_LOOK_AHEAD}: one poll, then more while they keep
+   * coming. After a long run the first poll returns only what the consumer fetched ahead while it
+   * ran; the next polls return what the drift job sent since, so a cadence trigger sees the newer
+   * triggers of its model queued behind it ({@link QueuedCadences}).
+   */
+  private List<ConsumerRecord<byte[], byte[]>> queued() {
+    List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+    consumer.poll(pollTimeout()).forEach(polled::add);
+    int before = -1;
+    while (running && polled.size() > before && polled.size() < QUEUE_LOOK_AHEAD && !polled.isEmpty()) {
+      before = polled.size();
+      consumer.poll(LOOK_AHEAD_POLL).forEach(polled::add);
+    }
+    return polled;
   }
 
   private DriftTrigger decodeOrNull(ConsumerRecord<byte[], byte[]> record) {

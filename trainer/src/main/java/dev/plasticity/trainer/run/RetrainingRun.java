@@ -122,7 +122,7 @@ public final class RetrainingRun {
   public TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
       RetrainingPolicy.Drift drift) {
     long started = System.nanoTime();
-    Optional<TrainingOutcome> superseded = superseded(triggerId, model, baseVersion, started);
+    Optional<TrainingOutcome> superseded = superseded(triggerId, model, baseVersion, drift, started);
     if (superseded.isPresent()) {
       return superseded.get();
     }
@@ -149,7 +149,8 @@ public final class RetrainingRun {
    * challenger could register over the newer champion, so it is skipped. A champion older than the
    * base (a rollback) does not supersede it: {@link StartingVersion} decides what such a run starts from.
    */
-  private Optional<TrainingOutcome> superseded(String triggerId, String model, Integer baseVersion, long started) {
+  private Optional<TrainingOutcome> superseded(String triggerId, String model, Integer baseVersion,
+      RetrainingPolicy.Drift drift, long started) {
     if (baseVersion == null || registry.versionForTrigger(model, triggerId).isPresent()) {
       return Optional.empty(); // a bootstrap, or a retried trigger whose own version serves now
     }
@@ -157,8 +158,10 @@ public final class RetrainingRun {
     if (champion.isEmpty() || champion.get().getVersion() <= baseVersion) {
       return Optional.empty();
     }
-    String message = "superseded, nothing trained: the trigger saw drift of v" + baseVersion + ", but v"
-        + champion.get().getVersion() + " has served since; the drift job watches it afresh";
+    String asked = drift != null && drift.signal() == TriggerSignal.CADENCE ? "a cadence update of v" + baseVersion
+        : "the trigger saw drift of v" + baseVersion;
+    String message = "superseded, nothing trained: " + asked + ", but v" + champion.get().getVersion()
+        + " has served since; the drift job watches it afresh";
     log.info("trigger {} of {}: {}", triggerId, model, message);
     progress.report(triggerId, model, "none", TrainingPhase.SKIPPED, 0, 0, null, 1.0, message);
     return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.SUPERSEDED, Optional.empty(),

@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Watches the triggers and training-progress topics like an operator would, printing what
- * happens (training progress through a {@link TrainingProgressDisplay}) and keeping every trigger
- * it saw (committed ones only).
+ * happens (training progress through a {@link TrainingProgressDisplay}) and keeping every drift
+ * trigger it saw (committed ones only) and the count of cadence triggers.
  */
 final class StreamWatcher implements AutoCloseable {
   /** A trigger and when (demo seconds) it was seen. */
@@ -29,6 +29,7 @@ final class StreamWatcher implements AutoCloseable {
   private final Console console;
   private final TrainingProgressDisplay progress;
   private final List<SeenTrigger> triggers = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger cadences = new java.util.concurrent.atomic.AtomicInteger();
   private final AvroCodec<DriftTrigger> triggerCodec = AvroCodec.of(DriftTrigger.class);
   private final AvroCodec<TrainingProgress> progressCodec = AvroCodec.of(TrainingProgress.class);
   private final Thread thread;
@@ -61,9 +62,16 @@ final class StreamWatcher implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(Topics.DRIFT_TRIGGERS)) {
             DriftTrigger t = triggerCodec.decode(record.value());
-            triggers.add(new SeenTrigger(t, console.seconds()));
-            console.say("DRIFT ALARM  %s drift on %s v%d (severity %.2f): %s", t.getKind(), t.getModel(),
-                t.getBaseVersion(), t.getSeverity(), summary(t.getEvidence()));
+            switch (t.getSignal()) {
+              case DRIFT -> {
+                triggers.add(new SeenTrigger(t, console.seconds()));
+                console.say("DRIFT ALARM  %s drift on %s v%d (severity %.2f): %s", t.getKind(), t.getModel(),
+                    t.getBaseVersion(), t.getSeverity(), summary(t.getEvidence()));
+              }
+              case WARNING -> console.say("WARNING      %s v%d: the error detector is in its warning zone: %s",
+                  t.getModel(), t.getBaseVersion(), summary(t.getEvidence()));
+              case CADENCE -> cadences.incrementAndGet(); // the trainer's PLAN line says what it runs
+            }
           } else {
             progress.show(progressCodec.decode(record.value()));
           }
@@ -98,8 +106,14 @@ final class StreamWatcher implements AutoCloseable {
     return s.length() == 0 ? "no test past its threshold" : s.toString();
   }
 
+  /** The DRIFT triggers seen: the alarms (warnings and cadence updates are not). */
   List<SeenTrigger> triggers() {
     return List.copyOf(triggers);
+  }
+
+  /** How many CADENCE triggers (scheduled updates, no alarm) were seen. */
+  int cadenceTriggers() {
+    return cadences.get();
   }
 
   /**

@@ -25,6 +25,10 @@ final class TrainingProgressDisplay {
   }
 
   void show(TrainingProgress p) {
+    if (routine(p)) {
+      console.status(bar(p));
+      return;
+    }
     switch (p.getPhase()) {
       case STARTED -> console.say("PLAN         %s: %s", p.getModel(), p.getMessage());
       case READING_DATA -> {
@@ -49,6 +53,22 @@ final class TrainingProgressDisplay {
       }
       default -> console.say("training     %s: %s", p.getPhase(), p.getMessage());
     }
+  }
+
+  /**
+   * Progress no operator needs a line for: a cadence update's steps before its verdict (its plan and
+   * whether it was served get lines), and a trigger skipped because something newer answers it
+   * (strategy {@code none}).
+   */
+  private static boolean routine(TrainingProgress p) {
+    String strategy = p.getStrategy().toString();
+    if (strategy.equals("none")) {
+      return true;
+    }
+    return strategy.equals("incremental") && switch (p.getPhase()) {
+      case STARTED, REGISTERED, REJECTED, FAILED -> false;
+      default -> true;
+    };
   }
 
   /**
