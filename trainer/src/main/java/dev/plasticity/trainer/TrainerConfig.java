@@ -162,11 +162,12 @@ public record TrainerConfig(
       case CONFIGURED -> 0;
       case DRIFT_WINDOW -> drift == null || drift.harm().events() <= 0 ? 0
           : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, drift.harm().events()));
-      case RECENT -> drift == null || drift.harm().events() <= 0 ? 0
-          : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, 2L * drift.harm().events()));
+      case RECENT -> 0; // reads up to the configured events, but waits only for two windows of them
     };
+    int soonest = decision.span() != RetrainingPolicy.Span.RECENT || drift == null || drift.harm().events() <= 0 ? 0
+        : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, 2L * drift.harm().events()));
     return new RetrainingPlan(decision.strategy(), decision.limits().over(budgetFor(decision.strategy())),
-        decision.reason(), decision.course(), events);
+        decision.reason(), decision.course(), events, soonest);
   }
 
   /** A search's configured budget, or one training of the configured epochs. */

@@ -117,10 +117,11 @@ class HarmReadingTest {
 
     assertThat(change.reading()).isEqualTo(RetrainingPolicy.Reading.CONCEPT_CHANGE);
     assertThat(plan.reason()).contains("read as abrupt concept change")
-        .contains("trains on the events since the change (two drift windows) to serve soon");
-    // two windows of 1,000 events, within the trainer's 500 to 4,000
-    assertThat(plan.eventsFor(4000)).isEqualTo(2000);
-    assertThat(plan.describe()).contains("on up to 2000 events");
+        .contains("trains on the events since the change that have arrived (at least two drift windows) to serve soon");
+    // it reads up to the configured 4,000 events but waits only for two windows of 1,000 (within 500 to 4,000)
+    assertThat(plan.eventsFor(4000)).isEqualTo(4000);
+    assertThat(plan.waitsFor(4000)).isEqualTo(2000);
+    assertThat(plan.describe()).contains("as soon as 2000 have arrived");
   }
 
   @Test
@@ -128,8 +129,8 @@ class HarmReadingTest {
     RetrainingPolicy.Drift decay = drift(DriftKind.CONCEPT, List.of(feature("x1", false), error(0.30, true)));
     RetrainingPolicy.Drift shift = drift(DriftKind.COVARIATE, List.of(feature("x1", true), error(0.30, true)));
 
-    assertThat(config("").plan("sea", decay, true).eventsFor(4000)).isEqualTo(2000);
-    assertThat(config("").plan("sea", shift, true).eventsFor(4000)).isEqualTo(4000);
+    assertThat(config("").plan("sea", decay, true).waitsFor(4000)).isEqualTo(2000);
+    assertThat(config("").plan("sea", shift, true).waitsFor(4000)).isEqualTo(4000);
   }
 
   @Test

@@ -49,8 +49,8 @@ class RetrainingPolicyTest {
     RetrainingPlan plan = config().build().plan("sea", STRONG_CONCEPT, true);
 
     assertThat(plan.reason()).isEqualTo("CONCEPT drift, severity 0.82 >= 0.50 (default rule): the task changed,"
-        + " searching architectures from the champion's with evolution; trains on the events since the change (two"
-        + " drift windows) to serve soon");
+        + " searching architectures from the champion's with evolution; trains on the events since the change that"
+        + " have arrived (at least two drift windows) to serve soon");
   }
 
   @Test

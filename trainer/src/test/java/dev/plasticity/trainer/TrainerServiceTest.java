@@ -87,7 +87,7 @@ class TrainerServiceTest {
         assertThat(v2.getLineage().getStrategy()).isEqualTo("search:evolution");
         assertThat(v2.getLineage().getReason()).isEqualTo("CONCEPT drift, severity 1.00 >= 0.50 (default rule):"
             + " the task changed, searching architectures from the champion's with evolution; trains on the events"
-            + " since the change (two drift windows) to serve soon");
+            + " since the change that have arrived (at least two drift windows) to serve soon");
         TrainingProgress started = progress("trigger-1", TrainingPhase.STARTED);
         assertThat(started.getStrategy()).isEqualTo("search:evolution");
         assertThat(started.getMessage()).startsWith("search:evolution, at most 6 trainings of up to 4 epochs in 60 s")

@@ -14,12 +14,15 @@ import java.util.function.IntConsumer;
 interface EventSource {
   /**
    * Up to {@code wanted} events of {@code model} with event time at or after {@code fromTime},
-   * oldest first; waits up to {@code wait} for them and settles for {@code minimum}.
+   * oldest first; waits up to {@code wait} for them and settles for {@code minimum}. Once it holds
+   * {@code enough} events it waits for no more: it returns those that have arrived by then, up to
+   * {@code wanted} ({@code enough} = {@code wanted} waits for them all).
    *
    * @param progress told how many events have been read so far, now and then
    * @throws IllegalStateException when fewer than {@code minimum} events arrived in time
    */
-  Window read(String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress);
+  Window read(String model, long fromTime, int wanted, int minimum, int enough, Duration wait,
+      IntConsumer progress);
 
   /** Up to {@code wanted} events of {@code model} with event time in {@code [fromTime, untilTime)}, oldest first. */
   List<LabelledEvent> readBetween(String model, long fromTime, long untilTime, int wanted, Duration wait);

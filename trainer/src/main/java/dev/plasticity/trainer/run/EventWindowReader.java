@@ -59,12 +59,13 @@ final class EventWindowReader implements AutoCloseable {
   /**
    * Up to {@code wanted} events of {@code model} with event time at or after {@code fromTime},
    * oldest first. Waits up to {@code wait} for them; returns what it has then if that is at least
-   * {@code minimum}.
+   * {@code minimum}. Once it holds {@code enough}, it reads on only to the end of the log as it is
+   * then, and returns.
    *
    * @throws IllegalStateException when fewer than {@code minimum} events arrived in time
    */
   List<LabelledEvent> read(
-      String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress) {
+      String model, long fromTime, int wanted, int minimum, int enough, Duration wait, IntConsumer progress) {
     List<TopicPartition> partitions = assignAll();
     Map<TopicPartition, OffsetAndTimestamp> starts = firstOffsetsAt(partitions, fromTime);
     for (TopicPartition tp : partitions) {
@@ -78,6 +79,7 @@ final class EventWindowReader implements AutoCloseable {
     List<LabelledEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + wait.toNanos();
     int reported = 0;
+    Map<TopicPartition, Long> arrived = null; // the log's end once enough events are read
     while (events.size() < wanted && System.nanoTime() < deadline) {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
         LabelledEvent event = decode(record);
@@ -85,6 +87,12 @@ final class EventWindowReader implements AutoCloseable {
             && usable(record, event)) {
           events.add(event);
         }
+      }
+      if (arrived == null && events.size() >= enough) {
+        arrived = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+      }
+      if (arrived != null && readTo(arrived)) {
+        break;
       }
       if (events.size() / 500 > reported / 500) {
         reported = events.size();
@@ -102,6 +110,16 @@ final class EventWindowReader implements AutoCloseable {
     }
     events.sort(Comparator.comparingLong(LabelledEvent::getEventTime));
     return events.size() > wanted ? events.subList(0, wanted) : events;
+  }
+
+  /** Whether this reader's position is at or past {@code ends} on every partition. */
+  private boolean readTo(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      if (consumer.position(end.getKey()) < end.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Assigns every partition of the labelled-events topic to this reader. */

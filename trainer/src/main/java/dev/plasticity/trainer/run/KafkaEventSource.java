@@ -21,9 +21,10 @@ final class KafkaEventSource implements EventSource {
   }
 
   @Override
-  public Window read(String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress) {
+  public Window read(String model, long fromTime, int wanted, int minimum, int enough, Duration wait,
+      IntConsumer progress) {
     try (EventWindowReader reader = new EventWindowReader(bootstrapServers, maxClasses)) {
-      List<LabelledEvent> events = reader.read(model, fromTime, wanted, minimum, wait, progress);
+      List<LabelledEvent> events = reader.read(model, fromTime, wanted, minimum, enough, wait, progress);
       return new Window(events, reader.undecodable(), reader.invalid());
     }
   }

@@ -229,7 +229,7 @@ public final class RetrainingRun {
         + lost);
 
     EventSource.Window read = this.events.read(model, window.getStartTime(), wanted,
-        Math.min(wanted, config.minTrainingEvents()), config.dataWait(),
+        Math.min(wanted, config.minTrainingEvents()), plan.waitsFor(wanted), config.dataWait(),
         n -> report(plan, triggerId, model, TrainingPhase.READING_DATA, 0, null,
             0.1 * Math.min(n, wanted) / wanted, "read " + Math.min(n, wanted) + "/" + wanted + " events"));
     List<LabelledEvent> events = read.events();

@@ -28,7 +28,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,12 +111,33 @@ class EventWindowReaderTest {
       producer.flush();
     }
     try (EventWindowReader reader = new EventWindowReader(kafka.bootstrapServers(), 1000)) {
-      assertThatThrownBy(() -> reader.read("unreadable", t1, 20, 10, Duration.ofSeconds(2), n -> {}))
+      assertThatThrownBy(() -> reader.read("unreadable", t1, 20, 10, 20, Duration.ofSeconds(2), n -> {}))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("only 0 events of model 'unreadable'")
           .hasMessageContaining("records did not decode and went to " + Topics.EVENTS_DLQ
               + ", the first because: not an Avro single-object payload for LabelledEvent");
       assertThat(reader.undecodable()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // the read below would otherwise wait its full ten minutes
+  void onceEnoughEventsAreReadItTakesWhatHasArrivedAndWaitsForNoMore() throws Exception {
+    long t2 = 1_500_000_000_000L;
+    AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (LabelledEvent e : SeaEvents.generate("arrived", 150, 7.0, 9, t2)) {
+        producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, (int) (e.getEventTime() % 2), e.getEventTime(),
+            e.getEventId().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+      }
+      producer.flush();
+    }
+    try (EventWindowReader reader = new EventWindowReader(kafka.bootstrapServers(), 1000)) {
+      // up to 1,000 wanted, 100 enough: the 150 that have arrived, every one of them, not just the 100
+      List<LabelledEvent> read = reader.read("arrived", t2, 1000, 50, 100, Duration.ofMinutes(10), n -> {});
+
+      assertThat(read).hasSize(150);
+      assertThat(read).isSortedAccordingTo(java.util.Comparator.comparingLong(LabelledEvent::getEventTime));
     }
   }
 

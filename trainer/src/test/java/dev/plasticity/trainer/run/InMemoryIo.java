@@ -28,7 +28,8 @@ final class InMemoryIo {
     }
 
     @Override
-    public Window read(String model, long fromTime, int wanted, int minimum, Duration wait, IntConsumer progress) {
+    public Window read(String model, long fromTime, int wanted, int minimum, int enough, Duration wait,
+        IntConsumer progress) { // every event has arrived
       List<LabelledEvent> found = between(model, fromTime, Long.MAX_VALUE, wanted);
       progress.accept(found.size());
       if (found.size() < minimum) {
