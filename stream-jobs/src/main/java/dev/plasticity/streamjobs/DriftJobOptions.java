@@ -173,7 +173,7 @@ public record DriftJobOptions(
   public static final Setting<String> BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP.withDefault(
       SharedSettings.KAFKA_BOOTSTRAP.defaultValue(), "Kafka's bootstrap servers (--bootstrap-servers overrides it)");
   /** The drift job's former name for {@link #BOOTSTRAP}, still read when that is unset or empty (deprecated). */
-  public static final String DEPRECATED_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+  static final String DEPRECATED_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
   private static final AtomicBoolean warnedDeprecatedEnv = new AtomicBoolean();
 
   /**
@@ -248,7 +248,7 @@ public record DriftJobOptions(
 
   /**
    * Options from command-line flags ({@link #flags()}). Bootstrap servers default to the
-   * environment variable {@link #BOOTSTRAP}, then to {@value #DEPRECATED_BOOTSTRAP_ENV}
+   * environment variable {@link #BOOTSTRAP}, then to {@code KAFKA_BOOTSTRAP_SERVERS}
    * (deprecated, with a warning logged once), then {@code BOOTSTRAP}'s default, {@code
    * localhost:9092}.
    *
