@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  * The environment variables each service command reads, as one list of {@link Setting}s per
  * command, taken from the declarations beside the code that reads them ({@link
  * RegistryEnvironment}, {@link InferenceEnvironment}, {@link TrainerEnvironment}, {@link
- * DriftJobOptions#BOOTSTRAP}, {@link SharedSettings}, {@link AvroCodec#MAX_RECORD_BYTES}); the health endpoint's are the launcher's
- * own. {@code --help} of each command prints its list, and {@code ConfigurationNamesTest} holds the
- * README's configuration table and {@code docker-compose.yml} to the same declarations. Immutable and
- * thread-safe.
+ * DriftJobOptions#BOOTSTRAP}, {@link SharedSettings}, {@link AvroCodec#MAX_RECORD_BYTES}); the
+ * health endpoint's are the launcher's own. {@code --help} of each command prints its list, and
+ * {@code ConfigurationNamesTest} holds the README's configuration table and {@code
+ * docker-compose.yml} to the same declarations. Immutable and thread-safe.
  */
 final class ServiceEnvironment {
   /** The name of {@link #HEALTH_PORT}, a constant so that picocli's {@code ${env:…}} default can name it. */
