@@ -2,11 +2,11 @@ package dev.plasticity.streamjobs;
 
 import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.DeadLetters;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftSettings;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -202,18 +202,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
 
   /**
    * A dead letter of an event with its topic, partition, offset and original bytes; the key is the
-   * model name, as the original record's key is not carried past decoding.
+   * model name, as the original record's key is not carried past decoding. Built by the shared
+   * {@link DeadLetters}, as every dead letter is.
    */
   private DeadLetter deadLetter(ObservedEvent event, String error, long now) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(eventsTopic)
-        .setPartition(event.partition())
-        .setOffset(event.offset())
-        .setKey(ByteBuffer.wrap(event.model().getBytes(StandardCharsets.UTF_8)))
-        .setValue(ByteBuffer.wrap(event.payload()))
-        .setError(error)
-        .setFailedAt(now)
-        .build();
+    return DeadLetters.of(eventsTopic, event.partition(), event.offset(), event.model().getBytes(StandardCharsets.UTF_8),
+        event.payload(), error, now);
   }
 
   /** The event's id for a message, decoded from its bytes (rare paths only). */

@@ -61,7 +61,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * visible to whoever started it: see {@link #failureOf(JobClient)}.
  *
  * <p>Entry points: {@link #build} wires Kafka sources and sinks into an environment; {@link #wire}
- * takes any streams (tests); {@link #startLocal} runs the job in a local MiniCluster in the
+ * takes any streams (this package's tests); {@link #startLocal} runs the job in a local MiniCluster in the
  * background; {@link #main} runs it on whatever cluster submits it. Every JVM running the job
  * needs {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.plasticity}.
  */
@@ -72,7 +72,7 @@ public final class DriftJob {
   private DriftJob() {}
 
   /** The two outputs of the job. */
-  public record Outputs(DataStream<DriftTrigger> triggers, DataStream<DeadLetter> deadLetters) {}
+  record Outputs(DataStream<DriftTrigger> triggers, DataStream<DeadLetter> deadLetters) {}
 
   /**
    * Wires Kafka sources and sinks and enables exactly-once checkpointing on {@code env}; call
@@ -110,7 +110,7 @@ public final class DriftJob {
    * versions stream must not hold the drift operator's watermark back or move it: mark it idle
    * ({@link AlwaysIdleWatermarks}), as {@link #build} does.
    */
-  public static Outputs wire(DataStream<KafkaRecord> raw, DataStream<ModelVersion> versions, DriftJobOptions options) {
+  static Outputs wire(DataStream<KafkaRecord> raw, DataStream<ModelVersion> versions, DriftJobOptions options) {
     SingleOutputStreamOperator<ObservedEvent> decoded = raw
         .process(new DecodeLabelledEvents(options.maxEventTimeAhead().toMillis()))
         .uid("decode-labelled-events")

@@ -1,5 +1,7 @@
 package dev.plasticity.streamjobs;
 
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import java.io.Serializable;
 import java.time.Duration;
@@ -163,10 +165,15 @@ public record DriftJobOptions(
     return b;
   }
 
-  /** The environment variable that names the Kafka bootstrap servers, as for every Plasticity service. */
-  public static final String BOOTSTRAP_ENV = "PLASTICITY_KAFKA_BOOTSTRAP";
-  /** The drift job's former name for {@link #BOOTSTRAP_ENV}, still read when that is unset (deprecated). */
-  public static final String DEPRECATED_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+  /**
+   * The environment variable the job reads Kafka's bootstrap servers from, {@link
+   * SharedSettings#KAFKA_BOOTSTRAP} as every Plasticity service reads it, with its default; {@code
+   * --bootstrap-servers} overrides it. The launcher's {@code drift-job --help} lists it.
+   */
+  public static final Setting<String> BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP.withDefault(
+      SharedSettings.KAFKA_BOOTSTRAP.defaultValue(), "Kafka's bootstrap servers (--bootstrap-servers overrides it)");
+  /** The drift job's former name for {@link #BOOTSTRAP}, still read when that is unset or empty (deprecated). */
+  static final String DEPRECATED_BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
   private static final AtomicBoolean warnedDeprecatedEnv = new AtomicBoolean();
 
   /**
@@ -195,7 +202,7 @@ public record DriftJobOptions(
   private static List<Entry> table() {
     DriftJobOptions d = builder("unset").build();
     List<Entry> t = new ArrayList<>();
-    t.add(flag("--bootstrap-servers", "$" + BOOTSTRAP_ENV + ", else localhost:9092",
+    t.add(flag("--bootstrap-servers", "$" + BOOTSTRAP.name() + ", else " + BOOTSTRAP.defaultValue(),
         "Kafka bootstrap servers, host:port[,host:port]", (b, v) -> b.bootstrapServers = v));
     t.add(flag("--group-id", d.groupId(), "consumer group of the events source (the versions source adds -versions)",
         Builder::groupId));
@@ -241,11 +248,13 @@ public record DriftJobOptions(
 
   /**
    * Options from command-line flags ({@link #flags()}). Bootstrap servers default to the
-   * environment variable {@value #BOOTSTRAP_ENV}, then to {@value #DEPRECATED_BOOTSTRAP_ENV}
-   * (deprecated, with a warning logged once), then {@code localhost:9092}.
+   * environment variable {@link #BOOTSTRAP}, then to {@code KAFKA_BOOTSTRAP_SERVERS}
+   * (deprecated, with a warning logged once), then {@code BOOTSTRAP}'s default, {@code
+   * localhost:9092}.
    *
    * @throws IllegalArgumentException for an unknown flag (naming the known ones), a flag without
-   *     its value, or a value the options refuse (naming the option)
+   *     its value, a value the options refuse (naming the option), or a {@code BOOTSTRAP} variable
+   *     of only blanks (naming the variable)
    */
   public static DriftJobOptions fromArgs(String[] args) {
     return fromArgs(args, System.getenv());
@@ -276,19 +285,16 @@ public record DriftJobOptions(
   }
 
   private static String bootstrapFrom(Map<String, String> env) {
-    String servers = env.get(BOOTSTRAP_ENV);
-    if (servers != null && !servers.isBlank()) {
-      return servers;
-    }
-    servers = env.get(DEPRECATED_BOOTSTRAP_ENV);
-    if (servers != null && !servers.isBlank()) {
+    String shared = env.get(BOOTSTRAP.name());
+    String deprecated = env.get(DEPRECATED_BOOTSTRAP_ENV);
+    if ((shared == null || shared.isEmpty()) && deprecated != null && !deprecated.isBlank()) {
       if (warnedDeprecatedEnv.compareAndSet(false, true)) {
         LoggerFactory.getLogger(DriftJobOptions.class).warn("{} is deprecated: set {} instead (read {})",
-            DEPRECATED_BOOTSTRAP_ENV, BOOTSTRAP_ENV, servers);
+            DEPRECATED_BOOTSTRAP_ENV, BOOTSTRAP.name(), deprecated);
       }
-      return servers;
+      return deprecated;
     }
-    return "localhost:9092";
+    return BOOTSTRAP.require(env);
   }
 
   /** Builder of {@link DriftJobOptions}; validation happens in {@link #build()}. Not thread-safe. */

@@ -32,7 +32,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param offset offset in that partition
  */
 @TypeInfo(ObservedEventSerializer.TypeInfoFactory.class)
-public record ObservedEvent(String model, long eventTime, FeatureNames names, double[] values,
+record ObservedEvent(String model, long eventTime, FeatureNames names, double[] values,
     Map<String, String> categorical, int label, Integer prediction, Integer predictionVersion,
     byte[] payload, int partition, long offset) {
   static final AvroCodec<LabelledEvent> CODEC = AvroCodec.of(LabelledEvent.class);

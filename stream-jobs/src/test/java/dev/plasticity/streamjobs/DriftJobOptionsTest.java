@@ -80,6 +80,18 @@ class DriftJobOptionsTest {
   }
 
   @Test
+  void bootstrapServersAreTheSharedSettingAndABlankOneIsRefusedNamingIt() {
+    assertEquals(dev.plasticity.schemas.SharedSettings.KAFKA_BOOTSTRAP.name(), DriftJobOptions.BOOTSTRAP.name());
+    assertEquals(dev.plasticity.schemas.SharedSettings.KAFKA_BOOTSTRAP.defaultValue(), DriftJobOptions.BOOTSTRAP.defaultValue());
+    assertEquals("localhost:9092", DriftJobOptions.fromArgs(new String[0],
+        java.util.Map.of("PLASTICITY_KAFKA_BOOTSTRAP", "")).bootstrapServers(), "empty, as compose's ${X:-} gives, is unset");
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> DriftJobOptions.fromArgs(new String[0], java.util.Map.of("PLASTICITY_KAFKA_BOOTSTRAP", "  ")));
+    assertTrue(blank.getMessage().startsWith("PLASTICITY_KAFKA_BOOTSTRAP is blank"),
+        blank.getMessage());
+  }
+
+  @Test
   void theCheckpointDirectoryAndTheStateToRestoreFromAreFlags() {
     DriftJobOptions options = DriftJobOptions.fromArgs(new String[] {"--checkpoint-dir", "file:///var/drift",
         "--restore-from", "/var/drift/abc/chk-7"}, java.util.Map.of());

@@ -131,14 +131,24 @@ class DriftJobRecoveryTest {
     }
   }
 
-  /** The number of the newest complete checkpoint below {@code root}, 0 when none. */
+  /**
+   * The number of the newest complete checkpoint below {@code root}, 0 when none. Flink deletes
+   * older checkpoints while this walks the tree; a directory that vanishes mid-walk means a newer
+   * one exists, so the walk is taken again.
+   */
   static int checkpointNumber(Path root) throws Exception {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-          .map(p -> p.getParent().getFileName().toString())
-          .filter(name -> name.startsWith("chk-"))
-          .mapToInt(name -> Integer.parseInt(name.substring(4)))
-          .max().orElse(0);
+    while (true) {
+      try (Stream<Path> files = Files.walk(root)) {
+        return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+            .map(p -> p.getParent().getFileName().toString())
+            .filter(name -> name.startsWith("chk-"))
+            .mapToInt(name -> Integer.parseInt(name.substring(4)))
+            .max().orElse(0);
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -46,9 +46,18 @@ public final class TrainerEnvironment {
           + " (one lag when predicting the previous label beats the majority class by 0.05), auto:K, or K lags;"
           + " per model as MODEL=VALUE, comma-separated, e.g. auto,sea=off", TrainerEnvironment::labelLags);
 
+  static final Setting<Double> GATE_SIGNIFICANCE = Setting.of("PLASTICITY_TRAINER_GATE_SIGNIFICANCE",
+      String.valueOf(DEFAULTS.gate().significance()), "the chance the gate accepts of serving a challenger that is"
+          + " not better than the serving version (one-sided, on the held-out events where they disagree); in (0, 0.5)",
+      TrainerEnvironment::significance);
+  static final Setting<Integer> GATE_MIN_EVENTS = Setting.positiveInt("PLASTICITY_TRAINER_GATE_MIN_EVENTS",
+      String.valueOf(DEFAULTS.gate().minEvents()), "the fewest held-out events on which the gate lets a challenger"
+          + " replace a serving version; below it the challenger is registered but not served");
+
   /** Every variable the trainer reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
-      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS);
+      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS, GATE_SIGNIFICANCE,
+      GATE_MIN_EVENTS);
 
   /** Label lags for every model, and for particular models by name. */
   record LabelLagSettings(LabelLags general, Map<String, LabelLags> models) {
@@ -79,7 +88,22 @@ public final class TrainerEnvironment {
         .maxAttempts(MAX_ATTEMPTS.require(env))
         .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
         .maxClasses(MAX_CLASSES.require(env))
-        .cadenceEvents(CADENCE_EVENTS.require(env)));
+        .cadenceEvents(CADENCE_EVENTS.require(env))
+        .gate(new GateSettings(GATE_SIGNIFICANCE.require(env), GATE_MIN_EVENTS.require(env))));
+  }
+
+  /** A significance level of the gate's test: a number in (0, 0.5), as {@link GateSettings} requires. */
+  private static double significance(String text) {
+    double significance;
+    try {
+      significance = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is not a number; the gate's significance must be in (0, 0.5)", e);
+    }
+    if (!(significance > 0 && significance < 0.5)) {
+      throw new IllegalArgumentException("must be in (0, 0.5): the gate's significance is a one-sided test's level");
+    }
+    return significance;
   }
 
   private static long cadence(String text) {

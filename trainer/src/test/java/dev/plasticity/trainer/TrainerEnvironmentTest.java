@@ -20,6 +20,34 @@ class TrainerEnvironmentTest {
     assertThat(fromEnvironment.maxRetryBackoff()).isEqualTo(defaults.maxRetryBackoff());
     assertThat(fromEnvironment.maxClasses()).isEqualTo(defaults.maxClasses());
     assertThat(fromEnvironment.policy()).isEqualTo(RetrainingPolicy.defaults());
+    assertThat(fromEnvironment.gate()).isEqualTo(defaults.gate()).isEqualTo(GateSettings.DEFAULTS);
+  }
+
+  @Test
+  void readsTheGatesSignificanceAndMinimumEventsFromTheEnvironment() {
+    TrainerConfig config = TrainerEnvironment.read(Map.of(
+        "PLASTICITY_TRAINER_GATE_SIGNIFICANCE", "0.01",
+        "PLASTICITY_TRAINER_GATE_MIN_EVENTS", "500")).build();
+
+    assertThat(config.gate()).isEqualTo(new GateSettings(0.01, 500));
+    assertThat(TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_GATE_MIN_EVENTS", "50")).build().gate())
+        .isEqualTo(new GateSettings(GateSettings.DEFAULTS.significance(), 50));
+  }
+
+  @Test
+  void refusesAGateSettingOutsideItsRangeNamingTheVariableAndTheRule() {
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_GATE_SIGNIFICANCE", "0.5")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TRAINER_GATE_SIGNIFICANCE must be in (0, 0.5)").hasMessageContaining("'0.5'");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_GATE_SIGNIFICANCE", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TRAINER_GATE_SIGNIFICANCE must be in (0, 0.5)");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_GATE_SIGNIFICANCE", "five percent")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TRAINER_GATE_SIGNIFICANCE is not a number");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_GATE_MIN_EVENTS", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TRAINER_GATE_MIN_EVENTS must be a whole number from 1");
   }
 
   @Test

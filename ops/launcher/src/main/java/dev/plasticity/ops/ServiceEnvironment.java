@@ -5,6 +5,7 @@ import dev.plasticity.registry.server.RegistryEnvironment;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.Setting;
 import dev.plasticity.schemas.SharedSettings;
+import dev.plasticity.streamjobs.DriftJobOptions;
 import dev.plasticity.trainer.TrainerEnvironment;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +16,10 @@ import java.util.stream.Stream;
  * The environment variables each service command reads, as one list of {@link Setting}s per
  * command, taken from the declarations beside the code that reads them ({@link
  * RegistryEnvironment}, {@link InferenceEnvironment}, {@link TrainerEnvironment}, {@link
- * SharedSettings}, {@link AvroCodec#MAX_RECORD_BYTES}); the health endpoint's are the launcher's
- * own. {@code --help} of each command prints its list, and {@code ConfigurationNamesTest} holds the
- * README's configuration table and {@code docker-compose.yml} to the same declarations. Immutable and
- * thread-safe.
+ * DriftJobOptions#BOOTSTRAP}, {@link SharedSettings}, {@link AvroCodec#MAX_RECORD_BYTES}); the
+ * health endpoint's are the launcher's own. {@code --help} of each command prints its list, and
+ * {@code ConfigurationNamesTest} holds the README's configuration table and {@code
+ * docker-compose.yml} to the same declarations. Immutable and thread-safe.
  */
 final class ServiceEnvironment {
   /** The name of {@link #HEALTH_PORT}, a constant so that picocli's {@code ${env:…}} default can name it. */
@@ -31,8 +32,7 @@ final class ServiceEnvironment {
   private static final List<Setting<?>> HEALTH = List.of(HEALTH_HOST, HEALTH_PORT);
 
   /** The drift job reads Kafka's address from the environment; everything else from its flags. */
-  private static final List<Setting<?>> DRIFT_JOB = List.of(SharedSettings.KAFKA_BOOTSTRAP.withDefault(
-      SharedSettings.KAFKA_BOOTSTRAP.defaultValue(), "Kafka's bootstrap servers (--bootstrap-servers overrides it)"));
+  private static final List<Setting<?>> DRIFT_JOB = List.of(DriftJobOptions.BOOTSTRAP);
 
   private static final List<Setting<?>> EVERY_SERVICE = List.of(AvroCodec.MAX_RECORD_BYTES);
 

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-public final class CategoricalJensenShannonDistance {
+final class CategoricalJensenShannonDistance {
   private final double[] shares;
   private final double threshold;
   private final double epsilon;

@@ -2,10 +2,10 @@ package dev.plasticity.streamjobs.drift;
 
 /**
  * The change detectors by name, for choosing one from configuration, e.g.
- * {@code ChangeDetectorKind.named("ADWIN").create(seed)}. Each creates a detector with its
- * default parameters (those of MOA, or of River for KSWIN). A constant's {@link #name()} is its
- * name in a model's {@code DriftConfig} and in a trigger's evidence; {@link #named(String)} is the
- * one place text becomes a kind.
+ * {@code ChangeDetectorKind.ADWIN.create(seed)}. Each creates a detector with its default
+ * parameters (those of MOA, or of River for KSWIN). A constant's {@link #name()} is its name in a model's {@code DriftConfig} and in a
+ * trigger's evidence; {@link #named(String)} is the one place text becomes a kind, reached from
+ * outside through {@link DriftSettings#conceptDetectorNamed(String)}.
  */
 public enum ChangeDetectorKind {
   /** {@link Adwin}: adaptive windowing; any numeric stream. */
@@ -26,7 +26,7 @@ public enum ChangeDetectorKind {
    *
    * @throws IllegalArgumentException naming the known kinds when there is none
    */
-  public static ChangeDetectorKind named(String name) {
+  static ChangeDetectorKind named(String name) {
     for (ChangeDetectorKind kind : values()) {
       if (kind.name().equals(name)) {
         return kind;

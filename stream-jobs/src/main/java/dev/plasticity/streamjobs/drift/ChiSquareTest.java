@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-public final class ChiSquareTest {
+final class ChiSquareTest {
   /** Share given to a class the reference never saw. */
   public static final double DEFAULT_EPSILON = 1e-4;
 

@@ -16,9 +16,9 @@ import java.util.Objects;
  */
 public record DriftAssessment(boolean drifted, DriftKind kind, List<Finding> findings, double severity, int sampleCount) {
   /** Name used in findings for the label-distribution test. */
-  public static final String LABEL = "_label";
+  static final String LABEL = "_label";
   /** Name used in findings for tests over all features together (drifted share, MMD). */
-  public static final String ALL_FEATURES = "_features";
+  static final String ALL_FEATURES = "_features";
   /** Name used in findings for the error-rate test. */
   public static final String ERROR = "_error";
 

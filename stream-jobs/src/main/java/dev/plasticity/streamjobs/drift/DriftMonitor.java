@@ -117,7 +117,7 @@ public final class DriftMonitor {
     return settings;
   }
 
-  public ReferenceStatistics reference() {
+  ReferenceStatistics reference() {
     return reference;
   }
 

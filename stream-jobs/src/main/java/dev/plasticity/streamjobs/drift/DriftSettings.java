@@ -79,7 +79,7 @@ public record DriftSettings(
    * ...) covers slower ones. A cooldown that ends before a slow answer arrives counts that trigger
    * as unanswered; the next one then needs new evidence and cools down twice as long.
    */
-  public static final long DEFAULT_COOLDOWN_EVENTS = 20 * 500;
+  static final long DEFAULT_COOLDOWN_EVENTS = 20 * 500;
 
   /** The cooldown grows to at most this many times {@code cooldownEvents} / {@code cooldownMillis}. */
   public static final int MAX_BACKOFF = 16;
@@ -91,7 +91,7 @@ public record DriftSettings(
   public static final String NO_DETECTOR = "NONE";
 
   /** Window tests that run unless configured otherwise. */
-  public static final Set<WindowTest> DEFAULT_TESTS = Collections.unmodifiableSet(
+  static final Set<WindowTest> DEFAULT_TESTS = Collections.unmodifiableSet(
       EnumSet.of(WindowTest.PSI, WindowTest.KS, WindowTest.CHI_SQUARE, WindowTest.ERROR_RATE));
 
   public DriftSettings {
@@ -165,7 +165,7 @@ public record DriftSettings(
   }
 
   /** Whether the window test runs. */
-  public boolean runs(WindowTest test) {
+  boolean runs(WindowTest test) {
     return tests.contains(test);
   }
 

@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class DriftedFeatureShare {
+final class DriftedFeatureShare {
   /** Default level for each feature after correction. */
   public static final double DEFAULT_ALPHA = 0.05;
   /** Default share of drifted features for an alarm. */

@@ -15,7 +15,7 @@ package dev.plasticity.streamjobs.drift;
  *
  * <p>Immutable and thread-safe.
  */
-public final class ErrorRateTest {
+final class ErrorRateTest {
   /** Default minimum rise of the error rate for an alarm. */
   public static final double DEFAULT_MIN_EFFECT = 0.05;
 

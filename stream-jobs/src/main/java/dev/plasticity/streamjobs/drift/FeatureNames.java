@@ -67,7 +67,7 @@ public final class FeatureNames {
   /**
    * For each of {@code wanted}, its position in this layout, or -1 where this layout lacks it.
    */
-  public int[] positionsOf(List<String> wanted) {
+  int[] positionsOf(List<String> wanted) {
     int[] positions = new int[wanted.size()];
     for (int i = 0; i < positions.length; i++) {
       positions[i] = indexOf(wanted.get(i));

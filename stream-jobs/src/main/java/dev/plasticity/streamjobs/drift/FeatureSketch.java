@@ -31,7 +31,7 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * <p>Mutable and not thread-safe, like the sketch it wraps; DataSketches heap sketches need no JVM
  * flags on Java 17.
  */
-public final class FeatureSketch {
+final class FeatureSketch {
   /** DataSketches' default k: rank error about 1.3% (single rank) at 99% confidence. */
   public static final int DEFAULT_K = KllSketch.DEFAULT_K;
   /** The smallest k a KLL sketch accepts. */

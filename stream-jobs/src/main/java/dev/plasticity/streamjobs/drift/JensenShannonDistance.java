@@ -31,7 +31,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class JensenShannonDistance {
+final class JensenShannonDistance {
   /** Default alarm threshold. */
   public static final double DEFAULT_THRESHOLD = 0.1;
   /** Default number of bins. */

@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class KolmogorovSmirnovTest {
+final class KolmogorovSmirnovTest {
   private final ReferenceDistribution reference;
   private final double alpha;
 

@@ -39,7 +39,7 @@ import java.util.Random;
  *
  * <p>Immutable and thread-safe.
  */
-public final class MaximumMeanDiscrepancy {
+final class MaximumMeanDiscrepancy {
   /** Default significance level. */
   public static final double DEFAULT_ALPHA = 0.01;
   /** Default number of permutations. */

@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
  *
  * <p>Stateless and thread-safe.
  */
-public enum MultipleTesting {
+enum MultipleTesting {
   /** Holm's step-down: adjusted p₍ᵢ₎ = max over j ≤ i of min(1, (m − j + 1) p₍ⱼ₎). */
   HOLM {
     @Override

@@ -54,12 +54,12 @@ public record Observation(FeatureNames names, double[] values, int label, Intege
   }
 
   /** Whether {@code version} predicted this event. */
-  public boolean predictedBy(int version) {
+  boolean predictedBy(int version) {
     return prediction != null && predictionVersion != null && predictionVersion == version;
   }
 
   /** Whether the prediction was wrong; only meaningful when a prediction exists. */
-  public boolean misclassified() {
+  boolean misclassified() {
     return prediction != null && prediction != label;
   }
 }

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class PopulationStabilityIndex {
+final class PopulationStabilityIndex {
   /** Share given to a bin the window leaves empty. */
   public static final double DEFAULT_EPSILON = 1e-4;
 

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-public final class ReferenceDistribution {
+final class ReferenceDistribution {
   private final QuantileFunction distribution;
   private final long count;
 

@@ -16,14 +16,14 @@ import java.util.Objects;
 public record TestResult(
     String test, double statistic, Double pValue, double threshold, boolean drifted, double severity, long sampleSize) {
 
-  public static final String PSI = "PSI";
-  public static final String KS = "KS";
-  public static final String CHI_SQUARE = "CHI_SQUARE";
+  static final String PSI = "PSI";
+  static final String KS = "KS";
+  static final String CHI_SQUARE = "CHI_SQUARE";
   public static final String ERROR_RATE = "ERROR_RATE";
-  public static final String WASSERSTEIN = "WASSERSTEIN";
-  public static final String JENSEN_SHANNON = "JENSEN_SHANNON";
-  public static final String DRIFTED_FEATURE_SHARE = "DRIFTED_FEATURE_SHARE";
-  public static final String MMD = "MMD";
+  static final String WASSERSTEIN = "WASSERSTEIN";
+  static final String JENSEN_SHANNON = "JENSEN_SHANNON";
+  static final String DRIFTED_FEATURE_SHARE = "DRIFTED_FEATURE_SHARE";
+  static final String MMD = "MMD";
 
   public TestResult {
     Objects.requireNonNull(test, "test");

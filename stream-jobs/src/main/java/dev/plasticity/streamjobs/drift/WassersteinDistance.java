@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class WassersteinDistance {
+final class WassersteinDistance {
   /** Default alarm threshold on the normalised distance. */
   public static final double DEFAULT_THRESHOLD = 0.1;
   /** The smallest scale divided by, so a constant reference feature does not divide by zero. */

@@ -31,7 +31,7 @@ public enum WindowTest {
    *
    * @throws IllegalArgumentException naming the known tests when there is none
    */
-  public static WindowTest named(String name) {
+  static WindowTest named(String name) {
     for (WindowTest test : values()) {
       if (test.name().equals(name)) {
         return test;

@@ -13,7 +13,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The drift job checkpoints detectors with Java serialization and restores them mid-stream. */
+/**
+ * The drift job checkpoints detectors (as a generic type, which Flink writes with Kryo) and restores
+ * them mid-stream: a serialization round trip keeps their detections, and each is a public class,
+ * which Kryo needs to create it on restore.
+ */
 class ChangeDetectorSerializationTest {
   private static final double[] ERRORS =
       SeededStreams.errors(9, SeededStreams.levels(9, 30_000, 5_000, 1_000, 0.05, 0.5));
@@ -45,6 +49,16 @@ class ChangeDetectorSerializationTest {
 
     assertThat(uninterrupted).isNotEmpty();
     assertThat(restored).isEqualTo(uninterrupted);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void isAPublicClassSoThatKryoCanRestoreItFromTheJobsState(ChangeDetectorKind kind) {
+    Class<?> type = kind.create(3).getClass();
+
+    assertThat(java.lang.reflect.Modifier.isPublic(type.getModifiers()))
+        .as("%s is kept in Flink state as a generic type; Kryo's generated constructor access cannot create a"
+            + " package-private class when a checkpoint is restored", type.getSimpleName()).isTrue();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,7 +2,6 @@ package dev.plasticity.trainer.run;
 
 import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.DeadLetter;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -16,8 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes records the trainer cannot use to a dead-letter topic as {@link DeadLetter}s: the source
- * topic, partition and offset, the original key and value bytes, the reason and when it failed,
+ * Writes records the trainer cannot use to a dead-letter topic as {@link DeadLetter}s, built by the
+ * shared {@link dev.plasticity.schemas.DeadLetters#of(ConsumerRecord, String, long)} (the source
+ * topic, partition and offset, the original key and value bytes, the reason and when it failed),
  * keyed by the original key. {@link #send} returns only once the broker has acknowledged the
  * letter, so a caller commits the source offset only after the record is safe.
  *
@@ -41,19 +41,12 @@ public final class DeadLetters implements AutoCloseable {
   /**
    * Writes {@code record} with {@code reason} to {@code topic} and waits for the acknowledgement.
    *
+   * @throws IllegalArgumentException when {@code reason} is blank: a dead letter says why
    * @throws IllegalStateException when the letter could not be written: the caller must not commit
    *     the record's offset
    */
   public void send(String topic, ConsumerRecord<byte[], byte[]> record, String reason) {
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-        .setError(reason)
-        .setFailedAt(clock.millis())
-        .build();
+    DeadLetter letter = dev.plasticity.schemas.DeadLetters.of(record, reason, clock.millis());
     try {
       producer.send(new ProducerRecord<>(topic, record.key(), letter)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
