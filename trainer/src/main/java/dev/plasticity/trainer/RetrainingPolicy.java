@@ -61,7 +61,7 @@ public final class RetrainingPolicy {
   public static final List<String> STRATEGIES = Strategies.STANDARD.names();
 
   private static final Strategy RETRAIN = new Strategy.Retrain();
-  private static final Strategy INCREMENTAL = IncrementalUpdate.STANDARD;
+  private static final IncrementalUpdate INCREMENTAL = IncrementalUpdate.STANDARD;
 
   /** The rules every policy falls through to; see the class comment. The one place to change the defaults. */
   private static final List<Rule> DEFAULT_RULES = List.of(
@@ -150,9 +150,10 @@ public final class RetrainingPolicy {
           RetrainingPlan.Course.TRAIN, Span.CONFIGURED);
     }
     if (drift.reading() == Reading.CADENCE) {
-      // no drift to match a rule against: the cheap update a cadence exists for, on its window's events
-      return new Decision(INCREMENTAL, Limits.NONE, "cadence: a scheduled update, no drift seen: "
-          + INCREMENTAL.explain(), RetrainingPlan.Course.TRAIN, Span.DRIFT_WINDOW);
+      // no drift to match a rule against: the cheap update a cadence exists for, on its window's
+      // events, with its own epochs as the plan's budget so the plan says what it runs
+      return new Decision(INCREMENTAL, new Limits(null, 0, INCREMENTAL.epochs()), "cadence: a scheduled update, no"
+          + " drift seen: " + INCREMENTAL.explain(), RetrainingPlan.Course.TRAIN, Span.DRIFT_WINDOW);
     }
     Decision ruled = null;
     for (Rule rule : rules) {

@@ -45,6 +45,18 @@ class RetrainingPolicyTest {
   }
 
   @Test
+  void aCadenceUpdateIsPlannedWithItsOwnFewEpochsAndSaysSo() {
+    RetrainingPolicy.Drift cadence = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.0,
+        dev.plasticity.schemas.TriggerSignal.CADENCE, RetrainingPolicy.Harm.UNKNOWN);
+
+    RetrainingPlan plan = config().build().plan("sea", cadence, true);
+
+    assertThat(plan.strategy().wireName()).isEqualTo("incremental");
+    assertThat(plan.budget().maxEpochs()).isEqualTo(3);
+    assertThat(plan.describe()).startsWith("incremental, 3 epochs");
+  }
+
+  @Test
   void theReasonSaysWhichRuleMatchedAndWhatTheStrategyDoes() {
     RetrainingPlan plan = config().build().plan("sea", STRONG_CONCEPT, true);
 
