@@ -14,9 +14,15 @@ final class LoopRun {
   /** What the demo reported, and what it printed (plain lines, as without a terminal). */
   record Result(DemoReport report, String console) {}
 
+  /**
+   * Runs the loop with the trainer's cadence off: these runs are about what a drift trigger does,
+   * and a cadence update (tested on its own in the trainer) may otherwise answer the drift first or
+   * serve a version of its own.
+   */
   static Result run(Path dir, String bootstrapServers, Demo.Settings settings) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    EmbeddedStack.Options options = EmbeddedStack.Options.defaults(dir).withExternalKafka(bootstrapServers);
+    EmbeddedStack.Options options = EmbeddedStack.Options.defaults(dir).withExternalKafka(bootstrapServers)
+        .withTrainer(trainer -> trainer.cadenceEvents(0));
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
       DemoReport report = new Demo(settings, stack, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
       return new Result(report, console.toString(StandardCharsets.UTF_8));

@@ -76,6 +76,9 @@ public final class Demo {
     long t0 = System.currentTimeMillis();
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     AtomicReference<Double> swapAtSeconds = new java.util.concurrent.atomic.AtomicReference<>();
+    // the version the first swap after the drift served: the drift trigger's, or a cadence update's
+    // that answered the drift before it
+    AtomicReference<Integer> firstSwapTo = new java.util.concurrent.atomic.AtomicReference<>();
     double driftAtSeconds = -1;
     int versionAtDrift = -1;
 
@@ -103,7 +106,9 @@ public final class Demo {
       awaitServed(predictor, firstVersion, deadline);
       console.say("inference serves v%d; scoring live events", predictor.servedVersion().orElse(-1));
       stack.loader().onSwap(swap -> {
-        swapAtSeconds.compareAndSet(null, console.seconds());
+        if (swapAtSeconds.compareAndSet(null, console.seconds())) {
+          firstSwapTo.set(swap.toVersion());
+        }
         console.say("SWAP         %s v%d -> v%d (downloaded, verified, loaded, warmed up in %d ms); no request dropped",
             swap.model(), swap.fromVersion(), swap.toVersion(), swap.loadMillis());
       });
@@ -121,6 +126,7 @@ public final class Demo {
           versionAtDrift = predictor.servedVersion().orElse(-1);
           console.say("DRIFT        injected at event %d: the labelling concept changes, the features do not", driftAt);
           swapAtSeconds.set(null);
+          firstSwapTo.set(null);
         }
         Prediction prediction = null;
         try {
@@ -175,9 +181,14 @@ public final class Demo {
       Double toServing = swappedAt != null && driftAtSeconds >= 0 ? swappedAt - driftAtSeconds : null;
       Double toTrigger = detection.isPresent() && driftAtSeconds >= 0
           ? detection.get().seenAtSeconds() - driftAtSeconds : null;
+      Integer answeredBy = firstSwapTo.get();
       Optional<TrainingOutcome> retrained = stack.outcomes().stream()
-          .filter(o -> detection.isPresent() && o.triggerId().equals(detection.get().trigger().getTriggerId()))
-          .findFirst();
+          .filter(o -> detection.isPresent() && o.triggerId().equals(detection.get().trigger().getTriggerId())
+              && o.version().isPresent())
+          .findFirst()
+          .or(() -> stack.outcomes().stream()
+              .filter(o -> answeredBy != null && o.version().map(v -> v.getVersion() == answeredBy).orElse(false))
+              .findFirst());
       boolean completed = settings.injectDrift()
           ? served > versionAtDrift && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()
           : sent >= settings.maxEvents();
