@@ -71,6 +71,11 @@ public final class Setting<T> {
     return of(name, defaultValue, description, text -> (int) positive(text, Integer.MAX_VALUE));
   }
 
+  /** A count that may be 0 (off, none), such as events between two scheduled updates. */
+  public static Setting<Long> count(String name, String defaultValue, String description) {
+    return of(name, defaultValue, description, text -> atLeast(text, 0, Long.MAX_VALUE));
+  }
+
   /** A number of bytes, at least 1. */
   public static Setting<Long> bytes(String name, String defaultValue, String description) {
     return of(name, defaultValue, description, text -> positive(text, Long.MAX_VALUE));
@@ -187,16 +192,20 @@ public final class Setting<T> {
   }
 
   private static long positive(String text, long max) {
+    return atLeast(text, 1, max);
+  }
+
+  private static long atLeast(String text, long min, long max) {
     String trimmed = text.trim();
     try {
       long value = Long.parseLong(trimmed);
-      if (value >= 1 && value <= max) {
+      if (value >= min && value <= max) {
         return value;
       }
     } catch (NumberFormatException e) {
       // said below
     }
-    throw new IllegalArgumentException("must be a whole number from 1 to " + max);
+    throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
   }
 
   private static Duration parseDuration(String text) {

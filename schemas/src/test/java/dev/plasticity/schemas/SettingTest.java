@@ -63,6 +63,10 @@ class SettingTest {
     assertThatThrownBy(() -> attempts.parse("0")).hasMessageContaining("PLASTICITY_TEST_ATTEMPTS must be a whole number from 1");
     assertThat(bytes.parse("268435456")).isEqualTo(268_435_456L);
     assertThatThrownBy(() -> bytes.parse("-1")).hasMessageContaining("PLASTICITY_TEST_BYTES");
+    Setting<Long> cadence = Setting.count("PLASTICITY_TEST_CADENCE", "1000", "events between updates");
+    assertThat(cadence.parse("0")).isZero();
+    assertThatThrownBy(() -> cadence.parse("-1"))
+        .hasMessageContaining("PLASTICITY_TEST_CADENCE must be a whole number from 0 to");
     assertThat(url.parse("http://registry:8080")).isEqualTo(URI.create("http://registry:8080"));
     assertThatThrownBy(() -> url.parse("registry:8080")).hasMessageContaining("PLASTICITY_TEST_URL must be an absolute URL");
   }

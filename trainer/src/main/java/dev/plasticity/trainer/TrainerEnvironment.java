@@ -37,10 +37,9 @@ public final class TrainerEnvironment {
   static final Setting<Integer> MAX_CLASSES = Setting.positiveInt("PLASTICITY_TRAINER_MAX_CLASSES",
       String.valueOf(DEFAULTS.maxClasses()),
       "the most classes a model may have; an event labelled outside [0, max) is dead-lettered, not trained on");
-  static final Setting<Long> CADENCE_EVENTS = Setting.of("PLASTICITY_TRAINER_CADENCE_EVENTS",
+  static final Setting<Long> CADENCE_EVENTS = Setting.count("PLASTICITY_TRAINER_CADENCE_EVENTS",
       String.valueOf(TrainerConfig.DEFAULT_CADENCE_EVENTS),
-      "every this many events of a champion, a gated incremental update (0: only drift triggers retrain)",
-      TrainerEnvironment::cadence);
+      "every this many events of a champion, a gated incremental update (0: only drift triggers retrain)");
   static final Setting<LabelLagSettings> LABEL_LAGS = Setting.of("PLASTICITY_TRAINER_LABEL_LAGS",
       DEFAULTS.labelLags().wireName(), "whether networks take their stream's previous labels as inputs: off, auto"
           + " (one lag when predicting the previous label beats the majority class by 0.05), auto:K, or K lags;"
@@ -104,19 +103,6 @@ public final class TrainerEnvironment {
       throw new IllegalArgumentException("must be in (0, 0.5): the gate's significance is a one-sided test's level");
     }
     return significance;
-  }
-
-  private static long cadence(String text) {
-    long events;
-    try {
-      events = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("is not a whole number of events", e);
-    }
-    if (events < 0) {
-      throw new IllegalArgumentException("must be 0 (no cadence) or more");
-    }
-    return events;
   }
 
   /** {@code VALUE} for every model and {@code MODEL=VALUE} for one, comma-separated; the general one at most once. */
