@@ -330,7 +330,7 @@ public final class RetrainingRun {
             .setTriggerId(triggerId)
             .setStrategy(ran.strategy().wireName())
             .setReason(ran.reason())
-            .setWindow(window)
+            .setWindow(trainedOn(window, events))
             .setCandidates(candidates)
             .setGate(gate)
             .setSignal(drift == null ? null : drift.signal())
@@ -591,6 +591,18 @@ public final class RetrainingRun {
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
             String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+  }
+
+  /**
+   * The window a version records as trained on: from the trigger window's start to the newest event
+   * read, with the number read. A run may read past its trigger's window (the configured span, or
+   * what has arrived since a change), so the trigger's window alone would understate it; the Kafka
+   * offsets of what was read are not kept (empty).
+   */
+  private static DataWindow trainedOn(DataWindow trigger, List<LabelledEvent> events) {
+    long newest = events.stream().mapToLong(LabelledEvent::getEventTime).max().orElse(trigger.getEndTime());
+    return DataWindow.newBuilder(trigger).setEndTime(Math.max(newest, trigger.getStartTime()))
+        .setEventCount(events.size()).setOffsets(List.of()).build();
   }
 
   /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */

@@ -87,6 +87,11 @@ class RetrainingRunTest {
     assertThat(v2.getLineage().getReason()).contains("(default rule)");
     assertThat(v2.getLineage().getGate().getPromoted()).isTrue();
     assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
+    // the lineage records what the run read: the trigger's window starts it, the newest event read ends it
+    assertThat(v2.getLineage().getWindow().getStartTime()).isEqualTo(NEW);
+    assertThat(v2.getLineage().getWindow().getEventCount()).isEqualTo(1000);
+    assertThat(v2.getLineage().getWindow().getEndTime())
+        .isEqualTo(events.read("sea", NEW, 1000, 1000, 1000, Duration.ZERO, n -> { }).events().get(999).getEventTime());
     assertThat(versions.champion("sea")).contains(v2);
     assertThat(progress.phases("concept-1")).containsExactly(TrainingPhase.STARTED, TrainingPhase.READING_DATA,
         TrainingPhase.TRAINING, TrainingPhase.EVALUATING, TrainingPhase.REGISTERED);
@@ -323,6 +328,11 @@ class RetrainingRunTest {
     assertThat(v2.getLineage().getStrategy()).isEqualTo("mixed-retrain");
     assertThat(v2.getLineage().getReason()).contains("configured rule *=mixed-retrain");
     assertThat(v2.getMetrics()).containsEntry("reference_events", 1000.0);
+    // the lineage records what the run read: the trigger's window starts it, the newest event read ends it
+    assertThat(v2.getLineage().getWindow().getStartTime()).isEqualTo(NEW);
+    assertThat(v2.getLineage().getWindow().getEventCount()).isEqualTo(1000);
+    assertThat(v2.getLineage().getWindow().getEndTime())
+        .isEqualTo(events.read("sea", NEW, 1000, 1000, 1000, Duration.ZERO, n -> { }).events().get(999).getEventTime());
     assertThat(outcome.message()).contains("1000 reference events and 800 new ones, unweighted");
   }
 }
