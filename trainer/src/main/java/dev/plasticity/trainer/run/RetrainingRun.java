@@ -15,6 +15,7 @@ import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
+import dev.plasticity.trainer.GateSettings;
 import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
@@ -34,6 +35,7 @@ import dev.plasticity.trainer.search.SearchTrial;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -246,6 +248,13 @@ public final class RetrainingRun {
     boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data)).orElse(null);
     OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
         : OptionalDouble.of(share(servingCorrect));
+    if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
+      Optional<TrainingOutcome> recalled = recall(drift, triggerId, model, serving.get(), servingCorrect, data, events,
+          lostGates, started);
+      if (recalled.isPresent()) {
+        return recalled.get();
+      }
+    }
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
@@ -356,6 +365,94 @@ public final class RetrainingRun {
         champion ? TrainingOutcome.Status.CHAMPION : TrainingOutcome.Status.CHALLENGER, Optional.of(stored),
         servingAccuracy, OptionalDouble.of(gate.getChallengerAccuracy()), events.size(), seconds(started),
         result.device(), message, lostGates);
+  }
+
+  /**
+   * A concept that comes back: before training, the most recent earlier champions ({@link
+   * Recall#MAX_CANDIDATES}) are scored on the run's held-out events, and the best of them is gated
+   * against the serving version with the gate's significance divided among them (Bonferroni). One
+   * that passes is registered again, its weights and reference unchanged (strategy {@code recall}),
+   * and serves at once; nothing is trained. Empty when none passes: the run trains as usual.
+   */
+  private Optional<TrainingOutcome> recall(RetrainingPolicy.Drift drift, String triggerId, String model,
+      ModelVersion serving,
+      boolean[] servingCorrect, LabelledData data, List<LabelledEvent> events, int lostGates, long started) {
+    List<ModelVersion> earlier = Recall.candidates(registry.versions(model), serving.getVersion()).stream()
+        .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
+    if (earlier.isEmpty()) {
+      return Optional.empty();
+    }
+    ModelVersion best = null;
+    byte[] bestArtifact = null;
+    boolean[] bestCorrect = null;
+    for (ModelVersion v : earlier) {
+      byte[] artifact;
+      boolean[] correct;
+      try {
+        artifact = registry.downloadVerified(v);
+        correct = correctOf(v, artifact, data);
+      } catch (RuntimeException e) {
+        log.warn("trigger {} of {}: v{} cannot be recalled ({}); it is skipped", triggerId, model, v.getVersion(),
+            e.toString());
+        continue;
+      }
+      if (bestCorrect == null || share(correct) > share(bestCorrect)) {
+        best = v;
+        bestArtifact = artifact;
+        bestCorrect = correct;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    GateSettings gateSettings = config.gate();
+    GateResult gate = new Gate(new GateSettings(gateSettings.significance() / earlier.size(),
+        gateSettings.minEvents())).judge(servingCorrect, bestCorrect);
+    if (!gate.getPromoted()) {
+      log.info("trigger {} of {}: no earlier champion recalled (best v{}: {})", triggerId, model, best.getVersion(),
+          gate.getVerdict());
+      return Optional.empty();
+    }
+    String reason = String.format(Locale.ROOT, "%s: recalled v%d, the best of %d earlier champion(s) on the newest"
+        + " %d events, significance %.3f shared among them: the concept it learned is back, so it serves again"
+        + " and nothing is trained", drift, best.getVersion(), earlier.size(), data.heldOut().size(),
+        gateSettings.significance());
+    Map<String, Double> metrics = new HashMap<>(best.getMetrics());
+    metrics.put("accuracy", gate.getChallengerAccuracy());
+    metrics.put("serving_accuracy", share(servingCorrect));
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", 1.0);
+    metrics.put("recalled_version", (double) best.getVersion());
+    ModelVersion request = ModelVersion.newBuilder(best)
+        .setVersion(0)
+        .setAlias(Aliases.CHAMPION)
+        .setMetrics(metrics)
+        .setArtifactUri("")
+        .setArtifactSha256("")
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(serving.getVersion())
+            .setTriggerId(triggerId)
+            .setStrategy(Recall.STRATEGY)
+            .setReason(reason)
+            .setWindow(best.getLineage() == null ? null : best.getLineage().getWindow())
+            .setCandidates(List.of())
+            .setGate(gate)
+            .setSignal(TriggerSignal.DRIFT)
+            .setLostGates(lostGates)
+            .build())
+        .setCreatedAt(clock.millis())
+        .build();
+    ModelVersion stored = registry.register(request, bestArtifact);
+    String message = String.format(Locale.ROOT, "registered champion v%d, v%d recalled (accuracy %.3f vs serving %.3f,"
+        + " %d events, %.1f s); gate: %s", stored.getVersion(), best.getVersion(), gate.getChallengerAccuracy(),
+        share(servingCorrect), events.size(), seconds(started), gate.getVerdict());
+    log.info("trigger {} of {}: {}", triggerId, model, message);
+    progress.report(triggerId, model, Recall.STRATEGY, TrainingPhase.REGISTERED, 0, 0, gate.getChallengerAccuracy(),
+        1.0, message);
+    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
+        OptionalDouble.of(share(servingCorrect)), OptionalDouble.of(gate.getChallengerAccuracy()), events.size(),
+        seconds(started), "", message, lostGates));
   }
 
   /**

@@ -269,6 +269,34 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aConceptThatComesBackIsAnsweredByRecallingItsEarlierChampionWithoutTraining() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back)); // the first concept again
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    ModelVersion v2 = run.run("concept-1", "sea", 1, window(NEW), 1000, concept).version().orElseThrow();
+    assertThat(versions.champion("sea")).contains(v2);
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
+    ModelVersion v3 = returned.version().orElseThrow();
+    assertThat(v3.getVersion()).isEqualTo(3);
+    assertThat(v3.getLineage().getStrategy()).isEqualTo("recall");
+    assertThat(v3.getLineage().getParentVersion()).isEqualTo(2);
+    assertThat(v3.getLineage().getReason()).startsWith("CONCEPT drift, severity 0.30: recalled v1, the best of 1"
+        + " earlier champion(s) on the newest 200 events");
+    assertThat(v3.getMetrics()).containsEntry("recalled_version", 1.0);
+    assertThat(v3.getLineage().getGate().getPromoted()).isTrue();
+    // v1's weights, unchanged, and nothing trained for the trigger
+    assertThat(versions.downloadVerified(v3)).isEqualTo(versions.downloadVerified(versions.version("sea", 1)
+        .orElseThrow()));
+    assertThat(progress.phases("concept-back")).doesNotContain(TrainingPhase.TRAINING);
+    assertThat(versions.champion("sea")).contains(v3);
+  }
+
+  @Test
   void aRunThatFailsBeforeItIsPlannedIsLabelledUnplanned() {
     VersionStore unreachable = new VersionStore() {
       @Override
