@@ -309,9 +309,7 @@ public final class RetrainingRun {
     Map<String, Double> metrics = new HashMap<>();
     metrics.put("accuracy", gate.getChallengerAccuracy());
     servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
-    metrics.put("gate_events", (double) gate.getEvents());
-    metrics.put("gate_bound", gate.getBound());
-    metrics.put("gate_promoted", gate.getPromoted() ? 1.0 : 0.0);
+    putGate(metrics, gate);
     metrics.put("training_events", (double) data.train().size());
     metrics.put("held_out_events", (double) data.heldOut().size());
     metrics.put("training_seconds", result.seconds());
@@ -420,9 +418,7 @@ public final class RetrainingRun {
     Map<String, Double> metrics = new HashMap<>(best.getMetrics());
     metrics.put("accuracy", gate.getChallengerAccuracy());
     metrics.put("serving_accuracy", share(servingCorrect));
-    metrics.put("gate_events", (double) gate.getEvents());
-    metrics.put("gate_bound", gate.getBound());
-    metrics.put("gate_promoted", 1.0);
+    putGate(metrics, gate);
     metrics.put("recalled_version", (double) best.getVersion());
     ModelVersion request = ModelVersion.newBuilder(best)
         .setVersion(0)
@@ -489,9 +485,7 @@ public final class RetrainingRun {
     Map<String, Double> metrics = new HashMap<>(held.metrics());
     metrics.put("accuracy", gate.getChallengerAccuracy());
     metrics.put("serving_accuracy", gate.getChampionAccuracy());
-    metrics.put("gate_events", (double) gate.getEvents());
-    metrics.put("gate_bound", gate.getBound());
-    metrics.put("gate_promoted", 1.0);
+    putGate(metrics, gate);
     metrics.put("training_events", (double) held.events().size());
     metrics.put("training_seconds", result.seconds());
     ModelVersion request = ModelVersion.newBuilder()
@@ -688,6 +682,13 @@ public final class RetrainingRun {
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
             String.format("epoch %d/%d, train accuracy %.3f", epoch, epochs, trainAccuracy)));
+  }
+
+  /** The gate's figures among a version's metrics: events, bound, whether it promoted. */
+  private static void putGate(Map<String, Double> metrics, GateResult gate) {
+    metrics.put("gate_events", (double) gate.getEvents());
+    metrics.put("gate_bound", gate.getBound());
+    metrics.put("gate_promoted", gate.getPromoted() ? 1.0 : 0.0);
   }
 
   /**
