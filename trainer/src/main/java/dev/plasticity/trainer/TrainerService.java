@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -309,9 +308,8 @@ public final class TrainerService implements AutoCloseable {
     log.info("trigger {} of {}: {}", cadence.getTriggerId(), cadence.getModel(), message);
     progress.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), "none", TrainingPhase.SKIPPED, 0,
         0, null, 1.0, message);
-    TrainingOutcome outcome = new TrainingOutcome(cadence.getTriggerId().toString(), cadence.getModel().toString(),
-        TrainingOutcome.Status.SUPERSEDED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0, "",
-        message, 0);
+    TrainingOutcome outcome = TrainingOutcome.untrained(cadence.getTriggerId().toString(),
+        cadence.getModel().toString(), TrainingOutcome.Status.SUPERSEDED, Optional.empty(), 0, message, 0);
     listeners.forEach(l -> l.accept(outcome));
     commit(new TopicPartition(record.topic(), record.partition()), record.offset());
   }
@@ -385,9 +383,8 @@ public final class TrainerService implements AutoCloseable {
     log.error("{}", message, e);
     progress.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.strategyOf(e), TrainingPhase.FAILED,
         0, config.training().epochs(), null, 1.0, message);
-    TrainingOutcome outcome = new TrainingOutcome(trigger.getTriggerId(), trigger.getModel(),
-        TrainingOutcome.Status.FAILED, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0, 0,
-        "", message, 0);
+    TrainingOutcome outcome = TrainingOutcome.untrained(trigger.getTriggerId().toString(),
+        trigger.getModel().toString(), TrainingOutcome.Status.FAILED, Optional.empty(), 0, message, 0);
     listeners.forEach(l -> l.accept(outcome));
   }
 

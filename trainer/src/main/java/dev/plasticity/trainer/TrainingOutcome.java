@@ -33,6 +33,16 @@ public record TrainingOutcome(
     String message,
     int lostGates) {
 
+  /**
+   * An outcome with nothing trained or scored: the trigger was skipped, recorded, already answered
+   * or given up on; {@code version} is the one that already answers it, if any.
+   */
+  public static TrainingOutcome untrained(String triggerId, String model, Status status, Optional<ModelVersion> version,
+      double seconds, String message, int lostGates) {
+    return new TrainingOutcome(triggerId, model, status, version, OptionalDouble.empty(), OptionalDouble.empty(), 0,
+        seconds, "", message, lostGates);
+  }
+
   /** How a trigger ended. */
   public enum Status {
     /** Trained, passed the gate, registered as the new champion. */

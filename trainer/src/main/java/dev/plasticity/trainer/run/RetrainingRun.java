@@ -166,8 +166,8 @@ public final class RetrainingRun {
         + " has served since; the drift job watches it afresh";
     log.info("trigger {} of {}: {}", triggerId, model, message);
     progress.report(triggerId, model, "none", TrainingPhase.SKIPPED, 0, 0, null, 1.0, message);
-    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.SUPERSEDED, Optional.empty(),
-        OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, 0));
+    return Optional.of(TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.SUPERSEDED, Optional.empty(),
+        seconds(started), message, 0));
   }
 
   /**
@@ -203,18 +203,20 @@ public final class RetrainingRun {
     if (existing.isPresent()) {
       String message = "trigger already produced v" + existing.get().getVersion() + "; nothing to train";
       report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
-      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
-          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, 0);
+      return TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
+          seconds(started), message, 0);
     }
-    int lostGates = serving.map(v -> Gate.lostBy(registry.versions(model), v.getVersion())).orElse(0);
+    // read once: the lost gates of the serving version's challengers, and the earlier champions a drift may recall
+    List<ModelVersion> history = serving.isPresent() ? registry.versions(model) : List.of();
+    int lostGates = serving.map(v -> Gate.lostBy(history, v.getVersion())).orElse(0);
     String lost = lostGates == 0 ? "" : "; " + lostGates + " earlier challenger" + (lostGates == 1 ? "" : "s")
         + " of v" + serving.orElseThrow().getVersion() + " lost " + (lostGates == 1 ? "its" : "their") + " gate";
     if (plan.course() == RetrainingPlan.Course.RECORD) {
       String message = "recorded, nothing trained: " + plan.reason() + lost;
       log.info("trigger {} of {}: {}", triggerId, model, message);
       report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
-      return new TrainingOutcome(triggerId, model, TrainingOutcome.Status.RECORDED, Optional.empty(),
-          OptionalDouble.empty(), OptionalDouble.empty(), 0, seconds(started), "", message, lostGates);
+      return TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.RECORDED, Optional.empty(),
+          seconds(started), message, lostGates);
     }
     if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
       Optional<WarningCandidates.Held> held = warnings.take(model, serving.get().getVersion());
@@ -249,8 +251,8 @@ public final class RetrainingRun {
     OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
         : OptionalDouble.of(share(servingCorrect));
     if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
-      Optional<TrainingOutcome> recalled = recall(drift, triggerId, model, serving.get(), servingCorrect, data, events,
-          lostGates, started);
+      Optional<TrainingOutcome> recalled = recall(drift, triggerId, model, serving.get(), history, servingCorrect, data,
+          events, lostGates, started);
       if (recalled.isPresent()) {
         return recalled.get();
       }
@@ -373,9 +375,9 @@ public final class RetrainingRun {
    * and serves at once; nothing is trained. Empty when none passes: the run trains as usual.
    */
   private Optional<TrainingOutcome> recall(RetrainingPolicy.Drift drift, String triggerId, String model,
-      ModelVersion serving,
-      boolean[] servingCorrect, LabelledData data, List<LabelledEvent> events, int lostGates, long started) {
-    List<ModelVersion> earlier = Recall.candidates(registry.versions(model), serving.getVersion()).stream()
+      ModelVersion serving, List<ModelVersion> history, boolean[] servingCorrect, LabelledData data,
+      List<LabelledEvent> events, int lostGates, long started) {
+    List<ModelVersion> earlier = Recall.candidates(history, serving.getVersion()).stream()
         .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
     if (earlier.isEmpty()) {
       return Optional.empty();
