@@ -9,6 +9,7 @@ import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.trainer.network.NetworkTraining;
 import dev.plasticity.trainer.run.DeadLetters;
 import dev.plasticity.trainer.run.ProgressReporter;
+import dev.plasticity.trainer.run.ProgressSink;
 import dev.plasticity.trainer.run.RetrainingRun;
 import java.time.Clock;
 import java.time.Duration;
@@ -306,7 +307,7 @@ public final class TrainerService implements AutoCloseable {
     String message = "cadence update skipped: trigger " + newer + " of " + cadence.getModel()
         + " is queued behind it and reads newer events";
     log.info("trigger {} of {}: {}", cadence.getTriggerId(), cadence.getModel(), message);
-    progress.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), "none", TrainingPhase.SKIPPED, 0,
+    progress.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), ProgressSink.NOTHING_PLANNED, TrainingPhase.SKIPPED, 0,
         0, null, 1.0, message);
     TrainingOutcome outcome = TrainingOutcome.untrained(cadence.getTriggerId().toString(),
         cadence.getModel().toString(), TrainingOutcome.Status.SUPERSEDED, Optional.empty(), 0, message, 0);

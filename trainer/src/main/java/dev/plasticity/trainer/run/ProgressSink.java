@@ -10,9 +10,16 @@ import dev.plasticity.trainer.Strategy;
  */
 public interface ProgressSink {
   /**
+   * The strategy of a trigger skipped with nothing planned, because something newer answers it (a
+   * newer champion, a newer trigger of its model queued behind a cadence update).
+   */
+  String NOTHING_PLANNED = "none";
+
+  /**
    * Where a run of one candidate stands; {@code bestScore} may be null.
    *
-   * @param strategy the {@link Strategy#wireName()} of the run's plan, or {@code unplanned} when it failed before
+   * @param strategy the {@link Strategy#wireName()} of the run's plan, {@code unplanned} when it failed before,
+   *     or {@link #NOTHING_PLANNED}
    */
   void report(String triggerId, String model, String strategy, TrainingPhase phase, int epoch, int epochs,
       Double bestScore, double budgetUsed, String message);

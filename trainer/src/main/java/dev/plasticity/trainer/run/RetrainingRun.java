@@ -165,7 +165,7 @@ public final class RetrainingRun {
     String message = "superseded, nothing trained: " + asked + ", but v" + champion.get().getVersion()
         + " has served since; the drift job watches it afresh";
     log.info("trigger {} of {}: {}", triggerId, model, message);
-    progress.report(triggerId, model, "none", TrainingPhase.SKIPPED, 0, 0, null, 1.0, message);
+    progress.report(triggerId, model, ProgressSink.NOTHING_PLANNED, TrainingPhase.SKIPPED, 0, 0, null, 1.0, message);
     return Optional.of(TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.SUPERSEDED, Optional.empty(),
         seconds(started), message, 0));
   }

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Watches the triggers and training-progress topics like an operator would, printing what
  * happens (training progress through a {@link TrainingProgressDisplay}) and keeping every drift
- * trigger it saw (committed ones only) and the count of cadence triggers.
+ * trigger it saw (committed ones only).
  */
 final class StreamWatcher implements AutoCloseable {
   /** A trigger and when (demo seconds) it was seen. */
@@ -29,7 +29,6 @@ final class StreamWatcher implements AutoCloseable {
   private final Console console;
   private final TrainingProgressDisplay progress;
   private final List<SeenTrigger> triggers = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger cadences = new java.util.concurrent.atomic.AtomicInteger();
   private final AvroCodec<DriftTrigger> triggerCodec = AvroCodec.of(DriftTrigger.class);
   private final AvroCodec<TrainingProgress> progressCodec = AvroCodec.of(TrainingProgress.class);
   private final Thread thread;
@@ -70,7 +69,7 @@ final class StreamWatcher implements AutoCloseable {
               }
               case WARNING -> console.say("WARNING      %s v%d: the error detector is in its warning zone: %s",
                   t.getModel(), t.getBaseVersion(), summary(t.getEvidence()));
-              case CADENCE -> cadences.incrementAndGet(); // the trainer's PLAN line says what it runs
+              case CADENCE -> { } // a scheduled update, no alarm: the trainer's PLAN line says what it runs
             }
           } else {
             progress.show(progressCodec.decode(record.value()));
@@ -109,11 +108,6 @@ final class StreamWatcher implements AutoCloseable {
   /** The DRIFT triggers seen: the alarms (warnings and cadence updates are not). */
   List<SeenTrigger> triggers() {
     return List.copyOf(triggers);
-  }
-
-  /** How many CADENCE triggers (scheduled updates, no alarm) were seen. */
-  int cadenceTriggers() {
-    return cadences.get();
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.plasticity.ops.demo;
 
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TrainingProgress;
+import dev.plasticity.trainer.adaptation.IncrementalUpdate;
+import dev.plasticity.trainer.run.ProgressSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,14 +60,14 @@ final class TrainingProgressDisplay {
   /**
    * Progress no operator needs a line for: a cadence update's steps before its verdict (its plan and
    * whether it was served get lines), and a trigger skipped because something newer answers it
-   * (strategy {@code none}).
+   * ({@link ProgressSink#NOTHING_PLANNED}).
    */
   private static boolean routine(TrainingProgress p) {
     String strategy = p.getStrategy().toString();
-    if (strategy.equals("none")) {
+    if (strategy.equals(ProgressSink.NOTHING_PLANNED)) {
       return true;
     }
-    return strategy.equals("incremental") && switch (p.getPhase()) {
+    return strategy.equals(IncrementalUpdate.STANDARD.wireName()) && switch (p.getPhase()) {
       case STARTED, REGISTERED, REJECTED, FAILED -> false;
       default -> true;
     };
