@@ -158,16 +158,18 @@ public record TrainerConfig(
           + " is configured, which overrides the policy: " + configured.explain());
     }
     RetrainingPolicy.Decision decision = policyFor(model).decide(drift, versionServes);
-    int events = switch (decision.span()) {
-      case CONFIGURED -> 0;
-      case DRIFT_WINDOW -> drift == null || drift.harm().events() <= 0 ? 0
-          : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, drift.harm().events()));
-      case RECENT -> 0; // reads up to the configured events, but waits only for two windows of them
-    };
-    int soonest = decision.span() != RetrainingPolicy.Span.RECENT || drift == null || drift.harm().events() <= 0 ? 0
-        : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, 2L * drift.harm().events()));
+    RetrainingPolicy.Span span = decision.span();
+    // DRIFT_WINDOW reads one window; RECENT reads up to the configured events but waits only for two windows
+    int events = span == RetrainingPolicy.Span.DRIFT_WINDOW ? driftWindows(drift, 1) : 0;
+    int soonest = span == RetrainingPolicy.Span.RECENT ? driftWindows(drift, 2) : 0;
     return new RetrainingPlan(decision.strategy(), decision.limits().over(budgetFor(decision.strategy())),
         decision.reason(), decision.course(), events, soonest);
+  }
+
+  /** {@code windows} of the trigger's drift windows in events, within the fewest and most a run reads; 0 when unknown. */
+  private int driftWindows(RetrainingPolicy.Drift drift, int windows) {
+    return drift == null || drift.harm().events() <= 0 ? 0
+        : (int) Math.max(minTrainingEvents, Math.min(trainingEvents, (long) windows * drift.harm().events()));
   }
 
   /** A search's configured budget, or one training of the configured epochs. */
