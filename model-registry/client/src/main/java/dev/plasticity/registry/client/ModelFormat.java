@@ -204,13 +204,15 @@ public final class ModelFormat {
 
   /**
    * The network's input for one event: its features in the architecture's order, standardised.
-   * An architecture with label lags gets zeros for them (no previous label known); see {@link
-   * #encode(Architecture, Map, int[])}.
+   * An architecture with label lags gets zeros for them (no previous label known), and one that
+   * reads levels reads them where its training left them; see {@link #encode(Architecture, Map,
+   * int[], double[])}.
    *
    * @throws IllegalArgumentException when a feature the model needs is missing
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features) {
-    return encode(architecture, features, NO_LABELS);
+    return encode(architecture, features, NO_LABELS,
+        architecture.getLevelSpan() > 0 ? FeatureLevels.of(architecture).next(features) : null);
   }
 
   private static final int[] NO_LABELS = new int[0];
@@ -223,6 +225,27 @@ public final class ModelFormat {
    * @throws IllegalArgumentException when a feature the model needs is missing
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features, int[] recentLabels) {
+    return encode(architecture, features, recentLabels, null);
+  }
+
+  /**
+   * The network's input for one event, as {@link #encode(Architecture, Map, int[])}, each feature
+   * taken relative to its level in {@code levels} first when the architecture reads levels
+   * ({@code levelSpan > 0}; see {@link FeatureLevels#next}).
+   *
+   * @param levels the level of each input feature the event is read against, in input order; ignored
+   *     (and may be null) when the architecture reads the features as they are
+   * @throws IllegalArgumentException when a feature the model needs is missing, or the architecture
+   *     reads levels and {@code levels} does not hold one per feature
+   */
+  public static float[] encode(Architecture architecture, Map<String, Double> features, int[] recentLabels,
+      double[] levels) {
+    boolean relative = architecture.getLevelSpan() > 0;
+    if (relative && (levels == null || levels.length != architecture.getInputFeatures().size())) {
+      throw new IllegalArgumentException("this network reads its " + architecture.getInputFeatures().size()
+          + " features relative to their levels (levelSpan " + architecture.getLevelSpan() + "); got "
+          + (levels == null ? "none" : levels.length + " levels"));
+    }
     InputLayout layout = InputLayout.of(architecture);
     List<String> names = architecture.getInputFeatures();
     float[] row = new float[layout.width()];
@@ -232,7 +255,8 @@ public final class ModelFormat {
         throw new IllegalArgumentException("feature '" + names.get(i) + "' is missing; the model needs " + names);
       }
       double std = architecture.getFeatureStds().get(i);
-      row[i] = (float) ((value - architecture.getFeatureMeans().get(i)) / (std > 0 ? std : 1.0));
+      double x = relative ? value - levels[i] : value;
+      row[i] = (float) ((x - architecture.getFeatureMeans().get(i)) / (std > 0 ? std : 1.0));
     }
     if (layout.hasLags()) {
       layout.writeLags(row, recentLabels);
@@ -255,6 +279,9 @@ public final class ModelFormat {
     if (a.getLabelLags() > 0) {
       text.append(", ").append(a.getLabelLags()).append(a.getLabelLags() == 1 ? " label lag" : " label lags");
     }
+    if (a.getLevelSpan() > 0) {
+      text.append(", features relative to levels over ").append(a.getLevelSpan()).append(" events");
+    }
     return text.append(" -> ").append(a.getNumClasses()).toString();
   }
 
@@ -267,6 +294,31 @@ public final class ModelFormat {
       case "selu": return Activation.seluBlock();
       default:
         throw new IllegalArgumentException("unknown activation '" + name + "'; supported: " + ACTIVATIONS);
+    }
+  }
+
+  /**
+   * Checks an architecture's levels: {@code levelSpan} from 0 to {@link FeatureLevels#MAX_SPAN},
+   * and with a span one finite {@code featureLevels} entry per input feature, without one none.
+   *
+   * @throws IllegalArgumentException naming the rule broken
+   */
+  public static void checkLevels(Architecture a) {
+    int span = a.getLevelSpan();
+    if (span < 0 || span > FeatureLevels.MAX_SPAN) {
+      throw new IllegalArgumentException("levelSpan must be 0 (features as they are) to " + FeatureLevels.MAX_SPAN
+          + ", was " + span);
+    }
+    int expected = span == 0 ? 0 : a.getInputFeatures().size();
+    if (a.getFeatureLevels().size() != expected) {
+      throw new IllegalArgumentException(span == 0
+          ? "featureLevels must be empty when levelSpan is 0, had " + a.getFeatureLevels().size()
+          : "featureLevels needs one entry per input feature (" + expected + "), had " + a.getFeatureLevels().size());
+    }
+    for (double level : a.getFeatureLevels()) {
+      if (!Double.isFinite(level)) {
+        throw new IllegalArgumentException("featureLevels must be finite numbers, had " + level);
+      }
     }
   }
 
@@ -284,6 +336,7 @@ public final class ModelFormat {
     if (a.getLabelLags() < 0) {
       throw new IllegalArgumentException("labelLags must not be negative (0 for none), was " + a.getLabelLags());
     }
+    checkLevels(a);
     if (!ACTIVATIONS.contains(a.getActivation())) {
       throw new IllegalArgumentException("unknown activation '" + a.getActivation() + "'; supported: " + ACTIVATIONS);
     }

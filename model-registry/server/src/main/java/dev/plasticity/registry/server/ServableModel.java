@@ -24,6 +24,8 @@ final class ServableModel {
   static final int MAX_WIDTH = 16_384;
   static final int MAX_CLASSES = 10_000;
   static final int MAX_LABEL_LAGS = 64;
+  /** As {@code FeatureLevels.MAX_SPAN} in the client. */
+  static final int MAX_LEVEL_SPAN = 1_000_000;
 
   private ServableModel() {}
 
@@ -55,6 +57,19 @@ final class ServableModel {
     if (a.getLabelLags() < 0 || a.getLabelLags() > MAX_LABEL_LAGS) {
       throw new IllegalArgumentException("architecture.labelLags must be 0 to " + MAX_LABEL_LAGS + ", got "
           + a.getLabelLags());
+    }
+    if (a.getLevelSpan() < 0 || a.getLevelSpan() > MAX_LEVEL_SPAN) {
+      throw new IllegalArgumentException("architecture.levelSpan must be 0 to " + MAX_LEVEL_SPAN + ", got "
+          + a.getLevelSpan());
+    }
+    int levels = a.getLevelSpan() == 0 ? 0 : inputs;
+    if (a.getFeatureLevels().size() != levels) {
+      throw new IllegalArgumentException("architecture.featureLevels needs " + (levels == 0
+          ? "no entries when levelSpan is 0" : "one entry per input feature (" + inputs + ")") + ", got "
+          + a.getFeatureLevels().size());
+    }
+    if (a.getFeatureLevels().stream().anyMatch(l -> !Double.isFinite(l))) {
+      throw new IllegalArgumentException("architecture.featureLevels must be finite numbers");
     }
     List<Integer> widths = a.getHiddenUnits();
     if (widths.size() > MAX_HIDDEN_LAYERS) {

@@ -125,6 +125,32 @@ class ParameterFileTest {
     assertThatThrownBy(() -> ServableModel.checkArchitecture(tooDeep)).hasMessageContaining("at most 32 layers");
   }
 
+  @Test
+  void levelsAreOnePerFeatureExactlyWhenTheArchitectureReadsLevels() {
+    Architecture levelled = TestVersions.architecture(List.of(4));
+    int features = levelled.getInputFeatures().size();
+    levelled.setLevelSpan(300);
+    levelled.setFeatureLevels(java.util.Collections.nCopies(features, 0.5));
+    Architecture missing = TestVersions.architecture(List.of(4));
+    missing.setLevelSpan(300);
+    Architecture stray = TestVersions.architecture(List.of(4));
+    stray.setFeatureLevels(java.util.Collections.nCopies(features, 0.5));
+    Architecture negative = TestVersions.architecture(List.of(4));
+    negative.setLevelSpan(-1);
+    Architecture infinite = TestVersions.architecture(List.of(4));
+    infinite.setLevelSpan(300);
+    infinite.setFeatureLevels(java.util.Collections.nCopies(features, Double.NaN));
+
+    assertThat(ServableModel.checkArchitecture(levelled))
+        .isEqualTo(ServableModel.checkArchitecture(TestVersions.architecture(List.of(4))));
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(missing))
+        .hasMessageContaining("featureLevels needs one entry per input feature (" + features + "), got 0");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(stray))
+        .hasMessageContaining("featureLevels needs no entries when levelSpan is 0");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(negative)).hasMessageContaining("levelSpan must be 0 to");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(infinite)).hasMessageContaining("finite numbers");
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
