@@ -58,6 +58,10 @@ import java.util.Optional;
  *     of their stream as inputs ({@link LabelLags#OFF} unless set)
  * @param modelLabelLags label lags of particular models, by model name; they replace {@code
  *     labelLags} for that model
+ * @param inputLevels whether networks of models without a setting of their own read their features
+ *     relative to recent levels ({@link InputLevels#OFF} unless set)
+ * @param modelInputLevels input levels of particular models, by model name; they replace {@code
+ *     inputLevels} for that model
  */
 public record TrainerConfig(
     Endpoints endpoints,
@@ -80,7 +84,9 @@ public record TrainerConfig(
     List<Constraint> constraints,
     Map<String, List<Constraint>> modelConstraints,
     LabelLags labelLags,
-    Map<String, LabelLags> modelLabelLags) {
+    Map<String, LabelLags> modelLabelLags,
+    InputLevels inputLevels,
+    Map<String, InputLevels> modelInputLevels) {
   /** Events of a champion between two cadence updates, unless configured: see {@code cadenceEvents}. */
   public static final long DEFAULT_CADENCE_EVENTS = 1000;
 
@@ -99,6 +105,8 @@ public record TrainerConfig(
     modelConstraints = Map.copyOf(perModel);
     Objects.requireNonNull(labelLags, "labelLags");
     modelLabelLags = Map.copyOf(modelLabelLags);
+    Objects.requireNonNull(inputLevels, "inputLevels");
+    modelInputLevels = Map.copyOf(modelInputLevels);
     check(trainingEvents >= 20, "trainingEvents must be at least 20, was " + trainingEvents);
     check(minTrainingEvents >= 10 && minTrainingEvents <= trainingEvents,
         "minTrainingEvents must be in [10, trainingEvents], was " + minTrainingEvents);
@@ -134,7 +142,7 @@ public record TrainerConfig(
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
         Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
         retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints,
-        labelLags, modelLabelLags);
+        labelLags, modelLabelLags, inputLevels, modelInputLevels);
   }
 
   /** The policy that plans runs of {@code model}. */
@@ -204,6 +212,11 @@ public record TrainerConfig(
     return modelLabelLags.getOrDefault(model, labelLags);
   }
 
+  /** Whether networks of {@code model} read their features relative to recent levels. */
+  public InputLevels inputLevelsFor(String model) {
+    return modelInputLevels.getOrDefault(model, inputLevels);
+  }
+
   private static void check(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
@@ -247,6 +260,8 @@ public record TrainerConfig(
     private final Map<String, RetrainingPolicy> modelPolicies = new HashMap<>();
     private LabelLags labelLags = LabelLags.OFF;
     private final Map<String, LabelLags> modelLabelLags = new HashMap<>();
+    private InputLevels inputLevels = InputLevels.OFF;
+    private final Map<String, InputLevels> modelInputLevels = new HashMap<>();
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -311,6 +326,18 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Input levels for every model that has no setting of its own ({@link InputLevels#OFF} unless set). */
+    public Builder inputLevels(InputLevels v) {
+      this.inputLevels = java.util.Objects.requireNonNull(v, "inputLevels");
+      return this;
+    }
+
+    /** Input levels for {@code model} alone, replacing the general setting. */
+    public Builder inputLevels(String model, InputLevels v) {
+      this.modelInputLevels.put(model, java.util.Objects.requireNonNull(v, "inputLevels"));
+      return this;
+    }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           new Endpoints(bootstrapServers, registryUrl, registryToken, groupId),
@@ -318,7 +345,8 @@ public record TrainerConfig(
           new SearchBudget(searchWallTime, searchCandidates, searchMaxEpochs),
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
           minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
-          driftConfig, cadenceEvents, constraints, modelConstraints, labelLags, modelLabelLags);
+          driftConfig, cadenceEvents, constraints, modelConstraints, labelLags, modelLabelLags, inputLevels,
+          modelInputLevels);
     }
   }
 }

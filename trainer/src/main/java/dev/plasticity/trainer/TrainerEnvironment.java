@@ -40,10 +40,17 @@ public final class TrainerEnvironment {
   static final Setting<Long> CADENCE_EVENTS = Setting.count("PLASTICITY_TRAINER_CADENCE_EVENTS",
       String.valueOf(TrainerConfig.DEFAULT_CADENCE_EVENTS),
       "every this many events of a champion, a gated incremental update (0: only drift triggers retrain)");
-  static final Setting<LabelLagSettings> LABEL_LAGS = Setting.of("PLASTICITY_TRAINER_LABEL_LAGS",
+  static final Setting<PerModel<LabelLags>> LABEL_LAGS = Setting.of("PLASTICITY_TRAINER_LABEL_LAGS",
       DEFAULTS.labelLags().wireName(), "whether networks take their stream's previous labels as inputs: off, auto"
           + " (one lag when predicting the previous label beats the majority class by 0.05), auto:K, or K lags;"
-          + " per model as MODEL=VALUE, comma-separated, e.g. auto,sea=off", TrainerEnvironment::labelLags);
+          + " per model as MODEL=VALUE, comma-separated, e.g. auto,sea=off",
+      text -> perModel(text, LabelLags::parse, LabelLags.OFF));
+  static final Setting<PerModel<InputLevels>> INPUT_LEVELS = Setting.of("PLASTICITY_TRAINER_INPUT_LEVELS",
+      DEFAULTS.inputLevels().wireName(), "whether networks read each feature relative to its recent level (an"
+          + " exponential moving mean): off, auto (the span of 100, 300 or 1000 events that a linear model of the"
+          + " training events favours by 0.03, else none), or a span of events; per model as MODEL=VALUE,"
+          + " comma-separated, e.g. auto,sea=off",
+      text -> perModel(text, InputLevels::parse, InputLevels.OFF));
 
   static final Setting<Double> GATE_SIGNIFICANCE = Setting.of("PLASTICITY_TRAINER_GATE_SIGNIFICANCE",
       String.valueOf(DEFAULTS.gate().significance()), "the chance the gate accepts of serving a challenger that is"
@@ -55,18 +62,20 @@ public final class TrainerEnvironment {
 
   /** Every variable the trainer reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
-      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS, GATE_SIGNIFICANCE,
-      GATE_MIN_EVENTS);
+      MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS, INPUT_LEVELS,
+      GATE_SIGNIFICANCE, GATE_MIN_EVENTS);
 
-  /** Label lags for every model, and for particular models by name. */
-  record LabelLagSettings(LabelLags general, Map<String, LabelLags> models) {
-    LabelLagSettings {
+  /** A setting for every model, and for particular models by name. */
+  record PerModel<T>(T general, Map<String, T> models) {
+    PerModel {
       models = Map.copyOf(models);
     }
 
-    TrainerConfig.Builder applyTo(TrainerConfig.Builder builder) {
-      builder.labelLags(general);
-      models.forEach(builder::labelLags);
+    /** Hands the general value, then each model's, to {@code general} and {@code model}. */
+    TrainerConfig.Builder applyTo(TrainerConfig.Builder builder, java.util.function.Function<T, TrainerConfig.Builder> general,
+        java.util.function.BiConsumer<String, T> model) {
+      general.apply(this.general);
+      models.forEach(model);
       return builder;
     }
   }
@@ -80,7 +89,10 @@ public final class TrainerEnvironment {
    * @throws IllegalArgumentException naming the variable that is malformed
    */
   public static TrainerConfig.Builder read(Map<String, String> env) {
-    return LABEL_LAGS.require(env).applyTo(TrainerConfig.builder(KAFKA_BOOTSTRAP.require(env), REGISTRY_URL.require(env))
+    TrainerConfig.Builder builder = TrainerConfig.builder(KAFKA_BOOTSTRAP.require(env), REGISTRY_URL.require(env));
+    LABEL_LAGS.require(env).applyTo(builder, builder::labelLags, builder::labelLags);
+    INPUT_LEVELS.require(env).applyTo(builder, builder::inputLevels, builder::inputLevels);
+    return builder
         .registryToken(REGISTRY_TOKEN.in(env).orElse(null))
         .groupId(GROUP.require(env))
         .policy(POLICY.in(env).orElse(RetrainingPolicy.defaults()))
@@ -88,7 +100,7 @@ public final class TrainerEnvironment {
         .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
         .maxClasses(MAX_CLASSES.require(env))
         .cadenceEvents(CADENCE_EVENTS.require(env))
-        .gate(new GateSettings(GATE_SIGNIFICANCE.require(env), GATE_MIN_EVENTS.require(env))));
+        .gate(new GateSettings(GATE_SIGNIFICANCE.require(env), GATE_MIN_EVENTS.require(env)));
   }
 
   /** A significance level of the gate's test: a number in (0, 0.5), as {@link GateSettings} requires. */
@@ -106,10 +118,10 @@ public final class TrainerEnvironment {
   }
 
   /** {@code VALUE} for every model and {@code MODEL=VALUE} for one, comma-separated; the general one at most once. */
-  private static LabelLagSettings labelLags(String text) {
-    LabelLags general = LabelLags.OFF;
+  private static <T> PerModel<T> perModel(String text, java.util.function.Function<String, T> parse, T fallback) {
+    T general = fallback;
     boolean generalSeen = false;
-    Map<String, LabelLags> models = new java.util.HashMap<>();
+    Map<String, T> models = new java.util.HashMap<>();
     for (String entry : text.split(",")) {
       int eq = entry.indexOf('=');
       if (eq < 0) {
@@ -117,16 +129,16 @@ public final class TrainerEnvironment {
           throw new IllegalArgumentException("names the setting for every model twice; give it once, per model as"
               + " MODEL=VALUE");
         }
-        general = LabelLags.parse(entry);
+        general = parse.apply(entry);
         generalSeen = true;
       } else {
         String model = entry.substring(0, eq).trim();
-        if (model.isEmpty() || models.put(model, LabelLags.parse(entry.substring(eq + 1))) != null) {
+        if (model.isEmpty() || models.put(model, parse.apply(entry.substring(eq + 1))) != null) {
           throw new IllegalArgumentException("needs one MODEL=VALUE per model, with a model name; '" + entry + "'");
         }
       }
     }
-    return new LabelLagSettings(general, models);
+    return new PerModel<>(general, models);
   }
 
   private static RetrainingPolicy policy(String text) {

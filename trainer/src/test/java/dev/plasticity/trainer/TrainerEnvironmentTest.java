@@ -94,4 +94,20 @@ class TrainerEnvironmentTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_LABEL_LAGS")
         .hasMessageContaining("label lags must be off, auto, auto:K or a whole number");
   }
+
+  @Test
+  void readsInputLevelsForEveryModelAndForParticularModels() {
+    TrainerConfig config = TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_INPUT_LEVELS", "auto,sea=off, prices=48"))
+        .build();
+
+    assertThat(config.inputLevelsFor("electricity")).isEqualTo(InputLevels.AUTO);
+    assertThat(config.inputLevelsFor("sea")).isEqualTo(InputLevels.OFF);
+    assertThat(config.inputLevelsFor("prices")).isEqualTo(new InputLevels.Fixed(48));
+    assertThat(TrainerEnvironment.read(Map.of()).build().inputLevelsFor("any")).isEqualTo(InputLevels.OFF);
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_INPUT_LEVELS", "auto,prices=1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_TRAINER_INPUT_LEVELS")
+        .hasMessageContaining("input levels must be off, auto or a span of events");
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_INPUT_LEVELS", "auto,300")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names the setting for every model twice");
+  }
 }

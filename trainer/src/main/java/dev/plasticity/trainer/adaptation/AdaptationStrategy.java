@@ -116,10 +116,7 @@ public enum AdaptationStrategy implements Strategy.DomainAdaptation {
       ImportanceWeighting.Weights weights = ImportanceWeighting.estimate(reference, window.train(),
           fresh.getInputFeatures(), settings.maxImportanceWeight(), config);
       ImportanceWeighting.Weighted weighted = ImportanceWeighting.combine(reference, weights.weights(), window);
-      Architecture network = NetworkTraining.architecture(fresh.getInputFeatures(), weighted.data().train(),
-          fresh.getNumClasses(), fresh.getHiddenUnits());
-      ConstraintCheck.Result candidate = check.check(Architecture.newBuilder(fresh)
-          .setFeatureMeans(network.getFeatureMeans()).setFeatureStds(network.getFeatureStds()).build());
+      ConstraintCheck.Result candidate = check.check(NetworkTraining.standardised(fresh, weighted.data().train()));
       if (!candidate.passed()) {
         return Adapted.refused(candidate);
       }

@@ -82,10 +82,8 @@ final class KnowledgeDistillation implements TrainingObjective {
     List<Integer> widths = hiddenUnits.isEmpty()
         ? teacher.getHiddenUnits().stream().map(w -> Math.max(minWidth, w / 2)).toList()
         : hiddenUnits;
-    Architecture scaled = NetworkTraining.architecture(teacher.getInputFeatures(), train, teacher.getNumClasses(),
-        widths);
-    return Architecture.newBuilder(teacher).setHiddenUnits(List.copyOf(widths))
-        .setFeatureMeans(scaled.getFeatureMeans()).setFeatureStds(scaled.getFeatureStds()).build();
+    return NetworkTraining.standardised(Architecture.newBuilder(teacher).setHiddenUnits(List.copyOf(widths)).build(),
+        train);
   }
 
   double temperature() {

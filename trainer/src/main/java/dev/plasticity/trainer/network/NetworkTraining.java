@@ -22,6 +22,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
@@ -32,6 +33,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a feed-forward network on DJL (GPU when the engine sees one, CPU otherwise) and measures
@@ -257,10 +259,42 @@ public final class NetworkTraining {
   /** The network to train: given features and widths, standardised with the training data's moments. */
   public static Architecture architecture(
       List<String> features, List<LabelledEvent> train, int numClasses, List<Integer> hiddenUnits) {
+    return architecture(features, train, numClasses, hiddenUnits, 0);
+  }
+
+  /**
+   * The network to train: given features and widths, reading each feature relative to its level over
+   * {@code levelSpan} events ({@link FeatureLevels}; 0 for the features as they are), standardised
+   * with the moments of what it reads on the training data; its {@code featureLevels} are the levels
+   * after the last training event.
+   */
+  public static Architecture architecture(List<String> features, List<LabelledEvent> train, int numClasses,
+      List<Integer> hiddenUnits, int levelSpan) {
+    return standardised(Architecture.newBuilder().setInputFeatures(List.copyOf(features))
+        .setFeatureMeans(List.of()).setFeatureStds(List.of()).setHiddenUnits(List.copyOf(hiddenUnits))
+        .setNumClasses(numClasses).setLevelSpan(levelSpan).build(), train);
+  }
+
+  /**
+   * {@code network} with its input scaling taken from {@code train}: the means and stds of what it
+   * reads (each feature, or with {@code levelSpan > 0} each feature relative to its level walked
+   * over {@code train} in order), and the levels after the last event. A missing feature reads 0.
+   */
+  public static Architecture standardised(Architecture network, List<LabelledEvent> train) {
+    List<String> features = network.getInputFeatures();
+    double[][] values = new double[features.size()][train.size()];
+    FeatureLevels levels = network.getLevelSpan() > 0 && !train.isEmpty()
+        ? FeatureLevels.startingOn(features, network.getLevelSpan(), present(features, train)) : null;
+    for (int e = 0; e < train.size(); e++) {
+      Map<String, Double> x = train.get(e).getFeatures();
+      double[] level = levels == null ? null : levels.next(present(features, x));
+      for (int f = 0; f < features.size(); f++) {
+        values[f][e] = x.getOrDefault(features.get(f), 0.0) - (level == null ? 0 : level[f]);
+      }
+    }
     List<Double> means = new ArrayList<>();
     List<Double> stds = new ArrayList<>();
-    for (String f : features) {
-      double[] v = train.stream().mapToDouble(e -> e.getFeatures().getOrDefault(f, 0.0)).toArray();
+    for (double[] v : values) {
       double mean = java.util.Arrays.stream(v).average().orElse(0);
       double var = 0;
       for (double d : v) {
@@ -270,13 +304,22 @@ public final class NetworkTraining {
       means.add(mean);
       stds.add(std > 1e-12 ? std : 1.0);
     }
-    return Architecture.newBuilder()
-        .setInputFeatures(List.copyOf(features))
-        .setFeatureMeans(means)
-        .setFeatureStds(stds)
-        .setHiddenUnits(List.copyOf(hiddenUnits))
-        .setNumClasses(numClasses)
-        .build();
+    return Architecture.newBuilder(network).setFeatureMeans(means).setFeatureStds(stds)
+        .setFeatureLevels(levels == null ? List.of() : levels.current()).build();
+  }
+
+  /** The events' features with a missing one read as 0, as {@link #standardised} reads them. */
+  private static List<Map<String, Double>> present(List<String> features, List<LabelledEvent> events) {
+    return events.stream().map(e -> present(features, e.getFeatures())).toList();
+  }
+
+  private static Map<String, Double> present(List<String> features, Map<String, Double> x) {
+    if (x.keySet().containsAll(features)) {
+      return x;
+    }
+    Map<String, Double> filled = new java.util.HashMap<>(x);
+    features.forEach(f -> filled.putIfAbsent(f, 0.0));
+    return filled;
   }
 
   /** Share of events whose label the model predicts. */
@@ -333,17 +376,23 @@ public final class NetworkTraining {
   /**
    * The network's input rows for {@code events}, oldest first. With label lags, each event's are the
    * labels of the events before it in the list, newest first; the first events, with fewer before
-   * them, get zeros for the labels they lack.
+   * them, get zeros for the labels they lack. With levels, each event is read against the levels of
+   * the events before it ({@link FeatureLevels#startingOn}), as a service walking them would.
    */
   public static float[][] encode(Architecture architecture, List<LabelledEvent> events) {
     int lags = Math.max(0, architecture.getLabelLags());
+    FeatureLevels levels = architecture.getLevelSpan() > 0 && !events.isEmpty()
+        ? FeatureLevels.startingOn(architecture.getInputFeatures(), architecture.getLevelSpan(),
+            events.stream().map(LabelledEvent::getFeatures).toList())
+        : null;
     float[][] rows = new float[events.size()][];
     for (int i = 0; i < rows.length; i++) {
       int[] previous = new int[Math.min(lags, i)];
       for (int j = 0; j < previous.length; j++) {
         previous[j] = events.get(i - 1 - j).getLabel();
       }
-      rows[i] = ModelFormat.encode(architecture, events.get(i).getFeatures(), previous);
+      Map<String, Double> features = events.get(i).getFeatures();
+      rows[i] = ModelFormat.encode(architecture, features, previous, levels == null ? null : levels.next(features));
     }
     return rows;
   }

@@ -88,10 +88,10 @@ public final class WeightInheritance {
       Lineage lineage;
       if (!champion.getFamily().equals(candidate.getFamily())
           || !champion.getInputFeatures().equals(candidate.getInputFeatures())
-          || !InputLayout.of(champion).equals(InputLayout.of(candidate))) {
-        lineage = new Lineage(Kind.FRESH, List.of("fresh: the candidate reads " + candidate.getInputFeatures()
-            + " and " + candidate.getLabelLags() + " label lags, the champion " + champion.getInputFeatures()
-            + " and " + champion.getLabelLags()), 0, fresh.values());
+          || !InputLayout.of(champion).equals(InputLayout.of(candidate))
+          || champion.getLevelSpan() != candidate.getLevelSpan()) {
+        lineage = new Lineage(Kind.FRESH, List.of("fresh: the candidate reads " + inputs(candidate) + ", the champion "
+            + inputs(champion)), 0, fresh.values());
       } else {
         List<String> steps = new ArrayList<>();
         if (!champion.getFeatureMeans().equals(candidate.getFeatureMeans())
@@ -255,5 +255,11 @@ public final class WeightInheritance {
     System.arraycopy(from, 0, result, 0, overlap);
     inherited[0] += overlap;
     return result;
+  }
+
+  /** What a network reads, for a lineage step: its features, label lags and levels. */
+  private static String inputs(Architecture a) {
+    return a.getInputFeatures() + " and " + a.getLabelLags() + " label lags"
+        + (a.getLevelSpan() == 0 ? "" : ", relative to levels over " + a.getLevelSpan() + " events");
   }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
  * version everything falls back to retraining.
  *
  * <p>A strategy that continues the serving version's network (a fine-tune or a domain adaptation)
- * cannot reuse its weights when the run's input layout differs from that version's (it chose other
- * label lags): such a run retrains from fresh weights before it starts ({@link #forLayout}). A
+ * cannot reuse its weights when the run's inputs differ from that version's (it chose other label
+ * lags, or other levels to read its features against): such a run retrains from fresh weights before it starts ({@link #forLayout}). A
  * search needs no fallback: each candidate whose inputs differ from the champion's starts fresh.
  * Stateless.
  */
@@ -25,10 +25,10 @@ final class Fallback {
   private Fallback() {}
 
   /**
-   * The strategy to train with instead of {@code planned} when the run's label lags differ from
-   * the serving version's; empty when {@code planned} can run as it is.
+   * The strategy to train with instead of {@code planned} when the run's inputs differ from the
+   * serving version's ({@code sameInputs} false); empty when {@code planned} can run as it is.
    */
-  static Optional<Strategy> forLayout(Strategy planned, int servingLabelLags, int chosenLabelLags) {
+  static Optional<Strategy> forLayout(Strategy planned, boolean sameInputs) {
     boolean continuesServing = planned.match(new Strategy.Cases<>() {
       @Override
       public Boolean retrain(Strategy.Retrain retrain) {
@@ -50,7 +50,7 @@ final class Fallback {
         return true;
       }
     });
-    return continuesServing && servingLabelLags != chosenLabelLags ? Optional.of(RETRAIN) : Optional.empty();
+    return continuesServing && !sameInputs ? Optional.of(RETRAIN) : Optional.empty();
   }
 
   /** The strategy to try after {@code failed} threw; empty when there is none simpler. */

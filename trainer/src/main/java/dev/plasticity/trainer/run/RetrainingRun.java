@@ -16,6 +16,7 @@ import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.GateSettings;
+import dev.plasticity.trainer.InputLevels;
 import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
@@ -57,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * from a fine-tune of the serving version. The plan's strategy and reason go into the STARTED
  * progress event and the version's lineage.
  * The model's {@link LabelLags} decide, from the training events, whether the network takes the
- * stream's previous labels as inputs; a plan that would continue the serving version's network
- * with other lags than its own retrains from fresh weights instead ({@link Fallback#forLayout}).
+ * stream's previous labels as inputs, and its {@link InputLevels} whether it reads its features
+ * relative to their recent levels; a plan that would continue the serving version's network with
+ * other inputs than its own retrains from fresh weights instead ({@link Fallback#forLayout}).
  * The trigger id is the idempotency key: a trigger that already produced a version is not
  * trained again, and the registry refuses to create a second version for it.
  *
@@ -261,11 +263,14 @@ public final class RetrainingRun {
     int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
     LabelLags.Choice lags = config.labelLagsFor(model).choose(data.train());
+    InputLevels.Choice levels = config.inputLevelsFor(model).choose(features, data.train(),
+        serving.map(v -> v.getArchitecture().getLevelSpan()).orElse(0));
     Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(features, data.train(), numClasses,
-        config.training().hiddenUnits())).setLabelLags(lags.labelLags()).build();
+        config.training().hiddenUnits(), levels.levelSpan())).setLabelLags(lags.labelLags()).build();
     RetrainingPlan lagged = lags.reason().isEmpty() ? plan : plan.alsoBecause(lags.reason());
-    RetrainingPlan laid = laidOut(lagged, serving, lags.labelLags(), current);
-    if (!lags.reason().isEmpty() || laid != lagged) {
+    RetrainingPlan levelled = levels.reason().isEmpty() ? lagged : lagged.alsoBecause(levels.reason());
+    RetrainingPlan laid = laidOut(levelled, serving, inputs, current);
+    if (!lags.reason().isEmpty() || !levels.reason().isEmpty() || laid != levelled) {
       report(laid, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1,
           laid.reason().substring(plan.reason().length() + 2));
     }
@@ -526,23 +531,30 @@ public final class RetrainingRun {
 
   /**
    * The plan with its strategy replaced by a fresh retraining when it would continue the serving
-   * version's network but the run chose other label lags than that version's ({@link
-   * Fallback#forLayout}), saying so in its reason; else the plan as it is.
+   * version's network but the run chose other label lags or input levels than that version's
+   * ({@link Fallback#forLayout}), saying so in its reason; else the plan as it is.
    */
-  private static RetrainingPlan laidOut(RetrainingPlan plan, Optional<ModelVersion> serving, int labelLags,
+  private static RetrainingPlan laidOut(RetrainingPlan plan, Optional<ModelVersion> serving, Architecture inputs,
       AtomicReference<Strategy> current) {
     if (serving.isEmpty()) {
       return plan;
     }
-    int servingLags = serving.get().getArchitecture().getLabelLags();
-    Optional<Strategy> fresh = Fallback.forLayout(plan.strategy(), servingLags, labelLags);
+    Architecture served = serving.get().getArchitecture();
+    boolean sameInputs = served.getLabelLags() == inputs.getLabelLags()
+        && served.getLevelSpan() == inputs.getLevelSpan();
+    Optional<Strategy> fresh = Fallback.forLayout(plan.strategy(), sameInputs);
     if (fresh.isEmpty()) {
       return plan;
     }
     current.set(fresh.get());
     return plan.with(fresh.get(), plan.strategy().wireName() + " cannot reuse the weights of v"
-        + serving.get().getVersion() + ", whose network takes " + servingLags + " label lags where this run's takes "
-        + labelLags + ": fell back to " + fresh.get().wireName() + " from fresh weights");
+        + serving.get().getVersion() + ", whose network takes " + served.getLabelLags() + " label lags and "
+        + levelsText(served.getLevelSpan()) + " where this run's takes " + inputs.getLabelLags() + " and "
+        + levelsText(inputs.getLevelSpan()) + ": fell back to " + fresh.get().wireName() + " from fresh weights");
+  }
+
+  private static String levelsText(int span) {
+    return span == 0 ? "its features as they are" : "its features relative to levels over " + span + " events";
   }
 
   /** A challenger trained, and the plan that trained it: the run's, or the fallback its strategy failed to. */
@@ -582,8 +594,9 @@ public final class RetrainingRun {
 
       @Override
       public Trained fineTune(Strategy.FineTune fineTune) {
-        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them
-        return train(plan, triggerId, model, data, serving.orElseThrow().getArchitecture(),
+        // a fine-tune keeps the parent's network and its input scaling: its weights were learnt for them;
+        // only where its levels start moves on to the end of this run's training events
+        return train(plan, triggerId, model, data, levelsMovedOn(serving.orElseThrow().getArchitecture(), data),
             Optional.of(new NetworkTraining.Start(servingArtifact.orElseThrow(), fineTune.scope())));
       }
 
@@ -611,6 +624,18 @@ public final class RetrainingRun {
                 null);
       }
     });
+  }
+
+  /**
+   * {@code network} with its {@code featureLevels} at the end of {@code data}'s training events,
+   * its scaling unchanged; {@code network} itself when it reads its features as they are.
+   */
+  private static Architecture levelsMovedOn(Architecture network, LabelledData data) {
+    if (network.getLevelSpan() == 0) {
+      return network;
+    }
+    return Architecture.newBuilder(network)
+        .setFeatureLevels(NetworkTraining.standardised(network, data.train()).getFeatureLevels()).build();
   }
 
   /**

@@ -131,7 +131,20 @@ class WeightInheritanceTest {
     try (Model model = champion(champion, 7);
         Inherited start = WeightInheritance.inherit("challenger", champion, model, candidate, 42)) {
       assertThat(start.lineage().kind()).isEqualTo(Kind.FRESH);
-      assertThat(start.lineage().steps().get(0)).contains("1 label lags, the champion").endsWith("and 0");
+      assertThat(start.lineage().steps().get(0)).contains("1 label lags, the champion").endsWith("and 0 label lags");
+    }
+  }
+
+  @Test
+  void aCandidateReadingOtherLevelsStartsFresh() {
+    Architecture champion = network(List.of(6), "relu", "none", false);
+    Architecture candidate = Architecture.newBuilder(champion).setLevelSpan(300)
+        .setFeatureLevels(List.of(0.0, 0.0, 0.0)).build();
+    try (Model model = champion(champion, 7);
+        Inherited start = WeightInheritance.inherit("challenger", champion, model, candidate, 42)) {
+      assertThat(start.lineage().kind()).isEqualTo(Kind.FRESH);
+      assertThat(start.lineage().steps().get(0)).contains("0 label lags, relative to levels over 300 events, the"
+          + " champion").endsWith("and 0 label lags");
     }
   }
 

@@ -84,8 +84,9 @@ class LabelLagsRunTest {
     assertThat(v2.getArchitecture().getLabelLags()).isEqualTo(1);
     assertThat(v2.getArchitecture().getInputFeatures()).hasSize(6);
     assertThat(v2.getLineage().getReason()).contains("label lags (auto): 1, since predicting the previous label")
-        .contains("fine-tune:all cannot reuse the weights of v1, whose network takes 0 label lags where this run's"
-            + " takes 1: fell back to retrain from fresh weights");
+        .contains("fine-tune:all cannot reuse the weights of v1, whose network takes 0 label lags and its features"
+            + " as they are where this run's takes 1 and its features as they are: fell back to retrain from fresh"
+            + " weights");
     assertThat(v2.getLineage().getStrategy()).isEqualTo("retrain");
     assertThat(gate.getPromoted()).as(gate.getVerdict()).isTrue();
     assertThat(gate.getChallengerAccuracy()).isGreaterThan(gate.getChampionAccuracy() + 0.1);

@@ -1,0 +1,166 @@
+package dev.plasticity.trainer;
+
+import dev.plasticity.registry.client.FeatureLevels;
+import dev.plasticity.schemas.LabelledEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Whether a stream's labels follow its features better as they are or relative to their recent
+ * levels: a linear softmax model is fitted on the older four fifths of the events, once per reading
+ * (as they are, span 0, and relative to levels over each span, {@link FeatureLevels}), and scored on
+ * the newest fifth. A cheap, fixed-seed proxy for the networks the run then trains, so that the
+ * choice costs milliseconds. Immutable.
+ *
+ * @param scored how many of the newest events each reading was scored on (0: too few events to weigh)
+ * @param accuracy each reading's accuracy by span, 0 for the features as they are, in the order weighed
+ */
+record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
+  private static final int EPOCHS = 20;
+  private static final double LEARNING_RATE = 0.05;
+  private static final int MIN_EVENTS = 50;
+
+  LevelEvidence {
+    accuracy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accuracy));
+  }
+
+  /** The span (above 0) whose relative reading scored best; 0 when none was weighed. */
+  int bestSpan() {
+    return accuracy.entrySet().stream().filter(e -> e.getKey() > 0)
+        .max(Map.Entry.<Integer, Double>comparingByValue()).map(Map.Entry::getKey).orElse(0);
+  }
+
+  /** The accuracy of reading the features against levels over {@code span} (0: as they are). */
+  double of(int span) {
+    return accuracy.getOrDefault(span, 0.0);
+  }
+
+  /**
+   * The evidence of {@code events} (oldest first) for {@code features}, as they are and under each of
+   * {@code spans}.
+   */
+  static LevelEvidence of(List<String> features, List<LabelledEvent> events, List<Integer> spans) {
+    if (events.size() < MIN_EVENTS) {
+      return new LevelEvidence(0, Map.of());
+    }
+    int fit = events.size() * 4 / 5;
+    int classes = 2;
+    for (LabelledEvent e : events) {
+      classes = Math.max(classes, e.getLabel() + 1);
+    }
+    List<Map<String, Double>> rows = events.stream().map(e -> filled(features, e.getFeatures())).toList();
+    Map<Integer, Double> accuracy = new java.util.LinkedHashMap<>();
+    accuracy.put(0, accuracy(read(features, rows, 0), events, fit, classes));
+    for (int span : spans) {
+      if (span > 0) {
+        accuracy.putIfAbsent(span, accuracy(read(features, rows, span), events, fit, classes));
+      }
+    }
+    return new LevelEvidence(events.size() - fit, accuracy);
+  }
+
+  private static Map<String, Double> filled(List<String> features, Map<String, Double> x) {
+    if (x.keySet().containsAll(features)) {
+      return x;
+    }
+    Map<String, Double> copy = new java.util.HashMap<>(x);
+    features.forEach(f -> copy.putIfAbsent(f, 0.0));
+    return copy;
+  }
+
+  /** The rows' features, relative to their levels over {@code span} events (as they are for 0). */
+  private static double[][] read(List<String> features, List<Map<String, Double>> rows, int span) {
+    FeatureLevels levels = span > 0 ? FeatureLevels.startingOn(features, span, rows) : null;
+    double[][] x = new double[rows.size()][features.size()];
+    for (int e = 0; e < x.length; e++) {
+      double[] level = levels == null ? null : levels.next(rows.get(e));
+      for (int f = 0; f < features.size(); f++) {
+        x[e][f] = rows.get(e).get(features.get(f)) - (level == null ? 0 : level[f]);
+      }
+    }
+    return x;
+  }
+
+  /** Fits a softmax model on rows {@code [0, fit)}, standardised by their moments; accuracy on the rest. */
+  private static double accuracy(double[][] x, List<LabelledEvent> events, int fit, int classes) {
+    int d = x[0].length;
+    double[] mean = new double[d];
+    double[] std = new double[d];
+    for (int e = 0; e < fit; e++) {
+      for (int f = 0; f < d; f++) {
+        mean[f] += x[e][f] / fit;
+      }
+    }
+    for (int e = 0; e < fit; e++) {
+      for (int f = 0; f < d; f++) {
+        std[f] += (x[e][f] - mean[f]) * (x[e][f] - mean[f]) / fit;
+      }
+    }
+    for (int f = 0; f < d; f++) {
+      std[f] = std[f] > 1e-24 ? Math.sqrt(std[f]) : 1;
+    }
+    double[][] z = new double[x.length][d];
+    for (int e = 0; e < x.length; e++) {
+      for (int f = 0; f < d; f++) {
+        z[e][f] = (x[e][f] - mean[f]) / std[f];
+      }
+    }
+    double[][] w = new double[classes][d + 1];
+    List<Integer> order = new ArrayList<>();
+    for (int e = 0; e < fit; e++) {
+      order.add(e);
+    }
+    Random random = new Random(17);
+    double[] p = new double[classes];
+    for (int epoch = 0; epoch < EPOCHS; epoch++) {
+      java.util.Collections.shuffle(order, random);
+      for (int e : order) {
+        probabilities(w, z[e], p);
+        int label = events.get(e).getLabel();
+        for (int c = 0; c < classes; c++) {
+          double g = p[c] - (c == label ? 1 : 0);
+          for (int f = 0; f < d; f++) {
+            w[c][f] -= LEARNING_RATE * g * z[e][f];
+          }
+          w[c][d] -= LEARNING_RATE * g;
+        }
+      }
+    }
+    int right = 0;
+    for (int e = fit; e < x.length; e++) {
+      probabilities(w, z[e], p);
+      int argmax = 0;
+      for (int c = 1; c < classes; c++) {
+        if (p[c] > p[argmax]) {
+          argmax = c;
+        }
+      }
+      if (argmax == events.get(e).getLabel()) {
+        right++;
+      }
+    }
+    return right / (double) (x.length - fit);
+  }
+
+  private static void probabilities(double[][] w, double[] z, double[] p) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < w.length; c++) {
+      double s = w[c][z.length];
+      for (int f = 0; f < z.length; f++) {
+        s += w[c][f] * z[f];
+      }
+      p[c] = s;
+      max = Math.max(max, s);
+    }
+    double sum = 0;
+    for (int c = 0; c < p.length; c++) {
+      p[c] = Math.exp(p[c] - max);
+      sum += p[c];
+    }
+    for (int c = 0; c < p.length; c++) {
+      p[c] /= sum;
+    }
+  }
+}
