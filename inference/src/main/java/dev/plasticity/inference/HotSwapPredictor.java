@@ -1,5 +1,7 @@
 package dev.plasticity.inference;
 
+import dev.plasticity.registry.client.FeatureLevels;
+import dev.plasticity.schemas.Architecture;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +31,12 @@ import java.util.concurrent.atomic.LongAdder;
  * never guessed: its inputs are zeros, as for the first events of a training window. Versions
  * without lags ignore the history, so recording labels is harmless for them.
  *
+ * <p><b>Input levels.</b> A version whose architecture has {@code levelSpan > 0} reads each feature
+ * relative to its recent level ({@link FeatureLevels}). The predictor walks the levels over the
+ * events it predicts, in the order it predicts them, starting where the version's training left
+ * them ({@code featureLevels}); a swap to a version with the same features and span carries the
+ * levels on, so they follow the stream across versions.
+ *
  * <pre>{@code
  * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
  * ModelLoader loader = new ModelLoader(new RegistryClient(registryUrl), predictor); // verifies, then swaps
@@ -49,6 +57,7 @@ public final class HotSwapPredictor implements AutoCloseable {
   private final LongAdder predictions = new LongAdder();
   private final LongAdder failedPredictions = new LongAdder();
   private final LabelHistory labels = new LabelHistory();
+  private final AtomicReference<FeatureLevels> levels = new AtomicReference<>();
   private volatile Instant swappedAt;
   private volatile boolean closed;
 
@@ -113,7 +122,8 @@ public final class HotSwapPredictor implements AutoCloseable {
         }
         try {
           int lags = serving.labelLags();
-          List<Prediction> out = serving.predict(batch, lags > 0 ? labels.recent(lags) : NO_LABELS);
+          List<Prediction> out = serving.predict(batch, lags > 0 ? labels.recent(lags) : NO_LABELS,
+              levelsFor(serving.architecture()));
           predictions.add(out.size());
           return out;
         } finally {
@@ -123,6 +133,27 @@ public final class HotSwapPredictor implements AutoCloseable {
     } catch (RuntimeException e) {
       failedPredictions.add(batch.size());
       throw e;
+    }
+  }
+
+  /**
+   * The levels a version reads its features against: those walked so far when they follow its
+   * features and span, else fresh ones from where its training left them; null when it reads its
+   * features as they are.
+   */
+  private FeatureLevels levelsFor(Architecture architecture) {
+    if (architecture.getLevelSpan() == 0) {
+      return null;
+    }
+    while (true) {
+      FeatureLevels walked = levels.get();
+      if (walked != null && walked.fits(architecture)) {
+        return walked;
+      }
+      FeatureLevels fresh = FeatureLevels.of(architecture);
+      if (levels.compareAndSet(walked, fresh)) {
+        return fresh;
+      }
     }
   }
 

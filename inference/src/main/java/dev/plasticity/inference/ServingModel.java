@@ -5,6 +5,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
 import dev.plasticity.registry.client.InputLayout;
+import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
@@ -119,12 +120,16 @@ final class ServingModel {
 
   /**
    * Encodes and predicts a batch, every row with the same previous labels {@code recentLabels}
-   * (newest first; ignored without lags). The caller holds a reference ({@link #acquire()}).
+   * (newest first; ignored without lags) and, for a version that reads its features relative to
+   * levels, each row against {@code levels} in the batch's order ({@link FeatureLevels#next}; null
+   * otherwise). The caller holds a reference ({@link #acquire()}).
    */
-  List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels) {
+  List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels, FeatureLevels levels) {
     float[][] rows = new float[batch.size()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = ModelFormat.encode(architecture, batch.get(i), recentLabels);
+      Map<String, Double> features = batch.get(i);
+      rows[i] = ModelFormat.encode(architecture, features, recentLabels,
+          levels == null ? null : levels.next(features));
     }
     Predictor<float[][], float[][]> predictor = idle.poll();
     if (predictor == null) {

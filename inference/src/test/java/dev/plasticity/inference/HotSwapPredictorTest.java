@@ -214,4 +214,49 @@ class HotSwapPredictorTest {
       assertThatThrownBy(() -> predictor.recordLabel(-2)).isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  /**
+   * A version that reads x1 relative to its level over {@code span} events, starting at {@code start}:
+   * class 1 scores x1 - level, class 0 scores 0, so it answers 1 exactly when x1 is above its level.
+   */
+  private static ServingModel levelledServing(int version, int span, double start) {
+    dev.plasticity.schemas.Architecture architecture = dev.plasticity.schemas.Architecture.newBuilder()
+        .setInputFeatures(List.of("x1"))
+        .setFeatureMeans(List.of(0.0))
+        .setFeatureStds(List.of(1.0))
+        .setHiddenUnits(List.of())
+        .setNumClasses(2)
+        .setLevelSpan(span)
+        .setFeatureLevels(List.of(start))
+        .build();
+    ai.djl.Model network = dev.plasticity.registry.client.ModelFormat.newModel(MODEL + "-levelled", architecture);
+    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : network.getBlock().getParameters()) {
+      p.getValue().getArray().set(p.getKey().endsWith("weight") ? new float[] {0, 1} : new float[] {0, 0});
+    }
+    return new ServingModel(MODEL, version, architecture, network, 2);
+  }
+
+  @Test
+  void aLevelledVersionReadsEachEventAgainstTheLevelsOfTheEventsBeforeItAndASwapOfTheSameSpanCarriesThemOn() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(levelledServing(1, 2, 0.0));
+
+      Prediction aboveStart = predictor.predict(Map.of("x1", 1.0)); // level 0 -> then 0.5
+      Prediction belowLevel = predictor.predict(Map.of("x1", 0.4)); // level 0.5 -> then 0.45
+      assertThat(aboveStart.label()).isEqualTo(1);
+      assertThat(belowLevel.label()).as("0.4 is above 0 but below its level 0.5").isZero();
+
+      // v2 was trained far away (its levels start at 100) but reads the same span: the walked levels go on
+      predictor.swap(levelledServing(2, 2, 100.0));
+      assertThat(predictor.predict(Map.of("x1", 0.5)).label()).as("0.5 against the walked 0.45").isEqualTo(1);
+
+      // v3 reads another span: it starts where its own training left its levels
+      predictor.swap(levelledServing(3, 3, 100.0));
+      assertThat(predictor.predict(Map.of("x1", 0.5)).label()).as("0.5 against v3's 100").isZero();
+
+      // a batch walks its rows in order: 150 is above the level 66.8, then 90 below the 94.6 that 150 raised it to
+      assertThat(predictor.predictBatch(List.of(Map.of("x1", 150.0), Map.of("x1", 90.0))))
+          .extracting(Prediction::label).containsExactly(1, 0);
+    }
+  }
 }
