@@ -8,6 +8,7 @@ import dev.plasticity.ops.prequential.PrequentialReport;
 import dev.plasticity.ops.prequential.PrequentialRun;
 import dev.plasticity.ops.prequential.PrequentialScore;
 import dev.plasticity.ops.prequential.StreamResult;
+import dev.plasticity.trainer.InputLevels;
 import dev.plasticity.trainer.LabelLags;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ import java.util.Locale;
  * --events N        rows per stream, bootstrap included (default 20000)
  * --rate N         rows replayed per second (default 250)
  * --label-lags L    the streams' models opt in to label lags: off, auto (default: taken where labels persist), N
+ * --input-levels L  the streams' models opt in to input levels: off, auto (default: taken where a linear model of
+ *                   the features relative to their levels wins), SPAN
  * --bootstrap-events N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
  * </pre>
  */
@@ -56,6 +59,7 @@ public final class PrequentialBench {
     Path out = Path.of("docs/reports");
     // the streams' models opt in, and the policy takes lags only where the window shows persistent labels
     LabelLags labelLags = LabelLags.AUTO;
+    InputLevels inputLevels = InputLevels.AUTO;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--streams" -> streams = Arrays.asList(args[++i].split(","));
@@ -69,11 +73,13 @@ public final class PrequentialBench {
         case "--timeout" -> timeout = Duration.parse(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--label-lags" -> labelLags = LabelLags.parse(args[++i]);
+        case "--input-levels" -> inputLevels = InputLevels.parse(args[++i]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --streams a,b --csv FILE"
-            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --out DIR)");
+            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --input-levels off|auto|SPAN --out DIR)");
       }
     }
-    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout, labelLags), System.out);
+    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout, labelLags,
+        inputLevels), System.out);
     List<StreamResult> results = new ArrayList<>();
     List<PrequentialCommand.Loaded> sources = new ArrayList<>();
     if (csv != null) {

@@ -1,6 +1,7 @@
 package dev.plasticity.ops.prequential;
 
 import dev.plasticity.generators.PrequentialStreams;
+import dev.plasticity.trainer.InputLevels;
 import dev.plasticity.trainer.LabelLags;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,20 @@ public final class PrequentialCommand implements Callable<Integer> {
           "(default: ${DEFAULT-VALUE})"})
   LabelLags labelLags;
 
+  @Option(names = "--input-levels", paramLabel = "off|auto|SPAN", defaultValue = "off",
+      converter = InputLevelsConverter.class,
+      description = {"whether the trainer gives the stream's model its features relative to their recent levels:",
+          "off, auto (the span a run's training events favour, if any), or a span of events",
+          "(default: ${DEFAULT-VALUE})"})
+  InputLevels inputLevels;
+
+  static final class InputLevelsConverter implements picocli.CommandLine.ITypeConverter<InputLevels> {
+    @Override
+    public InputLevels convert(String value) {
+      return InputLevels.parse(value);
+    }
+  }
+
   static final class LabelLagsConverter implements picocli.CommandLine.ITypeConverter<LabelLags> {
     @Override
     public LabelLags convert(String value) {
@@ -115,7 +130,8 @@ public final class PrequentialCommand implements Callable<Integer> {
     Loaded loaded = load(source.csv, source.stream, label, events, seed);
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("plasticity-prequential-");
     System.out.println("Plasticity prequential: starting the embedded stack in " + dir + " ...");
-    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout, labelLags),
+    PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrapEvents, rate, block, timeout, labelLags,
+        inputLevels),
         System.out);
     StreamResult result = run.runOnEmbeddedStack(loaded.rows(), loaded.source(), dir,
         new LoopTuning(policy, cadenceEvents, epochs, trainingEvents));

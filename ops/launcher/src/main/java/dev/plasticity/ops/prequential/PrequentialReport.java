@@ -133,11 +133,12 @@ public record PrequentialReport(String title, String command, String machine, St
       }
     }
     if (!loop.versions().isEmpty()) {
-      md.append("\n| version | alias | strategy | label lags | signal | trained on rows | served from row | gate |\n");
-      md.append("| ---: | --- | --- | ---: | --- | --- | ---: | --- |\n");
+      md.append("\n| version | alias | strategy | label lags | input levels | signal | trained on rows | served from row | gate |\n");
+      md.append("| ---: | --- | --- | ---: | ---: | --- | --- | ---: | --- |\n");
       for (StreamResult.VersionFact v : loop.versions()) {
         md.append("| v").append(v.version()).append(" | ").append(v.alias()).append(" | ").append(or(v.strategy()))
-            .append(" | ").append(v.labelLags()).append(" | ").append(or(v.signal())).append(" | ")
+            .append(" | ").append(v.labelLags()).append(" | ")
+            .append(v.levelSpan() == 0 ? "–" : String.valueOf(v.levelSpan())).append(" | ").append(or(v.signal())).append(" | ")
             .append(v.trainedFromRow() == null ? "–" : v.trainedFromRow() + "–" + v.trainedToRow()).append(" | ")
             .append(v.servedFromRow() == null ? "never" : v.servedFromRow()).append(" | ")
             .append(v.gate() == null ? "–" : v.gate().replace("|", "/")).append(" |\n");

@@ -11,6 +11,7 @@ import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.trainer.InputLevels;
 import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.TrainingOutcome;
 import java.io.PrintStream;
@@ -45,7 +46,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * recorded ({@link HotSwapPredictor#recordLabel}) in the loop's predictor and in the frozen baseline's, after the
  * bootstrap rows' labels, so a version whose network takes label lags reads the labels of the rows before the one it
  * predicts and never a label not yet known. Whether the trainer gives the stream's model label lags is {@link
- * Settings#labelLags()}.
+ * Settings#labelLags()}, and whether it reads its features relative to their levels {@link Settings#inputLevels()};
+ * the predictors walk those levels over the rows they predict.
  */
 public final class PrequentialRun {
 
@@ -55,16 +57,18 @@ public final class PrequentialRun {
    * @param blockSize rows per block of the per-block accuracy
    * @param timeout stop replaying after this long (the result says it did not complete)
    * @param labelLags the trainer's label lags for the stream's model
+   * @param inputLevels the trainer's input levels for the stream's model
    */
   public record Settings(int bootstrapRows, int eventsPerSecond, int blockSize, Duration timeout,
-      LabelLags labelLags) {
-    /** Settings under which the trainer gives the stream's model no label lags. */
+      LabelLags labelLags, InputLevels inputLevels) {
+    /** Settings under which the trainer gives the stream's model no label lags and no input levels. */
     public Settings(int bootstrapRows, int eventsPerSecond, int blockSize, Duration timeout) {
-      this(bootstrapRows, eventsPerSecond, blockSize, timeout, LabelLags.OFF);
+      this(bootstrapRows, eventsPerSecond, blockSize, timeout, LabelLags.OFF, InputLevels.OFF);
     }
 
     public Settings {
       java.util.Objects.requireNonNull(labelLags, "labelLags");
+      java.util.Objects.requireNonNull(inputLevels, "inputLevels");
       if (bootstrapRows < 1) {
         throw new IllegalArgumentException("bootstrap rows must be at least 1, was " + bootstrapRows);
       }
@@ -103,7 +107,8 @@ public final class PrequentialRun {
     EmbeddedStack.Options defaults = EmbeddedStack.Options.defaults(dataDir);
     String model = modelName(rows.name());
     EmbeddedStack.Options options = new EmbeddedStack.Options(dataDir, null, model, defaults.partitions(),
-        trainer -> tuning.trainer().apply(defaults.trainer().apply(trainer)).labelLags(model, settings.labelLags()),
+        trainer -> tuning.trainer().apply(defaults.trainer().apply(trainer)).labelLags(model, settings.labelLags())
+            .inputLevels(model, settings.inputLevels()),
         defaults.driftJob());
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
       return run(rows, source, stack);
@@ -282,7 +287,7 @@ public final class PrequentialRun {
           window == null ? null : window.getStartTime() - t0,
           window == null ? null : Math.max(window.getEndTime(), window.getStartTime() + window.getEventCount() - 1) - t0,
           gate == null ? null : gate.getVerdict(), lineage.getLostGates(), servedFrom.get(v.getVersion()),
-          v.getArchitecture().getLabelLags()));
+          v.getArchitecture().getLabelLags(), v.getArchitecture().getLevelSpan()));
     }
     long neverServed = registered.stream()
         .filter(v -> v.getVersion() != firstVersion && !servedFrom.containsKey(v.getVersion())).count();

@@ -90,9 +90,12 @@ public record StreamResult(String stream, String source, int rows, int bootstrap
    * @param trainedToRow last row of its training window
    * @param gate the gate's verdict, when recorded
    * @param servedFromRow the first scored row it predicted, or null if it never served
+   * @param labelLags previous labels its network takes
+   * @param levelSpan events over which the levels its features are read against forget (0: as they are)
    */
   public record VersionFact(int version, String alias, String strategy, String signal, String triggerId,
-      Long trainedFromRow, Long trainedToRow, String gate, int lostGatesBefore, Long servedFromRow, int labelLags) {}
+      Long trainedFromRow, Long trainedToRow, String gate, int lostGatesBefore, Long servedFromRow, int labelLags,
+      int levelSpan) {}
 
   /**
    * How the loop answered one known drift: the first trigger read, and the first new version serving, after the
