@@ -105,7 +105,7 @@ public final class HotSwapPredictor implements AutoCloseable {
    * @throws IllegalArgumentException when a feature the served model needs is missing
    * @throws IllegalStateException when no version is served yet, or the predictor is closed
    */
-  List<Prediction> predictBatch(List<Map<String, Double>> batch) {
+  public List<Prediction> predictBatch(List<Map<String, Double>> batch) {
     if (batch.isEmpty()) {
       return List.of();
     }

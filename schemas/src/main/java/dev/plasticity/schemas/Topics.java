@@ -20,9 +20,16 @@ public final class Topics {
    */
   public static final String DRIFT_TRIGGERS_DLQ = "plasticity.drift.triggers.dlq";
 
+  /** {@link UnlabelledEvent}s keyed by event id: what applications send to be scored. */
+  public static final String EVENTS_UNLABELLED = "plasticity.events.unlabelled";
+  /** {@link Prediction}s keyed by event id: what the scoring app answers. */
+  public static final String PREDICTIONS = "plasticity.predictions";
+  /** {@link Label}s keyed by event id: the truth, arriving late; joined with predictions. */
+  public static final String LABELS = "plasticity.labels";
+
   /** All topics, in creation order. */
-  public static final List<String> ALL =
-      List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS, EVENTS_DLQ, DRIFT_TRIGGERS_DLQ);
+  public static final List<String> ALL = List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS,
+      EVENTS_DLQ, DRIFT_TRIGGERS_DLQ, EVENTS_UNLABELLED, PREDICTIONS, LABELS);
 
   /** Whether a topic must be created with {@code cleanup.policy=compact}. */
   public static boolean isCompacted(String topic) {
