@@ -56,7 +56,8 @@ public sealed interface InputLevels {
    * The span among {@link #SPANS} under which a linear model of the features predicts the newest
    * fifth of the run's training events best ({@link LevelEvidence}), when it beats the reading the
    * serving version has (the features as they are when there is none, or when it has none) by at
-   * least {@link #MIN_GAIN}; the serving version's reading otherwise, so that a model does not
+   * least {@link #MIN_GAIN} and significantly by McNemar's test on the events where they disagree,
+   * at {@link #SIGNIFICANCE} shared among the readings compared; the serving version's reading otherwise, so that a model does not
    * change its inputs, and lose its warm start, on noise. Features whose levels wander, and a label
    * that depends on where a feature stands against its recent level, make a relative reading win; on
    * a stationary stream it does not.
@@ -64,8 +65,13 @@ public sealed interface InputLevels {
   record Auto() implements InputLevels {
     /** The spans weighed, in events. */
     public static final List<Integer> SPANS = List.of(100, 300, 1000);
-    /** How much more accurate another reading must be on the newest training events. */
-    public static final double MIN_GAIN = 0.03;
+    /** The least gain another reading must show on the newest training events. */
+    public static final double MIN_GAIN = 0.02;
+    /**
+     * The chance of taking a reading no better than the serving one, shared among the readings
+     * compared (Bonferroni): McNemar's test on the events where the two disagree.
+     */
+    public static final double SIGNIFICANCE = 0.05;
 
     @Override
     public String wireName() {
@@ -85,14 +91,19 @@ public sealed interface InputLevels {
       }
       int best = evidence.bestSpan();
       double gain = evidence.of(best) - evidence.of(servingSpan);
-      int chosen = gain >= MIN_GAIN ? best : servingSpan;
+      int wins = evidence.wins(best, servingSpan);
+      int losses = evidence.wins(servingSpan, best);
+      double significance = SIGNIFICANCE / (evidence.readings() - 1);
+      boolean better = gain >= MIN_GAIN && McNemar.significant(wins, losses, significance);
+      int chosen = better ? best : servingSpan;
       return new Choice(chosen, String.format(Locale.ROOT,
           "input levels (auto): %s, since a linear model of the features relative to levels over %d events scores"
-              + " %.3f and %s %.3f on the newest %d of %d training events (gain %.3f %s %.2f)",
+              + " %.3f and %s %.3f on the newest %d of %d training events (gain %.3f, %d vs %d disagreements: %s"
+              + " at %.3f with a gain of at least %.2f)",
           describe(chosen), best, evidence.of(best),
           servingSpan == 0 ? "of the features as they are" : "over the serving version's " + servingSpan + " events",
-          evidence.of(servingSpan), evidence.scored(), training.size(), gain, gain >= MIN_GAIN ? ">=" : "<",
-          MIN_GAIN));
+          evidence.of(servingSpan), evidence.scored(), training.size(), gain, wins, losses,
+          better ? "significant" : "not significant", significance, MIN_GAIN));
     }
 
     private static String describe(int span) {

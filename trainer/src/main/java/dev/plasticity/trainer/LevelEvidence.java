@@ -15,26 +15,60 @@ import java.util.Random;
  * choice costs milliseconds. Immutable.
  *
  * @param scored how many of the newest events each reading was scored on (0: too few events to weigh)
- * @param accuracy each reading's accuracy by span, 0 for the features as they are, in the order weighed
+ * @param correct whether each reading got each scored event right, by span (0 for the features as they
+ *     are), in the order weighed
  */
-record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
+record LevelEvidence(int scored, Map<Integer, boolean[]> correct) {
   private static final int EPOCHS = 20;
   private static final double LEARNING_RATE = 0.05;
   private static final int MIN_EVENTS = 50;
 
   LevelEvidence {
-    accuracy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accuracy));
+    correct = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(correct));
   }
 
   /** The span (above 0) whose relative reading scored best; 0 when none was weighed. */
   int bestSpan() {
-    return accuracy.entrySet().stream().filter(e -> e.getKey() > 0)
-        .max(Map.Entry.<Integer, Double>comparingByValue()).map(Map.Entry::getKey).orElse(0);
+    int best = 0;
+    for (int span : correct.keySet()) {
+      if (span > 0 && (best == 0 || of(span) > of(best))) {
+        best = span;
+      }
+    }
+    return best;
   }
 
   /** The accuracy of reading the features against levels over {@code span} (0: as they are). */
   double of(int span) {
-    return accuracy.getOrDefault(span, 0.0);
+    boolean[] right = correct.get(span);
+    if (right == null || right.length == 0) {
+      return 0;
+    }
+    int n = 0;
+    for (boolean r : right) {
+      if (r) {
+        n++;
+      }
+    }
+    return n / (double) right.length;
+  }
+
+  /** Events that the reading over {@code span} got right and the one over {@code other} wrong. */
+  int wins(int span, int other) {
+    boolean[] a = correct.get(span);
+    boolean[] b = correct.get(other);
+    int wins = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] && !b[i]) {
+        wins++;
+      }
+    }
+    return wins;
+  }
+
+  /** How many readings were weighed: the features as they are and each span. */
+  int readings() {
+    return correct.size();
   }
 
   /**
@@ -51,14 +85,14 @@ record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
       classes = Math.max(classes, e.getLabel() + 1);
     }
     List<Map<String, Double>> rows = events.stream().map(e -> filled(features, e.getFeatures())).toList();
-    Map<Integer, Double> accuracy = new java.util.LinkedHashMap<>();
-    accuracy.put(0, accuracy(read(features, rows, 0), events, fit, classes));
+    Map<Integer, boolean[]> correct = new java.util.LinkedHashMap<>();
+    correct.put(0, correct(read(features, rows, 0), events, fit, classes));
     for (int span : spans) {
       if (span > 0) {
-        accuracy.putIfAbsent(span, accuracy(read(features, rows, span), events, fit, classes));
+        correct.putIfAbsent(span, correct(read(features, rows, span), events, fit, classes));
       }
     }
-    return new LevelEvidence(events.size() - fit, accuracy);
+    return new LevelEvidence(events.size() - fit, correct);
   }
 
   private static Map<String, Double> filled(List<String> features, Map<String, Double> x) {
@@ -83,8 +117,8 @@ record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
     return x;
   }
 
-  /** Fits a softmax model on rows {@code [0, fit)}, standardised by their moments; accuracy on the rest. */
-  private static double accuracy(double[][] x, List<LabelledEvent> events, int fit, int classes) {
+  /** Fits a softmax model on rows {@code [0, fit)}, standardised by their moments; whether it gets each later row right. */
+  private static boolean[] correct(double[][] x, List<LabelledEvent> events, int fit, int classes) {
     int d = x[0].length;
     double[] mean = new double[d];
     double[] std = new double[d];
@@ -128,7 +162,7 @@ record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
         }
       }
     }
-    int right = 0;
+    boolean[] right = new boolean[x.length - fit];
     for (int e = fit; e < x.length; e++) {
       probabilities(w, z[e], p);
       int argmax = 0;
@@ -137,11 +171,9 @@ record LevelEvidence(int scored, Map<Integer, Double> accuracy) {
           argmax = c;
         }
       }
-      if (argmax == events.get(e).getLabel()) {
-        right++;
-      }
+      right[e - fit] = argmax == events.get(e).getLabel();
     }
-    return right / (double) (x.length - fit);
+    return right;
   }
 
   private static void probabilities(double[][] w, double[] z, double[] p) {

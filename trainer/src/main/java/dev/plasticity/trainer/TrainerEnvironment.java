@@ -48,7 +48,7 @@ public final class TrainerEnvironment {
   static final Setting<PerModel<InputLevels>> INPUT_LEVELS = Setting.of("PLASTICITY_TRAINER_INPUT_LEVELS",
       DEFAULTS.inputLevels().wireName(), "whether networks read each feature relative to its recent level (an"
           + " exponential moving mean): off, auto (the span of 100, 300 or 1000 events that a linear model of the"
-          + " training events favours by 0.03, else none), or a span of events; per model as MODEL=VALUE,"
+          + " training events favours significantly, else the serving version's), or a span of events; per model as MODEL=VALUE,"
           + " comma-separated, e.g. auto,sea=off",
       text -> perModel(text, InputLevels::parse, InputLevels.OFF));
 

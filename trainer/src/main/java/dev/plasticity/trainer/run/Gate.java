@@ -5,6 +5,7 @@ import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.trainer.GateSettings;
+import dev.plasticity.trainer.McNemar;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -94,32 +95,13 @@ final class Gate {
 
   /** The least gain that is significant on {@code n} events with {@code disagreements} of them disagreeing. */
   double bound(int disagreements, int n) {
-    int least = leastSignificantWins(disagreements, settings.significance());
+    int least = McNemar.leastSignificantWins(disagreements, settings.significance());
     if (least < 0) {
       // even all disagreements going the challenger's way would not do: the fewest that would
       int needed = (int) Math.ceil(Math.log(1 / settings.significance()) / Math.log(2));
       return Math.min(1.0, needed / (double) n);
     }
     return (2.0 * least - disagreements) / n;
-  }
-
-  /**
-   * The smallest k with P(X >= k) <= alpha for X ~ Binomial(m, 1/2), or -1 when there is none.
-   * Summed from the upper tail in log space, so large m neither overflows nor underflows.
-   */
-  static int leastSignificantWins(int m, double alpha) {
-    double[] logFactorial = new double[m + 1];
-    for (int i = 1; i <= m; i++) {
-      logFactorial[i] = logFactorial[i - 1] + Math.log(i);
-    }
-    double tail = 0;
-    for (int k = m; k >= 0; k--) {
-      tail += Math.exp(logFactorial[m] - logFactorial[k] - logFactorial[m - k] - m * Math.log(2));
-      if (tail > alpha) {
-        return k == m ? -1 : k + 1;
-      }
-    }
-    return 0; // unreachable for alpha < 1: the whole distribution sums to 1
   }
 
   /**

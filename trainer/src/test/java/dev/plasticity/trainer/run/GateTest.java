@@ -61,14 +61,14 @@ class GateTest {
   @Test
   void theBoundIsTheLeastSignificantGainOfTheExactTest() {
     // 50 disagreements: P(X >= 32) = 0.0325 <= 0.05 < P(X >= 31) = 0.0595 for X ~ Binomial(50, 1/2)
-    assertThat(Gate.leastSignificantWins(50, 0.05)).isEqualTo(32);
+    assertThat(dev.plasticity.trainer.McNemar.leastSignificantWins(50, 0.05)).isEqualTo(32);
     assertThat(gate.bound(50, 800)).isCloseTo((2 * 32 - 50) / 800.0, within(1e-12));
     // 4 disagreements cannot be significant at 0.05 (1/16 > 0.05); 5 all one way can (1/32)
-    assertThat(Gate.leastSignificantWins(4, 0.05)).isEqualTo(-1);
-    assertThat(Gate.leastSignificantWins(5, 0.05)).isEqualTo(5);
+    assertThat(dev.plasticity.trainer.McNemar.leastSignificantWins(4, 0.05)).isEqualTo(-1);
+    assertThat(dev.plasticity.trainer.McNemar.leastSignificantWins(5, 0.05)).isEqualTo(5);
     assertThat(gate.bound(4, 800)).isCloseTo(5 / 800.0, within(1e-12));
     // large counts neither overflow nor underflow
-    assertThat(Gate.leastSignificantWins(100_000, 0.05)).isBetween(50_200, 50_300);
+    assertThat(dev.plasticity.trainer.McNemar.leastSignificantWins(100_000, 0.05)).isBetween(50_200, 50_300);
   }
 
   @Test
