@@ -10,7 +10,7 @@ import java.util.Objects;
  * the label time, to tell a repeated label from a new one. {@code grace} is added to each wait for
  * records that arrive a little out of order. Both are measured in stream time (the largest record
  * timestamp the join has read), never the wall clock, so replaying a backlog joins exactly as the
- * live stream did.
+ * live stream did. Immutable.
  *
  * @param window how long an event waits for its label, and a label for its event; positive
  * @param grace extra time before anything waiting is given up; zero or positive

@@ -41,6 +41,8 @@ import org.apache.kafka.streams.state.Stores;
  * and the expiry index in {@value #EXPIRY_STORE}, so the join survives restarts and moves between
  * instances; with {@code exactly_once_v2} (see {@link LabelJoinApp}) store updates and outputs
  * commit together.
+ *
+ * <p>Stateless; each call builds a new topology, whose processors share the counters given.
  */
 public final class LabelJoinTopology {
   /** What is known per event (state key: model and event id). */

@@ -245,16 +245,18 @@ class LabelJoinTopologyTest {
     events.pipeInput("bad-1", garbage, T0);
     predictions.pipeInput("bad-2", garbage, T0);
     labels.pipeInput("bad-3", encodedEvent("bad-3", T0, 1.0), T0); // an UnlabelledEvent where a Label belongs
+    labels.pipeInput("bad-4", (byte[]) null, T0); // a tombstone
 
     List<DeadLetter> letters = new ArrayList<>();
     for (byte[] value : deadLetters.readValuesToList()) {
       letters.add(AvroCodec.of(DeadLetter.class).decode(value));
     }
     assertThat(letters).extracting(DeadLetter::getSourceTopic)
-        .containsExactly(Topics.EVENTS_UNLABELLED, Topics.PREDICTIONS, Topics.LABELS);
+        .containsExactly(Topics.EVENTS_UNLABELLED, Topics.PREDICTIONS, Topics.LABELS, Topics.LABELS);
     assertThat(letters).allSatisfy(letter -> assertThat(letter.getError()).startsWith("undecodable record on "));
     assertThat(letters.get(0).getValue().array()).isEqualTo(garbage);
-    assertThat(counters.deadLettered()).isEqualTo(3);
+    assertThat(letters.get(3).getError()).contains("null payload is not a Label");
+    assertThat(counters.deadLettered()).isEqualTo(4);
 
     sendEvent("e-1", T0, 1.0);
     sendLabel("e-1", T0 + 1_000, 1);
