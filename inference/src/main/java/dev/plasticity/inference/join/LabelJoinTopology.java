@@ -35,7 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  * the same answer when it replays a backlog (after downtime, or a reset) as it gave live: with the
  * wall clock, a day of labels read in a minute would find their events already expired. The cost
  * is that a partition that receives nothing does not expire anything; nothing could join there
- * either, and the states are given up as soon as records flow again.
+ * either, and the states are given up as soon as records flow again. Record timestamps must be the
+ * times the contracts say (event time, label time): one stamped far in the future moves stream time
+ * there and gives up everything waiting in its partition.
  *
  * <p>What is known per event lives in the persistent, changelogged store {@value #STATE_STORE},
  * and the expiry index in {@value #EXPIRY_STORE}, so the join survives restarts and moves between

@@ -1,6 +1,7 @@
 package dev.plasticity.inference.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.LabelledEvent;
@@ -119,6 +120,13 @@ class LabelJoinAppTest {
         assertThat(first.counters().deadLettered() + second.counters().deadLettered()).isZero();
       }
     }
+  }
+
+  @Test
+  void refusesAProcessingGuaranteeWeakerThanExactlyOnce(@TempDir Path otherStateDir) {
+    assertThatThrownBy(() -> LabelJoinApp.start(kafka.bootstrapServers(), "label-join-weak", otherStateDir,
+        JoinSettings.defaults(), Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly_once_v2");
   }
 
   private static void sendLabels(KafkaProducer<String, byte[]> producer, String run, int from, int to, long labelTime) {
