@@ -1,0 +1,104 @@
+package dev.plasticity.inference.join;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link LabelJoinTopology} on Kafka Streams with {@code processing.guarantee=exactly_once_v2}:
+ * a labelled event, the store updates that led to it and the input offsets commit in one
+ * transaction, so a crash or restart neither loses nor repeats a joined event. Instances with the
+ * same application id share the work by partition; the state directory holds the local copy of the
+ * stores (rebuilt from their changelogs when missing).
+ *
+ * <p>Thread-safe; {@link #close()} stops the app, leaving its consumer group at once so that the
+ * next instance takes the partitions over without waiting for a session timeout.
+ */
+public final class LabelJoinApp implements AutoCloseable {
+  /** The application id (consumer group, prefix of the changelog topics) unless one is given. */
+  public static final String DEFAULT_APPLICATION_ID = "plasticity-label-join";
+
+  private static final Logger log = LoggerFactory.getLogger(LabelJoinApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+  private final JoinCounters counters;
+
+  private LabelJoinApp(KafkaStreams streams, JoinCounters counters) {
+    this.streams = streams;
+    this.counters = counters;
+  }
+
+  /** Starts the join under {@link #DEFAULT_APPLICATION_ID}. */
+  public static LabelJoinApp start(String bootstrapServers, Path stateDir, JoinSettings settings) {
+    return start(bootstrapServers, DEFAULT_APPLICATION_ID, stateDir, settings, Map.of());
+  }
+
+  /**
+   * Starts the join.
+   *
+   * @param applicationId the Kafka Streams application id; instances with the same id share the work
+   * @param stateDir where this instance keeps its local stores
+   * @param overrides further Kafka Streams properties (e.g. {@code commit.interval.ms}); they cannot
+   *     weaken the processing guarantee
+   * @throws IllegalArgumentException when an argument is blank or an override sets another
+   *     processing guarantee
+   */
+  public static LabelJoinApp start(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings,
+      Map<String, ?> overrides) {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("the label join needs Kafka's bootstrap servers; they were blank");
+    }
+    if (applicationId == null || applicationId.isBlank()) {
+      throw new IllegalArgumentException("the label join needs an application id; it was blank");
+    }
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(settings, "settings");
+    Object guarantee = overrides.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+    if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
+      throw new IllegalArgumentException("the label join runs exactly_once_v2 so that no labelled event is lost or "
+          + "written twice; an override asked for " + guarantee);
+    }
+    Properties props = new Properties();
+    props.putAll(overrides);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+
+    JoinCounters counters = new JoinCounters();
+    KafkaStreams streams = new KafkaStreams(LabelJoinTopology.build(settings, counters), props);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("the label join stops: a stream thread failed", e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.start();
+    log.info("label join {} started: window {}, grace {}", applicationId, settings.window(), settings.grace());
+    return new LabelJoinApp(streams, counters);
+  }
+
+  /** What this instance has done since it started. */
+  public JoinCounters counters() {
+    return counters;
+  }
+
+  /** The Kafka Streams state: {@code RUNNING} once it has its partitions and stores. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
+    log.info("label join closed: {}", counters);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.plasticity.inference.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plasticity.inference.join.EventJoin.Outcome;
+import dev.plasticity.inference.join.EventJoin.Step;
+import dev.plasticity.inference.join.EventState.Awaiting;
+import dev.plasticity.inference.join.EventState.HeldLabel;
+import dev.plasticity.inference.join.EventState.Labelled;
+import dev.plasticity.schemas.Label;
+import dev.plasticity.schemas.Prediction;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.UnlabelledEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The join's rules for one event id, without Kafka. */
+class EventJoinTest {
+  private static final long WAIT = Duration.ofHours(2).plusMinutes(1).toMillis();
+  private final EventJoin join = new EventJoin(new JoinSettings(Duration.ofHours(2), Duration.ofMinutes(1)));
+
+  @Test
+  void anEventWaitsForItsLabelUntilItsEventTimePlusWindowAndGrace() {
+    Step step = join.onEvent(null, event(1_000));
+
+    assertThat(step.outcome()).isEqualTo(Outcome.STORED);
+    assertThat(step.next()).isInstanceOf(Awaiting.class);
+    assertThat(step.next().expiresAt()).isEqualTo(1_000 + WAIT);
+  }
+
+  @Test
+  void aPredictionAfterItsEventKeepsTheEventsExpiryAndAddsThePrediction() {
+    EventState known = join.onEvent(null, event(1_000)).next();
+    Step step = join.onPrediction(known, prediction(1_500, 4, "champion"));
+
+    Awaiting awaiting = (Awaiting) step.next();
+    assertThat(awaiting.event()).isNotNull();
+    assertThat(awaiting.prediction().getVersion()).isEqualTo(4);
+    assertThat(awaiting.expiresAt()).isEqualTo(1_000 + WAIT);
+  }
+
+  @Test
+  void aShadowsPredictionNeverReplacesTheChampionsButTheChampionsReplacesAShadows() {
+    EventState shadowFirst = join.onPrediction(null, prediction(1_000, 5, "shadow")).next();
+    EventState champion = join.onPrediction(shadowFirst, prediction(1_000, 4, "champion")).next();
+    EventState shadowAgain = join.onPrediction(champion, prediction(1_000, 6, "shadow")).next();
+
+    assertThat(((Awaiting) shadowAgain).prediction().getVersion()).isEqualTo(4);
+  }
+
+  @Test
+  void aLabelForAnAwaitingEventJoinsAndLeavesAMarkUntilItsLabelTimePlusWindowAndGrace() {
+    EventState known = join.onPrediction(join.onEvent(null, event(1_000)).next(), prediction(1_000, 4, "champion"))
+        .next();
+    Step step = join.onLabel(known, label(9_000, 1), input());
+
+    assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(step.joined().getFeatures()).isEqualTo(Map.of("x", 1.0));
+    assertThat(step.joined().getPrediction()).isEqualTo(0);
+    assertThat(step.joined().getPredictionVersion()).isEqualTo(4);
+    assertThat(step.next()).isEqualTo(new Labelled(9_000 + WAIT));
+  }
+
+  @Test
+  void aLabelForAnUnknownEventIsHeldUntilItsLabelTimePlusWindowAndGrace() {
+    Step step = join.onLabel(null, label(9_000, 1), input());
+
+    assertThat(step.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(step.next()).isInstanceOf(HeldLabel.class);
+    assertThat(step.next().expiresAt()).isEqualTo(9_000 + WAIT);
+  }
+
+  @Test
+  void aHeldLabelJoinsTheFirstEventOrPredictionToArrive() {
+    EventState held = join.onLabel(null, label(9_000, 1), input()).next();
+
+    Step byEvent = join.onEvent(held, event(1_000));
+    Step byPrediction = join.onPrediction(held, prediction(1_000, 2, "champion"));
+
+    assertThat(byEvent.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(byEvent.joined().getPrediction()).isNull();
+    assertThat(byPrediction.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(byPrediction.joined().getPredictionVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void aSecondLabelIsADuplicateWhetherTheFirstIsHeldOrJoined() {
+    EventState held = join.onLabel(null, label(9_000, 1), input()).next();
+    EventState labelled = join.onLabel(join.onEvent(null, event(1_000)).next(), label(9_000, 1), input()).next();
+
+    assertThat(join.onLabel(held, label(9_500, 0), input())).isEqualTo(new Step(held, Outcome.DUPLICATE, null));
+    assertThat(join.onLabel(labelled, label(9_500, 0), input())).isEqualTo(new Step(labelled, Outcome.DUPLICATE, null));
+  }
+
+  @Test
+  void anEventOrPredictionForALabelledEventIsIgnored() {
+    EventState labelled = new Labelled(5_000);
+
+    assertThat(join.onEvent(labelled, event(1_000)).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(join.onPrediction(labelled, prediction(1_000, 1, "champion")).outcome()).isEqualTo(Outcome.IGNORED);
+  }
+
+  @Test
+  void anOrphanLabelsReasonNamesTheRuleAndTheEvent() {
+    HeldLabel held = (HeldLabel) join.onLabel(null, label(0, 1), input()).next();
+
+    assertThat(join.orphanReason(held)).contains("orphan label", "'e-1'", "'churn'", "PT2H", "PT1M",
+        "1970-01-01T00:00:00Z", "needs the event's features");
+  }
+
+  @Test
+  void anExpiryNeverOverflows() {
+    assertThat(join.onEvent(null, event(Long.MAX_VALUE - 5)).next().expiresAt()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void anAwaitingEventIsKnownFromSomething() {
+    assertThatThrownBy(() -> new Awaiting(null, null, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("UnlabelledEvent or its Prediction");
+  }
+
+  static UnlabelledEvent event(long eventTime) {
+    return UnlabelledEvent.newBuilder().setEventId("e-1").setModel("churn").setEventTime(eventTime)
+        .setFeatures(Map.of("x", 1.0)).build();
+  }
+
+  static Prediction prediction(long eventTime, int version, String alias) {
+    return Prediction.newBuilder().setEventId("e-1").setModel("churn").setVersion(version).setAlias(alias)
+        .setPredictedClass(0).setProbabilities(List.of(1f, 0f)).setEventTime(eventTime).setScoringTime(eventTime)
+        .setFeatures(Map.of("x", 2.0)).build();
+  }
+
+  static Label label(long labelTime, int label) {
+    return Label.newBuilder().setEventId("e-1").setModel("churn").setLabel(label).setLabelTime(labelTime).build();
+  }
+
+  static InputRecord input() {
+    return new InputRecord(Topics.LABELS, 0, 7, "e-1".getBytes(), JoinCodecs.LABELS.encode(label(0, 1)));
+  }
+}

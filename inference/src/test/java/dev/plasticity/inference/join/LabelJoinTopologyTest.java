@@ -1,0 +1,343 @@
+package dev.plasticity.inference.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.Label;
+import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.Prediction;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.UnlabelledEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The join's rules through its real topology and stores, driven record by record in stream time. */
+class LabelJoinTopologyTest {
+  private static final String MODEL = "churn";
+  private static final long T0 = Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
+  private static final Duration WINDOW = Duration.ofHours(24);
+  private static final Duration GRACE = Duration.ofMinutes(5);
+  private static final long WAIT = WINDOW.plus(GRACE).toMillis();
+  private static final Instant NOW = Instant.parse("2026-03-05T00:00:00Z");
+
+  @TempDir Path stateDir;
+
+  private final JoinCounters counters = new JoinCounters();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> events;
+  private TestInputTopic<String, byte[]> predictions;
+  private TestInputTopic<String, byte[]> labels;
+  private TestOutputTopic<byte[], byte[]> labelled;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeEach
+  void startDriver() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "label-join-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(LabelJoinTopology.build(new JoinSettings(WINDOW, GRACE), counters,
+        Clock.fixed(NOW, ZoneOffset.UTC)), props);
+    StringSerializer keys = new StringSerializer();
+    ByteArraySerializer values = new ByteArraySerializer();
+    events = driver.createInputTopic(Topics.EVENTS_UNLABELLED, keys, values);
+    predictions = driver.createInputTopic(Topics.PREDICTIONS, keys, values);
+    labels = driver.createInputTopic(Topics.LABELS, keys, values);
+    labelled = driver.createOutputTopic(Topics.EVENTS_LABELLED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deadLetters = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void joinsAnEventItsPredictionAndItsLabelIntoOneLabelledEventWithThePredictionAndItsVersion() {
+    sendEvent("e-1", T0, 1.5);
+    sendPrediction("e-1", T0, 3, "champion", 1);
+    sendLabel("e-1", T0 + Duration.ofHours(20).toMillis(), 0);
+
+    TestRecord<byte[], byte[]> out = labelled.readRecord();
+    LabelledEvent event = decode(out.value());
+    assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("e-1");
+    assertThat(out.timestamp()).as("stamped with the event time the drift job windows on").isEqualTo(T0);
+    assertThat(event.getEventId()).isEqualTo("e-1");
+    assertThat(event.getModel()).isEqualTo(MODEL);
+    assertThat(event.getEventTime()).isEqualTo(T0);
+    assertThat(event.getFeatures()).isEqualTo(Map.of("x", 1.5));
+    assertThat(event.getCategorical()).isEqualTo(Map.of("plan", "basic"));
+    assertThat(event.getLabel()).isZero();
+    assertThat(event.getPrediction()).isEqualTo(1);
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
+    assertThat(labelled.isEmpty()).isTrue();
+    assertThat(counters.joined()).isEqualTo(1);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void labelsAnEventThatWasNeverScoredWithoutAPrediction() {
+    sendEvent("e-1", T0, 2.0);
+    sendLabel("e-1", T0 + 60_000, 1);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getFeatures()).isEqualTo(Map.of("x", 2.0));
+    assertThat(event.getLabel()).isEqualTo(1);
+    assertThat(event.getPrediction()).isNull();
+    assertThat(event.getPredictionVersion()).isNull();
+  }
+
+  @Test
+  void labelsAnEventKnownOnlyFromItsPredictionWithThePredictionsFeatures() {
+    sendPrediction("e-1", T0, 7, "champion", 2);
+    sendLabel("e-1", T0 + 60_000, 2);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getFeatures()).isEqualTo(Map.of("x", 0.25));
+    assertThat(event.getPrediction()).isEqualTo(2);
+    assertThat(event.getPredictionVersion()).isEqualTo(7);
+  }
+
+  @Test
+  void recordsTheChampionsPredictionRatherThanAShadowsWhicheverArrivesFirst() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 4, "shadow", 0);
+    sendPrediction("e-1", T0, 3, "champion", 1);
+    sendPrediction("e-1", T0, 5, "shadow", 0);
+    sendLabel("e-1", T0 + 1_000, 1);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
+    assertThat(event.getPrediction()).isEqualTo(1);
+  }
+
+  @Test
+  void holdsALabelThatArrivesBeforeItsEventAndJoinsItWhenTheEventArrives() {
+    sendLabel("e-1", T0, 1);
+    assertThat(labelled.isEmpty()).isTrue();
+    assertThat(counters.labelsHeld()).isEqualTo(1);
+
+    sendEvent("e-1", T0 - 5_000, 3.0);
+
+    TestRecord<byte[], byte[]> out = labelled.readRecord();
+    LabelledEvent event = decode(out.value());
+    assertThat(event.getLabel()).isEqualTo(1);
+    assertThat(event.getFeatures()).isEqualTo(Map.of("x", 3.0));
+    assertThat(out.timestamp()).isEqualTo(T0 - 5_000);
+    assertThat(counters.joined()).isEqualTo(1);
+    assertThat(counters.orphanLabels()).isZero();
+
+    sendPrediction("e-1", T0 - 5_000, 3, "champion", 1);
+    assertThat(labelled.isEmpty()).as("an event already labelled is not written again").isTrue();
+  }
+
+  @Test
+  void deadLettersAndCountsALabelWhoseEventDoesNotArriveWithinWindowAndGrace() {
+    sendLabel("e-1", T0, 1);
+    sendEvent("other", T0 + WAIT - 1, 0.0);
+    assertThat(deadLetters.isEmpty()).as("the label still waits one millisecond before window + grace").isTrue();
+
+    sendEvent("other", T0 + WAIT, 0.0);
+
+    TestRecord<byte[], byte[]> dlq = deadLetters.readRecord();
+    DeadLetter letter = AvroCodec.of(DeadLetter.class).decode(dlq.value());
+    assertThat(letter.getSourceTopic()).isEqualTo(Topics.LABELS);
+    assertThat(letter.getError()).contains("orphan label", "e-1", "PT24H", "PT5M");
+    assertThat(letter.getValue().array()).isEqualTo(encodedLabel("e-1", T0, 1));
+    assertThat(new String(dlq.key(), StandardCharsets.UTF_8)).isEqualTo("e-1");
+    assertThat(letter.getFailedAt()).isEqualTo(NOW.toEpochMilli());
+    assertThat(counters.orphanLabels()).isEqualTo(1);
+    assertThat(counters.deadLettered()).isEqualTo(1);
+
+    sendEvent("e-1", T0 + WAIT + 1, 1.0);
+    assertThat(labelled.isEmpty()).as("the orphan label is gone; its event waits for a new one").isTrue();
+  }
+
+  @Test
+  void aLabelAfterItsEventsWindowAndGraceDoesNotJoinAndIsDeadLetteredWhenItsOwnWaitEnds() {
+    sendEvent("e-1", T0, 1.0);
+    sendLabel("e-1", T0 + WAIT, 1);
+
+    assertThat(labelled.isEmpty()).isTrue();
+    assertThat(counters.expiredUnlabelled()).isEqualTo(1);
+    assertThat(counters.labelsHeld()).isEqualTo(1);
+
+    sendEvent("other", T0 + 2 * WAIT, 0.0);
+    assertThat(AvroCodec.of(DeadLetter.class).decode(deadLetters.readValue()).getError()).contains("orphan label");
+    assertThat(counters.orphanLabels()).isEqualTo(1);
+  }
+
+  @Test
+  void publishesARepeatedLabelOnceAndCountsTheRepeat() {
+    sendEvent("e-1", T0, 1.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendLabel("e-1", T0 + 2_000, 1);
+    sendLabel("e-1", T0 + 3_000, 0);
+
+    assertThat(labelled.readValuesToList()).hasSize(1);
+    assertThat(counters.duplicateLabels()).isEqualTo(2);
+    assertThat(counters.joined()).isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedLabelBeforeItsEventIsHeldOnceAndJoinedOnce() {
+    sendLabel("e-1", T0, 1);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendEvent("e-1", T0, 1.0);
+
+    assertThat(labelled.readValuesToList()).hasSize(1);
+    assertThat(counters.duplicateLabels()).isEqualTo(1);
+    assertThat(counters.labelsHeld()).isEqualTo(1);
+  }
+
+  @Test
+  void countsAndForgetsAPredictionWithNoLabelPastWindowAndGrace() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 3, "champion", 1);
+    assertThat(storedKeys()).containsExactly(EventJoin.stateKey(MODEL, "e-1"));
+
+    sendEvent("other", T0 + WAIT, 0.0);
+
+    assertThat(counters.expiredUnlabelled()).isEqualTo(1);
+    assertThat(storedKeys()).containsExactly(EventJoin.stateKey(MODEL, "other"));
+    assertThat(expiryEntries()).as("the expiry index holds only what is still waiting").isEqualTo(1);
+    assertThat(labelled.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).as("an unlabelled event is not an error").isTrue();
+  }
+
+  @Test
+  void forgetsALabelledEventsMarkAfterTheWindowSoTheStoreEmpties() {
+    sendEvent("e-1", T0, 1.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendEvent("other", T0 + 1_000 + WAIT, 0.0);
+
+    assertThat(storedKeys()).containsExactly(EventJoin.stateKey(MODEL, "other"));
+    assertThat(counters.expiredUnlabelled()).isZero();
+  }
+
+  @Test
+  void deadLettersUndecodableBytesOnEachInputAndKeepsJoining() {
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    events.pipeInput("bad-1", garbage, T0);
+    predictions.pipeInput("bad-2", garbage, T0);
+    labels.pipeInput("bad-3", encodedEvent("bad-3", T0, 1.0), T0); // an UnlabelledEvent where a Label belongs
+    labels.pipeInput("bad-4", (byte[]) null, T0); // a tombstone
+
+    List<DeadLetter> letters = new ArrayList<>();
+    for (byte[] value : deadLetters.readValuesToList()) {
+      letters.add(AvroCodec.of(DeadLetter.class).decode(value));
+    }
+    assertThat(letters).extracting(DeadLetter::getSourceTopic)
+        .containsExactly(Topics.EVENTS_UNLABELLED, Topics.PREDICTIONS, Topics.LABELS, Topics.LABELS);
+    assertThat(letters).allSatisfy(letter -> assertThat(letter.getError()).startsWith("undecodable record on "));
+    assertThat(letters.get(0).getValue().array()).isEqualTo(garbage);
+    assertThat(letters.get(3).getError()).contains("null payload is not a Label");
+    assertThat(counters.deadLettered()).isEqualTo(4);
+
+    sendEvent("e-1", T0, 1.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    assertThat(labelled.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void deadLettersARecordNotKeyedByItsEventId() {
+    events.pipeInput("someone-else", encodedEvent("e-1", T0, 1.0), T0);
+    labels.pipeInput((String) null, encodedLabel("e-1", T0, 1), T0);
+
+    List<KeyValue<byte[], byte[]>> letters = deadLetters.readKeyValuesToList();
+    assertThat(letters).hasSize(2);
+    assertThat(AvroCodec.of(DeadLetter.class).decode(letters.get(0).value).getError())
+        .contains("must be keyed by its event id 'e-1'", "someone-else");
+    assertThat(AvroCodec.of(DeadLetter.class).decode(letters.get(1).value).getError()).contains("key was null");
+    assertThat(counters.deadLettered()).isEqualTo(2);
+    assertThat(storedKeys()).isEmpty();
+  }
+
+  @Test
+  void keepsTheSameEventIdOfTwoModelsApart() {
+    events.pipeInput("e-1", encodedEvent("e-1", T0, 1.0), T0);
+    events.pipeInput("e-1", JoinCodecs.EVENTS.encode(UnlabelledEvent.newBuilder().setEventId("e-1").setModel("fraud")
+        .setEventTime(T0).setFeatures(Map.of("y", 9.0)).build()), T0);
+    labels.pipeInput("e-1", JoinCodecs.LABELS.encode(Label.newBuilder().setEventId("e-1").setModel("fraud")
+        .setLabel(1).setLabelTime(T0 + 1_000).build()), T0 + 1_000);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getModel()).isEqualTo("fraud");
+    assertThat(event.getFeatures()).isEqualTo(Map.of("y", 9.0));
+    assertThat(labelled.isEmpty()).isTrue();
+  }
+
+  private void sendEvent(String id, long eventTime, double x) {
+    events.pipeInput(id, encodedEvent(id, eventTime, x), eventTime);
+  }
+
+  private void sendPrediction(String id, long eventTime, int version, String alias, int predicted) {
+    Prediction prediction = Prediction.newBuilder().setEventId(id).setModel(MODEL).setVersion(version).setAlias(alias)
+        .setPredictedClass(predicted).setProbabilities(List.of(0.5f, 0.5f)).setEventTime(eventTime)
+        .setScoringTime(eventTime + 10).setFeatures(Map.of("x", 0.25)).setCategorical(Map.of()).build();
+    predictions.pipeInput(id, JoinCodecs.PREDICTIONS.encode(prediction), eventTime + 10);
+  }
+
+  private void sendLabel(String id, long labelTime, int label) {
+    labels.pipeInput(id, encodedLabel(id, labelTime, label), labelTime);
+  }
+
+  private static byte[] encodedEvent(String id, long eventTime, double x) {
+    return JoinCodecs.EVENTS.encode(UnlabelledEvent.newBuilder().setEventId(id).setModel(MODEL).setEventTime(eventTime)
+        .setFeatures(Map.of("x", x)).setCategorical(Map.of("plan", "basic")).build());
+  }
+
+  private static byte[] encodedLabel(String id, long labelTime, int label) {
+    return JoinCodecs.LABELS.encode(Label.newBuilder().setEventId(id).setModel(MODEL).setLabel(label)
+        .setLabelTime(labelTime).build());
+  }
+
+  private static LabelledEvent decode(byte[] value) {
+    return JoinCodecs.LABELLED.decode(value);
+  }
+
+  private List<String> storedKeys() {
+    KeyValueStore<String, EventState> store = driver.getKeyValueStore(LabelJoinTopology.STATE_STORE);
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, EventState> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
+  }
+
+  private long expiryEntries() {
+    KeyValueStore<Object, Object> store = driver.getKeyValueStore(LabelJoinTopology.EXPIRY_STORE);
+    long count = 0;
+    try (KeyValueIterator<Object, Object> all = store.all()) {
+      while (all.hasNext()) {
+        all.next();
+        count++;
+      }
+    }
+    return count;
+  }
+}
