@@ -33,7 +33,13 @@ public final class ServingFixtures {
    * answers class 0 before any label is recorded and the previous label after.
    */
   public static void serveLagged(HotSwapPredictor predictor, int version) {
-    Architecture architecture = Architecture.newBuilder()
+    predictor.swap(new ServingModel(predictor.model(), version, laggedArchitecture(),
+        laggedNetwork(predictor.model() + "-lagged-v" + version), 2));
+  }
+
+  /** The architecture of {@link #serveLagged}: reads x1 and the previous label, two classes. */
+  public static Architecture laggedArchitecture() {
+    return Architecture.newBuilder()
         .setInputFeatures(List.of("x1"))
         .setFeatureMeans(List.of(0.0))
         .setFeatureStds(List.of(1.0))
@@ -41,12 +47,22 @@ public final class ServingFixtures {
         .setNumClasses(2)
         .setLabelLags(1)
         .build();
-    Model network = ModelFormat.newModel(predictor.model() + "-lagged-v" + version, architecture);
+  }
+
+  /** The parameters of {@link #serveLagged}'s network: an artifact to register with {@link #laggedArchitecture()}. */
+  public static byte[] laggedArtifact() {
+    try (Model network = laggedNetwork("lagged-artifact")) {
+      return ModelFormat.saveParameters(network);
+    }
+  }
+
+  private static Model laggedNetwork(String name) {
+    Model network = ModelFormat.newModel(name, laggedArchitecture());
     for (Pair<String, Parameter> p : network.getBlock().getParameters()) {
       NDArray array = p.getValue().getArray();
       array.set(p.getKey().endsWith("weight") ? new float[] {0, 5, 0, 0, 0, 5} : new float[] {1, 0});
     }
-    predictor.swap(new ServingModel(predictor.model(), version, architecture, network, 2));
+    return network;
   }
 
   /** Champion metadata of {@link #architecture()} as a trainer uploads it (the registry assigns the version). */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -135,8 +136,8 @@ public final class ScoringApp implements AutoCloseable {
   }
 
   /**
-   * Stops scoring (committing what was processed), then stops following versions and closes the
-   * served models.
+   * Stops scoring (committing what was processed, and leaving the group so that the other instances
+   * take its partitions over at once), then stops following versions and closes the served models.
    */
   @Override
   public synchronized void close() {
@@ -144,7 +145,8 @@ public final class ScoringApp implements AutoCloseable {
       return;
     }
     closed = true;
-    if (!streams.close(CLOSE_TIMEOUT)) {
+    if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT))) {
       log.warn("scoring app {} did not stop within {}", config.applicationId(), CLOSE_TIMEOUT);
     }
     subscriptions.forEach(ModelSubscription::close);
