@@ -292,4 +292,30 @@ class ScoringTopologyTest {
     KeyValueStore<String, List<Integer>> store = driver.getKeyValueStore(ScoringTopology.RECENT_LABELS_STORE);
     assertThat(store.get(MODEL)).containsExactlyElementsOf(sent.subList(5, sent.size()));
   }
+
+  @Test
+  void scoresEachModelWithItsOwnPredictorInOneTopology() {
+    driver.close();
+    try (HotSwapPredictor churn = new HotSwapPredictor("churn")) {
+      ServingFixtures.serve(predictor, 3);
+      ServingFixtures.serve(churn, 5);
+      Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-topology-test-two-models");
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("two-models").toString());
+      driver = new TopologyTestDriver(ScoringTopology.build(Scorers.of(predictor, churn),
+          Clock.fixed(NOW, ZoneOffset.UTC), counts), props);
+      events = driver.createInputTopic(Topics.EVENTS_UNLABELLED, new ByteArraySerializer(), new ByteArraySerializer());
+      predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), AvroSerde.of(Prediction.class));
+
+      send(event("e-1", "churn", features(1, 5, 9)));
+      send(event("e-2", MODEL, features(1, 5, 9)));
+
+      List<Prediction> answers = predictions.readValuesToList();
+      assertThat(answers).extracting(Prediction::getModel).containsExactly("churn", MODEL);
+      assertThat(answers).extracting(Prediction::getVersion).containsExactly(5, 3);
+      assertThat(churn.predictions()).isEqualTo(1);
+      assertThat(predictor.predictions()).isEqualTo(1);
+    }
+  }
 }
