@@ -7,6 +7,12 @@ package dev.plasticity.inference.scoring;
  * ScoringCounts} counts letters per rule.
  */
 public enum DeadLetterRule {
+  /**
+   * The record's key and value are larger than the app writes back (its prediction carries its
+   * features, its dead letter its bytes, and either must fit one Kafka request); its dead letter
+   * names where it lies instead of copying it.
+   */
+  TOO_LARGE("too-large"),
   /** The bytes are not an Avro record of the topic's type (foreign, corrupt, too large or null). */
   UNDECODABLE("undecodable"),
   /** The event names a model this app does not score. */

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * labels ─► [labels] ─► [record-label] (store: recent-labels) ─► [label-dead-letters] ─► events.dlq
  * </pre>
  *
- * <p><b>Scoring.</b> Each record is read as bytes and decoded with {@link AvroCodec} (bounded: a
+ * <p><b>Scoring.</b> A record larger than {@value #MAX_RECORD_BYTES} bytes is dead-lettered unread
+ * ({@link DeadLetterRule#TOO_LARGE}). Each other record is read as bytes and decoded with {@link AvroCodec} (bounded: a
  * record costs at most its own size), then scored by the predictor of the model it names with the
  * version served at that moment; the {@link Prediction} carries that version, the alias {@code
  * champion}, the event's time, the scoring time from the clock, and the event's features. A record
@@ -73,6 +74,13 @@ public final class ScoringTopology {
   public static final String LABEL_DEAD_LETTERS_SINK = "label-dead-letters";
   /** Key-value store of the newest labels per model (model name to labels, oldest first). */
   public static final String RECENT_LABELS_STORE = "recent-labels";
+  /**
+   * The largest key plus value, in bytes, scored or dead-lettered whole: the prediction of a larger
+   * event (which carries its features), or the dead letter of a larger record (which carries its
+   * bytes), might not fit a Kafka request ({@code max.request.size}, 1 MiB by default) and would stop
+   * the app. A larger record is dead-lettered by where it lies, without its bytes.
+   */
+  static final int MAX_RECORD_BYTES = 900 * 1024;
   /** Labels kept per model: the most label lags the registry accepts. */
   static final int RECENT_LABELS_KEPT = 64;
 
@@ -107,13 +115,40 @@ public final class ScoringTopology {
     return topology;
   }
 
-  /** Where a record came from, and its dead letter with {@code reason}. */
+  /**
+   * The dead letter of {@code record} with {@code reason}: where it came from, and its key and value
+   * unless it is {@link #tooLarge} (then a key of at most a quarter of the limit is kept).
+   */
   private static DeadLetter letter(ProcessorContext<?, ?> context, String defaultTopic, Record<byte[], byte[]> record,
       String reason, Clock clock) {
     Optional<RecordMetadata> from = context.recordMetadata();
+    boolean whole = !tooLarge(record);
     return DeadLetters.of(from.map(RecordMetadata::topic).orElse(defaultTopic),
         from.map(RecordMetadata::partition).orElse(-1), from.map(RecordMetadata::offset).orElse(-1L),
-        record.key(), record.value(), reason, clock.millis());
+        whole ? record.key() : keptKey(record), whole ? record.value() : null, reason, clock.millis());
+  }
+
+  private static int size(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
+  }
+
+  /** Whether the record's key and value together exceed {@link #MAX_RECORD_BYTES}. */
+  private static boolean tooLarge(Record<byte[], byte[]> record) {
+    return (long) size(record.key()) + size(record.value()) > MAX_RECORD_BYTES;
+  }
+
+  /** The key a dead letter (and its Kafka record) keeps: the record's, unless it is oversized itself. */
+  private static byte[] keptKey(Record<byte[], byte[]> record) {
+    return !tooLarge(record) || size(record.key()) <= MAX_RECORD_BYTES / 4 ? record.key() : null;
+  }
+
+  /** The reason a too-large record is dead-lettered, naming where it lies. */
+  private static String tooLargeReason(ProcessorContext<?, ?> context, String defaultTopic, Record<byte[], byte[]> record) {
+    Optional<RecordMetadata> from = context.recordMetadata();
+    return DeadLetterRule.TOO_LARGE.reason("a key of " + size(record.key()) + " bytes and a value of "
+        + size(record.value()) + " bytes exceed the " + MAX_RECORD_BYTES + " bytes this app writes back; the record is"
+        + " not copied here: read it at " + from.map(RecordMetadata::topic).orElse(defaultTopic) + "-"
+        + from.map(RecordMetadata::partition).orElse(-1) + " offset " + from.map(RecordMetadata::offset).orElse(-1L));
   }
 
   /** Decodes, scores, and forwards a prediction or a dead letter. */
@@ -137,6 +172,10 @@ public final class ScoringTopology {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+      if (tooLarge(record)) {
+        deadLetter(record, DeadLetterRule.TOO_LARGE, tooLargeReason(context, Topics.EVENTS_UNLABELLED, record));
+        return;
+      }
       UnlabelledEvent event;
       try {
         event = EVENTS.decode(record.value());
@@ -165,7 +204,7 @@ public final class ScoringTopology {
       DeadLetter letter = letter(context, Topics.EVENTS_UNLABELLED, record, reason, clock);
       log.warn("dead-lettered the record at {}-{} offset {}: {}", letter.getSourceTopic(), letter.getPartition(),
           letter.getOffset(), reason);
-      context.forward(record.withValue((Object) letter).withKey((Object) record.key()), DEAD_LETTERS_SINK);
+      context.forward(record.withValue((Object) letter).withKey((Object) keptKey(record)), DEAD_LETTERS_SINK);
       counts.deadLettered(rule, 1);
     }
   }
@@ -201,6 +240,10 @@ public final class ScoringTopology {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+      if (tooLarge(record)) {
+        deadLetterWithReason(record, DeadLetterRule.TOO_LARGE, tooLargeReason(context, Topics.LABELS, record));
+        return;
+      }
       Label label;
       try {
         label = LABELS.decode(record.value());
@@ -230,11 +273,14 @@ public final class ScoringTopology {
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterRule rule, String detail) {
-      String reason = rule.reason(detail);
+      deadLetterWithReason(record, rule, rule.reason(detail));
+    }
+
+    private void deadLetterWithReason(Record<byte[], byte[]> record, DeadLetterRule rule, String reason) {
       DeadLetter letter = letter(context, Topics.LABELS, record, reason, clock);
       log.warn("dead-lettered the label at {}-{} offset {}: {}", letter.getSourceTopic(), letter.getPartition(),
           letter.getOffset(), reason);
-      context.forward(record.withValue(letter), LABEL_DEAD_LETTERS_SINK);
+      context.forward(record.withKey(keptKey(record)).withValue(letter), LABEL_DEAD_LETTERS_SINK);
       counts.deadLettered(rule, 1);
     }
   }

@@ -318,4 +318,26 @@ class ScoringTopologyTest {
       assertThat(predictor.predictions()).isEqualTo(1);
     }
   }
+
+  @Test
+  void aRecordTooLargeToWriteBackIsDeadLetteredByWhereItLiesWithoutItsBytes() {
+    ServingFixtures.serve(predictor, 1);
+    byte[] huge = new byte[ScoringTopology.MAX_RECORD_BYTES];
+
+    events.pipeInput(key("e-1"), huge);
+    labels.pipeInput(key("l-1"), huge);
+    send(event("e-2", MODEL, features(1, 5, 9)));
+
+    List<KeyValue<byte[], DeadLetter>> letters = deadLetters.readKeyValuesToList();
+    assertThat(letters).hasSize(2).allSatisfy(letter -> {
+      assertThat(letter.value.getValue()).as("the bytes stay on their topic").isNull();
+      assertThat(letter.value.getError()).startsWith("too-large: a key of 3 bytes and a value of "
+          + ScoringTopology.MAX_RECORD_BYTES + " bytes exceed");
+    });
+    assertThat(letters.get(0).key).isEqualTo(key("e-1"));
+    assertThat(letters.get(0).value.getError()).endsWith("read it at " + Topics.EVENTS_UNLABELLED + "-0 offset 0");
+    assertThat(letters.get(1).value.getSourceTopic()).isEqualTo(Topics.LABELS);
+    assertThat(counts.deadLettered(DeadLetterRule.TOO_LARGE)).isEqualTo(2);
+    assertThat(predictions.readValuesToList()).extracting(Prediction::getEventId).containsExactly("e-2");
+  }
 }
