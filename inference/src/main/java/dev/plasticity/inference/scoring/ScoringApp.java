@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -95,6 +96,28 @@ public final class ScoringApp implements AutoCloseable {
       predictors.forEach(HotSwapPredictor::close);
       throw e;
     }
+  }
+
+  /**
+   * Runs the scoring app until the JVM stops; see {@link ScoringEnvironment} for the environment.
+   * Exits with status 2 on a malformed setting.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    ScoringConfig config;
+    try {
+      config = ScoringConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("scoring cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ScoringApp app = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      stopped.countDown();
+    }, "scoring-shutdown"));
+    stopped.await();
   }
 
   static Properties properties(ScoringConfig config, Map<String, ?> overrides) {

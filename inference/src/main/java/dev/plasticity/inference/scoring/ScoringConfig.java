@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,6 +50,17 @@ public record ScoringConfig(String bootstrapServers, URI registryUrl, String reg
   /** A config with the default application id and no registry token. */
   public static ScoringConfig of(String bootstrapServers, URI registryUrl, List<String> models, Path stateDir) {
     return new ScoringConfig(bootstrapServers, registryUrl, null, models, DEFAULT_APPLICATION_ID, stateDir);
+  }
+
+  /**
+   * The config the variables of {@link ScoringEnvironment} describe.
+   *
+   * @throws IllegalArgumentException naming the variable that is missing or malformed
+   */
+  public static ScoringConfig fromEnvironment(Map<String, String> env) {
+    return new ScoringConfig(ScoringEnvironment.KAFKA_BOOTSTRAP.require(env), ScoringEnvironment.REGISTRY_URL.require(env),
+        ScoringEnvironment.REGISTRY_TOKEN.in(env).orElse(null), ScoringEnvironment.MODELS.require(env),
+        ScoringEnvironment.APPLICATION_ID.require(env), ScoringEnvironment.STATE_DIR.require(env));
   }
 
   /** This config with another application id. */

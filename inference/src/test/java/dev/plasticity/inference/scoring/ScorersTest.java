@@ -48,4 +48,21 @@ class ScorersTest {
     assertThatThrownBy(() -> config.withApplicationId(" ")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("application id");
   }
+
+  @Test
+  void readsAConfigFromTheEnvironmentAndNamesAMissingVariable() {
+    ScoringConfig config = ScoringConfig.fromEnvironment(java.util.Map.of("PLASTICITY_SCORING_MODELS", "fraud, churn",
+        "PLASTICITY_KAFKA_BOOTSTRAP", "kafka:9092"));
+
+    assertThat(config.models()).containsExactly("fraud", "churn");
+    assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(config.registryUrl()).isEqualTo(URI.create("http://localhost:8081"));
+    assertThat(config.registryToken()).isNull();
+    assertThat(config.applicationId()).isEqualTo("plasticity-scoring");
+    assertThat(config.stateDir()).isEqualTo(Path.of("scoring-state"));
+    assertThatThrownBy(() -> ScoringConfig.fromEnvironment(java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("set PLASTICITY_SCORING_MODELS");
+    assertThatThrownBy(() -> ScoringConfig.fromEnvironment(java.util.Map.of("PLASTICITY_SCORING_MODELS", "a,,b")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_SCORING_MODELS");
+  }
 }
