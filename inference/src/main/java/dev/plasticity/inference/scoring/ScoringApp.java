@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -100,7 +101,8 @@ public final class ScoringApp implements AutoCloseable {
 
   /**
    * Runs the scoring app until the JVM stops; see {@link ScoringEnvironment} for the environment.
-   * Exits with status 2 on a malformed setting.
+   * Exits with status 2 on a malformed setting, and with status 1 when Kafka Streams stops in its
+   * ERROR state (a process that no longer scores should be restarted, not left running silently).
    */
   public static void main(String[] args) throws InterruptedException {
     ScoringConfig config;
@@ -117,7 +119,13 @@ public final class ScoringApp implements AutoCloseable {
       app.close();
       stopped.countDown();
     }, "scoring-shutdown"));
-    stopped.await();
+    while (!stopped.await(1, TimeUnit.SECONDS)) {
+      if (app.state() == KafkaStreams.State.ERROR) {
+        System.err.println("scoring app " + config.applicationId() + " stops: Kafka Streams failed (see the log)");
+        app.close();
+        System.exit(1);
+      }
+    }
   }
 
   static Properties properties(ScoringConfig config, Map<String, ?> overrides) {

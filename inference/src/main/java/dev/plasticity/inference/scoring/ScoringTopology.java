@@ -52,8 +52,11 @@ import org.slf4j.LoggerFactory;
  * for a model not served here is counted and skipped. The newest {@value #RECENT_LABELS_KEPT}
  * labels of each model are also kept in the {@value #RECENT_LABELS_STORE} key-value store (backed
  * by a changelog topic) and handed to the predictor again, oldest first, when a task starts, so a
- * restarted app reads the same lags as before. Labels are recorded in the order their task reads
- * them: with several partitions (or instances) that order is per partition, not stream-wide.
+ * restarted app reads the same lags as before. Limits: labels are recorded in the order their task
+ * reads them, so with several partitions that order is per partition, not stream-wide, and an
+ * instance hears only the labels of its own partitions; the predictor's history sits outside Kafka's
+ * transactions, so a task that is retried after an aborted transaction, or handed back to an
+ * instance, records its labels there again (the store itself stays exact).
  *
  * <p>Stateless apart from that store; the returned topology is new on each call.
  */
@@ -122,10 +125,9 @@ public final class ScoringTopology {
   private static DeadLetter letter(ProcessorContext<?, ?> context, String defaultTopic, Record<byte[], byte[]> record,
       String reason, Clock clock) {
     Optional<RecordMetadata> from = context.recordMetadata();
-    boolean whole = !tooLarge(record);
     return DeadLetters.of(from.map(RecordMetadata::topic).orElse(defaultTopic),
         from.map(RecordMetadata::partition).orElse(-1), from.map(RecordMetadata::offset).orElse(-1L),
-        whole ? record.key() : keptKey(record), whole ? record.value() : null, reason, clock.millis());
+        keptKey(record), tooLarge(record) ? null : record.value(), reason, clock.millis());
   }
 
   private static int size(byte[] bytes) {
