@@ -1,0 +1,186 @@
+package dev.plasticity.inference.scoring;
+
+import dev.plasticity.inference.HotSwapPredictor;
+import dev.plasticity.inference.ModelLoader;
+import dev.plasticity.inference.ModelSubscription;
+import dev.plasticity.registry.client.RegistryClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring app: for each configured model a {@link HotSwapPredictor} kept current by a {@link
+ * ModelLoader} and a {@link ModelSubscription}, and one Kafka Streams instance running {@link
+ * ScoringTopology} with {@code processing.guarantee=exactly_once_v2}. Instances started with the
+ * same application id split the partitions of the input topics between them (Kafka Streams' own
+ * group protocol); each instance loads every model it serves.
+ *
+ * <pre>{@code
+ * try (ScoringApp app = ScoringApp.start(ScoringConfig.of(bootstrap, registryUrl, List.of("fraud"), stateDir))) {
+ *   ... app.counts().scored() ...
+ * }
+ * }</pre>
+ *
+ * <p>Events that arrive before their model's first version is served are dead-lettered (rule
+ * {@link DeadLetterRule#NO_VERSION_SERVED}); {@link #servedVersion} tells when a model is ready.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class ScoringApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScoringApp.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ScoringConfig config;
+  private final Scorers scorers;
+  private final List<HotSwapPredictor> predictors;
+  private final List<ModelSubscription> subscriptions;
+  private final ScoringCounts counts;
+  private final KafkaStreams streams;
+  private boolean closed;
+
+  private ScoringApp(ScoringConfig config, Scorers scorers, List<HotSwapPredictor> predictors,
+      List<ModelSubscription> subscriptions, ScoringCounts counts, KafkaStreams streams) {
+    this.config = config;
+    this.scorers = scorers;
+    this.predictors = predictors;
+    this.subscriptions = subscriptions;
+    this.counts = counts;
+    this.streams = streams;
+  }
+
+  /** Starts the app as {@code config} says. */
+  public static ScoringApp start(ScoringConfig config) {
+    return start(config, Map.of());
+  }
+
+  /**
+   * Starts the app as {@code config} says.
+   *
+   * @param streamsOverrides extra Kafka Streams settings (e.g. {@code commit.interval.ms}); the
+   *     application id, bootstrap servers, state directory and processing guarantee are the app's
+   */
+  public static ScoringApp start(ScoringConfig config, Map<String, ?> streamsOverrides) {
+    Objects.requireNonNull(config, "config");
+    RegistryClient registry = new RegistryClient(config.registryUrl(), Duration.ofSeconds(30), config.registryToken());
+    List<HotSwapPredictor> predictors = new ArrayList<>();
+    List<ModelSubscription> subscriptions = new ArrayList<>();
+    try {
+      for (String model : config.models()) {
+        HotSwapPredictor predictor = new HotSwapPredictor(model);
+        predictors.add(predictor);
+        ModelLoader loader = new ModelLoader(registry, predictor);
+        subscriptions.add(ModelSubscription.start(config.bootstrapServers(), loader));
+      }
+      Scorers scorers = Scorers.of(predictors);
+      ScoringCounts counts = new ScoringCounts();
+      KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts),
+          properties(config, streamsOverrides));
+      streams.setStateListener((now, before) -> log.info("scoring app {}: {} -> {}", config.applicationId(), before, now));
+      ScoringApp app = new ScoringApp(config, scorers, predictors, subscriptions, counts, streams);
+      streams.start();
+      log.info("scoring app {} started for models {}", config.applicationId(), config.models());
+      return app;
+    } catch (RuntimeException e) {
+      subscriptions.forEach(ModelSubscription::close);
+      predictors.forEach(HotSwapPredictor::close);
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the scoring app until the JVM stops; see {@link ScoringEnvironment} for the environment.
+   * Exits with status 2 on a malformed setting, and with status 1 when Kafka Streams stops in its
+   * ERROR state (a process that no longer scores should be restarted, not left running silently).
+   */
+  public static void main(String[] args) throws InterruptedException {
+    ScoringConfig config;
+    try {
+      config = ScoringConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("scoring cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ScoringApp app = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      stopped.countDown();
+    }, "scoring-shutdown"));
+    while (!stopped.await(1, TimeUnit.SECONDS)) {
+      if (app.state() == KafkaStreams.State.ERROR) {
+        System.err.println("scoring app " + config.applicationId() + " stops: Kafka Streams failed (see the log)");
+        app.close();
+        System.exit(1);
+      }
+    }
+  }
+
+  static Properties properties(ScoringConfig config, Map<String, ?> overrides) {
+    Properties props = new Properties();
+    props.putAll(overrides);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    return props;
+  }
+
+  /** What became of the records read so far. */
+  public ScoringCounts counts() {
+    return counts;
+  }
+
+  /** The models served. */
+  public Scorers scorers() {
+    return scorers;
+  }
+
+  /** The version of {@code model} served now, empty before its first version is loaded. */
+  public OptionalInt servedVersion(String model) {
+    return scorers.predictor(model)
+        .orElseThrow(() -> new IllegalArgumentException("this app does not serve model " + model + "; it serves "
+            + scorers.models()))
+        .servedVersion();
+  }
+
+  /** The Kafka Streams state: RUNNING once partitions are assigned and stores restored. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The configuration the app runs with. */
+  public ScoringConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops scoring (committing what was processed, and leaving the group so that the other instances
+   * take its partitions over at once), then stops following versions and closes the served models.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT))) {
+      log.warn("scoring app {} did not stop within {}", config.applicationId(), CLOSE_TIMEOUT);
+    }
+    subscriptions.forEach(ModelSubscription::close);
+    predictors.forEach(HotSwapPredictor::close);
+  }
+}

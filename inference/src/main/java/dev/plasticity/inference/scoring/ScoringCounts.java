@@ -1,0 +1,83 @@
+package dev.plasticity.inference.scoring;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the scoring topology did with the records it read: events scored, records dead-lettered
+ * per {@link DeadLetterRule}, labels fed to a predictor and labels for a model this app does not
+ * score. Plain counters that an app exposes (the inference module carries no metrics library).
+ *
+ * <p>Thread-safe: every stream thread of an app adds to the same counts.
+ */
+public final class ScoringCounts {
+  private final LongAdder scored = new LongAdder();
+  private final Map<DeadLetterRule, LongAdder> deadLettered = new EnumMap<>(DeadLetterRule.class);
+  private final LongAdder labelsRecorded = new LongAdder();
+  private final LongAdder labelsForUnknownModels = new LongAdder();
+
+  public ScoringCounts() {
+    for (DeadLetterRule rule : DeadLetterRule.values()) {
+      deadLettered.put(rule, new LongAdder()); // filled once here, only read after: safe to share
+    }
+  }
+
+  /** Events scored and written as predictions. */
+  public long scored() {
+    return scored.sum();
+  }
+
+  /** Records sent to the dead-letter topic for breaking {@code rule}. */
+  public long deadLettered(DeadLetterRule rule) {
+    return deadLettered.get(rule).sum();
+  }
+
+  /** Records sent to the dead-letter topic, all rules together. */
+  public long deadLettered() {
+    long total = 0;
+    for (LongAdder count : deadLettered.values()) {
+      total += count.sum();
+    }
+    return total;
+  }
+
+  /** Labels handed to their model's predictor. */
+  public long labelsRecorded() {
+    return labelsRecorded.sum();
+  }
+
+  /** Labels for a model this app does not score: counted and skipped, not an error. */
+  public long labelsForUnknownModels() {
+    return labelsForUnknownModels.sum();
+  }
+
+  void scored(int events) {
+    scored.add(events);
+  }
+
+  void deadLettered(DeadLetterRule rule, int records) {
+    deadLettered.get(rule).add(records);
+  }
+
+  void labelRecorded() {
+    labelsRecorded.increment();
+  }
+
+  void labelForUnknownModel() {
+    labelsForUnknownModels.increment();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("ScoringCounts[scored=").append(scored());
+    for (Map.Entry<DeadLetterRule, LongAdder> rule : deadLettered.entrySet()) {
+      long n = rule.getValue().sum();
+      if (n > 0) {
+        text.append(", ").append(rule.getKey().id()).append('=').append(n);
+      }
+    }
+    return text.append(", labelsRecorded=").append(labelsRecorded()).append(", labelsForUnknownModels=")
+        .append(labelsForUnknownModels()).append(']').toString();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.plasticity.inference.scoring;
+
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every environment variable {@link ScoringApp#main} reads, declared once as a {@link Setting}:
+ * {@link ScoringConfig#fromEnvironment} reads them, and a launcher's help can print {@link #ALL}.
+ * Immutable and thread-safe.
+ */
+public final class ScoringEnvironment {
+  static final Setting<List<String>> MODELS = Setting.of("PLASTICITY_SCORING_MODELS", "",
+      "the models to score, separated by commas (required)", ScoringEnvironment::names);
+  static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP;
+  static final Setting<java.net.URI> REGISTRY_URL = SharedSettings.REGISTRY_URL;
+  static final Setting<String> REGISTRY_TOKEN = SharedSettings.REGISTRY_TOKEN;
+  static final Setting<String> APPLICATION_ID = Setting.text("PLASTICITY_SCORING_APPLICATION_ID",
+      ScoringConfig.DEFAULT_APPLICATION_ID, "the Kafka Streams application id; instances sharing it split the partitions");
+  static final Setting<Path> STATE_DIR = Setting.of("PLASTICITY_SCORING_STATE_DIR", "scoring-state",
+      "the Kafka Streams state directory (the recent-labels store)", text -> Path.of(text.trim()));
+
+  /** Every variable the scoring app reads, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = List.of(MODELS, KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN,
+      APPLICATION_ID, STATE_DIR);
+
+  private ScoringEnvironment() {}
+
+  private static List<String> names(String text) {
+    List<String> names = Arrays.stream(text.split(",")).map(String::trim).toList();
+    if (names.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("must be model names separated by commas, with none empty");
+    }
+    return names;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Scoring on Kafka: {@link dev.plasticity.inference.scoring.ScoringApp} answers every {@code
+ * UnlabelledEvent} on {@code plasticity.events.unlabelled} with a {@code Prediction} on {@code
+ * plasticity.predictions}, stamped with the model version that made it, and feeds each {@code
+ * Label} on {@code plasticity.labels} to its model's predictor for versions that read label lags.
+ * {@link dev.plasticity.inference.scoring.ScoringTopology#build} is the topology (shared by the app
+ * and its {@code TopologyTestDriver} tests); {@link dev.plasticity.inference.scoring.Scorers} maps
+ * each model to its {@link dev.plasticity.inference.HotSwapPredictor}; a record that cannot be
+ * scored goes to the dead-letter topic with a reason naming its {@link
+ * dev.plasticity.inference.scoring.DeadLetterRule}, and {@link
+ * dev.plasticity.inference.scoring.ScoringCounts} counts what became of each record.
+ */
+package dev.plasticity.inference.scoring;

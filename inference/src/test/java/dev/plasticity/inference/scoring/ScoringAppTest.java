@@ -1,0 +1,188 @@
+package dev.plasticity.inference.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plasticity.inference.ServingFixtures;
+import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.registry.server.RegistryConfig;
+import dev.plasticity.registry.server.RegistryServer;
+import dev.plasticity.schemas.AvroCodec;
+import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.DeadLetter;
+import dev.plasticity.schemas.Label;
+import dev.plasticity.schemas.Prediction;
+import dev.plasticity.schemas.Topics;
+import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring app on a real Kafka broker with a real registry: register, score, dead-letter, restart. */
+@Timeout(180)
+class ScoringAppTest {
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
+  private static final AvroCodec<UnlabelledEvent> EVENTS = AvroCodec.of(UnlabelledEvent.class);
+  private static final AvroCodec<Label> LABELS = AvroCodec.of(Label.class);
+
+  @TempDir Path registryDir;
+  @TempDir Path stateDir;
+  @TempDir Path otherStateDir;
+
+  private static final Map<String, Object> FAST_COMMITS = Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+
+  @Test
+  void answersUnlabelledEventsWithPredictionsStampedWithTheRegisteredVersion() {
+    String model = "churn-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(registryDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(ServingFixtures.champion(model, "t-1"), ServingFixtures.artifact(1));
+
+      try (ScoringApp app = ScoringApp.start(config(model, registry, stateDir), FAST_COMMITS)) {
+        await("v1 is served and the app runs",
+            () -> app.servedVersion(model).equals(OptionalInt.of(1)) && app.state() == KafkaStreams.State.RUNNING);
+        for (int i = 0; i < 10; i++) {
+          UnlabelledEvent event = UnlabelledEvent.newBuilder().setEventId(model + "-e" + i).setModel(model)
+              .setEventTime(1_000L * i).setFeatures(Map.of("x1", (double) i, "x2", 5.0, "x3", 9.0 - i)).build();
+          producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, null, event.getEventTime(), key(event.getEventId()),
+              EVENTS.encode(event)));
+        }
+        producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, key(model + "-bad"), new byte[] {42}));
+        producer.flush();
+
+        List<Prediction> predictions = readUntil(Topics.PREDICTIONS, AvroSerde.of(Prediction.class),
+            p -> p.getModel().equals(model), 10);
+        assertThat(predictions).extracting(Prediction::getVersion).containsOnly(1);
+        assertThat(predictions).extracting(Prediction::getEventId)
+            .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(i -> model + "-e" + i).toList());
+        assertThat(predictions).allSatisfy(p -> assertThat(p.getProbabilities()).hasSize(2));
+
+        List<DeadLetter> letters = readUntil(Topics.EVENTS_DLQ, AvroSerde.of(DeadLetter.class),
+            d -> d.getKey() != null && StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString().equals(model + "-bad"), 1);
+        assertThat(letters.get(0).getError()).startsWith("undecodable: ");
+        assertThat(app.counts().scored()).isEqualTo(10);
+        assertThat(app.counts().deadLettered(DeadLetterRule.UNDECODABLE)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aRestartedAppRestoresTheNewestLabelsAndALaggedVersionReadsThem() {
+    String model = "lagged-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(registryDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(dev.plasticity.schemas.ModelVersion.newBuilder(ServingFixtures.champion(model, "t-1"))
+          .setArchitecture(ServingFixtures.laggedArchitecture()).build(), ServingFixtures.laggedArtifact());
+      ScoringConfig first = config(model, registry, stateDir);
+
+      try (ScoringApp app = ScoringApp.start(first, FAST_COMMITS)) {
+        await("the first app runs", () -> app.state() == KafkaStreams.State.RUNNING);
+        producer.send(new ProducerRecord<>(Topics.LABELS, key(model + "-e0"), LABELS.encode(Label.newBuilder()
+            .setEventId(model + "-e0").setModel(model).setLabel(1).setLabelTime(1_000L).build())));
+        producer.flush();
+        await("the label was recorded", () -> app.counts().labelsRecorded() == 1);
+      }
+
+      // a fresh state directory: the store comes back from its changelog topic, not from local files
+      try (ScoringApp app = ScoringApp.start(new ScoringConfig(first.bootstrapServers(), first.registryUrl(), null,
+          first.models(), first.applicationId(), otherStateDir), FAST_COMMITS)) {
+        await("v1 is served and the restarted app runs",
+            () -> app.servedVersion(model).equals(OptionalInt.of(1)) && app.state() == KafkaStreams.State.RUNNING);
+        UnlabelledEvent event = UnlabelledEvent.newBuilder().setEventId(model + "-e1").setModel(model)
+            .setEventTime(2_000L).setFeatures(Map.of("x1", 0.0)).build();
+        producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, key(event.getEventId()), EVENTS.encode(event)));
+        producer.flush();
+
+        List<Prediction> predictions = readUntil(Topics.PREDICTIONS, AvroSerde.of(Prediction.class),
+            p -> p.getModel().equals(model), 1);
+        assertThat(predictions.get(0).getPredictedClass())
+            .as("the version read the restored label 1 (with no label it answers 0)").isEqualTo(1);
+        assertThat(app.counts().labelsRecorded()).as("no label was read again from the topic").isZero();
+      }
+    }
+  }
+
+  private static ScoringConfig config(String model, RegistryServer registry, Path stateDir) {
+    return ScoringConfig.of(kafka.bootstrapServers(), registry.baseUri(), List.of(model), stateDir)
+        .withApplicationId("scoring-test-" + model);
+  }
+
+  private static byte[] key(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Reads {@code topic} from the start (committed records only) until {@code count} values match. */
+  private static <T> List<T> readUntil(String topic, Deserializer<T> values, Predicate<T> wanted, int count) {
+    List<T> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await(count + " matching records on " + topic, () -> {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          T value = values.deserialize(topic, record.value());
+          if (wanted.test(value)) {
+            found.add(value);
+          }
+        }
+        return found.size() >= count;
+      });
+    }
+    assertThat(found).hasSize(count);
+    return found;
+  }
+
+  /** Waits (bounded, for liveness only) until {@code condition} holds. */
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("gave up waiting until " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting until " + what, e);
+      }
+    }
+  }
+}
