@@ -2,30 +2,17 @@ package dev.plasticity.ops.demo;
 
 import dev.plasticity.inference.scoring.ScoringApp;
 import dev.plasticity.ops.EmbeddedStack;
-import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.Evidence;
-import dev.plasticity.schemas.Label;
-import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
-import dev.plasticity.schemas.UnlabelledEvent;
 import dev.plasticity.trainer.TrainingOutcome;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The whole loop on the embedded stack, driven by a seeded SEA stream with one abrupt concept
@@ -37,9 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the registry announces it, and the scoring app swaps it in while predictions go on.
  *
  * <p>Event {@code i} carries event time {@code t0 + i} ms, so a trigger's window maps back to
- * event indices exactly. The application's clock runs on the same scale: a label's time is {@code
- * t0} plus the number of events published when it is sent, so a label is always later than the
- * event and prediction it is about (the join reads its inputs in timestamp order).
+ * event indices exactly ({@link ScoringClient} is the application).
  *
  * <p>Before the first version exists the scoring app cannot answer: it dead-letters the bootstrap
  * events ({@code no-version-served}), and the join labels them from their {@code UnlabelledEvent}s
@@ -85,9 +70,6 @@ public final class Demo {
   /** How long the end of a run waits for the last predictions and labelled events to come through. */
   private static final Duration DRAIN = Duration.ofSeconds(30);
 
-  /** An event published and not yet answered. */
-  private record Pending(SeaStream.Example example, long sentNanos) {}
-
   private final Settings settings;
   private final EmbeddedStack stack;
   private final Console console;
@@ -113,7 +95,6 @@ public final class Demo {
     SeaStream sea = new SeaStream(settings.seed(), settings.conceptBefore(), settings.conceptAfter(),
         driftAt, settings.noise());
     AccuracyLedger ledger = new AccuracyLedger(1000);
-    LatencySample latency = new LatencySample();
     ScoringApp scoring = stack.scoring();
     long t0 = System.currentTimeMillis();
     long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -123,263 +104,189 @@ public final class Demo {
     AtomicReference<Integer> firstSwapTo = new AtomicReference<>();
     AtomicInteger versionAtDrift = new AtomicInteger(-1);
     AtomicInteger lastVersionSeen = new AtomicInteger(-1);
-    Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    // the application's clock: t0 plus the events published so far (see the class comment)
-    java.util.concurrent.atomic.AtomicLong sentCount = new java.util.concurrent.atomic.AtomicLong();
-    AvroCodec<UnlabelledEvent> events = AvroCodec.of(UnlabelledEvent.class);
-    AvroCodec<Label> labels = AvroCodec.of(Label.class);
-    ScheduledExecutorService labeller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "demo-labels");
-      t.setDaemon(true);
-      return t;
-    });
+    double driftAtSeconds = -1;
+    // runs on the client's prediction thread: accuracy per phase, and a swap as the first answer of a newer version
+    ScoringClient.Listener onAnswer = (example, prediction, latencyNanos) -> {
+      int version = prediction.getVersion();
+      int before = lastVersionSeen.getAndAccumulate(version, Math::max);
+      if (before >= 0 && version > before) {
+        if (swapAtSeconds.compareAndSet(null, console.seconds())) {
+          firstSwapTo.set(version);
+        }
+        console.say("SWAP         %s v%d -> v%d: the scoring app answers with v%d (event published %.0f ms "
+            + "before); no request dropped", model, before, version, version, latencyNanos / 1e6);
+      }
+      AccuracyLedger.Phase phase = !example.afterDrift() ? AccuracyLedger.Phase.BEFORE_DRIFT
+          : version > versionAtDrift.get() ? AccuracyLedger.Phase.AFTER_SWAP
+          : AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP;
+      ledger.record(phase, prediction.getPredictedClass() == example.label());
+    };
 
     try (StreamWatcher watcher = new StreamWatcher(stack.bootstrapServers(), console);
-        KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers())) {
-      java.util.function.Consumer<SeaStream.Example> publishLabel = example -> {
-        Label label = Label.newBuilder().setEventId(eventId(model, example.index())).setModel(model)
-            .setLabel(example.label()).setLabelTime(t0 + sentCount.get()).build();
-        producer.send(new ProducerRecord<>(Topics.LABELS, null, label.getLabelTime(), label.getEventId(),
-            labels.encode(label)));
-      };
-      PredictionFeed feed = new PredictionFeed(stack.bootstrapServers(), prediction -> {
-        if (!prediction.getModel().equals(model)) {
-          return;
+        ScoringClient client = new ScoringClient(stack.bootstrapServers(), model, t0, settings.labelDelay(), onAnswer)) {
+      console.say("stack up: Kafka %s, registry %s, drift job running, trainer consuming triggers, scoring app and "
+          + "label join running", stack.bootstrapServers(), stack.registryUrl());
+      console.say("SEA stream, seed %d: concept %d (x1+x2 <= %s) %s, %.0f%% label noise, %d events/s, labels %d ms "
+              + "after their predictions",
+          settings.seed(), settings.conceptBefore(), threshold(settings.conceptBefore()),
+          settings.injectDrift()
+              ? "switching to concept " + settings.conceptAfter() + " (x1+x2 <= " + threshold(settings.conceptAfter())
+                  + ") at event " + driftAt
+              : "with no drift",
+          settings.noise() * 100, settings.eventsPerSecond(), settings.labelDelay().toMillis());
+
+      // 1. The first version: nothing serves yet, so the scoring app dead-letters these events and the
+      // join labels them from the events themselves; train from those.
+      for (int i = 0; i < settings.bootstrapEvents(); i++) {
+        client.publishUnscored(sea.next());
+      }
+      client.flush();
+      console.say("published %d unlabelled events and their labels; training the first version once the join has "
+          + "labelled them", settings.bootstrapEvents());
+      TrainingOutcome first = stack.trainer().bootstrap(model, t0, settings.bootstrapEvents());
+      console.say("%s", first.message());
+      int firstVersion = first.version()
+          .orElseThrow(() -> new IllegalStateException("the first version was not trained: " + first.message()))
+          .getVersion();
+      awaitServed(scoring, model, firstVersion, deadline);
+      long bootstrapDeadLetters = awaitBootstrapAnswered(scoring, deadline);
+      console.say("the scoring app serves v%d (it dead-lettered %d bootstrap events: no version served yet); "
+          + "scoring live events", scoring.servedVersion(model).orElse(-1), bootstrapDeadLetters);
+
+      // 2. Live traffic: publish, read the prediction, label it later. Stop once the new version has served enough.
+      long sent = client.published();
+      long started = System.nanoTime();
+      long lastStatus = started;
+      long lastStatusSent = sent;
+      swapAtSeconds.set(null);
+      lastVersionSeen.set(firstVersion);
+      while (sent < settings.maxEvents() && System.nanoTime() < deadline) {
+        SeaStream.Example example = sea.next();
+        if (example.index() == driftAt) {
+          driftAtSeconds = console.seconds();
+          versionAtDrift.set(scoring.servedVersion(model).orElse(-1));
+          console.say("DRIFT        injected at event %d: the labelling concept changes, the features do not", driftAt);
+          swapAtSeconds.set(null);
+          firstSwapTo.set(null);
         }
-        Pending sent = pending.remove(index(prediction.getEventId()));
-        if (sent == null) {
-          return; // not this run's, or a repeat
+        client.publish(example);
+        sent = client.published();
+        if (settings.injectDrift() && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()) {
+          break;
         }
         long now = System.nanoTime();
-        latency.record(now - sent.sentNanos());
-        SeaStream.Example example = sent.example();
-        int version = prediction.getVersion();
-        int before = lastVersionSeen.getAndAccumulate(version, Math::max);
-        if (before >= 0 && version > before) {
-          if (swapAtSeconds.compareAndSet(null, console.seconds())) {
-            firstSwapTo.set(version);
-          }
-          console.say("SWAP         %s v%d -> v%d: the scoring app answers with v%d, %.0f ms after the event was "
-              + "published; no request dropped", model, before, version, version, (now - sent.sentNanos()) / 1e6);
+        if (now - lastStatus >= 2_000_000_000L) {
+          console.say("events %,9d  %,6.0f/s  serving v%d  accuracy (last 1000) %.3f  latency p50 %.0f ms", sent,
+              (sent - lastStatusSent) / ((now - lastStatus) / 1e9), scoring.servedVersion(model).orElse(-1),
+              ledger.recentAccuracy(), client.latency().percentileMillis(50));
+          lastStatus = now;
+          lastStatusSent = sent;
         }
-        AccuracyLedger.Phase phase = !example.afterDrift() ? AccuracyLedger.Phase.BEFORE_DRIFT
-            : version > versionAtDrift.get() ? AccuracyLedger.Phase.AFTER_SWAP
-            : AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP;
-        ledger.record(phase, prediction.getPredictedClass() == example.label());
-        try {
-          labeller.schedule(() -> publishLabel.accept(example), settings.labelDelay().toMillis(),
-              TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // the run is over: a prediction that came after the drain is left unlabelled (and counted as failed)
-        }
-      });
-      try {
-        return runWith(model, sea, ledger, latency, scoring, t0, deadline, swapAtSeconds, firstSwapTo, versionAtDrift,
-            lastVersionSeen, pending, sentCount, driftAt, events, publishLabel, watcher, producer, feed, labeller);
-      } finally {
-        feed.close();
-        labeller.shutdownNow();
+        pace(started, sent - settings.bootstrapEvents());
       }
-    }
-  }
+      double liveSeconds = (System.nanoTime() - started) / 1e9;
 
-  private DemoReport runWith(String model, SeaStream sea, AccuracyLedger ledger, LatencySample latency,
-      ScoringApp scoring, long t0, long deadline, AtomicReference<Double> swapAtSeconds,
-      AtomicReference<Integer> firstSwapTo, AtomicInteger versionAtDrift, AtomicInteger lastVersionSeen,
-      Map<Long, Pending> pending, java.util.concurrent.atomic.AtomicLong sentCount, long driftAt,
-      AvroCodec<UnlabelledEvent> events, java.util.function.Consumer<SeaStream.Example> publishLabel, StreamWatcher watcher,
-      KafkaProducer<String, byte[]> producer, PredictionFeed feed, ScheduledExecutorService labeller)
-      throws InterruptedException {
-    double driftAtSeconds = -1;
-    console.say("stack up: Kafka %s, registry %s, drift job running, trainer consuming triggers, scoring app and "
-        + "label join running", stack.bootstrapServers(), stack.registryUrl());
-    console.say("SEA stream, seed %d: concept %d (x1+x2 <= %s) %s, %.0f%% label noise, %d events/s, labels %d ms "
-            + "after their predictions",
-        settings.seed(), settings.conceptBefore(), threshold(settings.conceptBefore()),
-        settings.injectDrift()
-            ? "switching to concept " + settings.conceptAfter() + " (x1+x2 <= " + threshold(settings.conceptAfter())
-                + ") at event " + driftAt
-            : "with no drift",
-        settings.noise() * 100, settings.eventsPerSecond(), settings.labelDelay().toMillis());
-
-    // 1. The first version: nothing serves yet, so the scoring app dead-letters these events and the
-    // join labels them from the events themselves; train from those.
-    List<SeaStream.Example> bootstrap = new java.util.ArrayList<>();
-    for (int i = 0; i < settings.bootstrapEvents(); i++) {
-      SeaStream.Example example = sea.next();
-      send(producer, events, model, t0, example);
-      bootstrap.add(example);
-      sentCount.incrementAndGet();
-    }
-    producer.flush();
-    bootstrap.forEach(publishLabel);
-    producer.flush();
-    console.say("published %d unlabelled events and their labels; training the first version once the join has "
-        + "labelled them", settings.bootstrapEvents());
-    TrainingOutcome first = stack.trainer().bootstrap(model, t0, settings.bootstrapEvents());
-    console.say("%s", first.message());
-    int firstVersion = first.version()
-        .orElseThrow(() -> new IllegalStateException("the first version was not trained: " + first.message()))
-        .getVersion();
-    awaitServed(scoring, model, firstVersion, deadline);
-    long bootstrapDeadLetters = awaitBootstrapAnswered(scoring, deadline);
-    console.say("the scoring app serves v%d (it dead-lettered %d bootstrap events: no version served yet); "
-        + "scoring live events", scoring.servedVersion(model).orElse(-1), bootstrapDeadLetters);
-
-    // 2. Live traffic: publish, read the prediction, label it later. Stop once the new version has served enough.
-    long sent = settings.bootstrapEvents();
-    long started = System.nanoTime();
-    long lastStatus = started;
-    long lastStatusSent = sent;
-    swapAtSeconds.set(null);
-    lastVersionSeen.set(firstVersion);
-    while (sent < settings.maxEvents() && System.nanoTime() < deadline) {
-      SeaStream.Example example = sea.next();
-      if (example.index() == driftAt) {
-        driftAtSeconds = console.seconds();
-        versionAtDrift.set(scoring.servedVersion(model).orElse(-1));
-        console.say("DRIFT        injected at event %d: the labelling concept changes, the features do not", driftAt);
-        swapAtSeconds.set(null);
-        firstSwapTo.set(null);
+      // 3. Drain: the last predictions, their labels, and the join's labelled events (committed on the topic).
+      long drainUntil = Math.min(deadline, System.nanoTime() + DRAIN.toNanos());
+      long unanswered = client.drain(drainUntil);
+      Map<TopicPartition, long[]> labelledRecords =
+          DriftJobProgress.awaitLabelled(stack.bootstrapServers(), sent, drainUntil);
+      long labelled = DriftJobProgress.total(labelledRecords);
+      long failed = scoring.counts().deadLettered() - bootstrapDeadLetters + unanswered;
+      if (failed > 0) {
+        console.say("%d event(s) got no prediction within %d s; %d dead-lettered by the scoring app after v%d served (%s)",
+            unanswered, DRAIN.toSeconds(), failed - unanswered, firstVersion, scoring.counts());
       }
-      pending.put(example.index(), new Pending(example, System.nanoTime()));
-      send(producer, events, model, t0, example);
-      sent = sentCount.incrementAndGet();
-      if (settings.injectDrift() && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()) {
-        break;
+      LatencySample latency = client.latency();
+
+      // 4. Report.
+      long eventsReadByDriftJob;
+      if (!settings.injectDrift()) {
+        // before counting triggers: the drift job has checkpointed past the last labelled event, and
+        // every trigger committed by then has been read
+        eventsReadByDriftJob = DriftJobProgress.awaitReadPastEnd(stack.bootstrapServers(), stack.driftJobGroupId(),
+            labelledRecords, deadline);
+        watcher.awaitTriggersRead(DriftJobProgress.committedEnds(stack.bootstrapServers(), Topics.DRIFT_TRIGGERS), deadline);
+      } else {
+        eventsReadByDriftJob = DriftJobProgress.eventsRead(stack.bootstrapServers(), stack.driftJobGroupId(), labelledRecords);
       }
-      long now = System.nanoTime();
-      if (now - lastStatus >= 2_000_000_000L) {
-        console.say("events %,9d  %,6.0f/s  serving v%d  accuracy (last 1000) %.3f  latency p50 %.0f ms", sent,
-            (sent - lastStatusSent) / ((now - lastStatus) / 1e9), scoring.servedVersion(model).orElse(-1),
-            ledger.recentAccuracy(), latency.percentileMillis(50));
-        lastStatus = now;
-        lastStatusSent = sent;
+      List<StreamWatcher.SeenTrigger> triggers = watcher.triggers();
+      final int baseAtDrift = versionAtDrift.get();
+      Optional<StreamWatcher.SeenTrigger> detection = triggers.stream()
+          .filter(t -> t.trigger().getWindow().getEndTime() - t0 >= driftAt && t.trigger().getBaseVersion() == baseAtDrift)
+          .findFirst();
+      int falseAlarms = (int) triggers.stream()
+          .filter(t -> t.trigger().getWindow().getEndTime() - t0 < driftAt).count();
+      int served = scoring.servedVersion(model).orElse(-1);
+      Double swappedAt = swapAtSeconds.get();
+      Double toServing = swappedAt != null && driftAtSeconds >= 0 ? swappedAt - driftAtSeconds : null;
+      Double toTrigger = detection.isPresent() && driftAtSeconds >= 0
+          ? detection.get().seenAtSeconds() - driftAtSeconds : null;
+      Integer answeredBy = firstSwapTo.get();
+      Optional<TrainingOutcome> retrained = stack.outcomes().stream()
+          .filter(o -> detection.isPresent() && o.triggerId().equals(detection.get().trigger().getTriggerId())
+              && o.version().isPresent())
+          .findFirst()
+          .or(() -> stack.outcomes().stream()
+              .filter(o -> answeredBy != null && o.version().map(v -> v.getVersion() == answeredBy).orElse(false))
+              .findFirst());
+      boolean completed = settings.injectDrift()
+          ? served > versionAtDrift.get() && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()
+          : sent >= settings.maxEvents();
+      String outcome = completed
+          ? (settings.injectDrift() ? "drift detected, retrained and swapped in without a failed prediction"
+              : "no drift injected; " + triggers.size() + " trigger(s) raised, none expected")
+          : "stopped before the loop closed (timeout " + settings.timeout().toSeconds() + " s or event limit)";
+      if (completed && settings.injectDrift() && failed > 0) {
+        outcome = "drift detected, retrained and swapped in; " + failed + " event(s) not answered with a prediction";
       }
-      pace(started, sent - settings.bootstrapEvents());
-    }
-    producer.flush();
-    double liveSeconds = (System.nanoTime() - started) / 1e9;
-
-    // 3. Drain: the last predictions, their labels, and the join's labelled events (committed on the topic).
-    long drainUntil = Math.min(deadline, System.nanoTime() + DRAIN.toNanos());
-    while (!pending.isEmpty() && System.nanoTime() < drainUntil && feed.failure().isEmpty()) {
-      Thread.sleep(50);
-    }
-    long unanswered = pending.size();
-    labeller.shutdown(); // runs the labels already scheduled
-    labeller.awaitTermination(Math.max(0, drainUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
-    producer.flush();
-    Map<org.apache.kafka.common.TopicPartition, long[]> labelledRecords =
-        DriftJobProgress.awaitLabelled(stack.bootstrapServers(), sent, drainUntil);
-    long labelled = DriftJobProgress.total(labelledRecords);
-    long failed = scoring.counts().deadLettered() - bootstrapDeadLetters + unanswered;
-    if (unanswered > 0 || failed > 0) {
-      console.say("%d event(s) got no prediction within %d s; %d dead-lettered by the scoring app after v%d served (%s)",
-          unanswered, DRAIN.toSeconds(), failed - unanswered, firstVersion, scoring.counts());
-    }
-
-    // 4. Report.
-    long eventsReadByDriftJob;
-    if (!settings.injectDrift()) {
-      // before counting triggers: the drift job has checkpointed past the last labelled event, and
-      // every trigger committed by then has been read
-      eventsReadByDriftJob = DriftJobProgress.awaitReadPastEnd(stack.bootstrapServers(), stack.driftJobGroupId(),
-          labelledRecords, deadline);
-      watcher.awaitTriggersRead(DriftJobProgress.committedEnds(stack.bootstrapServers(), Topics.DRIFT_TRIGGERS), deadline);
-    } else {
-      eventsReadByDriftJob = DriftJobProgress.eventsRead(stack.bootstrapServers(), stack.driftJobGroupId(), labelledRecords);
-    }
-    List<StreamWatcher.SeenTrigger> triggers = watcher.triggers();
-    final int baseAtDrift = versionAtDrift.get();
-    Optional<StreamWatcher.SeenTrigger> detection = triggers.stream()
-        .filter(t -> t.trigger().getWindow().getEndTime() - t0 >= driftAt && t.trigger().getBaseVersion() == baseAtDrift)
-        .findFirst();
-    int falseAlarms = (int) triggers.stream()
-        .filter(t -> t.trigger().getWindow().getEndTime() - t0 < driftAt).count();
-    int served = scoring.servedVersion(model).orElse(-1);
-    Double swappedAt = swapAtSeconds.get();
-    Double toServing = swappedAt != null && driftAtSeconds >= 0 ? swappedAt - driftAtSeconds : null;
-    Double toTrigger = detection.isPresent() && driftAtSeconds >= 0
-        ? detection.get().seenAtSeconds() - driftAtSeconds : null;
-    Integer answeredBy = firstSwapTo.get();
-    Optional<TrainingOutcome> retrained = stack.outcomes().stream()
-        .filter(o -> detection.isPresent() && o.triggerId().equals(detection.get().trigger().getTriggerId())
-            && o.version().isPresent())
-        .findFirst()
-        .or(() -> stack.outcomes().stream()
-            .filter(o -> answeredBy != null && o.version().map(v -> v.getVersion() == answeredBy).orElse(false))
-            .findFirst());
-    boolean completed = settings.injectDrift()
-        ? served > versionAtDrift.get() && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()
-        : sent >= settings.maxEvents();
-    String outcome = completed
-        ? (settings.injectDrift() ? "drift detected, retrained and swapped in without a failed prediction"
-            : "no drift injected; " + triggers.size() + " trigger(s) raised, none expected")
-        : "stopped before the loop closed (timeout " + settings.timeout().toSeconds() + " s or event limit)";
-    if (completed && settings.injectDrift() && failed > 0) {
-      outcome = "drift detected, retrained and swapped in; " + failed + " event(s) not answered with a prediction";
-    }
-    DemoReport report = new DemoReport(
-        sent,
-        settings.injectDrift() ? driftAt : -1,
-        detection.map(t -> t.trigger().getWindow().getEndTime() - t0).orElse(-1L),
-        detection.map(t -> t.trigger().getTriggerId()).orElse(null),
-        detection.map(t -> t.trigger().getKind().name()).orElse(null),
-        detection.map(t -> t.trigger().getSeverity()).orElse(null),
-        detection.map(t -> t.trigger().getEvidence().stream().filter(Evidence::getDrifted)
-            .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
-        falseAlarms,
-        triggers.size(),
-        eventsReadByDriftJob,
-        retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getStrategy()).orElse(null),
-        retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getReason()).orElse(null),
-        retrained.map(TrainingOutcome::device).orElse(first.device()),
-        firstVersion,
-        retrained.flatMap(TrainingOutcome::version).map(v -> v.getVersion()).orElse(-1),
-        served,
-        DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.BEFORE_DRIFT)),
-        DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP)),
-        DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.AFTER_SWAP)),
-        ledger.count(AccuracyLedger.Phase.BEFORE_DRIFT),
-        ledger.count(AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP),
-        ledger.count(AccuracyLedger.Phase.AFTER_SWAP),
-        toTrigger,
-        toServing,
-        failed,
-        DemoReport.finite(latency.size() == 0 ? Double.NaN : latency.percentileMillis(50)),
-        DemoReport.finite(latency.size() == 0 ? Double.NaN : latency.percentileMillis(99)),
-        labelled,
-        sent == 0 ? 0 : (double) labelled / sent,
-        (sent - settings.bootstrapEvents()) / liveSeconds,
-        console.seconds(),
-        completed,
-        outcome);
-    console.say("done: %s", outcome);
-    if (report.strategy() != null) {
-      console.say("retrained v%d with %s. Why: %s", report.versionRegistered(), report.strategy(),
-          report.strategyReason());
-    }
-    console.say("accuracy before drift %s | after drift, before swap %s | after swap %s | failed predictions %d",
-        fmt(report.accuracyBeforeDrift()), fmt(report.accuracyAfterDriftBeforeSwap()),
-        fmt(report.accuracyAfterSwap()), report.failedPredictions());
-    console.say("prediction latency (published -> prediction read) p50 %s ms, p99 %s ms | labelled %,d of %,d events "
-            + "(%.1f%%)", fmt0(report.predictionLatencyP50Millis()), fmt0(report.predictionLatencyP99Millis()),
-        labelled, sent, 100.0 * report.labelledShare());
-    return report;
-  }
-
-  private static String eventId(String model, long index) {
-    return model + "-" + index;
-  }
-
-  /** The index in an event id this demo made, or -1 for another's. */
-  private static long index(String eventId) {
-    int dash = eventId.lastIndexOf('-');
-    try {
-      return dash < 0 ? -1 : Long.parseLong(eventId.substring(dash + 1));
-    } catch (NumberFormatException e) {
-      return -1;
+      DemoReport report = new DemoReport(
+          sent,
+          settings.injectDrift() ? driftAt : -1,
+          detection.map(t -> t.trigger().getWindow().getEndTime() - t0).orElse(-1L),
+          detection.map(t -> t.trigger().getTriggerId()).orElse(null),
+          detection.map(t -> t.trigger().getKind().name()).orElse(null),
+          detection.map(t -> t.trigger().getSeverity()).orElse(null),
+          detection.map(t -> t.trigger().getEvidence().stream().filter(Evidence::getDrifted)
+              .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
+          falseAlarms,
+          triggers.size(),
+          eventsReadByDriftJob,
+          retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getStrategy()).orElse(null),
+          retrained.flatMap(o -> o.version()).map(v -> v.getLineage().getReason()).orElse(null),
+          retrained.map(TrainingOutcome::device).orElse(first.device()),
+          firstVersion,
+          retrained.flatMap(TrainingOutcome::version).map(v -> v.getVersion()).orElse(-1),
+          served,
+          DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.BEFORE_DRIFT)),
+          DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP)),
+          DemoReport.finite(ledger.accuracy(AccuracyLedger.Phase.AFTER_SWAP)),
+          ledger.count(AccuracyLedger.Phase.BEFORE_DRIFT),
+          ledger.count(AccuracyLedger.Phase.AFTER_DRIFT_BEFORE_SWAP),
+          ledger.count(AccuracyLedger.Phase.AFTER_SWAP),
+          toTrigger,
+          toServing,
+          failed,
+          DemoReport.finite(latency.percentileMillis(50)),
+          DemoReport.finite(latency.percentileMillis(99)),
+          labelled,
+          sent == 0 ? 0 : (double) labelled / sent,
+          (sent - settings.bootstrapEvents()) / liveSeconds,
+          console.seconds(),
+          completed,
+          outcome);
+      console.say("done: %s", outcome);
+      if (report.strategy() != null) {
+        console.say("retrained v%d with %s. Why: %s", report.versionRegistered(), report.strategy(),
+            report.strategyReason());
+      }
+      console.say("accuracy before drift %s | after drift, before swap %s | after swap %s | failed predictions %d",
+          fmt(report.accuracyBeforeDrift()), fmt(report.accuracyAfterDriftBeforeSwap()),
+          fmt(report.accuracyAfterSwap()), report.failedPredictions());
+      console.say("prediction latency (published -> prediction read) p50 %s ms, p99 %s ms | labelled %,d of %,d events "
+              + "(%.1f%%)", fmt0(report.predictionLatencyP50Millis()), fmt0(report.predictionLatencyP99Millis()),
+          labelled, sent, 100.0 * report.labelledShare());
+      return report;
     }
   }
 
@@ -431,25 +338,5 @@ public final class Demo {
       Thread.sleep(50);
     }
     return scoring.counts().deadLettered();
-  }
-
-  private static void send(KafkaProducer<String, byte[]> producer, AvroCodec<UnlabelledEvent> codec, String model,
-      long t0, SeaStream.Example example) {
-    UnlabelledEvent event = UnlabelledEvent.newBuilder()
-        .setEventId(eventId(model, example.index()))
-        .setModel(model)
-        .setEventTime(t0 + example.index())
-        .setFeatures(example.features())
-        .build();
-    producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, null, event.getEventTime(), event.getEventId(),
-        codec.encode(event)));
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 }
