@@ -5,6 +5,12 @@ import dev.plasticity.embedded.KafkaTopics;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ModelSubscription;
+import dev.plasticity.inference.join.JoinCounters;
+import dev.plasticity.inference.join.JoinSettings;
+import dev.plasticity.inference.join.LabelJoinApp;
+import dev.plasticity.inference.scoring.ScoringApp;
+import dev.plasticity.inference.scoring.ScoringConfig;
+import dev.plasticity.inference.scoring.ScoringCounts;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
@@ -28,14 +34,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Every Plasticity service in one JVM on one machine, no Docker: a real Kafka broker (KRaft,
  * in-process; or an external one), the registry on embedded H2 and the local filesystem, the
- * Flink drift job in a local MiniCluster, a trainer, and an inference subscription for one
- * model. Closing it stops everything in reverse order.
+ * Flink drift job in a local MiniCluster, a trainer, an inference subscription for one model (for
+ * callers that score in-process), the Kafka Streams scoring app for that model (unlabelled events
+ * to predictions) and the delayed-label join (events, predictions and labels to labelled events).
+ * Closing it stops everything in reverse order.
+ *
+ * <p>The two Kafka Streams apps keep their state under {@code <dataDir>/scoring-state} and {@code
+ * <dataDir>/label-join-state}.
  *
  * <p>Everything listens on 127.0.0.1 only. Registry writes need a bearer token that the stack
  * generates at start, hands to its own clients and writes to {@code <dataDir>/registry-token}
@@ -49,6 +62,7 @@ public final class EmbeddedStack implements AutoCloseable {
    * @param partitions partitions of each Plasticity topic
    * @param trainer adjusts the trainer's configuration (defaults otherwise)
    * @param driftJob adjusts the drift job's options (defaults otherwise)
+   * @param join how long the label join waits for labels and events
    */
   public record Options(
       Path dataDir,
@@ -56,20 +70,38 @@ public final class EmbeddedStack implements AutoCloseable {
       String model,
       int partitions,
       java.util.function.UnaryOperator<TrainerConfig.Builder> trainer,
-      java.util.function.UnaryOperator<DriftJobOptions.Builder> driftJob) {
+      java.util.function.UnaryOperator<DriftJobOptions.Builder> driftJob,
+      JoinSettings join) {
+
+    public Options {
+      java.util.Objects.requireNonNull(join, "join");
+    }
+
+    /** Options with the label join's default window and grace ({@link JoinSettings#defaults()}). */
+    public Options(Path dataDir, String externalKafka, String model, int partitions,
+        java.util.function.UnaryOperator<TrainerConfig.Builder> trainer,
+        java.util.function.UnaryOperator<DriftJobOptions.Builder> driftJob) {
+      this(dataDir, externalKafka, model, partitions, trainer, driftJob, JoinSettings.defaults());
+    }
 
     public static Options defaults(Path dataDir) {
       return new Options(dataDir, null, "sea", 2, b -> b, b -> b);
     }
 
     Options withExternalKafka(String bootstrapServers) {
-      return new Options(dataDir, bootstrapServers, model, partitions, trainer, driftJob);
+      return new Options(dataDir, bootstrapServers, model, partitions, trainer, driftJob, join);
     }
 
     /** These options with {@code adjust} applied to the trainer's configuration after what they set already. */
     Options withTrainer(java.util.function.UnaryOperator<TrainerConfig.Builder> adjust) {
       java.util.function.UnaryOperator<TrainerConfig.Builder> before = trainer;
-      return new Options(dataDir, externalKafka, model, partitions, b -> adjust.apply(before.apply(b)), driftJob);
+      return new Options(dataDir, externalKafka, model, partitions, b -> adjust.apply(before.apply(b)), driftJob,
+          join);
+    }
+
+    /** These options with another label-join window and grace. */
+    public Options withJoin(JoinSettings settings) {
+      return new Options(dataDir, externalKafka, model, partitions, trainer, driftJob, settings);
     }
   }
 
@@ -85,6 +117,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private HotSwapPredictor predictor;
   private ModelLoader loader;
   private ModelSubscription subscription;
+  private ScoringApp scoring;
+  private LabelJoinApp labelJoin;
 
   private EmbeddedStack() {}
 
@@ -146,6 +180,13 @@ public final class EmbeddedStack implements AutoCloseable {
     loader = new ModelLoader(registryClient(), predictor);
     subscription = ModelSubscription.start(bootstrapServers, loader);
     started.add(subscription);
+
+    scoring = ScoringApp.start(new ScoringConfig(bootstrapServers, registryUrl, registryToken,
+        List.of(options.model()), ScoringConfig.DEFAULT_APPLICATION_ID, dir.resolve("scoring-state")));
+    started.add(scoring);
+    labelJoin = LabelJoinApp.start(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID,
+        dir.resolve("label-join-state"), options.join(), Map.of());
+    started.add(labelJoin);
   }
 
   /** A client of the stack's registry that carries its token. */
@@ -183,7 +224,18 @@ public final class EmbeddedStack implements AutoCloseable {
         .orElseGet(() -> subscription.isRunning()
             ? ServiceHealth.up("inference", "following versions of " + subscription.model())
             : ServiceHealth.stopped("inference", "not following versions")));
+    health.add(streamsHealth("scoring", scoring.state(), scoring.counts().toString()));
+    health.add(streamsHealth("label-join", labelJoin.state(), labelJoin.counters().toString()));
     return health;
+  }
+
+  private static ServiceHealth streamsHealth(String service, KafkaStreams.State state, String counts) {
+    return switch (state) {
+      case RUNNING, REBALANCING -> ServiceHealth.up(service, state + ": " + counts);
+      case CREATED -> ServiceHealth.recovering(service, "starting");
+      case ERROR -> ServiceHealth.failed(service, new IllegalStateException("Kafka Streams failed; " + counts));
+      case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR -> ServiceHealth.stopped(service, state + ": " + counts);
+    };
   }
 
   private ServiceHealth registryHealth() {
@@ -245,6 +297,21 @@ public final class EmbeddedStack implements AutoCloseable {
   /** Loads and swaps in new versions; register swap and rejection listeners here. */
   public ModelLoader loader() {
     return loader;
+  }
+
+  /** The Kafka Streams scoring app: it answers unlabelled events of the stack's model with predictions. */
+  public ScoringApp scoring() {
+    return scoring;
+  }
+
+  /** What the scoring app did with the records it read so far. */
+  public ScoringCounts scoringCounts() {
+    return scoring.counts();
+  }
+
+  /** What the label join did since it started: labelled events written, labels held, orphans. */
+  public JoinCounters joinCounters() {
+    return labelJoin.counters();
   }
 
   /** Everything the trainer has finished so far, in order. */

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole loop, end to end, on real components: Kafka broker, registry, Flink drift job,
- * trainer on DJL, inference subscription. Nothing is mocked; nobody presses a button after the
+ * The whole loop, end to end, on real components: unlabelled events through the Kafka Streams
+ * scoring app, predictions, delayed labels and the label join into the Flink drift job, the trainer
+ * on DJL, the registry, and back to the scoring app's swap. Nothing is mocked; nobody presses a button after the
  * first version.
  */
 class AdaptationLoopTest {
@@ -35,6 +36,10 @@ class AdaptationLoopTest {
     assertThat(report.versionRegistered()).isGreaterThan(report.firstVersion());
     assertThat(report.versionServed()).isEqualTo(report.versionRegistered());
     assertThat(report.failedPredictions()).isZero();
+    // every event went unlabelled -> scoring -> prediction -> label -> join -> labelled event
+    assertThat(report.labelledShare()).as("labelled events joined / events sent").isEqualTo(1.0);
+    assertThat(report.predictionLatencyP50Millis()).isNotNull();
+    assertThat(report.predictionLatencyP99Millis()).isGreaterThanOrEqualTo(report.predictionLatencyP50Millis());
     assertThat(report.accuracyAfterDriftBeforeSwap()).isLessThan(report.accuracyBeforeDrift() - 0.1);
     assertThat(report.accuracyAfterSwap()).isGreaterThan(report.accuracyAfterDriftBeforeSwap() + 0.1);
     assertThat(report.falseAlarms()).isZero();

@@ -32,5 +32,9 @@ class NoDriftLoopTest {
     assertThat(report.triggersTotal()).isZero();
     assertThat(report.versionServed()).isEqualTo(report.firstVersion());
     assertThat(report.failedPredictions()).isZero();
+    // every event went unlabelled -> scoring -> prediction -> label -> join -> labelled event
+    assertThat(report.labelledShare()).as("labelled events joined / events sent").isEqualTo(1.0);
+    assertThat(report.predictionLatencyP50Millis()).isNotNull();
+    assertThat(report.predictionLatencyP99Millis()).isGreaterThanOrEqualTo(report.predictionLatencyP50Millis());
   }
 }

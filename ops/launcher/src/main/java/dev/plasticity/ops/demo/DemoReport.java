@@ -12,8 +12,14 @@ import java.util.List;
  * What a demo run measured; written as JSON by {@code demo --report FILE}. Accuracies are NaN
  * (written as null) for a phase with no predictions; event indices are -1 when it did not happen.
  * {@code eventsReadByDriftJob} is how many events the drift job had read and checkpointed (its
- * consumer group's committed offsets) when the triggers were counted; without drift the demo waits
- * for it to reach every event sent. {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
+ * consumer group's committed offsets, counted as the labelled events up to them) when the triggers
+ * were counted; without drift the demo waits for it to reach every labelled event.
+ * {@code failed_predictions} counts live events (after the first version served) that the scoring
+ * app dead-lettered or that got no prediction before the run ended. {@code
+ * prediction_latency_p50_ms} and {@code _p99_ms} are end to end, from publishing an {@code
+ * UnlabelledEvent} to reading its {@code Prediction} (nearest-rank percentiles; null without
+ * predictions); {@code labelled_share} is {@code events_labelled} (labelled events committed on the events topic)
+ * over {@code events_total} (events sent, bootstrap included). {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
  * strategy the trainer's policy chose for the trigger, and why.
  */
 public record DemoReport(
@@ -42,6 +48,10 @@ public record DemoReport(
     @JsonProperty("seconds_drift_to_trigger") Double secondsDriftToTrigger,
     @JsonProperty("seconds_drift_to_serving") Double secondsDriftToServing,
     @JsonProperty("failed_predictions") long failedPredictions,
+    @JsonProperty("prediction_latency_p50_ms") Double predictionLatencyP50Millis,
+    @JsonProperty("prediction_latency_p99_ms") Double predictionLatencyP99Millis,
+    @JsonProperty("events_labelled") long eventsLabelled,
+    @JsonProperty("labelled_share") double labelledShare,
     @JsonProperty("events_per_second") double eventsPerSecond,
     @JsonProperty("seconds_total") double secondsTotal,
     @JsonProperty("completed") boolean completed,

@@ -1,7 +1,11 @@
 package dev.plasticity.ops.demo;
 
 import dev.plasticity.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -9,43 +13,118 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far the drift job has read, as Kafka sees it: the drift job commits its consumer group's
- * offsets on the events topic when a checkpoint completes, so committed offsets at the topic's end
- * mean every event sent has been read into a completed checkpoint. A positive signal to wait for
+ * offsets on the events topic when a checkpoint completes, so committed offsets past the topic's
+ * last record mean every labelled event has been read into a completed checkpoint. A positive signal to wait for
  * before concluding that no trigger came. Stateless; thread-safe.
  */
 final class DriftJobProgress {
   private DriftJobProgress() {}
 
-  /** Events the drift job's group has committed on the events topic, over all partitions. */
-  static long committed(String bootstrapServers, String groupId) {
-    return committedOffsets(bootstrapServers, groupId).values().stream().mapToLong(Long::longValue).sum();
+  /**
+   * Waits until at least {@code expected} labelled events are committed on the events topic (the
+   * label join writes them in transactions), or {@code deadline} (a {@link System#nanoTime()})
+   * passes.
+   *
+   * @return the offsets of the labelled events committed by then, per partition, in order
+   */
+  static Map<TopicPartition, long[]> awaitLabelled(String bootstrapServers, long expected, long deadline)
+      throws InterruptedException {
+    while (true) {
+      Map<TopicPartition, long[]> records = recordOffsets(bootstrapServers, Topics.EVENTS_LABELLED);
+      if (total(records) >= expected || System.nanoTime() > deadline) {
+        return records;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** How many records {@code records} holds, over all partitions. */
+  static long total(Map<TopicPartition, long[]> records) {
+    return records.values().stream().mapToLong(offsets -> offsets.length).sum();
+  }
+
+  /**
+   * How many of {@code records} (labelled events' offsets, as {@link #awaitLabelled} returns them)
+   * the drift job's group has read and committed: those below its committed offsets. Records, not
+   * offsets: a topic written in transactions also holds commit markers, which take offsets but are
+   * no events.
+   */
+  static long eventsRead(String bootstrapServers, String groupId, Map<TopicPartition, long[]> records) {
+    return countBelow(records, committedOffsets(bootstrapServers, groupId));
   }
 
   /**
    * Waits until the drift job's group has committed, on every partition of the events topic, an
-   * offset at or past the partition's end as it is now.
+   * offset past every one of {@code records}.
    *
-   * @return the events committed, over all partitions
-   * @throws IllegalStateException when {@code deadline} (a {@link System#nanoTime()}) passes first, with both offsets
+   * @return the events read, over all partitions
+   * @throws IllegalStateException when {@code deadline} (a {@link System#nanoTime()}) passes first, with both counts
    */
-  static long awaitCommittedPastEnd(String bootstrapServers, String groupId, long deadline) throws InterruptedException {
-    Map<TopicPartition, Long> ends = ends(bootstrapServers, Topics.EVENTS_LABELLED, IsolationLevel.READ_UNCOMMITTED);
+  static long awaitReadPastEnd(String bootstrapServers, String groupId, Map<TopicPartition, long[]> records,
+      long deadline) throws InterruptedException {
+    long total = total(records);
     while (true) {
       Map<TopicPartition, Long> committed = committedOffsets(bootstrapServers, groupId);
-      if (ends.entrySet().stream().allMatch(e -> committed.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-        return committed.values().stream().mapToLong(Long::longValue).sum();
+      long read = countBelow(records, committed);
+      if (read >= total) {
+        return read;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the drift job (group " + groupId + ") had committed " + committed
-            + " on " + Topics.EVENTS_LABELLED + " but not the end " + ends + " before the demo's timeout");
+        throw new IllegalStateException("the drift job (group " + groupId + ") had read " + read + " of the " + total
+            + " events on " + Topics.EVENTS_LABELLED + " (committed " + committed + ") before the demo's timeout");
       }
       Thread.sleep(100);
+    }
+  }
+
+  private static long countBelow(Map<TopicPartition, long[]> records, Map<TopicPartition, Long> committed) {
+    long count = 0;
+    for (Map.Entry<TopicPartition, long[]> partition : records.entrySet()) {
+      long below = committed.getOrDefault(partition.getKey(), 0L);
+      int at = Arrays.binarySearch(partition.getValue(), below);
+      count += at >= 0 ? at : -at - 1;
+    }
+    return count;
+  }
+
+  /** The offsets of the committed records of each partition of {@code topic}, in order, up to its end now. */
+  private static Map<TopicPartition, long[]> recordOffsets(String bootstrapServers, String topic) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      Map<TopicPartition, List<Long>> offsets = new HashMap<>();
+      partitions.forEach(p -> offsets.put(p, new ArrayList<>()));
+      long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > giveUp) {
+          throw new IllegalStateException("cannot read " + topic + " up to " + ends + " within 60 s");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          if (record.offset() < ends.get(partition)) {
+            offsets.get(partition).add(record.offset());
+          }
+        }
+      }
+      Map<TopicPartition, long[]> result = new HashMap<>();
+      offsets.forEach((p, list) -> result.put(p, list.stream().mapToLong(Long::longValue).toArray()));
+      return result;
     }
   }
 
