@@ -87,10 +87,11 @@ final class ServiceCommands {
   }
 
   @Command(name = "scoring", mixinStandardHelpOptions = true,
-      description = {"Runs the scoring app (unlabelled events to predictions) and the delayed-label",
-        "join (events, predictions and labels to labelled events), or either alone, configured by",
-        "the environment below. GET /health on the health host and port, one entry per part;",
-        "exits with status 1 when a part stops on an error, 2 when a variable is malformed."})
+      description = {"Runs the scoring app (unlabelled events to predictions) and the",
+        "delayed-label join (events, predictions and labels to labelled events), or",
+        "either alone, configured by the environment below. GET /health on the health",
+        "host and port, one entry per part; exits with status 1 when a part stops on",
+        "an error, 2 when a variable is malformed. See docs/scoring.md."})
   static final class Scoring implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "PART", converter = ScoringPart.Converter.class,
         description = "run only this part: scoring or join (default: both)")
