@@ -86,7 +86,16 @@ public final class Setting<T> {
    * (e.g. {@code 500ms}, {@code 5m}), or ISO-8601 (e.g. {@code PT5S}).
    */
   public static Setting<Duration> duration(String name, String defaultValue, String description) {
-    return of(name, defaultValue, description, Setting::parseDuration);
+    return of(name, defaultValue, description, text -> positive(parseDuration(text)));
+  }
+
+  /**
+   * A duration that may be zero (none), such as a grace period: written as for {@link #duration},
+   * or {@code 0}.
+   */
+  public static Setting<Duration> durationOrZero(String name, String defaultValue, String description) {
+    return of(name, defaultValue, description, text -> text.trim().equals("0") ? Duration.ZERO
+        : notNegative(parseDuration(text)));
   }
 
   /**
@@ -236,8 +245,19 @@ public final class Setting<T> {
         throw new IllegalArgumentException("must be a duration such as 500ms, 5s, 2m, 1h or PT5S");
       }
     }
+    return duration;
+  }
+
+  private static Duration positive(Duration duration) {
     if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException("must be a positive duration");
+    }
+    return duration;
+  }
+
+  private static Duration notNegative(Duration duration) {
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("must be zero or a positive duration");
     }
     return duration;
   }

@@ -13,6 +13,20 @@ class SettingTest {
   private static final Setting<String> TOKEN = Setting.text("PLASTICITY_TEST_TOKEN", "", "the token");
 
   @Test
+  void aDurationThatMayBeZeroAcceptsZeroAndRefusesANegativeOne() {
+    Setting<Duration> grace = Setting.durationOrZero("PLASTICITY_TEST_GRACE", "5m", "the grace");
+
+    assertThat(grace.in(Map.of())).contains(Duration.ofMinutes(5));
+    assertThat(grace.parse("0")).isEqualTo(Duration.ZERO);
+    assertThat(grace.parse("0s")).isEqualTo(Duration.ZERO);
+    assertThat(grace.parse("PT0S")).isEqualTo(Duration.ZERO);
+    assertThat(grace.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> grace.parse("PT-5S")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TEST_GRACE must be zero or a positive duration, got 'PT-5S'");
+    assertThatThrownBy(() -> grace.parse("later")).hasMessageContaining("PLASTICITY_TEST_GRACE must be a duration");
+  }
+
+  @Test
   void anUnsetOrEmptyVariableTakesTheDefault() {
     assertThat(PORT.in(Map.of())).contains(8081);
     assertThat(PORT.in(Map.of("PLASTICITY_TEST_PORT", ""))).contains(8081);

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,10 +33,19 @@ public final class LabelJoinApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final JoinCounters counters;
+  private final AtomicReference<Throwable> failure;
 
-  private LabelJoinApp(KafkaStreams streams, JoinCounters counters) {
+  private LabelJoinApp(KafkaStreams streams, JoinCounters counters,
+      AtomicReference<Throwable> failure) {
     this.streams = streams;
     this.counters = counters;
+    this.failure = failure;
+  }
+
+  /** Starts the join as {@code config} says; see {@link #start(String, String, Path, JoinSettings, Map)}. */
+  public static LabelJoinApp start(JoinConfig config, Map<String, ?> overrides) {
+    Objects.requireNonNull(config, "config");
+    return start(config.bootstrapServers(), config.applicationId(), config.stateDir(), config.settings(), overrides);
   }
 
   /** Starts the join under {@link #DEFAULT_APPLICATION_ID}. */
@@ -76,13 +87,15 @@ public final class LabelJoinApp implements AutoCloseable {
 
     JoinCounters counters = new JoinCounters();
     KafkaStreams streams = new KafkaStreams(LabelJoinTopology.build(settings, counters), props);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> {
       log.error("the label join stops: a stream thread failed", e);
+      failure.compareAndSet(null, e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
     log.info("label join {} started: window {}, grace {}", applicationId, settings.window(), settings.grace());
-    return new LabelJoinApp(streams, counters);
+    return new LabelJoinApp(streams, counters, failure);
   }
 
   /** What this instance has done since it started. */
@@ -93,6 +106,11 @@ public final class LabelJoinApp implements AutoCloseable {
   /** The Kafka Streams state: {@code RUNNING} once it has its partitions and stores. */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** What stopped the join, when a stream thread failed (the state is then {@code ERROR}). */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   @Override

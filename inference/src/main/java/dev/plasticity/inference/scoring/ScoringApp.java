@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +51,19 @@ public final class ScoringApp implements AutoCloseable {
   private final List<ModelSubscription> subscriptions;
   private final ScoringCounts counts;
   private final KafkaStreams streams;
+  private final AtomicReference<Throwable> streamsFailure;
   private boolean closed;
 
   private ScoringApp(ScoringConfig config, Scorers scorers, List<HotSwapPredictor> predictors,
-      List<ModelSubscription> subscriptions, ScoringCounts counts, KafkaStreams streams) {
+      List<ModelSubscription> subscriptions, ScoringCounts counts, KafkaStreams streams,
+      AtomicReference<Throwable> streamsFailure) {
     this.config = config;
     this.scorers = scorers;
     this.predictors = predictors;
     this.subscriptions = subscriptions;
     this.counts = counts;
     this.streams = streams;
+    this.streamsFailure = streamsFailure;
   }
 
   /** Starts the app as {@code config} says. */
@@ -88,7 +94,13 @@ public final class ScoringApp implements AutoCloseable {
       KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts),
           properties(config, streamsOverrides));
       streams.setStateListener((now, before) -> log.info("scoring app {}: {} -> {}", config.applicationId(), before, now));
-      ScoringApp app = new ScoringApp(config, scorers, predictors, subscriptions, counts, streams);
+      AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
+      streams.setUncaughtExceptionHandler(e -> {
+        log.error("scoring app {} stops: a stream thread failed", config.applicationId(), e);
+        streamsFailure.compareAndSet(null, e);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      });
+      ScoringApp app = new ScoringApp(config, scorers, predictors, subscriptions, counts, streams, streamsFailure);
       streams.start();
       log.info("scoring app {} started for models {}", config.applicationId(), config.models());
       return app;
@@ -159,6 +171,19 @@ public final class ScoringApp implements AutoCloseable {
   /** The Kafka Streams state: RUNNING once partitions are assigned and stores restored. */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * What stopped the app from scoring for good, if anything: a stream thread's failure (the state
+   * is then {@code ERROR}), or the failure that ended a model's version subscription (its model
+   * then keeps the version it has and never hears of a newer one).
+   */
+  public Optional<Throwable> failure() {
+    Throwable failed = streamsFailure.get();
+    if (failed != null) {
+      return Optional.of(failed);
+    }
+    return subscriptions.stream().map(ModelSubscription::failure).flatMap(Optional::stream).findFirst();
   }
 
   /** The configuration the app runs with. */

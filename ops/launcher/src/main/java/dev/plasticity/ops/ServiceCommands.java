@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * One Plasticity service per process, configured by environment, for the distributed setup. The
- * trainer and the drift job answer {@code GET /health} on {@link ServiceEnvironment#HEALTH_HOST}
+ * trainer, the drift job and scoring answer {@code GET /health} on {@link ServiceEnvironment#HEALTH_HOST}
  * (127.0.0.1) and {@link ServiceEnvironment#HEALTH_PORT} (any free port, printed), and exit with status 1, saying why, when they stop
  * for good.
  */
@@ -47,6 +47,72 @@ final class ServiceCommands {
         return 1;
       }
       return 0;
+    }
+  }
+
+  /** The longest a SIGTERM waits for a service to close before the JVM halts. */
+  static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(90);
+
+  /**
+   * {@link #runUntilStopped(java.util.function.Supplier, String)}, then closes {@code service}; a
+   * SIGTERM or Ctrl-C waits (up to {@link #SHUTDOWN_WAIT}) until it is closed, so that the JVM does
+   * not halt halfway through.
+   */
+  static int runUntilStopped(java.util.function.Supplier<List<ServiceHealth>> health, String command,
+      AutoCloseable service) throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    CountDownLatch stopping = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.countDown();
+      try {
+        closed.await(SHUTDOWN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, command + "-shutdown"));
+    try (HealthEndpoint ignored = healthEndpoint(health)) {
+      Optional<ServiceHealth> failed = StackCommand.watch(health, stopping);
+      if (failed.isPresent()) {
+        System.err.println("plasticity " + command + ": " + failed.get().service() + " stopped (" + failed.get().detail() + ")");
+        return 1;
+      }
+      return 0;
+    } finally {
+      try {
+        service.close();
+      } finally {
+        closed.countDown();
+      }
+    }
+  }
+
+  @Command(name = "scoring", mixinStandardHelpOptions = true,
+      description = {"Runs the scoring app (unlabelled events to predictions) and the",
+        "delayed-label join (events, predictions and labels to labelled events), or",
+        "either alone, configured by the environment below. GET /health on the health",
+        "host and port, one entry per part; exits with status 1 when a part stops on",
+        "an error, 2 when a variable is malformed. See docs/scoring.md."})
+  static final class Scoring implements Callable<Integer> {
+    @Option(names = "--only", paramLabel = "PART", converter = ScoringPart.Converter.class,
+        description = "run only this part: scoring or join (default: both)")
+    ScoringPart only;
+
+    /** The parts this command runs. */
+    java.util.Set<ScoringPart> parts() {
+      return ScoringPart.running(only);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      ScoringProcess.Config config;
+      try {
+        config = ScoringProcess.Config.from(parts(), System.getenv());
+      } catch (IllegalArgumentException e) {
+        System.err.println("plasticity scoring cannot start: " + e.getMessage());
+        return 2;
+      }
+      ScoringProcess process = ScoringProcess.start(config, Map.of());
+      return runUntilStopped(process::health, "scoring", process);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.plasticity.ops;
 
 import dev.plasticity.inference.InferenceEnvironment;
+import dev.plasticity.inference.join.JoinEnvironment;
+import dev.plasticity.inference.scoring.ScoringEnvironment;
 import dev.plasticity.registry.server.RegistryEnvironment;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.Setting;
@@ -15,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The environment variables each service command reads, as one list of {@link Setting}s per
  * command, taken from the declarations beside the code that reads them ({@link
- * RegistryEnvironment}, {@link InferenceEnvironment}, {@link TrainerEnvironment}, {@link
+ * RegistryEnvironment}, {@link InferenceEnvironment}, {@link ScoringEnvironment}, {@link
+ * JoinEnvironment}, {@link TrainerEnvironment}, {@link
  * DriftJobOptions#BOOTSTRAP}, {@link SharedSettings}, {@link AvroCodec#MAX_RECORD_BYTES}); the
  * health endpoint's are the launcher's own. {@code --help} of each command prints its list, and
  * {@code ConfigurationNamesTest} holds the README's configuration table and {@code
@@ -47,8 +50,16 @@ final class ServiceEnvironment {
     own.put("inference", InferenceEnvironment.ALL);
     own.put("trainer", Stream.concat(TrainerEnvironment.ALL.stream(), HEALTH.stream()).toList());
     own.put("drift-job", Stream.concat(DRIFT_JOB.stream(), HEALTH.stream()).toList());
+    own.put("scoring", distinct(Stream.of(ScoringEnvironment.ALL, JoinEnvironment.ALL, HEALTH).flatMap(List::stream)));
     own.put("stack", List.of(HEALTH_PORT));
     return java.util.Collections.unmodifiableMap(own);
+  }
+
+  /** The settings in their order, each name once (the scoring app and the join share Kafka's address). */
+  private static List<Setting<?>> distinct(Stream<Setting<?>> settings) {
+    Map<String, Setting<?>> byName = new LinkedHashMap<>();
+    settings.forEach(setting -> byName.putIfAbsent(setting.name(), setting));
+    return List.copyOf(byName.values());
   }
 
   /** The variables {@code command} reads, in the order its help lists them. */

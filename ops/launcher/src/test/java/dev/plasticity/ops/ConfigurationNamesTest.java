@@ -74,7 +74,7 @@ class ConfigurationNamesTest {
     }
     Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 
-    for (String service : java.util.List.of("registry", "trainer", "inference", "drift-job")) {
+    for (String service : java.util.List.of("registry", "trainer", "inference", "drift-job", "scoring")) {
       assertThat(services).as("compose services").containsKey(service);
       Map<String, Object> environment = (Map<String, Object>) services.get(service).getOrDefault("environment", Map.of());
       assertThat(ServiceEnvironment.of(service)).as("variables %s reads", service).isNotEmpty()

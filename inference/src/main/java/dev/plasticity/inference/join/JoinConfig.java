@@ -1,0 +1,57 @@
+package dev.plasticity.inference.join;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link LabelJoinApp} runs: where Kafka is, its Kafka Streams application id (instances
+ * sharing it split the partitions), its state directory and how long it waits ({@link
+ * JoinSettings}). Immutable; validated once when made.
+ *
+ * @param bootstrapServers Kafka's bootstrap servers
+ * @param applicationId Kafka Streams' {@code application.id}: the consumer group and the prefix of
+ *     the changelog topics
+ * @param stateDir Kafka Streams' {@code state.dir}: where this instance keeps its local stores
+ * @param settings the window and grace period
+ */
+public record JoinConfig(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings) {
+  /** @throws IllegalArgumentException when the bootstrap servers or the application id are blank */
+  public JoinConfig {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("the label join needs Kafka's bootstrap servers; they were blank");
+    }
+    if (applicationId == null || applicationId.isBlank()) {
+      throw new IllegalArgumentException("the label join needs an application id (default "
+          + LabelJoinApp.DEFAULT_APPLICATION_ID + "); it was blank");
+    }
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(settings, "settings");
+  }
+
+  /** A config with the default application id and the default window and grace. */
+  public static JoinConfig of(String bootstrapServers, Path stateDir) {
+    return new JoinConfig(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID, stateDir, JoinSettings.defaults());
+  }
+
+  /**
+   * The config the variables of {@link JoinEnvironment} describe.
+   *
+   * @throws IllegalArgumentException naming the variable that is blank or malformed, or the rule
+   *     the window and grace break together
+   */
+  public static JoinConfig fromEnvironment(Map<String, String> env) {
+    return new JoinConfig(JoinEnvironment.KAFKA_BOOTSTRAP.require(env), JoinEnvironment.APPLICATION_ID.require(env),
+        JoinEnvironment.STATE_DIR.require(env),
+        settings(JoinEnvironment.WINDOW.require(env), JoinEnvironment.GRACE.require(env)));
+  }
+
+  private static JoinSettings settings(java.time.Duration window, java.time.Duration grace) {
+    try {
+      return new JoinSettings(window, grace);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(JoinEnvironment.WINDOW.name() + " and " + JoinEnvironment.GRACE.name()
+          + ": " + e.getMessage(), e);
+    }
+  }
+}

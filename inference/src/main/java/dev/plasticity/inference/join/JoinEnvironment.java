@@ -1,0 +1,32 @@
+package dev.plasticity.inference.join;
+
+import dev.plasticity.schemas.Setting;
+import dev.plasticity.schemas.SharedSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every environment variable the label join reads, declared once as a {@link Setting}: {@link
+ * JoinConfig#fromEnvironment} reads them, and a launcher's help can print {@link #ALL}. Immutable
+ * and thread-safe.
+ */
+public final class JoinEnvironment {
+  static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP;
+  static final Setting<Duration> WINDOW = Setting.duration("PLASTICITY_JOIN_WINDOW",
+      Setting.durationText(JoinSettings.DEFAULT_WINDOW),
+      "how long an event waits for its label, and a label for its event (stream time)");
+  static final Setting<Duration> GRACE = Setting.durationOrZero("PLASTICITY_JOIN_GRACE",
+      Setting.durationText(JoinSettings.DEFAULT_GRACE),
+      "extra wait for records that arrive out of order, added to the window (0: none)");
+  static final Setting<String> APPLICATION_ID = Setting.text("PLASTICITY_JOIN_APPLICATION_ID",
+      LabelJoinApp.DEFAULT_APPLICATION_ID,
+      "the join's Kafka Streams application id; instances sharing it split the partitions");
+  static final Setting<Path> STATE_DIR = Setting.of("PLASTICITY_JOIN_STATE_DIR", "join-state",
+      "the join's Kafka Streams state directory (its event and expiry stores)", text -> Path.of(text.trim()));
+
+  /** Every variable the label join reads, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, WINDOW, GRACE, APPLICATION_ID, STATE_DIR);
+
+  private JoinEnvironment() {}
+}

@@ -1,0 +1,86 @@
+package dev.plasticity.inference.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The label join's configuration as the environment gives it. */
+class JoinEnvironmentTest {
+
+  @Test
+  void anEmptyEnvironmentGivesTheDefaults() {
+    JoinConfig config = JoinConfig.fromEnvironment(Map.of());
+
+    assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.applicationId()).isEqualTo(LabelJoinApp.DEFAULT_APPLICATION_ID);
+    assertThat(config.stateDir()).isEqualTo(Path.of("join-state"));
+    assertThat(config.settings()).isEqualTo(JoinSettings.defaults());
+    assertThat(JoinEnvironment.WINDOW.defaultValue()).isEqualTo("24h");
+    assertThat(JoinEnvironment.GRACE.defaultValue()).isEqualTo("5m");
+  }
+
+  @Test
+  void everyVariableSetsItsPartOfTheConfig() {
+    JoinConfig config = JoinConfig.fromEnvironment(Map.of(
+        "PLASTICITY_KAFKA_BOOTSTRAP", "kafka:9092",
+        "PLASTICITY_JOIN_WINDOW", "2h",
+        "PLASTICITY_JOIN_GRACE", "PT30S",
+        "PLASTICITY_JOIN_APPLICATION_ID", "fraud-join",
+        "PLASTICITY_JOIN_STATE_DIR", " /var/lib/join "));
+
+    assertThat(config).isEqualTo(new JoinConfig("kafka:9092", "fraud-join", Path.of("/var/lib/join"),
+        new JoinSettings(Duration.ofHours(2), Duration.ofSeconds(30))));
+  }
+
+  @Test
+  void aGraceOfZeroWaitsExactlyTheWindow() {
+    JoinConfig config = JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_GRACE", "0"));
+
+    assertThat(config.settings().grace()).isZero();
+    assertThat(config.settings().waitMillis()).isEqualTo(JoinSettings.DEFAULT_WINDOW.toMillis());
+  }
+
+  @Test
+  void aWindowThatIsNotAPositiveDurationIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_WINDOW", "0s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("PLASTICITY_JOIN_WINDOW must be a positive duration, got '0s'");
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_WINDOW", "a day")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("PLASTICITY_JOIN_WINDOW must be a duration such as");
+  }
+
+  @Test
+  void aNegativeGraceIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_GRACE", "PT-1M")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("PLASTICITY_JOIN_GRACE must be zero or a positive duration, got 'PT-1M'");
+  }
+
+  @Test
+  void aBlankApplicationIdOrStateDirIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_APPLICATION_ID", "  ")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("PLASTICITY_JOIN_APPLICATION_ID is blank");
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_STATE_DIR", " ")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("PLASTICITY_JOIN_STATE_DIR is blank");
+  }
+
+  @Test
+  void aWindowAndGraceTooLongTogetherAreRefusedNamingBothVariables() {
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_WINDOW", "2562047788015h",
+        "PLASTICITY_JOIN_GRACE", "1h")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("PLASTICITY_JOIN_WINDOW and PLASTICITY_JOIN_GRACE: the join window plus grace must fit");
+  }
+
+  @Test
+  void theJoinsVariablesAreListedOnceEach() {
+    assertThat(JoinEnvironment.ALL).extracting(dev.plasticity.schemas.Setting::name).doesNotHaveDuplicates()
+        .containsExactly("PLASTICITY_KAFKA_BOOTSTRAP", "PLASTICITY_JOIN_WINDOW", "PLASTICITY_JOIN_GRACE",
+            "PLASTICITY_JOIN_APPLICATION_ID", "PLASTICITY_JOIN_STATE_DIR");
+  }
+}
