@@ -1,0 +1,61 @@
+package dev.plasticity.registry.client;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+
+/**
+ * Translator from a batch of input rows in one row-major buffer (as {@link InputEncoder} writes
+ * them) to the class probabilities of every row in one row-major buffer: row {@code r}'s
+ * probabilities are {@code [r * classes, (r + 1) * classes)}. One input array and one read-back
+ * per batch, and no Java array per row, which is what {@link ClassProbabilities} costs for large
+ * batches. Use with {@code model.newPredictor(...)}.
+ *
+ * <p>Immutable and thread-safe (a DJL predictor using it is not).
+ */
+public final class BatchClassProbabilities implements NoBatchifyTranslator<float[], float[]> {
+  private final int width;
+
+  /**
+   * @param width columns of one input row ({@link InputEncoder#width()})
+   * @throws IllegalArgumentException when {@code width} is not positive
+   */
+  public BatchClassProbabilities(int width) {
+    if (width < 1) {
+      throw new IllegalArgumentException("an input row needs at least one column, was " + width);
+    }
+    this.width = width;
+  }
+
+  /** Columns of one input row. */
+  public int width() {
+    return width;
+  }
+
+  /** @throws IllegalArgumentException when {@code rows} is not a whole number of rows */
+  @Override
+  public NDList processInput(TranslatorContext ctx, float[] rows) {
+    if (rows.length % width != 0) {
+      throw new IllegalArgumentException(
+          "a batch of rows " + width + " wide holds a multiple of " + width + " values, had " + rows.length);
+    }
+    return new NDList(ctx.getNDManager().create(rows, new Shape(rows.length / width, width)));
+  }
+
+  @Override
+  public float[] processOutput(TranslatorContext ctx, NDList list) {
+    return list.singletonOrThrow().softmax(1).toFloatArray();
+  }
+
+  /** Index of the largest of {@code classes} probabilities starting at {@code from}; the first on ties. */
+  public static int argmax(float[] probabilities, int from, int classes) {
+    int best = from;
+    for (int i = from + 1; i < from + classes; i++) {
+      if (probabilities[i] > probabilities[best]) {
+        best = i;
+      }
+    }
+    return best - from;
+  }
+}
