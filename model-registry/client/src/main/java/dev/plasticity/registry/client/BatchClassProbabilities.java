@@ -1,5 +1,6 @@
 package dev.plasticity.registry.client;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
@@ -11,6 +12,13 @@ import ai.djl.translate.TranslatorContext;
  * probabilities are {@code [r * classes, (r + 1) * classes)}. One input array and one read-back
  * per batch, and no Java array per row, which is what {@link ClassProbabilities} costs for large
  * batches. Use with {@code model.newPredictor(...)}.
+ *
+ * <p>The network's scores are read back as they are and turned into probabilities here (softmax,
+ * in double precision, each row's largest score subtracted first): PyTorch's CPU softmax over a
+ * last axis of a few classes takes about 85 ns a row (measured with PyTorch 2.5.1 on 2 cores, 2
+ * classes), more than a row of a [64, 64] network's forward pass, where the read-back and this
+ * loop take about 25. The probabilities agree with the engine's softmax to float rounding (a
+ * difference of at most about 1e-7 for probabilities up to 1).
  *
  * <p>Immutable and thread-safe (a DJL predictor using it is not).
  */
@@ -45,7 +53,30 @@ public final class BatchClassProbabilities implements NoBatchifyTranslator<float
 
   @Override
   public float[] processOutput(TranslatorContext ctx, NDList list) {
-    return list.singletonOrThrow().softmax(1).toFloatArray();
+    NDArray scores = list.singletonOrThrow();
+    int classes = Math.toIntExact(scores.getShape().get(1));
+    float[] values = scores.toFloatArray();
+    softmaxRows(values, classes);
+    return values;
+  }
+
+  /** Replaces each row of {@code classes} scores in {@code values} by its softmax. */
+  static void softmaxRows(float[] values, int classes) {
+    double[] exp = new double[classes];
+    for (int from = 0; from < values.length; from += classes) {
+      float max = values[from];
+      for (int c = 1; c < classes; c++) {
+        max = Math.max(max, values[from + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        exp[c] = Math.exp((double) values[from + c] - max);
+        sum += exp[c];
+      }
+      for (int c = 0; c < classes; c++) {
+        values[from + c] = (float) (exp[c] / sum);
+      }
+    }
   }
 
   /** Index of the largest of {@code classes} probabilities starting at {@code from}; the first on ties. */

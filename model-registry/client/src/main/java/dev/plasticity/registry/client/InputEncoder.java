@@ -32,7 +32,11 @@ public final class InputEncoder {
     this.architecture = architecture;
     this.layout = InputLayout.of(architecture);
     this.nameList = List.copyOf(features);
-    this.names = nameList.toArray(new String[0]);
+    this.names = new String[nameList.size()];
+    for (int i = 0; i < names.length; i++) {
+      // a map whose keys are canonical strings (as Jackson reads JSON field names) then matches by identity
+      names[i] = nameList.get(i).intern();
+    }
     this.means = new double[names.length];
     this.scales = new double[names.length];
     for (int i = 0; i < names.length; i++) {

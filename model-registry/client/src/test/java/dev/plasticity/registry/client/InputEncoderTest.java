@@ -3,9 +3,6 @@ package dev.plasticity.registry.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.inference.Predictor;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,31 +118,5 @@ class InputEncoderTest {
     assertThatThrownBy(() -> encoder.encode(events, new int[0], otherSpan))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("got levels of [a, b, c, d, e] over 5 events");
-  }
-
-  @Test
-  void batchProbabilitiesEqualThoseOfTheRowByRowTranslator() throws Exception {
-    Architecture arch = architecture(2, 0);
-    InputEncoder encoder = InputEncoder.of(arch);
-    List<Map<String, Double>> events = events(9, 40);
-    int[] recentLabels = {1};
-    float[][] rows = new float[events.size()][];
-    for (int r = 0; r < rows.length; r++) {
-      rows[r] = ModelFormat.encode(arch, events.get(r), recentLabels);
-    }
-    Engine.getInstance().setRandomSeed(5);
-    try (Model model = ModelFormat.newModel("m", arch);
-        Predictor<float[][], float[][]> byRow = model.newPredictor(new ClassProbabilities());
-        Predictor<float[], float[]> batched = model.newPredictor(new BatchClassProbabilities(encoder.width()))) {
-      float[][] expected = byRow.predict(rows);
-
-      float[] flat = batched.predict(encoder.encode(events, recentLabels, null));
-
-      assertThat(flat).hasSize(rows.length * 3);
-      for (int r = 0; r < rows.length; r++) {
-        assertThat(Arrays.copyOfRange(flat, r * 3, r * 3 + 3)).containsExactly(expected[r]);
-        assertThat(BatchClassProbabilities.argmax(flat, r * 3, 3)).isEqualTo(ClassProbabilities.argmax(expected[r]));
-      }
-    }
   }
 }
