@@ -64,13 +64,16 @@ public final class BatchClassProbabilities implements NoBatchifyTranslator<float
   static void softmaxRows(float[] values, int classes) {
     double[] exp = new double[classes];
     for (int from = 0; from < values.length; from += classes) {
-      float max = values[from];
-      for (int c = 1; c < classes; c++) {
-        max = Math.max(max, values[from + c]);
+      int top = from;
+      for (int c = from + 1; c < from + classes; c++) {
+        if (values[c] > values[top]) {
+          top = c;
+        }
       }
+      double max = values[top];
       double sum = 0;
       for (int c = 0; c < classes; c++) {
-        exp[c] = Math.exp((double) values[from + c] - max);
+        exp[c] = from + c == top ? 1.0 : Math.exp(values[from + c] - max); // exp(0) is 1: one exp fewer a row
         sum += exp[c];
       }
       for (int c = 0; c < classes; c++) {
