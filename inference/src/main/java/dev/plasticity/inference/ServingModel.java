@@ -3,10 +3,9 @@ package dev.plasticity.inference;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
-import dev.plasticity.registry.client.ClassProbabilities;
-import dev.plasticity.registry.client.InputLayout;
+import dev.plasticity.registry.client.BatchClassProbabilities;
 import dev.plasticity.registry.client.FeatureLevels;
-import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.InputEncoder;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +28,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. The constructor takes ownership of the DJL model.
  */
 final class ServingModel {
-  private static final ClassProbabilities TRANSLATOR = new ClassProbabilities();
   private static final int WARM_UP_ROWS = 8;
 
   private final String model;
   private final int version;
   private final Architecture architecture;
   private final Model djlModel;
-  private final ArrayBlockingQueue<Predictor<float[][], float[][]>> idle;
+  private final InputEncoder encoder;
+  private final BatchClassProbabilities translator;
+  private final int classes;
+  private final ArrayBlockingQueue<Predictor<float[], float[]>> idle;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final AtomicBoolean served = new AtomicBoolean();
@@ -62,8 +63,11 @@ final class ServingModel {
     this.version = version;
     this.idle = new ArrayBlockingQueue<>(predictors);
     try {
+      this.encoder = InputEncoder.of(architecture);
+      this.translator = new BatchClassProbabilities(encoder.width());
+      this.classes = architecture.getNumClasses();
       for (int i = 0; i < predictors; i++) {
-        idle.add(djlModel.newPredictor(TRANSLATOR));
+        idle.add(djlModel.newPredictor(translator));
       }
     } catch (RuntimeException e) {
       closeNow(); // it owns the model, even when it cannot be built
@@ -97,12 +101,12 @@ final class ServingModel {
     if (batches < 0) {
       throw new IllegalArgumentException("warm-up batches must be >= 0, was " + batches);
     }
-    float[][] rows = new float[WARM_UP_ROWS][InputLayout.of(architecture).width()];
-    List<Predictor<float[][], float[][]>> all = new ArrayList<>();
+    float[] rows = new float[WARM_UP_ROWS * encoder.width()];
+    List<Predictor<float[], float[]>> all = new ArrayList<>();
     idle.drainTo(all);
     try {
       for (int b = 0; b < batches; b++) {
-        for (Predictor<float[][], float[][]> p : all) {
+        for (Predictor<float[], float[]> p : all) {
           p.predict(rows);
         }
       }
@@ -122,20 +126,17 @@ final class ServingModel {
    * Encodes and predicts a batch, every row with the same previous labels {@code recentLabels}
    * (newest first; ignored without lags) and, for a version that reads its features relative to
    * levels, each row against {@code levels} in the batch's order ({@link FeatureLevels#next}; null
-   * otherwise). The caller holds a reference ({@link #acquire()}).
+   * otherwise). The rows are encoded into one buffer and answered in one forward pass; the answers
+   * share the batch's probabilities ({@link Prediction}). The caller holds a reference ({@link
+   * #acquire()}).
    */
   List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels, FeatureLevels levels) {
-    float[][] rows = new float[batch.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      Map<String, Double> features = batch.get(i);
-      rows[i] = ModelFormat.encode(architecture, features, recentLabels,
-          levels == null ? null : levels.next(features));
-    }
-    Predictor<float[][], float[][]> predictor = idle.poll();
+    float[] rows = encoder.encode(batch, recentLabels, levels);
+    Predictor<float[], float[]> predictor = idle.poll();
     if (predictor == null) {
-      predictor = djlModel.newPredictor(TRANSLATOR); // a burst beyond the pool
+      predictor = djlModel.newPredictor(translator); // a burst beyond the pool
     }
-    float[][] probabilities;
+    float[] probabilities;
     try {
       probabilities = predictor.predict(rows);
     } catch (TranslateException e) {
@@ -145,9 +146,13 @@ final class ServingModel {
         predictor.close();
       }
     }
-    List<Prediction> out = new ArrayList<>(probabilities.length);
-    for (float[] p : probabilities) {
-      out.add(new Prediction(ClassProbabilities.argmax(p), p, version));
+    if (probabilities.length != batch.size() * classes) {
+      throw new IllegalStateException(model + " v" + version + " answered " + probabilities.length
+          + " probabilities for " + batch.size() + " rows of " + classes + " classes");
+    }
+    List<Prediction> out = new ArrayList<>(batch.size());
+    for (int row = 0; row < batch.size(); row++) {
+      out.add(Prediction.ofBatchRow(probabilities, row, classes, version));
     }
     return out;
   }
@@ -199,7 +204,7 @@ final class ServingModel {
 
   private void closeNow() {
     closed = true;
-    Predictor<float[][], float[][]> p;
+    Predictor<float[], float[]> p;
     while ((p = idle.poll()) != null) {
       p.close();
     }

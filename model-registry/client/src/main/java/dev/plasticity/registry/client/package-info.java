@@ -4,7 +4,9 @@
  * verifies versions and throws {@link dev.plasticity.registry.client.RegistryException} or {@link
  * dev.plasticity.registry.client.ArtifactIntegrityException}), the model format both sides agree on
  * ({@link dev.plasticity.registry.client.ModelFormat}: an architecture plus DJL parameters, read
- * for prediction with {@link dev.plasticity.registry.client.ClassProbabilities}), the JSON the API
+ * for prediction with {@link dev.plasticity.registry.client.ClassProbabilities}, or a whole batch
+ * at a time in one buffer with {@link dev.plasticity.registry.client.InputEncoder} and {@link
+ * dev.plasticity.registry.client.BatchClassProbabilities}), the JSON the API
  * speaks ({@link dev.plasticity.registry.client.RegistryJson}, shared with the server) and the
  * artifact checksum ({@link dev.plasticity.registry.client.Sha256}).
  */

@@ -1,0 +1,128 @@
+package dev.plasticity.registry.client;
+
+import dev.plasticity.schemas.Architecture;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes a batch of events into one architecture's network input: every row as {@link
+ * ModelFormat#encode(Architecture, Map, int[], double[])} encodes it, written one after another
+ * into a single row-major {@code float[rows * width]} that becomes one input array of the engine.
+ * The architecture's feature order, means and scales are read once, when the encoder is made, so a
+ * batch costs one map look-up per feature and row and no array per row.
+ *
+ * <p>Immutable and thread-safe (a {@link FeatureLevels} passed in is itself thread-safe).
+ */
+public final class InputEncoder {
+  private final Architecture architecture;
+  private final InputLayout layout;
+  private final String[] names;
+  private final List<String> nameList;
+  private final double[] means;
+  private final double[] scales;
+  private final boolean relative;
+
+  private InputEncoder(Architecture architecture) {
+    List<String> features = architecture.getInputFeatures();
+    if (architecture.getFeatureMeans().size() != features.size()
+        || architecture.getFeatureStds().size() != features.size()) {
+      throw new IllegalArgumentException(
+          "featureMeans and featureStds need one entry per input feature (" + features.size() + ")");
+    }
+    this.architecture = architecture;
+    this.layout = InputLayout.of(architecture);
+    this.nameList = List.copyOf(features);
+    this.names = new String[nameList.size()];
+    for (int i = 0; i < names.length; i++) {
+      // a map whose keys are canonical strings (as Jackson reads JSON field names) then matches by identity
+      names[i] = nameList.get(i).intern();
+    }
+    this.means = new double[names.length];
+    this.scales = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      means[i] = architecture.getFeatureMeans().get(i);
+      double std = architecture.getFeatureStds().get(i);
+      scales[i] = std > 0 ? std : 1.0; // divided by, not multiplied by a reciprocal: the same rounding as encode
+    }
+    this.relative = architecture.getLevelSpan() > 0;
+  }
+
+  /**
+   * The encoder of {@code architecture}'s input.
+   *
+   * @throws IllegalArgumentException when the architecture lacks a mean or a standard deviation per feature
+   */
+  public static InputEncoder of(Architecture architecture) {
+    return new InputEncoder(architecture);
+  }
+
+  /** Columns of one row: the {@link InputLayout#width()} of the architecture. */
+  public int width() {
+    return layout.width();
+  }
+
+  /**
+   * The network's input for {@code events}, row after row in the batch's order: row {@code r} holds
+   * columns {@code [r * width(), (r + 1) * width())} and equals {@code ModelFormat.encode(architecture,
+   * events.get(r), recentLabels, levels == null ? null : levels.next(events.get(r)))}. Every row gets
+   * the same previous labels; when the architecture reads levels, {@link FeatureLevels#next} is called
+   * once per row, in order, so the levels walk the batch as they would walk the events one by one.
+   *
+   * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
+   * @param levels the levels to read each event against; required when the architecture reads
+   *     levels ({@code levelSpan > 0}), ignored (and may be null) otherwise
+   * @throws IllegalArgumentException when an event lacks a feature the model needs (naming it; the
+   *     levels have then walked the rows before it), or the architecture reads levels and {@code
+   *     levels} is null or follows other features or another span
+   */
+  public float[] encode(List<Map<String, Double>> events, int[] recentLabels, FeatureLevels levels) {
+    if (relative && (levels == null || !levels.fits(architecture))) {
+      throw new IllegalArgumentException("this network reads its " + names.length
+          + " features relative to their levels (levelSpan " + architecture.getLevelSpan() + "); got "
+          + (levels == null ? "none" : "levels of " + levels.features() + " over " + levels.span() + " events"));
+    }
+    int width = layout.width();
+    int rows = events.size();
+    float[] out = new float[Math.multiplyExact(rows, width)];
+    float[] lags = lagColumns(recentLabels);
+    int numeric = names.length;
+    int start = 0;
+    for (int r = 0; r < rows; r++, start += width) {
+      Map<String, Double> event = events.get(r);
+      if (relative) {
+        double[] level = levels.next(event);
+        for (int i = 0; i < numeric; i++) {
+          out[start + i] = (float) ((value(event, i) - level[i] - means[i]) / scales[i]);
+        }
+      } else {
+        for (int i = 0; i < numeric; i++) {
+          out[start + i] = (float) ((value(event, i) - means[i]) / scales[i]);
+        }
+      }
+      if (lags != null) {
+        System.arraycopy(lags, 0, out, start + numeric, lags.length);
+      }
+    }
+    return out;
+  }
+
+  private double value(Map<String, Double> event, int column) {
+    Double value = event.get(names[column]);
+    if (value == null) {
+      throw new IllegalArgumentException("feature '" + names[column] + "' is missing; the model needs " + nameList);
+    }
+    return value;
+  }
+
+  /** The label-lag columns every row of a batch shares, or null when the layout has none. */
+  private float[] lagColumns(int[] recentLabels) {
+    if (!layout.hasLags()) {
+      return null;
+    }
+    float[] row = new float[layout.width()];
+    layout.writeLags(row, recentLabels);
+    float[] lags = new float[row.length - names.length];
+    System.arraycopy(row, names.length, lags, 0, lags.length);
+    return lags;
+  }
+}
