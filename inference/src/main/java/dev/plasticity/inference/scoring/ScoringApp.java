@@ -85,7 +85,8 @@ public final class ScoringApp implements AutoCloseable {
       }
       Scorers scorers = Scorers.of(predictors);
       ScoringCounts counts = new ScoringCounts();
-      KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts),
+      KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts,
+          config.maxBatch(), config.maxDelay()),
           properties(config, streamsOverrides));
       streams.setStateListener((now, before) -> log.info("scoring app {}: {} -> {}", config.applicationId(), before, now));
       ScoringApp app = new ScoringApp(config, scorers, predictors, subscriptions, counts, streams);
