@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ModelLoader} and a {@link ModelSubscription}, and one Kafka Streams instance running {@link
  * ScoringTopology} with {@code processing.guarantee=exactly_once_v2}. Instances started with the
  * same application id split the partitions of the input topics between them (Kafka Streams' own
- * group protocol); each instance loads every model it serves.
+ * group protocol); each instance loads every model it serves. Events are scored in batches of up to
+ * {@link ScoringConfig#maxBatch} events, or every {@link ScoringConfig#maxDelay}, whichever comes first.
  *
  * <pre>{@code
  * try (ScoringApp app = ScoringApp.start(ScoringConfig.of(bootstrap, registryUrl, List.of("fraud"), stateDir))) {
