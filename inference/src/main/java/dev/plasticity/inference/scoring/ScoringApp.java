@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * ModelLoader} and a {@link ModelSubscription}, and one Kafka Streams instance running {@link
  * ScoringTopology} with {@code processing.guarantee=exactly_once_v2}. Instances started with the
  * same application id split the partitions of the input topics between them (Kafka Streams' own
- * group protocol); each instance loads every model it serves.
+ * group protocol); each instance loads every model it serves. Events are scored in batches of up to
+ * {@link ScoringConfig#maxBatch} events, or every {@link ScoringConfig#maxDelay}, whichever comes first.
  *
  * <pre>{@code
  * try (ScoringApp app = ScoringApp.start(ScoringConfig.of(bootstrap, registryUrl, List.of("fraud"), stateDir))) {
@@ -91,7 +92,8 @@ public final class ScoringApp implements AutoCloseable {
       }
       Scorers scorers = Scorers.of(predictors);
       ScoringCounts counts = new ScoringCounts();
-      KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts),
+      KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts,
+          config.maxBatch(), config.maxDelay()),
           properties(config, streamsOverrides));
       streams.setStateListener((now, before) -> log.info("scoring app {}: {} -> {}", config.applicationId(), before, now));
       AtomicReference<Throwable> streamsFailure = new AtomicReference<>();

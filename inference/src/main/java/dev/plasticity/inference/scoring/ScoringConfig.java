@@ -2,6 +2,7 @@ package dev.plasticity.inference.scoring;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,8 @@ import java.util.Objects;
 
 /**
  * How a {@link ScoringApp} runs: where Kafka and the registry are, which models it serves, its
- * Kafka Streams application id (instances sharing it split the partitions between them) and its
- * state directory. Immutable; validated once when made.
+ * Kafka Streams application id (instances sharing it split the partitions between them), its
+ * state directory, and how it batches events for scoring. Immutable; validated once when made.
  *
  * @param bootstrapServers Kafka's bootstrap servers
  * @param registryUrl the registry's base URL
@@ -19,11 +20,18 @@ import java.util.Objects;
  * @param applicationId Kafka Streams' {@code application.id}: the consumer group and the prefix of
  *     internal topics
  * @param stateDir Kafka Streams' {@code state.dir}: where the recent-labels store lives
+ * @param maxBatch the most events a task scores in one batch (one forward pass per model); at least 1
+ * @param maxDelay how often, in wall-clock time, a task scores the events still waiting for a full
+ *     batch; positive
  */
 public record ScoringConfig(String bootstrapServers, URI registryUrl, String registryToken, List<String> models,
-    String applicationId, Path stateDir) {
+    String applicationId, Path stateDir, int maxBatch, Duration maxDelay) {
   /** The application id unless configured otherwise. */
   public static final String DEFAULT_APPLICATION_ID = "plasticity-scoring";
+  /** The batch size unless configured otherwise. */
+  public static final int DEFAULT_MAX_BATCH = 256;
+  /** The wall-clock flush interval unless configured otherwise. */
+  public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(5);
 
   public ScoringConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -45,6 +53,24 @@ public record ScoringConfig(String bootstrapServers, URI registryUrl, String reg
           + "); it was blank");
     }
     Objects.requireNonNull(stateDir, "stateDir");
+    checkBatching(maxBatch, maxDelay);
+  }
+
+  /** A config with the default batching ({@value #DEFAULT_MAX_BATCH} events, 5 ms). */
+  public ScoringConfig(String bootstrapServers, URI registryUrl, String registryToken, List<String> models,
+      String applicationId, Path stateDir) {
+    this(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, DEFAULT_MAX_BATCH,
+        DEFAULT_MAX_DELAY);
+  }
+
+  static void checkBatching(int maxBatch, Duration maxDelay) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("a scoring batch holds at least 1 event (maxBatch); was " + maxBatch);
+    }
+    Objects.requireNonNull(maxDelay, "maxDelay");
+    if (maxDelay.isZero() || maxDelay.isNegative()) {
+      throw new IllegalArgumentException("the scoring flush interval (maxDelay) must be positive; was " + maxDelay);
+    }
   }
 
   /** A config with the default application id and no registry token. */
@@ -60,23 +86,34 @@ public record ScoringConfig(String bootstrapServers, URI registryUrl, String reg
   public static ScoringConfig fromEnvironment(Map<String, String> env) {
     return new ScoringConfig(ScoringEnvironment.KAFKA_BOOTSTRAP.require(env), ScoringEnvironment.REGISTRY_URL.require(env),
         ScoringEnvironment.REGISTRY_TOKEN.in(env).orElse(null), ScoringEnvironment.MODELS.require(env),
-        ScoringEnvironment.APPLICATION_ID.require(env), ScoringEnvironment.STATE_DIR.require(env));
+        ScoringEnvironment.APPLICATION_ID.require(env), ScoringEnvironment.STATE_DIR.require(env),
+        ScoringEnvironment.MAX_BATCH.require(env), ScoringEnvironment.MAX_DELAY.require(env));
   }
 
   /** This config with another application id. */
   public ScoringConfig withApplicationId(String id) {
-    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, id, stateDir);
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, id, stateDir, maxBatch, maxDelay);
   }
 
   /** This config with a registry bearer token (null or blank: none). */
   public ScoringConfig withRegistryToken(String token) {
-    return new ScoringConfig(bootstrapServers, registryUrl, token, models, applicationId, stateDir);
+    return new ScoringConfig(bootstrapServers, registryUrl, token, models, applicationId, stateDir, maxBatch, maxDelay);
+  }
+
+  /** This config with other batching: at most {@code batch} events per batch, flushed every {@code delay}. */
+  public ScoringConfig withBatching(int batch, Duration delay) {
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, batch, delay);
+  }
+
+  /** This config with another state directory. */
+  public ScoringConfig withStateDir(Path dir) {
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, dir, maxBatch, maxDelay);
   }
 
   @Override
   public String toString() {
     return "ScoringConfig[bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl + ", registryToken="
         + (registryToken == null ? "none" : "***") + ", models=" + models + ", applicationId=" + applicationId
-        + ", stateDir=" + stateDir + "]";
+        + ", stateDir=" + stateDir + ", maxBatch=" + maxBatch + ", maxDelay=" + maxDelay + "]";
   }
 }

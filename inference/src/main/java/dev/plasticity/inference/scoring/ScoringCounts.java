@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the scoring topology did with the records it read: events scored, records dead-lettered
+ * What the scoring topology did with the records it read: events scored, events pending, records dead-lettered
  * per {@link DeadLetterRule}, labels fed to a predictor and labels for a model this app does not
  * score. Plain counters that an app exposes (the inference module carries no metrics library).
  *
@@ -16,6 +16,7 @@ public final class ScoringCounts {
   private final Map<DeadLetterRule, LongAdder> deadLettered = new EnumMap<>(DeadLetterRule.class);
   private final LongAdder labelsRecorded = new LongAdder();
   private final LongAdder labelsForUnknownModels = new LongAdder();
+  private final LongAdder pending = new LongAdder();
 
   public ScoringCounts() {
     for (DeadLetterRule rule : DeadLetterRule.values()) {
@@ -52,6 +53,18 @@ public final class ScoringCounts {
     return labelsForUnknownModels.sum();
   }
 
+  /**
+   * Events read and checked that wait in this app's pending stores to be scored in a batch (those
+   * restored from a changelog included).
+   */
+  public long pending() {
+    return pending.sum();
+  }
+
+  void pending(int change) {
+    pending.add(change);
+  }
+
   void scored(int events) {
     scored.add(events);
   }
@@ -70,7 +83,8 @@ public final class ScoringCounts {
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("ScoringCounts[scored=").append(scored());
+    StringBuilder text = new StringBuilder("ScoringCounts[scored=").append(scored()).append(", pending=")
+        .append(pending());
     for (Map.Entry<DeadLetterRule, LongAdder> rule : deadLettered.entrySet()) {
       long n = rule.getValue().sum();
       if (n > 0) {

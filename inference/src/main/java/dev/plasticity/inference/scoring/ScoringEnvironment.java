@@ -21,10 +21,16 @@ public final class ScoringEnvironment {
       ScoringConfig.DEFAULT_APPLICATION_ID, "the Kafka Streams application id; instances sharing it split the partitions");
   static final Setting<Path> STATE_DIR = Setting.of("PLASTICITY_SCORING_STATE_DIR", "scoring-state",
       "the Kafka Streams state directory (the recent-labels store)", text -> Path.of(text.trim()));
+  static final Setting<Integer> MAX_BATCH = Setting.positiveInt("PLASTICITY_SCORING_MAX_BATCH",
+      String.valueOf(ScoringConfig.DEFAULT_MAX_BATCH),
+      "the most events scored in one forward pass; a batch is scored as soon as this many wait");
+  static final Setting<java.time.Duration> MAX_DELAY = Setting.duration("PLASTICITY_SCORING_MAX_DELAY",
+      Setting.durationText(ScoringConfig.DEFAULT_MAX_DELAY),
+      "how often (wall-clock time) the events waiting for a full batch are scored");
 
   /** Every variable the scoring app reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(MODELS, KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN,
-      APPLICATION_ID, STATE_DIR);
+      APPLICATION_ID, STATE_DIR, MAX_BATCH, MAX_DELAY);
 
   private ScoringEnvironment() {}
 

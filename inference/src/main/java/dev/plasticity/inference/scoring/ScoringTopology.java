@@ -10,19 +10,25 @@ import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -33,19 +39,35 @@ import org.slf4j.LoggerFactory;
  * tests ({@code TopologyTestDriver}) share. Two independent sub-topologies:
  *
  * <pre>
- * events.unlabelled ─► [unlabelled-events] ─► [score] ─┬─► [predictions]  ─► predictions (key: event id)
- *                                                       └─► [dead-letters] ─► events.dlq  (key: the record's key)
+ * events.unlabelled ─► [unlabelled-events] ─► [score] (store: pending-events) ─┬─► [predictions]  ─► predictions (key: event id)
+ *                                                                               └─► [dead-letters] ─► events.dlq  (key: the record's key)
  * labels ─► [labels] ─► [record-label] (store: recent-labels) ─► [label-dead-letters] ─► events.dlq
  * </pre>
  *
  * <p><b>Scoring.</b> A record larger than {@value #MAX_RECORD_BYTES} bytes is dead-lettered unread
  * ({@link DeadLetterRule#TOO_LARGE}). Each other record is read as bytes and decoded with {@link AvroCodec} (bounded: a
- * record costs at most its own size), then scored by the predictor of the model it names with the
- * version served at that moment; the {@link Prediction} carries that version, the alias {@code
- * champion}, the event's time, the scoring time from the clock, and the event's features. A record
- * that breaks a {@link DeadLetterRule} is written to {@link Topics#EVENTS_DLQ} as a {@link
- * DeadLetter} (built by {@link DeadLetters#of}) with its original bytes and a reason starting with
- * the rule's id, and counted; the app goes on.
+ * record costs at most its own size) and checked (a model served here, finite features). The events
+ * that pass wait in the {@value #PENDING_EVENTS_STORE} store and are scored in batches, since a
+ * forward pass costs about the same for one event as for hundreds: when {@code maxBatch} events wait
+ * (inside the processing of the last one), and every {@code maxDelay} of wall-clock time for those
+ * left. A batch is scored with one {@link HotSwapPredictor#predictBatch} call per model, so one
+ * version scores the whole batch of a model; a swap between two batches stamps each with its own
+ * version. Each {@link Prediction} carries that version, the alias {@code champion}, the event's time,
+ * the scoring time from the clock, and the event's features; predictions and dead letters are
+ * forwarded in arrival order and the events removed from the store.
+ *
+ * <p><b>Exactly once.</b> With {@code exactly_once_v2} an event's input offset may be committed
+ * before its batch is scored; the pending store is backed by a changelog topic written in the same
+ * transaction, so a committed offset always comes with the event either pending in the store or
+ * scored, never neither. After a crash or a hand-over the task's next owner restores the pending
+ * events and scores them at its first punctuation, at most {@code maxDelay} after it starts.
+ *
+ * <p>A record that breaks a {@link DeadLetterRule} is written to {@link Topics#EVENTS_DLQ} as a {@link
+ * DeadLetter} (built by {@link DeadLetters#of}) with its original bytes, where it was read, and a
+ * reason starting with the rule's id, and counted; the app goes on. A batch that fails as a whole (a
+ * feature the served version needs is missing from one event, no version served yet) is scored event
+ * by event, so only the events at fault are dead-lettered, each with its rule. Record headers are not
+ * kept on the predictions of batched events.
  *
  * <p><b>Labels.</b> Each {@link Label} is handed to its model's predictor ({@link
  * HotSwapPredictor#recordLabel}), where versions whose networks take label lags read it. A label
@@ -58,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * transactions, so a task that is retried after an aborted transaction, or handed back to an
  * instance, records its labels there again (the store itself stays exact).
  *
- * <p>Stateless apart from that store; the returned topology is new on each call.
+ * <p>Stateful only through these two stores; the returned topology is new on each call.
  */
 public final class ScoringTopology {
   /** Source node reading {@link Topics#EVENTS_UNLABELLED}. */
@@ -75,6 +97,11 @@ public final class ScoringTopology {
   public static final String RECORD_LABEL = "record-label";
   /** Sink node writing the dead letters of labels to {@link Topics#EVENTS_DLQ}. */
   public static final String LABEL_DEAD_LETTERS_SINK = "label-dead-letters";
+  /**
+   * Key-value store of the events read and checked but not yet scored, by arrival number (in
+   * memory, backed by a changelog topic, so pending events survive a crash or a hand-over).
+   */
+  public static final String PENDING_EVENTS_STORE = "pending-events";
   /** Key-value store of the newest labels per model (model name to labels, oldest first). */
   public static final String RECENT_LABELS_STORE = "recent-labels";
   /**
@@ -92,20 +119,35 @@ public final class ScoringTopology {
   private ScoringTopology() {}
 
   /**
+   * The scoring topology scoring each event as soon as it is read (batches of one); see {@link
+   * #build(Scorers, Clock, ScoringCounts, int, Duration)}.
+   */
+  public static Topology build(Scorers scorers, Clock clock, ScoringCounts counts) {
+    return build(scorers, clock, counts, 1, ScoringConfig.DEFAULT_MAX_DELAY);
+  }
+
+  /**
    * The scoring topology.
    *
    * @param scorers the predictor of each model served
    * @param clock stamps each prediction's scoring time and each dead letter's failure time
    * @param counts counts what becomes of each record
+   * @param maxBatch the most events scored in one batch: a task's pending events are scored as soon
+   *     as this many wait (1: each event as it is read)
+   * @param maxDelay how often (wall-clock time) a task scores the events still pending
+   * @throws IllegalArgumentException when {@code maxBatch} is below 1 or {@code maxDelay} not positive
    */
-  public static Topology build(Scorers scorers, Clock clock, ScoringCounts counts) {
+  public static Topology build(Scorers scorers, Clock clock, ScoringCounts counts, int maxBatch, Duration maxDelay) {
     Objects.requireNonNull(scorers, "scorers");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(counts, "counts");
+    ScoringConfig.checkBatching(maxBatch, maxDelay);
     EventScorer scorer = new EventScorer(scorers, clock);
     Topology topology = new Topology();
     topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS_UNLABELLED);
-    topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, clock, counts), EVENTS_SOURCE);
+    topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, clock, counts, maxBatch, maxDelay), EVENTS_SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_EVENTS_STORE),
+        Serdes.Long(), PendingEvent.serde()), SCORE);
     topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, new StringSerializer(), AvroSerde.of(Prediction.class), SCORE);
     topology.addSink(DEAD_LETTERS_SINK, Topics.EVENTS_DLQ, new ByteArraySerializer(), AvroSerde.of(DeadLetter.class), SCORE);
 
@@ -153,23 +195,50 @@ public final class ScoringTopology {
         + from.map(RecordMetadata::partition).orElse(-1) + " offset " + from.map(RecordMetadata::offset).orElse(-1L));
   }
 
-  /** Decodes, scores, and forwards a prediction or a dead letter. */
+  /**
+   * Decodes and checks each event, keeps it in the pending store, and scores the pending events in
+   * batches: when {@code maxBatch} wait, and every {@code maxDelay} of wall-clock time. A batch
+   * forwards a prediction or a dead letter per event, in arrival order, and removes them from the
+   * store in the same transaction.
+   */
   private static final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> {
     private static final AvroCodec<UnlabelledEvent> EVENTS = AvroCodec.of(UnlabelledEvent.class);
     private final EventScorer scorer;
     private final Clock clock;
     private final ScoringCounts counts;
+    private final int maxBatch;
+    private final Duration maxDelay;
     private ProcessorContext<Object, Object> context;
+    private KeyValueStore<Long, PendingEvent> pending;
+    private long nextNumber;
+    private int waiting;
 
-    ScoreProcessor(EventScorer scorer, Clock clock, ScoringCounts counts) {
+    ScoreProcessor(EventScorer scorer, Clock clock, ScoringCounts counts, int maxBatch, Duration maxDelay) {
       this.scorer = scorer;
       this.clock = clock;
       this.counts = counts;
+      this.maxBatch = maxBatch;
+      this.maxDelay = maxDelay;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
       this.context = context;
+      this.pending = context.getStateStore(PENDING_EVENTS_STORE);
+      nextNumber = 0;
+      waiting = 0;
+      try (KeyValueIterator<Long, PendingEvent> all = pending.all()) {
+        while (all.hasNext()) {
+          nextNumber = all.next().key + 1; // keys iterate in increasing order
+          waiting++;
+        }
+      }
+      counts.pending(waiting);
+      if (waiting > 0) { // scored by the first punctuation, at most maxDelay from now
+        log.info("{} events left pending by the task's previous run are scored next (task {})", waiting,
+            context.taskId());
+      }
+      context.schedule(maxDelay, PunctuationType.WALL_CLOCK_TIME, now -> scorePending());
     }
 
     @Override
@@ -185,21 +254,84 @@ public final class ScoringTopology {
         deadLetter(record, DeadLetterRule.UNDECODABLE, DeadLetterRule.UNDECODABLE.reason(e.getMessage()));
         return;
       }
-      EventScorer.Outcome outcome;
-      try {
-        outcome = scorer.score(event);
-      } catch (RuntimeException e) { // unforeseen: the record is dead-lettered, the app goes on
-        log.error("scoring event {} of model {} failed", event.getEventId(), event.getModel(), e);
-        outcome = new EventScorer.Refused(DeadLetterRule.PREDICTION_FAILED,
-            DeadLetterRule.PREDICTION_FAILED.reason("event " + event.getEventId() + ": " + e));
+      Optional<EventScorer.Refused> refused = scorer.check(event);
+      if (refused.isPresent()) {
+        deadLetter(record, refused.get().rule(), refused.get().reason());
+        return;
       }
-      if (outcome instanceof EventScorer.Scored scored) {
-        Prediction prediction = scored.prediction();
-        context.forward(record.withKey((Object) prediction.getEventId()).withValue((Object) prediction), PREDICTIONS_SINK);
-        counts.scored(1);
-      } else if (outcome instanceof EventScorer.Refused refused) {
-        deadLetter(record, refused.rule(), refused.reason());
+      Optional<RecordMetadata> from = context.recordMetadata();
+      pending.put(nextNumber++, new PendingEvent(record.key(), record.value(), record.timestamp(),
+          from.map(RecordMetadata::topic).orElse(Topics.EVENTS_UNLABELLED), from.map(RecordMetadata::partition).orElse(-1),
+          from.map(RecordMetadata::offset).orElse(-1L)));
+      waiting++;
+      counts.pending(1);
+      if (waiting >= maxBatch) {
+        scorePending();
       }
+    }
+
+    /** Scores every pending event (one batch per model), forwards the outcomes in arrival order. */
+    private void scorePending() {
+      if (waiting == 0) {
+        return;
+      }
+      List<KeyValue<Long, PendingEvent>> batch = new ArrayList<>(waiting);
+      try (KeyValueIterator<Long, PendingEvent> all = pending.all()) {
+        all.forEachRemaining(batch::add);
+      }
+      EventScorer.Outcome[] outcomes = new EventScorer.Outcome[batch.size()];
+      Map<String, List<Integer>> byModel = new LinkedHashMap<>();
+      List<UnlabelledEvent> events = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        UnlabelledEvent event;
+        try {
+          event = EVENTS.decode(batch.get(i).value.value());
+        } catch (AvroCodec.InvalidPayloadException e) { // checked when read; kept for a store written otherwise
+          outcomes[i] = new EventScorer.Refused(DeadLetterRule.UNDECODABLE,
+              DeadLetterRule.UNDECODABLE.reason(e.getMessage()));
+          event = null;
+        }
+        events.add(event);
+        if (event != null) {
+          byModel.computeIfAbsent(event.getModel(), m -> new ArrayList<>()).add(i);
+        }
+      }
+      for (Map.Entry<String, List<Integer>> model : byModel.entrySet()) {
+        List<Integer> at = model.getValue();
+        List<EventScorer.Outcome> scored;
+        try {
+          scored = scorer.scoreBatch(at.stream().map(events::get).toList());
+        } catch (RuntimeException e) { // unforeseen: the batch is dead-lettered, the app goes on
+          log.error("scoring a batch of {} events of model {} failed", at.size(), model.getKey(), e);
+          scored = at.stream().map(i -> (EventScorer.Outcome) new EventScorer.Refused(DeadLetterRule.PREDICTION_FAILED,
+              DeadLetterRule.PREDICTION_FAILED.reason("event " + events.get(i).getEventId() + ": " + e))).toList();
+        }
+        for (int j = 0; j < at.size(); j++) {
+          outcomes[at.get(j)] = scored.get(j);
+        }
+      }
+      int predicted = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        PendingEvent event = batch.get(i).value;
+        if (outcomes[i] instanceof EventScorer.Scored scored) {
+          Prediction prediction = scored.prediction();
+          context.forward(new Record<>((Object) prediction.getEventId(), (Object) prediction, event.timestamp()),
+              PREDICTIONS_SINK);
+          predicted++;
+        } else if (outcomes[i] instanceof EventScorer.Refused refused) {
+          deadLetter(event, refused.rule(), refused.reason());
+        }
+        pending.delete(batch.get(i).key);
+      }
+      counts.scored(predicted);
+      counts.pending(-batch.size());
+      waiting = 0;
+    }
+
+    @Override
+    public void close() {
+      counts.pending(-waiting); // still in the store's changelog: the task's next owner scores them
+      waiting = 0;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterRule rule, String reason) {
@@ -207,6 +339,15 @@ public final class ScoringTopology {
       log.warn("dead-lettered the record at {}-{} offset {}: {}", letter.getSourceTopic(), letter.getPartition(),
           letter.getOffset(), reason);
       context.forward(record.withValue((Object) letter).withKey((Object) keptKey(record)), DEAD_LETTERS_SINK);
+      counts.deadLettered(rule, 1);
+    }
+
+    private void deadLetter(PendingEvent event, DeadLetterRule rule, String reason) {
+      DeadLetter letter = DeadLetters.of(event.topic(), event.partition(), event.offset(), event.key(), event.value(),
+          reason, clock.millis());
+      log.warn("dead-lettered the record at {}-{} offset {}: {}", event.topic(), event.partition(), event.offset(),
+          reason);
+      context.forward(new Record<>((Object) event.key(), (Object) letter, event.timestamp()), DEAD_LETTERS_SINK);
       counts.deadLettered(rule, 1);
     }
   }

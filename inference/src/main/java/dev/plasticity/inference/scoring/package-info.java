@@ -4,7 +4,8 @@
  * plasticity.predictions}, stamped with the model version that made it, and feeds each {@code
  * Label} on {@code plasticity.labels} to its model's predictor for versions that read label lags.
  * {@link dev.plasticity.inference.scoring.ScoringTopology#build} is the topology (shared by the app
- * and its {@code TopologyTestDriver} tests); {@link dev.plasticity.inference.scoring.Scorers} maps
+ * and its {@code TopologyTestDriver} tests), which scores events in batches (one forward pass per
+ * model and batch) kept in a changelogged store until scored, so exactly-once holds; {@link dev.plasticity.inference.scoring.Scorers} maps
  * each model to its {@link dev.plasticity.inference.HotSwapPredictor}; a record that cannot be
  * scored goes to the dead-letter topic with a reason naming its {@link
  * dev.plasticity.inference.scoring.DeadLetterRule}, and {@link

@@ -60,9 +60,27 @@ class ScorersTest {
     assertThat(config.registryToken()).isNull();
     assertThat(config.applicationId()).isEqualTo("plasticity-scoring");
     assertThat(config.stateDir()).isEqualTo(Path.of("scoring-state"));
+    assertThat(config.maxBatch()).isEqualTo(256);
+    assertThat(config.maxDelay()).isEqualTo(java.time.Duration.ofMillis(5));
     assertThatThrownBy(() -> ScoringConfig.fromEnvironment(java.util.Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("set PLASTICITY_SCORING_MODELS");
     assertThatThrownBy(() -> ScoringConfig.fromEnvironment(java.util.Map.of("PLASTICITY_SCORING_MODELS", "a,,b")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLASTICITY_SCORING_MODELS");
+  }
+
+  @Test
+  void readsTheBatchingFromTheEnvironmentAndRefusesAnEmptyBatchOrDelay() {
+    ScoringConfig config = ScoringConfig.fromEnvironment(java.util.Map.of("PLASTICITY_SCORING_MODELS", "fraud",
+        "PLASTICITY_SCORING_MAX_BATCH", "64", "PLASTICITY_SCORING_MAX_DELAY", "20ms"));
+
+    assertThat(config.maxBatch()).isEqualTo(64);
+    assertThat(config.maxDelay()).isEqualTo(java.time.Duration.ofMillis(20));
+    assertThatThrownBy(() -> ScoringConfig.fromEnvironment(java.util.Map.of("PLASTICITY_SCORING_MODELS", "fraud",
+        "PLASTICITY_SCORING_MAX_BATCH", "0"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_SCORING_MAX_BATCH");
+    assertThatThrownBy(() -> config.withBatching(0, java.time.Duration.ofMillis(5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatch");
+    assertThatThrownBy(() -> config.withBatching(8, java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
   }
 }

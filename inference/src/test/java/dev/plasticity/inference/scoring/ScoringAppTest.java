@@ -132,6 +132,77 @@ class ScoringAppTest {
     }
   }
 
+  @Test
+  void eventsPendingWhenTheAppClosesAreScoredOnceByTheNextInstance() {
+    String model = "pending-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(registryDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(ServingFixtures.champion(model, "t-1"), ServingFixtures.artifact(1));
+      // batches that never fill and a flush that never comes while the first app runs
+      ScoringConfig first = config(model, registry, stateDir).withBatching(1_000, Duration.ofHours(1));
+
+      try (ScoringApp app = ScoringApp.start(first, FAST_COMMITS)) {
+        await("v1 is served and the first app runs",
+            () -> app.servedVersion(model).equals(OptionalInt.of(1)) && app.state() == KafkaStreams.State.RUNNING);
+        for (int i = 0; i < 5; i++) {
+          UnlabelledEvent event = UnlabelledEvent.newBuilder().setEventId(model + "-e" + i).setModel(model)
+              .setEventTime(1_000L * i).setFeatures(Map.of("x1", (double) i, "x2", 5.0, "x3", 9.0)).build();
+          producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, key(event.getEventId()), EVENTS.encode(event)));
+        }
+        producer.flush();
+        await("the five events are pending", () -> app.counts().pending() == 5);
+        assertThat(app.counts().scored()).isZero();
+      }
+
+      // a fresh state directory: the pending events come back from the store's changelog topic
+      try (ScoringApp app = ScoringApp.start(first.withBatching(256, Duration.ofMillis(5)).withStateDir(otherStateDir),
+          FAST_COMMITS)) {
+        await("v1 is served and the restarted app runs",
+            () -> app.servedVersion(model).equals(OptionalInt.of(1)) && app.state() == KafkaStreams.State.RUNNING);
+        // a task may score its restored events before the model's first version is loaded: those are
+        // dead-lettered (no-version-served) like any event read then; none is lost or written twice
+        await("the restored events are scored or dead-lettered", () -> app.counts().pending() == 0
+            && app.counts().scored() + app.counts().deadLettered(DeadLetterRule.NO_VERSION_SERVED) == 5);
+      }
+      List<String> answered = new ArrayList<>();
+      readAll(Topics.PREDICTIONS, AvroSerde.of(Prediction.class), p -> p.getModel().equals(model))
+          .forEach(p -> answered.add(p.getEventId()));
+      readAll(Topics.EVENTS_DLQ, AvroSerde.of(DeadLetter.class), d -> d.getKey() != null
+          && d.getError().startsWith("no-version-served: ") && StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString().startsWith(model + "-e"))
+          .forEach(d -> answered.add(StandardCharsets.UTF_8.decode(d.getKey().duplicate()).toString()));
+      assertThat(answered).as("each pending event answered once, by a prediction or a dead letter")
+          .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 5).mapToObj(i -> model + "-e" + i)
+              .toList());
+    }
+  }
+
+  /** Every committed value of {@code topic} that matches, read to the end offsets of now. */
+  private static <T> List<T> readAll(String topic, Deserializer<T> values, Predicate<T> wanted) {
+    List<T> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      await("reading " + topic + " to its end", () -> {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          T value = values.deserialize(topic, record.value());
+          if (wanted.test(value)) {
+            found.add(value);
+          }
+        }
+        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+      });
+    }
+    return found;
+  }
+
   private static ScoringConfig config(String model, RegistryServer registry, Path stateDir) {
     return ScoringConfig.of(kafka.bootstrapServers(), registry.baseUri(), List.of(model), stateDir)
         .withApplicationId("scoring-test-" + model);

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -59,12 +60,22 @@ class ScoringTopologyTest {
   }
 
   private void startDriver() {
+    startDriver(ScoringTopology.build(Scorers.of(predictor), Clock.fixed(NOW, ZoneOffset.UTC), counts), stateDir);
+  }
+
+  /** Restarts the driver on a topology scoring batches of up to {@code maxBatch}, flushed every {@code maxDelay}. */
+  private void startBatchedDriver(int maxBatch, Duration maxDelay) {
+    driver.close();
+    startDriver(ScoringTopology.build(Scorers.of(predictor), Clock.fixed(NOW, ZoneOffset.UTC), counts, maxBatch,
+        maxDelay), stateDir.resolve("batched"));
+  }
+
+  private void startDriver(org.apache.kafka.streams.Topology topology, Path dir) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scoring-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(ScoringTopology.build(Scorers.of(predictor), Clock.fixed(NOW, ZoneOffset.UTC),
-        counts), props);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    driver = new TopologyTestDriver(topology, props);
     events = driver.createInputTopic(Topics.EVENTS_UNLABELLED, new ByteArraySerializer(), new ByteArraySerializer());
     labels = driver.createInputTopic(Topics.LABELS, new ByteArraySerializer(), new ByteArraySerializer());
     predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), AvroSerde.of(Prediction.class));
@@ -339,5 +350,132 @@ class ScoringTopologyTest {
     assertThat(letters.get(1).value.getSourceTopic()).isEqualTo(Topics.LABELS);
     assertThat(counts.deadLettered(DeadLetterRule.TOO_LARGE)).isEqualTo(2);
     assertThat(predictions.readValuesToList()).extracting(Prediction::getEventId).containsExactly("e-2");
+  }
+
+  private long pendingInStore() {
+    KeyValueStore<Long, PendingEvent> store = driver.getKeyValueStore(ScoringTopology.PENDING_EVENTS_STORE);
+    return store.approximateNumEntries();
+  }
+
+  @Test
+  void eventsWaitUntilTheWallClockPassesMaxDelayAndAreThenScoredInArrivalOrder() {
+    ServingFixtures.serve(predictor, 1);
+    startBatchedDriver(256, Duration.ofMillis(5));
+    for (int i = 1; i <= 5; i++) {
+      send(event("e-" + i, MODEL, features(i, 5, 9 - i)));
+    }
+
+    assertThat(predictions.isEmpty()).as("nothing is scored before the flush").isTrue();
+    assertThat(counts.pending()).isEqualTo(5);
+    assertThat(pendingInStore()).isEqualTo(5);
+
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+
+    List<Prediction> answers = predictions.readValuesToList();
+    assertThat(answers).extracting(Prediction::getEventId).containsExactly("e-1", "e-2", "e-3", "e-4", "e-5");
+    assertThat(answers).extracting(Prediction::getVersion).containsOnly(1);
+    assertThat(answers.get(2).getPredictedClass()).isEqualTo(predictor.predict(features(3, 5, 6)).label());
+    assertThat(answers).extracting(Prediction::getEventTime).containsOnly(EVENT_TIME);
+    assertThat(counts.scored()).isEqualTo(5);
+    assertThat(counts.pending()).isZero();
+    assertThat(pendingInStore()).as("scored events leave the store").isZero();
+  }
+
+  @Test
+  void reachingMaxBatchScoresTheBatchWhileProcessingItsLastEvent() {
+    ServingFixtures.serve(predictor, 1);
+    startBatchedDriver(3, Duration.ofHours(1));
+
+    send(event("e-1", MODEL, features(1, 5, 9)));
+    send(event("e-2", MODEL, features(2, 5, 9)));
+    assertThat(predictions.isEmpty()).isTrue();
+    send(event("e-3", MODEL, features(3, 5, 9)));
+    send(event("e-4", MODEL, features(4, 5, 9)));
+
+    assertThat(predictions.readValuesToList()).extracting(Prediction::getEventId).containsExactly("e-1", "e-2", "e-3");
+    assertThat(counts.pending()).as("e-4 waits for the next batch").isEqualTo(1);
+    assertThat(pendingInStore()).isEqualTo(1);
+  }
+
+  @Test
+  void eventsOfTwoModelsInOneFlushAreForwardedInArrivalOrder() {
+    driver.close();
+    try (HotSwapPredictor churn = new HotSwapPredictor("churn")) {
+      ServingFixtures.serve(predictor, 3);
+      ServingFixtures.serve(churn, 5);
+      startDriver(ScoringTopology.build(Scorers.of(predictor, churn), Clock.fixed(NOW, ZoneOffset.UTC), counts, 256,
+          Duration.ofMillis(5)), stateDir.resolve("two-models-batched"));
+      send(event("e-1", "churn", features(1, 5, 9)));
+      send(event("e-2", MODEL, features(1, 5, 9)));
+      send(event("e-3", "churn", features(2, 5, 9)));
+      send(event("e-4", MODEL, features(2, 5, 9)));
+
+      driver.advanceWallClockTime(Duration.ofMillis(5));
+
+      List<Prediction> answers = predictions.readValuesToList();
+      assertThat(answers).extracting(Prediction::getEventId).containsExactly("e-1", "e-2", "e-3", "e-4");
+      assertThat(answers).extracting(Prediction::getVersion).containsExactly(5, 3, 5, 3);
+      assertThat(churn.predictions()).isEqualTo(2);
+      assertThat(predictor.predictions()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aBadEventInABatchIsDeadLetteredAloneWithItsRuleAndWhereItWasRead() {
+    ServingFixtures.serve(predictor, 1);
+    startBatchedDriver(256, Duration.ofMillis(5));
+    byte[] missing = EVENTS.encode(event("e-2", MODEL, Map.of("x1", 1.0, "x3", 9.0)));
+    byte[] nonFinite = EVENTS.encode(event("e-4", MODEL, features(1, Double.NaN, 9)));
+
+    send(event("e-1", MODEL, features(1, 5, 9)));
+    events.pipeInput(key("e-2"), missing);
+    send(event("e-3", MODEL, features(3, 5, 9)));
+    events.pipeInput(key("e-4"), nonFinite);
+    assertThat(onlyDeadLetter(key("e-4"), nonFinite).getError())
+        .as("a rule that holds whatever version is served is checked on reading").startsWith("non-finite-feature: ");
+
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+
+    DeadLetter letter = onlyDeadLetter(key("e-2"), missing);
+    assertThat(letter.getError()).startsWith("missing-feature: event e-2 for model fraud: ").contains("'x2' is missing");
+    assertThat(letter.getSourceTopic()).isEqualTo(Topics.EVENTS_UNLABELLED);
+    assertThat(letter.getOffset()).isEqualTo(1);
+    assertThat(predictions.readValuesToList()).extracting(Prediction::getEventId).containsExactly("e-1", "e-3");
+    assertThat(counts.deadLettered(DeadLetterRule.MISSING_FEATURE)).isEqualTo(1);
+    assertThat(counts.deadLettered(DeadLetterRule.NON_FINITE_FEATURE)).isEqualTo(1);
+    assertThat(counts.scored()).isEqualTo(2);
+    assertThat(pendingInStore()).isZero();
+  }
+
+  @Test
+  void aSwapBetweenTwoBatchesStampsEachBatchWithTheVersionThatScoredIt() {
+    ServingFixtures.serve(predictor, 1);
+    startBatchedDriver(2, Duration.ofHours(1));
+
+    send(event("e-1", MODEL, features(1, 5, 9)));
+    send(event("e-2", MODEL, features(2, 5, 9)));
+    ServingFixtures.serve(predictor, 2);
+    send(event("e-3", MODEL, features(3, 5, 9)));
+    send(event("e-4", MODEL, features(4, 5, 9)));
+
+    List<Prediction> answers = predictions.readValuesToList();
+    assertThat(answers).extracting(Prediction::getEventId).containsExactly("e-1", "e-2", "e-3", "e-4");
+    assertThat(answers).extracting(Prediction::getVersion).containsExactly(1, 1, 2, 2);
+    assertThat(predictor.failedPredictions()).isZero();
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aBatchBeforeAnyVersionIsServedDeadLettersEachEventWithTheNoVersionRule() {
+    startBatchedDriver(256, Duration.ofMillis(5));
+    send(event("e-1", MODEL, features(1, 5, 9)));
+    send(event("e-2", MODEL, features(2, 5, 9)));
+
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+
+    assertThat(deadLetters.readValuesToList()).extracting(DeadLetter::getError)
+        .containsExactly("no-version-served: event e-1: no model version is being served yet for model fraud",
+            "no-version-served: event e-2: no model version is being served yet for model fraud");
+    assertThat(counts.deadLettered(DeadLetterRule.NO_VERSION_SERVED)).isEqualTo(2);
   }
 }
