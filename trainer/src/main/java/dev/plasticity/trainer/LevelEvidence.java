@@ -2,6 +2,7 @@ package dev.plasticity.trainer;
 
 import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.trainer.network.NetworkTraining;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ record LevelEvidence(int scored, Map<Integer, boolean[]> correct) {
     for (LabelledEvent e : events) {
       classes = Math.max(classes, e.getLabel() + 1);
     }
-    List<Map<String, Double>> rows = events.stream().map(e -> filled(features, e.getFeatures())).toList();
+    List<Map<String, Double>> rows = NetworkTraining.featuresOrZero(features, events);
     Map<Integer, boolean[]> correct = new java.util.LinkedHashMap<>();
     correct.put(0, correct(read(features, rows, 0), events, fit, classes));
     for (int span : spans) {
@@ -93,15 +94,6 @@ record LevelEvidence(int scored, Map<Integer, boolean[]> correct) {
       }
     }
     return new LevelEvidence(events.size() - fit, correct);
-  }
-
-  private static Map<String, Double> filled(List<String> features, Map<String, Double> x) {
-    if (x.keySet().containsAll(features)) {
-      return x;
-    }
-    Map<String, Double> copy = new java.util.HashMap<>(x);
-    features.forEach(f -> copy.putIfAbsent(f, 0.0));
-    return copy;
   }
 
   /** The rows' features, relative to their levels over {@code span} events (as they are for 0). */

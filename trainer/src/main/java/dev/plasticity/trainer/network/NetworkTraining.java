@@ -283,13 +283,14 @@ public final class NetworkTraining {
   public static Architecture standardised(Architecture network, List<LabelledEvent> train) {
     List<String> features = network.getInputFeatures();
     double[][] values = new double[features.size()][train.size()];
+    List<Map<String, Double>> rows = featuresOrZero(features, train);
     FeatureLevels levels = network.getLevelSpan() > 0 && !train.isEmpty()
-        ? FeatureLevels.startingOn(features, network.getLevelSpan(), present(features, train)) : null;
+        ? FeatureLevels.startingOn(features, network.getLevelSpan(), rows) : null;
     for (int e = 0; e < train.size(); e++) {
-      Map<String, Double> x = train.get(e).getFeatures();
-      double[] level = levels == null ? null : levels.next(present(features, x));
+      Map<String, Double> x = rows.get(e);
+      double[] level = levels == null ? null : levels.next(x);
       for (int f = 0; f < features.size(); f++) {
-        values[f][e] = x.getOrDefault(features.get(f), 0.0) - (level == null ? 0 : level[f]);
+        values[f][e] = x.get(features.get(f)) - (level == null ? 0 : level[f]);
       }
     }
     List<Double> means = new ArrayList<>();
@@ -308,12 +309,15 @@ public final class NetworkTraining {
         .setFeatureLevels(levels == null ? List.of() : levels.current()).build();
   }
 
-  /** The events' features with a missing one read as 0, as {@link #standardised} reads them. */
-  private static List<Map<String, Double>> present(List<String> features, List<LabelledEvent> events) {
-    return events.stream().map(e -> present(features, e.getFeatures())).toList();
+  /**
+   * The features of each of {@code events}, oldest first, with any of {@code features} an event lacks
+   * read as 0: how {@link #standardised} and the trainer's input evidence read a window.
+   */
+  public static List<Map<String, Double>> featuresOrZero(List<String> features, List<LabelledEvent> events) {
+    return events.stream().map(e -> featuresOrZero(features, e.getFeatures())).toList();
   }
 
-  private static Map<String, Double> present(List<String> features, Map<String, Double> x) {
+  private static Map<String, Double> featuresOrZero(List<String> features, Map<String, Double> x) {
     if (x.keySet().containsAll(features)) {
       return x;
     }
