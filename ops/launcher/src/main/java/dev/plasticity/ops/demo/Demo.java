@@ -230,6 +230,10 @@ public final class Demo {
           .or(() -> stack.outcomes().stream()
               .filter(o -> answeredBy != null && o.version().map(v -> v.getVersion() == answeredBy).orElse(false))
               .findFirst());
+      // the trigger whose version answered the drift: the first alarm's, unless a later trigger's version did
+      Optional<StreamWatcher.SeenTrigger> answered = retrained
+          .flatMap(o -> triggers.stream().filter(t -> t.trigger().getTriggerId().equals(o.triggerId())).findFirst())
+          .or(() -> detection);
       boolean completed = settings.injectDrift()
           ? served > versionAtDrift.get() && ledger.count(AccuracyLedger.Phase.AFTER_SWAP) >= settings.eventsAfterSwap()
           : sent >= settings.maxEvents();
@@ -244,10 +248,10 @@ public final class Demo {
           sent,
           settings.injectDrift() ? driftAt : -1,
           detection.map(t -> t.trigger().getWindow().getEndTime() - t0).orElse(-1L),
-          detection.map(t -> t.trigger().getTriggerId()).orElse(null),
-          detection.map(t -> t.trigger().getKind().name()).orElse(null),
-          detection.map(t -> t.trigger().getSeverity()).orElse(null),
-          detection.map(t -> t.trigger().getEvidence().stream().filter(Evidence::getDrifted)
+          answered.map(t -> t.trigger().getTriggerId()).orElse(null),
+          answered.map(t -> t.trigger().getKind().name()).orElse(null),
+          answered.map(t -> t.trigger().getSeverity()).orElse(null),
+          answered.map(t -> t.trigger().getEvidence().stream().filter(Evidence::getDrifted)
               .map(e -> e.getTest() + "(" + e.getFeature() + ")").toList()).orElse(List.of()),
           falseAlarms,
           triggers.size(),

@@ -20,7 +20,10 @@ import java.util.List;
  * UnlabelledEvent} to reading its {@code Prediction} (nearest-rank percentiles; null without
  * predictions); {@code labelled_share} is {@code events_labelled} (labelled events committed on the events topic)
  * over {@code events_total} (events sent, bootstrap included). {@code strategy} and {@code strategyReason} are the retrained version's lineage: which
- * strategy the trainer's policy chose for the trigger, and why.
+ * strategy the trainer's policy chose for the trigger, and why. {@code drift_detected_at_event} is where the first
+ * alarm after the drift ended its window; {@code trigger_id}, {@code trigger_kind}, {@code trigger_severity} and
+ * the evidence are those of the trigger whose version answered the drift (the first alarm's, unless its run
+ * registered nothing and a later trigger's version served first).
  */
 public record DemoReport(
     @JsonProperty("events_total") long eventsTotal,
