@@ -157,25 +157,9 @@ class HotSwapPredictorTest {
     }
   }
 
-  /**
-   * A version whose network reads only its label lag: class 0 scores 1 + 5 * [previous label is 0],
-   * class 1 scores 5 * [previous label is 1].
-   */
+  /** A version whose network reads only its label lag ({@link ServingFixtures#serveLagged}). */
   private static ServingModel laggedServing(int version) {
-    dev.plasticity.schemas.Architecture architecture = dev.plasticity.schemas.Architecture.newBuilder()
-        .setInputFeatures(List.of("x1"))
-        .setFeatureMeans(List.of(0.0))
-        .setFeatureStds(List.of(1.0))
-        .setHiddenUnits(List.of())
-        .setNumClasses(2)
-        .setLabelLags(1)
-        .build();
-    ai.djl.Model network = dev.plasticity.registry.client.ModelFormat.newModel(MODEL + "-lagged", architecture);
-    for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : network.getBlock().getParameters()) {
-      ai.djl.ndarray.NDArray array = p.getValue().getArray();
-      array.set(p.getKey().endsWith("weight") ? new float[] {0, 5, 0, 0, 0, 5} : new float[] {1, 0});
-    }
-    return new ServingModel(MODEL, version, architecture, network, 2);
+    return ServingFixtures.laggedServing(MODEL, version);
   }
 
   @Test

@@ -33,8 +33,12 @@ public final class ServingFixtures {
    * answers class 0 before any label is recorded and the previous label after.
    */
   public static void serveLagged(HotSwapPredictor predictor, int version) {
-    predictor.swap(new ServingModel(predictor.model(), version, laggedArchitecture(),
-        laggedNetwork(predictor.model() + "-lagged-v" + version), 2));
+    predictor.swap(laggedServing(predictor.model(), version));
+  }
+
+  /** The version {@link #serveLagged} swaps in, not yet swapped: for tests in this package. */
+  static ServingModel laggedServing(String model, int version) {
+    return new ServingModel(model, version, laggedArchitecture(), laggedNetwork(model + "-lagged-v" + version), 2);
   }
 
   /** The architecture of {@link #serveLagged}: reads x1 and the previous label, two classes. */
