@@ -17,6 +17,8 @@ public final class ScoringCounts {
   private final LongAdder labelsRecorded = new LongAdder();
   private final LongAdder labelsForUnknownModels = new LongAdder();
   private final LongAdder pending = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder batchedEvents = new LongAdder();
 
   public ScoringCounts() {
     for (DeadLetterRule rule : DeadLetterRule.values()) {
@@ -61,6 +63,21 @@ public final class ScoringCounts {
     return pending.sum();
   }
 
+  /** Batches scored (each one or more {@code predictBatch} calls, one per model in it). */
+  public long batches() {
+    return batches.sum();
+  }
+
+  /** Events in the batches scored, predicted or dead-lettered: over {@link #batches()}, the mean batch size. */
+  public long batchedEvents() {
+    return batchedEvents.sum();
+  }
+
+  void batchScored(int events) {
+    batches.increment();
+    batchedEvents.add(events);
+  }
+
   void pending(int change) {
     pending.add(change);
   }
@@ -84,7 +101,7 @@ public final class ScoringCounts {
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder("ScoringCounts[scored=").append(scored()).append(", pending=")
-        .append(pending());
+        .append(pending()).append(", batches=").append(batches()).append(", batchedEvents=").append(batchedEvents());
     for (Map.Entry<DeadLetterRule, LongAdder> rule : deadLettered.entrySet()) {
       long n = rule.getValue().sum();
       if (n > 0) {

@@ -59,8 +59,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Exactly once.</b> With {@code exactly_once_v2} an event's input offset may be committed
  * before its batch is scored; the pending store is backed by a changelog topic written in the same
  * transaction, so a committed offset always comes with the event either pending in the store or
- * scored, never neither. After a crash or a hand-over the task's next owner restores the pending
- * events and scores them at its first punctuation, at most {@code maxDelay} after it starts.
+ * scored, never neither. The store is cached: an event put and removed between two commits (the
+ * usual case, since a batch waits at most {@code maxDelay} and a commit comes every {@code
+ * commit.interval.ms}) never reaches the changelog; only what still waits at a commit is written.
+ * The processor also keeps the decoded events it put in memory, so a batch is not read back from
+ * the store nor decoded twice. After a crash or a hand-over the task's next owner restores the
+ * pending events and scores them at its first punctuation, at most {@code maxDelay} after it starts.
  *
  * <p>A record that breaks a {@link DeadLetterRule} is written to {@link Topics#EVENTS_DLQ} as a {@link
  * DeadLetter} (built by {@link DeadLetters#of}) with its original bytes, where it was read, and a
@@ -147,7 +151,7 @@ public final class ScoringTopology {
     topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS_UNLABELLED);
     topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, clock, counts, maxBatch, maxDelay), EVENTS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_EVENTS_STORE),
-        Serdes.Long(), PendingEvent.serde()), SCORE);
+        Serdes.Long(), PendingEvent.serde()).withCachingEnabled(), SCORE);
     topology.addSink(PREDICTIONS_SINK, Topics.PREDICTIONS, new StringSerializer(), AvroSerde.of(Prediction.class), SCORE);
     topology.addSink(DEAD_LETTERS_SINK, Topics.EVENTS_DLQ, new ByteArraySerializer(), AvroSerde.of(DeadLetter.class), SCORE);
 
@@ -210,8 +214,9 @@ public final class ScoringTopology {
     private final Duration maxDelay;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, PendingEvent> pending;
+    /** What the store holds, in arrival order, decoded (null: bytes that did not decode). */
+    private final List<Waiting> waiting = new ArrayList<>();
     private long nextNumber;
-    private int waiting;
 
     ScoreProcessor(EventScorer scorer, Clock clock, ScoringCounts counts, int maxBatch, Duration maxDelay) {
       this.scorer = scorer;
@@ -226,16 +231,17 @@ public final class ScoringTopology {
       this.context = context;
       this.pending = context.getStateStore(PENDING_EVENTS_STORE);
       nextNumber = 0;
-      waiting = 0;
+      waiting.clear();
       try (KeyValueIterator<Long, PendingEvent> all = pending.all()) {
         while (all.hasNext()) {
-          nextNumber = all.next().key + 1; // keys iterate in increasing order
-          waiting++;
+          KeyValue<Long, PendingEvent> next = all.next();
+          nextNumber = next.key + 1; // keys iterate in increasing order
+          waiting.add(new Waiting(next.key, next.value, decodedOrNull(next.value.value())));
         }
       }
-      counts.pending(waiting);
-      if (waiting > 0) { // scored by the first punctuation, at most maxDelay from now
-        log.info("{} events left pending by the task's previous run are scored next (task {})", waiting,
+      counts.pending(waiting.size());
+      if (!waiting.isEmpty()) { // scored by the first punctuation, at most maxDelay from now
+        log.info("{} events left pending by the task's previous run are scored next (task {})", waiting.size(),
             context.taskId());
       }
       context.schedule(maxDelay, PunctuationType.WALL_CLOCK_TIME, now -> scorePending());
@@ -260,41 +266,36 @@ public final class ScoringTopology {
         return;
       }
       Optional<RecordMetadata> from = context.recordMetadata();
-      pending.put(nextNumber++, new PendingEvent(record.key(), record.value(), record.timestamp(),
+      PendingEvent kept = new PendingEvent(record.key(), record.value(), record.timestamp(),
           from.map(RecordMetadata::topic).orElse(Topics.EVENTS_UNLABELLED), from.map(RecordMetadata::partition).orElse(-1),
-          from.map(RecordMetadata::offset).orElse(-1L)));
-      waiting++;
+          from.map(RecordMetadata::offset).orElse(-1L));
+      pending.put(nextNumber, kept);
+      waiting.add(new Waiting(nextNumber++, kept, event));
       counts.pending(1);
-      if (waiting >= maxBatch) {
+      if (waiting.size() >= maxBatch) {
         scorePending();
       }
     }
 
     /** Scores every pending event (one batch per model), forwards the outcomes in arrival order. */
     private void scorePending() {
-      if (waiting == 0) {
+      if (waiting.isEmpty()) {
         return;
       }
-      List<KeyValue<Long, PendingEvent>> batch = new ArrayList<>(waiting);
-      try (KeyValueIterator<Long, PendingEvent> all = pending.all()) {
-        all.forEachRemaining(batch::add);
-      }
+      List<Waiting> batch = List.copyOf(waiting);
+      waiting.clear();
       EventScorer.Outcome[] outcomes = new EventScorer.Outcome[batch.size()];
       Map<String, List<Integer>> byModel = new LinkedHashMap<>();
       List<UnlabelledEvent> events = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
-        UnlabelledEvent event;
-        try {
-          event = EVENTS.decode(batch.get(i).value.value());
-        } catch (AvroCodec.InvalidPayloadException e) { // checked when read; kept for a store written otherwise
+        UnlabelledEvent event = batch.get(i).event();
+        if (event == null) { // checked when read; only bytes restored from a store written otherwise get here
           outcomes[i] = new EventScorer.Refused(DeadLetterRule.UNDECODABLE,
-              DeadLetterRule.UNDECODABLE.reason(e.getMessage()));
-          event = null;
-        }
-        events.add(event);
-        if (event != null) {
+              DeadLetterRule.UNDECODABLE.reason("the pending event's bytes do not decode as an UnlabelledEvent"));
+        } else {
           byModel.computeIfAbsent(event.getModel(), m -> new ArrayList<>()).add(i);
         }
+        events.add(event);
       }
       for (Map.Entry<String, List<Integer>> model : byModel.entrySet()) {
         List<Integer> at = model.getValue();
@@ -312,7 +313,7 @@ public final class ScoringTopology {
       }
       int predicted = 0;
       for (int i = 0; i < batch.size(); i++) {
-        PendingEvent event = batch.get(i).value;
+        PendingEvent event = batch.get(i).pending();
         if (outcomes[i] instanceof EventScorer.Scored scored) {
           Prediction prediction = scored.prediction();
           context.forward(new Record<>((Object) prediction.getEventId(), (Object) prediction, event.timestamp()),
@@ -321,17 +322,25 @@ public final class ScoringTopology {
         } else if (outcomes[i] instanceof EventScorer.Refused refused) {
           deadLetter(event, refused.rule(), refused.reason());
         }
-        pending.delete(batch.get(i).key);
+        pending.put(batch.get(i).number(), null); // a delete that does not read the old value back
       }
       counts.scored(predicted);
+      counts.batchScored(batch.size());
       counts.pending(-batch.size());
-      waiting = 0;
     }
 
     @Override
     public void close() {
-      counts.pending(-waiting); // still in the store's changelog: the task's next owner scores them
-      waiting = 0;
+      counts.pending(-waiting.size()); // still in the store (and its changelog): the task's next owner scores them
+      waiting.clear();
+    }
+
+    private static UnlabelledEvent decodedOrNull(byte[] value) {
+      try {
+        return EVENTS.decode(value);
+      } catch (AvroCodec.InvalidPayloadException e) {
+        return null;
+      }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterRule rule, String reason) {
@@ -351,6 +360,9 @@ public final class ScoringTopology {
       counts.deadLettered(rule, 1);
     }
   }
+
+  /** An event kept in the pending store under {@code number}, and its decoded form (null: undecodable). */
+  private record Waiting(long number, PendingEvent pending, UnlabelledEvent event) {}
 
   /** Decodes a label, hands it to its model's predictor and keeps it in the store. */
   private static final class LabelProcessor implements Processor<byte[], byte[], byte[], DeadLetter> {

@@ -111,7 +111,7 @@ public final class InferenceBatchBench {
         Predictor<float[][], float[][]> rowByRow = raw.newPredictor(new ClassProbabilities())) {
       RegistryClient client = new RegistryClient(registry.baseUri());
       client.ensureModel(MODEL);
-      ModelVersion version = client.register(champion(architecture), artifact);
+      ModelVersion version = client.register(champion(architecture, MODEL), artifact);
       new ModelLoader(client, predictor, 1, 3).loadAndSwap(version)
           .orElseThrow(() -> new IllegalStateException("the registered version was not swapped in"));
       Random random = new Random(7);
@@ -164,8 +164,8 @@ public final class InferenceBatchBench {
     return rows;
   }
 
-  private static ModelVersion champion(Architecture architecture) {
-    return ModelVersion.newBuilder().setModel(MODEL).setVersion(0).setAlias("champion").setArchitecture(architecture)
+  static ModelVersion champion(Architecture architecture, String model) {
+    return ModelVersion.newBuilder().setModel(model).setVersion(0).setAlias("champion").setArchitecture(architecture)
         .setMetrics(Map.of("accuracy", 0.5)).setArtifactUri("").setArtifactSha256("")
         .setLineage(Lineage.newBuilder().setTriggerId("bench").setStrategy("retrain").build())
         .setReference(ReferenceStatistics.newBuilder().setSampleCount(1)
@@ -384,7 +384,7 @@ public final class InferenceBatchBench {
     report.put("benchmark", "inference batch throughput: HotSwapPredictor.predictBatch vs DJL's raw batched forward");
     report.put("command", "mvn -B -o -Pbench -pl ops/bench -am package -DskipTests -Dbench.skip.detectors=true"
         + " -Dbench.skip.throughput=true -Dbench.skip.search=true -Dbench.skip.adaptation=true"
-        + " -Dbench.skip.prequential=true");
+        + " -Dbench.skip.prequential=true -Dbench.skip.scoringapp=true");
     report.put("model", FEATURES + " features, " + ModelFormat.describe(architecture) + ", weights from seed 42");
     report.put("rows", "one HashMap<String, Double> per event, keys not the architecture's string instances,"
         + " values N(0, 1.5) from seed 7; the raw paths get the same rows encoded before timing");
@@ -445,7 +445,7 @@ public final class InferenceBatchBench {
     System.out.println(md);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
