@@ -11,7 +11,9 @@ import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,8 @@ import org.slf4j.LoggerFactory;
  * HotSwapPredictor#recordLabel}), where versions whose networks take label lags read it. A label
  * for a model not served here is counted and skipped. The newest {@value #RECENT_LABELS_KEPT}
  * labels of each model are also kept in the {@value #RECENT_LABELS_STORE} key-value store (backed
- * by a changelog topic) and handed to the predictor again, oldest first, when a task starts, so a
+ * by a changelog topic, and cached, so a model's history reaches the changelog once per commit
+ * rather than once per label) and handed to the predictor again, oldest first, when a task starts, so a
  * restarted app reads the same lags as before. Limits: labels are recorded in the order their task
  * reads them, so with several partitions that order is per partition, not stream-wide, and an
  * instance hears only the labels of its own partitions; the predictor's history sits outside Kafka's
@@ -158,7 +161,7 @@ public final class ScoringTopology {
     topology.addSource(LABELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.LABELS);
     topology.addProcessor(RECORD_LABEL, () -> new LabelProcessor(scorers, clock, counts), LABELS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_LABELS_STORE),
-        Serdes.String(), Serdes.ListSerde(ArrayList.class, Serdes.Integer())), RECORD_LABEL);
+        Serdes.String(), new LabelHistorySerde()).withCachingEnabled(), RECORD_LABEL);
     topology.addSink(LABEL_DEAD_LETTERS_SINK, Topics.EVENTS_DLQ, new ByteArraySerializer(),
         AvroSerde.of(DeadLetter.class), RECORD_LABEL);
     return topology;
@@ -372,6 +375,8 @@ public final class ScoringTopology {
     private final ScoringCounts counts;
     private ProcessorContext<byte[], DeadLetter> context;
     private KeyValueStore<String, List<Integer>> recent;
+    /** What the store holds per model, kept here so that a label costs no read of the store. */
+    private final Map<String, ArrayDeque<Integer>> history = new HashMap<>();
 
     LabelProcessor(Scorers scorers, Clock clock, ScoringCounts counts) {
       this.scorers = scorers;
@@ -383,8 +388,10 @@ public final class ScoringTopology {
     public void init(ProcessorContext<byte[], DeadLetter> context) {
       this.context = context;
       this.recent = context.getStateStore(RECENT_LABELS_STORE);
+      history.clear();
       for (String model : scorers.models()) {
         List<Integer> kept = recent.get(model);
+        history.put(model, new ArrayDeque<>(kept == null ? List.of() : kept));
         if (kept != null && !kept.isEmpty()) {
           HotSwapPredictor predictor = scorers.predictor(model).orElseThrow();
           kept.forEach(predictor::recordLabel);
@@ -418,13 +425,12 @@ public final class ScoringTopology {
       }
       predictor.get().recordLabel(label.getLabel());
       counts.labelRecorded();
-      List<Integer> kept = recent.get(label.getModel());
-      List<Integer> next = new ArrayList<>(kept == null ? List.of() : kept);
-      next.add(label.getLabel());
-      if (next.size() > RECENT_LABELS_KEPT) {
-        next.subList(0, next.size() - RECENT_LABELS_KEPT).clear();
+      ArrayDeque<Integer> kept = history.computeIfAbsent(label.getModel(), m -> new ArrayDeque<>());
+      kept.addLast(label.getLabel());
+      if (kept.size() > RECENT_LABELS_KEPT) {
+        kept.removeFirst();
       }
-      recent.put(label.getModel(), next);
+      recent.put(label.getModel(), new ArrayList<>(kept)); // cached: reaches the changelog once per commit
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterRule rule, String detail) {
