@@ -3,13 +3,16 @@ package dev.plasticity.inference.join;
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.UnlabelledEvent;
+import java.util.Objects;
 
 /**
  * What the join knows about one event id of one model, kept in the join's store until {@link
  * #expiresAt()} (stream time, epoch millis): the event waiting for its label, a label waiting for
- * its event, or the mark of an event already labelled.
+ * its event, a label that has met its event waiting for the event's prediction, or the mark of an
+ * event already labelled.
  */
-sealed interface EventState permits EventState.Awaiting, EventState.HeldLabel, EventState.Labelled {
+sealed interface EventState
+    permits EventState.Awaiting, EventState.HeldLabel, EventState.LabelAwaitingPrediction, EventState.Labelled {
   /** The stream time at which the join gives this state up. */
   long expiresAt();
 
@@ -30,6 +33,17 @@ sealed interface EventState permits EventState.Awaiting, EventState.HeldLabel, E
 
   /** A label arrived before anything about its event and waits for it. */
   record HeldLabel(Label label, InputRecord input, long expiresAt) implements EventState {}
+
+  /**
+   * The label has met its event's {@code UnlabelledEvent} but not yet the event's {@code
+   * Prediction}; it waits for the prediction until {@code expiresAt}, then is joined without one.
+   */
+  record LabelAwaitingPrediction(UnlabelledEvent event, Label label, long expiresAt) implements EventState {
+    public LabelAwaitingPrediction {
+      Objects.requireNonNull(event, "a label awaiting its event's prediction has met the event");
+      Objects.requireNonNull(label, "label");
+    }
+  }
 
   /** The event was labelled; kept so that the same label arriving again is not published twice. */
   record Labelled(long expiresAt) implements EventState {}

@@ -2,6 +2,7 @@ package dev.plasticity.inference.join;
 
 import dev.plasticity.inference.join.EventState.Awaiting;
 import dev.plasticity.inference.join.EventState.HeldLabel;
+import dev.plasticity.inference.join.EventState.LabelAwaitingPrediction;
 import dev.plasticity.inference.join.EventState.Labelled;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,13 +19,24 @@ import org.apache.kafka.common.serialization.Serializer;
  * Stores an {@link EventState} in the join's store and its changelog: a format byte, a kind byte,
  * the expiry, then the records it holds in their own Avro single-object encoding (which carries
  * the schema fingerprint, so a state written before a compatible schema change still reads). A
- * held label keeps its input record's bytes unchanged, for its dead letter. Thread-safe.
+ * held label keeps its input record's bytes unchanged, for its dead letter.
+ *
+ * <p>The format byte is the oldest format that can read the state: format 1 has the awaiting
+ * event, the held label and the labelled mark; format 2 adds the label awaiting its prediction.
+ * Each state is written in the oldest format that has its kind, so the states format 1 knows keep
+ * their bytes (a join of the previous version restoring the changelog fails only on the new kind,
+ * naming its format), and every format up to {@link #LATEST_FORMAT} reads. Thread-safe.
  */
 final class EventStateSerde implements Serde<EventState>, Serializer<EventState>, Deserializer<EventState> {
-  private static final byte FORMAT = 1;
+  /** Awaiting events, held labels and labelled marks. */
+  private static final byte FORMAT_1 = 1;
+  /** Format 1 and labels awaiting their prediction. */
+  private static final byte FORMAT_2 = 2;
+  static final byte LATEST_FORMAT = FORMAT_2;
   private static final byte AWAITING = 1;
   private static final byte HELD_LABEL = 2;
   private static final byte LABELLED = 3;
+  private static final byte LABEL_AWAITING_PREDICTION = 4;
 
   @Override
   public byte[] serialize(String topic, EventState state) {
@@ -33,13 +45,14 @@ final class EventStateSerde implements Serde<EventState>, Serializer<EventState>
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(FORMAT);
       if (state instanceof Awaiting awaiting) {
+        out.writeByte(FORMAT_1);
         out.writeByte(AWAITING);
         out.writeLong(awaiting.expiresAt());
         writeOptional(out, awaiting.event() == null ? null : JoinCodecs.EVENTS.encode(awaiting.event()));
         writeOptional(out, awaiting.prediction() == null ? null : JoinCodecs.PREDICTIONS.encode(awaiting.prediction()));
       } else if (state instanceof HeldLabel held) {
+        out.writeByte(FORMAT_1);
         out.writeByte(HELD_LABEL);
         out.writeLong(held.expiresAt());
         InputRecord input = held.input();
@@ -48,7 +61,14 @@ final class EventStateSerde implements Serde<EventState>, Serializer<EventState>
         out.writeLong(input.offset());
         writeOptional(out, input.key());
         writeOptional(out, input.value());
+      } else if (state instanceof LabelAwaitingPrediction waiting) {
+        out.writeByte(FORMAT_2);
+        out.writeByte(LABEL_AWAITING_PREDICTION);
+        out.writeLong(waiting.expiresAt());
+        writeOptional(out, JoinCodecs.EVENTS.encode(waiting.event()));
+        writeOptional(out, JoinCodecs.LABELS.encode(waiting.label()));
       } else if (state instanceof Labelled labelled) {
+        out.writeByte(FORMAT_1);
         out.writeByte(LABELLED);
         out.writeLong(labelled.expiresAt());
       }
@@ -65,8 +85,9 @@ final class EventStateSerde implements Serde<EventState>, Serializer<EventState>
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
-        throw new SerializationException("join state written in format " + format + "; this version reads format " + FORMAT);
+      if (format < FORMAT_1 || format > LATEST_FORMAT) {
+        throw new SerializationException("join state written in format " + format + "; this version reads formats "
+            + FORMAT_1 + " to " + LATEST_FORMAT);
       }
       byte kind = in.readByte();
       long expiresAt = in.readLong();
@@ -83,6 +104,9 @@ final class EventStateSerde implements Serde<EventState>, Serializer<EventState>
         }
         case LABELLED:
           return new Labelled(expiresAt);
+        case LABEL_AWAITING_PREDICTION:
+          return new LabelAwaitingPrediction(JoinCodecs.EVENTS.decode(readRequired(in)),
+              JoinCodecs.LABELS.decode(readRequired(in)), expiresAt);
         default:
           throw new SerializationException("unknown join state kind " + kind);
       }
@@ -101,6 +125,14 @@ final class EventStateSerde implements Serde<EventState>, Serializer<EventState>
       out.writeInt(bytes.length);
       out.write(bytes);
     }
+  }
+
+  private static byte[] readRequired(DataInputStream in) throws IOException {
+    byte[] bytes = readOptional(in);
+    if (bytes == null) {
+      throw new IOException("a required field is missing");
+    }
+    return bytes;
   }
 
   private static byte[] readOptional(DataInputStream in) throws IOException {

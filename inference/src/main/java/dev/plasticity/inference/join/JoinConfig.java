@@ -1,6 +1,7 @@
 package dev.plasticity.inference.join;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param applicationId Kafka Streams' {@code application.id}: the consumer group and the prefix of
  *     the changelog topics
  * @param stateDir Kafka Streams' {@code state.dir}: where this instance keeps its local stores
- * @param settings the window and grace period
+ * @param settings the window, grace period and prediction wait
  */
 public record JoinConfig(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings) {
   /** @throws IllegalArgumentException when the bootstrap servers or the application id are blank */
@@ -29,7 +30,7 @@ public record JoinConfig(String bootstrapServers, String applicationId, Path sta
     Objects.requireNonNull(settings, "settings");
   }
 
-  /** A config with the default application id and the default window and grace. */
+  /** A config with the default application id and the default window, grace and prediction wait. */
   public static JoinConfig of(String bootstrapServers, Path stateDir) {
     return new JoinConfig(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID, stateDir, JoinSettings.defaults());
   }
@@ -43,15 +44,22 @@ public record JoinConfig(String bootstrapServers, String applicationId, Path sta
   public static JoinConfig fromEnvironment(Map<String, String> env) {
     return new JoinConfig(JoinEnvironment.KAFKA_BOOTSTRAP.require(env), JoinEnvironment.APPLICATION_ID.require(env),
         JoinEnvironment.STATE_DIR.require(env),
-        settings(JoinEnvironment.WINDOW.require(env), JoinEnvironment.GRACE.require(env)));
+        settings(JoinEnvironment.WINDOW.require(env), JoinEnvironment.GRACE.require(env),
+            JoinEnvironment.PREDICTION_WAIT.require(env)));
   }
 
-  private static JoinSettings settings(java.time.Duration window, java.time.Duration grace) {
+  private static JoinSettings settings(Duration window, Duration grace, Duration predictionWait) {
+    JoinSettings settings;
     try {
-      return new JoinSettings(window, grace);
+      settings = new JoinSettings(window, grace);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(JoinEnvironment.WINDOW.name() + " and " + JoinEnvironment.GRACE.name()
           + ": " + e.getMessage(), e);
+    }
+    try {
+      return settings.withPredictionWait(predictionWait);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(JoinEnvironment.PREDICTION_WAIT.name() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.plasticity.inference.join;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,16 +13,37 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: every stream thread adds to the same counters.
  */
 public final class JoinCounters {
-  private final LongAdder joined = new LongAdder();
+  private final LongAdder joinedWithPrediction = new LongAdder();
+  private final LongAdder joinedWithoutPrediction = new LongAdder();
   private final LongAdder labelsHeld = new LongAdder();
+  private final LongAdder labelsAwaitingPrediction = new LongAdder();
+  private final LongAdder predictionWaitsExpired = new LongAdder();
   private final LongAdder expiredUnlabelled = new LongAdder();
-  private final LongAdder orphanLabels = new LongAdder();
   private final LongAdder duplicateLabels = new LongAdder();
-  private final LongAdder deadLettered = new LongAdder();
+  private final Map<JoinDeadLetterRule, LongAdder> deadLettered = new EnumMap<>(JoinDeadLetterRule.class);
 
-  /** Labelled events written: one per event id that got a label. */
+  public JoinCounters() {
+    for (JoinDeadLetterRule rule : JoinDeadLetterRule.values()) {
+      deadLettered.put(rule, new LongAdder()); // filled once here, only read after: safe to share
+    }
+  }
+
+  /** Labelled events written: one per event id that got a label, with or without a prediction. */
   public long joined() {
-    return joined.sum();
+    return joinedWithPrediction() + joinedWithoutPrediction();
+  }
+
+  /** Labelled events written with the prediction (and version) the event was served. */
+  public long joinedWithPrediction() {
+    return joinedWithPrediction.sum();
+  }
+
+  /**
+   * Labelled events written without a prediction: their event was not scored within the
+   * prediction wait (never, e.g. before its model's first version, or too late).
+   */
+  public long joinedWithoutPrediction() {
+    return joinedWithoutPrediction.sum();
   }
 
   /** Labels that arrived before their event and were held for it. */
@@ -28,54 +51,84 @@ public final class JoinCounters {
     return labelsHeld.sum();
   }
 
+  /** Labels that met their event before its prediction and waited for the prediction. */
+  public long labelsAwaitingPrediction() {
+    return labelsAwaitingPrediction.sum();
+  }
+
+  /** Labels whose prediction wait passed without a prediction; each was joined without one. */
+  public long predictionWaitsExpired() {
+    return predictionWaitsExpired.sum();
+  }
+
   /** Events (and their predictions) whose label did not arrive within window + grace; dropped from the store. */
   public long expiredUnlabelled() {
     return expiredUnlabelled.sum();
   }
 
-  /** Labels whose event did not arrive within window + grace; each was dead-lettered. */
-  public long orphanLabels() {
-    return orphanLabels.sum();
-  }
-
-  /** Labels for an event id already labelled within the window; not published again. */
+  /** Labels for an event id already labelled within the window, or with a label waiting; not published again. */
   public long duplicateLabels() {
     return duplicateLabels.sum();
   }
 
-  /** Records written to the dead-letter topic: undecodable or mis-keyed input and orphan labels. */
-  public long deadLettered() {
-    return deadLettered.sum();
+  /** Records written to the dead-letter topic for breaking {@code rule}. */
+  public long deadLettered(JoinDeadLetterRule rule) {
+    return deadLettered.get(rule).sum();
   }
 
-  void countJoined() {
-    joined.increment();
+  /** Records written to the dead-letter topic, all rules together. */
+  public long deadLettered() {
+    long total = 0;
+    for (LongAdder count : deadLettered.values()) {
+      total += count.sum();
+    }
+    return total;
+  }
+
+  void countJoined(boolean withPrediction) {
+    (withPrediction ? joinedWithPrediction : joinedWithoutPrediction).increment();
   }
 
   void countLabelHeld() {
     labelsHeld.increment();
   }
 
-  void countExpiredUnlabelled() {
-    expiredUnlabelled.increment();
+  void countLabelAwaitingPrediction() {
+    labelsAwaitingPrediction.increment();
   }
 
-  void countOrphanLabel() {
-    orphanLabels.increment();
+  void countPredictionWaitExpired() {
+    predictionWaitsExpired.increment();
+  }
+
+  void countExpiredUnlabelled() {
+    expiredUnlabelled.increment();
   }
 
   void countDuplicateLabel() {
     duplicateLabels.increment();
   }
 
-  void countDeadLettered() {
-    deadLettered.increment();
+  void countDeadLettered(JoinDeadLetterRule rule) {
+    deadLettered.get(rule).increment();
   }
 
   @Override
   public String toString() {
-    return "JoinCounters[joined=" + joined() + ", labelsHeld=" + labelsHeld() + ", expiredUnlabelled="
-        + expiredUnlabelled() + ", orphanLabels=" + orphanLabels() + ", duplicateLabels=" + duplicateLabels()
-        + ", deadLettered=" + deadLettered() + "]";
+    StringBuilder text = new StringBuilder("JoinCounters[joinedWithPrediction=").append(joinedWithPrediction())
+        .append(", joinedWithoutPrediction=").append(joinedWithoutPrediction())
+        .append(", labelsHeld=").append(labelsHeld())
+        .append(", labelsAwaitingPrediction=").append(labelsAwaitingPrediction())
+        .append(", predictionWaitsExpired=").append(predictionWaitsExpired())
+        .append(", expiredUnlabelled=").append(expiredUnlabelled())
+        .append(", duplicateLabels=").append(duplicateLabels())
+        .append(", deadLettered=").append(deadLettered());
+    for (Map.Entry<JoinDeadLetterRule, LongAdder> rule : deadLettered.entrySet()) {
+      long n = rule.getValue().sum();
+      if (n > 0) {
+        text.append(", ").append(rule.getKey().id()).append('=').append(n);
+      }
+    }
+    return text.append(']').toString();
   }
 }

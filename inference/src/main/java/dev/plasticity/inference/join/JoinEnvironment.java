@@ -19,6 +19,10 @@ public final class JoinEnvironment {
   static final Setting<Duration> GRACE = Setting.durationOrZero("PLASTICITY_JOIN_GRACE",
       Setting.durationText(JoinSettings.DEFAULT_GRACE),
       "extra wait for records that arrive out of order, added to the window (0: none)");
+  static final Setting<Duration> PREDICTION_WAIT = Setting.durationOrZero("PLASTICITY_JOIN_PREDICTION_WAIT",
+      Setting.durationText(JoinSettings.DEFAULT_PREDICTION_WAIT),
+      "how long a label that met its event waits for the event's prediction before it is joined without one "
+          + "(stream time; 0: no wait)");
   static final Setting<String> APPLICATION_ID = Setting.text("PLASTICITY_JOIN_APPLICATION_ID",
       LabelJoinApp.DEFAULT_APPLICATION_ID,
       "the join's Kafka Streams application id; instances sharing it split the partitions");
@@ -26,7 +30,8 @@ public final class JoinEnvironment {
       "the join's Kafka Streams state directory (its event and expiry stores)", text -> Path.of(text.trim()));
 
   /** Every variable the label join reads, in the order its help lists them. */
-  public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, WINDOW, GRACE, APPLICATION_ID, STATE_DIR);
+  public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, WINDOW, GRACE, PREDICTION_WAIT,
+      APPLICATION_ID, STATE_DIR);
 
   private JoinEnvironment() {}
 }

@@ -94,7 +94,8 @@ public final class LabelJoinApp implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
-    log.info("label join {} started: window {}, grace {}", applicationId, settings.window(), settings.grace());
+    log.info("label join {} started: window {}, grace {}, prediction wait {}", applicationId, settings.window(),
+        settings.grace(), settings.predictionWait());
     return new LabelJoinApp(streams, counters, failure);
   }
 

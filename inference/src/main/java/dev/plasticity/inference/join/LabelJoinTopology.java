@@ -20,13 +20,17 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>a label meets its event whether the event is known from its {@code UnlabelledEvent}, its
  *       {@code Prediction} or both; the prediction and its version are written when one is known;
+ *   <li>a label that meets an event not scored yet waits for the event's prediction, up to the
+ *       prediction wait, and is joined without one when none came (an event never scored, e.g.
+ *       before its model's first version, is labelled all the same);
  *   <li>a label that arrives first is held for the event; if none arrives within window + grace
  *       of the label's time, the label is dead-lettered (it cannot become a labelled event without
- *       features) and counted as an orphan;
+ *       features, rule {@code orphan-label});
  *   <li>a repeated label is counted and not published again;
  *   <li>an event with no label within window + grace of its event time is counted and forgotten;
  *   <li>a record that does not decode, is not keyed by its event id or has a negative time goes
- *       to {@link Topics#EVENTS_DLQ} with the reason and is counted; the join goes on.
+ *       to {@link Topics#EVENTS_DLQ} with the reason, which starts with the id of the {@link
+ *       JoinDeadLetterRule} it broke, and is counted per rule; the join goes on.
  * </ul>
  *
  * <p>Time is stream time: the largest record timestamp read by a task. Waiting states are given
@@ -42,7 +46,10 @@ import org.apache.kafka.streams.state.Stores;
  * <p>What is known per event lives in the persistent, changelogged store {@value #STATE_STORE},
  * and the expiry index in {@value #EXPIRY_STORE}, so the join survives restarts and moves between
  * instances; with {@code exactly_once_v2} (see {@link LabelJoinApp}) store updates and outputs
- * commit together.
+ * commit together. Both stores are cached: a state written and rewritten within one commit
+ * interval (an event, its prediction and its label, read moments apart) reaches RocksDB and its
+ * changelog once, at the commit, and a sweep's range over the expiry index reads the cache and
+ * RocksDB merged.
  *
  * <p>Stateless; each call builds a new topology, whose processors share the counters given.
  */
@@ -87,9 +94,9 @@ public final class LabelJoinTopology {
     topology.addProcessor(JOIN_PROCESSOR, () -> new LabelJoinProcessor(settings, counters, clock),
         UNLABELLED_SOURCE, PREDICTIONS_SOURCE, LABELS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-        Serdes.String(), new EventStateSerde()).withLoggingEnabled(Map.of()), JOIN_PROCESSOR);
+        Serdes.String(), new EventStateSerde()).withCachingEnabled().withLoggingEnabled(Map.of()), JOIN_PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), JOIN_PROCESSOR);
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), JOIN_PROCESSOR);
     topology.addSink(LABELLED_SINK, Topics.EVENTS_LABELLED, bytesOut, bytesOut, JOIN_PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, Topics.EVENTS_DLQ, bytesOut, bytesOut, JOIN_PROCESSOR);
     return topology;

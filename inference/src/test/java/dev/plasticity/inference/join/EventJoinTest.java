@@ -7,6 +7,7 @@ import dev.plasticity.inference.join.EventJoin.Outcome;
 import dev.plasticity.inference.join.EventJoin.Step;
 import dev.plasticity.inference.join.EventState.Awaiting;
 import dev.plasticity.inference.join.EventState.HeldLabel;
+import dev.plasticity.inference.join.EventState.LabelAwaitingPrediction;
 import dev.plasticity.inference.join.EventState.Labelled;
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.Prediction;
@@ -20,11 +21,15 @@ import org.junit.jupiter.api.Test;
 /** The join's rules for one event id, without Kafka. */
 class EventJoinTest {
   private static final long WAIT = Duration.ofHours(2).plusMinutes(1).toMillis();
-  private final EventJoin join = new EventJoin(new JoinSettings(Duration.ofHours(2), Duration.ofMinutes(1)));
+  private static final Duration PREDICTION_WAIT = Duration.ofSeconds(30);
+  /** The stream time at which records are applied. */
+  private static final long NOW = 20_000;
+  private final EventJoin join =
+      new EventJoin(new JoinSettings(Duration.ofHours(2), Duration.ofMinutes(1), PREDICTION_WAIT));
 
   @Test
   void anEventWaitsForItsLabelUntilItsEventTimePlusWindowAndGrace() {
-    Step step = join.onEvent(null, event(1_000));
+    Step step = join.onEvent(null, event(1_000), NOW);
 
     assertThat(step.outcome()).isEqualTo(Outcome.STORED);
     assertThat(step.next()).isInstanceOf(Awaiting.class);
@@ -33,7 +38,7 @@ class EventJoinTest {
 
   @Test
   void aPredictionAfterItsEventKeepsTheEventsExpiryAndAddsThePrediction() {
-    EventState known = join.onEvent(null, event(1_000)).next();
+    EventState known = join.onEvent(null, event(1_000), NOW).next();
     Step step = join.onPrediction(known, prediction(1_500, 4, "champion"));
 
     Awaiting awaiting = (Awaiting) step.next();
@@ -53,9 +58,9 @@ class EventJoinTest {
 
   @Test
   void aLabelForAnAwaitingEventJoinsAndLeavesAMarkUntilItsLabelTimePlusWindowAndGrace() {
-    EventState known = join.onPrediction(join.onEvent(null, event(1_000)).next(), prediction(1_000, 4, "champion"))
+    EventState known = join.onPrediction(join.onEvent(null, event(1_000), NOW).next(), prediction(1_000, 4, "champion"))
         .next();
-    Step step = join.onLabel(known, label(9_000, 1), input());
+    Step step = join.onLabel(known, label(9_000, 1), input(), NOW);
 
     assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
     assertThat(step.joined().getFeatures()).isEqualTo(Map.of("x", 1.0));
@@ -66,7 +71,7 @@ class EventJoinTest {
 
   @Test
   void aLabelForAnUnknownEventIsHeldUntilItsLabelTimePlusWindowAndGrace() {
-    Step step = join.onLabel(null, label(9_000, 1), input());
+    Step step = join.onLabel(null, label(9_000, 1), input(), NOW);
 
     assertThat(step.outcome()).isEqualTo(Outcome.HELD);
     assertThat(step.next()).isInstanceOf(HeldLabel.class);
@@ -74,46 +79,118 @@ class EventJoinTest {
   }
 
   @Test
-  void aHeldLabelJoinsTheFirstEventOrPredictionToArrive() {
-    EventState held = join.onLabel(null, label(9_000, 1), input()).next();
+  void aHeldLabelJoinsAPredictionAtOnceAndWaitsForThePredictionWhenTheEventComesFirst() {
+    EventState held = join.onLabel(null, label(9_000, 1), input(), NOW).next();
 
-    Step byEvent = join.onEvent(held, event(1_000));
     Step byPrediction = join.onPrediction(held, prediction(1_000, 2, "champion"));
+    Step byEvent = join.onEvent(held, event(1_000), NOW);
 
-    assertThat(byEvent.outcome()).isEqualTo(Outcome.JOINED);
-    assertThat(byEvent.joined().getPrediction()).isNull();
     assertThat(byPrediction.outcome()).isEqualTo(Outcome.JOINED);
     assertThat(byPrediction.joined().getPredictionVersion()).isEqualTo(2);
+    assertThat(byEvent.outcome()).isEqualTo(Outcome.AWAITING_PREDICTION);
+    assertThat(byEvent.next()).isEqualTo(new LabelAwaitingPrediction(event(1_000), label(9_000, 1),
+        NOW + PREDICTION_WAIT.toMillis()));
   }
 
   @Test
-  void aSecondLabelIsADuplicateWhetherTheFirstIsHeldOrJoined() {
-    EventState held = join.onLabel(null, label(9_000, 1), input()).next();
-    EventState labelled = join.onLabel(join.onEvent(null, event(1_000)).next(), label(9_000, 1), input()).next();
+  void aLabelForAnEventNotScoredYetWaitsForThePredictionFromTheStreamTimeItMetTheEvent() {
+    EventState known = join.onEvent(null, event(1_000), NOW).next();
 
-    assertThat(join.onLabel(held, label(9_500, 0), input())).isEqualTo(new Step(held, Outcome.DUPLICATE, null));
-    assertThat(join.onLabel(labelled, label(9_500, 0), input())).isEqualTo(new Step(labelled, Outcome.DUPLICATE, null));
+    Step step = join.onLabel(known, label(9_000, 1), input(), NOW);
+
+    assertThat(step.outcome()).isEqualTo(Outcome.AWAITING_PREDICTION);
+    assertThat(step.next()).isEqualTo(new LabelAwaitingPrediction(event(1_000), label(9_000, 1),
+        NOW + PREDICTION_WAIT.toMillis()));
+  }
+
+  @Test
+  void aPredictionJoinsTheLabelWaitingForItWithTheEventsFeatures() {
+    EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
+        .next();
+
+    Step step = join.onPrediction(waiting, prediction(1_000, 4, "shadow"));
+
+    assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(step.joined().getFeatures()).as("the event's, not the prediction's").isEqualTo(Map.of("x", 1.0));
+    assertThat(step.joined().getLabel()).isEqualTo(1);
+    assertThat(step.joined().getPrediction()).isEqualTo(0);
+    assertThat(step.joined().getPredictionVersion()).isEqualTo(4);
+    assertThat(step.next()).isEqualTo(new Labelled(9_000 + WAIT));
+  }
+
+  @Test
+  void whenThePredictionWaitIsOverTheLabelIsJoinedWithoutAPrediction() {
+    LabelAwaitingPrediction waiting = (LabelAwaitingPrediction) join.onLabel(join.onEvent(null, event(1_000), NOW)
+        .next(), label(9_000, 1), input(), NOW).next();
+
+    Step step = join.onPredictionWaitOver(waiting);
+
+    assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(step.joined().getFeatures()).isEqualTo(Map.of("x", 1.0));
+    assertThat(step.joined().getEventTime()).isEqualTo(1_000);
+    assertThat(step.joined().getPrediction()).isNull();
+    assertThat(step.joined().getPredictionVersion()).isNull();
+    assertThat(step.next()).as("the mark that tells a repeated label").isEqualTo(new Labelled(9_000 + WAIT));
+  }
+
+  @Test
+  void withoutAPredictionWaitALabelForAnEventNotScoredYetJoinsAtOnce() {
+    EventJoin impatient = new EventJoin(new JoinSettings(Duration.ofHours(2), Duration.ofMinutes(1), Duration.ZERO));
+
+    Step step = impatient.onLabel(impatient.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW);
+
+    assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(step.joined().getPrediction()).isNull();
+  }
+
+  @Test
+  void aSecondLabelIsADuplicateWhetherTheFirstIsHeldWaitsForThePredictionOrIsJoined() {
+    EventState held = join.onLabel(null, label(9_000, 1), input(), NOW).next();
+    EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
+        .next();
+    EventState labelled = join.onPrediction(waiting, prediction(1_000, 4, "champion")).next();
+
+    for (EventState first : List.of(held, waiting, labelled)) {
+      assertThat(join.onLabel(first, label(9_500, 0), input(), NOW)).as("after %s", first)
+          .isEqualTo(new Step(first, Outcome.DUPLICATE, null));
+    }
+  }
+
+  @Test
+  void theEventAgainWhileItsLabelWaitsForThePredictionIsIgnored() {
+    EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
+        .next();
+
+    assertThat(join.onEvent(waiting, event(1_000), NOW)).isEqualTo(new Step(waiting, Outcome.IGNORED, null));
   }
 
   @Test
   void anEventOrPredictionForALabelledEventIsIgnored() {
     EventState labelled = new Labelled(5_000);
 
-    assertThat(join.onEvent(labelled, event(1_000)).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(join.onEvent(labelled, event(1_000), NOW).outcome()).isEqualTo(Outcome.IGNORED);
     assertThat(join.onPrediction(labelled, prediction(1_000, 1, "champion")).outcome()).isEqualTo(Outcome.IGNORED);
   }
 
   @Test
   void anOrphanLabelsReasonNamesTheRuleAndTheEvent() {
-    HeldLabel held = (HeldLabel) join.onLabel(null, label(0, 1), input()).next();
+    HeldLabel held = (HeldLabel) join.onLabel(null, label(0, 1), input(), NOW).next();
 
-    assertThat(join.orphanReason(held)).contains("orphan label", "'e-1'", "'churn'", "PT2H", "PT1M",
+    assertThat(join.orphanReason(held)).startsWith("orphan-label: ").contains("'e-1'", "'churn'", "PT2H", "PT1M",
         "1970-01-01T00:00:00Z", "needs the event's features");
   }
 
   @Test
   void anExpiryNeverOverflows() {
-    assertThat(join.onEvent(null, event(Long.MAX_VALUE - 5)).next().expiresAt()).isEqualTo(Long.MAX_VALUE);
+    assertThat(join.onEvent(null, event(Long.MAX_VALUE - 5), NOW).next().expiresAt()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aPredictionWaitNeverOverflows() {
+    EventState known = join.onEvent(null, event(1_000), Long.MAX_VALUE - 5).next();
+
+    assertThat(join.onLabel(known, label(9_000, 1), input(), Long.MAX_VALUE - 5).next().expiresAt())
+        .isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

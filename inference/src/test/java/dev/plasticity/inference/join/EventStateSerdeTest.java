@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.inference.join.EventState.Awaiting;
 import dev.plasticity.inference.join.EventState.HeldLabel;
+import dev.plasticity.inference.join.EventState.LabelAwaitingPrediction;
 import dev.plasticity.inference.join.EventState.Labelled;
 import dev.plasticity.schemas.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,41 @@ class EventStateSerdeTest {
     assertThat(read.input().offset()).isEqualTo(42);
     assertThat(read.input().key()).isNull();
     assertThat(read.input().value()).isEqualTo(value);
+  }
+
+  @Test
+  void aLabelAwaitingItsPredictionReadsBackWithItsEventAndLabel() {
+    LabelAwaitingPrediction waiting =
+        new LabelAwaitingPrediction(EventJoinTest.event(1), EventJoinTest.label(5, 1), 31);
+
+    assertThat(roundTrip(waiting)).isEqualTo(waiting);
+  }
+
+  @Test
+  void theKindsOfTheFirstFormatAreStillWrittenInItAndOnlyTheWaitingLabelInTheSecond() {
+    assertThat(serde.serialize("t", new Labelled(5))[0]).isEqualTo((byte) 1);
+    assertThat(serde.serialize("t", new Awaiting(EventJoinTest.event(1), null, 5))[0]).isEqualTo((byte) 1);
+    LabelAwaitingPrediction waiting = new LabelAwaitingPrediction(EventJoinTest.event(1), EventJoinTest.label(5, 1), 5);
+    assertThat(serde.serialize("t", waiting)[0]).isEqualTo((byte) 2);
+  }
+
+  @Test
+  void readsStatesWrittenInTheFirstFormat() throws IOException {
+    byte[] event = JoinCodecs.EVENTS.encode(EventJoinTest.event(1));
+    ByteArrayOutputStream awaiting = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(awaiting)) { // format 1, kind 1: expiry, event, no prediction
+      out.writeByte(1);
+      out.writeByte(1);
+      out.writeLong(99);
+      out.writeInt(event.length);
+      out.write(event);
+      out.writeInt(-1);
+    }
+    byte[] labelled = {1, 3, 0, 0, 0, 0, 0, 0, 0, 42}; // format 1, kind 3: expiry 42
+
+    assertThat(serde.deserialize("t", awaiting.toByteArray()))
+        .isEqualTo(new Awaiting(EventJoinTest.event(1), null, 99));
+    assertThat(serde.deserialize("t", labelled)).isEqualTo(new Labelled(42));
   }
 
   @Test

@@ -21,6 +21,7 @@ class JoinEnvironmentTest {
     assertThat(config.settings()).isEqualTo(JoinSettings.defaults());
     assertThat(JoinEnvironment.WINDOW.defaultValue()).isEqualTo("24h");
     assertThat(JoinEnvironment.GRACE.defaultValue()).isEqualTo("5m");
+    assertThat(JoinEnvironment.PREDICTION_WAIT.defaultValue()).isEqualTo("30s");
   }
 
   @Test
@@ -29,11 +30,12 @@ class JoinEnvironmentTest {
         "PLASTICITY_KAFKA_BOOTSTRAP", "kafka:9092",
         "PLASTICITY_JOIN_WINDOW", "2h",
         "PLASTICITY_JOIN_GRACE", "PT30S",
+        "PLASTICITY_JOIN_PREDICTION_WAIT", "2m",
         "PLASTICITY_JOIN_APPLICATION_ID", "fraud-join",
         "PLASTICITY_JOIN_STATE_DIR", " /var/lib/join "));
 
     assertThat(config).isEqualTo(new JoinConfig("kafka:9092", "fraud-join", Path.of("/var/lib/join"),
-        new JoinSettings(Duration.ofHours(2), Duration.ofSeconds(30))));
+        new JoinSettings(Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(2))));
   }
 
   @Test
@@ -62,6 +64,15 @@ class JoinEnvironmentTest {
   }
 
   @Test
+  void aPredictionWaitOfZeroJoinsAtOnceAndANegativeOneIsRefusedNamingTheVariable() {
+    assertThat(JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_PREDICTION_WAIT", "0")).settings().predictionWait())
+        .isZero();
+    assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_PREDICTION_WAIT", "PT-1S")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("PLASTICITY_JOIN_PREDICTION_WAIT must be zero or a positive duration, got 'PT-1S'");
+  }
+
+  @Test
   void aBlankApplicationIdOrStateDirIsRefusedNamingTheVariable() {
     assertThatThrownBy(() -> JoinConfig.fromEnvironment(Map.of("PLASTICITY_JOIN_APPLICATION_ID", "  ")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("PLASTICITY_JOIN_APPLICATION_ID is blank");
@@ -81,6 +92,6 @@ class JoinEnvironmentTest {
   void theJoinsVariablesAreListedOnceEach() {
     assertThat(JoinEnvironment.ALL).extracting(dev.plasticity.schemas.Setting::name).doesNotHaveDuplicates()
         .containsExactly("PLASTICITY_KAFKA_BOOTSTRAP", "PLASTICITY_JOIN_WINDOW", "PLASTICITY_JOIN_GRACE",
-            "PLASTICITY_JOIN_APPLICATION_ID", "PLASTICITY_JOIN_STATE_DIR");
+            "PLASTICITY_JOIN_PREDICTION_WAIT", "PLASTICITY_JOIN_APPLICATION_ID", "PLASTICITY_JOIN_STATE_DIR");
   }
 }

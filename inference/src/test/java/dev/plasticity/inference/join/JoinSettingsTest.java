@@ -8,8 +8,17 @@ import org.junit.jupiter.api.Test;
 
 class JoinSettingsTest {
   @Test
-  void defaultsToADayAndFiveMinutes() {
-    assertThat(JoinSettings.defaults()).isEqualTo(new JoinSettings(Duration.ofHours(24), Duration.ofMinutes(5)));
+  void defaultsToADayAndFiveMinutesAndWaitsHalfAMinuteForAPrediction() {
+    assertThat(JoinSettings.defaults())
+        .isEqualTo(new JoinSettings(Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofSeconds(30)));
+    assertThat(new JoinSettings(Duration.ofHours(1), Duration.ZERO).predictionWait()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void refusesANegativePredictionWaitAndAcceptsNone() {
+    assertThatThrownBy(() -> JoinSettings.defaults().withPredictionWait(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prediction wait must be zero or positive");
+    assertThat(JoinSettings.defaults().withPredictionWait(Duration.ZERO).predictionWait()).isZero();
   }
 
   @Test

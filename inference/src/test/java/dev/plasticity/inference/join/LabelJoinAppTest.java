@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The join on a real broker with exactly-once processing: stopped mid-stream and started again
- * with the same application id and state directory, it neither loses nor repeats a labelled event.
+ * with the same application id and state directory, it neither loses nor repeats a labelled event,
+ * and labels left waiting for their prediction get it after the restart.
  */
 class LabelJoinAppTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
@@ -52,6 +54,9 @@ class LabelJoinAppTest {
   private static final int SCORED = 2_000;
   private static final int EARLY = 100;
   private static final int REPEATED = 50;
+  /** Events whose labels meet them before their predictions, which come only after the restart. */
+  private static final int WAITING = 50;
+  private static final Duration PREDICTION_WAIT = Duration.ofMinutes(5);
   private static final List<String> INPUTS = List.of(Topics.EVENTS_UNLABELLED, Topics.PREDICTIONS, Topics.LABELS);
 
   @TempDir Path stateDir;
@@ -63,24 +68,30 @@ class LabelJoinAppTest {
     String run = UUID.randomUUID().toString().substring(0, 8);
     long t0 = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
     Map<String, Object> overrides = Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    JoinSettings settings = JoinSettings.defaults();
+    JoinSettings settings = JoinSettings.defaults().withPredictionWait(PREDICTION_WAIT);
+    int all = SCORED + EARLY + WAITING;
     Map<String, LabelledEvent> seen = new HashMap<>();
     List<String> written = new ArrayList<>();
 
     try (KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<byte[], byte[]> labelled = committedReader(Topics.EVENTS_LABELLED)) {
-      // first instance: SCORED events with predictions, labels for the first half of them, and labels
-      // for EARLY events that have not arrived yet
+      // first instance: SCORED events with predictions, labels for the first half of them, labels
+      // for EARLY events that have not arrived yet, and WAITING events with their labels but not
+      // yet their predictions
       LabelJoinApp first = LabelJoinApp.start(kafka.bootstrapServers(), applicationId, stateDir, settings, overrides);
       try {
         for (int i = 0; i < SCORED; i++) {
           sendEvent(producer, run, i, t0 + i);
           sendPrediction(producer, run, i, t0 + i);
         }
-        sendLabels(producer, run, SCORED, SCORED + EARLY, t0 + 10_000);
+        for (int i = SCORED + EARLY; i < all; i++) {
+          sendEvent(producer, run, i, t0 + i);
+        }
+        sendLabels(producer, run, SCORED, all, t0 + 10_000);
         sendLabels(producer, run, 0, SCORED / 2, t0 + 20_000);
         producer.flush();
         await("the first half is labelled and committed", () -> read(labelled, seen, written) >= SCORED / 2);
+        await("the waiting labels met their events", () -> first.counters().labelsAwaitingPrediction() >= WAITING);
         // the next quarter of labels: the first instance stops once it has begun joining them, and
         // the rest of them arrive while no instance runs
         sendLabels(producer, run, SCORED / 2, SCORED / 2 + 100, t0 + 30_000);
@@ -94,27 +105,42 @@ class LabelJoinAppTest {
 
       try (LabelJoinApp second =
           LabelJoinApp.start(kafka.bootstrapServers(), applicationId, stateDir, settings, overrides)) {
+        for (int i = SCORED + EARLY; i < all; i++) { // the predictions the waiting labels wait for
+          sendPrediction(producer, run, i, t0 + i);
+        }
         sendLabels(producer, run, SCORED * 3 / 4, SCORED, t0 + 40_000);
-        for (int i = SCORED; i < SCORED + EARLY; i++) { // the events whose labels came first
+        for (int i = SCORED; i < SCORED + EARLY; i++) { // the events whose labels came first, never scored
           sendEvent(producer, run, i, t0 + i);
         }
         sendLabels(producer, run, 0, REPEATED, t0 + 50_000);
+        // a later event on every partition moves stream time past the prediction wait of the early labels
+        for (PartitionInfo partition : producer.partitionsFor(Topics.EVENTS_UNLABELLED)) {
+          String id = run + "-tick-" + partition.partition();
+          long time = t0 + Duration.ofMinutes(20).toMillis();
+          producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, partition.partition(), time, id,
+              JoinCodecs.EVENTS.encode(UnlabelledEvent.newBuilder().setEventId(id).setModel(MODEL).setEventTime(time)
+                  .setFeatures(Map.of("x", 0.0)).build())));
+        }
         producer.flush();
         await("the join has committed every input record", () -> caughtUp(applicationId));
         readToEnd(labelled, seen, written);
 
         assertThat(written).as("one labelled event per labelled event id, none twice").doesNotHaveDuplicates();
         assertThat(seen.keySet()).as("every labelled event id, none lost")
-            .isEqualTo(IntStream.range(0, SCORED + EARLY).mapToObj(i -> id(run, i)).collect(Collectors.toSet()));
-        for (int i = 0; i < SCORED + EARLY; i++) {
+            .isEqualTo(IntStream.range(0, all).mapToObj(i -> id(run, i)).collect(Collectors.toSet()));
+        for (int i = 0; i < all; i++) {
           LabelledEvent event = seen.get(id(run, i));
           assertThat(event.getLabel()).isEqualTo(i % 2);
           assertThat(event.getFeatures()).isEqualTo(Map.of("x", (double) i));
+          boolean scored = i < SCORED || i >= SCORED + EARLY;
           assertThat(event.getPredictionVersion()).as("event %d: scored events carry their version", i)
-              .isEqualTo(i < SCORED ? 1 : null);
+              .isEqualTo(scored ? 1 : null);
         }
         assertThat(first.counters().labelsHeld()).as("the early labels came before their events")
             .isGreaterThanOrEqualTo(EARLY);
+        assertThat(second.counters().predictionWaitsExpired())
+            .as("the early events were never scored: their labels waited, then were joined without")
+            .isEqualTo(EARLY);
         assertThat(second.counters().duplicateLabels())
             .as("the second instance remembers labels joined by the first").isEqualTo(REPEATED);
         assertThat(first.counters().deadLettered() + second.counters().deadLettered()).isZero();

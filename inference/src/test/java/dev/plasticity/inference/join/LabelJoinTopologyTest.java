@@ -9,8 +9,11 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,6 +47,13 @@ class LabelJoinTopologyTest {
   private static final Duration WINDOW = Duration.ofHours(24);
   private static final Duration GRACE = Duration.ofMinutes(5);
   private static final long WAIT = WINDOW.plus(GRACE).toMillis();
+  private static final Duration PREDICTION_WAIT = Duration.ofSeconds(30);
+  /**
+   * Both stores cache; the driver commits (and flushes the caches) after every record, so the
+   * cache holds what that record and its sweep wrote, while older states lie in RocksDB: a sweep
+   * ranges over both merged.
+   */
+  private static final long CACHE_BYTES = 1 << 20;
   private static final Instant NOW = Instant.parse("2026-03-05T00:00:00Z");
 
   @TempDir Path stateDir;
@@ -56,11 +68,16 @@ class LabelJoinTopologyTest {
 
   @BeforeEach
   void startDriver() {
+    startDriver(CACHE_BYTES);
+  }
+
+  private void startDriver(long cacheBytes) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "label-join-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(LabelJoinTopology.build(new JoinSettings(WINDOW, GRACE), counters,
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cacheBytes);
+    driver = new TopologyTestDriver(LabelJoinTopology.build(new JoinSettings(WINDOW, GRACE, PREDICTION_WAIT), counters,
         Clock.fixed(NOW, ZoneOffset.UTC)), props);
     StringSerializer keys = new StringSerializer();
     ByteArraySerializer values = new ByteArraySerializer();
@@ -96,19 +113,115 @@ class LabelJoinTopologyTest {
     assertThat(event.getPredictionVersion()).isEqualTo(3);
     assertThat(labelled.isEmpty()).isTrue();
     assertThat(counters.joined()).isEqualTo(1);
+    assertThat(counters.joinedWithPrediction()).isEqualTo(1);
+    assertThat(counters.labelsAwaitingPrediction()).as("the prediction was there first").isZero();
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
   @Test
-  void labelsAnEventThatWasNeverScoredWithoutAPrediction() {
+  void aLabelThatMeetsItsEventBeforeThePredictionIsJoinedWithThePredictionWhenItComes() {
     sendEvent("e-1", T0, 2.0);
-    sendLabel("e-1", T0 + 60_000, 1);
+    sendLabel("e-1", T0 + 200, 1);
+    assertThat(labelled.isEmpty()).as("the label waits for the scoring app's answer").isTrue();
+    assertThat(counters.labelsAwaitingPrediction()).isEqualTo(1);
 
-    LabelledEvent event = decode(labelled.readValue());
+    sendPrediction("e-1", T0, 3, "champion", 0);
+
+    TestRecord<byte[], byte[]> out = labelled.readRecord();
+    LabelledEvent event = decode(out.value());
+    assertThat(out.timestamp()).isEqualTo(T0);
+    assertThat(event.getFeatures()).as("the event's own features").isEqualTo(Map.of("x", 2.0));
+    assertThat(event.getLabel()).isEqualTo(1);
+    assertThat(event.getPrediction()).isZero();
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
+    assertThat(counters.joinedWithPrediction()).isEqualTo(1);
+    assertThat(counters.joinedWithoutPrediction()).isZero();
+    assertThat(counters.predictionWaitsExpired()).isZero();
+
+    sendEvent("other", T0 + 200 + PREDICTION_WAIT.toMillis(), 0.0);
+    assertThat(labelled.isEmpty()).as("nothing is left to join when the wait would have passed").isTrue();
+  }
+
+  @Test
+  void labelsAnEventThatWasNeverScoredWithoutAPredictionOnceThePredictionWaitHasPassed() {
+    sendEvent("e-1", T0, 2.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendEvent("other", T0 + 1_000 + PREDICTION_WAIT.toMillis() - 1, 0.0);
+    assertThat(labelled.isEmpty()).as("the label still waits one millisecond").isTrue();
+
+    sendEvent("other", T0 + 1_000 + PREDICTION_WAIT.toMillis(), 0.0);
+
+    TestRecord<byte[], byte[]> out = labelled.readRecord();
+    LabelledEvent event = decode(out.value());
+    assertThat(out.timestamp()).as("stamped with the event time, not the time the wait ended").isEqualTo(T0);
     assertThat(event.getFeatures()).isEqualTo(Map.of("x", 2.0));
     assertThat(event.getLabel()).isEqualTo(1);
     assertThat(event.getPrediction()).isNull();
     assertThat(event.getPredictionVersion()).isNull();
+    assertThat(counters.predictionWaitsExpired()).isEqualTo(1);
+    assertThat(counters.joinedWithoutPrediction()).isEqualTo(1);
+    assertThat(counters.joinedWithPrediction()).isZero();
+    assertThat(deadLetters.isEmpty()).as("an event never scored is labelled, not an error").isTrue();
+
+    sendPrediction("e-1", T0, 3, "champion", 0);
+    sendLabel("e-1", T0 + 2_000 + PREDICTION_WAIT.toMillis(), 1);
+    assertThat(labelled.isEmpty()).as("its labelled event is written; a late prediction or label changes nothing")
+        .isTrue();
+    assertThat(counters.duplicateLabels()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordForTheEventOnceItsPredictionWaitHasPassedFindsTheLabelJoinedWithoutThePrediction() {
+    sendEvent("e-1", T0, 2.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+
+    sendLabel("e-1", T0 + 1_000 + PREDICTION_WAIT.toMillis(), 0); // reaches the wait's end before any sweep
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getLabel()).as("the first label stands").isEqualTo(1);
+    assertThat(event.getPredictionVersion()).isNull();
+    assertThat(labelled.isEmpty()).isTrue();
+    assertThat(counters.predictionWaitsExpired()).isEqualTo(1);
+    assertThat(counters.duplicateLabels()).isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedLabelWhileTheFirstWaitsForThePredictionIsADuplicate() {
+    sendEvent("e-1", T0, 2.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendLabel("e-1", T0 + 2_000, 0);
+
+    assertThat(counters.duplicateLabels()).isEqualTo(1);
+    assertThat(counters.labelsAwaitingPrediction()).isEqualTo(1);
+    assertThat(labelled.isEmpty()).isTrue();
+
+    sendPrediction("e-1", T0, 3, "champion", 1);
+
+    List<byte[]> written = labelled.readValuesToList();
+    assertThat(written).hasSize(1);
+    assertThat(decode(written.get(0)).getLabel()).as("the first label stands").isEqualTo(1);
+    assertThat(decode(written.get(0)).getPredictionVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void aLabelWaitingForItsPredictionOutlivesARestartOfTheJoin(@TempDir Path saved) throws IOException {
+    sendEvent("e-1", T0, 2.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    // the driver has committed, so the stores' files hold the state; it deletes them when it closes
+    copyTree(stateDir, saved);
+    driver.close();
+    copyTree(saved, stateDir);
+
+    startDriver(CACHE_BYTES);
+    assertThat(storedState("e-1")).as("read back from the store after the restart")
+        .isEqualTo(new EventState.LabelAwaitingPrediction(JoinCodecs.EVENTS.decode(encodedEvent("e-1", T0, 2.0)),
+            JoinCodecs.LABELS.decode(encodedLabel("e-1", T0 + 1_000, 1)), T0 + 1_000 + PREDICTION_WAIT.toMillis()));
+    sendPrediction("e-1", T0, 3, "champion", 1);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getLabel()).isEqualTo(1);
+    assertThat(event.getFeatures()).isEqualTo(Map.of("x", 2.0));
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
   }
 
   @Test
@@ -136,22 +249,27 @@ class LabelJoinTopologyTest {
   }
 
   @Test
-  void holdsALabelThatArrivesBeforeItsEventAndJoinsItWhenTheEventArrives() {
+  void holdsALabelThatArrivesBeforeItsEventAndJoinsItWithTheEventsPrediction() {
     sendLabel("e-1", T0, 1);
     assertThat(labelled.isEmpty()).isTrue();
     assertThat(counters.labelsHeld()).isEqualTo(1);
 
     sendEvent("e-1", T0 - 5_000, 3.0);
+    assertThat(labelled.isEmpty()).as("having met its event, the label waits for the prediction").isTrue();
+    assertThat(counters.labelsAwaitingPrediction()).isEqualTo(1);
+    sendPrediction("e-1", T0 - 5_000, 3, "champion", 1);
 
     TestRecord<byte[], byte[]> out = labelled.readRecord();
     LabelledEvent event = decode(out.value());
     assertThat(event.getLabel()).isEqualTo(1);
     assertThat(event.getFeatures()).isEqualTo(Map.of("x", 3.0));
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
     assertThat(out.timestamp()).isEqualTo(T0 - 5_000);
-    assertThat(counters.joined()).isEqualTo(1);
-    assertThat(counters.orphanLabels()).isZero();
+    assertThat(counters.joinedWithPrediction()).isEqualTo(1);
+    assertThat(counters.deadLettered(JoinDeadLetterRule.ORPHAN_LABEL)).isZero();
 
-    sendPrediction("e-1", T0 - 5_000, 3, "champion", 1);
+    sendPrediction("e-1", T0 - 5_000, 4, "champion", 1);
+    sendEvent("e-1", T0 - 5_000, 3.0);
     assertThat(labelled.isEmpty()).as("an event already labelled is not written again").isTrue();
   }
 
@@ -166,11 +284,11 @@ class LabelJoinTopologyTest {
     TestRecord<byte[], byte[]> dlq = deadLetters.readRecord();
     DeadLetter letter = AvroCodec.of(DeadLetter.class).decode(dlq.value());
     assertThat(letter.getSourceTopic()).isEqualTo(Topics.LABELS);
-    assertThat(letter.getError()).contains("orphan label", "e-1", "PT24H", "PT5M");
+    assertThat(letter.getError()).startsWith("orphan-label: ").contains("e-1", "PT24H", "PT5M");
     assertThat(letter.getValue().array()).isEqualTo(encodedLabel("e-1", T0, 1));
     assertThat(new String(dlq.key(), StandardCharsets.UTF_8)).isEqualTo("e-1");
     assertThat(letter.getFailedAt()).isEqualTo(NOW.toEpochMilli());
-    assertThat(counters.orphanLabels()).isEqualTo(1);
+    assertThat(counters.deadLettered(JoinDeadLetterRule.ORPHAN_LABEL)).isEqualTo(1);
     assertThat(counters.deadLettered()).isEqualTo(1);
 
     sendEvent("e-1", T0 + WAIT + 1, 1.0);
@@ -187,13 +305,29 @@ class LabelJoinTopologyTest {
     assertThat(counters.labelsHeld()).isEqualTo(1);
 
     sendEvent("other", T0 + 2 * WAIT, 0.0);
-    assertThat(AvroCodec.of(DeadLetter.class).decode(deadLetters.readValue()).getError()).contains("orphan label");
-    assertThat(counters.orphanLabels()).isEqualTo(1);
+    assertThat(AvroCodec.of(DeadLetter.class).decode(deadLetters.readValue()).getError()).startsWith("orphan-label: ");
+    assertThat(counters.deadLettered(JoinDeadLetterRule.ORPHAN_LABEL)).isEqualTo(1);
+  }
+
+  @Test
+  void aStateGivenUpAndReplacedByOneRecordReachesTheChangelogOnce() {
+    TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
+        "label-join-test-" + LabelJoinTopology.STATE_STORE + "-changelog", new StringDeserializer(),
+        new ByteArrayDeserializer());
+    sendEvent("e-1", T0, 1.0);
+    assertThat(changelog.readKeyValuesToList()).hasSize(1);
+
+    sendLabel("e-1", T0 + WAIT, 1); // gives the event up (a delete), then holds the label (a put)
+
+    List<KeyValue<String, byte[]>> written = changelog.readKeyValuesToList();
+    assertThat(written).as("the cache merges the delete and the put").hasSize(1);
+    assertThat(new EventStateSerde().deserialize("t", written.get(0).value)).isInstanceOf(EventState.HeldLabel.class);
   }
 
   @Test
   void publishesARepeatedLabelOnceAndCountsTheRepeat() {
     sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 3, "champion", 1);
     sendLabel("e-1", T0 + 1_000, 1);
     sendLabel("e-1", T0 + 2_000, 1);
     sendLabel("e-1", T0 + 3_000, 0);
@@ -208,6 +342,7 @@ class LabelJoinTopologyTest {
     sendLabel("e-1", T0, 1);
     sendLabel("e-1", T0 + 1_000, 1);
     sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 3, "champion", 1);
 
     assertThat(labelled.readValuesToList()).hasSize(1);
     assertThat(counters.duplicateLabels()).isEqualTo(1);
@@ -253,12 +388,15 @@ class LabelJoinTopologyTest {
     }
     assertThat(letters).extracting(DeadLetter::getSourceTopic)
         .containsExactly(Topics.EVENTS_UNLABELLED, Topics.PREDICTIONS, Topics.LABELS, Topics.LABELS);
-    assertThat(letters).allSatisfy(letter -> assertThat(letter.getError()).startsWith("undecodable record on "));
+    assertThat(letters).allSatisfy(letter -> assertThat(letter.getError()).startsWith("undecodable: "));
+    assertThat(letters.get(1).getError()).contains("the label join cannot decode a record on " + Topics.PREDICTIONS);
     assertThat(letters.get(0).getValue().array()).isEqualTo(garbage);
     assertThat(letters.get(3).getError()).contains("null payload is not a Label");
+    assertThat(counters.deadLettered(JoinDeadLetterRule.UNDECODABLE)).isEqualTo(4);
     assertThat(counters.deadLettered()).isEqualTo(4);
 
     sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 3, "champion", 1);
     sendLabel("e-1", T0 + 1_000, 1);
     assertThat(labelled.readValuesToList()).hasSize(1);
   }
@@ -271,9 +409,25 @@ class LabelJoinTopologyTest {
     List<KeyValue<byte[], byte[]>> letters = deadLetters.readKeyValuesToList();
     assertThat(letters).hasSize(2);
     assertThat(AvroCodec.of(DeadLetter.class).decode(letters.get(0).value).getError())
-        .contains("must be keyed by its event id 'e-1'", "someone-else");
-    assertThat(AvroCodec.of(DeadLetter.class).decode(letters.get(1).value).getError()).contains("key was null");
+        .startsWith("wrong-key: ").contains("must be keyed by its event id 'e-1'", "someone-else");
+    assertThat(AvroCodec.of(DeadLetter.class).decode(letters.get(1).value).getError()).startsWith("wrong-key: ")
+        .contains("key was null");
+    assertThat(counters.deadLettered(JoinDeadLetterRule.WRONG_KEY)).isEqualTo(2);
     assertThat(counters.deadLettered()).isEqualTo(2);
+    assertThat(storedKeys()).isEmpty();
+  }
+
+  @Test
+  void deadLettersARecordWithANegativeTime() {
+    events.pipeInput("e-1", encodedEvent("e-1", -1, 1.0), T0);
+    labels.pipeInput("e-2", encodedLabel("e-2", -5, 1), T0);
+
+    List<String> reasons = deadLetters.readValuesToList().stream()
+        .map(value -> AvroCodec.of(DeadLetter.class).decode(value).getError()).toList();
+    assertThat(reasons).hasSize(2).allSatisfy(reason -> assertThat(reason).startsWith("negative-time: "));
+    assertThat(reasons.get(0)).contains("eventTime", "'e-1'", "-1");
+    assertThat(reasons.get(1)).contains("labelTime", "'e-2'", "-5");
+    assertThat(counters.deadLettered(JoinDeadLetterRule.NEGATIVE_TIME)).isEqualTo(2);
     assertThat(storedKeys()).isEmpty();
   }
 
@@ -284,6 +438,7 @@ class LabelJoinTopologyTest {
         .setEventTime(T0).setFeatures(Map.of("y", 9.0)).build()), T0);
     labels.pipeInput("e-1", JoinCodecs.LABELS.encode(Label.newBuilder().setEventId("e-1").setModel("fraud")
         .setLabel(1).setLabelTime(T0 + 1_000).build()), T0 + 1_000);
+    sendEvent("other", T0 + 1_000 + PREDICTION_WAIT.toMillis(), 0.0); // neither e-1 was scored
 
     LabelledEvent event = decode(labelled.readValue());
     assertThat(event.getModel()).isEqualTo("fraud");
@@ -327,6 +482,24 @@ class LabelJoinTopologyTest {
       all.forEachRemaining(entry -> keys.add(entry.key));
     }
     return keys;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private EventState storedState(String eventId) {
+    KeyValueStore<String, EventState> store = driver.getKeyValueStore(LabelJoinTopology.STATE_STORE);
+    return store.get(EventJoin.stateKey(MODEL, eventId));
   }
 
   private long expiryEntries() {

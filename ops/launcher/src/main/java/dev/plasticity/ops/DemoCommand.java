@@ -83,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
     DemoReport result;
     // a terminal gets a progress bar redrawn in place; a pipe or a file (CI) plain lines
     boolean live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(dir).withTrainer(b -> b.policy(policy)))) {
+    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(dir).withJoin(Demo.JOIN)
+        .withTrainer(b -> b.policy(policy)))) {
       result = new Demo(settings, stack, System.out, live).run();
     }
     if (report != null) {

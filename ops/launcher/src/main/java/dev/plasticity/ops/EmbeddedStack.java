@@ -99,7 +99,7 @@ public final class EmbeddedStack implements AutoCloseable {
           join);
     }
 
-    /** These options with another label-join window and grace. */
+    /** These options with other label-join settings (window, grace, prediction wait). */
     public Options withJoin(JoinSettings settings) {
       return new Options(dataDir, externalKafka, model, partitions, trainer, driftJob, settings);
     }

@@ -22,7 +22,7 @@ final class LoopRun {
   static Result run(Path dir, String bootstrapServers, Demo.Settings settings) throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     EmbeddedStack.Options options = EmbeddedStack.Options.defaults(dir).withExternalKafka(bootstrapServers)
-        .withTrainer(trainer -> trainer.cadenceEvents(0));
+        .withJoin(Demo.JOIN).withTrainer(trainer -> trainer.cadenceEvents(0));
     try (EmbeddedStack stack = EmbeddedStack.start(options)) {
       DemoReport report = new Demo(settings, stack, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
       return new Result(report, console.toString(StandardCharsets.UTF_8));

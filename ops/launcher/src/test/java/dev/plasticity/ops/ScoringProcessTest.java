@@ -67,7 +67,9 @@ class ScoringProcessTest {
           "PLASTICITY_SCORING_APPLICATION_ID", "scoring-" + model,
           "PLASTICITY_SCORING_STATE_DIR", scoringState.toString(),
           "PLASTICITY_JOIN_APPLICATION_ID", "join-" + model,
-          "PLASTICITY_JOIN_STATE_DIR", joinState.toString()));
+          "PLASTICITY_JOIN_STATE_DIR", joinState.toString(),
+          // no version will score the event and no later record moves stream time past a wait: label at once
+          "PLASTICITY_JOIN_PREDICTION_WAIT", "0"));
       ScoringProcess process = ScoringProcess.start(config, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100));
       try {
         await("both parts are up", () -> process.health().stream().allMatch(ServiceHealth::up));

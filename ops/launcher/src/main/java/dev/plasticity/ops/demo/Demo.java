@@ -1,5 +1,6 @@
 package dev.plasticity.ops.demo;
 
+import dev.plasticity.inference.join.JoinSettings;
 import dev.plasticity.inference.scoring.ScoringApp;
 import dev.plasticity.ops.EmbeddedStack;
 import dev.plasticity.schemas.Evidence;
@@ -33,6 +34,13 @@ import org.apache.kafka.common.TopicPartition;
 public final class Demo {
   /** How long after reading its prediction the application learns an event's label, unless told. */
   public static final Duration DEFAULT_LABEL_DELAY = Duration.ofMillis(200);
+  /**
+   * The label join the demo's stack runs: without a prediction wait. The demo's application sends
+   * a label only after it has read the event's prediction, so a live label finds its prediction
+   * there already; and the bootstrap publishes events no version can score, then waits for them to
+   * be labelled, with no later record to move the join's stream time past a prediction wait.
+   */
+  public static final JoinSettings JOIN = JoinSettings.defaults().withPredictionWait(Duration.ZERO);
 
   /** Demo settings; see {@code plasticity demo --help} for their meaning. */
   public record Settings(
