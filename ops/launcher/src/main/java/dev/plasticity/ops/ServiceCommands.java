@@ -149,11 +149,10 @@ final class ServiceCommands {
         config.policy(policy);
       }
       modelPolicies.forEach((model, rules) -> config.policy(model, PolicyConverter.parse(spec, model, rules)));
-      try (TrainerService trainer = TrainerService.create(config.build()).start()) {
-        return runUntilStopped(() -> List.of(trainer.failure().map(e -> ServiceHealth.failed("trainer", e))
-            .orElseGet(() -> trainer.isRunning() ? ServiceHealth.up("trainer", "consuming triggers")
-                : ServiceHealth.stopped("trainer", "not consuming triggers"))), "trainer");
-      }
+      TrainerService trainer = TrainerService.create(config.build()).start();
+      return runUntilStopped(() -> List.of(trainer.failure().map(e -> ServiceHealth.failed("trainer", e))
+          .orElseGet(() -> trainer.isRunning() ? ServiceHealth.up("trainer", "consuming triggers")
+              : ServiceHealth.stopped("trainer", "not consuming triggers"))), "trainer", trainer);
     }
   }
 
@@ -180,12 +179,22 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       JobClient job = dev.plasticity.streamjobs.DriftJob.startLocal(DriftJobOptions.fromArgs(args));
+      return runUntilStopped(() -> List.of(DriftJobHealth.of(job)), "drift-job", () -> cancel(job));
+    }
+
+    /**
+     * Cancels the job unless it has ended, and waits until it has, so that a SIGTERM does not halt
+     * the JVM while its tasks still run (checkpoints in {@code --checkpoint-directory} are kept).
+     */
+    private static void cancel(JobClient job) throws Exception {
+      if (job.getJobExecutionResult().isDone()) {
+        return;
+      }
+      job.cancel().get();
       try {
-        return runUntilStopped(() -> List.of(DriftJobHealth.of(job)), "drift-job");
-      } finally {
-        if (!job.getJobExecutionResult().isDone()) {
-          job.cancel().get();
-        }
+        job.getJobExecutionResult().get();
+      } catch (java.util.concurrent.ExecutionException cancelled) {
+        // the result of a cancelled job is its cancellation
       }
     }
   }
