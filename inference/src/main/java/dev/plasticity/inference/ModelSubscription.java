@@ -88,6 +88,7 @@ public final class ModelSubscription implements AutoCloseable {
   private final List<java.util.function.Consumer<Throwable>> failureListeners = new ArrayList<>();
   private volatile boolean running = true;
   private volatile boolean caughtUp;
+  private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
   private volatile Throwable failure;
 
   private ModelSubscription(ModelLoader loader, Consumer<byte[], byte[]> consumer,
@@ -164,6 +165,18 @@ public final class ModelSubscription implements AutoCloseable {
     return caughtUp;
   }
 
+  /**
+   * Waits until the subscription has read the versions topic to its end once and tried to load the
+   * newest champion it found there (served, or its download failed and will be retried), or has
+   * failed, for at most {@code timeout}. A service that answers requests should not take any before
+   * this: it would answer "no version yet" for a model that has one.
+   *
+   * @return whether that point was reached in time (false: the topic or the registry is slow)
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   /** Whether the subscription thread is running: false once closed or failed. */
   public boolean isRunning() {
     return failure == null && thread.isAlive();
@@ -225,6 +238,9 @@ public final class ModelSubscription implements AutoCloseable {
           nextAttempt = System.nanoTime() + (loadPending() ? 0 : retryInterval.toNanos());
           nextReport = System.nanoTime() + retryInterval.toNanos(); // a load just sent pending reports
         }
+        if (caughtUp) { // the first time: what the topic held at the start has been offered and tried
+          ready.countDown();
+        }
         if (loader.pendingRejectionReports() == 0) {
           reportBackoff = retryInterval.toNanos();
         } else if (System.nanoTime() - nextReport >= 0) {
@@ -254,6 +270,7 @@ public final class ModelSubscription implements AutoCloseable {
   }
 
   private void fail(Throwable t) {
+    ready.countDown(); // nobody waits for a subscription that will never be ready
     List<java.util.function.Consumer<Throwable>> listeners;
     synchronized (failureListeners) {
       failure = t;

@@ -56,6 +56,29 @@ class ModelSubscriptionTest {
   @TempDir Path dataDir;
 
   @Test
+  void isReadyOnceItHasLoadedTheChampionTheTopicHoldsAndAlsoForAModelWithoutOne() throws Exception {
+    String model = "ready-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        HotSwapPredictor predictor = new HotSwapPredictor(model);
+        HotSwapPredictor fresh = new HotSwapPredictor(model + "-new")) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(champion(model, "t-1"), artifact(1));
+
+      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(),
+              new ModelLoader(client, predictor));
+          ModelSubscription none = ModelSubscription.start(kafka.bootstrapServers(), new ModelLoader(client, fresh))) {
+        assertThat(subscription.awaitReady(Duration.ofMinutes(1))).isTrue();
+        assertThat(predictor.servedVersion()).as("ready means the champion is served, not only announced")
+            .isEqualTo(OptionalInt.of(1));
+        assertThat(none.awaitReady(Duration.ofMinutes(1))).as("a model with no version is ready with none").isTrue();
+        assertThat(fresh.servedVersion()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void servesEachNewChampionWithoutFailingAPredictionAndNeverOneThatFailsItsChecksum() throws Exception {
     String model = "churn-" + UUID.randomUUID().toString().substring(0, 8);
     List<SwapEvent> swaps = new CopyOnWriteArrayList<>();

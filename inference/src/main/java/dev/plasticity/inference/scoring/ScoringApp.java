@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Events that arrive before their model's first version is served are dead-lettered (rule
+ * <p>{@link #start} returns once every model's subscription has loaded the champion the versions
+ * topic holds (or after a minute, with a warning), so a restarted app scores what waits for it with
+ * the version that was serving. Events for a model that has no version yet are dead-lettered (rule
  * {@link DeadLetterRule#NO_VERSION_SERVED}); {@link #servedVersion} tells when a model is ready.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ScoringApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScoringApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** How long {@link #start} waits for the models' served versions before it starts scoring. */
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final ScoringConfig config;
   private final Scorers scorers;
@@ -90,6 +94,7 @@ public final class ScoringApp implements AutoCloseable {
         ModelLoader loader = new ModelLoader(registry, predictor);
         subscriptions.add(ModelSubscription.start(config.bootstrapServers(), loader));
       }
+      awaitVersions(subscriptions);
       Scorers scorers = Scorers.of(predictors);
       ScoringCounts counts = new ScoringCounts();
       KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts,
@@ -110,6 +115,26 @@ public final class ScoringApp implements AutoCloseable {
       subscriptions.forEach(ModelSubscription::close);
       predictors.forEach(HotSwapPredictor::close);
       throw e;
+    }
+  }
+
+  /**
+   * Waits, up to {@link #READY_TIMEOUT} in all, until every model's subscription has loaded the
+   * champion the versions topic holds, so that a restarted app does not dead-letter the events it
+   * finds waiting as {@code no-version-served} while its models are still loading.
+   */
+  private static void awaitVersions(List<ModelSubscription> subscriptions) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    for (ModelSubscription subscription : subscriptions) {
+      try {
+        if (!subscription.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+          log.warn("model {}: its versions were not loaded within {}; scoring starts, and its events are"
+              + " dead-lettered as no-version-served until a version is", subscription.model(), READY_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while loading the served versions", e);
+      }
     }
   }
 
