@@ -243,4 +243,47 @@ class HotSwapPredictorTest {
           .extracting(Prediction::label).containsExactly(1, 0);
     }
   }
+
+  @Test
+  void aBatchByColumnGetsTheAnswersOfTheSameEventsGivenAsMaps() {
+    List<Map<String, Double>> events = new ArrayList<>();
+    double[][] columns = new double[3][40];
+    java.util.Random random = new java.util.Random(11);
+    for (int r = 0; r < 40; r++) {
+      for (int c = 0; c < 3; c++) {
+        columns[c][r] = random.nextDouble() * 10;
+      }
+      events.add(event(columns[0][r], columns[1][r], columns[2][r]));
+    }
+    dev.plasticity.registry.client.FeatureColumns byColumn =
+        dev.plasticity.registry.client.FeatureColumns.of(List.of("x3", "x1", "x2"), columns[2], columns[0], columns[1]);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(serving(MODEL, 2));
+
+      List<Prediction> fromMaps = predictor.predictBatch(events);
+      List<Prediction> fromColumns = predictor.predictBatch(byColumn);
+
+      assertThat(fromColumns).containsExactlyElementsOf(fromMaps);
+      assertThat(fromColumns).extracting(Prediction::label).containsAll(List.of(0, 1));
+      assertThat(predictor.predictions()).isEqualTo(80);
+      assertThatThrownBy(() -> predictor.predictBatch(
+          dev.plasticity.registry.client.FeatureColumns.of(List.of("x1", "x3"), columns[0], columns[2])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x2' is missing");
+      assertThat(predictor.failedPredictions()).isEqualTo(40);
+    }
+  }
+
+  @Test
+  void aBatchByColumnWalksTheLevelsOfALevelledVersionInRowOrder() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(levelledServing(1, 2, 0.0));
+
+      // as the batch of maps above: 1.0 is above the level 0, then 0.4 below the 0.5 that 1.0 raised it to
+      List<Prediction> answers = predictor.predictBatch(
+          dev.plasticity.registry.client.FeatureColumns.of(List.of("x1"), new double[] {1.0, 0.4}));
+
+      assertThat(answers).extracting(Prediction::label).containsExactly(1, 0);
+      assertThat(predictor.predict(Map.of("x1", 0.46)).label()).as("0.46 against the walked 0.45").isEqualTo(1);
+    }
+  }
 }
