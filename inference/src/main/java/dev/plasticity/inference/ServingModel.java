@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One loaded model version ready to serve: the DJL {@link Model} it owns plus a small pool of
- * {@link Lane}s, what one batch in flight needs of its own (DJL's parameter store is not
+ * {@code Lane}s, what one batch in flight needs of its own (DJL's parameter store is not
  * thread-safe; the network is).
  *
  * <p>A batch is one call of the network's {@code forward}, without a DJL {@code Predictor} and
