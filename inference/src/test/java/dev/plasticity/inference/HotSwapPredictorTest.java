@@ -286,4 +286,46 @@ class HotSwapPredictorTest {
       assertThat(predictor.predict(Map.of("x1", 0.46)).label()).as("0.46 against the walked 0.45").isEqualTo(1);
     }
   }
+
+  @Test
+  void batchesOfChangingSizesFromSeveralThreadsGetTheAnswersOfTheirRowsPredictedAlone() throws Exception {
+    int threads = 3; // one more than the version keeps lanes for: bursts make lanes of their own
+    java.util.Random random = new java.util.Random(5);
+    List<Map<String, Double>> rows = new ArrayList<>();
+    for (int r = 0; r < 200; r++) {
+      rows.add(event(random.nextDouble() * 10, random.nextDouble() * 10, random.nextDouble() * 10));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(serving(MODEL, 1));
+      List<Prediction> alone = rows.stream().map(predictor::predict).toList();
+      List<Future<Integer>> checked = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        checked.add(pool.submit(() -> {
+          java.util.Random sizes = new java.util.Random(seed);
+          int answers = 0;
+          for (int b = 0; b < 60; b++) {
+            int from = sizes.nextInt(rows.size());
+            int to = from + 1 + sizes.nextInt(rows.size() - from); // 1 to 200 rows: lanes grow and are reused
+            List<Prediction> batch = predictor.predictBatch(rows.subList(from, to));
+            assertThat(batch).hasSize(to - from);
+            for (int r = from; r < to; r++) { // a batch's forward pass may differ from a row's in the last bit
+              assertThat(batch.get(r - from).label()).isEqualTo(alone.get(r).label());
+              assertThat(batch.get(r - from).probabilities()).containsExactly(alone.get(r).probabilities(),
+                  org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            answers += to - from;
+          }
+          return answers;
+        }));
+      }
+      for (Future<Integer> thread : checked) {
+        assertThat(thread.get()).isPositive();
+      }
+      assertThat(predictor.failedPredictions()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
