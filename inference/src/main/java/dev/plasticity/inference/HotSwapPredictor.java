@@ -1,5 +1,6 @@
 package dev.plasticity.inference;
 
+import dev.plasticity.registry.client.FeatureColumns;
 import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.schemas.Architecture;
 import java.time.Clock;
@@ -106,7 +107,29 @@ public final class HotSwapPredictor implements AutoCloseable {
    * @throws IllegalStateException when no version is served yet, or the predictor is closed
    */
   public List<Prediction> predictBatch(List<Map<String, Double>> batch) {
-    if (batch.isEmpty()) {
+    return answer(batch.size(), (serving, recentLabels, levels) -> serving.predict(batch, recentLabels, levels));
+  }
+
+  /**
+   * Predicts a batch of events held by column, as {@link #predictBatch(List)} predicts the same
+   * events given as maps, with the same answers; the answers are in row order. The fastest way in
+   * for a caller whose events are already columns: the batch is encoded without a map look-up per
+   * event.
+   *
+   * @throws IllegalArgumentException when the batch has no column for a feature the served model needs
+   * @throws IllegalStateException when no version is served yet, or the predictor is closed
+   */
+  public List<Prediction> predictBatch(FeatureColumns batch) {
+    return answer(batch.rows(), (serving, recentLabels, levels) -> serving.predict(batch, recentLabels, levels));
+  }
+
+  /** How a batch is predicted by one version, given the stream's recent labels and its levels. */
+  private interface BatchAnswer {
+    List<Prediction> by(ServingModel serving, int[] recentLabels, FeatureLevels levels);
+  }
+
+  private List<Prediction> answer(int rows, BatchAnswer batch) {
+    if (rows == 0) {
       return List.of();
     }
     try {
@@ -122,7 +145,7 @@ public final class HotSwapPredictor implements AutoCloseable {
         }
         try {
           int lags = serving.labelLags();
-          List<Prediction> out = serving.predict(batch, lags > 0 ? labels.recent(lags) : NO_LABELS,
+          List<Prediction> out = batch.by(serving, lags > 0 ? labels.recent(lags) : NO_LABELS,
               levelsFor(serving.architecture()));
           predictions.add(out.size());
           return out;
@@ -131,7 +154,7 @@ public final class HotSwapPredictor implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      failedPredictions.add(batch.size());
+      failedPredictions.add(rows);
       throw e;
     }
   }

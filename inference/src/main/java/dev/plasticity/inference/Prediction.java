@@ -10,11 +10,12 @@ import java.util.Objects;
  * made it (STYLE 4: every prediction is stamped with its version).
  *
  * <p>A value: two predictions are equal when label, version and probabilities are. The predictions
- * of one batch share the batch's probabilities, which nothing writes after the batch is answered;
- * {@link #probabilities()} hands out a copy of this prediction's part. That is why this is a class
- * with the accessors of a record ({@code label()}, {@code probabilities()}, {@code modelVersion()})
- * rather than a record, whose array component would be a copy per row. As JSON it is {@code
- * {"label": 1, "probabilities": [...], "modelVersion": 2}}.
+ * of one batch share the batch's class scores, which nothing writes after the batch is answered;
+ * {@link #probabilities()} computes this prediction's probabilities from its row of scores when it
+ * is called (see {@code ClassScores}), so a caller that reads only labels pays for no softmax. That
+ * is why this is a class with the accessors of a record ({@code label()}, {@code probabilities()},
+ * {@code modelVersion()}) rather than a record, whose array component would be computed and copied
+ * per row. As JSON it is {@code {"label": 1, "probabilities": [...], "modelVersion": 2}}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,6 +25,7 @@ public final class Prediction {
   private final float[] shared;
   private final int from;
   private final int classes;
+  private final boolean scores;
   private final int modelVersion;
 
   /**
@@ -32,32 +34,28 @@ public final class Prediction {
    * @param modelVersion the registry version of the model that answered
    */
   public Prediction(int label, float[] probabilities, int modelVersion) {
-    this(label, probabilities.clone(), 0, probabilities.length, modelVersion);
+    this(label, probabilities.clone(), 0, probabilities.length, false, modelVersion);
   }
 
-  private Prediction(int label, float[] shared, int from, int classes, int modelVersion) {
+  /** @param scores whether {@code shared} holds class scores (else probabilities) */
+  private Prediction(int label, float[] shared, int from, int classes, boolean scores, int modelVersion) {
     this.label = label;
     this.shared = shared;
     this.from = from;
     this.classes = classes;
+    this.scores = scores;
     this.modelVersion = modelVersion;
   }
 
   /**
-   * Row {@code row} of a batch's probabilities, {@code classes} per row in one row-major array that
-   * the caller hands over and never writes again; the label is the most probable class (the first
-   * on ties).
+   * Row {@code row} of a batch's class scores, {@code classes} per row in one row-major array that the
+   * caller hands over and never writes again; the probabilities are the row's softmax and the label
+   * the most probable class (the first on ties).
    */
-  static Prediction ofBatchRow(float[] probabilities, int row, int classes, int modelVersion) {
-    Objects.checkFromIndexSize(row * classes, classes, probabilities.length);
-    int from = row * classes;
-    int best = 0;
-    for (int i = 1; i < classes; i++) {
-      if (probabilities[from + i] > probabilities[from + best]) {
-        best = i;
-      }
-    }
-    return new Prediction(best, probabilities, from, classes, modelVersion);
+  static Prediction ofBatchScores(float[] scores, int row, int classes, int modelVersion) {
+    int from = Math.multiplyExact(row, classes);
+    Objects.checkFromIndexSize(from, classes, scores.length);
+    return new Prediction(ClassScores.label(scores, from, classes), scores, from, classes, true, modelVersion);
   }
 
   /** Index of the most probable class. */
@@ -66,10 +64,10 @@ public final class Prediction {
     return label;
   }
 
-  /** Class probabilities, one per class: a fresh copy on every call. */
+  /** Class probabilities, one per class: a fresh array on every call. */
   @JsonProperty("probabilities")
   public float[] probabilities() {
-    return Arrays.copyOfRange(shared, from, from + classes);
+    return scores ? ClassScores.probabilities(shared, from, classes) : Arrays.copyOfRange(shared, from, from + classes);
   }
 
   /** The registry version of the model that answered. */
@@ -81,25 +79,18 @@ public final class Prediction {
   @Override
   public boolean equals(Object o) {
     return o instanceof Prediction p && label == p.label && modelVersion == p.modelVersion
-        && Arrays.equals(shared, from, from + classes, p.shared, p.from, p.from + p.classes);
+        && Arrays.equals(probabilities(), p.probabilities());
   }
 
   /** As a record holding {@code probabilities()} would hash: {@code Arrays.hashCode} of the probabilities. */
   @Override
   public int hashCode() {
-    int probabilities = 1;
-    for (int i = from; i < from + classes; i++) {
-      probabilities = 31 * probabilities + Float.hashCode(shared[i]);
-    }
-    return 31 * (31 * label + modelVersion) + probabilities;
+    return 31 * (31 * label + modelVersion) + Arrays.hashCode(probabilities());
   }
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder("Prediction[label=").append(label).append(", probabilities=[");
-    for (int i = from; i < from + classes; i++) {
-      text.append(i == from ? "" : ", ").append(shared[i]);
-    }
-    return text.append("], modelVersion=").append(modelVersion).append(']').toString();
+    return "Prediction[label=" + label + ", probabilities=" + Arrays.toString(probabilities()) + ", modelVersion="
+        + modelVersion + "]";
   }
 }

@@ -1,12 +1,19 @@
 package dev.plasticity.inference;
 
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.translate.TranslateException;
-import dev.plasticity.registry.client.BatchClassProbabilities;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.plasticity.registry.client.FeatureColumns;
 import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.registry.client.InputEncoder;
 import dev.plasticity.schemas.Architecture;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One loaded model version ready to serve: the DJL {@link Model} it owns plus a small pool of DJL
- * {@link Predictor}s (a predictor is not thread-safe; the model is).
+ * One loaded model version ready to serve: the DJL {@link Model} it owns plus a small pool of
+ * {@code Lane}s, what one batch in flight needs of its own (DJL's parameter store is not
+ * thread-safe; the network is).
+ *
+ * <p>A batch is one call of the network's {@code forward}, without a DJL {@code Predictor} and
+ * translator: its rows are encoded into one buffer, copied into the lane's direct buffer, which the
+ * engine reads in place as the input array (DJL's {@code create} from a Java array allocates a new
+ * direct buffer per call), and the class scores are read back as one array. The arrays of a batch
+ * live in a sub-manager closed when the batch is answered.
  *
  * <p>Lifetime is reference counted so that a model is closed only after its last in-flight
  * prediction: the count starts at 1 (the "serving" reference held by {@link HotSwapPredictor});
@@ -29,15 +43,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServingModel {
   private static final int WARM_UP_ROWS = 8;
+  /** A lane keeps an input buffer up to this size (16 MiB); a larger batch gets a buffer of its own. */
+  private static final int MAX_KEPT_INPUT_BYTES = 1 << 24;
 
   private final String model;
   private final int version;
   private final Architecture architecture;
   private final Model djlModel;
   private final InputEncoder encoder;
-  private final BatchClassProbabilities translator;
+  private final Block block;
   private final int classes;
-  private final ArrayBlockingQueue<Predictor<float[], float[]>> idle;
+  private final ArrayBlockingQueue<Lane> idle;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final AtomicBoolean served = new AtomicBoolean();
@@ -48,7 +64,8 @@ final class ServingModel {
    * @param version registry version (stamped on every prediction)
    * @param architecture the architecture the network was built from (for encoding features)
    * @param djlModel the loaded network; owned (closed) by this object from now on
-   * @param predictors how many predictors to keep ready; more are made for bursts and closed after
+   * @param predictors how many batches in flight to keep lanes for; more are made for bursts and
+   *     dropped after
    */
   ServingModel(String model, int version, Architecture architecture, Model djlModel, int predictors) {
     this.model = Objects.requireNonNull(model, "model");
@@ -64,10 +81,10 @@ final class ServingModel {
     this.idle = new ArrayBlockingQueue<>(predictors);
     try {
       this.encoder = InputEncoder.of(architecture);
-      this.translator = new BatchClassProbabilities(encoder.width());
+      this.block = djlModel.getBlock();
       this.classes = architecture.getNumClasses();
       for (int i = 0; i < predictors; i++) {
-        idle.add(djlModel.newPredictor(translator));
+        idle.add(new Lane());
       }
     } catch (RuntimeException e) {
       closeNow(); // it owns the model, even when it cannot be built
@@ -93,24 +110,24 @@ final class ServingModel {
   }
 
   /**
-   * Runs {@code batches} predictions on a batch of rows at the feature means (all zeros once
-   * standardised) through every pooled predictor, so that the first real request does not pay for
-   * the engine's lazy initialisation. Call before the model is served.
+   * Runs {@code batches} forward passes on a batch of rows at the feature means (all zeros once
+   * standardised) through every pooled lane, so that the first real request does not pay for the
+   * engine's lazy initialisation. Call before the model is served.
    */
   void warmUp(int batches) {
     if (batches < 0) {
       throw new IllegalArgumentException("warm-up batches must be >= 0, was " + batches);
     }
     float[] rows = new float[WARM_UP_ROWS * encoder.width()];
-    List<Predictor<float[], float[]>> all = new ArrayList<>();
+    List<Lane> all = new ArrayList<>();
     idle.drainTo(all);
     try {
       for (int b = 0; b < batches; b++) {
-        for (Predictor<float[], float[]> p : all) {
-          p.predict(rows);
+        for (Lane lane : all) {
+          lane.scores(rows, WARM_UP_ROWS);
         }
       }
-    } catch (TranslateException e) {
+    } catch (RuntimeException e) {
       throw new IllegalStateException("warm-up of " + model + " v" + version + " failed: " + e.getMessage(), e);
     } finally {
       idle.addAll(all);
@@ -127,32 +144,38 @@ final class ServingModel {
    * (newest first; ignored without lags) and, for a version that reads its features relative to
    * levels, each row against {@code levels} in the batch's order ({@link FeatureLevels#next}; null
    * otherwise). The rows are encoded into one buffer and answered in one forward pass; the answers
-   * share the batch's probabilities ({@link Prediction}). The caller holds a reference ({@link
+   * share the batch's class scores ({@link Prediction}). The caller holds a reference ({@link
    * #acquire()}).
    */
   List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels, FeatureLevels levels) {
-    float[] rows = encoder.encode(batch, recentLabels, levels);
-    Predictor<float[], float[]> predictor = idle.poll();
-    if (predictor == null) {
-      predictor = djlModel.newPredictor(translator); // a burst beyond the pool
+    return answer(encoder.encode(batch, recentLabels, levels), batch.size());
+  }
+
+  /** {@link #predict(List, int[], FeatureLevels)} for a batch held by column. */
+  List<Prediction> predict(FeatureColumns batch, int[] recentLabels, FeatureLevels levels) {
+    return answer(encoder.encode(batch, recentLabels, levels), batch.rows());
+  }
+
+  private List<Prediction> answer(float[] input, int rows) {
+    Lane lane = idle.poll();
+    if (lane == null) {
+      lane = new Lane(); // a burst beyond the pool
     }
-    float[] probabilities;
+    float[] scores;
     try {
-      probabilities = predictor.predict(rows);
-    } catch (TranslateException e) {
+      scores = lane.scores(input, rows);
+    } catch (RuntimeException e) {
       throw new IllegalStateException(model + " v" + version + " failed to predict: " + e.getMessage(), e);
     } finally {
-      if (!idle.offer(predictor)) {
-        predictor.close();
-      }
+      idle.offer(lane);
     }
-    if (probabilities.length != batch.size() * classes) {
-      throw new IllegalStateException(model + " v" + version + " answered " + probabilities.length
-          + " probabilities for " + batch.size() + " rows of " + classes + " classes");
+    if (scores.length != rows * classes) {
+      throw new IllegalStateException(model + " v" + version + " answered " + scores.length
+          + " scores for " + rows + " rows of " + classes + " classes");
     }
-    List<Prediction> out = new ArrayList<>(batch.size());
-    for (int row = 0; row < batch.size(); row++) {
-      out.add(Prediction.ofBatchRow(probabilities, row, classes, version));
+    List<Prediction> out = new ArrayList<>(rows);
+    for (int row = 0; row < rows; row++) {
+      out.add(Prediction.ofBatchScores(scores, row, classes, version));
     }
     return out;
   }
@@ -204,11 +227,42 @@ final class ServingModel {
 
   private void closeNow() {
     closed = true;
-    Predictor<float[], float[]> p;
-    while ((p = idle.poll()) != null) {
-      p.close();
-    }
+    idle.clear();
     djlModel.close();
+  }
+
+  /**
+   * What one batch in flight needs of its own: a parameter store (DJL's is not thread-safe) and a
+   * direct buffer, grown to the largest batch seen, that the engine reads the input array from
+   * without a copy. Used by one batch at a time; returned to the pool only once the batch's arrays
+   * are closed, so the engine no longer reads the buffer.
+   */
+  private final class Lane {
+    private final ParameterStore parameters = new ParameterStore(djlModel.getNDManager(), false);
+    private ByteBuffer input;
+
+    /** The network's class scores for {@code rows} rows in {@code values}, row-major. */
+    float[] scores(float[] values, int rows) {
+      ByteBuffer buffer = inputOf(Math.multiplyExact(values.length, Float.BYTES));
+      buffer.asFloatBuffer().put(values);
+      try (NDManager batch = djlModel.getNDManager().newSubManager()) {
+        NDArray in = batch.create(buffer, new Shape(rows, encoder.width()), DataType.FLOAT32);
+        return block.forward(parameters, new NDList(in), false).singletonOrThrow().toFloatArray();
+      }
+    }
+
+    /** A direct buffer of exactly {@code bytes} remaining, from position 0. */
+    private ByteBuffer inputOf(int bytes) {
+      if (bytes > MAX_KEPT_INPUT_BYTES) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+      }
+      if (input == null || input.capacity() < bytes) {
+        int grown = input == null ? bytes : (int) Math.min(MAX_KEPT_INPUT_BYTES, 2L * input.capacity());
+        input = ByteBuffer.allocateDirect(Math.max(bytes, grown)).order(ByteOrder.nativeOrder());
+      }
+      input.clear().limit(bytes);
+      return input;
+    }
   }
 
   @Override

@@ -243,4 +243,89 @@ class HotSwapPredictorTest {
           .extracting(Prediction::label).containsExactly(1, 0);
     }
   }
+
+  @Test
+  void aBatchByColumnGetsTheAnswersOfTheSameEventsGivenAsMaps() {
+    List<Map<String, Double>> events = new ArrayList<>();
+    double[][] columns = new double[3][40];
+    java.util.Random random = new java.util.Random(11);
+    for (int r = 0; r < 40; r++) {
+      for (int c = 0; c < 3; c++) {
+        columns[c][r] = random.nextDouble() * 10;
+      }
+      events.add(event(columns[0][r], columns[1][r], columns[2][r]));
+    }
+    dev.plasticity.registry.client.FeatureColumns byColumn =
+        dev.plasticity.registry.client.FeatureColumns.of(List.of("x3", "x1", "x2"), columns[2], columns[0], columns[1]);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(serving(MODEL, 2));
+
+      List<Prediction> fromMaps = predictor.predictBatch(events);
+      List<Prediction> fromColumns = predictor.predictBatch(byColumn);
+
+      assertThat(fromColumns).containsExactlyElementsOf(fromMaps);
+      assertThat(fromColumns).extracting(Prediction::label).containsAll(List.of(0, 1));
+      assertThat(predictor.predictions()).isEqualTo(80);
+      assertThatThrownBy(() -> predictor.predictBatch(
+          dev.plasticity.registry.client.FeatureColumns.of(List.of("x1", "x3"), columns[0], columns[2])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x2' is missing");
+      assertThat(predictor.failedPredictions()).isEqualTo(40);
+    }
+  }
+
+  @Test
+  void aBatchByColumnWalksTheLevelsOfALevelledVersionInRowOrder() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(levelledServing(1, 2, 0.0));
+
+      // as the batch of maps above: 1.0 is above the level 0, then 0.4 below the 0.5 that 1.0 raised it to
+      List<Prediction> answers = predictor.predictBatch(
+          dev.plasticity.registry.client.FeatureColumns.of(List.of("x1"), new double[] {1.0, 0.4}));
+
+      assertThat(answers).extracting(Prediction::label).containsExactly(1, 0);
+      assertThat(predictor.predict(Map.of("x1", 0.46)).label()).as("0.46 against the walked 0.45").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void batchesOfChangingSizesFromSeveralThreadsGetTheAnswersOfTheirRowsPredictedAlone() throws Exception {
+    int threads = 3; // one more than the version keeps lanes for: bursts make lanes of their own
+    java.util.Random random = new java.util.Random(5);
+    List<Map<String, Double>> rows = new ArrayList<>();
+    for (int r = 0; r < 200; r++) {
+      rows.add(event(random.nextDouble() * 10, random.nextDouble() * 10, random.nextDouble() * 10));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(serving(MODEL, 1));
+      List<Prediction> alone = rows.stream().map(predictor::predict).toList();
+      List<Future<Integer>> checked = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        checked.add(pool.submit(() -> {
+          java.util.Random sizes = new java.util.Random(seed);
+          int answers = 0;
+          for (int b = 0; b < 60; b++) {
+            int from = sizes.nextInt(rows.size());
+            int to = from + 1 + sizes.nextInt(rows.size() - from); // 1 to 200 rows: lanes grow and are reused
+            List<Prediction> batch = predictor.predictBatch(rows.subList(from, to));
+            assertThat(batch).hasSize(to - from);
+            for (int r = from; r < to; r++) { // a batch's forward pass may differ from a row's in the last bit
+              assertThat(batch.get(r - from).label()).isEqualTo(alone.get(r).label());
+              assertThat(batch.get(r - from).probabilities()).containsExactly(alone.get(r).probabilities(),
+                  org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            answers += to - from;
+          }
+          return answers;
+        }));
+      }
+      for (Future<Integer> thread : checked) {
+        assertThat(thread.get()).isPositive();
+      }
+      assertThat(predictor.failedPredictions()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.plasticity.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
@@ -32,26 +33,28 @@ class PredictionTest {
   }
 
   @Test
-  void aRowOfABatchReadsOnlyItsOwnProbabilitiesAndEqualsTheSamePredictionMadeAlone() {
-    float[] batch = {0.9f, 0.05f, 0.05f, 0.2f, 0.3f, 0.5f, 0.4f, 0.4f, 0.2f};
+  void aRowOfABatchReadsOnlyItsOwnScoresAndEqualsTheSamePredictionMadeAlone() {
+    float[] scores = {2f, -1f, -1f, 0f, 1f, 2f, 1f, 1f, 0f};
 
-    Prediction second = Prediction.ofBatchRow(batch, 1, 3, 7);
-    Prediction tie = Prediction.ofBatchRow(batch, 2, 3, 7);
+    Prediction second = Prediction.ofBatchScores(scores, 1, 3, 7);
+    Prediction tie = Prediction.ofBatchScores(scores, 2, 3, 7);
 
+    float[] softmax = ClassScores.probabilities(new float[] {0f, 1f, 2f}, 0, 3);
+    assertThat(softmax).containsExactly(new float[] {0.09003057f, 0.24472848f, 0.66524094f}, within(1e-7f));
     assertThat(second.label()).isEqualTo(2);
-    assertThat(second.probabilities()).containsExactly(0.2f, 0.3f, 0.5f);
-    assertThat(second).isEqualTo(new Prediction(2, new float[] {0.2f, 0.3f, 0.5f}, 7))
-        .hasSameHashCodeAs(new Prediction(2, new float[] {0.2f, 0.3f, 0.5f}, 7))
-        .hasToString("Prediction[label=2, probabilities=[0.2, 0.3, 0.5], modelVersion=7]");
+    assertThat(second.probabilities()).containsExactly(softmax);
+    assertThat(second).isEqualTo(new Prediction(2, softmax, 7))
+        .hasSameHashCodeAs(new Prediction(2, softmax, 7))
+        .hasToString("Prediction[label=2, probabilities=" + Arrays.toString(softmax) + ", modelVersion=7]");
     assertThat(tie.label()).as("the first of equal probabilities").isZero();
     second.probabilities()[0] = 1f;
-    assertThat(Prediction.ofBatchRow(batch, 1, 3, 7).probabilities()).containsExactly(0.2f, 0.3f, 0.5f);
+    assertThat(second.probabilities()).containsExactly(softmax);
   }
 
   @Test
   void aPredictionIsWrittenAsJsonWithItsThreeFields() throws Exception {
-    String json = new ObjectMapper().writeValueAsString(Prediction.ofBatchRow(new float[] {0.5f, 0.25f, 0.75f, 0f}, 1, 2, 4));
+    String json = new ObjectMapper().writeValueAsString(Prediction.ofBatchScores(new float[] {0f, 9f, 3f, 3f}, 1, 2, 4));
 
-    assertThat(json).isEqualTo("{\"label\":0,\"probabilities\":[0.75,0.0],\"modelVersion\":4}");
+    assertThat(json).isEqualTo("{\"label\":0,\"probabilities\":[0.5,0.5],\"modelVersion\":4}");
   }
 }

@@ -103,6 +103,8 @@ final class EventScorer {
     if (events.size() > 1 && events.stream().allMatch(e -> check(e).isEmpty())) {
       List<dev.plasticity.inference.Prediction> answers;
       try {
+        // the decoded maps go in as they are: holding them by column (FeatureColumns) would cost the same
+        // look-up per feature and event that encoding the maps costs, and a copy more
         answers = predictor.predictBatch(events.stream().map(UnlabelledEvent::getFeatures).toList());
       } catch (RuntimeException e) { // refused or failed as a whole: each event on its own says which is at fault
         answers = null;

@@ -14,6 +14,7 @@ import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.Prediction;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.FeatureColumns;
 import dev.plasticity.registry.client.InputEncoder;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
@@ -52,7 +53,9 @@ import java.util.stream.Stream;
  *   <li>{@code raw_forward_read}: the same plus softmax and reading the probabilities into a Java array,
  *       the least any caller needs to use an answer.
  *   <li>{@code library}: {@code HotSwapPredictor.predictBatch} on feature maps: encoding, one forward
- *       pass, one read-back, one {@link Prediction} per row.
+ *       pass, one read-back, one {@link Prediction} per row (its probabilities computed when asked).
+ *   <li>{@code library_columns}: the same on the rows held by column ({@link FeatureColumns}, made before
+ *       timing as the raw input is), which encodes without a map look-up per row.
  *   <li>{@code library_interned_keys}: the same on maps whose keys are interned strings, as Jackson reads
  *       JSON field names, so each look-up matches by identity.
  *   <li>{@code encode_only}: the library's encoding alone, the part the raw pass skips.
@@ -71,7 +74,7 @@ public final class InferenceBatchBench {
 
   /** Rows per second of each path in one round of one batch size. */
   record Round(double rawForward, double rawForwardRead, double library, double libraryInterned, double rowByRow,
-      double encodeOnly) {}
+      double encodeOnly, double libraryColumns) {}
 
   /** One batch size's result: medians over the rounds, and the library's ratios to the raw paths. */
   record Result(int batchSize, int batchesPerRound, int rounds, double rawForwardRowsPerSecond,
@@ -79,7 +82,9 @@ public final class InferenceBatchBench {
       double rowByRowRowsPerSecond, double libraryToRawForward, double libraryToRawForwardRead,
       double libraryToRawForwardMinRound, double libraryToRawForwardMaxRound, double libraryInternedKeysToRawForward,
       double rowByRowToRawForward, double rawForwardMicrosPerBatch, double libraryMicrosPerBatch,
-      double encodeOnlyMicrosPerBatch) {}
+      double encodeOnlyMicrosPerBatch, double libraryColumnsRowsPerSecond, double libraryColumnsToRawForward,
+      double libraryColumnsToRawForwardMinRound, double libraryColumnsToRawForwardMaxRound,
+      double libraryColumnsMicrosPerBatch) {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of("docs/reports");
@@ -126,10 +131,11 @@ public final class InferenceBatchBench {
         }
         Result r = results.get(results.size() - 1);
         System.out.printf(Locale.ROOT, "batch %4d: raw %,.0f rows/s, raw+read %,.0f, library %,.0f (%.2fx raw, %.2fx"
-                + " raw+read), interned keys %.2fx raw, row by row %,.0f (%.2fx raw)%n", batchSize,
-            r.rawForwardRowsPerSecond(), r.rawForwardReadRowsPerSecond(), r.libraryRowsPerSecond(),
-            r.libraryToRawForward(), r.libraryToRawForwardRead(), r.libraryInternedKeysToRawForward(),
-            r.rowByRowRowsPerSecond(), r.rowByRowToRawForward());
+                + " raw+read), by column %,.0f (%.2fx raw), interned keys %.2fx raw, row by row %,.0f (%.2fx raw)%n",
+            batchSize, r.rawForwardRowsPerSecond(), r.rawForwardReadRowsPerSecond(), r.libraryRowsPerSecond(),
+            r.libraryToRawForward(), r.libraryToRawForwardRead(), r.libraryColumnsRowsPerSecond(),
+            r.libraryColumnsToRawForward(), r.libraryInternedKeysToRawForward(), r.rowByRowRowsPerSecond(),
+            r.rowByRowToRawForward());
       }
     } finally {
       deleteRecursively(dataDir);
@@ -186,6 +192,7 @@ public final class InferenceBatchBench {
     private final Architecture architecture;
     private final List<Map<String, Double>> rows;
     private final List<Map<String, Double>> internedRows;
+    private final FeatureColumns columns;
     private final InputEncoder encoder;
     private final int version;
     long sink; // keeps the JIT from dropping work whose result is unused
@@ -207,6 +214,14 @@ public final class InferenceBatchBench {
         internedRows.add(interned);
       }
       this.version = version;
+      double[][] byColumn = new double[FEATURES][rows.size()];
+      List<String> names = architecture.getInputFeatures();
+      for (int r = 0; r < rows.size(); r++) {
+        for (int c = 0; c < FEATURES; c++) {
+          byColumn[c][r] = rows.get(r).get(names.get(c));
+        }
+      }
+      this.columns = FeatureColumns.of(names, byColumn);
       float[] flat = new float[rows.size() * FEATURES];
       for (int r = 0; r < rows.size(); r++) {
         System.arraycopy(ModelFormat.encode(architecture, rows.get(r)), 0, flat, r * FEATURES, FEATURES);
@@ -234,6 +249,13 @@ public final class InferenceBatchBench {
 
     List<Prediction> library() {
       List<Prediction> answers = predictor.predictBatch(rows);
+      sink += answers.get(answers.size() - 1).label();
+      return answers;
+    }
+
+    /** The library on the same rows held by column. */
+    List<Prediction> libraryColumns() {
+      List<Prediction> answers = predictor.predictBatch(columns);
       sink += answers.get(answers.size() - 1).label();
       return answers;
     }
@@ -273,12 +295,13 @@ public final class InferenceBatchBench {
       float[] raw = rawForwardRead();
       List<Prediction> library = library();
       List<Prediction> internedLibrary = libraryOnInternedKeys();
+      List<Prediction> byColumn = libraryColumns();
       List<Prediction> rowByRow = rowByRow();
       for (int r = 0; r < rows.size(); r++) {
         float[] expected = Arrays.copyOfRange(raw, r * 2, r * 2 + 2);
         int label = expected[1] > expected[0] ? 1 : 0;
         if (!close(library.get(r).probabilities(), expected) || library.get(r).label() != label
-            || !library.get(r).equals(internedLibrary.get(r))
+            || !library.get(r).equals(internedLibrary.get(r)) || !library.get(r).equals(byColumn.get(r))
             || !Arrays.equals(rowByRow.get(r).probabilities(), expected)) {
           throw new IllegalStateException("row " + r + " of a batch of " + rows.size() + ": raw " + Arrays.toString(expected)
               + ", library " + library.get(r) + ", row by row " + rowByRow.get(r));
@@ -307,7 +330,7 @@ public final class InferenceBatchBench {
 
   static Result measure(Paths paths, int batchSize, int rounds, double roundSeconds) throws Exception {
     List<Work> work = List.of(paths::rawForward, paths::rawForwardRead, paths::library, paths::libraryOnInternedKeys,
-        paths::rowByRow, paths::encodeOnly);
+        paths::rowByRow, paths::encodeOnly, paths::libraryColumns);
     // warm-up: compiles the Java side and settles the engine; also sizes a round from the slowest path
     double slowestSeconds = 0;
     for (Work w : work) {
@@ -323,7 +346,7 @@ public final class InferenceBatchBench {
         rowsPerSecond[path] = (double) batches * batchSize / seconds(work.get(path), batches);
       }
       measured.add(new Round(rowsPerSecond[0], rowsPerSecond[1], rowsPerSecond[2], rowsPerSecond[3], rowsPerSecond[4],
-          rowsPerSecond[5]));
+          rowsPerSecond[5], rowsPerSecond[6]));
     }
     double raw = median(measured.stream().mapToDouble(Round::rawForward).toArray());
     double rawRead = median(measured.stream().mapToDouble(Round::rawForwardRead).toArray());
@@ -331,10 +354,13 @@ public final class InferenceBatchBench {
     double libraryInterned = median(measured.stream().mapToDouble(Round::libraryInterned).toArray());
     double rowByRow = median(measured.stream().mapToDouble(Round::rowByRow).toArray());
     double encodeOnly = median(measured.stream().mapToDouble(Round::encodeOnly).toArray());
+    double byColumn = median(measured.stream().mapToDouble(Round::libraryColumns).toArray());
     double[] roundRatios = measured.stream().mapToDouble(r -> r.library() / r.rawForward()).sorted().toArray();
+    double[] columnRatios = measured.stream().mapToDouble(r -> r.libraryColumns() / r.rawForward()).sorted().toArray();
     return new Result(batchSize, batches, rounds, raw, rawRead, library, libraryInterned, rowByRow, library / raw,
         library / rawRead, roundRatios[0], roundRatios[roundRatios.length - 1], libraryInterned / raw, rowByRow / raw,
-        batchSize * 1e6 / raw, batchSize * 1e6 / library, batchSize * 1e6 / encodeOnly);
+        batchSize * 1e6 / raw, batchSize * 1e6 / library, batchSize * 1e6 / encodeOnly, byColumn, byColumn / raw,
+        columnRatios[0], columnRatios[columnRatios.length - 1], batchSize * 1e6 / byColumn);
   }
 
   private static double seconds(Work work, int times) throws Exception {
@@ -392,6 +418,8 @@ public final class InferenceBatchBench {
         "raw_forward", "block.forward on an input NDArray made before timing; logits stay in the engine",
         "raw_forward_read", "raw_forward, then the engine's softmax and toFloatArray",
         "library", "HotSwapPredictor.predictBatch on the feature maps (version served through ModelLoader)",
+        "library_columns", "HotSwapPredictor.predictBatch on the same rows held by column (FeatureColumns made"
+            + " before timing, as the raw input is)",
         "library_interned_keys", "the same on maps whose keys are interned strings, as Jackson reads JSON field names",
         "encode_only", "InputEncoder.encode of the feature maps alone: the part of library that raw_forward skips",
         "row_by_row", "ModelFormat.encode per row, ClassProbabilities translator, a Prediction copy per row"));
@@ -412,6 +440,7 @@ public final class InferenceBatchBench {
         .append("- **raw forward**: ").append(((Map<?, ?>) report.get("paths")).get("raw_forward")).append(".\n")
         .append("- **raw + read**: ").append(((Map<?, ?>) report.get("paths")).get("raw_forward_read")).append(".\n")
         .append("- **library**: ").append(((Map<?, ?>) report.get("paths")).get("library")).append(".\n")
+        .append("- **by column**: ").append(((Map<?, ?>) report.get("paths")).get("library_columns")).append(".\n")
         .append("- **interned keys**: ").append(((Map<?, ?>) report.get("paths")).get("library_interned_keys"))
         .append(".\n")
         .append("- **row by row**: ").append(((Map<?, ?>) report.get("paths")).get("row_by_row"))
@@ -421,26 +450,35 @@ public final class InferenceBatchBench {
             + " before timing). Method: ")
         .append(report.get("method")).append(".\n\nMachine: ").append(report.get("machine")).append(".\n\n")
         .append("| batch | raw forward rows/s | raw + read rows/s | library rows/s | library / raw forward"
-            + " (rounds min–max) | library / raw + read | interned keys / raw forward | row by row rows/s"
-            + " | row by row / raw forward | µs per batch: raw forward / library / its encoding |\n")
-        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " (rounds min–max) | library / raw + read | by column rows/s | by column / raw forward (rounds min–max)"
+            + " | interned keys / raw forward | row by row rows/s | row by row / raw forward"
+            + " | µs per batch: raw forward / library / its encoding / by column |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results.stream().sorted(Comparator.comparingInt(Result::batchSize)).toList()) {
-      md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %.2f | %.2f | %,.0f | %.2f"
-              + " | %.1f / %.1f / %.1f |%n",
+      md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %.2f | %,.0f"
+              + " | %.2f (%.2f–%.2f) | %.2f | %,.0f | %.2f | %.1f / %.1f / %.1f / %.1f |%n",
           r.batchSize(), r.rawForwardRowsPerSecond(), r.rawForwardReadRowsPerSecond(), r.libraryRowsPerSecond(),
           r.libraryToRawForward(), r.libraryToRawForwardMinRound(), r.libraryToRawForwardMaxRound(),
-          r.libraryToRawForwardRead(), r.libraryInternedKeysToRawForward(), r.rowByRowRowsPerSecond(),
-          r.rowByRowToRawForward(), r.rawForwardMicrosPerBatch(), r.libraryMicrosPerBatch(),
-          r.encodeOnlyMicrosPerBatch()));
+          r.libraryToRawForwardRead(), r.libraryColumnsRowsPerSecond(), r.libraryColumnsToRawForward(),
+          r.libraryColumnsToRawForwardMinRound(), r.libraryColumnsToRawForwardMaxRound(),
+          r.libraryInternedKeysToRawForward(), r.rowByRowRowsPerSecond(), r.rowByRowToRawForward(),
+          r.rawForwardMicrosPerBatch(), r.libraryMicrosPerBatch(), r.encodeOnlyMicrosPerBatch(),
+          r.libraryColumnsMicrosPerBatch()));
     }
     Result largest = results.stream().max(Comparator.comparingInt(Result::batchSize)).orElseThrow();
-    md.append(String.format(Locale.ROOT, "%nWhere the time goes at %,d rows: the raw pass takes %.0f µs a batch, the library"
-            + " %.0f µs, of which %.0f µs encode the feature maps (%d look-ups in a map of boxed values per row; the raw"
-            + " pass starts from an array already encoded). Without the encoding the library would be at %.2fx of the raw"
-            + " pass; the rest is the engine's input array, reading the scores back, the softmax and one prediction per"
-            + " row.%n", largest.batchSize(), largest.rawForwardMicrosPerBatch(), largest.libraryMicrosPerBatch(),
-        largest.encodeOnlyMicrosPerBatch(), FEATURES, largest.rawForwardMicrosPerBatch()
-            / (largest.libraryMicrosPerBatch() - largest.encodeOnlyMicrosPerBatch())));
+    double mapsBound = largest.rawForwardMicrosPerBatch()
+        / (largest.rawForwardMicrosPerBatch() + largest.encodeOnlyMicrosPerBatch());
+    md.append(String.format(Locale.ROOT, "%nWhere the time goes at %,d rows: the raw pass takes %.0f µs a batch. The library"
+            + " takes %.0f µs on rows held by column (%.2fx of the raw pass): encoding them into one buffer, copying it"
+            + " into the engine's input, reading the scores back and one prediction per row, whose probabilities are"
+            + " computed only when asked. On feature maps it takes %.0f µs, of which %.0f µs encode the maps (%d"
+            + " look-ups in a map of boxed values per row; the raw pass starts from an array already encoded); without"
+            + " that encoding it would be at %.2fx of the raw pass, and with nothing but that encoding added to the raw"
+            + " pass at %.2fx%s.%n", largest.batchSize(),
+        largest.rawForwardMicrosPerBatch(), largest.libraryColumnsMicrosPerBatch(), largest.libraryColumnsToRawForward(),
+        largest.libraryMicrosPerBatch(), largest.encodeOnlyMicrosPerBatch(), FEATURES,
+        largest.rawForwardMicrosPerBatch() / (largest.libraryMicrosPerBatch() - largest.encodeOnlyMicrosPerBatch()),
+        mapsBound, mapsBound < 0.8 ? ": the look-ups alone keep rows given as maps below 0.8x" : ""));
     Files.writeString(dir.resolve("inference-batch.md"), md.toString());
     System.out.println(md);
   }

@@ -99,8 +99,20 @@ public final class FeatureLevels {
    *
    * @throws IllegalArgumentException when the event lacks a feature (the levels are left as they were)
    */
-  public synchronized double[] next(Map<String, Double> event) {
-    double[] x = values(features, event);
+  public double[] next(Map<String, Double> event) {
+    return nextOf(values(features, event));
+  }
+
+  /**
+   * {@link #next(Map)} for an event given as its features' values in input order (the array is read,
+   * not kept).
+   *
+   * @throws IllegalArgumentException when a value is not finite (the levels are left as they were)
+   */
+  synchronized double[] nextOf(double[] x) {
+    for (int i = 0; i < x.length; i++) {
+      checkFinite(features.get(i), x[i]);
+    }
     double[] before = level.clone();
     for (int i = 0; i < level.length; i++) {
       level[i] += (x[i] - level[i]) / span;
@@ -125,12 +137,15 @@ public final class FeatureLevels {
         throw new IllegalArgumentException("feature '" + features.get(i) + "' is missing; the levels follow "
             + features);
       }
-      if (!Double.isFinite(value)) {
-        throw new IllegalArgumentException("feature '" + features.get(i) + "' is " + value
-            + "; a level follows finite values only");
-      }
+      checkFinite(features.get(i), value);
       x[i] = value;
     }
     return x;
+  }
+
+  private static void checkFinite(String feature, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("feature '" + feature + "' is " + value + "; a level follows finite values only");
+    }
   }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * ModelFormat#encode(Architecture, Map, int[], double[])} encodes it, written one after another
  * into a single row-major {@code float[rows * width]} that becomes one input array of the engine.
  * The architecture's feature order, means and scales are read once, when the encoder is made, so a
- * batch costs one map look-up per feature and row and no array per row.
+ * batch of maps costs one map look-up per feature and row and no array per row, and a batch held by
+ * column ({@link FeatureColumns}) one look-up per feature.
  *
  * <p>Immutable and thread-safe (a {@link FeatureLevels} passed in is itself thread-safe).
  */
@@ -65,34 +66,35 @@ public final class InputEncoder {
    * The network's input for {@code events}, row after row in the batch's order: row {@code r} holds
    * columns {@code [r * width(), (r + 1) * width())} and equals {@code ModelFormat.encode(architecture,
    * events.get(r), recentLabels, levels == null ? null : levels.next(events.get(r)))}. Every row gets
-   * the same previous labels; when the architecture reads levels, {@link FeatureLevels#next} is called
-   * once per row, in order, so the levels walk the batch as they would walk the events one by one.
+   * the same previous labels; when the architecture reads levels, the levels advance once per row, in
+   * order, so they walk the batch as they would walk the events one by one.
    *
    * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
    * @param levels the levels to read each event against; required when the architecture reads
    *     levels ({@code levelSpan > 0}), ignored (and may be null) otherwise
    * @throws IllegalArgumentException when an event lacks a feature the model needs (naming it; the
-   *     levels have then walked the rows before it), or the architecture reads levels and {@code
-   *     levels} is null or follows other features or another span
+   *     levels have then walked the rows before it), the architecture reads levels and an event's
+   *     feature is not finite, or the architecture reads levels and {@code levels} is null or follows
+   *     other features or another span
    */
   public float[] encode(List<Map<String, Double>> events, int[] recentLabels, FeatureLevels levels) {
-    if (relative && (levels == null || !levels.fits(architecture))) {
-      throw new IllegalArgumentException("this network reads its " + names.length
-          + " features relative to their levels (levelSpan " + architecture.getLevelSpan() + "); got "
-          + (levels == null ? "none" : "levels of " + levels.features() + " over " + levels.span() + " events"));
-    }
+    checkLevels(levels);
     int width = layout.width();
     int rows = events.size();
     float[] out = new float[Math.multiplyExact(rows, width)];
     float[] lags = lagColumns(recentLabels);
     int numeric = names.length;
+    double[] x = relative ? new double[numeric] : null;
     int start = 0;
     for (int r = 0; r < rows; r++, start += width) {
       Map<String, Double> event = events.get(r);
       if (relative) {
-        double[] level = levels.next(event);
         for (int i = 0; i < numeric; i++) {
-          out[start + i] = (float) ((value(event, i) - level[i] - means[i]) / scales[i]);
+          x[i] = value(event, i);
+        }
+        double[] level = levels.nextOf(x);
+        for (int i = 0; i < numeric; i++) {
+          out[start + i] = (float) ((x[i] - level[i] - means[i]) / scales[i]);
         }
       } else {
         for (int i = 0; i < numeric; i++) {
@@ -106,12 +108,76 @@ public final class InputEncoder {
     return out;
   }
 
+  /**
+   * The network's input for a batch held by column, row after row: row {@code r} equals what {@link
+   * #encode(List, int[], FeatureLevels)} makes of event {@code r} (the map of every column's element
+   * {@code r}), with the same previous labels and levels. Each column the model reads is found by name
+   * once and read once, so a batch costs no map look-up per event.
+   *
+   * @throws IllegalArgumentException when the batch has no column for a feature the model needs
+   *     (naming it), or for levels as {@link #encode(List, int[], FeatureLevels)}
+   */
+  public float[] encode(FeatureColumns events, int[] recentLabels, FeatureLevels levels) {
+    checkLevels(levels);
+    int numeric = names.length;
+    double[][] columns = new double[numeric][];
+    for (int i = 0; i < numeric; i++) {
+      columns[i] = events.column(names[i]);
+      if (columns[i] == null) {
+        throw missing(i);
+      }
+    }
+    int width = layout.width();
+    int rows = events.rows();
+    float[] out = new float[Math.multiplyExact(rows, width)];
+    if (relative) {
+      double[] x = new double[numeric];
+      for (int r = 0, start = 0; r < rows; r++, start += width) {
+        for (int i = 0; i < numeric; i++) {
+          x[i] = columns[i][r];
+        }
+        double[] level = levels.nextOf(x);
+        for (int i = 0; i < numeric; i++) {
+          out[start + i] = (float) ((x[i] - level[i] - means[i]) / scales[i]);
+        }
+      }
+    } else {
+      for (int i = 0; i < numeric; i++) {
+        double[] column = columns[i];
+        double mean = means[i];
+        double scale = scales[i];
+        for (int r = 0, at = i; r < rows; r++, at += width) {
+          out[at] = (float) ((column[r] - mean) / scale);
+        }
+      }
+    }
+    float[] lags = lagColumns(recentLabels);
+    if (lags != null) {
+      for (int start = numeric; start < out.length; start += width) {
+        System.arraycopy(lags, 0, out, start, lags.length);
+      }
+    }
+    return out;
+  }
+
+  private void checkLevels(FeatureLevels levels) {
+    if (relative && (levels == null || !levels.fits(architecture))) {
+      throw new IllegalArgumentException("this network reads its " + names.length
+          + " features relative to their levels (levelSpan " + architecture.getLevelSpan() + "); got "
+          + (levels == null ? "none" : "levels of " + levels.features() + " over " + levels.span() + " events"));
+    }
+  }
+
   private double value(Map<String, Double> event, int column) {
     Double value = event.get(names[column]);
     if (value == null) {
-      throw new IllegalArgumentException("feature '" + names[column] + "' is missing; the model needs " + nameList);
+      throw missing(column);
     }
     return value;
+  }
+
+  private IllegalArgumentException missing(int column) {
+    return new IllegalArgumentException("feature '" + names[column] + "' is missing; the model needs " + nameList);
   }
 
   /** The label-lag columns every row of a batch shares, or null when the layout has none. */

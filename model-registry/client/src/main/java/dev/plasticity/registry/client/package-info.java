@@ -5,8 +5,8 @@
  * dev.plasticity.registry.client.ArtifactIntegrityException}), the model format both sides agree on
  * ({@link dev.plasticity.registry.client.ModelFormat}: an architecture plus DJL parameters, read
  * for prediction with {@link dev.plasticity.registry.client.ClassProbabilities}, or a whole batch
- * at a time in one buffer with {@link dev.plasticity.registry.client.InputEncoder} and {@link
- * dev.plasticity.registry.client.BatchClassProbabilities}), the JSON the API
+ * encoded into one buffer with {@link dev.plasticity.registry.client.InputEncoder}, from maps or from
+ * columns ({@link dev.plasticity.registry.client.FeatureColumns})), the JSON the API
  * speaks ({@link dev.plasticity.registry.client.RegistryJson}, shared with the server) and the
  * artifact checksum ({@link dev.plasticity.registry.client.Sha256}).
  */

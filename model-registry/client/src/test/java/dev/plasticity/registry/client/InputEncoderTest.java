@@ -119,4 +119,63 @@ class InputEncoderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("got levels of [a, b, c, d, e] over 5 events");
   }
+
+  /** The same events held by column: every key of the maps (the unused one too), in one column each. */
+  private static FeatureColumns byColumn(List<Map<String, Double>> events) {
+    List<String> names = new ArrayList<>(events.get(0).keySet());
+    double[][] columns = new double[names.size()][events.size()];
+    for (int r = 0; r < events.size(); r++) {
+      for (int c = 0; c < names.size(); c++) {
+        columns[c][r] = events.get(r).get(names.get(c));
+      }
+    }
+    return FeatureColumns.of(names, columns);
+  }
+
+  @Test
+  void aBatchByColumnEncodesAsTheSameEventsGivenAsMapsWithLagsAndLevels() {
+    for (int lags : List.of(0, 1, 3)) {
+      for (int span : List.of(0, 1, 7)) {
+        Architecture arch = architecture(lags, span);
+        InputEncoder encoder = InputEncoder.of(arch);
+        int[] recentLabels = {1, 2};
+        List<Map<String, Double>> events = events(lags * 10L + span + 100, 150);
+        FeatureLevels mapLevels = span > 0 ? FeatureLevels.of(arch) : null;
+        FeatureLevels columnLevels = span > 0 ? FeatureLevels.of(arch) : null;
+
+        float[] fromColumns = encoder.encode(byColumn(events), recentLabels, columnLevels);
+
+        assertThat(fromColumns).as(ModelFormat.describe(arch)).containsExactly(encoder.encode(events, recentLabels,
+            mapLevels));
+        if (span > 0) {
+          assertThat(columnLevels.current()).as("levels walked the rows in order").isEqualTo(mapLevels.current());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBatchByColumnWithoutAFeatureTheModelNeedsIsRefusedNamingIt() {
+    Architecture arch = architecture(0, 0);
+    FeatureColumns columns = FeatureColumns.of(List.of("a", "b", "c", "e"), new double[4][3]);
+
+    assertThatThrownBy(() -> InputEncoder.of(arch).encode(columns, new int[0], null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("feature 'd' is missing; the model needs [a, b, c, d, e]");
+  }
+
+  @Test
+  void aLevelledNetworkRefusesAnEventWithANonFiniteFeatureAfterWalkingTheRowsBeforeIt() {
+    Architecture arch = architecture(0, 3);
+    List<Map<String, Double>> events = events(4, 3);
+    events.get(1).put("b", Double.NaN);
+    FeatureLevels levels = FeatureLevels.of(arch);
+    FeatureLevels expected = FeatureLevels.of(arch);
+    expected.next(events.get(0));
+
+    assertThatThrownBy(() -> InputEncoder.of(arch).encode(events, new int[0], levels))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("feature 'b' is NaN; a level follows finite values only");
+    assertThat(levels.current()).isEqualTo(expected.current());
+  }
 }
