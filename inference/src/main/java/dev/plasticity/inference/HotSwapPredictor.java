@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.LongAdder;
  * HotSwapPredictor predictor = new HotSwapPredictor("fraud");
  * ModelLoader loader = new ModelLoader(new RegistryClient(registryUrl), predictor); // verifies, then swaps
  * try (ModelSubscription versions = ModelSubscription.start(bootstrapServers, loader)) {
- *   Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0));
+ *   Prediction p = predictor.predict(Map.of("amount", 12.5, "hour", 3.0), Map.of("country", "NL"));
  *   predictor.recordLabel(trueLabel); // once it is known: the next prediction of a lagged version reads it
  * }
  * }</pre>
@@ -90,6 +90,17 @@ public final class HotSwapPredictor implements AutoCloseable {
   }
 
   /**
+   * Predicts one event with its categorical features: a value the served version's vocabulary
+   * lacks, or a categorical feature the event lacks, reads as that feature's unknown value.
+   *
+   * @throws IllegalArgumentException when a numeric feature the served model needs is missing
+   * @throws IllegalStateException when no version is served yet, or the predictor is closed
+   */
+  public Prediction predict(Map<String, Double> features, Map<String, String> categorical) {
+    return predictBatch(List.of(features), List.of(categorical)).get(0);
+  }
+
+  /**
    * Records the newest known label of the model's stream, for versions whose networks take label
    * lags: the next predictions read it as the most recent previous label.
    *
@@ -108,6 +119,20 @@ public final class HotSwapPredictor implements AutoCloseable {
    */
   public List<Prediction> predictBatch(List<Map<String, Double>> batch) {
     return answer(batch.size(), (serving, recentLabels, levels) -> serving.predict(batch, recentLabels, levels));
+  }
+
+  /**
+   * Predicts a batch of events with their categorical features, {@code categorical.get(r)} for
+   * event {@code r}, as {@link #predictBatch(List)} otherwise.
+   *
+   * @throws IllegalArgumentException when a numeric feature the served model needs is missing, or
+   *     {@code categorical} does not hold one map per event
+   * @throws IllegalStateException when no version is served yet, or the predictor is closed
+   */
+  public List<Prediction> predictBatch(List<Map<String, Double>> batch, List<Map<String, String>> categorical) {
+    Objects.requireNonNull(categorical, "categorical");
+    return answer(batch.size(),
+        (serving, recentLabels, levels) -> serving.predict(batch, categorical, recentLabels, levels));
   }
 
   /**

@@ -213,6 +213,9 @@ public final class ModelLoader {
   static long minimumArtifactBytes(Architecture architecture) {
     long inputs = architecture.getInputFeatures().size() + (long) Math.max(0, architecture.getLabelLags())
         * Math.max(0, architecture.getNumClasses()); // InputLayout's width, for any architecture however invalid
+    for (dev.plasticity.schemas.CategoricalFeature feature : architecture.getCategoricalFeatures()) {
+      inputs = saturatedAdd(inputs, feature.getVocabulary().size() + 1L);
+    }
     long parameters = 0;
     List<Integer> widths = new java.util.ArrayList<>(architecture.getHiddenUnits());
     widths.add(architecture.getNumClasses());

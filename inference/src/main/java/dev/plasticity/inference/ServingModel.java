@@ -148,7 +148,16 @@ final class ServingModel {
    * #acquire()}).
    */
   List<Prediction> predict(List<Map<String, Double>> batch, int[] recentLabels, FeatureLevels levels) {
-    return answer(encoder.encode(batch, recentLabels, levels), batch.size());
+    return predict(batch, null, recentLabels, levels);
+  }
+
+  /**
+   * {@link #predict(List, int[], FeatureLevels)} with each event's categorical features ({@code
+   * categorical.get(r)} for row {@code r}; null when the events carry none).
+   */
+  List<Prediction> predict(List<Map<String, Double>> batch, List<Map<String, String>> categorical,
+      int[] recentLabels, FeatureLevels levels) {
+    return answer(encoder.encode(batch, categorical, recentLabels, levels), batch.size());
   }
 
   /** {@link #predict(List, int[], FeatureLevels)} for a batch held by column. */

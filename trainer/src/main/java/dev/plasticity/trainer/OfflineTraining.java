@@ -4,6 +4,7 @@ import ai.djl.Model;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.trainer.network.CategoryVocabulary;
 import dev.plasticity.trainer.network.ConstraintCheck;
 import dev.plasticity.trainer.network.LabelledData;
 import dev.plasticity.trainer.network.LatencyProbe;
@@ -59,8 +60,11 @@ public final class OfflineTraining {
   public static Network train(String name, List<LabelledEvent> window, TrainingSettings settings) {
     long started = System.nanoTime();
     LabelledData data = LabelledData.split(window, settings.heldOutFraction());
-    Architecture architecture = NetworkTraining.architecture(RetrainingRun.featureNames(window), data.train(),
-        data.numClasses(), settings.hiddenUnits());
+    Architecture architecture = Architecture.newBuilder(NetworkTraining.architecture(
+        RetrainingRun.featureNames(window), data.train(), data.numClasses(), settings.hiddenUnits()))
+        .setCategoricalFeatures(CategoryVocabulary.fit(CategoryVocabulary.featureNames(window), data.train(),
+            CategoryVocabulary.DEFAULT_CAP))
+        .build();
     return network(NetworkTraining.train(name, data, unconstrained(architecture), settings,
         NetworkTraining.EpochListener.QUIET), Map.of(), started);
   }
@@ -75,8 +79,11 @@ public final class OfflineTraining {
       List<LabelledEvent> window, TrainingSettings settings, AdaptationSettings adaptation) {
     long started = System.nanoTime();
     LabelledData data = LabelledData.split(window, settings.heldOutFraction());
-    Architecture fresh = NetworkTraining.architecture(parent.architecture().getInputFeatures(), data.train(),
-        parent.architecture().getNumClasses(), parent.architecture().getHiddenUnits());
+    Architecture fresh = Architecture.newBuilder(NetworkTraining.architecture(
+        parent.architecture().getInputFeatures(), data.train(), parent.architecture().getNumClasses(),
+        parent.architecture().getHiddenUnits()))
+        .setCategoricalFeatures(parent.architecture().getCategoricalFeatures())
+        .build();
     NetworkTraining.EpochListener quiet = NetworkTraining.EpochListener.QUIET;
     return strategy.match(new Strategy.Cases<Network>() {
       @Override
@@ -130,8 +137,11 @@ public final class OfflineTraining {
   public static SearchOutcome search(String name, SearchAlgorithm algorithm, List<LabelledEvent> events,
       List<Constraint> constraints, SearchBudget budget, TrainingSettings settings) {
     LabelledData data = LabelledData.split(events, settings.heldOutFraction());
-    Architecture inputs = NetworkTraining.architecture(RetrainingRun.featureNames(events), data.train(),
-        data.numClasses(), List.of());
+    Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(RetrainingRun.featureNames(events),
+        data.train(), data.numClasses(), List.of()))
+        .setCategoricalFeatures(CategoryVocabulary.fit(CategoryVocabulary.featureNames(events), data.train(),
+            CategoryVocabulary.DEFAULT_CAP))
+        .build();
     ConstraintCheck check = new ConstraintCheck(constraints, LatencyProbe.standard());
     ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), check, settings, algorithm,
         budget).run(name, data, inputs, null, null, SearchListener.NONE);

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Scores one unlabelled event with the version its model serves now, or says which {@link
  * DeadLetterRule} it breaks: a model not served here, a non-finite feature, no version served yet,
- * a feature the served version needs but the event lacks, or an engine failure. No Kafka types:
+ * a numeric feature the served version needs but the event lacks, or an engine failure (a categorical
+ * feature the event lacks, or a value the version never saw, reads as unknown and is scored). No Kafka types:
  * the topology does the reading and writing.
  *
  * <p>A swap between two events never fails one: the predictor hands each event to whichever version
@@ -68,7 +69,7 @@ final class EventScorer {
     HotSwapPredictor predictor = scorers.predictor(event.getModel()).orElseThrow();
     dev.plasticity.inference.Prediction answer;
     try {
-      answer = predictor.predict(event.getFeatures());
+      answer = predictor.predict(event.getFeatures(), event.getCategorical());
     } catch (IllegalArgumentException e) { // the predictor's contract: a feature the served version needs is missing
       return refuse(DeadLetterRule.MISSING_FEATURE, "event " + event.getEventId() + " for model " + event.getModel()
           + ": " + e.getMessage());
@@ -105,7 +106,8 @@ final class EventScorer {
       try {
         // the decoded maps go in as they are: holding them by column (FeatureColumns) would cost the same
         // look-up per feature and event that encoding the maps costs, and a copy more
-        answers = predictor.predictBatch(events.stream().map(UnlabelledEvent::getFeatures).toList());
+        answers = predictor.predictBatch(events.stream().map(UnlabelledEvent::getFeatures).toList(),
+            events.stream().map(UnlabelledEvent::getCategorical).toList());
       } catch (RuntimeException e) { // refused or failed as a whole: each event on its own says which is at fault
         answers = null;
       }

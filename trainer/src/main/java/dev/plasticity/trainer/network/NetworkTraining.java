@@ -381,7 +381,8 @@ public final class NetworkTraining {
    * The network's input rows for {@code events}, oldest first. With label lags, each event's are the
    * labels of the events before it in the list, newest first; the first events, with fewer before
    * them, get zeros for the labels they lack. With levels, each event is read against the levels of
-   * the events before it ({@link FeatureLevels#startingOn}), as a service walking them would.
+   * the events before it ({@link FeatureLevels#startingOn}), as a service walking them would. Each
+   * event's categorical features are one-hot over the architecture's vocabularies, as a service reads them.
    */
   public static float[][] encode(Architecture architecture, List<LabelledEvent> events) {
     int lags = Math.max(0, architecture.getLabelLags());
@@ -396,7 +397,8 @@ public final class NetworkTraining {
         previous[j] = events.get(i - 1 - j).getLabel();
       }
       Map<String, Double> features = events.get(i).getFeatures();
-      rows[i] = ModelFormat.encode(architecture, features, previous, levels == null ? null : levels.next(features));
+      rows[i] = ModelFormat.encode(architecture, features, events.get(i).getCategorical(), previous,
+          levels == null ? null : levels.next(features));
     }
     return rows;
   }

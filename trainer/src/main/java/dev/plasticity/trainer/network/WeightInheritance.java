@@ -89,6 +89,7 @@ public final class WeightInheritance {
       if (!champion.getFamily().equals(candidate.getFamily())
           || !champion.getInputFeatures().equals(candidate.getInputFeatures())
           || !InputLayout.of(champion).equals(InputLayout.of(candidate))
+          || !champion.getCategoricalFeatures().equals(candidate.getCategoricalFeatures())
           || champion.getLevelSpan() != candidate.getLevelSpan()) {
         lineage = new Lineage(Kind.FRESH, List.of("fresh: the candidate reads " + inputs(candidate) + ", the champion "
             + inputs(champion)), 0, fresh.values());
@@ -259,7 +260,9 @@ public final class WeightInheritance {
 
   /** What a network reads, for a lineage step: its features, label lags and levels. */
   private static String inputs(Architecture a) {
-    return a.getInputFeatures() + " and " + a.getLabelLags() + " label lags"
+    return a.getInputFeatures() + (a.getCategoricalFeatures().isEmpty() ? "" : ", categorical "
+        + a.getCategoricalFeatures().stream().map(c -> c.getName() + " " + c.getVocabulary()).toList())
+        + " and " + a.getLabelLags() + " label lags"
         + (a.getLevelSpan() == 0 ? "" : ", relative to levels over " + a.getLevelSpan() + " events");
   }
 }

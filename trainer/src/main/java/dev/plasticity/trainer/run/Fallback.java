@@ -29,7 +29,15 @@ final class Fallback {
    * serving version's ({@code sameInputs} false); empty when {@code planned} can run as it is.
    */
   static Optional<Strategy> forLayout(Strategy planned, boolean sameInputs) {
-    boolean continuesServing = planned.match(new Strategy.Cases<>() {
+    return continuesServing(planned) && !sameInputs ? Optional.of(RETRAIN) : Optional.empty();
+  }
+
+  /**
+   * Whether {@code strategy} continues the serving version's network (a fine-tune or a domain
+   * adaptation), and so needs that version's input layout; a retraining or a search starts its own.
+   */
+  static boolean continuesServing(Strategy strategy) {
+    return strategy.match(new Strategy.Cases<>() {
       @Override
       public Boolean retrain(Strategy.Retrain retrain) {
         return false;
@@ -50,7 +58,6 @@ final class Fallback {
         return true;
       }
     });
-    return continuesServing && !sameInputs ? Optional.of(RETRAIN) : Optional.empty();
   }
 
   /** The strategy to try after {@code failed} threw; empty when there is none simpler. */

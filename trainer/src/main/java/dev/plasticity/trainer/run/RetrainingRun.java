@@ -6,6 +6,7 @@ import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.CandidateTrial;
+import dev.plasticity.schemas.CategoricalFeature;
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.LabelledEvent;
@@ -25,6 +26,7 @@ import dev.plasticity.trainer.Strategy;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainingOutcome;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.network.CategoryVocabulary;
 import dev.plasticity.trainer.network.ConstraintCheck;
 import dev.plasticity.trainer.network.LabelledData;
 import dev.plasticity.trainer.network.LatencyProbe;
@@ -266,7 +268,8 @@ public final class RetrainingRun {
     InputLevels.Choice levels = config.inputLevelsFor(model).choose(features, data.train(),
         serving.map(v -> v.getArchitecture().getLevelSpan()).orElse(0));
     Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(features, data.train(), numClasses,
-        config.training().hiddenUnits(), levels.levelSpan())).setLabelLags(lags.labelLags()).build();
+        config.training().hiddenUnits(), levels.levelSpan())).setLabelLags(lags.labelLags())
+        .setCategoricalFeatures(categoricalInputs(plan.strategy(), serving, events, data)).build();
     RetrainingPlan lagged = lags.reason().isEmpty() ? plan : plan.alsoBecause(lags.reason());
     RetrainingPlan levelled = levels.reason().isEmpty() ? lagged : lagged.alsoBecause(levels.reason());
     RetrainingPlan laid = laidOut(levelled, serving, inputs, current);
@@ -527,6 +530,23 @@ public final class RetrainingRun {
     return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
         OptionalDouble.of(gate.getChampionAccuracy()), OptionalDouble.of(gate.getChallengerAccuracy()),
         newer.size(), seconds(started), result.device(), message, lostGates));
+  }
+
+  /**
+   * The categorical inputs of this run's network: the serving version's categorical features (or,
+   * without one, those the window's events carry); their vocabularies the serving version's as they
+   * are for a strategy that continues its network, so that its input layout and weights still fit,
+   * else fitted afresh on the training events ({@link CategoryVocabulary}), so that a retraining or
+   * a search learns the values that became frequent.
+   */
+  private static List<CategoricalFeature> categoricalInputs(Strategy strategy, Optional<ModelVersion> serving,
+      List<LabelledEvent> events, LabelledData data) {
+    if (serving.isPresent() && Fallback.continuesServing(strategy)) {
+      return serving.get().getArchitecture().getCategoricalFeatures();
+    }
+    List<String> names = serving.map(v -> CategoryVocabulary.names(v.getArchitecture().getCategoricalFeatures()))
+        .orElseGet(() -> CategoryVocabulary.featureNames(events));
+    return CategoryVocabulary.fit(names, data.train(), CategoryVocabulary.DEFAULT_CAP);
   }
 
   /**

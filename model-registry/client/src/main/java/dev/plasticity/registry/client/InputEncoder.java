@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Encodes a batch of events into one architecture's network input: every row as {@link
- * ModelFormat#encode(Architecture, Map, int[], double[])} encodes it, written one after another
+ * ModelFormat#encode(Architecture, Map, Map, int[], double[])} encodes it, written one after another
  * into a single row-major {@code float[rows * width]} that becomes one input array of the engine.
  * The architecture's feature order, means and scales are read once, when the encoder is made, so a
  * batch of maps costs one map look-up per feature and row and no array per row, and a batch held by
@@ -22,6 +22,7 @@ public final class InputEncoder {
   private final double[] means;
   private final double[] scales;
   private final boolean relative;
+  private final CategoricalInputs oneHot;
 
   private InputEncoder(Architecture architecture) {
     List<String> features = architecture.getInputFeatures();
@@ -46,12 +47,14 @@ public final class InputEncoder {
       scales[i] = std > 0 ? std : 1.0; // divided by, not multiplied by a reciprocal: the same rounding as encode
     }
     this.relative = architecture.getLevelSpan() > 0;
+    this.oneHot = CategoricalInputs.of(architecture);
   }
 
   /**
    * The encoder of {@code architecture}'s input.
    *
-   * @throws IllegalArgumentException when the architecture lacks a mean or a standard deviation per feature
+   * @throws IllegalArgumentException when the architecture lacks a mean or a standard deviation per
+   *     feature, or its categorical features break a rule of {@link CategoricalInputs#check}
    */
   public static InputEncoder of(Architecture architecture) {
     return new InputEncoder(architecture);
@@ -63,22 +66,37 @@ public final class InputEncoder {
   }
 
   /**
+   * The network's input for {@code events}, as {@link #encode(List, List, int[], FeatureLevels)} with
+   * no categorical features (each reads as unknown).
+   */
+  public float[] encode(List<Map<String, Double>> events, int[] recentLabels, FeatureLevels levels) {
+    return encode(events, null, recentLabels, levels);
+  }
+
+  /**
    * The network's input for {@code events}, row after row in the batch's order: row {@code r} holds
    * columns {@code [r * width(), (r + 1) * width())} and equals {@code ModelFormat.encode(architecture,
-   * events.get(r), recentLabels, levels == null ? null : levels.next(events.get(r)))}. Every row gets
-   * the same previous labels; when the architecture reads levels, the levels advance once per row, in
-   * order, so they walk the batch as they would walk the events one by one.
+   * events.get(r), categorical.get(r), recentLabels, levels == null ? null : levels.next(events.get(r)))}.
+   * Every row gets the same previous labels; when the architecture reads levels, the levels advance
+   * once per row, in order, so they walk the batch as they would walk the events one by one.
    *
+   * @param categorical each event's categorical features, in the order of {@code events}; null when
+   *     the events carry none (every categorical feature reads as unknown)
    * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
    * @param levels the levels to read each event against; required when the architecture reads
    *     levels ({@code levelSpan > 0}), ignored (and may be null) otherwise
    * @throws IllegalArgumentException when an event lacks a feature the model needs (naming it; the
    *     levels have then walked the rows before it), the architecture reads levels and an event's
-   *     feature is not finite, or the architecture reads levels and {@code levels} is null or follows
-   *     other features or another span
+   *     feature is not finite, the architecture reads levels and {@code levels} is null or follows
+   *     other features or another span, or {@code categorical} is not one map per event
    */
-  public float[] encode(List<Map<String, Double>> events, int[] recentLabels, FeatureLevels levels) {
+  public float[] encode(List<Map<String, Double>> events, List<Map<String, String>> categorical, int[] recentLabels,
+      FeatureLevels levels) {
     checkLevels(levels);
+    if (categorical != null && categorical.size() != events.size()) {
+      throw new IllegalArgumentException("one categorical map per event: " + events.size() + " events, "
+          + categorical.size() + " maps");
+    }
     int width = layout.width();
     int rows = events.size();
     float[] out = new float[Math.multiplyExact(rows, width)];
@@ -101,8 +119,11 @@ public final class InputEncoder {
           out[start + i] = (float) ((value(event, i) - means[i]) / scales[i]);
         }
       }
+      if (!oneHot.isEmpty()) {
+        oneHot.write(out, start + numeric, categorical == null ? null : categorical.get(r));
+      }
       if (lags != null) {
-        System.arraycopy(lags, 0, out, start + numeric, lags.length);
+        System.arraycopy(lags, 0, out, start + layout.lagsStart(), lags.length);
       }
     }
     return out;
@@ -112,7 +133,8 @@ public final class InputEncoder {
    * The network's input for a batch held by column, row after row: row {@code r} equals what {@link
    * #encode(List, int[], FeatureLevels)} makes of event {@code r} (the map of every column's element
    * {@code r}), with the same previous labels and levels. Each column the model reads is found by name
-   * once and read once, so a batch costs no map look-up per event.
+   * once and read once, so a batch costs no map look-up per event. Columns hold numbers only: an
+   * architecture's categorical features read as unknown on this path.
    *
    * @throws IllegalArgumentException when the batch has no column for a feature the model needs
    *     (naming it), or for levels as {@link #encode(List, int[], FeatureLevels)}
@@ -151,9 +173,14 @@ public final class InputEncoder {
         }
       }
     }
+    if (!oneHot.isEmpty()) {
+      for (int start = 0; start < out.length; start += width) {
+        oneHot.write(out, start + numeric, null);
+      }
+    }
     float[] lags = lagColumns(recentLabels);
     if (lags != null) {
-      for (int start = numeric; start < out.length; start += width) {
+      for (int start = layout.lagsStart(); start < out.length; start += width) {
         System.arraycopy(lags, 0, out, start, lags.length);
       }
     }
@@ -187,8 +214,8 @@ public final class InputEncoder {
     }
     float[] row = new float[layout.width()];
     layout.writeLags(row, recentLabels);
-    float[] lags = new float[row.length - names.length];
-    System.arraycopy(row, names.length, lags, 0, lags.length);
+    float[] lags = new float[row.length - layout.lagsStart()];
+    System.arraycopy(row, layout.lagsStart(), lags, 0, lags.length);
     return lags;
   }
 }

@@ -204,14 +204,25 @@ public final class ModelFormat {
 
   /**
    * The network's input for one event: its features in the architecture's order, standardised.
-   * An architecture with label lags gets zeros for them (no previous label known), and one that
-   * reads levels reads them where its training left them; see {@link #encode(Architecture, Map,
-   * int[], double[])}.
+   * An architecture with categorical features reads them all as unknown, one with label lags gets
+   * zeros for them (no previous label known), and one that reads levels reads them where its
+   * training left them; see {@link #encode(Architecture, Map, Map, int[], double[])}.
    *
    * @throws IllegalArgumentException when a feature the model needs is missing
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features) {
-    return encode(architecture, features, NO_LABELS,
+    return encode(architecture, features, Map.of());
+  }
+
+  /**
+   * The network's input for one event with its categorical features, as {@link #encode(Architecture,
+   * Map)} otherwise.
+   *
+   * @throws IllegalArgumentException when a numeric feature the model needs is missing
+   */
+  public static float[] encode(Architecture architecture, Map<String, Double> features,
+      Map<String, String> categorical) {
+    return encode(architecture, features, categorical, NO_LABELS,
         architecture.getLevelSpan() > 0 ? FeatureLevels.of(architecture).next(features) : null);
   }
 
@@ -219,27 +230,42 @@ public final class ModelFormat {
 
   /**
    * The network's input for one event: its features in the architecture's order, standardised,
-   * then the {@link InputLayout} of its label lags filled from {@code recentLabels}.
+   * then the {@link InputLayout} of its label lags filled from {@code recentLabels}; its categorical
+   * features read as unknown.
    *
    * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
    * @throws IllegalArgumentException when a feature the model needs is missing
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features, int[] recentLabels) {
-    return encode(architecture, features, recentLabels, null);
+    return encode(architecture, features, Map.of(), recentLabels, null);
   }
 
   /**
-   * The network's input for one event, as {@link #encode(Architecture, Map, int[])}, each feature
-   * taken relative to its level in {@code levels} first when the architecture reads levels
-   * ({@code levelSpan > 0}; see {@link FeatureLevels#next}).
-   *
-   * @param levels the level of each input feature the event is read against, in input order; ignored
-   *     (and may be null) when the architecture reads the features as they are
-   * @throws IllegalArgumentException when a feature the model needs is missing, or the architecture
-   *     reads levels and {@code levels} does not hold one per feature
+   * The network's input for one event, as {@link #encode(Architecture, Map, Map, int[], double[])}
+   * with its categorical features read as unknown.
    */
   public static float[] encode(Architecture architecture, Map<String, Double> features, int[] recentLabels,
       double[] levels) {
+    return encode(architecture, features, Map.of(), recentLabels, levels);
+  }
+
+  /**
+   * The network's input for one event ({@link InputLayout}): its numeric features in the
+   * architecture's order, each taken relative to its level in {@code levels} first when the
+   * architecture reads levels ({@code levelSpan > 0}; see {@link FeatureLevels#next}), standardised;
+   * then its categorical features one-hot over their vocabularies ({@link CategoricalInputs}: a
+   * value outside the vocabulary or a missing one sets the feature's unknown column); then the
+   * label lags filled from {@code recentLabels}.
+   *
+   * @param categorical the event's categorical features by name; may lack any of them
+   * @param recentLabels the stream's previous labels known, newest first (ignored without lags)
+   * @param levels the level of each input feature the event is read against, in input order; ignored
+   *     (and may be null) when the architecture reads the features as they are
+   * @throws IllegalArgumentException when a numeric feature the model needs is missing, or the
+   *     architecture reads levels and {@code levels} does not hold one per feature
+   */
+  public static float[] encode(Architecture architecture, Map<String, Double> features,
+      Map<String, String> categorical, int[] recentLabels, double[] levels) {
     boolean relative = architecture.getLevelSpan() > 0;
     if (relative && (levels == null || levels.length != architecture.getInputFeatures().size())) {
       throw new IllegalArgumentException("this network reads its " + architecture.getInputFeatures().size()
@@ -257,6 +283,9 @@ public final class ModelFormat {
       double std = architecture.getFeatureStds().get(i);
       double x = relative ? value - levels[i] : value;
       row[i] = (float) ((x - architecture.getFeatureMeans().get(i)) / (std > 0 ? std : 1.0));
+    }
+    if (layout.categoricalColumns() > 0) {
+      CategoricalInputs.of(architecture).write(row, names.size(), categorical);
     }
     if (layout.hasLags()) {
       layout.writeLags(row, recentLabels);
@@ -278,6 +307,14 @@ public final class ModelFormat {
     }
     if (a.getLabelLags() > 0) {
       text.append(", ").append(a.getLabelLags()).append(a.getLabelLags() == 1 ? " label lag" : " label lags");
+    }
+    if (!a.getCategoricalFeatures().isEmpty()) {
+      text.append(", categorical ");
+      for (int i = 0; i < a.getCategoricalFeatures().size(); i++) {
+        dev.plasticity.schemas.CategoricalFeature c = a.getCategoricalFeatures().get(i);
+        text.append(i == 0 ? "" : ", ").append(c.getName()).append(" (").append(c.getVocabulary().size())
+            .append(" values + unknown)");
+      }
     }
     if (a.getLevelSpan() > 0) {
       text.append(", features relative to levels over ").append(a.getLevelSpan()).append(" events");
@@ -337,6 +374,7 @@ public final class ModelFormat {
       throw new IllegalArgumentException("labelLags must not be negative (0 for none), was " + a.getLabelLags());
     }
     checkLevels(a);
+    CategoricalInputs.check(a);
     if (!ACTIVATIONS.contains(a.getActivation())) {
       throw new IllegalArgumentException("unknown activation '" + a.getActivation() + "'; supported: " + ACTIVATIONS);
     }

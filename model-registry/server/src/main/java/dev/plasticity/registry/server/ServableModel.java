@@ -2,7 +2,10 @@ package dev.plasticity.registry.server;
 
 import dev.plasticity.registry.server.ParameterFile.StoredParameter;
 import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CategoricalFeature;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Whether an architecture and an artifact make a model a server can load: the architecture within
@@ -26,6 +29,8 @@ final class ServableModel {
   static final int MAX_LABEL_LAGS = 64;
   /** As {@code FeatureLevels.MAX_SPAN} in the client. */
   static final int MAX_LEVEL_SPAN = 1_000_000;
+  /** As {@code CategoricalInputs.MAX_VOCABULARY} in the client. */
+  static final int MAX_VOCABULARY = 10_000;
 
   private ServableModel() {}
 
@@ -71,6 +76,7 @@ final class ServableModel {
     if (a.getFeatureLevels().stream().anyMatch(l -> !Double.isFinite(l))) {
       throw new IllegalArgumentException("architecture.featureLevels must be finite numbers");
     }
+    checkCategoricalFeatures(a);
     List<Integer> widths = a.getHiddenUnits();
     if (widths.size() > MAX_HIDDEN_LAYERS) {
       throw new IllegalArgumentException("architecture.hiddenUnits may have at most " + MAX_HIDDEN_LAYERS
@@ -92,6 +98,41 @@ final class ServableModel {
       throw new IllegalArgumentException("architecture.dropout must be in [0, 1), got " + a.getDropout());
     }
     return parameterCount(a);
+  }
+
+  /**
+   * Checks the categorical features: at most {@link #MAX_FEATURES}, each with a name no other input
+   * has, and a vocabulary of 0 to {@link #MAX_VOCABULARY} distinct values.
+   */
+  private static void checkCategoricalFeatures(Architecture a) {
+    List<CategoricalFeature> features = a.getCategoricalFeatures();
+    if (features.size() > MAX_FEATURES) {
+      throw new IllegalArgumentException("architecture.categoricalFeatures may name at most " + MAX_FEATURES
+          + " features, got " + features.size());
+    }
+    Set<String> names = new HashSet<>(a.getInputFeatures());
+    for (CategoricalFeature feature : features) {
+      String name = feature.getName();
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("architecture.categoricalFeatures need a non-empty name each");
+      }
+      if (!names.add(name)) {
+        throw new IllegalArgumentException("architecture.categoricalFeatures: '" + name
+            + "' names another input too; each input feature once");
+      }
+      List<String> vocabulary = feature.getVocabulary();
+      if (vocabulary.size() > MAX_VOCABULARY) {
+        throw new IllegalArgumentException("architecture.categoricalFeatures: the vocabulary of '" + name
+            + "' may hold at most " + MAX_VOCABULARY + " values, got " + vocabulary.size());
+      }
+      Set<String> values = new HashSet<>();
+      for (String value : vocabulary) {
+        if (value == null || !values.add(value)) {
+          throw new IllegalArgumentException("architecture.categoricalFeatures: the vocabulary of '" + name
+              + "' must hold distinct non-null values, got " + (value == null ? "null" : "'" + value + "' twice"));
+        }
+      }
+    }
   }
 
   /**
@@ -131,10 +172,15 @@ final class ServableModel {
 
   /**
    * Columns of the network's input row, as {@code InputLayout.width()} counts them: the numeric
-   * features, then {@code labelLags} one-hot blocks of {@code numClasses}.
+   * features, then per categorical feature its vocabulary and an unknown column, then {@code
+   * labelLags} one-hot blocks of {@code numClasses}.
    */
   static long inputWidth(Architecture a) {
-    return a.getInputFeatures().size() + (long) a.getLabelLags() * a.getNumClasses();
+    long categorical = 0;
+    for (CategoricalFeature feature : a.getCategoricalFeatures()) {
+      categorical += feature.getVocabulary().size() + 1L;
+    }
+    return a.getInputFeatures().size() + categorical + (long) a.getLabelLags() * a.getNumClasses();
   }
 
   private static int parameterArrays(Architecture a) {
