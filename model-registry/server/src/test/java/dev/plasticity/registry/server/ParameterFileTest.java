@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.server.ParameterFile.StoredParameter;
 import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CategoricalFeature;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -123,6 +124,51 @@ class ParameterFileTest {
     assertThatThrownBy(() -> ServableModel.checkArchitecture(noFeatures)).hasMessageContaining("inputFeatures must name 1 to");
     assertThatThrownBy(() -> ServableModel.checkArchitecture(unknownActivation)).hasMessageContaining("activation must be one of");
     assertThatThrownBy(() -> ServableModel.checkArchitecture(tooDeep)).hasMessageContaining("at most 32 layers");
+  }
+
+  @Test
+  void anArchitectureWithCategoricalFeaturesCountsEachVocabularyAndItsUnknownColumn() {
+    Architecture a = TestVersions.architecture(List.of(6));
+    a.setCategoricalFeatures(List.of(category("colour", "red", "green", "blue"), category("size")));
+    a.setLabelLags(1);
+    byte[] artifact = TestVersions.artifact(a, "categorical");
+
+    List<StoredParameter> parameters = ParameterFile.read(ByteBuffer.wrap(artifact));
+
+    // 2 numeric + (3 + 1) colour + (0 + 1) size + 1 lag of 2 classes
+    assertThat(parameters.get(0).shape()).containsExactly(6L, 2L + 4 + 1 + 2);
+    ServableModel.checkParameters(a, parameters);
+    a.setCategoricalFeatures(List.of(category("colour", "red", "green")));
+    assertThatThrownBy(() -> ServableModel.checkParameters(a, parameters))
+        .hasMessageContaining("does not fit the architecture");
+  }
+
+  @Test
+  void categoricalFeaturesWithRepeatedNamesOrValuesAreRefusedNamingTheRule() {
+    Architecture twice = TestVersions.architecture(List.of(4));
+    twice.setCategoricalFeatures(List.of(category("colour", "red"), category("colour", "blue")));
+    Architecture clash = TestVersions.architecture(List.of(4));
+    clash.setCategoricalFeatures(List.of(category("x1", "a")));
+    Architecture repeatedValue = TestVersions.architecture(List.of(4));
+    repeatedValue.setCategoricalFeatures(List.of(category("colour", "red", "blue", "red")));
+    Architecture unnamed = TestVersions.architecture(List.of(4));
+    unnamed.setCategoricalFeatures(List.of(category("", "red")));
+    Architecture huge = TestVersions.architecture(List.of(4));
+    huge.setCategoricalFeatures(List.of(new CategoricalFeature("id",
+        java.util.stream.IntStream.range(0, ServableModel.MAX_VOCABULARY + 1).mapToObj(Integer::toString).toList())));
+
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(twice))
+        .hasMessageContaining("'colour' names another input too");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(clash)).hasMessageContaining("'x1' names another input too");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(repeatedValue))
+        .hasMessageContaining("vocabulary of 'colour' must hold distinct non-null values, got 'red' twice");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(unnamed)).hasMessageContaining("need a non-empty name");
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(huge))
+        .hasMessageContaining("may hold at most " + ServableModel.MAX_VOCABULARY + " values");
+  }
+
+  private static CategoricalFeature category(String name, String... vocabulary) {
+    return new CategoricalFeature(name, List.of(vocabulary));
   }
 
   @Test
