@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.CategoricalFeature;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
 
@@ -65,6 +66,40 @@ public final class ServingFixtures {
     for (Pair<String, Parameter> p : network.getBlock().getParameters()) {
       NDArray array = p.getValue().getArray();
       array.set(p.getKey().endsWith("weight") ? new float[] {0, 5, 0, 0, 0, 5} : new float[] {1, 0});
+    }
+    return network;
+  }
+
+  /**
+   * Swaps in a three-class version that reads x1 (with weight 0) and the categorical feature
+   * {@code colour} over the vocabulary red, green, blue: red answers class 0, green 1, blue 2, and an
+   * unknown or missing colour class 0.
+   */
+  public static void serveCategorical(HotSwapPredictor predictor, int version) {
+    predictor.swap(new ServingModel(predictor.model(), version, categoricalArchitecture(),
+        categoricalNetwork(predictor.model() + "-categorical-v" + version), 2));
+  }
+
+  /** The architecture of {@link #serveCategorical}. */
+  public static Architecture categoricalArchitecture() {
+    return Architecture.newBuilder()
+        .setInputFeatures(List.of("x1"))
+        .setFeatureMeans(List.of(0.0))
+        .setFeatureStds(List.of(1.0))
+        .setHiddenUnits(List.of())
+        .setNumClasses(3)
+        .setCategoricalFeatures(List.of(new CategoricalFeature("colour", List.of("red", "green", "blue"))))
+        .build();
+  }
+
+  private static Model categoricalNetwork(String name) {
+    Model network = ModelFormat.newModel(name, categoricalArchitecture());
+    for (Pair<String, Parameter> p : network.getBlock().getParameters()) {
+      NDArray array = p.getValue().getArray();
+      // columns x1, red, green, blue, unknown; one row per class
+      array.set(p.getKey().endsWith("weight")
+          ? new float[] {0, 5, 0, 0, 1, 0, 0, 5, 0, 0, 0, 0, 0, 5, 0}
+          : new float[] {0, 0, 0});
     }
     return network;
   }

@@ -63,6 +63,35 @@ class EventScorerTest {
   }
 
   @Test
+  void aThreeClassVersionScoresEventsByTheirCategoricalFeatureAndAnUnknownOrMissingOneIsScoredNotRefused() {
+    try (HotSwapPredictor predictor = new HotSwapPredictor("shop")) {
+      ServingFixtures.serveCategorical(predictor, 3);
+      EventScorer scorer = new EventScorer(Scorers.of(predictor), CLOCK);
+      List<UnlabelledEvent> events = List.of(
+          categorical("e-1", "red"), categorical("e-2", "green"), categorical("e-3", "blue"),
+          categorical("e-4", "purple"), event("e-5", "shop", Map.of("x1", 0.5)));
+
+      List<EventScorer.Outcome> batch = scorer.scoreBatch(events);
+
+      assertThat(batch).allMatch(EventScorer.Scored.class::isInstance);
+      List<Prediction> predictions = batch.stream().map(o -> ((EventScorer.Scored) o).prediction()).toList();
+      assertThat(predictions).extracting(Prediction::getPredictedClass).containsExactly(0, 1, 2, 0, 0);
+      assertThat(predictions).allSatisfy(p -> assertThat(p.getProbabilities()).hasSize(3));
+      assertThat(predictions.get(1).getCategorical()).containsEntry("colour", "green");
+      for (int i = 0; i < events.size(); i++) {
+        Prediction alone = ((EventScorer.Scored) scorer.score(events.get(i))).prediction();
+        assertThat(alone.getPredictedClass()).isEqualTo(predictions.get(i).getPredictedClass());
+      }
+    }
+  }
+
+  private static UnlabelledEvent categorical(String id, String colour) {
+    UnlabelledEvent event = event(id, "shop", Map.of("x1", 0.5));
+    event.setCategorical(Map.of("colour", colour));
+    return event;
+  }
+
+  @Test
   void refusesABatchMixingModels() {
     try (HotSwapPredictor fraud = new HotSwapPredictor("fraud"); HotSwapPredictor churn = new HotSwapPredictor("churn")) {
       EventScorer scorer = new EventScorer(Scorers.of(fraud, churn), CLOCK);
