@@ -80,6 +80,6 @@ record ObservedEvent(String model, long eventTime, FeatureNames names, double[] 
 
   /** What the drift monitor reads of this event. */
   public Observation observation() {
-    return new Observation(names, values, label, prediction, predictionVersion);
+    return new Observation(names, values, label, prediction, predictionVersion, categorical);
   }
 }

@@ -498,7 +498,7 @@ public final class DriftJobThroughputBench {
             .setHiddenUnits(List.of(16)).setNumClasses(2).build())
         .setMetrics(Map.of("accuracy", 0.9)).setArtifactUri("file:///bench").setArtifactSha256("0".repeat(64))
         .setLineage(Lineage.newBuilder().build())
-        .setReference(new ReferenceStatistics(100_000L, features, List.of(0.68, 0.32), 0.1, 10_000L, List.of()))
+        .setReference(new ReferenceStatistics(100_000L, features, List.of(0.68, 0.32), 0.1, 10_000L, List.of(), List.of()))
         .setCreatedAt(0L)
         .build();
   }

@@ -1,11 +1,16 @@
 package dev.plasticity.streamjobs.drift;
 
+import dev.plasticity.schemas.CategoryReference;
 import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.FeatureReference;
 import dev.plasticity.schemas.ReferenceStatistics;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Compares a full window of labelled events with the reference statistics of the model version
@@ -22,7 +27,13 @@ import java.util.Objects;
  *       features) (Bonferroni); over all features, the share of features whose KS test rejects
  *       after a Benjamini–Hochberg correction ({@link DriftedFeatureShare}), or an MMD test on the
  *       rows against the reference's sample rows ({@link MaximumMeanDiscrepancy}), which also
- *       sees a change of correlation that leaves every marginal alone;
+ *       sees a change of correlation that leaves every marginal alone; per categorical feature
+ *       of the reference ({@code categories}), a chi-square test of the window's category counts
+ *       against the reference's shares (it takes KS's place and its Bonferroni share of ksAlpha)
+ *       or their Jensen–Shannon distance ({@link CategoricalJensenShannonDistance}) above its
+ *       threshold. Values the reference never saw are reported, not tested on their own: a
+ *       NEW_CATEGORIES finding whose statistic is the share of the window's events with such a
+ *       value (it never alarms by itself; the two tests see those events as a new category);
  *   <li>else <b>PRIOR</b> when the label shares moved ({@link ChiSquareTest}).
  * </ul>
  *
@@ -52,6 +63,7 @@ public final class DriftMonitor {
   private final List<KolmogorovSmirnovTest> ks = new ArrayList<>();
   private final List<WassersteinDistance> wasserstein = new ArrayList<>();
   private final List<JensenShannonDistance> jensenShannon = new ArrayList<>();
+  private final List<CategoryTests> categories = new ArrayList<>();
   private final DriftedFeatureShare featureShare;
   private final MaximumMeanDiscrepancy mmd;
   private final int sketchK;
@@ -78,7 +90,13 @@ public final class DriftMonitor {
     this.reference = Objects.requireNonNull(reference, "reference");
     this.settings = Objects.requireNonNull(settings, "settings");
     List<FeatureReference> features = reference.getFeatures();
-    double ksAlphaPerFeature = features.isEmpty() ? settings.ksAlpha() : settings.ksAlpha() / features.size();
+    List<CategoryReference> categorical = reference.getCategories().stream()
+        .filter(c -> c.getOtherCount() + c.getCounts().stream().mapToLong(Long::longValue).sum() > 0).toList();
+    int tested = features.size() + categorical.size();
+    double ksAlphaPerFeature = tested == 0 ? settings.ksAlpha() : settings.ksAlpha() / tested;
+    for (CategoryReference category : categorical) {
+      categories.add(CategoryTests.of(category, ksAlphaPerFeature, settings.jensenShannonThreshold()));
+    }
     for (FeatureReference feature : features) {
       long count = feature.getCount() > 0 ? feature.getCount() : reference.getSampleCount();
       ReferenceDistribution distribution = new ReferenceDistribution(feature.getQuantiles(), Math.max(1, count));
@@ -166,6 +184,34 @@ public final class DriftMonitor {
           covariate = true;
           covariateSeverity = Math.max(covariateSeverity, result.severity());
         }
+      }
+    }
+    for (CategoryTests category : categories) {
+      CategoryCounts counted = category.count(window);
+      if (counted.events() < settings.minSamples()) {
+        continue;
+      }
+      List<TestResult> results = new ArrayList<>(2);
+      if (runsKs || runsFeatureShare) {
+        TestResult chiSquare = category.chiSquare().test(counted.counts());
+        ksPValues.add(chiSquare.pValue());
+        if (runsKs) {
+          results.add(chiSquare);
+        }
+      }
+      if (runsJensenShannon) {
+        results.add(category.jensenShannon().test(counted.counts()));
+      }
+      for (TestResult result : results) {
+        findings.add(new DriftAssessment.Finding(category.name(), result));
+        if (result.drifted()) {
+          covariate = true;
+          covariateSeverity = Math.max(covariateSeverity, result.severity());
+        }
+      }
+      if (counted.unseen() > 0) {
+        findings.add(new DriftAssessment.Finding(category.name(), new TestResult(TestResult.NEW_CATEGORIES,
+            counted.unseen() / (double) counted.events(), null, 0.0, false, 0.0, counted.events())));
       }
     }
     if (runsFeatureShare && !ksPValues.isEmpty()) {
@@ -360,6 +406,82 @@ public final class DriftMonitor {
         positions = names.positionsOf(featureNames);
       }
       return positions;
+    }
+  }
+  /** A window's counts of one categorical feature: per reference bin, then per new value; and how many were unseen. */
+  private record CategoryCounts(long[] counts, long events, long unseen) {}
+
+  /**
+   * The tests of one categorical feature against its reference counts: the bins are the reference's
+   * values, most frequent first, then (when the reference counted rarer values together) one bin for
+   * the rest, into which the window's values the reference does not list fall; without such a bin,
+   * each such value is a new bin of its own, which both tests read as a category the reference
+   * never saw.
+   */
+  private record CategoryTests(String name, Map<String, Integer> slots, boolean hasOther, ChiSquareTest chiSquare,
+      CategoricalJensenShannonDistance jensenShannon) {
+    static CategoryTests of(CategoryReference reference, double alpha, double jensenShannonThreshold) {
+      List<String> values = reference.getValues();
+      List<Long> counts = reference.getCounts();
+      if (values.size() != counts.size()) {
+        throw new IllegalArgumentException("the category reference of '" + reference.getName() + "' needs one count"
+            + " per value: " + values.size() + " values, " + counts.size() + " counts");
+      }
+      long total = reference.getOtherCount();
+      for (long c : counts) {
+        total += c;
+      }
+      Map<String, Integer> slots = new HashMap<>();
+      List<Double> shares = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        if (slots.put(values.get(i), i) != null) {
+          throw new IllegalArgumentException("the category reference of '" + reference.getName() + "' lists '"
+              + values.get(i) + "' twice");
+        }
+        shares.add(counts.get(i) / (double) total);
+      }
+      boolean hasOther = reference.getOtherCount() > 0;
+      if (hasOther) {
+        shares.add(reference.getOtherCount() / (double) total);
+      }
+      return new CategoryTests(reference.getName(), Map.copyOf(slots), hasOther,
+          new ChiSquareTest(shares, alpha, total),
+          new CategoricalJensenShannonDistance(shares, jensenShannonThreshold, JensenShannonDistance.DEFAULT_EPSILON));
+    }
+
+    CategoryCounts count(List<Observation> window) {
+      int bins = slots.size() + (hasOther ? 1 : 0);
+      long[] counts = new long[bins];
+      Map<String, long[]> unseen = new TreeMap<>();
+      long events = 0;
+      long unseenEvents = 0;
+      for (Observation o : window) {
+        String value = o.categorical().get(name);
+        if (value == null) {
+          continue;
+        }
+        events++;
+        Integer slot = slots.get(value);
+        if (slot != null) {
+          counts[slot]++;
+          continue;
+        }
+        unseenEvents++;
+        if (hasOther) {
+          counts[bins - 1]++;
+        } else {
+          unseen.computeIfAbsent(value, v -> new long[1])[0]++;
+        }
+      }
+      if (!unseen.isEmpty()) {
+        long[] all = Arrays.copyOf(counts, bins + unseen.size());
+        int at = bins;
+        for (long[] count : unseen.values()) {
+          all[at++] = count[0];
+        }
+        counts = all;
+      }
+      return new CategoryCounts(counts, events, unseenEvents);
     }
   }
 }

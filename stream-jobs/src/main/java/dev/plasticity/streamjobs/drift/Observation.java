@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One labelled event as the drift monitor sees it: its numeric feature values in the order of a
- * shared {@link FeatureNames} layout.
+ * shared {@link FeatureNames} layout, and its categorical features.
  *
  * @param names the layout of {@code values}
  * @param values the feature values, {@code values[i]} being feature {@code names.name(i)}; not
@@ -15,11 +15,14 @@ import java.util.Objects;
  * @param label the true class index
  * @param prediction the class a served model predicted, or null
  * @param predictionVersion the version of the model that predicted it, or null
+ * @param categorical the categorical features by name; not copied, and not to be changed afterwards
  */
-public record Observation(FeatureNames names, double[] values, int label, Integer prediction, Integer predictionVersion) {
+public record Observation(FeatureNames names, double[] values, int label, Integer prediction, Integer predictionVersion,
+    Map<String, String> categorical) {
   public Observation {
     Objects.requireNonNull(names, "names");
     Objects.requireNonNull(values, "values");
+    Objects.requireNonNull(categorical, "categorical");
     if (values.length != names.size()) {
       throw new IllegalArgumentException(values.length + " values for " + names.size() + " feature names");
     }
@@ -28,9 +31,20 @@ public record Observation(FeatureNames names, double[] values, int label, Intege
     }
   }
 
+  /** An observation without categorical features. */
+  public Observation(FeatureNames names, double[] values, int label, Integer prediction, Integer predictionVersion) {
+    this(names, values, label, prediction, predictionVersion, Map.of());
+  }
+
   /** An observation of features given by name (their order does not matter). */
   public Observation(Map<String, Double> features, int label, Integer prediction, Integer predictionVersion) {
-    this(layoutOf(features), valuesOf(features), label, prediction, predictionVersion);
+    this(features, Map.of(), label, prediction, predictionVersion);
+  }
+
+  /** An observation of numeric and categorical features given by name. */
+  public Observation(Map<String, Double> features, Map<String, String> categorical, int label, Integer prediction,
+      Integer predictionVersion) {
+    this(layoutOf(features), valuesOf(features), label, prediction, predictionVersion, categorical);
   }
 
   private static FeatureNames layoutOf(Map<String, Double> features) {

@@ -24,6 +24,8 @@ public record TestResult(
   static final String JENSEN_SHANNON = "JENSEN_SHANNON";
   static final String DRIFTED_FEATURE_SHARE = "DRIFTED_FEATURE_SHARE";
   static final String MMD = "MMD";
+  /** Evidence, never an alarm: the share of a window's events whose categorical value the reference never saw. */
+  static final String NEW_CATEGORIES = "NEW_CATEGORIES";
 
   public TestResult {
     Objects.requireNonNull(test, "test");

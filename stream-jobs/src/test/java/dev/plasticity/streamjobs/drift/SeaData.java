@@ -106,7 +106,8 @@ public final class SeaData {
     double errors = heldOut.stream().filter(p -> p.label() != p.prediction()).count() / (double) heldOut.size();
     List<List<Double>> sample = training.stream().limit(250)
         .map(p -> Arrays.stream(p.x()).boxed().toList()).toList();
-    return new ReferenceStatistics((long) training.size(), features, List.of(1 - ones, ones), errors, (long) heldOut.size(), sample);
+    return new ReferenceStatistics((long) training.size(), features, List.of(1 - ones, ones), errors, (long) heldOut.size(), sample,
+        List.of());
   }
 
   /** Reference statistics of 5000 training and 2000 held-out points of the old concept. */

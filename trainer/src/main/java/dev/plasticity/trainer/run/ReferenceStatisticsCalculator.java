@@ -1,9 +1,13 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.schemas.CategoryReference;
 import dev.plasticity.schemas.FeatureReference;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ReferenceStatistics;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,8 +25,21 @@ final class ReferenceStatisticsCalculator {
   /** Training rows kept in the reference for the MMD test (its default sample per side). */
   static final int SAMPLE_ROWS = 250;
 
+  /** Values of a categorical feature the reference lists; rarer ones are counted together. */
+  static final int MAX_CATEGORY_VALUES = 1_000;
+
   static ReferenceStatistics compute(
       List<String> features, List<LabelledEvent> events, int numClasses, double errorRate, long errorSamples) {
+    return compute(features, List.of(), events, numClasses, errorRate, errorSamples);
+  }
+
+  /**
+   * The reference statistics of {@code events}: per numeric feature its moments and quantiles, per
+   * categorical feature of {@code categorical} its value counts ({@link #categories}), the label
+   * shares, the error and a sample of rows.
+   */
+  static ReferenceStatistics compute(List<String> features, List<String> categorical, List<LabelledEvent> events,
+      int numClasses, double errorRate, long errorSamples) {
     if (events.isEmpty()) {
       throw new IllegalArgumentException("reference statistics need at least one event");
     }
@@ -46,7 +63,33 @@ final class ReferenceStatisticsCalculator {
         .setErrorRate(errorRate)
         .setErrorSampleCount(errorSamples)
         .setSampleRows(sampleRows(features, events))
+        .setCategories(categorical.stream().map(name -> categories(name, events)).toList())
         .build();
+  }
+
+  /**
+   * How often each value of categorical feature {@code name} occurs in {@code events} (events
+   * without it are not counted): the {@link #MAX_CATEGORY_VALUES} most frequent, most frequent
+   * first (ties in string order), and the rest together as {@code otherCount}.
+   */
+  static CategoryReference categories(String name, List<LabelledEvent> events) {
+    Map<String, Long> counts = new HashMap<>();
+    for (LabelledEvent e : events) {
+      String value = e.getCategorical().get(name);
+      if (value != null) {
+        counts.merge(value, 1L, Long::sum);
+      }
+    }
+    List<Map.Entry<String, Long>> ordered = counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()))
+        .toList();
+    List<Map.Entry<String, Long>> listed = ordered.subList(0, Math.min(MAX_CATEGORY_VALUES, ordered.size()));
+    long other = ordered.subList(listed.size(), ordered.size()).stream().mapToLong(Map.Entry::getValue).sum();
+    return CategoryReference.newBuilder().setName(name)
+        .setValues(new ArrayList<>(listed.stream().map(Map.Entry::getKey).toList()))
+        .setCounts(new ArrayList<>(listed.stream().map(Map.Entry::getValue).toList()))
+        .setOtherCount(other).build();
   }
 
   /** Up to {@link #SAMPLE_ROWS} rows spread evenly over the events, for multivariate drift tests. */

@@ -314,8 +314,8 @@ public final class RetrainingRun {
       return notRegistered(ran, triggerId, model, gate, servingAccuracy, events.size(), started, lostGates);
     }
 
-    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(
-        features, events, numClasses, 1.0 - gate.getChallengerAccuracy(), data.heldOut().size());
+    ReferenceStatistics reference = ReferenceStatisticsCalculator.compute(features,
+        CategoryVocabulary.names(result.architecture().getCategoricalFeatures()), events, numClasses, 1.0 - gate.getChallengerAccuracy(), data.heldOut().size());
     Map<String, Double> metrics = new HashMap<>();
     metrics.put("accuracy", gate.getChallengerAccuracy());
     servingAccuracy.ifPresent(a -> metrics.put("serving_accuracy", a));
@@ -516,7 +516,8 @@ public final class RetrainingRun {
             .setSignal(TriggerSignal.WARNING)
             .setLostGates(lostGates)
             .build())
-        .setReference(ReferenceStatisticsCalculator.compute(held.features(), held.events(), held.numClasses(),
+        .setReference(ReferenceStatisticsCalculator.compute(held.features(),
+            CategoryVocabulary.names(held.result().architecture().getCategoricalFeatures()), held.events(), held.numClasses(),
             1.0 - gate.getChallengerAccuracy(), gate.getEvents()))
         .setCreatedAt(clock.millis())
         .setDriftConfig(config.driftConfigFor(serving.getDriftConfig()))
