@@ -1,13 +1,18 @@
 package dev.plasticity.streamjobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.plasticity.schemas.CategoryReference;
 import dev.plasticity.schemas.DriftConfig;
 import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.DriftTrigger;
+import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.PartitionRange;
+import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.streamjobs.drift.DriftSettings;
 import dev.plasticity.streamjobs.drift.SeaData;
@@ -72,6 +77,46 @@ class ChampionDriftFunctionTest {
     assertEquals(200, trigger.getWindow().getEventCount());
     assertEquals(List.of(new PartitionRange(0, 100L, 199L), new PartitionRange(1, 100L, 199L)), trigger.getWindow().getOffsets());
     assertEquals(Fixtures.T0 + 200 * 100L, trigger.getWindow().getStartTime());
+  }
+
+  @Test
+  void aNewCategoryOfACategoricalFeatureRaisesACovariateTriggerWithItsShareAsEvidence() throws Exception {
+    ReferenceStatistics reference = ReferenceStatistics.newBuilder(SeaData.oldConceptReference())
+        .setCategories(List.of(new CategoryReference("colour", List.of("red", "green"), List.of(600L, 400L), 0L)))
+        .build();
+    harness.processBroadcastElement(Fixtures.version(MODEL, 1, "champion", reference), 0);
+    sendColoured(200, i -> i % 5 < 3 ? "red" : "green");
+    assertEquals(0, triggers().size(), "colour shares as in training");
+
+    sendColoured(200, i -> i % 2 == 0 ? "teal" : i % 4 == 1 ? "red" : "green");
+
+    assertEquals(1, triggers().size());
+    DriftTrigger trigger = triggers().get(0);
+    assertEquals(DriftKind.COVARIATE, trigger.getKind());
+    Evidence chiSquare = evidence(trigger, "colour", "CHI_SQUARE");
+    assertTrue(chiSquare.getDrifted());
+    Evidence unseen = evidence(trigger, "colour", "NEW_CATEGORIES");
+    assertEquals(0.5, unseen.getStatistic(), 1e-12);
+    assertFalse(unseen.getDrifted());
+  }
+
+  /** Sends n events of the old concept predicted by v1, event i with colour {@code colour.apply(i)}. */
+  private void sendColoured(int n, java.util.function.IntFunction<String> colour) throws Exception {
+    List<SeaData.Point> points = SeaData.iid(5000 + next, n, SeaData.OLD_THRESHOLD, 0);
+    long last = Long.MIN_VALUE;
+    for (int k = 0; k < points.size(); k++) {
+      int i = next++;
+      LabelledEvent event = Fixtures.event(MODEL, i, points.get(k), 1);
+      event.setCategorical(java.util.Map.of("colour", colour.apply(k)));
+      harness.processElement(List.of(new ObservedEvent(event, i % 2, i / 2)), event.getEventTime());
+      last = event.getEventTime();
+    }
+    advanceWatermark(last);
+  }
+
+  private static Evidence evidence(DriftTrigger trigger, String feature, String test) {
+    return trigger.getEvidence().stream().filter(e -> e.getFeature().equals(feature) && e.getTest().equals(test))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + feature + ":" + test + " in " + trigger.getEvidence()));
   }
 
   @Test

@@ -103,6 +103,12 @@ class CategoricalRunTest {
     assertThat(v1.getLineage().getGate().getChallengerAccuracy()).as("the colour decides the label")
         .isGreaterThan(0.85);
     assertThat(v1.getReference().getLabelDistribution()).hasSize(3);
+    assertThat(v1.getReference().getCategories()).singleElement().satisfies(c -> {
+      assertThat(c.getName()).isEqualTo("colour");
+      assertThat(c.getValues()).hasSize(63).startsWith("red", "green", "blue");
+      assertThat(c.getCounts()).startsWith(480L, 420L, 240L);
+      assertThat(c.getOtherCount()).isZero();
+    });
 
     // served from what the registry holds: the architecture and the artifact
     byte[] artifact = versions.downloadVerified(v1);
