@@ -186,7 +186,7 @@ public final class RetrainingPolicy {
       case CONCEPT_CHANGE, PERFORMANCE_DECAY -> new Decision(ruled.strategy(), ruled.limits(), reason
           + "; trains on the events since the change that have arrived (at least two drift windows) to serve soon",
           ruled.course(), Span.RECENT);
-      case HARMFUL_SHIFT, UNJUDGED_SHIFT, WARNING, CADENCE -> ruled.because(reason);
+      case HARMFUL_SHIFT, UNJUDGED_SHIFT, WARNING, CADENCE, MANUAL -> ruled.because(reason);
     };
   }
 
@@ -270,6 +270,7 @@ public final class RetrainingPolicy {
       return switch (signal) {
         case WARNING -> Reading.WARNING;
         case CADENCE -> Reading.CADENCE;
+        case MANUAL -> Reading.MANUAL;
         case DRIFT -> switch (kind) {
           case COVARIATE, PRIOR -> switch (harm.error()) {
             case ROSE -> Reading.HARMFUL_SHIFT;
@@ -292,6 +293,9 @@ public final class RetrainingPolicy {
 
     @Override
     public String toString() {
+      if (signal == TriggerSignal.MANUAL) {
+        return String.format(Locale.ROOT, "manual request (as %s drift, severity %.2f)", kind, severity);
+      }
       return String.format(Locale.ROOT, "%s%s drift, severity %.2f", signal == TriggerSignal.DRIFT ? ""
           : signal.name() + " of ", kind, severity);
     }
@@ -385,7 +389,9 @@ public final class RetrainingPolicy {
     /** The error detector's warning level: drift is likely, not confirmed. */
     WARNING("warning"),
     /** A scheduled update, no drift seen. */
-    CADENCE("cadence");
+    CADENCE("cadence"),
+    /** An operator asked for a new version ({@code plasticity train}): the rules answer the kind and severity given. */
+    MANUAL("requested by an operator");
 
     private final String words;
 

@@ -1,5 +1,6 @@
 package dev.plasticity.trainer;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.schemas.DriftConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -143,6 +144,69 @@ public record TrainerConfig(
         Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
         retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints,
         labelLags, modelLabelLags, inputLevels, modelInputLevels);
+  }
+
+  /**
+   * This configuration for runs of the model {@code definition} describes: its policy (when it
+   * gives one) and its constraints (each limit it sets replaces the one of the same kind) replace
+   * whatever this configuration holds for that model, and its drift settings are what the model's
+   * first version carries. A strategy configured outright still overrides the policy.
+   *
+   * @throws IllegalArgumentException when the definition's policy does not parse, naming the rule
+   */
+  public TrainerConfig definedBy(ModelDefinition definition) {
+    String model = definition.name();
+    Map<String, RetrainingPolicy> policies = new HashMap<>(modelPolicies);
+    if (!definition.policy().isBlank()) {
+      try {
+        policies.put(model, RetrainingPolicy.parse(definition.policy()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the policy of model '" + model + "''s definition: " + e.getMessage(), e);
+      }
+    }
+    Map<String, List<Constraint>> limits = new HashMap<>(modelConstraints);
+    if (!definition.constraints().none()) {
+      limits.put(model, constraintsOf(definition.constraints(), constraintsFor(model)));
+    }
+    DriftConfig drift = definition.drift() != null ? definition.drift() : driftConfig;
+    return new TrainerConfig(endpoints, training, search, adaptation, policy, policies, strategy, trainingEvents,
+        minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses, drift,
+        cadenceEvents, constraints, limits, labelLags, modelLabelLags, inputLevels, modelInputLevels);
+  }
+
+  /** {@code base} with each limit {@code defined} sets in place of the one of its kind. */
+  private static List<Constraint> constraintsOf(ModelDefinition.Constraints defined, List<Constraint> base) {
+    List<Constraint> limits = new java.util.ArrayList<>();
+    Constraint.MaxLatency baseLatency = null;
+    for (Constraint c : base) {
+      if (c instanceof Constraint.MaxParameters p) {
+        limits.add(defined.maxParameters() == null ? p : new Constraint.MaxParameters(defined.maxParameters()));
+      } else if (c instanceof Constraint.MaxMultiplyAdds m) {
+        limits.add(defined.maxMultiplyAdds() == null ? m : new Constraint.MaxMultiplyAdds(defined.maxMultiplyAdds()));
+      } else if (c instanceof Constraint.MaxLatency l) {
+        baseLatency = l;
+      }
+    }
+    if (defined.maxParameters() != null && limits.stream().noneMatch(c -> c instanceof Constraint.MaxParameters)) {
+      limits.add(new Constraint.MaxParameters(defined.maxParameters()));
+    }
+    if (defined.maxMultiplyAdds() != null && limits.stream().noneMatch(c -> c instanceof Constraint.MaxMultiplyAdds)) {
+      limits.add(new Constraint.MaxMultiplyAdds(defined.maxMultiplyAdds()));
+    }
+    Long median = defined.maxLatencyMedianMicros();
+    Long p99 = defined.maxLatencyP99Micros();
+    if (median == null && p99 == null) {
+      if (baseLatency != null) {
+        limits.add(baseLatency);
+      }
+    } else {
+      Duration m = median != null ? Duration.ofNanos(median * 1000)
+          : baseLatency != null ? baseLatency.median() : Duration.ofNanos(p99 * 1000);
+      Duration p = p99 != null ? Duration.ofNanos(p99 * 1000)
+          : baseLatency != null && baseLatency.p99().compareTo(m) >= 0 ? baseLatency.p99() : m.multipliedBy(10);
+      limits.add(new Constraint.MaxLatency(m.compareTo(p) <= 0 ? m : p, p));
+    }
+    return limits;
   }
 
   /** The policy that plans runs of {@code model}. */

@@ -6,6 +6,7 @@ import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.network.NetworkTraining;
 import dev.plasticity.trainer.run.DeadLetters;
 import dev.plasticity.trainer.run.ProgressReporter;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trainer service: consumes drift triggers (one consumer group for all replicas, so each
- * trigger is trained once), trains a new version for each, and commits the trigger's offset only
+ * trigger is trained once), and MANUAL requests ({@code plasticity train}) on the same topic: a
+ * request for a model with no version trains its first one, one for a served model retrains from
+ * the champion as its policy says, and the gate decides as for any trigger. It trains a new version for each, and commits the trigger's offset only
  * after the registry has accepted the version. A trainer that dies mid-run leaves the trigger
  * uncommitted, so another replica (or its restart) retries it; the trigger id keeps that retry
  * from creating a second version.
@@ -332,8 +335,8 @@ public final class TrainerService implements AutoCloseable {
     RecordId id = new RecordId(tp, record.offset());
     TrainingOutcome outcome;
     try {
-      outcome = run.run(trigger.getTriggerId(), trigger.getModel(), trigger.getBaseVersion(), trigger.getWindow(),
-          config.trainingEvents(), RetrainingPolicy.Drift.of(trigger));
+      outcome = run.run(trigger.getTriggerId(), trigger.getModel(), baseVersionOf(trigger), trigger.getWindow(),
+          eventsFor(trigger), RetrainingPolicy.Drift.of(trigger));
     } catch (RuntimeException e) {
       if (!running) {
         return; // closing: the trigger stays uncommitted for the next replica
@@ -356,6 +359,21 @@ public final class TrainerService implements AutoCloseable {
     attempts.remove(id);
     listeners.forEach(l -> l.accept(outcome));
     commit(tp, record.offset());
+  }
+
+  /**
+   * The version a trigger's run starts from: its base version, except for a MANUAL request, which
+   * starts from the champion serving when it is trained (none for a model's first version).
+   */
+  private static Integer baseVersionOf(DriftTrigger trigger) {
+    return trigger.getSignal() == TriggerSignal.MANUAL ? null : trigger.getBaseVersion();
+  }
+
+  /** Events a trigger's run reads: a MANUAL request's own count when it gives one, within the configured number. */
+  private int eventsFor(DriftTrigger trigger) {
+    long asked = trigger.getWindow() == null ? 0 : trigger.getWindow().getEventCount();
+    return trigger.getSignal() == TriggerSignal.MANUAL && asked > 0 ? (int) Math.min(asked, config.trainingEvents())
+        : config.trainingEvents();
   }
 
   /** Resumes the partitions whose retry is due. */

@@ -87,10 +87,10 @@ public final class ScoringAppBench {
   private static final Duration SWAP_TAIL = Duration.ofSeconds(2);
 
   record Settings(int backlog, int rate, int seconds, int maxBatch, int maxDelayMs, int commitIntervalMs,
-      int partitions, Path out) {}
+      int partitions, List<Integer> hidden, Path out) {}
 
   record Throughput(int events, double seconds, double eventsPerSecond, double rawForwardRowsPerSecond,
-      double appToRawForward, double meanBatch) {}
+      double appToRawForward, double meanBatch, double jvmCpuMicrosPerEvent, double rawForwardMicrosPerRow) {}
 
   record Latency(long events, double p50Ms, double p99Ms, double maxMs) {}
 
@@ -101,7 +101,8 @@ public final class ScoringAppBench {
   public static void main(String[] args) throws Exception {
     Settings settings = parse(args);
     ModelFormat.engine().setRandomSeed(42);
-    Architecture architecture = InferenceBatchBench.architecture();
+    Architecture architecture = Architecture.newBuilder(InferenceBatchBench.architecture())
+        .setHiddenUnits(settings.hidden()).build();
     byte[] first = weights(architecture);
     byte[] second = changed(architecture, first); // the registry answers an artifact it holds with that version
     double rawRowsPerSecond = rawForward(architecture, first, settings.maxBatch());
@@ -133,9 +134,11 @@ public final class ScoringAppBench {
           try (ScoringApp app = ScoringApp.start(config, overrides)) {
             await("version " + v1 + " served and the app running", Duration.ofMinutes(2),
                 () -> app.servedVersion(MODEL).equals(OptionalInt.of(v1)) && app.state() == KafkaStreams.State.RUNNING);
+            long cpuBefore = processCpuNanos();
             await("the backlog answered", Duration.ofMinutes(10), () -> reader.answered("backlog-") >= settings.backlog());
+            long cpu = processCpuNanos() - cpuBefore;
             Throughput throughput = reader.throughput("backlog-", rawRowsPerSecond,
-                (double) app.counts().batchedEvents() / app.counts().batches());
+                (double) app.counts().batchedEvents() / app.counts().batches(), cpu / 1e3 / settings.backlog());
             long batchesBefore = app.counts().batches();
             long batchedBefore = app.counts().batchedEvents();
             System.out.printf(Locale.ROOT, "throughput: %,.0f events/s (%.2fx raw forward)%n",
@@ -182,6 +185,7 @@ public final class ScoringAppBench {
     int maxDelayMs = (int) ScoringConfig.DEFAULT_MAX_DELAY.toMillis();
     int commitIntervalMs = 100; // Kafka Streams' default under exactly_once_v2, as the app runs
     int partitions = 2;
+    List<Integer> hidden = InferenceBatchBench.HIDDEN;
     Path out = Path.of("docs/reports");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -192,16 +196,19 @@ public final class ScoringAppBench {
         case "--max-delay-ms" -> maxDelayMs = Integer.parseInt(args[++i]);
         case "--commit-interval-ms" -> commitIntervalMs = Integer.parseInt(args[++i]);
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+        case "--hidden" -> hidden = java.util.Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::valueOf)
+            .toList();
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --backlog N --rate EVENTS_PER_S"
-            + " --seconds S --max-batch N --max-delay-ms MS --commit-interval-ms MS --partitions N --out DIR)");
+            + " --seconds S --max-batch N --max-delay-ms MS --commit-interval-ms MS --partitions N --hidden UNITS,UNITS"
+            + " --out DIR)");
       }
     }
     if (backlog < 1 || rate < 1 || seconds < 10 || partitions < 1) {
       throw new IllegalArgumentException("--backlog and --rate must be at least 1, --seconds at least 10 and"
           + " --partitions at least 1");
     }
-    return new Settings(backlog, rate, seconds, maxBatch, maxDelayMs, commitIntervalMs, partitions, out);
+    return new Settings(backlog, rate, seconds, maxBatch, maxDelayMs, commitIntervalMs, partitions, hidden, out);
   }
 
   private static byte[] weights(Architecture architecture) throws IOException {
@@ -390,11 +397,12 @@ public final class ScoringAppBench {
       return counts.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue() - 1).sum();
     }
 
-    Throughput throughput(String prefix, double rawRowsPerSecond, double meanBatch) {
+    Throughput throughput(String prefix, double rawRowsPerSecond, double meanBatch, double cpuMicrosPerEvent) {
       int n = (int) answered(prefix);
       double seconds = (lastReadMs.get() - firstReadMs.get()) / 1e3;
       double rate = n / seconds;
-      return new Throughput(n, seconds, rate, rawRowsPerSecond, rate / rawRowsPerSecond, meanBatch);
+      return new Throughput(n, seconds, rate, rawRowsPerSecond, rate / rawRowsPerSecond, meanBatch, cpuMicrosPerEvent,
+          1e6 / rawRowsPerSecond);
     }
 
     /** Latency of the answers to events sent in [fromMs, untilMs). */
@@ -420,6 +428,12 @@ public final class ScoringAppBench {
       thread.join(5_000);
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** CPU time of this whole JVM so far: the app, the broker, the producer and the reader together. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static double quantile(double[] sorted, double q) {
@@ -471,9 +485,17 @@ public final class ScoringAppBench {
         .append(String.format(Locale.ROOT, "A backlog of %,d events written before the app started was answered in"
                 + " %.1f s (first to last committed prediction): **%,.0f events/s**, against DJL's raw batched forward"
                 + " pass at %d rows on the same network, %,.0f rows/s: **%.3fx**. Events per batch scored: %.1f on"
-                + " average.%n%n", throughput.events(),
+                + " average.%n%n"
+                + "Where the time goes: answering the backlog cost this JVM (the app, the embedded broker, the"
+                + " producer and the reader together) %.0f µs of CPU per event on %d cores, of which DJL's forward"
+                + " pass at %d rows would take %.2f µs (%.1f%%); the rest is reading and decoding each event, the"
+                + " pending store, writing each prediction in a Kafka transaction, and the broker's own work.%n%n",
+            throughput.events(),
             throughput.seconds(), throughput.eventsPerSecond(), settings.maxBatch(),
-            throughput.rawForwardRowsPerSecond(), throughput.appToRawForward(), throughput.meanBatch()))
+            throughput.rawForwardRowsPerSecond(), throughput.appToRawForward(), throughput.meanBatch(),
+            throughput.jvmCpuMicrosPerEvent(), Runtime.getRuntime().availableProcessors(), settings.maxBatch(),
+            throughput.rawForwardMicrosPerRow(), 100 * throughput.rawForwardMicrosPerRow()
+                / throughput.jvmCpuMicrosPerEvent()))
         .append("## Latency at a fixed rate\n\n")
         .append(String.format(Locale.ROOT, "%,d events/s for %d s, each stamped when sent; latency is the time the"
                 + " reader got its committed prediction minus that stamp. The first %d s are left out. Events per"

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     version = "plasticity 0.1.0-SNAPSHOT",
     description = "Keeps machine-learning models fit while the data they see drifts.",
     subcommands = {DemoCommand.class, dev.plasticity.ops.prequential.PrequentialCommand.class, StackCommand.class, ServiceCommands.Registry.class,
-        ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.Scoring.class, ServiceCommands.DriftJob.class})
+        ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.Scoring.class, ServiceCommands.DriftJob.class,
+        ModelCommands.Model.class, ModelCommands.Train.class})
 public final class Plasticity {
   public static void main(String[] args) {
     int code = commandLine().execute(args);

@@ -24,6 +24,15 @@ interface EventSource {
   Window read(String model, long fromTime, int wanted, int minimum, int enough, Duration wait,
       IntConsumer progress);
 
+  /**
+   * This source for a model with a definition: events labelled outside its {@code classes}, or
+   * lacking one of its numeric {@code features}, cannot be trained on. A source that has no
+   * unusable events (in memory) returns itself.
+   */
+  default EventSource definedBy(int classes, List<String> features) {
+    return this;
+  }
+
   /** Up to {@code wanted} events of {@code model} with event time in {@code [fromTime, untilTime)}, oldest first. */
   List<LabelledEvent> readBetween(String model, long fromTime, long untilTime, int wanted, Duration wait);
 

@@ -39,6 +39,7 @@ final class EventWindowReader implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final AvroCodec<LabelledEvent> codec = AvroCodec.of(LabelledEvent.class);
   private final int maxClasses;
+  private final List<String> features;
   private DeadLetters deadLetters; // opened at the first record that needs one
   private int undecodable;
   private String firstUndecodable;
@@ -46,8 +47,18 @@ final class EventWindowReader implements AutoCloseable {
 
   /** @param maxClasses labels must be in {@code [0, maxClasses)}; an event labelled otherwise is dead-lettered */
   EventWindowReader(String bootstrapServers, int maxClasses) {
+    this(bootstrapServers, maxClasses, List.of());
+  }
+
+  /**
+   * @param maxClasses labels must be in {@code [0, maxClasses)}; an event labelled otherwise is dead-lettered
+   * @param features numeric features every event must have (its model's definition declares them);
+   *     an event that lacks one is dead-lettered
+   */
+  EventWindowReader(String bootstrapServers, int maxClasses, List<String> features) {
     this.bootstrapServers = bootstrapServers;
     this.maxClasses = maxClasses;
+    this.features = List.copyOf(features);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -212,6 +223,9 @@ final class EventWindowReader implements AutoCloseable {
     String problem = null;
     if (event.getLabel() < 0 || event.getLabel() >= maxClasses) {
       problem = "label " + event.getLabel() + " is outside the classes [0, " + maxClasses + ")";
+    } else if (!event.getFeatures().keySet().containsAll(features)) {
+      problem = "lacks the feature(s) " + features.stream().filter(f -> !event.getFeatures().containsKey(f)).toList()
+          + " its model's definition declares";
     } else {
       for (Map.Entry<String, Double> feature : event.getFeatures().entrySet()) {
         if (feature.getValue() == null || !Double.isFinite(feature.getValue())) {

@@ -1,5 +1,6 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
@@ -12,6 +13,11 @@ final class RegistryVersionStore implements VersionStore {
 
   RegistryVersionStore(RegistryClient client) {
     this.client = Objects.requireNonNull(client, "client");
+  }
+
+  @Override
+  public Optional<ModelDefinition> definition(String model) {
+    return client.definition(model);
   }
 
   @Override

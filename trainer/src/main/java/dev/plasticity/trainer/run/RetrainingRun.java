@@ -1,6 +1,7 @@
 package dev.plasticity.trainer.run;
 
 import ai.djl.Model;
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.Aliases;
@@ -72,6 +73,13 @@ import org.slf4j.LoggerFactory;
  * it was planned throws {@link Failed}, which names the strategy it ran last (a strategy that
  * throws while training falls back to a simpler one, see {@link Fallback}).
  *
+ * <p>A model with a definition ({@link ModelDefinition}, from the registry) is run by its
+ * definition: its policy and constraints replace the configured ones ({@link
+ * TrainerConfig#definedBy}), its first version takes the definition's numeric features (in their
+ * order) and drift settings, every version predicts at least its classes, and an event labelled
+ * outside them or lacking one of its features is dead-lettered rather than trained on. A model
+ * without one is run as before: features from its first event, classes from its labels.
+ *
  * <p>By the trigger's signal: a CADENCE update that loses its gate is not registered; a WARNING's
  * candidate is trained but held ({@link WarningCandidates}), and the DRIFT that confirms it for the
  * same base version gates it on newer events and serves it at once if it passes. Thread-safe if its
@@ -87,6 +95,8 @@ public final class RetrainingRun {
   private final Clock clock;
   private final LatencyProbe latencyProbe;
   private final WarningCandidates warnings;
+  /** The definition of the model this instance runs for; null for the service's instance, which looks it up. */
+  private final ModelDefinition definition;
 
   /** A run over Kafka (events from the labelled-events topic) and the registry behind {@code registry}. */
   public RetrainingRun(TrainerConfig config, RegistryClient registry, ProgressSink progress, Clock clock) {
@@ -107,6 +117,19 @@ public final class RetrainingRun {
     this.clock = java.util.Objects.requireNonNull(clock, "clock");
     this.latencyProbe = java.util.Objects.requireNonNull(latencyProbe, "latencyProbe");
     this.warnings = new WarningCandidates(WarningCandidates.DEFAULT_MAX_AGE, clock);
+    this.definition = null;
+  }
+
+  /** {@code run} for the model {@code definition} describes: its configuration, event rules and definition. */
+  private RetrainingRun(RetrainingRun run, ModelDefinition definition) {
+    this.config = run.config.definedBy(definition);
+    this.events = run.events.definedBy(definition.classes().count(), definition.features().numeric());
+    this.registry = run.registry;
+    this.progress = run.progress;
+    this.clock = run.clock;
+    this.latencyProbe = run.latencyProbe;
+    this.warnings = run.warnings;
+    this.definition = definition;
   }
 
   private ConstraintCheck constraintCheckFor(String model) {
@@ -127,6 +150,12 @@ public final class RetrainingRun {
    */
   public TrainingOutcome run(String triggerId, String model, Integer baseVersion, DataWindow window, int wanted,
       RetrainingPolicy.Drift drift) {
+    if (definition == null) {
+      Optional<ModelDefinition> defined = registry.definition(model);
+      if (defined.isPresent()) {
+        return new RetrainingRun(this, defined.get()).run(triggerId, model, baseVersion, window, wanted, drift);
+      }
+    }
     long started = System.nanoTime();
     Optional<TrainingOutcome> superseded = superseded(triggerId, model, baseVersion, drift, started);
     if (superseded.isPresent()) {
@@ -261,8 +290,12 @@ public final class RetrainingRun {
         return recalled.get();
       }
     }
-    List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() -> featureNames(events));
-    int numClasses = Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
+    List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() ->
+        definition != null && !definition.features().numeric().isEmpty() ? definition.features().numeric()
+            : featureNames(events));
+    int numClasses = definition != null
+        ? Math.max(definition.classes().count(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2))
+        : Math.max(data.numClasses(), serving.map(v -> v.getArchitecture().getNumClasses()).orElse(2));
 
     LabelLags.Choice lags = config.labelLagsFor(model).choose(data.train());
     InputLevels.Choice levels = config.inputLevelsFor(model).choose(features, data.train(),

@@ -1,5 +1,6 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,9 @@ import java.util.Optional;
  * Implementations must be thread-safe.
  */
 interface VersionStore {
+  /** The model's definition, if it was given one ({@code plasticity model create}). */
+  Optional<ModelDefinition> definition(String model);
+
   /** The model's champion, if it has one. */
   Optional<ModelVersion> champion(String model);
 

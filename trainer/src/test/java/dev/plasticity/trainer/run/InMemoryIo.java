@@ -1,5 +1,6 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.TrainingPhase;
@@ -57,6 +58,19 @@ final class InMemoryIo {
    * registry that is down would. Thread-safe.
    */
   static final class Versions implements VersionStore {
+    private final Map<String, ModelDefinition> definitions = new ConcurrentHashMap<>();
+
+    /** Gives {@code definition}'s model that definition. */
+    Versions define(ModelDefinition definition) {
+      definitions.put(definition.name(), definition);
+      return this;
+    }
+
+    @Override
+    public Optional<ModelDefinition> definition(String model) {
+      return Optional.ofNullable(definitions.get(model));
+    }
+
     private final Map<String, List<ModelVersion>> versions = new ConcurrentHashMap<>();
     private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     private final AtomicInteger refusals = new AtomicInteger();

@@ -3,7 +3,9 @@ package dev.plasticity.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.schemas.DataWindow;
+import dev.plasticity.schemas.DriftConfig;
 import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.GateResult;
 import dev.plasticity.schemas.ModelVersion;
@@ -297,8 +299,63 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aDefinedModelsFirstVersionTakesTheDefinitionsFeaturesClassesAndDriftSettings() {
+    versions.define(new ModelDefinition("sea", ModelDefinition.Classes.of(3),
+        new ModelDefinition.Features(List.of("x3", "x1", "x2"), List.of()),
+        new ModelDefinition.Constraints(5_000L, null, null, null), "CONCEPT=fine-tune:top",
+        DriftConfig.newBuilder().setWindowSize(700).build()));
+    RetrainingRun run = run(config().cadenceEvents(0).build());
+
+    ModelVersion v1 = run.run("manual-1", "sea", null, window(OLD), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 1.0, TriggerSignal.MANUAL, RetrainingPolicy.Harm.UNKNOWN))
+        .version().orElseThrow();
+
+    assertThat(v1.getArchitecture().getInputFeatures()).containsExactly("x3", "x1", "x2");
+    assertThat(v1.getArchitecture().getNumClasses()).isEqualTo(3);
+    assertThat(v1.getDriftConfig().getWindowSize()).isEqualTo(700);
+    assertThat(v1.getLineage().getStrategy()).isEqualTo("retrain");
+    assertThat(v1.getLineage().getReason()).contains("manual request").contains("no version serves");
+    assertThat(v1.getLineage().getSignal()).isEqualTo(TriggerSignal.MANUAL);
+  }
+
+  @Test
+  void aManualRequestForAServedModelIsAnsweredByTheDefinitionsPolicyAndGated() {
+    versions.define(new ModelDefinition("sea", ModelDefinition.Classes.of(2), null, null, "CONCEPT=fine-tune:top",
+        null));
+    RetrainingRun run = run(config().cadenceEvents(0).build());
+    bootstrap(run);
+
+    TrainingOutcome outcome = run.run("manual-2", "sea", null, window(NEW), 1000,
+        new RetrainingPolicy.Drift(DriftKind.CONCEPT, 1.0, TriggerSignal.MANUAL, RetrainingPolicy.Harm.UNKNOWN));
+
+    ModelVersion v2 = outcome.version().orElseThrow();
+    assertThat(v2.getLineage().getStrategy()).isEqualTo("fine-tune:top");
+    assertThat(v2.getLineage().getReason()).contains("configured rule CONCEPT=fine-tune:top")
+        .contains("requested by an operator");
+    assertThat(v2.getLineage().getParentVersion()).isEqualTo(1);
+    assertThat(v2.getLineage().getGate()).isNotNull();
+  }
+
+  @Test
+  void aDefinitionsConstraintsReplaceTheConfiguredOnesOfTheirKind() {
+    versions.define(new ModelDefinition("sea", ModelDefinition.Classes.of(2), null,
+        new ModelDefinition.Constraints(100L, null, null, null), "", null));
+    RetrainingRun run = run(config().build());
+
+    TrainingOutcome outcome = run.run("bootstrap-sea", "sea", null, window(OLD), 1000);
+
+    assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.INFEASIBLE);
+    assertThat(outcome.message()).contains("exceed the limit of 100");
+  }
+
+  @Test
   void aRunThatFailsBeforeItIsPlannedIsLabelledUnplanned() {
     VersionStore unreachable = new VersionStore() {
+      @Override
+      public Optional<dev.plasticity.registry.client.ModelDefinition> definition(String model) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
       @Override
       public Optional<ModelVersion> champion(String model) {
         throw new IllegalStateException("registry unreachable");

@@ -25,6 +25,8 @@ import java.util.UUID;
  * <pre>
  * PUT  /api/models/{model}                                   register a model (idempotent)
  * GET  /api/models                                           list models
+ * PUT  /api/models/{model}/definition                        define a model (ModelDefinition JSON); registers it too
+ * GET  /api/models/{model}/definition                        its definition; 404 when it has none
  * POST /api/models/{model}/versions                          multipart: "metadata" (ModelVersion JSON) + "artifact" (bytes)
  * GET  /api/models/{model}/versions                          list versions, oldest first
  * GET  /api/models/{model}/versions/{version}                one version
@@ -88,6 +90,25 @@ public final class RegistryClient {
   /** Registers a model name; does nothing if it already exists. */
   public void ensureModel(String model) {
     send(request("/api/models/" + enc(model)).PUT(HttpRequest.BodyPublishers.noBody()), 200, 201);
+  }
+
+  /**
+   * Stores {@code definition} for its model, registering the model when it is not yet; returns the
+   * definition on record. Sending the same definition again changes nothing.
+   *
+   * @throws RegistryException 400 naming the rule a bad definition breaks; 409 when the model
+   *     already has versions and another definition
+   */
+  public ModelDefinition define(ModelDefinition definition) {
+    HttpResponse<byte[]> response = send(request("/api/models/" + enc(definition.name()) + "/definition")
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(json(definition))), 200, 201);
+    return parse(response.body(), ModelDefinition.class);
+  }
+
+  /** The definition of {@code model}; empty when it has none (or the model is not registered). */
+  public Optional<ModelDefinition> definition(String model) {
+    return getOptional("/api/models/" + enc(model) + "/definition", ModelDefinition.class);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.plasticity.registry.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.server.ArtifactStore.StoredArtifact;
 import dev.plasticity.registry.server.ArtifactStore.Upload;
@@ -62,6 +63,89 @@ final class Registry {
       log.info("registered model {}", model);
     }
     return created;
+  }
+
+  /** The result of {@link #define}: the definition on record and whether this call stored it. */
+  record Defined(ModelDefinition definition, boolean stored) {}
+
+  /**
+   * Stores {@code model}'s definition from its JSON ({@link ModelDefinition}), registering the model
+   * when it is not yet. The definition must keep every rule ({@link ModelDefinition#validate()}),
+   * name the model of the path (or no model), and agree with the champion when the model has one:
+   * the same numeric features, and at least as many classes. A definition may be replaced until
+   * the model's first version is stored; after that only the same definition is accepted again.
+   *
+   * @throws IllegalArgumentException naming the rule the definition breaks
+   * @throws DefinitionConflictException when the model has versions and another definition
+   */
+  Defined define(String model, String json) {
+    checkModelName(model);
+    ModelDefinition definition = parseDefinition(model, json).validate();
+    champion(model).ifPresent(champion -> agreesWithChampion(definition, champion));
+    String canonical;
+    try {
+      canonical = RegistryJson.mapper().writeValueAsString(definition);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the definition cannot be written as JSON: " + e.getOriginalMessage());
+    }
+    return switch (store.define(model, canonical, clock.millis())) {
+      case STORED -> {
+        log.info("defined model {}: {}", model, canonical);
+        yield new Defined(definition, true);
+      }
+      case UNCHANGED -> new Defined(definition, false);
+      case CONFLICT -> throw new DefinitionConflictException("model '" + model + "' already has versions and another"
+          + " definition; a definition is fixed once a version is trained from it (its networks take its features):"
+          + " define a model under a new name, or send the stored definition (GET /api/models/{model}/definition)");
+    };
+  }
+
+  /** The definition of {@code model}, if it has one. */
+  Optional<ModelDefinition> definition(String model) {
+    checkModelName(model);
+    return store.definition(model).map(json -> {
+      try {
+        return RegistryJson.mapper().readValue(json, ModelDefinition.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the stored definition of " + model + " is not readable: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  private static ModelDefinition parseDefinition(String model, String json) {
+    if (json == null || json.isBlank()) {
+      throw new IllegalArgumentException("the body is empty; send the model's definition as JSON");
+    }
+    ModelDefinition definition;
+    try {
+      definition = RegistryJson.mapper().readValue(json, ModelDefinition.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not a readable model definition: " + e.getOriginalMessage());
+    }
+    if (definition == null) {
+      throw new IllegalArgumentException("the body is JSON null; expected a model definition object");
+    }
+    if (definition.name() != null && !definition.name().equals(model)) {
+      throw new IllegalArgumentException("name: the definition names model '" + definition.name()
+          + "' but the path names '" + model + "'");
+    }
+    return new ModelDefinition(model, definition.classes(), definition.features(), definition.constraints(),
+        definition.policy(), definition.drift());
+  }
+
+  /** A definition given to a model that is served already must describe the champion's inputs and labels. */
+  private static void agreesWithChampion(ModelDefinition definition, ModelVersion champion) {
+    List<String> inputs = champion.getArchitecture().getInputFeatures();
+    List<String> numeric = definition.features().numeric();
+    if (!numeric.isEmpty() && !new java.util.HashSet<>(numeric).equals(new java.util.HashSet<>(inputs))) {
+      throw new IllegalArgumentException("features.numeric: the champion v" + champion.getVersion() + " takes "
+          + inputs + "; a definition of a served model declares the same numeric features, got " + numeric);
+    }
+    if (definition.classes().count() < champion.getArchitecture().getNumClasses()) {
+      throw new IllegalArgumentException("classes.count: the champion v" + champion.getVersion() + " predicts "
+          + champion.getArchitecture().getNumClasses() + " classes; a definition declares at least as many, got "
+          + definition.classes().count());
+    }
   }
 
   List<ModelSummary> models() {

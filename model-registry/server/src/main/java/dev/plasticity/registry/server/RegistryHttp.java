@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The registry's HTTP API: every route is declared in {@link #routes}; each handler reads the
  * request, calls the {@link Registry} and writes the answer. Errors are JSON
  * {@code {"error": "..."}}: 400 for bad input, 401 for a write without the configured bearer token,
- * 404 for anything absent, 413 for bodies past the configured limits, 415 for a body that is not
+ * 404 for anything absent, 409 for a definition that would replace the one a model's versions were
+ * trained from, 413 for bodies past the configured limits, 415 for a body that is not
  * what the route reads, and 500 for anything else, answered only with a correlation id that the
  * log line carries with the details (never a message, SQL or a path). Thread-safe.
  */
@@ -76,6 +77,8 @@ final class RegistryHttp {
     app.get("/health", http::health);
     app.get("/api/models", http::listModels);
     app.put("/api/models/{model}", http::registerModel);
+    app.put("/api/models/{model}/definition", http::define);
+    app.get("/api/models/{model}/definition", http::definition);
     app.get("/api/models/{model}/champion", http::champion);
     app.post("/api/models/{model}/versions", http::uploadVersion);
     app.get("/api/models/{model}/versions", http::listVersions);
@@ -86,6 +89,7 @@ final class RegistryHttp {
     app.get("/api/models/{model}/versions/{version}/rejection", http::rejection);
 
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(DefinitionConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
     app.exception(UnknownModelException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(ArtifactTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
@@ -125,6 +129,40 @@ final class RegistryHttp {
   private void registerModel(Context ctx) {
     String model = modelParam(ctx);
     ctx.status(registry.ensureModel(model) ? HttpStatus.CREATED : HttpStatus.OK).json(Map.of("name", model));
+  }
+
+  private void define(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    String body = new String(jsonBody(ctx, (int) Math.min(Integer.MAX_VALUE - 1, maxMetadataBytes), "a model definition"),
+        StandardCharsets.UTF_8);
+    Registry.Defined defined = registry.define(model, body);
+    ctx.status(defined.stored() ? HttpStatus.CREATED : HttpStatus.OK).json(defined.definition());
+  }
+
+  private void definition(Context ctx) {
+    String model = modelParam(ctx);
+    if (!registry.modelExists(model)) {
+      throw new UnknownModelException(model);
+    }
+    ctx.json(registry.definition(model).orElseThrow(() -> absent("model '" + model
+        + "' has no definition; give it one with PUT /api/models/{model}/definition")));
+  }
+
+  /** A JSON body of at most {@code max} bytes; 415 when it is not JSON, 413 when longer. */
+  private static byte[] jsonBody(Context ctx, int max, String what) throws IOException {
+    String contentType = ctx.contentType();
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
+          "expected " + what + " as application/json, got Content-Type " + contentType);
+    }
+    byte[] body;
+    try (InputStream in = ctx.req().getInputStream()) {
+      body = in.readNBytes(max + 1);
+    }
+    if (body.length > max) {
+      throw new ArtifactTooLargeException(what + " is at most " + max + " bytes");
+    }
+    return body;
   }
 
   private void uploadVersion(Context ctx) throws IOException {

@@ -95,6 +95,91 @@ final class VersionStore implements AutoCloseable {
     }
   }
 
+  /** What {@link #define} did: stored the definition, found the same one, or found another. */
+  enum Definition { STORED, UNCHANGED, CONFLICT }
+
+  /**
+   * Stores {@code definitionJson} as {@code model}'s definition, registering the model when it is
+   * not yet. The same JSON again is {@link Definition#UNCHANGED}; another replaces the stored one
+   * while the model has no version, and is a {@link Definition#CONFLICT} once it has one.
+   */
+  Definition define(String model, String definitionJson, long definedAt) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try (Connection c = connect()) {
+        c.setAutoCommit(false);
+        try {
+          Definition outcome = define(c, model, definitionJson, definedAt);
+          c.commit();
+          if (outcome == Definition.STORED) {
+            sync(c);
+          }
+          return outcome;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!RETRYABLE.contains(e.getSQLState())) {
+          throw failure("store the definition of " + model, e);
+        }
+        last = e; // registered concurrently: the next attempt finds the row
+      }
+    }
+    throw failure("store the definition of " + model + " after " + ATTEMPTS + " attempts", last);
+  }
+
+  private Definition define(Connection c, String model, String definitionJson, long definedAt) throws SQLException {
+    String existing = null;
+    boolean exists = false;
+    try (PreparedStatement s = c.prepareStatement("SELECT definition FROM models WHERE name = ? FOR UPDATE")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          exists = true;
+          existing = rs.getString(1);
+        }
+      }
+    }
+    if (existing != null && existing.equals(definitionJson)) {
+      return Definition.UNCHANGED;
+    }
+    if (existing != null) {
+      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM model_versions WHERE model = ?")) {
+        s.setString(1, model);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next()) {
+            return Definition.CONFLICT;
+          }
+        }
+      }
+    }
+    String sql = exists ? "UPDATE models SET definition = ?, defined_at = ? WHERE name = ?"
+        : "INSERT INTO models (definition, defined_at, name, created_at) VALUES (?, ?, ?, ?)";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, definitionJson);
+      s.setLong(2, definedAt);
+      s.setString(3, model);
+      if (!exists) {
+        s.setLong(4, definedAt);
+      }
+      s.executeUpdate();
+    }
+    return Definition.STORED;
+  }
+
+  /** The definition JSON of {@code model}, if it has one. */
+  Optional<String> definition(String model) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT definition FROM models WHERE name = ?")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read the definition of " + model, e);
+    }
+  }
+
   boolean modelExists(String name) {
     try (Connection c = connect()) {
       return modelExists(c, name);

@@ -6,10 +6,12 @@ import static dev.plasticity.registry.server.TestVersions.uniqueModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.client.Sha256;
+import dev.plasticity.schemas.DriftConfig;
 import dev.plasticity.schemas.ModelVersion;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +56,76 @@ abstract class RegistryContractTest {
     if (server != null) {
       server.close();
     }
+  }
+
+  @Test
+  void storesADefinitionAndRegistersItsModel() {
+    String model = uniqueModel("fraud");
+    ModelDefinition definition = new ModelDefinition(model, new ModelDefinition.Classes(2, List.of("ok", "fraud")),
+        new ModelDefinition.Features(List.of("amount", "age"), List.of("country")),
+        new ModelDefinition.Constraints(50_000L, null, 2_000L, 20_000L), "CONCEPT=retrain",
+        DriftConfig.newBuilder().setWindowSize(1000).setConceptDetector("ADWIN").build());
+
+    ModelDefinition stored = client.define(definition);
+
+    assertThat(stored).isEqualTo(definition);
+    assertThat(client.definition(model)).contains(definition);
+    assertThat(client.define(definition)).as("the same definition again").isEqualTo(definition);
+    assertThat(client.versions(model)).as("the model is registered").isEmpty();
+  }
+
+  @Test
+  void aModelRegisteredWithoutADefinitionHasNoneAndCanBeGivenOne() {
+    String model = uniqueModel("plain");
+    client.ensureModel(model);
+
+    assertThat(client.definition(model)).isEmpty();
+    assertThat(client.definition(uniqueModel("never-registered"))).isEmpty();
+    ModelDefinition definition = new ModelDefinition(model, ModelDefinition.Classes.of(3), null, null, null, null);
+    assertThat(client.define(definition)).isEqualTo(definition);
+    assertThat(client.definition(model)).contains(definition);
+  }
+
+  @Test
+  void refusesABadDefinitionNamingTheRule() {
+    String model = uniqueModel("bad");
+    ModelDefinition oneClass = new ModelDefinition(model, ModelDefinition.Classes.of(1),
+        new ModelDefinition.Features(List.of("x", "x"), List.of()), null, null, null);
+
+    assertThatThrownBy(() -> client.define(oneClass)).isInstanceOf(RegistryException.class)
+        .hasMessageContaining("400").hasMessageContaining("classes.count")
+        .hasMessageContaining("'x' appears more than once");
+    assertThat(client.definition(model)).isEmpty();
+  }
+
+  @Test
+  void aDefinitionIsFixedOnceAVersionExistsAndMustAgreeWithTheChampion() {
+    String model = uniqueModel("fixed");
+    client.ensureModel(model);
+    client.register(metadata(model, "champion", "t-def"), artifact("weights"));
+
+    ModelDefinition otherFeatures = new ModelDefinition(model, ModelDefinition.Classes.of(2),
+        new ModelDefinition.Features(List.of("x1", "x3"), List.of()), null, null, null);
+    assertThatThrownBy(() -> client.define(otherFeatures)).hasMessageContaining("400")
+        .hasMessageContaining("features.numeric: the champion v1 takes [x1, x2]");
+
+    ModelDefinition agreeing = new ModelDefinition(model, ModelDefinition.Classes.of(2),
+        new ModelDefinition.Features(List.of("x2", "x1"), List.of()), null, null, null);
+    assertThat(client.define(agreeing)).isEqualTo(agreeing);
+    ModelDefinition changed = new ModelDefinition(model, ModelDefinition.Classes.of(3),
+        new ModelDefinition.Features(List.of("x2", "x1"), List.of()), null, null, null);
+    assertThatThrownBy(() -> client.define(changed)).hasMessageContaining("409").hasMessageContaining("already has versions");
+    assertThat(client.definition(model)).contains(agreeing);
+  }
+
+  @Test
+  void aDefinitionMayChangeUntilTheFirstVersion() {
+    String model = uniqueModel("draft");
+    client.define(new ModelDefinition(model, ModelDefinition.Classes.of(2), null, null, null, null));
+    ModelDefinition corrected = new ModelDefinition(model, ModelDefinition.Classes.of(4), null, null, "", null);
+
+    assertThat(client.define(corrected)).isEqualTo(corrected);
+    assertThat(client.definition(model)).contains(corrected);
   }
 
   @Test

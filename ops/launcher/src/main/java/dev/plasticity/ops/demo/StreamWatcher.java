@@ -70,6 +70,7 @@ final class StreamWatcher implements AutoCloseable {
               case WARNING -> console.say("WARNING      %s v%d: the error detector is in its warning zone: %s",
                   t.getModel(), t.getBaseVersion(), summary(t.getEvidence()));
               case CADENCE -> { } // a scheduled update, no alarm: the trainer's PLAN line says what it runs
+              case MANUAL -> console.say("REQUESTED    a new version of %s (plasticity train)", t.getModel());
             }
           } else {
             progress.show(progressCodec.decode(record.value()));

@@ -17,7 +17,7 @@ import java.util.Locale;
  * the plan (which strategy, with what budget, and why), each search candidate, the evaluation and
  * the outcome are printed as lines. Not thread-safe: one watcher thread feeds it.
  */
-final class TrainingProgressDisplay {
+public final class TrainingProgressDisplay {
   static final int BAR_WIDTH = 20;
 
   private final Console console;
@@ -26,7 +26,13 @@ final class TrainingProgressDisplay {
     this.console = console;
   }
 
-  void show(TrainingProgress p) {
+  /** A display that prints plain, timestamped lines to {@code out}: for commands that follow one run. */
+  public static TrainingProgressDisplay lines(java.io.PrintStream out) {
+    return new TrainingProgressDisplay(new Console(out, false, System::nanoTime));
+  }
+
+  /** Shows one progress event. */
+  public void show(TrainingProgress p) {
     if (routine(p)) {
       console.status(bar(p));
       return;
