@@ -302,7 +302,8 @@ public final class RetrainingRun {
         serving.map(v -> v.getArchitecture().getLevelSpan()).orElse(0));
     Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(features, data.train(), numClasses,
         config.training().hiddenUnits(), levels.levelSpan())).setLabelLags(lags.labelLags())
-        .setCategoricalFeatures(categoricalInputs(plan.strategy(), serving, events, data)).build();
+        .setCategoricalFeatures(categoricalInputs(plan.strategy(), serving,
+            definition == null ? List.of() : definition.features().categorical(), events, data)).build();
     RetrainingPlan lagged = lags.reason().isEmpty() ? plan : plan.alsoBecause(lags.reason());
     RetrainingPlan levelled = levels.reason().isEmpty() ? lagged : lagged.alsoBecause(levels.reason());
     RetrainingPlan laid = laidOut(levelled, serving, inputs, current);
@@ -568,18 +569,18 @@ public final class RetrainingRun {
 
   /**
    * The categorical inputs of this run's network: the serving version's categorical features (or,
-   * without one, those the window's events carry); their vocabularies the serving version's as they
+   * without one, those the model's definition declares, else those the window's events carry); their vocabularies the serving version's as they
    * are for a strategy that continues its network, so that its input layout and weights still fit,
    * else fitted afresh on the training events ({@link CategoryVocabulary}), so that a retraining or
    * a search learns the values that became frequent.
    */
   private static List<CategoricalFeature> categoricalInputs(Strategy strategy, Optional<ModelVersion> serving,
-      List<LabelledEvent> events, LabelledData data) {
+      List<String> declared, List<LabelledEvent> events, LabelledData data) {
     if (serving.isPresent() && Fallback.continuesServing(strategy)) {
       return serving.get().getArchitecture().getCategoricalFeatures();
     }
     List<String> names = serving.map(v -> CategoryVocabulary.names(v.getArchitecture().getCategoricalFeatures()))
-        .orElseGet(() -> CategoryVocabulary.featureNames(events));
+        .orElseGet(() -> declared.isEmpty() ? CategoryVocabulary.featureNames(events) : declared);
     return CategoryVocabulary.fit(names, data.train(), CategoryVocabulary.DEFAULT_CAP);
   }
 
