@@ -231,7 +231,7 @@ public final class Replay {
           }
           if (System.nanoTime() - lastShown > 500_000_000L) {
             lastShown = System.nanoTime();
-            showProgress(seq, valid, rows - valid, ledger, traffic);
+            showProgress(seq, valid, badRows.size(), ledger, traffic);
           }
           if (System.nanoTime() > deadline) {
             break;
