@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * status line at the bottom, redrawn in place and kept below every line printed after it; a plain
  * one (a log file, CI) prints lines only and ignores the status. Thread-safe.
  */
-final class Console {
+public final class Console {
   /** Moves to the start of the line and erases it (VT100; every terminal emulator in use reads it). */
   static final String ERASE_LINE = "\r\033[2K";
 
@@ -22,7 +22,7 @@ final class Console {
    * @param live whether {@code out} is a terminal that can redraw a line in place
    * @param nanoTime the clock of the timestamps
    */
-  Console(PrintStream out, boolean live, LongSupplier nanoTime) {
+  public Console(PrintStream out, boolean live, LongSupplier nanoTime) {
     this.out = out;
     this.live = live;
     this.nanoTime = nanoTime;
@@ -30,11 +30,11 @@ final class Console {
   }
 
   /** Whether this console shows a status line in place; when not, only lines reach the reader. */
-  boolean live() {
+  public boolean live() {
     return live;
   }
 
-  synchronized void say(String format, Object... args) {
+  public synchronized void say(String format, Object... args) {
     if (status != null) {
       out.print(ERASE_LINE);
     }
@@ -46,7 +46,7 @@ final class Console {
   }
 
   /** Shows {@code line} in place of the current status line; nothing on a plain console. */
-  synchronized void status(String line) {
+  public synchronized void status(String line) {
     if (!live) {
       return;
     }
@@ -57,7 +57,7 @@ final class Console {
   }
 
   /** Erases the status line, if one shows. */
-  synchronized void clearStatus() {
+  public synchronized void clearStatus() {
     if (status != null) {
       out.print(ERASE_LINE);
       out.flush();
@@ -65,7 +65,7 @@ final class Console {
     }
   }
 
-  double seconds() {
+  public double seconds() {
     return (nanoTime.getAsLong() - started) / 1e9;
   }
 }

@@ -22,7 +22,7 @@ public final class TrainingProgressDisplay {
 
   private final Console console;
 
-  TrainingProgressDisplay(Console console) {
+  public TrainingProgressDisplay(Console console) {
     this.console = console;
   }
 
