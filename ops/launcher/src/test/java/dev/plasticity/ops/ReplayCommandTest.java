@@ -2,6 +2,7 @@ package dev.plasticity.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plasticity.ops.replay.ExampleCsv;
 import dev.plasticity.ops.replay.ReplayReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,7 @@ class ReplayCommandTest {
   void aDriftingCsvIsReplayedRetrainedAndRecoveredWithEveryBadRowReported() throws Exception {
     Path csv = dir.resolve("shapes.csv");
     List<String> firstAppearance = new ArrayList<>();
-    List<String> badLines = writeCsv(csv, firstAppearance);
+    List<String> badLines = new ExampleCsv(ROWS, DRIFT_AT, true, 11).write(csv, firstAppearance);
     Path report = dir.resolve("out/shapes-report.json");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CommandLine commandLine = Plasticity.commandLine();
@@ -113,47 +112,5 @@ class ReplayCommandTest {
     }
     assertThat(n).as("predictions in rows [%d, %d)", from, to).isPositive();
     return right / n;
-  }
-
-  /**
-   * Writes {@link #ROWS} valid rows and a few malformed ones. The class comes from {@code x1 + x2}
-   * plus one for region east: low below 7, high from 13, else mid; from row {@link #DRIFT_AT} on,
-   * low and high trade places. Returns the messages the bad rows must produce; fills
-   * {@code firstAppearance} with the class names in the order they first appear.
-   */
-  private static List<String> writeCsv(Path csv, List<String> firstAppearance) throws Exception {
-    Random random = new Random(11);
-    String[] regions = {"north", "south", "east"};
-    StringBuilder s = new StringBuilder("x1,x2,region,note,shape\n");
-    List<String> bad = new ArrayList<>();
-    long line = 1;
-    for (int i = 0; i < ROWS; i++) {
-      if (i == 1_000) {
-        s.append("1.5,2.5,north,x\n");
-        bad.add("line " + ++line + ": 4 fields where the header has 5 columns");
-      } else if (i == 3_000) {
-        s.append("abc,2.5,north,x,low\n");
-        bad.add("line " + ++line + ", column x1: 'abc' is not a number");
-      } else if (i == 9_000) {
-        s.append("1.0,2.0,south,x,\n");
-        bad.add("line " + ++line + ", column shape: the label is missing");
-      }
-      double x1 = random.nextDouble() * 10;
-      double x2 = random.nextDouble() * 10;
-      String region = regions[random.nextInt(3)];
-      double score = x1 + x2 + (region.equals("east") ? 1 : 0);
-      int k = score < 7 ? 0 : score < 13 ? 1 : 2;
-      if (i >= DRIFT_AT) {
-        k = 2 - k;
-      }
-      String shape = new String[] {"low", "mid", "high"}[k];
-      if (!firstAppearance.contains(shape)) {
-        firstAppearance.add(shape);
-      }
-      s.append(String.format(Locale.ROOT, "%.4f,%.4f,%s,n%d,%s%n", x1, x2, region, i % 7, shape));
-      line++;
-    }
-    Files.writeString(csv, s.toString());
-    return bad;
   }
 }
