@@ -28,6 +28,9 @@ import org.apache.avro.specific.SpecificRecord;
  * #DEFAULT_MAX_RECORD_BYTES} bytes (8 MiB), read when a codec is made; {@link
  * #withMaxRecordBytes(int)} overrides it for one codec.
  *
+ * <p>The contract's own classes are decoded whether or not the JVM trusts their package for Avro
+ * ({@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES} is not needed): see {@code ContractData}.
+ *
  * <p>Thread-safe: Avro's message encoder keeps per-thread buffers, and each decode uses its own
  * decoder.
  *
@@ -56,7 +59,7 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   private AvroCodec(Class<T> type, Map<Long, DatumReader<T>> readers, int maxRecordBytes) {
     this.type = type;
-    this.model = SpecificData.getForClass(type);
+    this.model = new ContractData(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.readers = readers;
