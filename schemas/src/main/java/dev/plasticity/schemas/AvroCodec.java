@@ -29,7 +29,7 @@ import org.apache.avro.specific.SpecificRecord;
  * #withMaxRecordBytes(int)} overrides it for one codec.
  *
  * <p>The contract's own classes are decoded whether or not the JVM trusts their package for Avro
- * ({@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES} is not needed): see {@code ContractData}.
+ * ({@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES} is not needed): see {@link ContractClasses}.
  *
  * <p>Thread-safe: Avro's message encoder keeps per-thread buffers, and each decode uses its own
  * decoder.
@@ -46,6 +46,10 @@ public final class AvroCodec<T extends SpecificRecord> {
       String.valueOf(DEFAULT_MAX_RECORD_BYTES), "the largest Avro record decoded, in bytes, on every topic (-D"
           + MAX_RECORD_BYTES_PROPERTY + " wins)", AvroCodec::positiveBytes);
 
+  static {
+    ContractClasses.trust();
+  }
+
   /** Marker of Avro's single-object encoding, then the 8-byte little-endian schema fingerprint. */
   private static final int HEADER = 10;
 
@@ -59,7 +63,7 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   private AvroCodec(Class<T> type, Map<Long, DatumReader<T>> readers, int maxRecordBytes) {
     this.type = type;
-    this.model = new ContractData(type);
+    this.model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.readers = readers;
