@@ -86,13 +86,13 @@ public final class ModelLoader {
   }
 
   /** Calls {@code listener} for each version that is rejected. */
-  ModelLoader onReject(Consumer<Rejection> listener) {
+  public ModelLoader onReject(Consumer<Rejection> listener) {
     rejectListeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
   /** How many distinct versions were rejected (unusable location, checksum mismatch, unloadable artifact). */
-  int rejectedVersions() {
+  public int rejectedVersions() {
     return rejected.size();
   }
 

@@ -191,7 +191,7 @@ public final class ModelSubscription implements AutoCloseable {
    * Calls {@code listener} (on the dying thread) if the subscription fails; at once if it has
    * failed already. A listener must not block.
    */
-  ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
+  public ModelSubscription onFailure(java.util.function.Consumer<Throwable> listener) {
     Objects.requireNonNull(listener, "listener");
     Throwable failed;
     synchronized (failureListeners) {

@@ -6,8 +6,6 @@ import static dev.plasticity.inference.TestModels.champion;
 import static dev.plasticity.inference.TestModels.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
@@ -17,9 +15,6 @@ import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,24 +122,6 @@ class ModelSubscriptionTest {
         });
         assertThat(swaps).hasSize(2);
         assertThat(subscription.isRunning()).isTrue();
-
-        try (InferenceService service = InferenceService.start(0, predictor, loader)) {
-          HttpClient http = HttpClient.newHttpClient();
-          HttpResponse<String> answer = http.send(
-              HttpRequest.newBuilder(service.baseUri().resolve("/api/predict"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"features\":{\"x1\":1.5,\"x2\":4,\"x3\":9}}")).build(),
-              HttpResponse.BodyHandlers.ofString());
-          assertThat(answer.statusCode()).isEqualTo(200);
-          assertThat(new ObjectMapper().readTree(answer.body()).get("modelVersion").asInt()).isEqualTo(2);
-
-          JsonNode status = new ObjectMapper().readTree(http.send(
-              HttpRequest.newBuilder(service.baseUri().resolve("/api/model")).GET().build(),
-              HttpResponse.BodyHandlers.ofString()).body());
-          assertThat(status.get("servedVersion").asInt()).isEqualTo(2);
-          assertThat(status.get("rejectedVersions").asInt()).isEqualTo(1);
-          assertThat(status.get("failedPredictions").asLong()).isZero();
-        }
       }
     } finally {
       caller.shutdownNow();
@@ -192,7 +169,7 @@ class ModelSubscriptionTest {
   }
 
   @Test
-  void aSubscriptionWhoseThreadDiesOfAnErrorSaysSoAndHealthAnswersFailed() throws Exception {
+  void aSubscriptionWhoseThreadDiesOfAnErrorSaysSoAndKeepsTheServedVersion() throws Exception {
     String model = "doomed-" + UUID.randomUUID().toString().substring(0, 8);
     try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
             .kafkaBootstrapServers(kafka.bootstrapServers()).build());
@@ -205,8 +182,7 @@ class ModelSubscriptionTest {
       });
       List<Throwable> heard = new CopyOnWriteArrayList<>();
 
-      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(), loader).onFailure(heard::add);
-          InferenceService service = InferenceService.start("127.0.0.1", 0, predictor, loader, subscription)) {
+      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(), loader).onFailure(heard::add)) {
         await("the subscription failed", () -> subscription.failure().isPresent());
 
         assertThat(subscription.failure().get()).isInstanceOf(OutOfMemoryError.class);
@@ -214,20 +190,6 @@ class ModelSubscriptionTest {
         await("failure listeners heard of it", () -> heard.size() == 1);
         assertThat(heard.get(0)).isSameAs(subscription.failure().get());
         assertThat(predictor.servedVersion()).as("the version swapped in keeps serving").isEqualTo(OptionalInt.of(1));
-
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(service.baseUri().resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).isEqualTo(503);
-        JsonNode body = new ObjectMapper().readTree(health.body());
-        assertThat(body.get("status").asText()).isEqualTo("failed");
-        assertThat(body.get("reason").asText()).contains("OutOfMemoryError", "no new version will be served");
-
-        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
-        int status = InferenceService.awaitStop(model, subscription, new java.util.concurrent.CountDownLatch(1),
-            new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
-        assertThat(status).as("main's exit status").isEqualTo(1);
-        assertThat(stderr.toString(StandardCharsets.UTF_8))
-            .contains("inference for model " + model + " stops", "OutOfMemoryError", "no new version would be served");
       }
     }
   }

@@ -28,6 +28,9 @@ import org.apache.avro.specific.SpecificRecord;
  * #DEFAULT_MAX_RECORD_BYTES} bytes (8 MiB), read when a codec is made; {@link
  * #withMaxRecordBytes(int)} overrides it for one codec.
  *
+ * <p>The contract's own classes are decoded whether or not the JVM trusts their package for Avro
+ * ({@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES} is not needed): see {@link ContractClasses}.
+ *
  * <p>Thread-safe: Avro's message encoder keeps per-thread buffers, and each decode uses its own
  * decoder.
  *
@@ -42,6 +45,10 @@ public final class AvroCodec<T extends SpecificRecord> {
   public static final Setting<Integer> MAX_RECORD_BYTES = Setting.of("PLASTICITY_MAX_RECORD_BYTES",
       String.valueOf(DEFAULT_MAX_RECORD_BYTES), "the largest Avro record decoded, in bytes, on every topic (-D"
           + MAX_RECORD_BYTES_PROPERTY + " wins)", AvroCodec::positiveBytes);
+
+  static {
+    ContractClasses.trust();
+  }
 
   /** Marker of Avro's single-object encoding, then the 8-byte little-endian schema fingerprint. */
   private static final int HEADER = 10;

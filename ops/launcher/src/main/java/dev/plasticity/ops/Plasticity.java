@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
     description = "Keeps machine-learning models fit while the data they see drifts.",
     subcommands = {DemoCommand.class, dev.plasticity.ops.prequential.PrequentialCommand.class, StackCommand.class, ServiceCommands.Registry.class,
         ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.Scoring.class, ServiceCommands.DriftJob.class,
-        ModelCommands.Model.class, ModelCommands.Train.class, ReplayCommand.class,
-        ExampleCsvCommand.class})
+        ModelCommands.Model.class, ModelCommands.Train.class, ReplayCommand.class, ExampleCsvCommand.class,
+        WatchCommand.class})
 public final class Plasticity {
   public static void main(String[] args) {
     int code = commandLine().execute(args);

@@ -163,7 +163,7 @@ final class ServiceCommands {
   static final class Inference implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      dev.plasticity.inference.InferenceService.main(new String[0]);
+      dev.plasticity.inference.service.InferenceService.main(new String[0]);
       return 0;
     }
   }

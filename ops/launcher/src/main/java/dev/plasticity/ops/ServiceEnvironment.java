@@ -1,6 +1,6 @@
 package dev.plasticity.ops;
 
-import dev.plasticity.inference.InferenceEnvironment;
+import dev.plasticity.inference.service.InferenceEnvironment;
 import dev.plasticity.inference.join.JoinEnvironment;
 import dev.plasticity.inference.scoring.ScoringEnvironment;
 import dev.plasticity.registry.server.RegistryEnvironment;

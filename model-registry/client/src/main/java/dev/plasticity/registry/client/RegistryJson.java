@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.std.StdValueInstantiator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.plasticity.schemas.ContractClasses;
 import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -29,6 +30,10 @@ public final class RegistryJson {
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
           .addModule(new SimpleModule("avro-defaults").setDeserializerModifier(new AvroDefaults()))
           .build();
+
+  static {
+    ContractClasses.trust(); // the defaults it copies into records may be contract enums and records
+  }
 
   private RegistryJson() {}
 

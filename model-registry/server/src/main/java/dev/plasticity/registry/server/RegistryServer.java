@@ -2,6 +2,7 @@ package dev.plasticity.registry.server;
 
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryJson;
+import dev.plasticity.schemas.ContractClasses;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
@@ -10,8 +11,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.util.ClassSecurityValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class RegistryServer implements AutoCloseable {
 
   /** Opens the database (migrating it), starts publishing and listens; fails fast on any of it. */
   public static RegistryServer start(RegistryConfig config) {
-    trustContractClasses();
+    ContractClasses.trust(); // its metadata is read into generated classes
     Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed last-opened first
     try {
       VersionStore store = VersionStore.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
@@ -90,21 +89,6 @@ public final class RegistryServer implements AutoCloseable {
       throw e;
     }
   }
-
-  /**
-   * Lets Avro read the contract's own classes ({@code dev.plasticity.schemas}) whether or not the
-   * JVM was started with {@code -Dorg.apache.avro.SERIALIZABLE_PACKAGES}: without it, Avro 1.12
-   * refuses them and every upload's metadata is unreadable. Other classes stay as the JVM's
-   * settings say.
-   */
-  private static void trustContractClasses() {
-    if (CONTRACT_TRUSTED.compareAndSet(false, true)) {
-      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-          type -> type.getName().startsWith("dev.plasticity.schemas.")));
-    }
-  }
-
-  private static final AtomicBoolean CONTRACT_TRUSTED = new AtomicBoolean();
 
   /** The port the server listens on (the chosen one when configured with 0). */
   public int port() {

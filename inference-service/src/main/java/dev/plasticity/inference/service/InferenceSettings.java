@@ -1,4 +1,4 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
 import java.net.URI;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
 import dev.plasticity.schemas.Setting;
 import dev.plasticity.schemas.SharedSettings;

@@ -1,10 +1,11 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
-import static dev.plasticity.inference.TestModels.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plasticity.inference.HotSwapPredictor;
+import dev.plasticity.inference.ServingFixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +40,7 @@ class InferenceServiceFuzzTest {
     Random random = new Random(12);
     try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
         InferenceService service = InferenceService.start(0, predictor, null)) {
-      predictor.swap(serving(MODEL, 1));
+      ServingFixtures.serve(predictor, 1);
       List<Probe> probes = probes(random);
       assertThat(probes).hasSizeGreaterThan(200);
 

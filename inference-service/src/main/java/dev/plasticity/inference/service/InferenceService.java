@@ -1,8 +1,11 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plasticity.inference.HotSwapPredictor;
+import dev.plasticity.inference.ModelLoader;
+import dev.plasticity.inference.ModelSubscription;
 import dev.plasticity.registry.client.RegistryClient;
 import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;

@@ -1,4 +1,4 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,11 @@
-package dev.plasticity.inference;
+package dev.plasticity.inference.service;
 
-import static dev.plasticity.inference.TestModels.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plasticity.inference.HotSwapPredictor;
+import dev.plasticity.inference.ServingFixtures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -32,7 +33,7 @@ class InferenceServiceTest {
       assertThat(JSON.readTree(early.body()).get("error").asText())
           .isEqualTo("no model version is being served yet for model http-served");
 
-      predictor.swap(serving(MODEL, 7));
+      ServingFixtures.serve(predictor, 7);
 
       assertThat(get(base.resolve("/health")).statusCode()).isEqualTo(200);
       HttpResponse<String> answer = post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1,\"x2\":2,\"x3\":3}}");
@@ -72,7 +73,7 @@ class InferenceServiceTest {
   void namesAMissingFeatureAndUnreadableJsonAsBadRequests() throws Exception {
     try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
         InferenceService service = InferenceService.start(0, predictor, null)) {
-      predictor.swap(serving(MODEL, 1));
+      ServingFixtures.serve(predictor, 1);
       HttpResponse<String> missing = post(service.baseUri().resolve("/api/predict"), "{\"features\":{\"x1\":1}}");
       assertThat(missing.statusCode()).isEqualTo(400);
       assertThat(JSON.readTree(missing.body()).get("error").asText()).contains("'x2' is missing");
