@@ -111,9 +111,26 @@ public final class ServedModel implements AutoCloseable {
     return predictor.predict(features);
   }
 
+  /**
+   * Predicts with the version served now, from numeric and categorical features: a categorical
+   * value the version never saw in training, or one the event lacks, reads as that feature's
+   * "unknown" value.
+   *
+   * @throws IllegalArgumentException naming a numeric feature that is missing or not finite
+   * @throws IllegalStateException when no version is served yet
+   */
+  public Prediction predict(Map<String, Double> features, Map<String, String> categorical) {
+    return predictor.predict(features, categorical);
+  }
+
   /** Predicts every row with one version (the one served when the batch starts). */
   public List<Prediction> predictBatch(List<Map<String, Double>> rows) {
     return predictor.predictBatch(rows);
+  }
+
+  /** Like {@link #predictBatch(List)}, with each row's categorical features ({@code categorical.get(r)} for row r). */
+  public List<Prediction> predictBatch(List<Map<String, Double>> rows, List<Map<String, String>> categorical) {
+    return predictor.predictBatch(rows, categorical);
   }
 
   /** Why the subscription to this model's versions died, if it did: the served version stays, no new one comes. */
