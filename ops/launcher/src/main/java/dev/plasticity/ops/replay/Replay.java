@@ -26,9 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Replays a CSV file through the real path: rows as unlabelled events to the scoring app, their
  * labels after the {@link LabelDelay}, their predictions scored test-then-train, bad rows reported
  * by line and column and skipped (dead-lettered) or stopping the run. When the model has no version
- * and {@code bootstrap} is set, the first rows train its first version: they are sent unscored with
- * their labels, and once the join has labelled them the replay asks for a version trained on them
- * and waits until it serves. The file is read three times (labels, a check, the replay), never held
+ * and {@code bootstrap} is set, the first rows train its first version: they go straight to the
+ * labelled events topic with their labels (there is nothing to score them with), and once they can
+ * be read back there the replay asks for a version trained on them and waits until it serves. The file is read three times (labels, a check, the replay), never held
  * in memory. Not thread-safe: one run per instance.
  */
 public final class Replay {
@@ -275,15 +275,15 @@ public final class Replay {
     return report;
   }
 
-  /** The first version: waits for the join to label the bootstrap rows, asks for training, waits until it serves. */
+  /** The first version: waits until the bootstrap rows are on the labelled topic, asks for training, waits until it serves. */
   private int trainFirstVersion(ReplayTraffic traffic, int bootstrap, long deadline) throws InterruptedException {
     traffic.flush();
-    console.say("sent the first %,d rows unscored with their labels; training the first version once the join has"
-        + " labelled them", bootstrap);
+    console.say("sent the first %,d rows as labelled events (no version exists to score them); training the first"
+        + " version on them", bootstrap);
     long joined = traffic.awaitJoined(bootstrap, deadline);
     if (joined < bootstrap) {
-      throw new IllegalStateException("the join labelled " + joined + " of the " + bootstrap + " bootstrap rows before"
-          + " the replay's timeout; is the label join running?");
+      throw new IllegalStateException("only " + joined + " of the " + bootstrap + " bootstrap rows could be read back"
+          + " from " + dev.plasticity.schemas.Topics.EVENTS_LABELLED + " before the replay's timeout");
     }
     showProgress = false; // the training request prints its own progress
     boolean trained;

@@ -131,10 +131,22 @@ final class ReplayTraffic implements AutoCloseable {
     reader.start();
   }
 
-  /** Sends a row no version can score yet, and its label at once: the join labels it from the event alone. */
-  void sendUnscored(ReplayRow.Event event) {
-    send(event);
-    label(event);
+  /**
+   * Sends a row no version can score yet straight to {@link Topics#EVENTS_LABELLED}, labelled and
+   * without a prediction, as the join would write it: there is nothing to score it with, so neither
+   * the scoring app (which would dead-letter it) nor the join's wait for a prediction has a part in
+   * it, and a first version can be trained from it at once, on the embedded stack or a running one.
+   */
+  void sendUnscored(ReplayRow.Event row) {
+    LabelledEvent event = LabelledEvent.newBuilder()
+        .setEventId(row.eventId()).setModel(model).setEventTime(row.eventTime())
+        .setFeatures(row.features()).setCategorical(row.categorical()).setLabel(row.label())
+        .setPrediction(null).setPredictionVersion(null).build();
+    sent.add(row.eventId());
+    newestEventTime = Math.max(newestEventTime, row.eventTime());
+    producer.send(new ProducerRecord<>(Topics.EVENTS_LABELLED, null, row.eventTime(), row.eventId(),
+        LABELLED.encode(event)));
+    labelsSent.incrementAndGet();
   }
 
   /** Sends a row to be scored; its label follows its prediction after the delay. */
