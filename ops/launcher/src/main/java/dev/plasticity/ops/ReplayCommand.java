@@ -107,6 +107,10 @@ final class ReplayCommand implements Callable<Integer> {
       description = "a running Kafka (default: PLASTICITY_KAFKA_BOOTSTRAP; neither: the embedded stack)")
   String bootstrapServers;
 
+  @Option(names = "--registry-token-file", paramLabel = "FILE",
+      description = "a file holding the running registry's bearer token (default: PLASTICITY_REGISTRY_TOKEN)")
+  Path registryTokenFile;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "where the embedded stack keeps its data (default: a new temporary directory)")
   Path dataDir;
@@ -156,14 +160,15 @@ final class ReplayCommand implements Callable<Integer> {
           return 2;
         }
         out.println("Plasticity replay: talking to Kafka " + kafka + " and the registry " + registryUrl);
-        RegistryClient client = new RegistryClient(URI.create(registryUrl), Duration.ofSeconds(30),
-            SharedSettings.REGISTRY_TOKEN.in(System.getenv()).orElse(null));
+        String token = registryTokenFile != null ? Files.readString(registryTokenFile).trim()
+            : SharedSettings.REGISTRY_TOKEN.in(System.getenv()).orElse(null);
+        RegistryClient client = new RegistryClient(URI.create(registryUrl), Duration.ofSeconds(30), token);
         result = new Replay(settings, new Running(kafka, client), out, live).run();
       } else {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("plasticity-replay-");
         out.println("Plasticity replay: starting the embedded stack in " + dir + " ...");
-        // before a first version serves the scoring app dead-letters the bootstrap rows on purpose; the
-        // replay counts what it dead-letters afterwards, a warning per bootstrap row would bury its lines
+        // a row the scoring app gets before it serves the model is dead-lettered and sent again by the
+        // replay, which counts what stays dead-lettered; a warning per such row would bury its lines
         org.apache.logging.log4j.core.config.Configurator.setLevel(
             "dev.plasticity.inference.scoring.ScoringTopology", org.apache.logging.log4j.Level.ERROR);
         try (EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(dir, null, settings.model(), 2,

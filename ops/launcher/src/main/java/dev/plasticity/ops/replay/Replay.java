@@ -243,6 +243,10 @@ public final class Replay {
       joined = traffic.awaitJoined(seq, drainUntil);
       predicted = ledger.predicted();
       answeredAll = seq == valid;
+      if (traffic.resent() > 0) {
+        console.say("sent %,d row(s) again: the scoring app had not loaded the version yet when they first came",
+            traffic.resent());
+      }
       console.clearStatus();
       showProgress = false;
     }
@@ -298,7 +302,8 @@ public final class Replay {
       throw new IllegalStateException("the first version of " + settings.model() + " was not trained; see above");
     }
     target.awaitServed(settings.model(), first.getVersion(), deadline);
-    console.say("the scoring app serves %s v%d; replaying the rest", settings.model(), first.getVersion());
+    console.say("%s v%d is the champion (on the embedded stack: served by its scoring app); replaying the rest",
+        settings.model(), first.getVersion());
     return first.getVersion();
   }
 

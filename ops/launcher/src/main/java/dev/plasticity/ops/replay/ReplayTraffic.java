@@ -67,6 +67,12 @@ final class ReplayTraffic implements AutoCloseable {
   /** A live row sent and not answered yet. */
   private record Pending(long seq, ReplayRow.Event event, long sentNanos) {}
 
+  /** The scoring app's reason for an event of a model it has no version of yet. */
+  private static final String NOT_LOADED_YET = dev.plasticity.inference.scoring.DeadLetterRule.NO_VERSION_SERVED.id();
+  /** Sends of one row again while the scoring app loads the first version: 30 s in all. */
+  static final int MAX_RESENDS = 150;
+  private static final Duration RESEND_AFTER = Duration.ofMillis(200);
+
   private static final AvroCodec<UnlabelledEvent> EVENTS = AvroCodec.of(UnlabelledEvent.class);
   private static final AvroCodec<Label> LABELS = AvroCodec.of(Label.class);
   private static final AvroCodec<Prediction> PREDICTIONS = AvroCodec.of(Prediction.class);
@@ -90,6 +96,8 @@ final class ReplayTraffic implements AutoCloseable {
   private final TreeMap<Long, ReplayRow.Event> awaitingDelay = new TreeMap<>();
   private final AtomicLong labelsSent = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private final Map<String, Integer> resends = new ConcurrentHashMap<>();
+  private final AtomicLong resent = new AtomicLong();
   private volatile long newestEventTime = Long.MIN_VALUE;
   private long lastSeq = -1;
   private volatile Throwable failure;
@@ -250,9 +258,14 @@ final class ReplayTraffic implements AutoCloseable {
         if (!Topics.EVENTS_UNLABELLED.contentEquals(letter.getSourceTopic()) || key == null) {
           return;
         }
-        Pending row = pending.remove(StandardCharsets.UTF_8.decode(key.duplicate()).toString());
+        String id = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
+        String reason = letter.getError().toString();
+        if (pending.containsKey(id) && reason.startsWith(NOT_LOADED_YET) && resendLater(id)) {
+          return;
+        }
+        Pending row = pending.remove(id);
         if (row != null) {
-          listener.failed(row.seq(), row.event(), letter.getError().toString());
+          listener.failed(row.seq(), row.event(), reason);
           answered(row); // its label still goes out, so the join keeps the row
         }
       }
@@ -285,6 +298,38 @@ final class ReplayTraffic implements AutoCloseable {
       }
       default -> { }
     }
+  }
+
+  /**
+   * Live rows are sent only once a version of the model is registered, so a {@code no-version-served}
+   * letter for one means that the scoring app has not loaded that version yet (on running services
+   * the replay cannot see when it has): the row is sent again a little later, up to {@link
+   * #MAX_RESENDS} times, and only then counted as a failed prediction.
+   *
+   * @return whether the row will be sent again
+   */
+  private boolean resendLater(String id) {
+    int tries = resends.merge(id, 1, Integer::sum);
+    if (tries > MAX_RESENDS) {
+      return false;
+    }
+    try {
+      labeller.schedule(() -> {
+        Pending row = pending.get(id);
+        if (row != null) {
+          resent.incrementAndGet();
+          send(row.event());
+        }
+      }, RESEND_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // draining: no more waiting
+    }
+  }
+
+  /** Sends of a row again after the scoring app had no version to score it with yet. */
+  long resent() {
+    return resent.get();
   }
 
   void flush() {
