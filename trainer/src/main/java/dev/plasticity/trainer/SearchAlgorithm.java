@@ -9,7 +9,12 @@ public enum SearchAlgorithm {
   /** Regularized evolution, Real et al. 2019 ({@code RegularizedEvolution}). */
   EVOLUTION,
   /** Hyperband, Li et al. 2018 ({@code Hyperband}). */
-  HYPERBAND;
+  HYPERBAND,
+  /**
+   * A softmax policy over the space's decisions trained with REINFORCE on the candidates' scores,
+   * Zoph and Le 2017 ({@code ControllerSearch}).
+   */
+  CONTROLLER;
 
   /** The name after {@code search:} in a strategy name. */
   public String wireName() {

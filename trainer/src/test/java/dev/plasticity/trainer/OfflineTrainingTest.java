@@ -49,4 +49,15 @@ class OfflineTrainingTest {
     assertThat(outcome.withinConstraints()).isTrue();
     assertThat(outcome.best()).hasValueSatisfying(best -> assertThat(best.parameters()).isLessThanOrEqualTo(2_000));
   }
+
+  @Test
+  void aControllerSearchFindsANetworkWithinTheConstraints() {
+    OfflineTraining.SearchOutcome outcome = OfflineTraining.search("sea", SearchAlgorithm.CONTROLLER, NEW,
+        List.of(new Constraint.MaxParameters(300)), new SearchBudget(Duration.ofMinutes(5), 4, 2), SETTINGS);
+
+    assertThat(outcome.trained()).isEqualTo(4);
+    assertThat(outcome.refused()).as("samples over 300 parameters, refused untrained").isPositive();
+    assertThat(outcome.withinConstraints()).isTrue();
+    assertThat(outcome.best()).hasValueSatisfying(best -> assertThat(best.parameters()).isLessThanOrEqualTo(300));
+  }
 }

@@ -67,6 +67,11 @@ final class SearchRun {
     return random;
   }
 
+  /** The input features, their scaling and the classes every candidate shares. */
+  Architecture inputs() {
+    return inputs;
+  }
+
   /** Whether the budget allows no further training (and why, for the result). */
   boolean exhausted() {
     if (stoppedBecause != null) {
@@ -86,13 +91,9 @@ final class SearchRun {
    * spent or {@value #MAX_DRAWS_PER_CANDIDATE} draws in a row broke a constraint.
    */
   Optional<ConstraintCheck.Result> draw() {
-    if (seed != null) {
-      Architecture first = seed;
-      seed = null;
-      Optional<ConstraintCheck.Result> checked = feasible(first);
-      if (checked.isPresent()) {
-        return checked;
-      }
+    Optional<ConstraintCheck.Result> first = seed();
+    if (first.isPresent()) {
+      return first;
     }
     for (int attempt = 0; attempt < MAX_DRAWS_PER_CANDIDATE && !exhausted(); attempt++) {
       Optional<ConstraintCheck.Result> checked = feasible(space.sample(random, inputs));
@@ -100,11 +101,33 @@ final class SearchRun {
         return checked;
       }
     }
+    stopAfterRefusals();
+    return Optional.empty();
+  }
+
+  /**
+   * The seed architecture checked against the constraints, the first time only: empty when there
+   * is none, it breaks a constraint, or it was asked for before. For strategies that sample
+   * candidates their own way; {@link #draw} calls it first.
+   */
+  Optional<ConstraintCheck.Result> seed() {
+    if (seed == null) {
+      return Optional.empty();
+    }
+    Architecture first = seed;
+    seed = null;
+    return feasible(first);
+  }
+
+  /**
+   * Ends the search because {@value #MAX_DRAWS_PER_CANDIDATE} candidates in a row broke a
+   * constraint; for strategies that sample candidates their own way.
+   */
+  void stopAfterRefusals() {
     if (stoppedBecause == null) {
       stoppedBecause = MAX_DRAWS_PER_CANDIDATE + " candidates in a row broke a constraint; the space and the"
           + " constraints barely overlap";
     }
-    return Optional.empty();
   }
 
   /**

@@ -253,7 +253,7 @@ public record SearchSpace(
     return choices.get(random.nextInt(choices.size()));
   }
 
-  private static boolean hasEqualNeighbours(List<Integer> hidden) {
+  static boolean hasEqualNeighbours(List<Integer> hidden) {
     for (int i = 1; i < hidden.size(); i++) {
       if (hidden.get(i).equals(hidden.get(i - 1))) {
         return true;
@@ -262,7 +262,7 @@ public record SearchSpace(
     return false;
   }
 
-  private static Architecture descriptor(Architecture inputs, List<Integer> hidden, String activation,
+  static Architecture descriptor(Architecture inputs, List<Integer> hidden, String activation,
       String normalization, double dropout, boolean residual) {
     Objects.requireNonNull(inputs, "inputs");
     return Architecture.newBuilder(inputs)

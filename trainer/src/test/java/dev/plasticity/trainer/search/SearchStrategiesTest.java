@@ -34,7 +34,8 @@ class SearchStrategiesTest {
       new Constraint.MaxMultiplyAdds(1_000_000));
   private static final List<SearchStrategy> ALL = List.of(SearchStrategy.of(SearchAlgorithm.RANDOM),
       SearchStrategy.of(SearchAlgorithm.EVOLUTION),
-      SearchStrategy.of(SearchAlgorithm.HYPERBAND));
+      SearchStrategy.of(SearchAlgorithm.HYPERBAND),
+      SearchStrategy.of(SearchAlgorithm.CONTROLLER));
 
   /** A smooth made-up accuracy: wider helps up to 96 units in all, 2 layers is best, more epochs help. */
   static double madeUpScore(Architecture a, int epochs) {
@@ -225,10 +226,12 @@ class SearchStrategiesTest {
   @Test
   void strategiesAreNamedAndCheckTheirSettings() {
     assertThat(ALL.stream().map(SearchStrategy::name).collect(Collectors.toList()))
-        .containsExactly("random", "evolution", "hyperband");
+        .containsExactly("random", "evolution", "hyperband", "controller");
     assertThatThrownBy(() -> Strategy.parse("search:grid")).hasMessageContaining("search:random, search:evolution,"
-        + " search:hyperband");
+        + " search:hyperband, search:controller");
     assertThatThrownBy(() -> new RegularizedEvolution(4, 5)).hasMessageContaining("sampleSize");
     assertThatThrownBy(() -> new Hyperband(1)).hasMessageContaining("eta");
+    assertThatThrownBy(() -> new ControllerSearch(0.2, 1.0, 0.05, 0)).hasMessageContaining("decay");
+    assertThatThrownBy(() -> new ControllerSearch(0, 0.8, 0.05, 0)).hasMessageContaining("learningRate");
   }
 }
