@@ -140,6 +140,9 @@ class RetrainingPolicyTest {
     assertThat(policy.toString()).isEqualTo(text);
     assertThat(RetrainingPolicy.parse(policy.toString())).isEqualTo(policy);
     assertThat(RetrainingPolicy.parse(" ")).isEqualTo(RetrainingPolicy.defaults());
+    assertThat(RetrainingPolicy.parse("CONCEPT=search:controller(wall=2m)").rules())
+        .containsExactly(new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0, new Strategy.Search(SearchAlgorithm.CONTROLLER),
+            new RetrainingPolicy.Limits(Duration.ofMinutes(2), 0, 0)));
     assertThat(RetrainingPolicy.parse("concept >= 0.25 = Search:Random").rules())
         .containsExactly(new RetrainingPolicy.Rule(DriftKind.CONCEPT, 0.25, Strategy.parse("search:random"),
             RetrainingPolicy.Limits.NONE));

@@ -9,6 +9,8 @@ import dev.plasticity.generators.StreamGenerator;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.trainer.Constraint;
 import dev.plasticity.trainer.SearchAlgorithm;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,10 @@ import java.util.Map;
 /**
  * Architecture search strategies against each other at the same wall-time budget: on the events
  * right after the first drift of seeded ARF-paper streams (from {@code ops/generators}), random
- * search, regularised evolution and Hyperband each search the tabular space under the default
- * serving constraints, for several seeds; the report gives each one's best held-out accuracy and
- * whether every trained candidate stayed within the constraints.
+ * search, regularised evolution, Hyperband and the REINFORCE controller each search the tabular
+ * space under the default serving constraints, for several seeds; the report gives each one's best
+ * held-out accuracy, candidates trained and refused, wall time, whether every trained candidate
+ * stayed within the constraints, and the machine's load average before and after the runs.
  */
 public final class SearchStrategyBench {
   private static final List<SearchAlgorithm> STRATEGIES = List.of(SearchAlgorithm.values());
@@ -46,6 +49,8 @@ public final class SearchStrategyBench {
       }
     }
     List<Constraint> constraints = Constraint.defaults();
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    double loadBefore = os.getSystemLoadAverage();
     List<SearchComparison.Report> reports = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String name : streams) {
@@ -80,6 +85,9 @@ public final class SearchStrategyBench {
     report.put("events_per_window", events);
     report.put("constraints", constraints.toString());
     report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+    double loadAfter = os.getSystemLoadAverage();
+    report.put("load_average_before", loadBefore);
+    report.put("load_average_after", loadAfter);
     report.put("runs", rows);
     Files.createDirectories(out);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("search-strategies.json").toFile(), report);
@@ -92,11 +100,13 @@ public final class SearchStrategyBench {
         the newest 20%% are held out, the search validates on the newest 20%% of the rest. Every strategy
         searches the tabular space (1–4 hidden layers of 16–128 units, activations, normalisations,
         dropout, skip connections) for %d s of wall time, at most 9 epochs a training, under the default
-        serving constraints (%s), seeds 1–%d. %s.
+        serving constraints (%s), seeds 1–%d, one search at a time. %s; one-minute load average %.2f
+        before the runs, %.2f after.
 
-        | stream | strategy | mean held-out accuracy | min | max | mean trainings | every trained candidate within constraints |
-        |---|---|---:|---:|---:|---:|---|
-        """, report.get("command"), events, budget.toSeconds(), constraints, seeds, report.get("machine")));
+        | stream | strategy | mean held-out accuracy | min | max | mean trainings | mean refused | mean seconds | every trained candidate within constraints |
+        |---|---|---:|---:|---:|---:|---:|---:|---|
+        """, report.get("command"), events, budget.toSeconds(), constraints, seeds, report.get("machine"),
+        loadBefore, loadAfter));
     for (String name : streams) {
       for (String strategy : STRATEGIES.stream().map(SearchAlgorithm::wireName).toList()) {
         List<SearchComparison.Report> runs = new ArrayList<>();
@@ -105,11 +115,13 @@ public final class SearchStrategyBench {
             runs.add(reports.get(k));
           }
         }
-        md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.1f | %s |%n", name, strategy,
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.1f | %.1f | %.1f | %s |%n", name, strategy,
             runs.stream().mapToDouble(SearchComparison.Report::bestHeldOut).average().orElse(Double.NaN),
             runs.stream().mapToDouble(SearchComparison.Report::bestHeldOut).min().orElse(Double.NaN),
             runs.stream().mapToDouble(SearchComparison.Report::bestHeldOut).max().orElse(Double.NaN),
             runs.stream().mapToInt(SearchComparison.Report::trained).average().orElse(0),
+            runs.stream().mapToInt(SearchComparison.Report::refused).average().orElse(0),
+            runs.stream().mapToDouble(SearchComparison.Report::seconds).average().orElse(0),
             runs.stream().allMatch(SearchComparison.Report::withinConstraints) ? "yes" : "**no**"));
       }
     }
