@@ -37,7 +37,9 @@ record ControllerSearch(double learningRate, double baselineDecay, double entrop
     if (!(learningRate > 0 && Double.isFinite(learningRate))) {
       throw new IllegalArgumentException("learningRate must be positive, was " + learningRate);
     }
-    new RewardBaseline(baselineDecay); // checks the decay's range
+    if (!(baselineDecay >= 0 && baselineDecay < 1)) {
+      throw new IllegalArgumentException("baselineDecay must be in [0, 1), was " + baselineDecay);
+    }
     if (!(entropyWeight >= 0 && Double.isFinite(entropyWeight))) {
       throw new IllegalArgumentException("entropyWeight must be at least 0, was " + entropyWeight);
     }
