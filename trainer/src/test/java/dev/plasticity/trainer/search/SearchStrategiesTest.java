@@ -231,7 +231,7 @@ class SearchStrategiesTest {
         + " search:hyperband, search:controller");
     assertThatThrownBy(() -> new RegularizedEvolution(4, 5)).hasMessageContaining("sampleSize");
     assertThatThrownBy(() -> new Hyperband(1)).hasMessageContaining("eta");
-    assertThatThrownBy(() -> new ControllerSearch(0.2, 1.0, 0.05, 0)).hasMessageContaining("decay");
+    assertThatThrownBy(() -> new ControllerSearch(0.2, 1.0, 0.05, 0)).hasMessageContaining("baselineDecay");
     assertThatThrownBy(() -> new ControllerSearch(0, 0.8, 0.05, 0)).hasMessageContaining("learningRate");
   }
 }
