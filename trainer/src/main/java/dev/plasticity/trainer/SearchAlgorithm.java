@@ -9,7 +9,9 @@ public enum SearchAlgorithm {
   /** Regularized evolution, Real et al. 2019 ({@code RegularizedEvolution}). */
   EVOLUTION,
   /** Hyperband, Li et al. 2018 ({@code Hyperband}). */
-  HYPERBAND;
+  HYPERBAND,
+  /** A supernet with architecture weights learned by gradient descent, Liu et al. 2019 ({@code GradientSearch}). */
+  GRADIENT;
 
   /** The name after {@code search:} in a strategy name. */
   public String wireName() {

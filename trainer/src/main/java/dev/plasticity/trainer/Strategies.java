@@ -29,7 +29,8 @@ public final class Strategies {
       IncrementalUpdate.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
-      new Strategy.Search(SearchAlgorithm.HYPERBAND)));
+      new Strategy.Search(SearchAlgorithm.HYPERBAND),
+      new Strategy.Search(SearchAlgorithm.GRADIENT)));
 
   private final Map<String, Strategy> byName;
 

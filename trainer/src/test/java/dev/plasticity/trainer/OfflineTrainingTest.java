@@ -49,4 +49,14 @@ class OfflineTrainingTest {
     assertThat(outcome.withinConstraints()).isTrue();
     assertThat(outcome.best()).hasValueSatisfying(best -> assertThat(best.parameters()).isLessThanOrEqualTo(2_000));
   }
+
+  @Test
+  void aGradientSearchOverTheTabularSpaceTrainsOneNetworkWithinItsConstraints() {
+    OfflineTraining.SearchOutcome outcome = OfflineTraining.search("sea", SearchAlgorithm.GRADIENT, NEW,
+        List.of(new Constraint.MaxParameters(2_000)), new SearchBudget(Duration.ofMinutes(5), 3, 2), SETTINGS);
+
+    assertThat(outcome.trained()).isEqualTo(1);
+    assertThat(outcome.withinConstraints()).isTrue();
+    assertThat(outcome.best()).hasValueSatisfying(best -> assertThat(best.parameters()).isLessThanOrEqualTo(2_000));
+  }
 }

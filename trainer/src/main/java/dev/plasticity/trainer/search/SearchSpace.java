@@ -262,7 +262,7 @@ public record SearchSpace(
     return false;
   }
 
-  private static Architecture descriptor(Architecture inputs, List<Integer> hidden, String activation,
+  static Architecture descriptor(Architecture inputs, List<Integer> hidden, String activation,
       String normalization, double dropout, boolean residual) {
     Objects.requireNonNull(inputs, "inputs");
     return Architecture.newBuilder(inputs)
