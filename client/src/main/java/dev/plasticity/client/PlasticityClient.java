@@ -129,7 +129,9 @@ public final class PlasticityClient implements AutoCloseable {
 
   /**
    * Sends the true class of the event {@code eventId} of {@code model}, now known: a {@code Label}
-   * on {@value Topics#LABELS}, keyed by the event id, stamped with now.
+   * on {@value Topics#LABELS}, keyed by the event id, stamped with now. When this client serves
+   * {@code model} ({@link #model}), the label is also handed to it, so that a version that reads its
+   * stream's recent labels as inputs sees it in the order this service learns them.
    *
    * @param label the class index, 0 or more
    */
@@ -137,6 +139,10 @@ public final class PlasticityClient implements AutoCloseable {
     Event.requireText(model, "model");
     Event.requireText(eventId, "eventId");
     requireClass(label);
+    ServedModel served = models.get(model);
+    if (served != null) {
+      served.recordLabel(label);
+    }
     Label record = Label.newBuilder().setEventId(eventId).setModel(model).setLabel(label)
         .setLabelTime(clock.millis()).build();
     return send(Topics.LABELS, record.getLabelTime(), eventId, LABELS.encode(record));
@@ -159,6 +165,10 @@ public final class PlasticityClient implements AutoCloseable {
         .setPrediction(prediction == null ? null : prediction.label())
         .setPredictionVersion(prediction == null ? null : prediction.modelVersion())
         .build();
+    ServedModel served = models.get(event.model());
+    if (served != null) {
+      served.recordLabel(label);
+    }
     return send(Topics.EVENTS_LABELLED, record.getEventTime(), record.getEventId(), LABELLED.encode(record));
   }
 

@@ -133,6 +133,11 @@ public final class ServedModel implements AutoCloseable {
     return predictor.predictBatch(rows, categorical);
   }
 
+  /** Hands a label of this model's stream to the served versions that read recent labels as inputs. */
+  void recordLabel(int label) {
+    predictor.recordLabel(label);
+  }
+
   /** Why the subscription to this model's versions died, if it did: the served version stays, no new one comes. */
   public Optional<Throwable> failure() {
     return subscription.failure();

@@ -141,6 +141,22 @@ class ClientExampleTest {
   }
 
   @Test
+  void aVersionThatReadsRecentLabelsSeesTheLabelsThisServicePublishes() throws Exception {
+    registryClient.ensureModel("churn");
+    registryClient.register(ModelVersion.newBuilder(ServingFixtures.champion("churn", "t-lagged"))
+        .setArchitecture(ServingFixtures.laggedArchitecture()).build(), ServingFixtures.laggedArtifact());
+    try (PlasticityClient plasticity = PlasticityClient.connect(kafka.bootstrapServers(), registry.baseUri())) {
+      ServedModel churn = plasticity.model("churn");
+      churn.awaitFirstVersion(Duration.ofMinutes(2));
+      assertThat(churn.predict(Map.of("x1", 0.0)).label()).as("no label yet").isZero();
+
+      plasticity.publishLabel("churn", "c-1", 1).join();
+
+      assertThat(churn.predict(Map.of("x1", 0.0)).label()).as("the network answers the previous label").isEqualTo(1);
+    }
+  }
+
+  @Test
   void refusesAnEventWithANonFiniteFeatureAndANegativeLabel() {
     assertThatThrownBy(() -> Event.of("fraud", "e", Instant.EPOCH, Map.of("amount", Double.NaN)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feature 'amount' must be a finite number");

@@ -10,6 +10,8 @@ public enum SearchAlgorithm {
   EVOLUTION,
   /** Hyperband, Li et al. 2018 ({@code Hyperband}). */
   HYPERBAND,
+  /** A supernet with architecture weights learned by gradient descent, Liu et al. 2019 ({@code GradientSearch}). */
+  GRADIENT,
   /**
    * A softmax policy over the space's decisions trained with REINFORCE on the candidates' scores,
    * Zoph and Le 2017 ({@code ControllerSearch}).

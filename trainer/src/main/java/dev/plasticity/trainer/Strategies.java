@@ -30,6 +30,7 @@ public final class Strategies {
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND),
+      new Strategy.Search(SearchAlgorithm.GRADIENT),
       new Strategy.Search(SearchAlgorithm.CONTROLLER)));
 
   private final Map<String, Strategy> byName;

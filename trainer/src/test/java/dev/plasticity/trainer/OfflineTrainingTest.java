@@ -51,6 +51,16 @@ class OfflineTrainingTest {
   }
 
   @Test
+  void aGradientSearchOverTheTabularSpaceTrainsOneNetworkWithinItsConstraints() {
+    OfflineTraining.SearchOutcome outcome = OfflineTraining.search("sea", SearchAlgorithm.GRADIENT, NEW,
+        List.of(new Constraint.MaxParameters(2_000)), new SearchBudget(Duration.ofMinutes(5), 3, 2), SETTINGS);
+
+    assertThat(outcome.trained()).isEqualTo(1);
+    assertThat(outcome.withinConstraints()).isTrue();
+    assertThat(outcome.best()).hasValueSatisfying(best -> assertThat(best.parameters()).isLessThanOrEqualTo(2_000));
+  }
+
+  @Test
   void aControllerSearchFindsANetworkWithinTheConstraints() {
     OfflineTraining.SearchOutcome outcome = OfflineTraining.search("sea", SearchAlgorithm.CONTROLLER, NEW,
         List.of(new Constraint.MaxParameters(300)), new SearchBudget(Duration.ofMinutes(5), 4, 2), SETTINGS);

@@ -25,6 +25,11 @@ public final class ConstraintCheck {
     this.latencyProbe = Objects.requireNonNull(latencyProbe, "latencyProbe");
   }
 
+  /** The constraints every candidate is checked against. */
+  public List<Constraint> constraints() {
+    return constraints;
+  }
+
   /** A constraint a candidate broke, and how. */
   record Violation(Constraint constraint, String reason) {
     @Override

@@ -27,7 +27,7 @@ public final class NetworkCost {
   }
 
   /** Multiply–adds of one row through the linear layers: the sum of inputs × outputs. */
-  static long multiplyAdds(Architecture architecture) {
+  public static long multiplyAdds(Architecture architecture) {
     long total = 0;
     long in = InputLayout.of(architecture).width();
     for (int width : architecture.getHiddenUnits()) {

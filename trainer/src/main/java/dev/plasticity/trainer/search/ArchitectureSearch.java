@@ -16,6 +16,7 @@ import dev.plasticity.trainer.network.WeightInheritance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -103,7 +104,7 @@ public final class ArchitectureSearch {
       return result.heldOutAccuracy();
     };
     SearchRun run = new SearchRun(space, inputs, seedFrom(champion, inputs), check, trainer, budget,
-        new Random(config.seed()), System::nanoTime, listener);
+        new Random(config.seed()), System::nanoTime, listener, Optional.of(new SearchData(searchData, config)));
     SearchResult search = searchStrategy.search(run);
     SearchTrial best = search.best().orElse(null);
     if (best == null) {

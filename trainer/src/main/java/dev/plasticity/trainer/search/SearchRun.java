@@ -30,6 +30,7 @@ final class SearchRun {
   private final Random random;
   private final LongSupplier nanoTime;
   private final SearchListener listener;
+  private final Optional<SearchData> data;
   private final long started;
   private final List<SearchTrial> trials = new ArrayList<>();
   private final List<ConstraintCheck.Result> rejected = new ArrayList<>();
@@ -43,6 +44,16 @@ final class SearchRun {
    */
   SearchRun(SearchSpace space, Architecture inputs, Architecture seed, ConstraintCheck check, CandidateTrainer trainer,
       SearchBudget budget, Random random, LongSupplier nanoTime, SearchListener listener) {
+    this(space, inputs, seed, check, trainer, budget, random, nanoTime, listener, Optional.empty());
+  }
+
+  /**
+   * A run whose strategies may also learn from the candidates' events directly ({@link GradientSearch}
+   * trains a supernet on them).
+   */
+  SearchRun(SearchSpace space, Architecture inputs, Architecture seed, ConstraintCheck check, CandidateTrainer trainer,
+      SearchBudget budget, Random random, LongSupplier nanoTime, SearchListener listener, Optional<SearchData> data) {
+    this.data = Objects.requireNonNull(data, "data");
     this.space = Objects.requireNonNull(space, "space");
     this.inputs = Objects.requireNonNull(inputs, "inputs");
     this.seed = seed;
@@ -70,6 +81,27 @@ final class SearchRun {
   /** The input features, their scaling and the classes every candidate shares. */
   Architecture inputs() {
     return inputs;
+  }
+
+  ConstraintCheck check() {
+    return check;
+  }
+
+  /** The events candidates learn from and are validated on, when the run has them. */
+  Optional<SearchData> data() {
+    return data;
+  }
+
+  /** Seconds since the run started. */
+  double elapsedSeconds() {
+    return elapsedNanos() / 1e9;
+  }
+
+  /** Ends the search for {@code reason} (kept for the result) unless it has already ended. */
+  void stop(String reason) {
+    if (stoppedBecause == null) {
+      stoppedBecause = Objects.requireNonNull(reason, "reason");
+    }
   }
 
   /** Whether the budget allows no further training (and why, for the result). */
@@ -124,10 +156,8 @@ final class SearchRun {
    * constraint; for strategies that sample candidates their own way.
    */
   void stopAfterRefusals() {
-    if (stoppedBecause == null) {
-      stoppedBecause = MAX_DRAWS_PER_CANDIDATE + " candidates in a row broke a constraint; the space and the"
-          + " constraints barely overlap";
-    }
+    stop(MAX_DRAWS_PER_CANDIDATE + " candidates in a row broke a constraint; the space and the constraints barely"
+        + " overlap");
   }
 
   /**

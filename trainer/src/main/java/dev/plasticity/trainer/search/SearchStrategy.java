@@ -8,7 +8,7 @@ import dev.plasticity.trainer.SearchAlgorithm;
  * (constraints, budget, bookkeeping). Strategies are seeded through the run's {@code Random}: the
  * same seed, space and scores give the same search.
  */
-sealed interface SearchStrategy permits RandomSearch, RegularizedEvolution, Hyperband,
+sealed interface SearchStrategy permits RandomSearch, RegularizedEvolution, Hyperband, GradientSearch,
     ControllerSearch {
   /** The name used in configuration, progress events and lineage. */
   String name();
@@ -23,6 +23,7 @@ sealed interface SearchStrategy permits RandomSearch, RegularizedEvolution, Hype
       case EVOLUTION -> new RegularizedEvolution(RegularizedEvolution.DEFAULT_POPULATION,
           RegularizedEvolution.DEFAULT_SAMPLE);
       case HYPERBAND -> new Hyperband(Hyperband.DEFAULT_ETA);
+      case GRADIENT -> GradientSearch.DEFAULTS;
       case CONTROLLER -> ControllerSearch.defaults();
     };
   }

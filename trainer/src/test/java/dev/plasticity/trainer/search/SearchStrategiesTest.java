@@ -228,7 +228,7 @@ class SearchStrategiesTest {
     assertThat(ALL.stream().map(SearchStrategy::name).collect(Collectors.toList()))
         .containsExactly("random", "evolution", "hyperband", "controller");
     assertThatThrownBy(() -> Strategy.parse("search:grid")).hasMessageContaining("search:random, search:evolution,"
-        + " search:hyperband, search:controller");
+        + " search:hyperband, search:gradient, search:controller");
     assertThatThrownBy(() -> new RegularizedEvolution(4, 5)).hasMessageContaining("sampleSize");
     assertThatThrownBy(() -> new Hyperband(1)).hasMessageContaining("eta");
     assertThatThrownBy(() -> new ControllerSearch(0.2, 1.0, 0.05, 0)).hasMessageContaining("baselineDecay");

@@ -104,29 +104,8 @@ final class VersionStore implements AutoCloseable {
    * while the model has no version, and is a {@link Definition#CONFLICT} once it has one.
    */
   Definition define(String model, String definitionJson, long definedAt) {
-    SQLException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try (Connection c = connect()) {
-        c.setAutoCommit(false);
-        try {
-          Definition outcome = define(c, model, definitionJson, definedAt);
-          c.commit();
-          if (outcome == Definition.STORED) {
-            sync(c);
-          }
-          return outcome;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (!RETRYABLE.contains(e.getSQLState())) {
-          throw failure("store the definition of " + model, e);
-        }
-        last = e; // registered concurrently: the next attempt finds the row
-      }
-    }
-    throw failure("store the definition of " + model + " after " + ATTEMPTS + " attempts", last);
+    return writeRetrying("store the definition of " + model, c -> define(c, model, definitionJson, definedAt),
+        outcome -> outcome == Definition.STORED);
   }
 
   private Definition define(Connection c, String model, String definitionJson, long definedAt) throws SQLException {
@@ -214,29 +193,47 @@ final class VersionStore implements AutoCloseable {
    * @throws UnknownModelException if the model is not registered
    */
   Insertion insertVersion(String model, String triggerId, IntFunction<ModelVersion> build) {
+    return writeRetrying("store a version of " + model, c -> insertVersion(c, model, triggerId, build),
+        Insertion::created);
+  }
+
+  /** One write in its own transaction on a fresh connection. */
+  @FunctionalInterface
+  private interface Write<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code write} in a transaction, committed, then (when {@code changed} says the write changed
+   * something) the database synced; retried up to {@value #ATTEMPTS} times on a {@link #RETRYABLE}
+   * SQL state (a concurrent duplicate or lock contention: the next attempt sees its outcome).
+   *
+   * @param what what the write does, for the failure's message
+   */
+  private <T> T writeRetrying(String what, Write<T> write, java.util.function.Predicate<T> changed) {
     SQLException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (Connection c = connect()) {
         c.setAutoCommit(false);
         try {
-          Insertion insertion = insertVersion(c, model, triggerId, build);
+          T outcome = write.apply(c);
           c.commit();
-          if (insertion.created()) {
+          if (changed.test(outcome)) {
             sync(c);
           }
-          return insertion;
+          return outcome;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
           throw e;
         }
       } catch (SQLException e) {
         if (!RETRYABLE.contains(e.getSQLState())) {
-          throw failure("store a version of " + model, e);
+          throw failure(what, e);
         }
-        last = e; // a concurrent duplicate or lock contention: the next attempt sees its outcome
+        last = e;
       }
     }
-    throw failure("store a version of " + model + " after " + ATTEMPTS + " attempts", last);
+    throw failure(what + " after " + ATTEMPTS + " attempts", last);
   }
 
   private Insertion insertVersion(Connection c, String model, String triggerId, IntFunction<ModelVersion> build)
