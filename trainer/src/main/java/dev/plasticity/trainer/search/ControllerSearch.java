@@ -15,8 +15,8 @@ import java.util.Optional;
  * (it need not lie in the space).
  *
  * <p>Parameter sharing: as in random search, evolution and Hyperband, each candidate {@link
- * ArchitectureSearch} trains starts from the champion's weights where they fit ({@code WeightInheritance}: Net2Net growth where
- * exact, else the overlapping slices). Candidates share no weights with each other (no ENAS
+ * ArchitectureSearch} trains starts from the champion's weights where they fit ({@code
+ * WeightInheritance}: Net2Net growth where exact, else the overlapping slices). Candidates share no weights with each other (no ENAS
  * super-network, nor inheritance from the best so far): a candidate that inherited trained weights
  * from an earlier one would score by the search's order as well as by its architecture, and the
  * controller's reward would credit the wrong choices.
