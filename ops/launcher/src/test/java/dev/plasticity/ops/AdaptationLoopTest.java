@@ -24,7 +24,9 @@ class AdaptationLoopTest {
   @Test
   void aConceptDriftIsDetectedRetrainedAndSwappedInWithoutAFailedPrediction() throws Exception {
     LoopRun.Result run = LoopRun.run(dir, kafka.bootstrapServers(),
-        new Demo.Settings("sea", 7, 3000, 10_000, true, 3, 4, 0.1, 2500, 2000, 100_000,
+        // 4,000 events after the swap: with 10% label noise the accuracy of 2,000 moves by about 0.01 between runs,
+        // as much as the recovery margin asserted below once missed it by
+        new Demo.Settings("sea", 7, 3000, 10_000, true, 3, 4, 0.1, 2500, 4000, 100_000,
         Duration.ofMinutes(4)));
     DemoReport report = run.report();
 
