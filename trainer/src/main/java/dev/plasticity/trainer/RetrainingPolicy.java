@@ -190,6 +190,106 @@ public final class RetrainingPolicy {
     };
   }
 
+  /**
+   * Whether one of this policy's own rules (not the defaults) decides {@code drift}: an operator's
+   * rule is followed as written, and {@link #refine} leaves its choice alone.
+   */
+  public boolean hasRuleFor(Drift drift) {
+    return drift != null && rules.stream().anyMatch(r -> r.matches(drift));
+  }
+
+  /**
+   * The second half of a default decision, taken once the run has read its window and scored the
+   * serving version and the earlier champions on it ({@link WindowEvidence}): what the trigger alone
+   * cannot tell apart. In order:
+   *
+   * <ol>
+   *   <li>a concept seen before is back in the window (an earlier champion scores above the serving
+   *       version, {@link WindowEvidence#recurring()}), or the two are each right where the other is
+   *       wrong ({@link WindowEvidence#complementary()}), or the serving version is already a gate
+   *       over experts: {@link Choice#GROW_EXPERT}, one expert per concept, the old ones kept;
+   *   <li>the model's latency budget is tight for a full-depth network: {@link Choice#EARLY_EXIT};
+   *   <li>an abrupt change (the serving version's error does not still rise across the window) on a
+   *       lineage that knows earlier concepts, with at least {@link #META_START_WALL} of budget:
+   *       {@link Choice#META_START}, fine-tuning from a start meta-learned on their windows;
+   *   <li>otherwise the rule's strategy; a gradual change says so in the reason.
+   * </ol>
+   *
+   * A cadence, a warning, a manual request and a harmless shift keep what {@link #decide} chose.
+   *
+   * @param ruled the strategy the default rule chose
+   * @param wall the run's wall-time budget
+   * @return the choice and why; empty to keep the rule's strategy, with the words to add to its reason
+   */
+  public static Refinement refine(Drift drift, Strategy ruled, Duration wall, WindowEvidence evidence) {
+    Objects.requireNonNull(evidence, "evidence");
+    if (drift == null || drift.signal() != TriggerSignal.DRIFT || drift.reading() == Reading.HARMLESS_SHIFT) {
+      return Refinement.keep("");
+    }
+    String figures = "window: " + evidence.figures();
+    if (evidence.recurring() || evidence.complementary() || evidence.servesExperts()) {
+      String why = evidence.servesExperts() ? "the serving version is a gate over experts, one per concept it met"
+          : evidence.recurring() ? "a concept seen before is back: an earlier champion scores above the serving version"
+          : "the window mixes concepts: the serving version and an earlier champion are each right where the other"
+              + " is wrong";
+      return Refinement.to(Choice.GROW_EXPERT, why + " (" + figures + "), so " + Choice.GROW_EXPERT.explain);
+    }
+    if (evidence.latency().isPresent() && evidence.latency().get().tight()) {
+      return Refinement.to(Choice.EARLY_EXIT, "a full-depth network takes over half the latency budget ("
+          + figures + "), so " + Choice.EARLY_EXIT.explain);
+    }
+    boolean concept = drift.reading() == Reading.CONCEPT_CHANGE || drift.reading() == Reading.PERFORMANCE_DECAY;
+    if (concept && !evidence.gradual() && evidence.knownConcepts() >= 1 && wall != null
+        && wall.compareTo(META_START_WALL) >= 0) {
+      return Refinement.to(Choice.META_START, "an abrupt change on a lineage that knows " + (evidence.knownConcepts() + 1)
+          + " concepts (" + figures + "), so " + Choice.META_START.explain);
+    }
+    return Refinement.keep(evidence.gradual() ? "a gradual change: the serving version's error still rises across"
+        + " the window (" + figures + ")" : figures);
+  }
+
+  /** The least wall-time budget with which an abrupt change is answered from a meta-learned start. */
+  static final Duration META_START_WALL = Duration.ofSeconds(10);
+
+  /** What {@link #refine} may choose instead of a default rule's strategy; {@link #wireName} names it in {@link Strategies}. */
+  public enum Choice {
+    GROW_EXPERT("grow-expert", "an expert is added for the new concept, the old experts are kept and the gate"
+        + " learns to route to them"),
+    EARLY_EXIT("early-exit", "a network with early exits is trained, whose rows leave at the first confident"
+        + " layer"),
+    META_START("meta-start", "fine-tuning starts from weights meta-learned on the lineage's earlier windows, which"
+        + " adapt to a new concept in fewer events");
+
+    private final String wireName;
+    private final String explain;
+
+    Choice(String wireName, String explain) {
+      this.wireName = wireName;
+      this.explain = explain;
+    }
+
+    /** The strategy's name in {@link Strategies}. */
+    public String wireName() {
+      return wireName;
+    }
+  }
+
+  /**
+   * What {@link #refine} decided.
+   *
+   * @param choice the strategy to run instead of the rule's; empty to keep it
+   * @param reason why, with the window's figures, to add to the plan's reason; may be empty
+   */
+  public record Refinement(java.util.Optional<Choice> choice, String reason) {
+    static Refinement keep(String reason) {
+      return new Refinement(java.util.Optional.empty(), reason);
+    }
+
+    static Refinement to(Choice choice, String reason) {
+      return new Refinement(java.util.Optional.of(choice), reason);
+    }
+  }
+
   /** This policy in its text form, which {@link #parse} reads back; empty for the default policy. */
   @Override
   public String toString() {

@@ -238,6 +238,15 @@ public record TrainerConfig(
         decision.reason(), decision.course(), events, soonest);
   }
 
+  /**
+   * Whether the plan for {@code drift} came from the default rules, so that the window may refine it
+   * ({@link RetrainingPolicy#refine}): no strategy is configured and none of the model's own rules
+   * matches the drift.
+   */
+  public boolean refinable(String model, RetrainingPolicy.Drift drift) {
+    return strategy.isEmpty() && !policyFor(model).hasRuleFor(drift);
+  }
+
   /** {@code windows} of the trigger's drift windows in events, within the fewest and most a run reads; 0 when unknown. */
   private int driftWindows(RetrainingPolicy.Drift drift, int windows) {
     return drift == null || drift.harm().events() <= 0 ? 0

@@ -17,15 +17,19 @@ import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
+import dev.plasticity.trainer.CandidateFigures;
+import dev.plasticity.trainer.Constraint;
 import dev.plasticity.trainer.GateSettings;
 import dev.plasticity.trainer.InputLevels;
 import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SearchBudget;
+import dev.plasticity.trainer.Strategies;
 import dev.plasticity.trainer.Strategy;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainingOutcome;
+import dev.plasticity.trainer.WindowEvidence;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
 import dev.plasticity.trainer.network.CategoryVocabulary;
 import dev.plasticity.trainer.network.ConstraintCheck;
@@ -38,6 +42,7 @@ import dev.plasticity.trainer.search.SearchSpace;
 import dev.plasticity.trainer.search.SearchTrial;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.List;
@@ -283,12 +288,22 @@ public final class RetrainingRun {
     boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data)).orElse(null);
     OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
         : OptionalDouble.of(share(servingCorrect));
+    Optional<Scored> earlier = Optional.empty();
     if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
-      Optional<TrainingOutcome> recalled = recall(drift, triggerId, model, serving.get(), history, servingCorrect, data,
-          events, lostGates, started);
+      earlier = bestEarlier(triggerId, model, serving.get(), history, data);
+      Optional<TrainingOutcome> recalled = earlier.flatMap(best -> recall(drift, triggerId, model, serving.get(), best,
+          servingCorrect, data, events, lostGates, started));
       if (recalled.isPresent()) {
         return recalled.get();
       }
+    }
+    RetrainingPlan decided = drift != null && serving.isPresent() && config.refinable(model, drift)
+        ? refined(plan, drift, serving.get(), servingArtifact.orElseThrow(), servingCorrect, earlier, history, data,
+            triggerId, model, current)
+        : plan;
+    if (decided.strategy() != plan.strategy()) {
+      report(decided, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, decided.strategy().wireName()
+          + " in place of " + plan.strategy().wireName() + ": " + decided.reason().substring(plan.reason().length() + 2));
     }
     List<String> features = serving.map(v -> v.getArchitecture().getInputFeatures()).orElseGet(() ->
         definition != null && !definition.features().numeric().isEmpty() ? definition.features().numeric()
@@ -302,14 +317,14 @@ public final class RetrainingRun {
         serving.map(v -> v.getArchitecture().getLevelSpan()).orElse(0));
     Architecture inputs = Architecture.newBuilder(NetworkTraining.architecture(features, data.train(), numClasses,
         config.training().hiddenUnits(), levels.levelSpan())).setLabelLags(lags.labelLags())
-        .setCategoricalFeatures(categoricalInputs(plan.strategy(), serving,
+        .setCategoricalFeatures(categoricalInputs(decided.strategy(), serving,
             definition == null ? List.of() : definition.features().categorical(), events, data)).build();
-    RetrainingPlan lagged = lags.reason().isEmpty() ? plan : plan.alsoBecause(lags.reason());
+    RetrainingPlan lagged = lags.reason().isEmpty() ? decided : decided.alsoBecause(lags.reason());
     RetrainingPlan levelled = levels.reason().isEmpty() ? lagged : lagged.alsoBecause(levels.reason());
     RetrainingPlan laid = laidOut(levelled, serving, inputs, current);
     if (!lags.reason().isEmpty() || !levels.reason().isEmpty() || laid != levelled) {
       report(laid, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1,
-          laid.reason().substring(plan.reason().length() + 2));
+          laid.reason().substring(decided.reason().length() + 2));
     }
     Attempt attempt = trainFallingBack(laid, triggerId, model, serving, servingArtifact, data, inputs, window,
         current);
@@ -410,23 +425,98 @@ public final class RetrainingRun {
   }
 
   /**
-   * A concept that comes back: before training, the most recent earlier champions ({@link
-   * Recall#MAX_CANDIDATES}) are scored on the run's held-out events, and the best of them is gated
-   * against the serving version with the gate's significance divided among them (Bonferroni). One
-   * that passes is registered again, its weights and reference unchanged (strategy {@code recall}),
-   * and serves at once; nothing is trained. Empty when none passes: the run trains as usual.
+   * The plan once its window is read: {@link RetrainingPolicy#refine} weighs the serving version's
+   * error across the window, the best earlier champion's scores against it and the latency room,
+   * and may replace a default rule's strategy with one the window calls for. A configured strategy
+   * or rule is never replaced (the caller checks {@link TrainerConfig#refinable}).
    */
-  private Optional<TrainingOutcome> recall(RetrainingPolicy.Drift drift, String triggerId, String model,
-      ModelVersion serving, List<ModelVersion> history, boolean[] servingCorrect, LabelledData data,
-      List<LabelledEvent> events, int lostGates, long started) {
-    List<ModelVersion> earlier = Recall.candidates(history, serving.getVersion()).stream()
-        .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
-    if (earlier.isEmpty()) {
+  private RetrainingPlan refined(RetrainingPlan plan, RetrainingPolicy.Drift drift, ModelVersion serving,
+      byte[] servingArtifact, boolean[] servingCorrect, Optional<Scored> earlier, List<ModelVersion> history,
+      LabelledData data, String triggerId, String model, AtomicReference<Strategy> current) {
+    if (servingCorrect == null || servingCorrect.length == 0 || data.events().size() < 2) {
+      return plan;
+    }
+    boolean[] whole = correctOf(serving, servingArtifact, data.events());
+    int half = whole.length / 2;
+    double earlyError = 1 - share(Arrays.copyOfRange(whole, 0, half));
+    double lateError = 1 - share(Arrays.copyOfRange(whole, half, whole.length));
+    Optional<WindowEvidence.Earlier> best = earlier.map(e -> new WindowEvidence.Earlier(e.version().getVersion(),
+        share(e.correct()), onlyFirstRight(e.correct(), servingCorrect), onlyFirstRight(servingCorrect, e.correct())));
+    WindowEvidence evidence = new WindowEvidence(share(servingCorrect), earlyError, lateError, whole.length,
+        Recall.candidates(history, serving.getVersion()).size(), best,
+        "experts".equals(serving.getArchitecture().getFamily()), latencyRoom(model, serving));
+    RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.strategy(),
+        plan.budget().wallTime(), evidence);
+    if (refinement.choice().isEmpty()) {
+      return refinement.reason().isEmpty() ? plan : plan.alsoBecause(refinement.reason());
+    }
+    Strategy chosen = Strategies.STANDARD.parse(refinement.choice().get().wireName());
+    log.info("trigger {} of {}: {} in place of {}: {}", triggerId, model, chosen.wireName(),
+        plan.strategy().wireName(), refinement.reason());
+    current.set(chosen);
+    return plan.with(chosen, "the window decides: " + refinement.reason());
+  }
+
+  /** The network of {@code architecture} as it computes every row: without early exits. */
+  private static Architecture fullDepth(Architecture architecture) {
+    return architecture;
+  }
+
+  /** Share of events the first gets right and the second wrong. */
+  private static double onlyFirstRight(boolean[] first, boolean[] second) {
+    int n = 0;
+    for (int i = 0; i < first.length; i++) {
+      if (first[i] && !second[i]) {
+        n++;
+      }
+    }
+    return n / (double) first.length;
+  }
+
+  /**
+   * How the serving network, at full depth, meets the model's latency limit, when it has one: its
+   * median single-row latency against the median limit, or its p99 against the p99 limit, whichever
+   * takes the larger share.
+   */
+  private Optional<WindowEvidence.LatencyRoom> latencyRoom(String model, ModelVersion serving) {
+    List<Constraint.MaxLatency> limits = config.constraintsFor(model).stream()
+        .filter(Constraint.MaxLatency.class::isInstance).map(Constraint.MaxLatency.class::cast).toList();
+    if (limits.isEmpty()) {
       return Optional.empty();
     }
-    ModelVersion best = null;
-    byte[] bestArtifact = null;
-    boolean[] bestCorrect = null;
+    Optional<CandidateFigures.Latency> measured;
+    try {
+      measured = constraintCheckFor(model).check(fullDepth(serving.getArchitecture())).figures().latency();
+    } catch (RuntimeException e) {
+      log.warn("the latency of v{} of {} cannot be measured ({}); the policy weighs none", serving.getVersion(),
+          model, e.toString());
+      return Optional.empty();
+    }
+    return measured.map(m -> {
+      WindowEvidence.LatencyRoom room = null;
+      for (Constraint.MaxLatency limit : limits) {
+        for (WindowEvidence.LatencyRoom r : List.of(
+            new WindowEvidence.LatencyRoom(m.median().toNanos() / 1e3, limit.median().toNanos() / 1e3),
+            new WindowEvidence.LatencyRoom(m.p99().toNanos() / 1e3, limit.p99().toNanos() / 1e3))) {
+          if (room == null || r.share() > room.share()) {
+            room = r;
+          }
+        }
+      }
+      return room;
+    });
+  }
+
+  /**
+   * The most recent earlier champions ({@link Recall#MAX_CANDIDATES}) that the registry has not
+   * seen rejected, scored on the run's held-out events: the best of them, with how many were scored.
+   * Empty when there are none.
+   */
+  private Optional<Scored> bestEarlier(String triggerId, String model, ModelVersion serving,
+      List<ModelVersion> history, LabelledData data) {
+    List<ModelVersion> earlier = Recall.candidates(history, serving.getVersion()).stream()
+        .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
+    Scored best = null;
     for (ModelVersion v : earlier) {
       byte[] artifact;
       boolean[] correct;
@@ -438,17 +528,33 @@ public final class RetrainingRun {
             e.toString());
         continue;
       }
-      if (bestCorrect == null || share(correct) > share(bestCorrect)) {
-        best = v;
-        bestArtifact = artifact;
-        bestCorrect = correct;
+      if (best == null || share(correct) > share(best.correct())) {
+        best = new Scored(v, artifact, correct, earlier.size());
       }
     }
-    if (best == null) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The best earlier champion on the held-out events, out of {@code scored}. */
+  private record Scored(ModelVersion version, byte[] artifact, boolean[] correct, int scored) {}
+
+  /**
+   * A concept that comes back: before training, the most recent earlier champions ({@link
+   * Recall#MAX_CANDIDATES}) are scored on the run's held-out events ({@link #bestEarlier}), and the
+   * best of them is gated against the serving version with the gate's significance divided among
+   * them (Bonferroni). One that passes is registered again, its weights and reference unchanged
+   * (strategy {@code recall}), and serves at once; nothing is trained. Empty when none passes: the
+   * run trains as usual.
+   */
+  private Optional<TrainingOutcome> recall(RetrainingPolicy.Drift drift, String triggerId, String model,
+      ModelVersion serving, Scored scored, boolean[] servingCorrect, LabelledData data,
+      List<LabelledEvent> events, int lostGates, long started) {
+    ModelVersion best = scored.version();
+    byte[] bestArtifact = scored.artifact();
+    boolean[] bestCorrect = scored.correct();
+    int candidates = scored.scored();
     GateSettings gateSettings = config.gate();
-    GateResult gate = new Gate(new GateSettings(gateSettings.significance() / earlier.size(),
+    GateResult gate = new Gate(new GateSettings(gateSettings.significance() / candidates,
         gateSettings.minEvents())).judge(servingCorrect, bestCorrect);
     if (!gate.getPromoted()) {
       log.info("trigger {} of {}: no earlier champion recalled (best v{}: {})", triggerId, model, best.getVersion(),
@@ -457,7 +563,7 @@ public final class RetrainingRun {
     }
     String reason = String.format(Locale.ROOT, "%s: recalled v%d, the best of %d earlier champion(s) on the newest"
         + " %d events, significance %.3f shared among them: the concept it learned is back, so it serves again"
-        + " and nothing is trained", drift, best.getVersion(), earlier.size(), data.heldOut().size(),
+        + " and nothing is trained", drift, best.getVersion(), candidates, data.heldOut().size(),
         gateSettings.significance());
     Map<String, Double> metrics = new HashMap<>(best.getMetrics());
     metrics.put("accuracy", gate.getChallengerAccuracy());
