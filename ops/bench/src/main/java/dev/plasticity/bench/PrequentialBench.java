@@ -2,6 +2,7 @@ package dev.plasticity.bench;
 
 import dev.plasticity.generators.PrequentialStreams;
 import dev.plasticity.ops.prequential.LabelledRows;
+import dev.plasticity.ops.prequential.LoopTuning;
 import dev.plasticity.ops.prequential.PrequentialCommand;
 import dev.plasticity.ops.prequential.PrequentialEvaluation;
 import dev.plasticity.ops.prequential.PrequentialReport;
@@ -34,6 +35,9 @@ import java.util.Locale;
  * --label-lags L    the streams' models opt in to label lags: off, auto (default: taken where labels persist), N
  * --input-levels L  the streams' models opt in to input levels: off, auto (default: taken where a linear model of
  *                   the features relative to their levels wins), SPAN
+ * --policy RULES    retraining rules tried before the defaults (RetrainingPolicy's text form), e.g.
+ *                   CONCEPT=grow-expert to see one strategy answer every concept drift
+ * --report NAME     base name of the files written (default prequential)
  * --bootstrap-events N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
  * </pre>
  */
@@ -60,6 +64,8 @@ public final class PrequentialBench {
     // the streams' models opt in, and the policy takes lags only where the window shows persistent labels
     LabelLags labelLags = LabelLags.AUTO;
     InputLevels inputLevels = InputLevels.AUTO;
+    String policy = null;
+    String reportName = "prequential";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--streams" -> streams = Arrays.asList(args[++i].split(","));
@@ -74,12 +80,15 @@ public final class PrequentialBench {
         case "--out" -> out = Path.of(args[++i]);
         case "--label-lags" -> labelLags = LabelLags.parse(args[++i]);
         case "--input-levels" -> inputLevels = InputLevels.parse(args[++i]);
+        case "--policy" -> policy = args[++i];
+        case "--report" -> reportName = args[++i];
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --streams a,b --csv FILE"
-            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --input-levels off|auto|SPAN --out DIR)");
+            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --input-levels off|auto|SPAN --policy RULES --report NAME --out DIR)");
       }
     }
     PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout, labelLags,
         inputLevels), System.out);
+    LoopTuning tuning = new LoopTuning(policy, null, null, null);
     List<StreamResult> results = new ArrayList<>();
     List<PrequentialCommand.Loaded> sources = new ArrayList<>();
     if (csv != null) {
@@ -92,7 +101,7 @@ public final class PrequentialBench {
     for (PrequentialCommand.Loaded source : sources) {
       long started = System.nanoTime();
       Path dataDir = Files.createTempDirectory("plasticity-prequential-bench-");
-      StreamResult result = run.runOnEmbeddedStack(source.rows(), source.source(), dataDir);
+      StreamResult result = run.runOnEmbeddedStack(source.rows(), source.source(), dataDir, tuning);
       LabelledRows scored = source.rows().head((int) (result.bootstrapRows() + result.scoredRows()));
       for (MoaClassifier.Kind kind : MoaClassifier.Kind.values()) {
         long moaStarted = System.nanoTime();
@@ -115,9 +124,10 @@ public final class PrequentialBench {
         : "\n# with these arguments: java -cp <ops/bench classpath> " + PrequentialBench.class.getName() + " "
             + String.join(" ", chosen));
     PrequentialReport report = new PrequentialReport(
-        "Prequential benchmark: the Plasticity loop against its baselines and MOA", command,
+        "Prequential benchmark: the Plasticity loop against its baselines and MOA"
+            + (policy == null ? "" : ", rules " + policy + " before the defaults"), command,
         PrequentialReport.thisMachine(), Instant.now().toString(), results);
-    for (Path file : report.write(out, "prequential")) {
+    for (Path file : report.write(out, reportName)) {
       System.out.println("wrote " + file.toAbsolutePath());
     }
     System.exit(0); // the stacks' non-daemon threads are stopped; nothing else should hold the JVM

@@ -132,6 +132,18 @@ public record PrequentialReport(String title, String command, String machine, St
             .append(" |\n");
       }
     }
+    List<StrategyUse> uses = StrategyUse.of(loop.versions());
+    if (!uses.isEmpty()) {
+      md.append("\nStrategies the loop chose (versions after the first):\n\n");
+      md.append("| strategy | versions | served | training seconds (mean) | parameters active per row (mean) |\n");
+      md.append("| --- | ---: | ---: | ---: | ---: |\n");
+      for (StrategyUse u : uses) {
+        md.append("| ").append(u.strategy()).append(" | ").append(u.versions()).append(" | ").append(u.served())
+            .append(" | ").append(u.trainingSeconds() == null ? "–" : f1(u.trainingSeconds())).append(" | ")
+            .append(u.activeParameters() == null ? "–" : String.format(Locale.ROOT, "%.0f", u.activeParameters()))
+            .append(" |\n");
+      }
+    }
     if (!loop.versions().isEmpty()) {
       md.append("\n| version | alias | strategy | label lags | input levels | signal | trained on rows | served from row | gate |\n");
       md.append("| ---: | --- | --- | ---: | ---: | --- | --- | ---: | --- |\n");
@@ -187,5 +199,33 @@ public record PrequentialReport(String title, String command, String machine, St
 
   private static String or(Object v) {
     return v == null ? "–" : v.toString();
+  }
+
+  /**
+   * What one strategy brought to a replay: the versions after the first that it trained, how many of them served,
+   * their mean training seconds and their mean parameters active per row (null where none recorded them).
+   */
+  record StrategyUse(String strategy, int versions, int served, Double trainingSeconds, Double activeParameters) {
+    static List<StrategyUse> of(List<StreamResult.VersionFact> versions) {
+      int first = versions.stream().mapToInt(StreamResult.VersionFact::version).min().orElse(1);
+      java.util.Map<String, List<StreamResult.VersionFact>> byStrategy = new java.util.LinkedHashMap<>();
+      for (StreamResult.VersionFact v : versions) {
+        if (v.version() != first) {
+          byStrategy.computeIfAbsent(String.valueOf(v.strategy()), k -> new java.util.ArrayList<>()).add(v);
+        }
+      }
+      List<StrategyUse> uses = new java.util.ArrayList<>();
+      byStrategy.forEach((strategy, vs) -> uses.add(new StrategyUse(strategy, vs.size(),
+          (int) vs.stream().filter(v -> v.servedFromRow() != null).count(),
+          mean(vs.stream().map(StreamResult.VersionFact::trainingSeconds).toList()),
+          mean(vs.stream().map(StreamResult.VersionFact::activeParameters).toList()))));
+      return uses;
+    }
+
+    private static Double mean(List<Double> values) {
+      java.util.DoubleSummaryStatistics stats = values.stream().filter(java.util.Objects::nonNull)
+          .mapToDouble(Double::doubleValue).summaryStatistics();
+      return stats.getCount() == 0 ? null : stats.getAverage();
+    }
   }
 }

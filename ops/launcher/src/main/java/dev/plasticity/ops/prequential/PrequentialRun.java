@@ -287,7 +287,8 @@ public final class PrequentialRun {
           window == null ? null : window.getStartTime() - t0,
           window == null ? null : Math.max(window.getEndTime(), window.getStartTime() + window.getEventCount() - 1) - t0,
           gate == null ? null : gate.getVerdict(), lineage.getLostGates(), servedFrom.get(v.getVersion()),
-          v.getArchitecture().getLabelLags(), v.getArchitecture().getLevelSpan()));
+          v.getArchitecture().getLabelLags(), v.getArchitecture().getLevelSpan(), metric(v, "training_seconds"),
+          metric(v, "active_parameters") != null ? metric(v, "active_parameters") : metric(v, "parameters")));
     }
     long neverServed = registered.stream()
         .filter(v -> v.getVersion() != firstVersion && !servedFrom.containsKey(v.getVersion())).count();
@@ -305,6 +306,11 @@ public final class PrequentialRun {
         servings, driftNanos);
     return new StreamResult.LoopFacts(byKind, triggers, versions, registered.size(), servedFrom.size(), lostGates,
         neverServed, strategies, byStatus, responses, failed);
+  }
+
+  /** The version's metric {@code name}, or null when it has none. */
+  private static Double metric(ModelVersion v, String name) {
+    return v.getMetrics() == null ? null : v.getMetrics().get(name);
   }
 
   private static String evidence(List<Evidence> evidence) {
