@@ -20,7 +20,8 @@ import java.util.Objects;
  * {@link #wireName()} is what lineage and progress events record.
  *
  * <p>Adding a domain adaptation is one class implementing {@link DomainAdaptation} and one entry
- * in {@link Strategies#STANDARD}. Every implementation is immutable and thread-safe.
+ * in {@link Strategies#STANDARD}. Every implementation is thread-safe, and immutable but for a
+ * cache of what it learned (meta-start's learned starts).
  */
 public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, Strategy.Search,
     Strategy.DomainAdaptation {
