@@ -77,6 +77,20 @@ public final class OfflineTraining {
    */
   public static Network adapt(Strategy strategy, Network parent, List<LabelledEvent> parentWindow,
       List<LabelledEvent> window, TrainingSettings settings, AdaptationSettings adaptation) {
+    return adapt(strategy, parent, parentWindow, Strategy.LineageWindows.NONE, window, settings, adaptation);
+  }
+
+  /**
+   * Carries out {@code strategy} on {@code parent}, trained on {@code parentWindow}, with the
+   * events of {@code window}, given the windows of the versions its lineage knows (read by a
+   * strategy that {@linkplain Strategy.DomainAdaptation#usesLineageWindows uses them}, such as
+   * {@code meta-start}).
+   *
+   * @throws IllegalArgumentException for a search: {@link #search} runs those
+   */
+  public static Network adapt(Strategy strategy, Network parent, List<LabelledEvent> parentWindow,
+      Strategy.LineageWindows lineage, List<LabelledEvent> window, TrainingSettings settings,
+      AdaptationSettings adaptation) {
     long started = System.nanoTime();
     LabelledData data = LabelledData.split(window, settings.heldOutFraction());
     Architecture fresh = Architecture.newBuilder(NetworkTraining.architecture(
@@ -107,7 +121,8 @@ public final class OfflineTraining {
       public Network adapt(Strategy.DomainAdaptation adaptationStrategy) {
         Strategy.Adapted adapted = adaptationStrategy.adapt(
             new Strategy.Parent("parent", parent.architecture(), parent.artifact()), data,
-            adaptationStrategy.usesReference() ? parentWindow : List.of(), fresh,
+            adaptationStrategy.usesReference() ? parentWindow : List.of(),
+            adaptationStrategy.usesLineageWindows() ? lineage : Strategy.LineageWindows.NONE, fresh,
             new ConstraintCheck(List.of(), LatencyProbe.standard()), settings, adaptation, quiet);
         if (adapted.result() == null) {
           throw new IllegalStateException(adaptationStrategy.wireName() + " trained nothing: " + adapted.note());

@@ -2,6 +2,7 @@ package dev.plasticity.trainer;
 
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
 import dev.plasticity.trainer.adaptation.IncrementalUpdate;
+import dev.plasticity.trainer.adaptation.MetaStart;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ public final class Strategies {
       AdaptationStrategy.DISTILL,
       AdaptationStrategy.IMPORTANCE_WEIGHTING,
       IncrementalUpdate.STANDARD,
+      MetaStart.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND),

@@ -20,7 +20,8 @@ import java.util.Objects;
  * {@link #wireName()} is what lineage and progress events record.
  *
  * <p>Adding a domain adaptation is one class implementing {@link DomainAdaptation} and one entry
- * in {@link Strategies#STANDARD}. Every implementation is immutable and thread-safe.
+ * in {@link Strategies#STANDARD}. Every implementation is thread-safe, and immutable but for a
+ * cache of what it learned (meta-start's learned starts).
  */
 public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, Strategy.Search,
     Strategy.DomainAdaptation {
@@ -191,6 +192,69 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
         ConstraintCheck check, TrainingSettings training, AdaptationSettings settings,
         NetworkTraining.EpochListener listener);
+
+    /**
+     * Whether it reads the training windows of the earlier versions its lineage knows (one per
+     * concept), given as {@link LineageWindows} to {@link #adapt(Parent, LabelledData, List,
+     * LineageWindows, Architecture, ConstraintCheck, TrainingSettings, AdaptationSettings,
+     * NetworkTraining.EpochListener) adapt}. False for most: only a strategy that learns from
+     * several past concepts needs them, and reading them costs a pass over the topic each.
+     */
+    default boolean usesLineageWindows() {
+      return false;
+    }
+
+    /**
+     * Adapts {@code parent} to {@code window}, also given the windows of the versions its lineage
+     * knows ({@link LineageWindows#NONE} unless {@link #usesLineageWindows()}). What a run calls;
+     * an adaptation that does not read them need not override it.
+     */
+    default Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, LineageWindows lineage,
+        Architecture fresh, ConstraintCheck check, TrainingSettings training, AdaptationSettings settings,
+        NetworkTraining.EpochListener listener) {
+      return adapt(parent, window, reference, fresh, check, training, settings, listener);
+    }
+  }
+
+  /**
+   * The training windows of versions a model's lineage knows: the serving version's and those of
+   * earlier champions, one per concept the lineage learned. Reading them is a pass over the
+   * labelled-events topic each, so they are read only when asked, and at most once.
+   *
+   * @param versions the versions whose windows these are, distinct windows only, ascending; with the
+   *     model's name, the key of anything learned from them
+   * @param reader reads the windows, one list of events per version, oldest first; a window that
+   *     could not be read is empty
+   */
+  record LineageWindows(List<Integer> versions, java.util.function.Supplier<List<List<LabelledEvent>>> reader) {
+    /** No windows: a model without a lineage, or a strategy that does not read them. */
+    public static final LineageWindows NONE = new LineageWindows(List.of(), List::of);
+
+    public LineageWindows {
+      versions = List.copyOf(versions);
+      Objects.requireNonNull(reader, "reader");
+    }
+
+    /** Windows already in memory, keyed by version. */
+    public static LineageWindows of(java.util.SortedMap<Integer, List<LabelledEvent>> windows) {
+      List<List<LabelledEvent>> events = windows.values().stream().map(List::copyOf).toList();
+      return new LineageWindows(List.copyOf(windows.keySet()), () -> events);
+    }
+
+    /** How many windows there are. */
+    public int size() {
+      return versions.size();
+    }
+
+    /** Reads the windows, one per version of {@link #versions()}, in that order. */
+    public List<List<LabelledEvent>> read() {
+      List<List<LabelledEvent>> windows = reader.get();
+      if (windows.size() != versions.size()) {
+        throw new IllegalStateException("read " + windows.size() + " windows for the " + versions.size()
+            + " versions " + versions);
+      }
+      return windows;
+    }
   }
 
   /**

@@ -864,8 +864,10 @@ public final class RetrainingRun {
     report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "adapting v" + serving.getVersion()
         + " with " + adaptation.wireName() + (adaptation.usesReference() ? " (" + reference.size()
         + " reference events)" : ""));
+    Strategy.LineageWindows lineage = adaptation.usesLineageWindows() ? lineageWindows(serving, window)
+        : Strategy.LineageWindows.NONE;
     return adaptation.adapt(new Strategy.Parent(model, serving.getArchitecture(), servingArtifact), data,
-        reference, inputs, constraintCheckFor(model),
+        reference, lineage, inputs, constraintCheckFor(model),
         config.training().withEpochs(plan.budget().maxEpochs()), config.adaptation(),
         (epoch, epochs, trainAccuracy) -> report(plan, triggerId, model, TrainingPhase.TRAINING, epoch,
             trainAccuracy, 0.1 + 0.8 * epoch / epochs,
@@ -899,6 +901,34 @@ public final class RetrainingRun {
     }
     return events.readBetween(serving.getModel(), parentWindow.getStartTime(), window.getStartTime(),
         config.trainingEvents(), config.dataWait());
+  }
+
+  /**
+   * The training windows of the serving version and of the earlier champions a drift could
+   * recall ({@link Recall#candidates}, rejected ones left out): one per concept the lineage knows.
+   * Versions that share a window (a recalled version keeps the window it was trained on) count
+   * once, the oldest. Each window is read back from its start to its end, never past this run's
+   * window, at most the run's training events; lazily, so a strategy that finds what it learned
+   * from them cached reads nothing.
+   */
+  private Strategy.LineageWindows lineageWindows(ModelVersion serving, DataWindow window) {
+    String model = serving.getModel();
+    List<ModelVersion> known = new ArrayList<>(Recall.candidates(registry.versions(model), serving.getVersion())
+        .stream().filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList());
+    known.add(serving);
+    known.sort(java.util.Comparator.comparingInt(ModelVersion::getVersion));
+    java.util.SortedMap<Integer, DataWindow> windows = new java.util.TreeMap<>();
+    java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+    for (ModelVersion v : known) {
+      DataWindow w = v.getLineage() == null ? null : v.getLineage().getWindow();
+      if (w != null && w.getStartTime() < window.getStartTime() && seen.add(List.of(w.getStartTime(), w.getEndTime()))) {
+        windows.put(v.getVersion(), w);
+      }
+    }
+    return new Strategy.LineageWindows(List.copyOf(windows.keySet()), () -> windows.values().stream()
+        .map(w -> events.readBetween(model, w.getStartTime(), Math.min(w.getEndTime() + 1, window.getStartTime()),
+            config.trainingEvents(), config.dataWait()))
+        .toList());
   }
 
   /** TrainingProgress for each candidate a search trains or refuses. */
