@@ -256,7 +256,7 @@ final class ServingModel {
       buffer.asFloatBuffer().put(values);
       try (NDManager batch = djlModel.getNDManager().newSubManager()) {
         NDArray in = batch.create(buffer, new Shape(rows, encoder.width()), DataType.FLOAT32);
-        return block.forward(parameters, new NDList(in), false).singletonOrThrow().toFloatArray();
+        return block.forward(parameters, new NDList(in), false).get(0).toFloatArray();
       }
     }
 

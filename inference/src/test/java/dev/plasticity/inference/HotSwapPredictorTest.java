@@ -58,6 +58,29 @@ class HotSwapPredictorTest {
   }
 
   @Test
+  void servesANetworkWithEarlyExitsWithTheScoresOfTheExitEachRowLeftAt() throws Exception {
+    // threshold 0: every row leaves at the first exit, and gets exactly the scores a DJL predictor reads
+    dev.plasticity.schemas.Architecture exits = dev.plasticity.schemas.Architecture.newBuilder(TestModels.architecture())
+        .setEarlyExits(true).setExitConfidence(0.0).build();
+    ai.djl.engine.Engine.getInstance().setRandomSeed(3);
+    ai.djl.Model network = dev.plasticity.registry.client.ModelFormat.newModel("exits", exits);
+    float[][] expected;
+    try (ai.djl.inference.Predictor<float[][], float[][]> reference =
+        network.newPredictor(new dev.plasticity.registry.client.ClassProbabilities())) {
+      expected = reference.predict(new float[][] {
+          dev.plasticity.registry.client.ModelFormat.encode(exits, event(1, 2, 3)),
+          dev.plasticity.registry.client.ModelFormat.encode(exits, event(9, 9, 9))});
+    }
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
+      predictor.swap(new ServingModel(MODEL, 7, exits, network, 2));
+      List<Prediction> batch = predictor.predictBatch(List.of(event(1, 2, 3), event(9, 9, 9)));
+      for (int i = 0; i < 2; i++) {
+        assertThat(batch.get(i).probabilities()).containsExactly(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
+  @Test
   void anOldModelClosesOnlyAfterItsLastInFlightPrediction() {
     try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL)) {
       ServingModel v1 = serving(MODEL, 1);

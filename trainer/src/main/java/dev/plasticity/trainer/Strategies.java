@@ -1,6 +1,7 @@
 package dev.plasticity.trainer;
 
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.EarlyExitTraining;
 import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import dev.plasticity.trainer.adaptation.MetaStart;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class Strategies {
       AdaptationStrategy.IMPORTANCE_WEIGHTING,
       IncrementalUpdate.STANDARD,
       MetaStart.STANDARD,
+      EarlyExitTraining.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND),

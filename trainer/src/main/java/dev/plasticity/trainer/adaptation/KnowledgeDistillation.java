@@ -82,8 +82,9 @@ final class KnowledgeDistillation implements TrainingObjective {
     List<Integer> widths = hiddenUnits.isEmpty()
         ? teacher.getHiddenUnits().stream().map(w -> Math.max(minWidth, w / 2)).toList()
         : hiddenUnits;
-    return NetworkTraining.standardised(Architecture.newBuilder(teacher).setHiddenUnits(List.copyOf(widths)).build(),
-        train);
+    // a plain student: a teacher's early exits and their threshold were calibrated for its own layers
+    return NetworkTraining.standardised(Architecture.newBuilder(teacher).setHiddenUnits(List.copyOf(widths))
+        .setEarlyExits(false).setExitConfidence(1.0).build(), train);
   }
 
   double temperature() {

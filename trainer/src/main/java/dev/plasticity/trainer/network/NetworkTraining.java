@@ -225,7 +225,8 @@ public final class NetworkTraining {
 
   /**
    * One optimiser step on {@code batch}: its inputs come first in its data, the objective's row
-   * values after. Returns how many of the batch's rows the network predicted right before the
+   * values after. A network with early exits is supervised at every exit ({@link #supervised}).
+   * Returns how many of the batch's rows the network (its output layer) predicted right before the
    * step when {@code count}, else 0. The first step's gradients are checked by {@link FirstStepCheck}, not by DJL's
    * signed sum.
    */
@@ -234,8 +235,9 @@ public final class NetworkTraining {
     NDArray labels = batch.getLabels().singletonOrThrow();
     long right = 0;
     try (GradientCollector collector = trainer.newGradientCollector()) {
-      NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).singletonOrThrow();
-      collector.backward(objective.loss(trainer.getModel().getBlock(), scores, labels, data.subNDList(1)));
+      NDList exits = trainer.forward(new NDList(data.get(0)), batch.getLabels());
+      NDArray scores = exits.get(0);
+      collector.backward(supervised(objective, trainer.getModel().getBlock(), exits, labels, data.subNDList(1)));
       if (count) {
         right = scores.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().toType(DataType.INT64, false)
             .getLong();
@@ -246,6 +248,21 @@ public final class NetworkTraining {
     }
     trainer.step();
     return right;
+  }
+
+  /**
+   * The objective's loss on a network's outputs in training mode: on its one output, or, for a
+   * network with early exits ({@code EarlyExitBlock}, whose training forward returns every exit's
+   * scores), the mean of the objective's loss over every exit. Deep supervision (Lee et al. 2015):
+   * each exit learns to classify on its own, so each is usable at inference. The mean keeps the
+   * objective's scale (and any penalty it adds once per call) what it is for one output.
+   */
+  static NDArray supervised(TrainingObjective objective, Block network, NDList exits, NDArray labels, NDList rows) {
+    NDArray loss = objective.loss(network, exits.get(0), labels, rows);
+    for (int i = 1; i < exits.size(); i++) {
+      loss = loss.add(objective.loss(network, exits.get(i), labels, rows));
+    }
+    return exits.size() == 1 ? loss : loss.div(exits.size());
   }
 
   /**

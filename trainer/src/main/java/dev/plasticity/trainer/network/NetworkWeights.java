@@ -8,6 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
+import dev.plasticity.registry.client.EarlyExitBlock;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
 import java.util.ArrayList;
@@ -138,7 +139,11 @@ record NetworkWeights(List<Layer> hidden, Dense output) {
   }
 
   private static void collect(Block block, List<Block[]> layers) {
-    for (Block child : block.getChildren().values()) {
+    for (ai.djl.util.Pair<String, Block> named : block.getChildren()) {
+      Block child = named.getValue();
+      if (block instanceof EarlyExitBlock && named.getKey().matches("\\d+exit\\d+")) {
+        continue; // an early exit's head: the network it leaves is the plain one of its layers and output
+      }
       if (child instanceof Linear) {
         layers.add(new Block[] {child, null});
       } else if (child instanceof BatchNorm || child instanceof LayerNorm) {

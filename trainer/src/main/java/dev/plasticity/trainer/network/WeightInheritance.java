@@ -81,6 +81,9 @@ public final class WeightInheritance {
   public static Inherited inherit(String name, Architecture champion, Model championModel, Architecture candidate,
       int seed) {
     NetworkWeights parent = NetworkWeights.read(champion, championModel.getBlock());
+    if (champion.getEarlyExits()) { // inherited as its full-depth network: its layers and output layer
+      champion = Architecture.newBuilder(champion).setEarlyExits(false).setExitConfidence(1.0).build();
+    }
     ModelFormat.engine().setRandomSeed(seed);
     Model model = ModelFormat.newModel(name, candidate);
     try {

@@ -457,11 +457,6 @@ public final class RetrainingRun {
     return plan.with(chosen, "the window decides: " + refinement.reason());
   }
 
-  /** The network of {@code architecture} as it computes every row: without early exits. */
-  private static Architecture fullDepth(Architecture architecture) {
-    return architecture;
-  }
-
   /** Share of events the first gets right and the second wrong. */
   private static double onlyFirstRight(boolean[] first, boolean[] second) {
     int n = 0;
@@ -486,7 +481,7 @@ public final class RetrainingRun {
     }
     Optional<CandidateFigures.Latency> measured;
     try {
-      measured = constraintCheckFor(model).check(fullDepth(serving.getArchitecture())).figures().latency();
+      measured = constraintCheckFor(model).checkAtFullDepth(serving.getArchitecture()).figures().latency();
     } catch (RuntimeException e) {
       log.warn("the latency of v{} of {} cannot be measured ({}); the policy weighs none", serving.getVersion(),
           model, e.toString());

@@ -89,7 +89,7 @@ class Net2NetTest {
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDList out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(manager.create(rows)),
           false);
-      return out.singletonOrThrow().toFloatArray();
+      return out.get(0).toFloatArray(); // the scores; a network with early exits returns more after them
     }
   }
 

@@ -43,6 +43,21 @@ class WeightInheritanceTest {
   }
 
   @Test
+  void aChampionWithEarlyExitsIsInheritedAsItsFullDepthNetwork() {
+    Architecture champion = Architecture.newBuilder(network(List.of(6, 5), "relu", "none", false))
+        .setEarlyExits(true).setExitConfidence(2.0).build(); // every row at full depth
+    Architecture candidate = Architecture.newBuilder(champion).setEarlyExits(false).setExitConfidence(1.0)
+        .setHiddenUnits(List.of(8, 5)).setDropout(0.0).build();
+    float[][] rows = rows(21);
+    Engine.getInstance().setRandomSeed(4);
+    try (Model model = ModelFormat.newModel("champion", champion);
+        Inherited start = WeightInheritance.inherit("challenger", champion, model, candidate, 42)) {
+      assertThat(start.lineage().kind()).isEqualTo(Kind.FUNCTION_PRESERVING);
+      assertThat(scores(start.model(), rows)).containsExactly(scores(model, rows), Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
   void newFeatureScalingIsFoldedIntoTheFirstLayerExactlyOnRawValues() {
     Architecture champion = network(List.of(6, 5), "tanh", "none", false);
     Architecture candidate = Architecture.newBuilder(champion).setFeatureMeans(List.of(4.0, 7.5, -1.0))

@@ -184,6 +184,44 @@ class RetrainingStrategiesTest {
     }
   }
 
+  @Test
+  void earlyExitsMeetAComputeBudgetTheServingNetworkMissesAndTheVersionRecordsWhereRowsLeave() throws Exception {
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir).httpPort(0)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<String, LabelledEvent> events = producer(AvroSerde.of(LabelledEvent.class));
+        ProgressReporter progress = new ProgressReporter(kafka.bootstrapServers(), Clock.systemUTC())) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel("shallow");
+      long t0 = System.currentTimeMillis() - 12_000_000;
+      long t1 = publishConceptChange(events, "shallow", t0, 7);
+      TrainerConfig.Builder base = TrainerConfig.builder(kafka.bootstrapServers(), registry.baseUri())
+          .constraints(TestConstraints.BUSY_MACHINE)
+          .trainingEvents(1200).minTrainingEvents(600).dataWait(Duration.ofSeconds(20)).epochs(6)
+          .hiddenUnits(List.of(16, 16));
+      ModelVersion v1 = new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
+          .run("bootstrap", "shallow", null, window(t0), 1200).version().orElseThrow();
+      // the [16, 16] network takes 336 multiply-adds a row; the budget now allows 320
+      assertThat(NetworkCost.multiplyAdds(v1.getArchitecture())).isEqualTo(336);
+      List<Constraint> budget = List.of(new Constraint.MaxParameters(1_000_000), new Constraint.MaxMultiplyAdds(320));
+
+      TrainingOutcome outcome = new RetrainingRun(base.constraints(budget).strategy("early-exit").build(), client,
+          progress, Clock.systemUTC()).run("exit-1", "shallow", 1, window(t1), 1200);
+
+      ModelVersion v2 = outcome.version().orElseThrow();
+      assertThat(v2.getLineage().getStrategy()).isEqualTo("early-exit");
+      assertThat(v2.getArchitecture().getEarlyExits()).isTrue();
+      assertThat(v2.getArchitecture().getHiddenUnits()).isEqualTo(v1.getArchitecture().getHiddenUnits());
+      assertThat(v2.getMetrics().get("multiply_adds")).isLessThanOrEqualTo(320.0);
+      assertThat(v2.getMetrics().get("exit_mean_layers")).isLessThan(2.0);
+      assertThat(v2.getMetrics()).containsKeys("exit_confidence", "exit_share_layers_1", "exit_share_layers_2",
+          "exit_mean_active_parameters");
+      assertThat(v2.getArchitecture().getExitConfidence()).isEqualTo(v2.getMetrics().get("exit_confidence"));
+      assertThat(outcome.message()).contains("calibrated at confidence");
+      assertThat(outcome.challengerAccuracy().getAsDouble()).isGreaterThan(outcome.servingAccuracy().getAsDouble());
+      assertThat(parameters(v2, client)).hasSize(parameters(v1, client).size() + 2); // one exit head more
+    }
+  }
+
   private static List<float[]> parameters(ModelVersion version, RegistryClient client) {
     try (ai.djl.Model model = ModelFormat.load(version.getModel(), version.getArchitecture(),
         client.downloadVerified(version))) {

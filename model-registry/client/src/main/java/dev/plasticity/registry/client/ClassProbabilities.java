@@ -7,7 +7,9 @@ import ai.djl.translate.TranslatorContext;
 
 /**
  * Translator from a batch of encoded rows ({@link ModelFormat#encode}) to class probabilities,
- * building one array per batch (not one per row). Use with {@code model.newPredictor(...)}.
+ * building one array per batch (not one per row). Use with {@code model.newPredictor(...)}. It reads
+ * the network's first output as the class scores: a network may return more after it (an {@link
+ * EarlyExitBlock} returns the parameters each row used).
  */
 public final class ClassProbabilities implements NoBatchifyTranslator<float[][], float[][]> {
   @Override
@@ -17,7 +19,7 @@ public final class ClassProbabilities implements NoBatchifyTranslator<float[][],
 
   @Override
   public float[][] processOutput(TranslatorContext ctx, NDList list) {
-    NDArray probabilities = list.singletonOrThrow().softmax(1);
+    NDArray probabilities = list.get(0).softmax(1);
     long[] shape = probabilities.getShape().getShape();
     int rows = (int) shape[0];
     int classes = (int) shape[1];

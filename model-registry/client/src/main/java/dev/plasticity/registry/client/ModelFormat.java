@@ -80,28 +80,58 @@ public final class ModelFormat {
    * adds its input to its output (He et al. 2016); the first hidden layer never does. A linear
    * layer maps the last hidden layer to one score per class.
    *
-   * <p>Without normalisation and residual connections this is exactly the network (and the
-   * parameter layout) of architectures written before those fields existed.
+   * <p>Without normalisation, residual connections and early exits this is exactly the network (and
+   * the parameter layout) of architectures written before those fields existed. With {@code
+   * earlyExits} it is an {@link EarlyExitBlock}.
    *
    * @throws IllegalArgumentException naming the rule an invalid architecture breaks
    */
   public static Block buildBlock(Architecture architecture) {
     validate(architecture);
+    if (architecture.getEarlyExits()) {
+      return earlyExitBlock(architecture);
+    }
     SequentialBlock block = new SequentialBlock();
     List<Integer> widths = architecture.getHiddenUnits();
     for (int i = 0; i < widths.size(); i++) {
       if (hasSkipConnection(architecture, i)) {
-        SequentialBlock body = new SequentialBlock();
-        addHiddenLayer(body, architecture, widths.get(i));
-        block.add(new ParallelBlock(
-            branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
-            List.of(body, Blocks.identityBlock())));
+        block.add(skipLayer(architecture, i));
       } else {
         addHiddenLayer(block, architecture, widths.get(i));
       }
     }
     block.add(Linear.builder().setUnits(architecture.getNumClasses()).build());
     return block;
+  }
+
+  /**
+   * With {@code earlyExits}: the same hidden layers, each in a block of its own, with an exit head
+   * after every one but the last ({@link EarlyExitBlock}). Its parameter layout is its own; a
+   * network without early exits keeps the layout above.
+   */
+  private static Block earlyExitBlock(Architecture architecture) {
+    List<Integer> widths = architecture.getHiddenUnits();
+    List<Block> layers = new java.util.ArrayList<>();
+    List<Block> heads = new java.util.ArrayList<>();
+    for (int i = 0; i < widths.size(); i++) {
+      if (hasSkipConnection(architecture, i)) {
+        layers.add(skipLayer(architecture, i));
+      } else {
+        SequentialBlock layer = new SequentialBlock();
+        addHiddenLayer(layer, architecture, widths.get(i));
+        layers.add(layer);
+      }
+      heads.add(Linear.builder().setUnits(architecture.getNumClasses()).build());
+    }
+    return new EarlyExitBlock(layers, heads, architecture);
+  }
+
+  private static Block skipLayer(Architecture architecture, int layer) {
+    SequentialBlock body = new SequentialBlock();
+    addHiddenLayer(body, architecture, architecture.getHiddenUnits().get(layer));
+    return new ParallelBlock(
+        branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+        List.of(body, Blocks.identityBlock()));
   }
 
   /**
@@ -319,6 +349,10 @@ public final class ModelFormat {
     if (a.getLevelSpan() > 0) {
       text.append(", features relative to levels over ").append(a.getLevelSpan()).append(" events");
     }
+    if (a.getEarlyExits()) {
+      text.append(a.getExitConfidence() > 1 ? ", early exits (unused: full depth)"
+          : String.format(java.util.Locale.ROOT, ", early exits at confidence %.3f", a.getExitConfidence()));
+    }
     return text.append(" -> ").append(a.getNumClasses()).toString();
   }
 
@@ -392,6 +426,14 @@ public final class ModelFormat {
       if (units < 1) {
         throw new IllegalArgumentException("hidden layer widths must be positive, were " + a.getHiddenUnits());
       }
+    }
+    if (a.getEarlyExits() && a.getHiddenUnits().size() < 2) {
+      throw new IllegalArgumentException("earlyExits needs at least two hidden layers (an exit follows every hidden"
+          + " layer but the last), had " + a.getHiddenUnits().size());
+    }
+    if (!(a.getExitConfidence() >= 0) || Double.isInfinite(a.getExitConfidence())) {
+      throw new IllegalArgumentException("exitConfidence must be a finite number of at least 0 (0 leaves every row at"
+          + " the first exit, above 1 none), was " + a.getExitConfidence());
     }
   }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  * parameters that network has. The registry refuses what fails here, so a registered version is a
  * servable one. The network is the one {@code ModelFormat.buildBlock} describes: per hidden layer
  * a linear map (weight and bias), then batch normalisation (gamma, beta, running mean and
- * variance) or layer normalisation (gamma, beta); then a linear map to one score per class.
+ * variance) or layer normalisation (gamma, beta); then a linear map to one score per class; with
+ * early exits, one more such map after every hidden layer but the last.
  *
  * <p>Stateless and thread-safe.
  */
@@ -97,6 +98,14 @@ final class ServableModel {
     if (!(a.getDropout() >= 0 && a.getDropout() < 1)) {
       throw new IllegalArgumentException("architecture.dropout must be in [0, 1), got " + a.getDropout());
     }
+    if (a.getEarlyExits() && widths.size() < 2) {
+      throw new IllegalArgumentException("architecture.earlyExits needs at least two hidden layers, got "
+          + widths.size());
+    }
+    if (!(a.getExitConfidence() >= 0) || Double.isInfinite(a.getExitConfidence())) {
+      throw new IllegalArgumentException("architecture.exitConfidence must be a finite number of at least 0, got "
+          + a.getExitConfidence());
+    }
     return parameterCount(a);
   }
 
@@ -167,7 +176,14 @@ final class ServableModel {
       };
       in = w;
     }
-    return count + in * a.getNumClasses() + a.getNumClasses();
+    long exits = 0;
+    if (a.getEarlyExits()) { // an exit head (weight and bias) after every hidden layer but the last
+      List<Integer> widths = a.getHiddenUnits();
+      for (int i = 0; i < widths.size() - 1; i++) {
+        exits += (long) widths.get(i) * a.getNumClasses() + a.getNumClasses();
+      }
+    }
+    return count + exits + in * a.getNumClasses() + a.getNumClasses();
   }
 
   /**
@@ -189,6 +205,7 @@ final class ServableModel {
       case "layer" -> 4;
       default -> 2;
     };
-    return a.getHiddenUnits().size() * perLayer + 2;
+    int exitHeads = a.getEarlyExits() ? 2 * (a.getHiddenUnits().size() - 1) : 0;
+    return a.getHiddenUnits().size() * perLayer + exitHeads + 2;
   }
 }

@@ -44,6 +44,27 @@ class ParameterFileTest {
   }
 
   @Test
+  void aNetworkWithEarlyExitsMatchesTheCountTheRegistryExpectsAndOnlyWithThem() {
+    for (String normalization : ModelFormat.NORMALIZATIONS) {
+      Architecture a = TestVersions.architecture(List.of(12, 12, 5));
+      a.setNormalization(normalization);
+      a.setResidual(true);
+      a.setEarlyExits(true);
+      a.setExitConfidence(0.9);
+      List<StoredParameter> parameters = ParameterFile.read(ByteBuffer.wrap(TestVersions.artifact(a, "exits")));
+
+      ServableModel.checkParameters(a, parameters);
+      a.setEarlyExits(false);
+      assertThatThrownBy(() -> ServableModel.checkParameters(a, parameters))
+          .hasMessageContaining("does not fit the architecture");
+    }
+    Architecture shallow = TestVersions.architecture(List.of(12));
+    shallow.setEarlyExits(true);
+    assertThatThrownBy(() -> ServableModel.checkArchitecture(shallow))
+        .hasMessageContaining("architecture.earlyExits needs at least two hidden layers");
+  }
+
+  @Test
   void anArchitectureWithLabelLagsMatchesTheCountTheRegistryExpects() {
     Architecture a = TestVersions.architecture(List.of(12, 5));
     a.setLabelLags(2);
