@@ -208,7 +208,8 @@ public final class RetrainingPolicy {
    *       version, {@link WindowEvidence#recurring()}), or the two are each right where the other is
    *       wrong ({@link WindowEvidence#complementary()}), or the serving version is already a gate
    *       over experts: {@link Choice#GROW_EXPERT}, one expert per concept, the old ones kept;
-   *   <li>the model's latency budget is tight for a full-depth network: {@link Choice#EARLY_EXIT};
+   *   <li>the serving network at full depth takes over half of the model's latency or multiply-add limit:
+   *       {@link Choice#EARLY_EXIT};
    *   <li>an abrupt change (the serving version's error does not still rise across the window) on a
    *       lineage that knows earlier concepts, with at least {@link #META_START_WALL} of budget:
    *       {@link Choice#META_START}, fine-tuning from a start meta-learned on their windows;
@@ -234,9 +235,9 @@ public final class RetrainingPolicy {
               + " is wrong";
       return Refinement.to(Choice.GROW_EXPERT, why + " (" + figures + "), so " + Choice.GROW_EXPERT.explain);
     }
-    if (evidence.latency().isPresent() && evidence.latency().get().tight()) {
-      return Refinement.to(Choice.EARLY_EXIT, "a full-depth network takes over half the latency budget ("
-          + figures + "), so " + Choice.EARLY_EXIT.explain);
+    if (evidence.cost().isPresent() && evidence.cost().get().tight()) {
+      return Refinement.to(Choice.EARLY_EXIT, "the serving network at full depth takes over half of its "
+          + evidence.cost().get().measure() + " limit (" + figures + "), so " + Choice.EARLY_EXIT.explain);
     }
     boolean concept = drift.reading() == Reading.CONCEPT_CHANGE || drift.reading() == Reading.PERFORMANCE_DECAY;
     if (concept && !evidence.gradual() && evidence.knownConcepts() >= 1 && wall != null

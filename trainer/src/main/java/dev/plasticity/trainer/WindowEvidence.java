@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * What a run's window says once it is read, before anything is trained: how the serving version
  * does on it, and whether its error still rises across it; how the best earlier champion does, and
- * how often one of the two is right where the other is wrong; and whether the model's latency
- * budget leaves room for a full-depth network. {@link RetrainingPolicy#refine} reads it to choose
+ * how often one of the two is right where the other is wrong; and whether the model's latency or
+ * multiply-add limit leaves room for a full-depth network. {@link RetrainingPolicy#refine} reads it to choose
  * among the strategies a trigger alone cannot tell apart. Immutable.
  *
  * @param servingAccuracy the serving version's accuracy on the held-out (newest) events
@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param latency how a full-depth network meets the model's latency budget, when it has one
  */
 public record WindowEvidence(double servingAccuracy, double earlyError, double lateError, int events,
-    int knownConcepts, Optional<Earlier> earlier, boolean servesExperts, Optional<LatencyRoom> latency) {
+    int knownConcepts, Optional<Earlier> earlier, boolean servesExperts, Optional<CostRoom> cost) {
 
   /** The error rise across the window from which the change reads as still under way (gradual), not completed. */
   static final double GRADUAL_RISE = 0.05;
@@ -31,14 +31,14 @@ public record WindowEvidence(double servingAccuracy, double earlyError, double l
    * way, from which the two know different parts of the window: a mixture of concepts.
    */
   static final double COMPLEMENTARY_SHARE = 0.05;
-  /** The share of a latency budget a full-depth network may take before early exits are worth training. */
+  /** The share of a cost limit a full-depth network may take before early exits are worth training. */
   static final double TIGHT_SHARE = 0.5;
   /** How far above the serving version an earlier champion must score for its concept to count as back. */
   static final double RECURRING_MARGIN = 0.02;
 
   public WindowEvidence {
     Objects.requireNonNull(earlier, "earlier");
-    Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(cost, "cost");
     if (knownConcepts < 0 || events < 0) {
       throw new IllegalArgumentException("known concepts and events must not be negative");
     }
@@ -55,18 +55,24 @@ public record WindowEvidence(double servingAccuracy, double earlyError, double l
   public record Earlier(int version, double accuracy, double onlyItRight, double onlyServingRight) {}
 
   /**
-   * How a full-depth network of the run's width meets the model's latency budget.
+   * How the serving network, at full depth, meets one of the model's cost limits.
    *
-   * @param estimateMicros its measured single-row latency (median or p99), in microseconds
-   * @param budgetMicros the limit on the same, in microseconds
+   * @param measure what is limited, in words with its unit: {@code median single-row latency (µs)},
+   *     {@code p99 single-row latency (µs)} or {@code multiply-adds per row}
+   * @param estimate the network's figure
+   * @param limit the limit on the same
    */
-  public record LatencyRoom(double estimateMicros, double budgetMicros) {
-    /** The share of the budget the estimate takes. */
-    public double share() {
-      return budgetMicros > 0 ? estimateMicros / budgetMicros : Double.POSITIVE_INFINITY;
+  public record CostRoom(String measure, double estimate, double limit) {
+    public CostRoom {
+      Objects.requireNonNull(measure, "measure");
     }
 
-    /** Whether the estimate takes more than half of the budget: a network with early exits may pay. */
+    /** The share of the limit the estimate takes. */
+    public double share() {
+      return limit > 0 ? estimate / limit : Double.POSITIVE_INFINITY;
+    }
+
+    /** Whether the estimate takes more than {@link #TIGHT_SHARE} of the limit: a network with early exits may pay. */
     public boolean tight() {
       return share() > TIGHT_SHARE;
     }
@@ -104,8 +110,8 @@ public record WindowEvidence(double servingAccuracy, double earlyError, double l
     earlier.ifPresent(e -> text.append(String.format(Locale.ROOT,
         "; best of %d earlier champion(s) v%d %.3f (right where serving is wrong on %.3f, wrong where it is right on"
             + " %.3f)", knownConcepts, e.version(), e.accuracy(), e.onlyItRight(), e.onlyServingRight())));
-    latency.ifPresent(l -> text.append(String.format(Locale.ROOT,
-        "; a full-depth network's single-row latency %.0f µs of a %.0f µs limit", l.estimateMicros(), l.budgetMicros())));
+    cost.ifPresent(c -> text.append(String.format(Locale.ROOT, "; at full depth its %s %.0f of a limit of %.0f",
+        c.measure(), c.estimate(), c.limit())));
     return text.toString();
   }
 }

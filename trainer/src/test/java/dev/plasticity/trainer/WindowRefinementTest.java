@@ -52,13 +52,15 @@ class WindowRefinementTest {
   }
 
   @Test
-  void aTightLatencyBudgetTrainsEarlyExits() {
+  void aTightCostLimitTrainsEarlyExits() {
     WindowEvidence tight = new WindowEvidence(0.70, 0.30, 0.30, 1000, 0, Optional.empty(), false,
-        Optional.of(new WindowEvidence.LatencyRoom(80, 100)));
+        Optional.of(new WindowEvidence.CostRoom("multiply-adds per row", 1408, 2000)));
     WindowEvidence roomy = new WindowEvidence(0.70, 0.30, 0.30, 1000, 0, Optional.empty(), false,
-        Optional.of(new WindowEvidence.LatencyRoom(20, 100)));
+        Optional.of(new WindowEvidence.CostRoom("median single-row latency (µs)", 20, 100)));
 
-    assertThat(RetrainingPolicy.refine(CONCEPT, RULED, WALL, tight).choice()).contains(Choice.EARLY_EXIT);
+    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL, tight);
+    assertThat(r.choice()).contains(Choice.EARLY_EXIT);
+    assertThat(r.reason()).contains("multiply-adds per row limit").contains("1408 of a limit of 2000");
     assertThat(RetrainingPolicy.refine(CONCEPT, RULED, WALL, roomy).choice()).isEmpty();
   }
 

@@ -444,7 +444,7 @@ public final class RetrainingRun {
         share(e.correct()), onlyFirstRight(e.correct(), servingCorrect), onlyFirstRight(servingCorrect, e.correct())));
     WindowEvidence evidence = new WindowEvidence(share(servingCorrect), earlyError, lateError, whole.length,
         Recall.candidates(history, serving.getVersion()).size(), best,
-        "experts".equals(serving.getArchitecture().getFamily()), latencyRoom(model, serving));
+        "experts".equals(serving.getArchitecture().getFamily()), costRoom(model, serving));
     RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.strategy(),
         plan.budget().wallTime(), evidence);
     if (refinement.choice().isEmpty()) {
@@ -469,37 +469,37 @@ public final class RetrainingRun {
   }
 
   /**
-   * How the serving network, at full depth, meets the model's latency limit, when it has one: its
-   * median single-row latency against the median limit, or its p99 against the p99 limit, whichever
-   * takes the larger share.
+   * How the serving network, at full depth, meets the model's tightest cost limit, when it has one:
+   * its multiply-adds per row against a multiply-add limit, its median and p99 single-row latency
+   * (measured on the trainer's device) against a latency limit; the one that takes the largest share.
    */
-  private Optional<WindowEvidence.LatencyRoom> latencyRoom(String model, ModelVersion serving) {
-    List<Constraint.MaxLatency> limits = config.constraintsFor(model).stream()
-        .filter(Constraint.MaxLatency.class::isInstance).map(Constraint.MaxLatency.class::cast).toList();
+  private Optional<WindowEvidence.CostRoom> costRoom(String model, ModelVersion serving) {
+    List<Constraint> limits = config.constraintsFor(model).stream()
+        .filter(c -> c instanceof Constraint.MaxLatency || c instanceof Constraint.MaxMultiplyAdds).toList();
     if (limits.isEmpty()) {
       return Optional.empty();
     }
-    Optional<CandidateFigures.Latency> measured;
+    CandidateFigures figures;
     try {
-      measured = constraintCheckFor(model).checkAtFullDepth(serving.getArchitecture()).figures().latency();
+      figures = constraintCheckFor(model).checkAtFullDepth(serving.getArchitecture()).figures();
     } catch (RuntimeException e) {
-      log.warn("the latency of v{} of {} cannot be measured ({}); the policy weighs none", serving.getVersion(),
+      log.warn("the costs of v{} of {} cannot be measured ({}); the policy weighs none", serving.getVersion(),
           model, e.toString());
       return Optional.empty();
     }
-    return measured.map(m -> {
-      WindowEvidence.LatencyRoom room = null;
-      for (Constraint.MaxLatency limit : limits) {
-        for (WindowEvidence.LatencyRoom r : List.of(
-            new WindowEvidence.LatencyRoom(m.median().toNanos() / 1e3, limit.median().toNanos() / 1e3),
-            new WindowEvidence.LatencyRoom(m.p99().toNanos() / 1e3, limit.p99().toNanos() / 1e3))) {
-          if (room == null || r.share() > room.share()) {
-            room = r;
-          }
-        }
+    List<WindowEvidence.CostRoom> rooms = new ArrayList<>();
+    for (Constraint limit : limits) {
+      if (limit instanceof Constraint.MaxMultiplyAdds m) {
+        rooms.add(new WindowEvidence.CostRoom("multiply-adds per row", figures.multiplyAdds(), m.limit()));
+      } else if (limit instanceof Constraint.MaxLatency l && figures.latency().isPresent()) {
+        CandidateFigures.Latency measured = figures.latency().get();
+        rooms.add(new WindowEvidence.CostRoom("median single-row latency (µs)", measured.median().toNanos() / 1e3,
+            l.median().toNanos() / 1e3));
+        rooms.add(new WindowEvidence.CostRoom("p99 single-row latency (µs)", measured.p99().toNanos() / 1e3,
+            l.p99().toNanos() / 1e3));
       }
-      return room;
-    });
+    }
+    return rooms.stream().max(java.util.Comparator.comparingDouble(WindowEvidence.CostRoom::share));
   }
 
   /**
