@@ -25,7 +25,7 @@ public sealed interface Constraint permits Constraint.MaxParameters, Constraint.
    * for tabular models (today's default network, 3 inputs and [32, 32], has 1,250 parameters and
    * a single-row latency in the tens of microseconds on a CPU).
    */
-  static List<Constraint> defaults() {
+  public static List<Constraint> defaults() {
     return List.of(new MaxParameters(1_000_000), new MaxMultiplyAdds(1_000_000),
         new MaxLatency(Duration.ofMillis(5), Duration.ofMillis(50)));
   }

@@ -38,6 +38,7 @@ import java.util.Locale;
  * --policy RULES    retraining rules tried before the defaults (RetrainingPolicy's text form), e.g.
  *                   CONCEPT=grow-expert to see one strategy answer every concept drift
  * --report NAME     base name of the files written (default prequential)
+ * --max-multiply-adds N  a limit on the multiply-adds per row of the streams' networks (default: the trainer's)
  * --bootstrap-events N, --block N, --seed N, --timeout ISO-8601 (per stream), --out DIR
  * </pre>
  */
@@ -66,6 +67,7 @@ public final class PrequentialBench {
     InputLevels inputLevels = InputLevels.AUTO;
     String policy = null;
     String reportName = "prequential";
+    Long maxMultiplyAdds = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--streams" -> streams = Arrays.asList(args[++i].split(","));
@@ -82,13 +84,14 @@ public final class PrequentialBench {
         case "--input-levels" -> inputLevels = InputLevels.parse(args[++i]);
         case "--policy" -> policy = args[++i];
         case "--report" -> reportName = args[++i];
+        case "--max-multiply-adds" -> maxMultiplyAdds = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --streams a,b --csv FILE"
-            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --input-levels off|auto|SPAN --policy RULES --report NAME --out DIR)");
+            + " --label COLUMN --events N --bootstrap-events N --rate N --block N --seed N --timeout PT10M --label-lags off|auto|N --input-levels off|auto|SPAN --policy RULES --report NAME --max-multiply-adds N --out DIR)");
       }
     }
     PrequentialRun run = new PrequentialRun(new PrequentialRun.Settings(bootstrap, rate, block, timeout, labelLags,
         inputLevels), System.out);
-    LoopTuning tuning = new LoopTuning(policy, null, null, null);
+    LoopTuning tuning = new LoopTuning(policy, null, null, null, maxMultiplyAdds);
     List<StreamResult> results = new ArrayList<>();
     List<PrequentialCommand.Loaded> sources = new ArrayList<>();
     if (csv != null) {
@@ -125,7 +128,8 @@ public final class PrequentialBench {
             + String.join(" ", chosen));
     PrequentialReport report = new PrequentialReport(
         "Prequential benchmark: the Plasticity loop against its baselines and MOA"
-            + (policy == null ? "" : ", rules " + policy + " before the defaults"), command,
+            + (policy == null ? "" : ", rules " + policy + " before the defaults")
+            + (maxMultiplyAdds == null ? "" : ", at most " + maxMultiplyAdds + " multiply-adds per row"), command,
         PrequentialReport.thisMachine(), Instant.now().toString(), results);
     for (Path file : report.write(out, reportName)) {
       System.out.println("wrote " + file.toAbsolutePath());
