@@ -163,7 +163,7 @@ final class ElasticWeightConsolidation implements TrainingObjective {
             try (GradientCollector collector = trainer.newGradientCollector()) {
               // evaluation mode: the parent as it serves (running statistics, no dropout)
               NDArray logProbabilities = trainer.evaluate(new NDList(row.create(new float[][] {input})))
-                  .singletonOrThrow().logSoftmax(1);
+                  .get(0).logSoftmax(1); // the scores; an experts network adds its active parameters
               NDArray logProbability = logProbabilities.get(0, y);
               probability = (float) Math.exp(logProbability.getFloat());
               collector.backward(logProbability);

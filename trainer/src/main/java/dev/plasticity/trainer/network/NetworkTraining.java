@@ -234,7 +234,7 @@ public final class NetworkTraining {
     NDArray labels = batch.getLabels().singletonOrThrow();
     long right = 0;
     try (GradientCollector collector = trainer.newGradientCollector()) {
-      NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).singletonOrThrow();
+      NDArray scores = trainer.forward(new NDList(data.get(0)), batch.getLabels()).get(0); // the scores; an experts network may add more
       collector.backward(objective.loss(trainer.getModel().getBlock(), scores, labels, data.subNDList(1)));
       if (count) {
         right = scores.argMax(1).toType(labels.getDataType(), false).eq(labels).sum().toType(DataType.INT64, false)
