@@ -1,6 +1,7 @@
 package dev.plasticity.trainer;
 
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.GrowExpert;
 import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,7 @@ public final class Strategies {
       AdaptationStrategy.DISTILL,
       AdaptationStrategy.IMPORTANCE_WEIGHTING,
       IncrementalUpdate.STANDARD,
+      GrowExpert.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND),

@@ -122,6 +122,26 @@ public final class ExpertsBlock extends AbstractBlock {
     return total;
   }
 
+  /**
+   * The experts each of {@code rows} (encoded inputs) is routed to at inference: its gate's
+   * {@code topK} highest scores, highest first. Runs the gate alone.
+   */
+  public int[][] route(NDManager manager, float[][] rows) {
+    int count = experts.size();
+    int[][] chosen = new int[rows.length][topK];
+    if (rows.length == 0) {
+      return chosen;
+    }
+    try (NDManager scratch = manager.newSubManager()) {
+      float[] scores = gate.forward(new ParameterStore(scratch, false), new NDList(scratch.create(rows)), false)
+          .get(0).toFloatArray();
+      for (int r = 0; r < rows.length; r++) {
+        topK(scores, r * count, count, chosen[r]);
+      }
+    }
+    return chosen;
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
       PairList<String, Object> params) {
