@@ -2,8 +2,11 @@ package dev.plasticity.trainer.adaptation;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import dev.plasticity.registry.client.ExpertsBlock;
 import dev.plasticity.registry.client.ModelFormat;
@@ -48,7 +51,9 @@ import java.util.Map;
  * Then a gate (a linear one for an mlp parent; the parent's gate widths otherwise) is trained with
  * every expert frozen on the window plus the parent's reference events, the ones it was trained
  * on, so that rows like the old concept's still route to the old expert and a returning concept
- * finds its expert there. Each row is computed by the gate's top-1 expert (the parent's {@code
+ * finds its expert there. The reference of an experts parent is every expert's window (each
+ * expert records it: {@code trainedFrom} to {@code addedAt}), which the run reads back; with only
+ * the newest window the gate would forget the routes to older experts. Each row is computed by the gate's top-1 expert (the parent's {@code
  * topK} for an experts parent).
  *
  * <p><b>Pruning.</b> An expert's {@code lastUsed} is the newest event time of the last window in
@@ -104,9 +109,10 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
     switch (NetworkFamily.of(served)) {
       case MLP -> {
         // the mlp served every row up to this window
-        long trainedOn = reference.isEmpty() ? now : newest(reference);
+        // its window is the reference's, unknown (0, 0) without one
         members.add(new Member(0, Expert.newBuilder().setHiddenUnits(List.copyOf(served.getHiddenUnits()))
-            .setAddedAt(trainedOn).setLastUsed(now).build(), parent.artifact()));
+            .setTrainedFrom(reference.isEmpty() ? 0 : oldest(reference))
+            .setAddedAt(reference.isEmpty() ? 0 : newest(reference)).setLastUsed(now).build(), parent.artifact()));
         widths = served.getHiddenUnits();
         gateWidths = List.of();
         topK = 1;
@@ -125,7 +131,8 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
     Architecture inputs = Architecture.newBuilder(served).setFamily(NetworkFamily.MLP.wireName())
         .setExperts(List.of()).setTopK(0).setHiddenUnits(List.copyOf(widths)).build();
     List<Expert> experts = new ArrayList<>(kept.stream().map(Member::expert).toList());
-    experts.add(Expert.newBuilder().setHiddenUnits(List.copyOf(widths)).setAddedAt(now).setLastUsed(now).build());
+    experts.add(Expert.newBuilder().setHiddenUnits(List.copyOf(widths)).setTrainedFrom(oldest(window.events()))
+        .setAddedAt(now).setLastUsed(now).build());
     Architecture grown = Architecture.newBuilder(inputs).setFamily(NetworkFamily.EXPERTS.wireName())
         .setHiddenUnits(List.copyOf(gateWidths)).setExperts(experts).setTopK(Math.min(topK, experts.size())).build();
     ConstraintCheck.Result candidate = check.check(grown);
@@ -140,7 +147,7 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
 
     List<byte[]> artifacts = new ArrayList<>(kept.stream().map(Member::artifact).toList());
     artifacts.add(newExpert.artifact());
-    byte[] start = assemble(parent.name(), grown, artifacts, training.seed());
+    byte[] start = assemble(parent, grown, kept, artifacts, training.seed());
 
     // the gate, every expert frozen, on the parent's events and the window's training events; held out: the window's
     List<LabelledEvent> gateEvents = new ArrayList<>(reference);
@@ -248,6 +255,12 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
     return fresh;
   }
 
+  /** The oldest event time among {@code events}. */
+  private static long oldest(List<LabelledEvent> events) {
+    return events.stream().mapToLong(LabelledEvent::getEventTime).min()
+        .orElseThrow(() -> new IllegalArgumentException("grow-expert needs events to date the window"));
+  }
+
   /** The newest event time among {@code events}. */
   private static long newest(List<LabelledEvent> events) {
     return events.stream().mapToLong(LabelledEvent::getEventTime).max()
@@ -263,10 +276,16 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
     return d.toHours() >= 1 ? d.toHours() + " h" : d.toMinutes() + " min";
   }
 
-  /** An experts network whose experts hold {@code artifacts} (mlp artifacts, in order) and whose gate is fresh. */
-  private static byte[] assemble(String name, Architecture grown, List<byte[]> artifacts, int seed) {
+  /**
+   * An experts network whose experts hold {@code artifacts} (mlp artifacts, in order). Its gate is
+   * fresh for an mlp parent; for an experts parent it starts from the parent's gate, each kept
+   * expert's output row copied, the new expert's fresh, so the routes the parent learnt are where
+   * the gate's training starts.
+   */
+  private static byte[] assemble(Parent parent, Architecture grown, List<Member> kept, List<byte[]> artifacts,
+      int seed) {
     ModelFormat.engine().setRandomSeed(seed);
-    try (Model model = ModelFormat.newModel(name, grown)) {
+    try (Model model = ModelFormat.newModel(parent.name(), grown)) {
       ExpertsBlock block = (ExpertsBlock) model.getBlock();
       for (int e = 0; e < artifacts.size(); e++) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifacts.get(e)))) {
@@ -276,7 +295,42 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
               + ModelFormat.describe(ModelFormat.expertNetwork(grown, e)) + ": " + ex.getMessage(), ex);
         }
       }
+      if (NetworkFamily.of(parent.architecture()) == NetworkFamily.EXPERTS) {
+        try (Model served = ModelFormat.load(parent.name(), parent.architecture(), parent.artifact())) {
+          startFromParentGate(((ExpertsBlock) served.getBlock()).gate(), block.gate(), kept, model.getNDManager());
+        }
+      }
       return ModelFormat.saveParameters(model);
+    }
+  }
+
+  /**
+   * Copies the parent gate's parameters into the new gate: hidden layers as they are, and of the
+   * output layer (its weight {@code [experts, inputs]} and bias {@code [experts]}) the row of each
+   * kept expert into that expert's new place.
+   */
+  private static void startFromParentGate(Block from, Block to, List<Member> kept,
+      NDManager manager) {
+    ParameterList source = from.getParameters();
+    ParameterList target = to.getParameters();
+    for (int p = 0; p < target.size(); p++) {
+      NDArray old = source.get(p).getValue().getArray();
+      NDArray now = target.get(p).getValue().getArray();
+      if (old.getShape().equals(now.getShape())) {
+        old.copyTo(now);
+        continue;
+      }
+      // the output layer: one row per expert
+      long rowSize = now.getShape().size() / now.getShape().get(0);
+      float[] values = now.toFloatArray();
+      float[] parentValues = old.toFloatArray();
+      for (int e = 0; e < kept.size(); e++) {
+        System.arraycopy(parentValues, (int) (kept.get(e).parentIndex() * rowSize), values, (int) (e * rowSize),
+            (int) rowSize);
+      }
+      try (NDArray copied = manager.create(values, now.getShape())) {
+        copied.copyTo(now);
+      }
     }
   }
 

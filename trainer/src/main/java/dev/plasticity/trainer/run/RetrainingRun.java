@@ -785,8 +785,22 @@ public final class RetrainingRun {
         .setEventCount(events.size()).setOffsets(List.of()).build();
   }
 
-  /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */
+  /**
+   * The events the serving version was trained on, from its window's start to this window's; empty
+   * when unknown. An experts network was trained on the windows of all its experts (each records
+   * its own, {@link ExpertWindows}): those are read, an equal share of the training events each.
+   */
   private List<LabelledEvent> referenceEvents(ModelVersion serving, DataWindow window) {
+    List<ExpertWindows.Span> spans = ExpertWindows.of(serving.getArchitecture(), window.getStartTime());
+    if (!spans.isEmpty()) {
+      int each = Math.max(1, config.trainingEvents() / spans.size());
+      java.util.Map<String, LabelledEvent> read = new java.util.LinkedHashMap<>();
+      for (ExpertWindows.Span span : spans) {
+        events.readBetween(serving.getModel(), span.from(), span.until(), each, config.dataWait())
+            .forEach(e -> read.putIfAbsent(e.getEventId(), e));
+      }
+      return read.values().stream().sorted(java.util.Comparator.comparingLong(LabelledEvent::getEventTime)).toList();
+    }
     DataWindow parentWindow = serving.getLineage() == null ? null : serving.getLineage().getWindow();
     if (parentWindow == null) {
       return List.of();

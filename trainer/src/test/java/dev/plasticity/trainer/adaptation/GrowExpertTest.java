@@ -38,19 +38,19 @@ class GrowExpertTest {
   private static final ConstraintCheck UNCONSTRAINED = new ConstraintCheck(List.of(), LatencyProbe.standard());
   private static final long DAY = Duration.ofDays(1).toMillis();
 
-  /** Concept A: x3 in [0, 3.3), label 1 when x1 + x2 <= 7. */
+  /** Concept A: x3 in [0, 2.5), label 1 when x1 + x2 <= 7. */
   static List<LabelledEvent> conceptA(int n, long seed, long from) {
     return events(n, seed, from, 0, 1);
   }
 
-  /** Concept B: x3 in [3.3, 6.6), label 1 when x1 + x2 >= 10. */
+  /** Concept B: x3 in [3.75, 6.25), label 1 when x1 + x2 >= 10. */
   static List<LabelledEvent> conceptB(int n, long seed, long from) {
-    return events(n, seed, from, 3.3, 2);
+    return events(n, seed, from, 3.75, 2);
   }
 
-  /** Concept C: x3 in [6.6, 10), label 1 when x1 >= 5. */
+  /** Concept C: x3 in [7.5, 10), label 1 when x1 >= 5. */
   static List<LabelledEvent> conceptC(int n, long seed, long from) {
-    return events(n, seed, from, 6.6, 3);
+    return events(n, seed, from, 7.5, 3);
   }
 
   private static List<LabelledEvent> events(int n, long seed, long from, double x3From,
@@ -60,7 +60,7 @@ class GrowExpertTest {
     for (int i = 0; i < n; i++) {
       double x1 = random.nextDouble() * 10;
       double x2 = random.nextDouble() * 10;
-      double x3 = x3From + random.nextDouble() * 3.3;
+      double x3 = x3From + random.nextDouble() * 2.5;
       boolean one = switch (rule) {
         case 1 -> x1 + x2 <= 7;
         case 2 -> x1 + x2 >= 10;
@@ -123,8 +123,10 @@ class GrowExpertTest {
     double grownOnB = accuracy(architecture, grown.result().artifact(), windowB.heldOut());
     double parentOnA = accuracy(mlp.architecture(), mlp.artifact(), windowA.heldOut());
     double grownOnA = accuracy(architecture, grown.result().artifact(), windowA.heldOut());
+    System.out.printf("grow-expert A -> B: held-out accuracy on B %.3f (parent %.3f), on A %.3f (parent %.3f); %s%n",
+        grownOnB, parentOnB, grownOnA, parentOnA, grown.note());
     assertThat(grownOnB).isGreaterThan(0.85).isGreaterThan(parentOnB + 0.2);
-    assertThat(grownOnA).as("A's rows route back to A's frozen expert").isGreaterThan(parentOnA - 0.03);
+    assertThat(grownOnA).as("A's rows route back to A's frozen expert").isGreaterThan(parentOnA - 0.02);
     // B's held-out rows go to B's expert, and each costs the gate and one expert
     assertThat(grown.metrics().get("expert_1_share")).isGreaterThan(0.9);
     long perRow = NetworkCost.gateParameters(architecture) + NetworkCost.expertParameters(architecture)[1];
@@ -137,13 +139,26 @@ class GrowExpertTest {
   void aSecondGrowAddsAThirdExpertAndRoutesEachConceptToItsOwn() throws Exception {
     Strategy.Parent experts = new Strategy.Parent("segments", grown.result().architecture(), grown.result().artifact());
     LabelledData windowC = LabelledData.split(conceptC(1200, 3, 2_000_000), 0.2);
-    Strategy.Adapted again = GrowExpert.STANDARD.adapt(experts, windowC, windowB.train(), null, UNCONSTRAINED,
+    // the reference a run reads for an experts parent: each expert's window
+    List<LabelledEvent> reference = new ArrayList<>(windowA.train());
+    reference.addAll(windowB.train());
+    Strategy.Adapted again = GrowExpert.STANDARD.adapt(experts, windowC, reference, null, UNCONSTRAINED,
         TRAINING, AdaptationSettings.DEFAULTS, NetworkTraining.EpochListener.QUIET);
     Architecture architecture = again.result().architecture();
+    System.out.printf("grow-expert A, B -> C: held-out accuracy on C %.3f, B %.3f, A %.3f; %s%n",
+        accuracy(architecture, again.result().artifact(), windowC.heldOut()),
+        accuracy(architecture, again.result().artifact(), windowB.heldOut()),
+        accuracy(architecture, again.result().artifact(), windowA.heldOut()), again.note());
     assertThat(architecture.getExperts()).hasSize(3);
     assertThat(again.metrics()).containsEntry("experts", 3.0);
     assertThat(accuracy(architecture, again.result().artifact(), windowC.heldOut())).isGreaterThan(0.85);
     assertThat(accuracy(architecture, again.result().artifact(), windowB.heldOut())).isGreaterThan(0.85);
+    assertThat(accuracy(architecture, again.result().artifact(), windowA.heldOut()))
+        .as("a returning A finds its expert: the gate still routes it there")
+        .isGreaterThan(accuracy(mlp.architecture(), mlp.artifact(), windowA.heldOut()) - 0.03);
+    assertThat(architecture.getExperts().get(0).getTrainedFrom()).isZero();
+    assertThat(architecture.getExperts().get(0).getAddedAt()).isEqualTo(959);
+    assertThat(architecture.getExperts().get(2).getTrainedFrom()).isEqualTo(2_000_000);
     for (int e = 0; e < 2; e++) {
       assertThat(expertArtifact(architecture, again.result().artifact(), e))
           .as("expert %d stays frozen", e).isEqualTo(expertArtifact(experts.architecture(), experts.artifact(), e));
