@@ -3,6 +3,7 @@ package dev.plasticity.trainer.run;
 import ai.djl.Model;
 import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
@@ -586,8 +587,9 @@ public final class RetrainingRun {
 
   /**
    * The plan with its strategy replaced by a fresh retraining when it would continue the serving
-   * version's network but the run chose other label lags or input levels than that version's
-   * ({@link Fallback#forLayout}), saying so in its reason; else the plan as it is.
+   * version's network but cannot continue an experts network ({@link Fallback#forFamily}) or the run
+   * chose other label lags or input levels than that version's ({@link Fallback#forLayout}), saying
+   * so in its reason; else the plan as it is.
    */
   private static RetrainingPlan laidOut(RetrainingPlan plan, Optional<ModelVersion> serving, Architecture inputs,
       AtomicReference<Strategy> current) {
@@ -595,6 +597,13 @@ public final class RetrainingRun {
       return plan;
     }
     Architecture served = serving.get().getArchitecture();
+    Optional<Strategy> forFamily = Fallback.forFamily(plan.strategy(), NetworkFamily.of(served));
+    if (forFamily.isPresent()) {
+      current.set(forFamily.get());
+      return plan.with(forFamily.get(), plan.strategy().wireName() + " cannot adapt v" + serving.get().getVersion()
+          + ", an experts network (" + ModelFormat.describe(served) + "): fell back to " + forFamily.get().wireName()
+          + " from fresh weights");
+    }
     boolean sameInputs = served.getLabelLags() == inputs.getLabelLags()
         && served.getLevelSpan() == inputs.getLevelSpan();
     Optional<Strategy> fresh = Fallback.forLayout(plan.strategy(), sameInputs);
@@ -659,10 +668,13 @@ public final class RetrainingRun {
       public Trained search(Strategy.Search search) {
         report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
             + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
+        // a search space of mlps: an experts champion is no seed for it, the search starts from scratch
+        boolean seeds = serving.isPresent()
+            && NetworkFamily.of(serving.get().getArchitecture()) == NetworkFamily.MLP;
         ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
             config.training(), search.algorithm(), plan.budget())
-            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
+            .run(model, data, inputs, seeds ? serving.get().getArchitecture() : null,
+                seeds ? servingArtifact.orElse(null) : null, searchProgress(plan, triggerId, model));
         if (outcome.best() == null) {
           return Trained.infeasible("the search found no candidate within the constraints ("
               + outcome.search().stoppedBecause() + ")");
