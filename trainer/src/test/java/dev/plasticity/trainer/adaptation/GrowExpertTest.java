@@ -9,6 +9,7 @@ import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.Expert;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.trainer.AdaptationSettings;
+import dev.plasticity.trainer.SegmentEvents;
 import dev.plasticity.trainer.Strategy;
 import dev.plasticity.trainer.TrainingSettings;
 import dev.plasticity.trainer.network.ConstraintCheck;
@@ -21,14 +22,11 @@ import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three concepts that live in three regions of x3 and label x1, x2 by different rules: what a
- * stream whose segments change looks like. An mlp trained on A knows nothing of B; grow-expert adds
+ * grow-expert on {@link SegmentEvents}: an mlp trained on A knows nothing of B; grow-expert adds
  * B's expert and keeps A's, the gate routing each region to its own.
  */
 class GrowExpertTest {
@@ -38,40 +36,6 @@ class GrowExpertTest {
   private static final ConstraintCheck UNCONSTRAINED = new ConstraintCheck(List.of(), LatencyProbe.standard());
   private static final long DAY = Duration.ofDays(1).toMillis();
 
-  /** Concept A: x3 in [0, 2.5), label 1 when x1 + x2 <= 7. */
-  static List<LabelledEvent> conceptA(int n, long seed, long from) {
-    return events(n, seed, from, 0, 1);
-  }
-
-  /** Concept B: x3 in [3.75, 6.25), label 1 when x1 + x2 >= 10. */
-  static List<LabelledEvent> conceptB(int n, long seed, long from) {
-    return events(n, seed, from, 3.75, 2);
-  }
-
-  /** Concept C: x3 in [7.5, 10), label 1 when x1 >= 5. */
-  static List<LabelledEvent> conceptC(int n, long seed, long from) {
-    return events(n, seed, from, 7.5, 3);
-  }
-
-  private static List<LabelledEvent> events(int n, long seed, long from, double x3From,
-      int rule) {
-    Random random = new Random(seed);
-    List<LabelledEvent> events = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      double x1 = random.nextDouble() * 10;
-      double x2 = random.nextDouble() * 10;
-      double x3 = x3From + random.nextDouble() * 2.5;
-      boolean one = switch (rule) {
-        case 1 -> x1 + x2 <= 7;
-        case 2 -> x1 + x2 >= 10;
-        default -> x1 >= 5;
-      };
-      events.add(LabelledEvent.newBuilder().setEventId("c" + rule + "-" + seed + "-" + i).setModel("segments")
-          .setEventTime(from + i).setFeatures(Map.of("x1", x1, "x2", x2, "x3", x3)).setLabel(one ? 1 : 0).build());
-    }
-    return events;
-  }
-
   private static LabelledData windowA;
   private static LabelledData windowB;
   private static Strategy.Parent mlp;
@@ -79,8 +43,8 @@ class GrowExpertTest {
 
   @BeforeAll
   static void growAnExpertForB() {
-    windowA = LabelledData.split(conceptA(1200, 1, 0), 0.2);
-    windowB = LabelledData.split(conceptB(1200, 2, 1_000_000), 0.2);
+    windowA = LabelledData.split(SegmentEvents.A.generate("segments", 1200, 1, 0), 0.2);
+    windowB = LabelledData.split(SegmentEvents.B.generate("segments", 1200, 2, 1_000_000), 0.2);
     Architecture architecture = NetworkTraining.architecture(FEATURES, windowA.train(), 2, TRAINING.hiddenUnits());
     NetworkTraining.Result parent = NetworkTraining.train("segments", windowA, UNCONSTRAINED.check(architecture),
         TRAINING, NetworkTraining.EpochListener.QUIET);
@@ -138,7 +102,7 @@ class GrowExpertTest {
   @Test
   void aSecondGrowAddsAThirdExpertAndRoutesEachConceptToItsOwn() throws Exception {
     Strategy.Parent experts = new Strategy.Parent("segments", grown.result().architecture(), grown.result().artifact());
-    LabelledData windowC = LabelledData.split(conceptC(1200, 3, 2_000_000), 0.2);
+    LabelledData windowC = LabelledData.split(SegmentEvents.C.generate("segments", 1200, 3, 2_000_000), 0.2);
     // the reference a run reads for an experts parent: each expert's window
     List<LabelledEvent> reference = new ArrayList<>(windowA.train());
     reference.addAll(windowB.train());
@@ -169,7 +133,7 @@ class GrowExpertTest {
   void anExpertUnusedPastTheLimitIsPruned() {
     Strategy.Parent experts = new Strategy.Parent("segments", grown.result().architecture(), grown.result().artifact());
     // two days on: C's rows fall on B's side of the gate, so A's expert has had no rows since B's window
-    LabelledData windowC = LabelledData.split(conceptC(1200, 3, 2 * DAY), 0.2);
+    LabelledData windowC = LabelledData.split(SegmentEvents.C.generate("segments", 1200, 3, 2 * DAY), 0.2);
     Strategy.Adapted pruned = GrowExpert.STANDARD.adapt(experts, windowC, windowB.train(), null, UNCONSTRAINED,
         TRAINING, AdaptationSettings.DEFAULTS, NetworkTraining.EpochListener.QUIET);
     assertThat(pruned.result().architecture().getExperts()).hasSize(2);
@@ -182,7 +146,7 @@ class GrowExpertTest {
   @Test
   void beyondTheMostExpertsTheLeastRecentlyUsedIsPruned() {
     Strategy.Parent experts = new Strategy.Parent("segments", grown.result().architecture(), grown.result().artifact());
-    LabelledData windowC = LabelledData.split(conceptC(600, 4, 2_000_000), 0.2);
+    LabelledData windowC = LabelledData.split(SegmentEvents.C.generate("segments", 600, 4, 2_000_000), 0.2);
     Strategy.Adapted capped = GrowExpert.STANDARD.adapt(experts, windowC, windowB.train(), null, UNCONSTRAINED,
         TRAINING.withEpochs(4), AdaptationSettings.DEFAULTS.withExperts(Duration.ofHours(24), 2),
         NetworkTraining.EpochListener.QUIET);
