@@ -183,12 +183,12 @@ class RetrainingPolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("policy rule 'PRIOR=fine-tune:neck': unknown strategy 'fine-tune:neck'; known: retrain,"
             + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, incremental,"
-            + " search:random, search:evolution, search:hyperband, search:gradient, search:controller");
+            + " grow-expert, search:random, search:evolution, search:hyperband, search:gradient, search:controller");
   }
 
   @Test
   void everyNameInTheTableReadsBackAsAStrategyThatWritesTheSameName() {
-    assertThat(RetrainingPolicy.STRATEGIES).hasSize(13);
+    assertThat(RetrainingPolicy.STRATEGIES).hasSize(14);
     for (String name : RetrainingPolicy.STRATEGIES) {
       Strategy strategy = Strategy.parse(name);
       assertThat(strategy.wireName()).isEqualTo(name);
