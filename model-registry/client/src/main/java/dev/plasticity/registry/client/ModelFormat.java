@@ -336,7 +336,8 @@ public final class ModelFormat {
    * experts network {@code experts 3 x [32] relu, top-1, gate [] -> 2}.
    */
   public static String describe(Architecture a) {
-    boolean experts = "experts".equals(a.getFamily());
+    // describes invalid architectures too (in error messages), so an unknown family reads as an mlp would
+    boolean experts = NetworkFamily.EXPERTS.wireName().equals(a.getFamily());
     StringBuilder text = new StringBuilder();
     if (experts) {
       text.append("experts ").append(expertWidths(a.getExperts())).append(' ').append(a.getActivation())
