@@ -313,14 +313,15 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
       NDManager manager) {
     ParameterList source = from.getParameters();
     ParameterList target = to.getParameters();
+    int output = target.size() - 2; // the output Linear's weight and bias come last
     for (int p = 0; p < target.size(); p++) {
       NDArray old = source.get(p).getValue().getArray();
       NDArray now = target.get(p).getValue().getArray();
-      if (old.getShape().equals(now.getShape())) {
-        old.copyTo(now);
+      if (p < output) {
+        old.copyTo(now); // a hidden layer: the same shape
         continue;
       }
-      // the output layer: one row per expert
+      // the output layer: one row per expert, each kept expert's from its place in the parent
       long rowSize = now.getShape().size() / now.getShape().get(0);
       float[] values = now.toFloatArray();
       float[] parentValues = old.toFloatArray();

@@ -140,6 +140,11 @@ class GrowExpertTest {
     assertThat(pruned.result().architecture().getExperts().get(0).getAddedAt())
         .as("B's expert is kept").isEqualTo(1_000_000 + 1199);
     assertThat(pruned.metrics()).containsEntry("experts_pruned", 1.0);
+    // B's expert keeps its route (its gate row moved from place 1 to place 0) and C gets the new one
+    assertThat(accuracy(pruned.result().architecture(), pruned.result().artifact(), windowB.heldOut()))
+        .isGreaterThan(0.9);
+    assertThat(accuracy(pruned.result().architecture(), pruned.result().artifact(), windowC.heldOut()))
+        .isGreaterThan(0.9);
     assertThat(pruned.note()).contains("pruned expert 0 [16]: no rows for").contains("over the limit of 24 h");
   }
 
