@@ -93,8 +93,11 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
     return true;
   }
 
-  /** An expert of the network being grown: its description and its parameters as an mlp artifact. */
-  private record Member(int parentIndex, Expert expert, byte[] artifact) {}
+  /**
+   * An expert of the network being grown: its place in the parent, its description, its parameters
+   * as an mlp artifact, and how many of the new window's rows the parent's gate routed to it.
+   */
+  private record Member(int parentIndex, Expert expert, byte[] artifact, int windowRows) {}
 
   @Override
   public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
@@ -112,7 +115,8 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
         // its window is the reference's, unknown (0, 0) without one
         members.add(new Member(0, Expert.newBuilder().setHiddenUnits(List.copyOf(served.getHiddenUnits()))
             .setTrainedFrom(reference.isEmpty() ? 0 : oldest(reference))
-            .setAddedAt(reference.isEmpty() ? 0 : newest(reference)).setLastUsed(now).build(), parent.artifact()));
+            .setAddedAt(reference.isEmpty() ? 0 : newest(reference)).setLastUsed(now).build(), parent.artifact(),
+            window.events().size()));
         widths = served.getHiddenUnits();
         gateWidths = List.of();
         topK = 1;
@@ -221,7 +225,7 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
         }
         Expert expert = served.getExperts().get(e);
         members.add(new Member(e, routed[e] > 0 ? Expert.newBuilder(expert).setLastUsed(now).build() : expert,
-            bytes.toByteArray()));
+            bytes.toByteArray(), routed[e]));
       }
     }
     return members;
@@ -279,8 +283,8 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
   /**
    * An experts network whose experts hold {@code artifacts} (mlp artifacts, in order). Its gate is
    * fresh for an mlp parent; for an experts parent it starts from the parent's gate, each kept
-   * expert's output row copied, the new expert's fresh, so the routes the parent learnt are where
-   * the gate's training starts.
+   * expert's output row copied and the new expert's a copy of the row of the kept expert that the
+   * window's rows went to, so the routes the parent learnt are where the gate's training starts.
    */
   private static byte[] assemble(Parent parent, Architecture grown, List<Member> kept, List<byte[]> artifacts,
       int seed) {
@@ -329,6 +333,11 @@ public final class GrowExpert implements Strategy.DomainAdaptation {
         System.arraycopy(parentValues, (int) (kept.get(e).parentIndex() * rowSize), values, (int) (e * rowSize),
             (int) rowSize);
       }
+      // the new expert starts as a copy of the kept expert the window's rows went to: the two tie on
+      // the new concept's rows, and the gate's training only has to split them (as Net2Net splits a unit)
+      kept.stream().filter(m -> m.windowRows() > 0).max(Comparator.comparingInt(Member::windowRows))
+          .ifPresent(busiest -> System.arraycopy(parentValues, (int) (busiest.parentIndex() * rowSize), values,
+              (int) (kept.size() * rowSize), (int) rowSize));
       try (NDArray copied = manager.create(values, now.getShape())) {
         copied.copyTo(now);
       }
