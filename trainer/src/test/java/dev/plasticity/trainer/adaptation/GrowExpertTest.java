@@ -158,4 +158,24 @@ class GrowExpertTest {
     assertThat(capped.result().architecture().getExperts()).hasSize(2);
     assertThat(capped.note()).contains("least recently used").contains("of more than 2 experts");
   }
+
+  @Test
+  void fineTuningAnExpertsNetworkAtTheHeadTrainsTheGateAloneAndAtAllEveryExpert() throws Exception {
+    Architecture architecture = grown.result().architecture();
+    byte[] artifact = grown.result().artifact();
+    LabelledData windowC = LabelledData.split(SegmentEvents.C.generate("segments", 400, 5, 2_000_000), 0.2);
+    NetworkTraining.Result head = NetworkTraining.train("segments", windowC, UNCONSTRAINED.check(architecture),
+        TRAINING.withEpochs(2), new NetworkTraining.Start(artifact, dev.plasticity.trainer.FineTuneScope.HEAD),
+        NetworkTraining.EpochListener.QUIET);
+    NetworkTraining.Result all = NetworkTraining.train("segments", windowC, UNCONSTRAINED.check(architecture),
+        TRAINING.withEpochs(2), new NetworkTraining.Start(artifact, dev.plasticity.trainer.FineTuneScope.ALL),
+        NetworkTraining.EpochListener.QUIET);
+    for (int e = 0; e < 2; e++) {
+      assertThat(expertArtifact(architecture, head.artifact(), e)).as("expert %d under head", e)
+          .isEqualTo(expertArtifact(architecture, artifact, e));
+      assertThat(expertArtifact(architecture, all.artifact(), e)).as("expert %d under all", e)
+          .isNotEqualTo(expertArtifact(architecture, artifact, e));
+    }
+    assertThat(head.artifact()).as("the gate moved").isNotEqualTo(artifact);
+  }
 }

@@ -84,6 +84,26 @@ class GrowExpertRunTest {
       assertThat(v3.getLineage().getReason()).contains("ewc cannot adapt v2, an experts network (experts 2 x [16]")
           .contains("fell back to retrain from fresh weights");
       assertThat(v3.getArchitecture().getFamily()).isEqualTo("mlp");
+
+      // a search of mlps from an experts version (another model's, grown the same way): no candidate
+      // starts from the experts version's weights
+      publish(events, SegmentEvents.A.generate("searched", 1500, 1, t0));
+      publish(events, SegmentEvents.B.generate("searched", 1500, 2, t1));
+      publish(events, SegmentEvents.C.generate("searched", 1500, 3, t2));
+      client.ensureModel("searched");
+      new RetrainingRun(base.build(), client, progress, Clock.systemUTC())
+          .run("bootstrap", "searched", null, window(t0), 1200).version().orElseThrow();
+      assertThat(new RetrainingRun(base.strategy("grow-expert").build(), client, progress, Clock.systemUTC())
+          .run("grow-1", "searched", 1, window(t1), 1200).version().orElseThrow().getArchitecture().getFamily())
+          .isEqualTo("experts");
+      TrainingOutcome searched = new RetrainingRun(base.strategy("search:random").searchCandidates(2)
+          .searchMaxEpochs(2).build(), client, progress, Clock.systemUTC())
+          .run("search-on-experts", "searched", 2, window(t2), 1200);
+      assertThat(searched.version()).as(searched.status() + ": " + searched.message()).isPresent();
+      assertThat(searched.version().orElseThrow().getLineage().getCandidates()).isNotEmpty()
+          .allSatisfy(c -> assertThat(c.getStart()).doesNotStartWith("function-preserving")
+              .doesNotStartWith("shapewise"))
+          .allSatisfy(c -> assertThat(c.getArchitecture().getFamily()).isEqualTo("mlp"));
     }
   }
 
