@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -281,6 +282,17 @@ public final class HotSwapPredictor implements AutoCloseable {
   /** Events predicted so far. */
   public long predictions() {
     return predictions.sum();
+  }
+
+  /**
+   * The mean number of parameters each row used in the served version, over the rows it predicted
+   * since it was loaded: for an experts network the gate plus the experts the row was routed to, the
+   * cost of a prediction. Empty before the first prediction and for a network that uses every
+   * parameter for every row (an mlp).
+   */
+  public OptionalDouble activeParametersPerRow() {
+    ServingModel serving = current.get();
+    return serving == null ? OptionalDouble.empty() : serving.meanActiveParameters();
   }
 
   /** Events whose prediction threw (missing features, no model served, engine errors). */

@@ -27,6 +27,7 @@ public final class Prediction {
   private final int classes;
   private final boolean scores;
   private final int modelVersion;
+  private final float activeParameters;
 
   /**
    * @param label index of the most probable class
@@ -34,17 +35,19 @@ public final class Prediction {
    * @param modelVersion the registry version of the model that answered
    */
   public Prediction(int label, float[] probabilities, int modelVersion) {
-    this(label, probabilities.clone(), 0, probabilities.length, false, modelVersion);
+    this(label, probabilities.clone(), 0, probabilities.length, false, modelVersion, Float.NaN);
   }
 
   /** @param scores whether {@code shared} holds class scores (else probabilities) */
-  private Prediction(int label, float[] shared, int from, int classes, boolean scores, int modelVersion) {
+  private Prediction(int label, float[] shared, int from, int classes, boolean scores, int modelVersion,
+      float activeParameters) {
     this.label = label;
     this.shared = shared;
     this.from = from;
     this.classes = classes;
     this.scores = scores;
     this.modelVersion = modelVersion;
+    this.activeParameters = activeParameters;
   }
 
   /**
@@ -53,9 +56,30 @@ public final class Prediction {
    * the most probable class (the first on ties).
    */
   static Prediction ofBatchScores(float[] scores, int row, int classes, int modelVersion) {
+    return ofBatchScores(scores, row, classes, modelVersion, Float.NaN);
+  }
+
+  /**
+   * {@link #ofBatchScores(float[], int, int, int)} for a network that reports the parameters each
+   * row used: {@code activeParameters} for this row (NaN when not reported).
+   */
+  static Prediction ofBatchScores(float[] scores, int row, int classes, int modelVersion, float activeParameters) {
     int from = Math.multiplyExact(row, classes);
     Objects.checkFromIndexSize(from, classes, scores.length);
-    return new Prediction(ClassScores.label(scores, from, classes), scores, from, classes, true, modelVersion);
+    return new Prediction(ClassScores.label(scores, from, classes), scores, from, classes, true, modelVersion,
+        activeParameters);
+  }
+
+  /**
+   * The parameters this row used, for a network that computes only part of itself per row (an
+   * experts network: its gate plus the experts the row was routed to); empty for one that uses all
+   * of its parameters for every row. Not part of the JSON form nor of equality: it describes the
+   * cost of the answer, not the answer.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public java.util.OptionalDouble activeParameters() {
+    return Float.isNaN(activeParameters) ? java.util.OptionalDouble.empty()
+        : java.util.OptionalDouble.of(activeParameters);
   }
 
   /** Index of the most probable class. */

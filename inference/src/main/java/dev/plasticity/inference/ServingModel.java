@@ -18,9 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One loaded model version ready to serve: the DJL {@link Model} it owns plus a small pool of
@@ -57,6 +60,8 @@ final class ServingModel {
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean retired = new AtomicBoolean();
   private final AtomicBoolean served = new AtomicBoolean();
+  private final LongAdder activeRows = new LongAdder();
+  private final DoubleAdder activeParameters = new DoubleAdder();
   private volatile boolean closed;
 
   /**
@@ -104,6 +109,17 @@ final class ServingModel {
     return architecture;
   }
 
+  /**
+   * The mean number of parameters a row used, over the rows this version predicted since it was
+   * loaded (warm-up excluded): for an experts network the gate and the experts each row was routed
+   * to. Empty for a network that computes every parameter for every row (an mlp reports nothing)
+   * and before the first prediction.
+   */
+  OptionalDouble meanActiveParameters() {
+    long rows = activeRows.sum();
+    return rows == 0 ? OptionalDouble.empty() : OptionalDouble.of(activeParameters.sum() / rows);
+  }
+
   /** Whether the DJL model and its predictors have been closed (after retirement and the last prediction). */
   boolean isClosed() {
     return closed;
@@ -124,7 +140,7 @@ final class ServingModel {
     try {
       for (int b = 0; b < batches; b++) {
         for (Lane lane : all) {
-          lane.scores(rows, WARM_UP_ROWS);
+          lane.scores(rows, WARM_UP_ROWS, false);
         }
       }
     } catch (RuntimeException e) {
@@ -170,21 +186,23 @@ final class ServingModel {
     if (lane == null) {
       lane = new Lane(); // a burst beyond the pool
     }
-    float[] scores;
+    Answer scores;
     try {
-      scores = lane.scores(input, rows);
+      scores = lane.scores(input, rows, true);
     } catch (RuntimeException e) {
       throw new IllegalStateException(model + " v" + version + " failed to predict: " + e.getMessage(), e);
     } finally {
       idle.offer(lane);
     }
-    if (scores.length != rows * classes) {
-      throw new IllegalStateException(model + " v" + version + " answered " + scores.length
+    if (scores.scores().length != rows * classes) {
+      throw new IllegalStateException(model + " v" + version + " answered " + scores.scores().length
           + " scores for " + rows + " rows of " + classes + " classes");
     }
     List<Prediction> out = new ArrayList<>(rows);
+    float[] active = scores.activeParameters();
     for (int row = 0; row < rows; row++) {
-      out.add(Prediction.ofBatchScores(scores, row, classes, version));
+      out.add(active == null ? Prediction.ofBatchScores(scores.scores(), row, classes, version)
+          : Prediction.ofBatchScores(scores.scores(), row, classes, version, active[row]));
     }
     return out;
   }
@@ -246,18 +264,43 @@ final class ServingModel {
    * without a copy. Used by one batch at a time; returned to the pool only once the batch's arrays
    * are closed, so the engine no longer reads the buffer.
    */
+  /** A batch's class scores, row-major, and the parameters each row used (null when the network reports none). */
+  private record Answer(float[] scores, float[] activeParameters) {}
+
   private final class Lane {
     private final ParameterStore parameters = new ParameterStore(djlModel.getNDManager(), false);
     private ByteBuffer input;
 
-    /** The network's class scores for {@code rows} rows in {@code values}, row-major. */
-    float[] scores(float[] values, int rows) {
+    /**
+     * The network's class scores for {@code rows} rows in {@code values}. The scores are
+     * the forward's first array; a network that reports the parameters each row used (an experts
+     * network) returns them as a second array, which is added to the version's counts when {@code
+     * counted}.
+     */
+    Answer scores(float[] values, int rows, boolean counted) {
       ByteBuffer buffer = inputOf(Math.multiplyExact(values.length, Float.BYTES));
       buffer.asFloatBuffer().put(values);
       try (NDManager batch = djlModel.getNDManager().newSubManager()) {
         NDArray in = batch.create(buffer, new Shape(rows, encoder.width()), DataType.FLOAT32);
-        return block.forward(parameters, new NDList(in), false).get(0).toFloatArray();
+        NDList out = block.forward(parameters, new NDList(in), false);
+        float[] active = null;
+        if (out.size() > 1) {
+          active = out.get(1).toFloatArray();
+          if (counted) {
+            count(active);
+          }
+        }
+        return new Answer(out.get(0).toFloatArray(), active);
       }
+    }
+
+    private void count(float[] activePerRow) {
+      double sum = 0;
+      for (float parameters : activePerRow) {
+        sum += parameters;
+      }
+      activeParameters.add(sum);
+      activeRows.add(activePerRow.length);
     }
 
     /** A direct buffer of exactly {@code bytes} remaining, from position 0. */

@@ -2,6 +2,7 @@ package dev.plasticity.trainer;
 
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
 import dev.plasticity.trainer.adaptation.EarlyExitTraining;
+import dev.plasticity.trainer.adaptation.GrowExpert;
 import dev.plasticity.trainer.adaptation.IncrementalUpdate;
 import dev.plasticity.trainer.adaptation.MetaStart;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class Strategies {
       IncrementalUpdate.STANDARD,
       MetaStart.STANDARD,
       EarlyExitTraining.STANDARD,
+      GrowExpert.STANDARD,
       new Strategy.Search(SearchAlgorithm.RANDOM),
       new Strategy.Search(SearchAlgorithm.EVOLUTION),
       new Strategy.Search(SearchAlgorithm.HYPERBAND),

@@ -180,6 +180,15 @@ public sealed interface Strategy permits Strategy.Retrain, Strategy.FineTune, St
     boolean usesReference();
 
     /**
+     * Whether it can adapt a serving version whose network is an experts network (family {@code
+     * experts}); a run whose serving version is one retrains instead when it cannot. Those that
+     * continue an mlp's single network (EWC's Fisher information, distillation's student) cannot.
+     */
+    default boolean adaptsExperts() {
+      return false;
+    }
+
+    /**
      * Adapts {@code parent} to {@code window}.
      *
      * @param reference events the parent was trained on (its window), oldest first; empty when none

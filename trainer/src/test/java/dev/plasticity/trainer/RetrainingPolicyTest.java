@@ -183,12 +183,12 @@ class RetrainingPolicyTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("policy rule 'PRIOR=fine-tune:neck': unknown strategy 'fine-tune:neck'; known: retrain,"
             + " fine-tune:all, fine-tune:top, fine-tune:head, ewc, distill, importance-weighting, incremental,"
-            + " meta-start, early-exit, search:random, search:evolution, search:hyperband, search:gradient, search:controller");
+            + " meta-start, early-exit, grow-expert, search:random, search:evolution, search:hyperband, search:gradient, search:controller");
   }
 
   @Test
   void everyNameInTheTableReadsBackAsAStrategyThatWritesTheSameName() {
-    assertThat(RetrainingPolicy.STRATEGIES).hasSize(15);
+    assertThat(RetrainingPolicy.STRATEGIES).hasSize(16);
     for (String name : RetrainingPolicy.STRATEGIES) {
       Strategy strategy = Strategy.parse(name);
       assertThat(strategy.wireName()).isEqualTo(name);

@@ -145,9 +145,13 @@ public final class InferenceService implements AutoCloseable {
   /** Request of {@code POST /api/labels}. */
   record LabelRequest(Integer label) {}
 
-  /** Answer of {@code GET /api/model}. */
+  /**
+   * Answer of {@code GET /api/model}. {@code activeParametersPerRow}: the mean parameters a row used
+   * in the served version since it was loaded, for an experts network (its gate and the experts each
+   * row was routed to); null for an mlp and before the first prediction.
+   */
   record ModelStatus(String model, Integer servedVersion, String swappedAt, long predictions,
-      long failedPredictions, int rejectedVersions) {}
+      long failedPredictions, int rejectedVersions, Double activeParametersPerRow) {}
 
   private void predict(Context ctx) {
     PredictRequest request = read(ctx, PredictRequest.class);
@@ -199,7 +203,8 @@ public final class InferenceService implements AutoCloseable {
         predictor.swappedAt().map(Object::toString).orElse(null),
         predictor.predictions(),
         predictor.failedPredictions(),
-        loader == null ? 0 : loader.rejectedVersions()));
+        loader == null ? 0 : loader.rejectedVersions(),
+        predictor.activeParametersPerRow().isPresent() ? predictor.activeParametersPerRow().getAsDouble() : null));
   }
 
   private void health(Context ctx) {

@@ -54,6 +54,7 @@ class InferenceServiceTest {
       assertThat(status.get("predictions").asLong()).isEqualTo(3);
       assertThat(status.get("failedPredictions").asLong()).isEqualTo(1);
       assertThat(status.get("rejectedVersions").asInt()).isZero();
+      assertThat(status.get("activeParametersPerRow").isNull()).as("an mlp uses every parameter for every row").isTrue();
     }
   }
 

@@ -98,6 +98,12 @@ public enum AdaptationStrategy implements Strategy.DomainAdaptation {
   /** Retrains on the old events, weighted by the new window's density ratio, and the new ones. */
   IMPORTANCE_WEIGHTING("importance-weighting",
       "retraining with events weighted towards the new input distribution") {
+    /** It trains a fresh mlp on the weighted events: the serving network's family does not matter. */
+    @Override
+    public boolean adaptsExperts() {
+      return true;
+    }
+
     @Override
     public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
         ConstraintCheck check, TrainingSettings config, AdaptationSettings settings,

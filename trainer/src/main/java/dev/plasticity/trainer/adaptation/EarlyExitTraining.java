@@ -45,6 +45,8 @@ import java.util.Map;
 public record EarlyExitTraining(double maxAccuracyLoss) implements Strategy.DomainAdaptation {
   /** At most half a percentage point of held-out accuracy lost: the strategy in {@code Strategies.STANDARD}. */
   public static final EarlyExitTraining STANDARD = new EarlyExitTraining(0.005);
+  /** The metric of a version with exits: parameters a held-out row used on average, up to the exit it left at. */
+  public static final String ACTIVE_PARAMETERS = dev.plasticity.trainer.network.ExitCalibration.ACTIVE_PARAMETERS;
 
   public EarlyExitTraining {
     if (!(maxAccuracyLoss >= 0 && maxAccuracyLoss <= 1)) {

@@ -162,8 +162,8 @@ final class ElasticWeightConsolidation implements TrainingObjective {
             float probability;
             try (GradientCollector collector = trainer.newGradientCollector()) {
               // evaluation mode: the parent as it serves (running statistics, no dropout)
-              NDArray logProbabilities = trainer.evaluate(new NDList(row.create(new float[][] {input}))) // scores first
-                  .get(0).logSoftmax(1);
+              NDArray logProbabilities = trainer.evaluate(new NDList(row.create(new float[][] {input})))
+                  .get(0).logSoftmax(1); // the scores; an experts or early-exit network adds more
               NDArray logProbability = logProbabilities.get(0, y);
               probability = (float) Math.exp(logProbability.getFloat());
               collector.backward(logProbability);

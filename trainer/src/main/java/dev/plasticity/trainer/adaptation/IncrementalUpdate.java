@@ -56,6 +56,12 @@ public record IncrementalUpdate(int epochs, FineTuneScope scope) implements Stra
     return false;
   }
 
+  /** A fine-tune of an experts network trains its gate and every expert (scope {@code ALL}), or the gate alone. */
+  @Override
+  public boolean adaptsExperts() {
+    return true;
+  }
+
   @Override
   public Adapted adapt(Parent parent, LabelledData window, List<LabelledEvent> reference, Architecture fresh,
       ConstraintCheck check, TrainingSettings training, AdaptationSettings settings,

@@ -1,6 +1,7 @@
 package dev.plasticity.trainer.network;
 
 import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.trainer.CandidateFigures;
 import dev.plasticity.trainer.Constraint;
@@ -12,7 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a candidate architecture against serving constraints before anyone trains it: counts its
- * parameters and multiply–adds from the descriptor, and, when a constraint limits latency and the
+ * parameters and multiply–adds from the descriptor (for an experts network those one row uses: the
+ * gate and its top-k experts, see {@link NetworkCost}), and, when a constraint limits latency and the
  * counts pass, measures the latency on the serving device. {@link NetworkTraining} trains only a
  * candidate whose {@link Result} passed. Thread-safe.
  */
@@ -62,9 +64,19 @@ public final class ConstraintCheck {
 
     /** A sentence for people: the figures, on what ground, and, for a violating candidate, every reason. */
     public String summary() {
-      String network = ModelFormat.describe(candidate) + ": " + figures + (basis.isEmpty() ? "" : " (" + basis + ")");
+      String network = ModelFormat.describe(candidate) + ": " + figures + perRow()
+          + (basis.isEmpty() ? "" : " (" + basis + ")");
       return passed() ? network + "; within every constraint"
           : network + "; violates " + violations.stream().map(Violation::reason).collect(Collectors.joining("; "));
+    }
+
+    /** For an experts network, that its figures are per row: the gate and the top-k largest experts. */
+    private String perRow() {
+      return switch (NetworkFamily.of(candidate)) {
+        case MLP -> "";
+        case EXPERTS -> String.format(" per row (gate and top-%d experts; %d parameters in all)", candidate.getTopK(),
+            NetworkCost.totalParameters(candidate));
+      };
     }
   }
 

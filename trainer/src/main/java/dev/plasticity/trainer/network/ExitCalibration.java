@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * (evenly spaced among them when there are more), plus 0 and full depth. Stateless.
  */
 public final class ExitCalibration {
+  /** The metric of a calibrated version: parameters a held-out row used on average, up to the exit it left at. */
+  public static final String ACTIVE_PARAMETERS = "exit_mean_active_parameters";
   /** A threshold above 1: no row leaves early, every row runs to full depth. */
   public static final double FULL_DEPTH = 2.0;
 
@@ -68,7 +70,7 @@ public final class ExitCalibration {
       metrics.put("exit_accuracy", accuracy);
       metrics.put("exit_max_accuracy_loss", maxAccuracyLoss);
       metrics.put("exit_mean_layers", meanLayers);
-      metrics.put("exit_mean_active_parameters", meanActiveParameters);
+      metrics.put(ACTIVE_PARAMETERS, meanActiveParameters);
       metrics.put("exit_held_out_rows", (double) rows);
       for (int k = 0; k < exitShares.length; k++) {
         metrics.put("exit_share_layers_" + (k + 1), exitShares[k]);

@@ -22,6 +22,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import dev.plasticity.registry.client.ClassProbabilities;
+import dev.plasticity.registry.client.ExpertsBlock;
 import dev.plasticity.registry.client.FeatureLevels;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.schemas.Architecture;
@@ -235,6 +236,7 @@ public final class NetworkTraining {
     NDArray labels = batch.getLabels().singletonOrThrow();
     long right = 0;
     try (GradientCollector collector = trainer.newGradientCollector()) {
+      // in training an early-exit network returns every exit's scores, output first; others the scores alone
       NDList exits = trainer.forward(new NDList(data.get(0)), batch.getLabels());
       NDArray scores = exits.get(0);
       collector.backward(supervised(objective, trainer.getModel().getBlock(), exits, labels, data.subNDList(1)));
@@ -428,8 +430,23 @@ public final class NetworkTraining {
     return y;
   }
 
-  /** Freezes the parameters of every layer below {@code scope} in {@code network}; returns those layers. */
+  /**
+   * Freezes the parameters of every layer below {@code scope} in {@code network}; returns those
+   * layers. In an experts network ({@link ExpertsBlock}) the layers below the output are the
+   * experts: {@code ALL} trains gate and experts, {@code TOP} and {@code HEAD} train the gate alone,
+   * every expert frozen (how {@code grow-expert} teaches a gate to route among trained experts).
+   */
   private static List<Block> freezeBelow(FineTuneScope scope, Block network) {
+    if (network instanceof ExpertsBlock experts) {
+      List<Block> frozen = new ArrayList<>();
+      if (scope != FineTuneScope.ALL) {
+        for (int e = 0; e < experts.expertCount(); e++) {
+          experts.expert(e).freezeParameters(true);
+          frozen.add(experts.expert(e));
+        }
+      }
+      return frozen;
+    }
     List<Block> layers = network.getChildren().values();
     int head = layers.size() - 1;
     int from = switch (scope) {

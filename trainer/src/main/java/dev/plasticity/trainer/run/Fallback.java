@@ -1,5 +1,6 @@
 package dev.plasticity.trainer.run;
 
+import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.trainer.FineTuneScope;
 import dev.plasticity.trainer.Strategy;
 import java.util.Optional;
@@ -30,6 +31,40 @@ final class Fallback {
    */
   static Optional<Strategy> forLayout(Strategy planned, boolean sameInputs) {
     return continuesServing(planned) && !sameInputs ? Optional.of(RETRAIN) : Optional.empty();
+  }
+
+  /**
+   * The strategy to train with instead of {@code planned} when the serving version's network is of
+   * {@code family}: a domain adaptation that cannot adapt an experts network ({@link
+   * Strategy.DomainAdaptation#adaptsExperts()}: EWC, distillation) retrains; empty when {@code
+   * planned} can run as it is. A fine-tune of an experts network trains its gate and experts (or
+   * its gate alone), and a search starts from scratch.
+   */
+  static Optional<Strategy> forFamily(Strategy planned, NetworkFamily family) {
+    return switch (family) {
+      case MLP -> Optional.empty();
+      case EXPERTS -> planned.match(new Strategy.Cases<>() {
+        @Override
+        public Optional<Strategy> retrain(Strategy.Retrain retrain) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<Strategy> fineTune(Strategy.FineTune fineTune) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<Strategy> search(Strategy.Search search) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<Strategy> adapt(Strategy.DomainAdaptation adaptation) {
+          return adaptation.adaptsExperts() ? Optional.empty() : Optional.of(RETRAIN);
+        }
+      });
+    };
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.plasticity.trainer.run;
 import ai.djl.Model;
 import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.ModelFormat;
+import dev.plasticity.registry.client.NetworkFamily;
+import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
@@ -31,6 +33,8 @@ import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainingOutcome;
 import dev.plasticity.trainer.WindowEvidence;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.EarlyExitTraining;
+import dev.plasticity.trainer.adaptation.GrowExpert;
 import dev.plasticity.trainer.network.CategoryVocabulary;
 import dev.plasticity.trainer.network.ConstraintCheck;
 import dev.plasticity.trainer.network.LabelledData;
@@ -375,6 +379,9 @@ public final class RetrainingRun {
     metrics.put("parameters", (double) candidate.figures().parameters());
     metrics.put("multiply_adds", (double) candidate.figures().multiplyAdds());
     metrics.putAll(adaptationMetrics);
+    // what a row costs on average: measured on the held-out rows where routing or exits vary it, else all
+    metrics.put("active_parameters", adaptationMetrics.getOrDefault(GrowExpert.ACTIVE_PARAMETERS,
+        adaptationMetrics.getOrDefault(EarlyExitTraining.ACTIVE_PARAMETERS, (double) candidate.figures().parameters())));
     if (!candidates.isEmpty()) {
       metrics.put("candidates_trained", (double) candidates.stream().filter(c -> c.getEpochs() > 0).count());
       metrics.put("candidates_refused", (double) candidates.stream().filter(c -> c.getEpochs() == 0).count());
@@ -444,7 +451,7 @@ public final class RetrainingRun {
         share(e.correct()), onlyFirstRight(e.correct(), servingCorrect), onlyFirstRight(servingCorrect, e.correct())));
     WindowEvidence evidence = new WindowEvidence(share(servingCorrect), earlyError, lateError, whole.length,
         Recall.candidates(history, serving.getVersion()).size(), best,
-        "experts".equals(serving.getArchitecture().getFamily()), costRoom(model, serving));
+        NetworkFamily.of(serving.getArchitecture()) == NetworkFamily.EXPERTS, costRoom(model, serving));
     RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.strategy(),
         plan.budget().wallTime(), evidence);
     if (refinement.choice().isEmpty()) {
@@ -687,8 +694,9 @@ public final class RetrainingRun {
 
   /**
    * The plan with its strategy replaced by a fresh retraining when it would continue the serving
-   * version's network but the run chose other label lags or input levels than that version's
-   * ({@link Fallback#forLayout}), saying so in its reason; else the plan as it is.
+   * version's network but cannot continue an experts network ({@link Fallback#forFamily}) or the run
+   * chose other label lags or input levels than that version's ({@link Fallback#forLayout}), saying
+   * so in its reason; else the plan as it is.
    */
   private static RetrainingPlan laidOut(RetrainingPlan plan, Optional<ModelVersion> serving, Architecture inputs,
       AtomicReference<Strategy> current) {
@@ -696,6 +704,13 @@ public final class RetrainingRun {
       return plan;
     }
     Architecture served = serving.get().getArchitecture();
+    Optional<Strategy> forFamily = Fallback.forFamily(plan.strategy(), NetworkFamily.of(served));
+    if (forFamily.isPresent()) {
+      current.set(forFamily.get());
+      return plan.with(forFamily.get(), plan.strategy().wireName() + " cannot adapt v" + serving.get().getVersion()
+          + ", an experts network (" + ModelFormat.describe(served) + "): fell back to " + forFamily.get().wireName()
+          + " from fresh weights");
+    }
     boolean sameInputs = served.getLabelLags() == inputs.getLabelLags()
         && served.getLevelSpan() == inputs.getLevelSpan();
     Optional<Strategy> fresh = Fallback.forLayout(plan.strategy(), sameInputs);
@@ -760,10 +775,13 @@ public final class RetrainingRun {
       public Trained search(Strategy.Search search) {
         report(plan, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, "searching architectures with "
             + search.algorithm().wireName() + " (" + plan.budget() + "), the serving network first");
+        // a search space of mlps: an experts champion is no seed for it, the search starts from scratch
+        boolean seeds = serving.isPresent()
+            && NetworkFamily.of(serving.get().getArchitecture()) == NetworkFamily.MLP;
         ArchitectureSearch.Outcome outcome = new ArchitectureSearch(SearchSpace.tabular(), constraintCheckFor(model),
             config.training(), search.algorithm(), plan.budget())
-            .run(model, data, inputs, serving.map(ModelVersion::getArchitecture).orElse(null),
-                servingArtifact.orElse(null), searchProgress(plan, triggerId, model));
+            .run(model, data, inputs, seeds ? serving.get().getArchitecture() : null,
+                seeds ? servingArtifact.orElse(null) : null, searchProgress(plan, triggerId, model));
         if (outcome.best() == null) {
           return Trained.infeasible("the search found no candidate within the constraints ("
               + outcome.search().stoppedBecause() + ")");
@@ -888,8 +906,22 @@ public final class RetrainingRun {
         .setEventCount(events.size()).setOffsets(List.of()).build();
   }
 
-  /** The events the serving version was trained on, from its window's start to this window's; empty when unknown. */
+  /**
+   * The events the serving version was trained on, from its window's start to this window's; empty
+   * when unknown. An experts network was trained on the windows of all its experts (each records
+   * its own, {@link ExpertWindows}): those are read, an equal share of the training events each.
+   */
   private List<LabelledEvent> referenceEvents(ModelVersion serving, DataWindow window) {
+    List<ExpertWindows.Span> spans = ExpertWindows.of(serving.getArchitecture(), window.getStartTime());
+    if (!spans.isEmpty()) {
+      int each = Math.max(1, config.trainingEvents() / spans.size());
+      java.util.Map<String, LabelledEvent> read = new java.util.LinkedHashMap<>();
+      for (ExpertWindows.Span span : spans) {
+        events.readBetween(serving.getModel(), span.from(), span.until(), each, config.dataWait())
+            .forEach(e -> read.putIfAbsent(e.getEventId(), e));
+      }
+      return read.values().stream().sorted(java.util.Comparator.comparingLong(LabelledEvent::getEventTime)).toList();
+    }
     DataWindow parentWindow = serving.getLineage() == null ? null : serving.getLineage().getWindow();
     if (parentWindow == null) {
       return List.of();

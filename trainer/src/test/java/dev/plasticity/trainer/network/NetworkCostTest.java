@@ -51,4 +51,23 @@ class NetworkCostTest {
     assertThat(NetworkCost.parameters(logistic)).isEqualTo(4 * 3 + 3);
     assertThat(NetworkCost.multiplyAdds(logistic)).isEqualTo(12);
   }
+
+  @Test
+  void anExpertsNetworkCostsItsGateAndTopKLargestExpertsPerRow() {
+    Architecture experts = Architecture.newBuilder(network(3, List.of(), 2, "none", false)).setFamily("experts")
+        .setExperts(List.of(dev.plasticity.schemas.Expert.newBuilder().setHiddenUnits(List.of(8)).build(),
+            dev.plasticity.schemas.Expert.newBuilder().setHiddenUnits(List.of(32)).build(),
+            dev.plasticity.schemas.Expert.newBuilder().setHiddenUnits(List.of(16)).build()))
+        .setTopK(1).build();
+    long gate = 3 * 3 + 3;
+    long[] each = {3 * 8 + 8 + 8 * 2 + 2, 3 * 32 + 32 + 32 * 2 + 2, 3 * 16 + 16 + 16 * 2 + 2};
+    assertThat(NetworkCost.gateParameters(experts)).isEqualTo(gate);
+    assertThat(NetworkCost.expertParameters(experts)).containsExactly(each);
+    // a row runs the gate and one expert: the constraint holds the largest
+    assertThat(NetworkCost.parameters(experts)).isEqualTo(gate + each[1]);
+    assertThat(NetworkCost.multiplyAdds(experts)).isEqualTo(3 * 3 + 3 * 32 + 32 * 2);
+    assertThat(NetworkCost.totalParameters(experts)).isEqualTo(gate + each[0] + each[1] + each[2]);
+    Architecture topTwo = Architecture.newBuilder(experts).setTopK(2).build();
+    assertThat(NetworkCost.parameters(topTwo)).isEqualTo(gate + each[1] + each[2]);
+  }
 }

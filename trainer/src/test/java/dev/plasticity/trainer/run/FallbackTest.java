@@ -2,6 +2,7 @@ package dev.plasticity.trainer.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.trainer.Strategy;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +21,18 @@ class FallbackTest {
   void withNoVersionServingEverythingFallsBackToRetraining() {
     assertThat(Fallback.after(Strategy.parse("search:random"), false)).contains(Strategy.parse("retrain"));
     assertThat(Fallback.after(Strategy.parse("ewc"), false)).contains(Strategy.parse("retrain"));
+  }
+
+  @Test
+  void adaptationsThatContinueOneMlpRetrainWhenAnExpertsNetworkServes() {
+    assertThat(Fallback.forFamily(Strategy.parse("ewc"), NetworkFamily.EXPERTS)).contains(Strategy.parse("retrain"));
+    assertThat(Fallback.forFamily(Strategy.parse("distill"), NetworkFamily.EXPERTS))
+        .contains(Strategy.parse("retrain"));
+    assertThat(Fallback.forFamily(Strategy.parse("grow-expert"), NetworkFamily.EXPERTS)).isEmpty();
+    assertThat(Fallback.forFamily(Strategy.parse("incremental"), NetworkFamily.EXPERTS)).isEmpty();
+    assertThat(Fallback.forFamily(Strategy.parse("importance-weighting"), NetworkFamily.EXPERTS)).isEmpty();
+    assertThat(Fallback.forFamily(Strategy.parse("fine-tune:head"), NetworkFamily.EXPERTS)).isEmpty();
+    assertThat(Fallback.forFamily(Strategy.parse("search:evolution"), NetworkFamily.EXPERTS)).isEmpty();
+    assertThat(Fallback.forFamily(Strategy.parse("ewc"), NetworkFamily.MLP)).isEmpty();
   }
 }

@@ -19,7 +19,7 @@ public final class ClassProbabilities implements NoBatchifyTranslator<float[][],
 
   @Override
   public float[][] processOutput(TranslatorContext ctx, NDList list) {
-    NDArray probabilities = list.get(0).softmax(1);
+    NDArray probabilities = list.get(0).softmax(1); // an experts or early-exit network adds per-row active parameters after the scores
     long[] shape = probabilities.getShape().getShape();
     int rows = (int) shape[0];
     int classes = (int) shape[1];

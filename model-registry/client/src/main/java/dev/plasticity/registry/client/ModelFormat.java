@@ -17,11 +17,13 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.util.Pair;
 import dev.plasticity.schemas.Architecture;
+import dev.plasticity.schemas.Expert;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,34 +75,65 @@ public final class ModelFormat {
   public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "gelu", "sigmoid", "selu");
 
   /**
-   * Builds the (uninitialised) network an architecture describes: for each hidden width, a
-   * linear layer, then the normalisation ({@code batch}: batch normalisation, Ioffe and Szegedy
-   * 2015; {@code layer}: layer normalisation, Ba et al. 2016), the activation and dropout. With
-   * {@code residual}, a hidden layer whose width equals the width of the hidden layer before it
-   * adds its input to its output (He et al. 2016); the first hidden layer never does. A linear
-   * layer maps the last hidden layer to one score per class.
-   *
-   * <p>Without normalisation, residual connections and early exits this is exactly the network (and
-   * the parameter layout) of architectures written before those fields existed. With {@code
-   * earlyExits} it is an {@link EarlyExitBlock}.
+   * Builds the (uninitialised) network an architecture describes, by its {@link NetworkFamily}: an
+   * {@code mlp} as {@link #buildMlp} (with {@code earlyExits}, an {@link EarlyExitBlock} of the same
+   * layers with an exit head after every hidden layer but the last), an {@code experts} network as an
+   * {@link ExpertsBlock} whose gate is the mlp of the top-level hidden widths to one score per expert
+   * and whose experts are the mlps of {@link #expertNetwork}.
    *
    * @throws IllegalArgumentException naming the rule an invalid architecture breaks
    */
   public static Block buildBlock(Architecture architecture) {
     validate(architecture);
-    if (architecture.getEarlyExits()) {
-      return earlyExitBlock(architecture);
+    return switch (NetworkFamily.of(architecture)) {
+      case MLP -> architecture.getEarlyExits() ? earlyExitBlock(architecture)
+          : buildMlp(architecture, architecture.getHiddenUnits(), architecture.getNumClasses());
+      case EXPERTS -> {
+        List<Block> experts = new ArrayList<>();
+        for (int e = 0; e < architecture.getExperts().size(); e++) {
+          experts.add(buildBlock(expertNetwork(architecture, e)));
+        }
+        yield new ExpertsBlock(buildMlp(architecture, architecture.getHiddenUnits(), experts.size()), experts,
+            architecture.getTopK(), architecture.getNumClasses());
+      }
+    };
+  }
+
+  /**
+   * Expert {@code e} of an {@code experts} architecture as an {@code mlp} of its own: the same input
+   * encoding and layer style, the expert's hidden widths. Its network is the expert's network, so an
+   * artifact of this mlp loads into {@link ExpertsBlock#expert(int)} and back.
+   */
+  public static Architecture expertNetwork(Architecture experts, int e) {
+    if (NetworkFamily.of(experts) != NetworkFamily.EXPERTS) {
+      throw new IllegalArgumentException("only an experts network has experts; this is " + experts.getFamily());
     }
+    return Architecture.newBuilder(experts).setFamily(NetworkFamily.MLP.wireName())
+        .setHiddenUnits(List.copyOf(experts.getExperts().get(e).getHiddenUnits()))
+        .setExperts(List.of()).setTopK(0).setEarlyExits(false).setExitConfidence(1.0).build();
+  }
+
+  /**
+   * Builds a feed-forward network: for each hidden width, a linear layer, then the normalisation
+   * ({@code batch}: batch normalisation, Ioffe and Szegedy 2015; {@code layer}: layer
+   * normalisation, Ba et al. 2016), the activation and dropout. With {@code residual}, a hidden
+   * layer whose width equals the width of the hidden layer before it adds its input to its output
+   * (He et al. 2016); the first hidden layer never does. A linear layer maps the last hidden layer
+   * to {@code outputs} scores.
+   *
+   * <p>Without normalisation and residual connections this is exactly the network (and the
+   * parameter layout) of architectures written before those fields existed.
+   */
+  private static Block buildMlp(Architecture architecture, List<Integer> widths, int outputs) {
     SequentialBlock block = new SequentialBlock();
-    List<Integer> widths = architecture.getHiddenUnits();
     for (int i = 0; i < widths.size(); i++) {
-      if (hasSkipConnection(architecture, i)) {
-        block.add(skipLayer(architecture, i));
+      if (hasSkipConnection(architecture.getResidual(), widths, i)) {
+        block.add(skipLayer(architecture, widths.get(i)));
       } else {
         addHiddenLayer(block, architecture, widths.get(i));
       }
     }
-    block.add(Linear.builder().setUnits(architecture.getNumClasses()).build());
+    block.add(Linear.builder().setUnits(outputs).build());
     return block;
   }
 
@@ -115,7 +148,7 @@ public final class ModelFormat {
     List<Block> heads = new java.util.ArrayList<>();
     for (int i = 0; i < widths.size(); i++) {
       if (hasSkipConnection(architecture, i)) {
-        layers.add(skipLayer(architecture, i));
+        layers.add(skipLayer(architecture, widths.get(i)));
       } else {
         SequentialBlock layer = new SequentialBlock();
         addHiddenLayer(layer, architecture, widths.get(i));
@@ -126,9 +159,10 @@ public final class ModelFormat {
     return new EarlyExitBlock(layers, heads, architecture);
   }
 
-  private static Block skipLayer(Architecture architecture, int layer) {
+  /** A hidden layer of {@code units} that adds its input to its output (a skip connection). */
+  private static Block skipLayer(Architecture architecture, int units) {
     SequentialBlock body = new SequentialBlock();
-    addHiddenLayer(body, architecture, architecture.getHiddenUnits().get(layer));
+    addHiddenLayer(body, architecture, units);
     return new ParallelBlock(
         branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
         List.of(body, Blocks.identityBlock()));
@@ -139,8 +173,11 @@ public final class ModelFormat {
    * architecture is residual and the layer is as wide as the one before it.
    */
   public static boolean hasSkipConnection(Architecture architecture, int layer) {
-    List<Integer> widths = architecture.getHiddenUnits();
-    return architecture.getResidual() && layer > 0 && widths.get(layer).equals(widths.get(layer - 1));
+    return hasSkipConnection(architecture.getResidual(), architecture.getHiddenUnits(), layer);
+  }
+
+  private static boolean hasSkipConnection(boolean residual, List<Integer> widths, int layer) {
+    return residual && layer > 0 && widths.get(layer).equals(widths.get(layer - 1));
   }
 
   private static void addHiddenLayer(SequentialBlock block, Architecture architecture, int units) {
@@ -323,9 +360,20 @@ public final class ModelFormat {
     return row;
   }
 
-  /** A short human description, e.g. {@code [32, 32] relu, layer norm, residual -> 2}. */
+  /**
+   * A short human description, e.g. {@code [32, 32] relu, layer norm, residual -> 2}, or for an
+   * experts network {@code experts 3 x [32] relu, top-1, gate [] -> 2}.
+   */
   public static String describe(Architecture a) {
-    StringBuilder text = new StringBuilder().append(a.getHiddenUnits()).append(' ').append(a.getActivation());
+    // describes invalid architectures too (in error messages), so an unknown family reads as an mlp would
+    boolean experts = NetworkFamily.EXPERTS.wireName().equals(a.getFamily());
+    StringBuilder text = new StringBuilder();
+    if (experts) {
+      text.append("experts ").append(expertWidths(a.getExperts())).append(' ').append(a.getActivation())
+          .append(", top-").append(a.getTopK()).append(", gate ").append(a.getHiddenUnits());
+    } else {
+      text.append(a.getHiddenUnits()).append(' ').append(a.getActivation());
+    }
     if (!"none".equals(a.getNormalization())) {
       text.append(", ").append(a.getNormalization()).append(" norm");
     }
@@ -354,6 +402,19 @@ public final class ModelFormat {
           : String.format(java.util.Locale.ROOT, ", early exits at confidence %.3f", a.getExitConfidence()));
     }
     return text.append(" -> ").append(a.getNumClasses()).toString();
+  }
+
+  /** {@code 3 x [32]} when every expert has the same widths, else each one's: {@code [32], [32], [16]}. */
+  private static String expertWidths(List<Expert> experts) {
+    List<List<Integer>> widths = experts.stream().map(Expert::getHiddenUnits).distinct().toList();
+    if (widths.size() == 1) {
+      return experts.size() + " x " + widths.get(0);
+    }
+    StringBuilder text = new StringBuilder();
+    for (Expert e : experts) {
+      text.append(text.length() == 0 ? "" : ", ").append(e.getHiddenUnits());
+    }
+    return text.toString();
   }
 
   private static Block activation(String name) {
@@ -393,10 +454,48 @@ public final class ModelFormat {
     }
   }
 
-  private static void validate(Architecture a) {
-    if (!"mlp".equals(a.getFamily())) {
-      throw new IllegalArgumentException("unsupported network family '" + a.getFamily() + "'; supported: mlp");
+  /**
+   * Checks what a family needs: an {@code mlp} has no experts and a {@code topK} of 0; an {@code
+   * experts} network has no early exits, at least one expert, each with positive widths, and a {@code topK} from 1
+   * to its number of experts.
+   *
+   * @throws IllegalArgumentException naming the rule broken
+   */
+  private static void checkFamily(Architecture a) {
+    switch (NetworkFamily.of(a)) {
+      case MLP -> {
+        if (!a.getExperts().isEmpty() || a.getTopK() != 0) {
+          throw new IllegalArgumentException("an mlp has no experts and a topK of 0; had " + a.getExperts().size()
+              + " experts and topK " + a.getTopK() + " (family 'experts' for a gated network)");
+        }
+      }
+      case EXPERTS -> {
+        if (a.getEarlyExits()) {
+          throw new IllegalArgumentException("earlyExits is for an mlp; an experts network computes only the experts"
+              + " its gate chooses instead");
+        }
+        int count = a.getExperts().size();
+        if (count < 1) {
+          throw new IllegalArgumentException("an experts network needs at least 1 expert, had none");
+        }
+        if (a.getTopK() < 1 || a.getTopK() > count) {
+          throw new IllegalArgumentException("an experts network's topK must be from 1 to its number of experts ("
+              + count + "), was " + a.getTopK());
+        }
+        for (int e = 0; e < count; e++) {
+          for (int units : a.getExperts().get(e).getHiddenUnits()) {
+            if (units < 1) {
+              throw new IllegalArgumentException("expert " + e + "'s hidden layer widths must be positive, were "
+                  + a.getExperts().get(e).getHiddenUnits());
+            }
+          }
+        }
+      }
     }
+  }
+
+  private static void validate(Architecture a) {
+    checkFamily(a);
     int inputs = a.getInputFeatures().size();
     if (inputs == 0) {
       throw new IllegalArgumentException("an architecture needs at least one input feature");

@@ -14,7 +14,9 @@ import java.util.Set;
  * servable one. The network is the one {@code ModelFormat.buildBlock} describes: per hidden layer
  * a linear map (weight and bias), then batch normalisation (gamma, beta, running mean and
  * variance) or layer normalisation (gamma, beta); then a linear map to one score per class; with
- * early exits, one more such map after every hidden layer but the last.
+ * early exits, one more such map after every hidden layer but the last. An {@code experts} network
+ * is a gate (such an mlp of the top-level widths to one score per expert) and one such mlp per
+ * expert, without early exits.
  *
  * <p>Stateless and thread-safe.
  */
@@ -23,6 +25,9 @@ final class ServableModel {
   static final List<String> NORMALIZATIONS = List.of("none", "batch", "layer");
   /** Mirrors {@code ModelFormat.ACTIVATIONS}. */
   static final List<String> ACTIVATIONS = List.of("relu", "tanh", "gelu", "sigmoid", "selu");
+  /** Mirrors {@code NetworkFamily.names()}. */
+  static final List<String> FAMILIES = List.of("mlp", "experts");
+  static final int MAX_EXPERTS = 64;
   static final int MAX_FEATURES = 10_000;
   static final int MAX_HIDDEN_LAYERS = 32;
   static final int MAX_WIDTH = 16_384;
@@ -41,9 +46,7 @@ final class ServableModel {
    * @throws IllegalArgumentException naming the rule the architecture breaks
    */
   static long checkArchitecture(Architecture a) {
-    if (!"mlp".equals(String.valueOf(a.getFamily()))) {
-      throw new IllegalArgumentException("architecture.family must be 'mlp', got '" + a.getFamily() + "'");
-    }
+    checkFamily(a);
     int inputs = a.getInputFeatures().size();
     if (inputs < 1 || inputs > MAX_FEATURES) {
       throw new IllegalArgumentException("architecture.inputFeatures must name 1 to " + MAX_FEATURES + " features, got " + inputs);
@@ -78,15 +81,9 @@ final class ServableModel {
       throw new IllegalArgumentException("architecture.featureLevels must be finite numbers");
     }
     checkCategoricalFeatures(a);
-    List<Integer> widths = a.getHiddenUnits();
-    if (widths.size() > MAX_HIDDEN_LAYERS) {
-      throw new IllegalArgumentException("architecture.hiddenUnits may have at most " + MAX_HIDDEN_LAYERS
-          + " layers, got " + widths.size());
-    }
-    for (int w : widths) {
-      if (w < 1 || w > MAX_WIDTH) {
-        throw new IllegalArgumentException("architecture.hiddenUnits widths must be 1 to " + MAX_WIDTH + ", got " + widths);
-      }
+    checkWidths("architecture.hiddenUnits", a.getHiddenUnits());
+    for (int e = 0; e < a.getExperts().size(); e++) {
+      checkWidths("architecture.experts[" + e + "].hiddenUnits", a.getExperts().get(e).getHiddenUnits());
     }
     if (!ACTIVATIONS.contains(String.valueOf(a.getActivation()))) {
       throw new IllegalArgumentException("architecture.activation must be one of " + ACTIVATIONS + ", got '" + a.getActivation() + "'");
@@ -98,15 +95,60 @@ final class ServableModel {
     if (!(a.getDropout() >= 0 && a.getDropout() < 1)) {
       throw new IllegalArgumentException("architecture.dropout must be in [0, 1), got " + a.getDropout());
     }
-    if (a.getEarlyExits() && widths.size() < 2) {
+    if (a.getEarlyExits() && a.getHiddenUnits().size() < 2) {
       throw new IllegalArgumentException("architecture.earlyExits needs at least two hidden layers, got "
-          + widths.size());
+          + a.getHiddenUnits().size());
     }
     if (!(a.getExitConfidence() >= 0) || Double.isInfinite(a.getExitConfidence())) {
       throw new IllegalArgumentException("architecture.exitConfidence must be a finite number of at least 0, got "
           + a.getExitConfidence());
     }
     return parameterCount(a);
+  }
+
+  private static void checkWidths(String field, List<Integer> widths) {
+    if (widths.size() > MAX_HIDDEN_LAYERS) {
+      throw new IllegalArgumentException(field + " may have at most " + MAX_HIDDEN_LAYERS + " layers, got "
+          + widths.size());
+    }
+    for (int w : widths) {
+      if (w < 1 || w > MAX_WIDTH) {
+        throw new IllegalArgumentException(field + " widths must be 1 to " + MAX_WIDTH + ", got " + widths);
+      }
+    }
+  }
+
+  /**
+   * Checks the family: an {@code mlp} has no experts and a topK of 0; an {@code experts} network has
+   * 1 to {@link #MAX_EXPERTS} experts and a topK from 1 to their number (as {@code ModelFormat}
+   * requires).
+   */
+  private static void checkFamily(Architecture a) {
+    String family = String.valueOf(a.getFamily());
+    int experts = a.getExperts().size();
+    switch (family) {
+      case "mlp" -> {
+        if (experts != 0 || a.getTopK() != 0) {
+          throw new IllegalArgumentException("architecture.experts must be empty and topK 0 for an 'mlp', got "
+              + experts + " experts and topK " + a.getTopK());
+        }
+      }
+      case "experts" -> {
+        if (a.getEarlyExits()) {
+          throw new IllegalArgumentException("architecture.earlyExits must be false for an 'experts' network");
+        }
+        if (experts < 1 || experts > MAX_EXPERTS) {
+          throw new IllegalArgumentException("architecture.experts must hold 1 to " + MAX_EXPERTS
+              + " experts, got " + experts);
+        }
+        if (a.getTopK() < 1 || a.getTopK() > experts) {
+          throw new IllegalArgumentException("architecture.topK must be 1 to the number of experts (" + experts
+              + "), got " + a.getTopK());
+        }
+      }
+      default -> throw new IllegalArgumentException("architecture.family must be one of " + FAMILIES + ", got '"
+          + family + "'");
+    }
   }
 
   /**
@@ -164,10 +206,34 @@ final class ServableModel {
     }
   }
 
+  /** Parameter values of the network: an mlp's, or an experts network's gate and every expert. */
   private static long parameterCount(Architecture a) {
+    if (!"experts".equals(String.valueOf(a.getFamily()))) {
+      return Math.addExact(mlpCount(a, a.getHiddenUnits(), a.getNumClasses()), exitHeadCount(a));
+    }
+    long count = mlpCount(a, a.getHiddenUnits(), a.getExperts().size());
+    for (var expert : a.getExperts()) {
+      count = Math.addExact(count, mlpCount(a, expert.getHiddenUnits(), a.getNumClasses()));
+    }
+    return count;
+  }
+
+  /** With early exits, an exit head (weight and bias to one score per class) after every hidden layer but the last. */
+  private static long exitHeadCount(Architecture a) {
+    long exits = 0;
+    if (a.getEarlyExits()) {
+      List<Integer> widths = a.getHiddenUnits();
+      for (int i = 0; i < widths.size() - 1; i++) {
+        exits += (long) widths.get(i) * a.getNumClasses() + a.getNumClasses();
+      }
+    }
+    return exits;
+  }
+
+  private static long mlpCount(Architecture a, List<Integer> widths, int outputs) {
     long count = 0;
     long in = inputWidth(a);
-    for (int w : a.getHiddenUnits()) {
+    for (int w : widths) {
       count += in * w + w; // linear weight and bias
       count += switch (String.valueOf(a.getNormalization())) {
         case "batch" -> 4L * w; // gamma, beta, running mean, running variance
@@ -176,14 +242,7 @@ final class ServableModel {
       };
       in = w;
     }
-    long exits = 0;
-    if (a.getEarlyExits()) { // an exit head (weight and bias) after every hidden layer but the last
-      List<Integer> widths = a.getHiddenUnits();
-      for (int i = 0; i < widths.size() - 1; i++) {
-        exits += (long) widths.get(i) * a.getNumClasses() + a.getNumClasses();
-      }
-    }
-    return count + exits + in * a.getNumClasses() + a.getNumClasses();
+    return count + in * outputs + outputs;
   }
 
   /**
@@ -200,12 +259,21 @@ final class ServableModel {
   }
 
   private static int parameterArrays(Architecture a) {
+    int arrays = mlpArrays(a, a.getHiddenUnits()) + (a.getEarlyExits() ? 2 * (a.getHiddenUnits().size() - 1) : 0);
+    if ("experts".equals(String.valueOf(a.getFamily()))) {
+      for (var expert : a.getExperts()) {
+        arrays += mlpArrays(a, expert.getHiddenUnits());
+      }
+    }
+    return arrays;
+  }
+
+  private static int mlpArrays(Architecture a, List<Integer> widths) {
     int perLayer = switch (String.valueOf(a.getNormalization())) {
       case "batch" -> 6;
       case "layer" -> 4;
       default -> 2;
     };
-    int exitHeads = a.getEarlyExits() ? 2 * (a.getHiddenUnits().size() - 1) : 0;
-    return a.getHiddenUnits().size() * perLayer + exitHeads + 2;
+    return widths.size() * perLayer + 2;
   }
 }

@@ -81,9 +81,33 @@ class ParameterFileTest {
   }
 
   @Test
-  void theRegistryKnowsTheActivationsAndNormalisationsModelFormatBuilds() {
+  void theRegistryKnowsTheActivationsNormalisationsAndFamiliesModelFormatBuilds() {
     assertThat(ServableModel.ACTIVATIONS).isEqualTo(ModelFormat.ACTIVATIONS);
     assertThat(ServableModel.NORMALIZATIONS).isEqualTo(ModelFormat.NORMALIZATIONS);
+    assertThat(ServableModel.FAMILIES).isEqualTo(dev.plasticity.registry.client.NetworkFamily.names());
+  }
+
+  @Test
+  void anExpertsNetworkMatchesTheCountTheRegistryExpects() {
+    for (String normalization : ModelFormat.NORMALIZATIONS) {
+      Architecture a = TestVersions.architecture(List.of(4));
+      a.setFamily("experts");
+      a.setNormalization(normalization);
+      a.setExperts(List.of(dev.plasticity.schemas.Expert.newBuilder().setHiddenUnits(List.of(12, 5)).build(),
+          dev.plasticity.schemas.Expert.newBuilder().setHiddenUnits(List.of(7)).build()));
+      a.setTopK(1);
+      byte[] artifact = TestVersions.artifact(a, "experts");
+
+      List<StoredParameter> parameters = ParameterFile.read(ByteBuffer.wrap(artifact));
+      ServableModel.checkParameters(a, parameters);
+      a.setTopK(3);
+      assertThatThrownBy(() -> ServableModel.checkArchitecture(a))
+          .hasMessageContaining("topK must be 1 to the number of experts (2), got 3");
+      a.setTopK(1);
+      a.setExperts(a.getExperts().subList(0, 1));
+      assertThatThrownBy(() -> ServableModel.checkParameters(a, parameters))
+          .hasMessageContaining("does not fit the architecture");
+    }
   }
 
   @Test
