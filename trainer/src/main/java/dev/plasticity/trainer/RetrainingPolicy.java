@@ -213,7 +213,7 @@ public final class RetrainingPolicy {
    *   <li>an abrupt change (the serving version's error does not still rise across the window) on a
    *       lineage that knows earlier concepts, with at least {@link #META_START_WALL} of budget:
    *       {@link Choice#META_START}, fine-tuning from a start meta-learned on their windows;
-   *   <li>otherwise the rule's strategy; a gradual change says so in the reason.
+   *   <li>otherwise the rule's strategy, its reason unchanged but for a gradual change, which it names.
    * </ol>
    *
    * A cadence, a warning, a manual request and a harmless shift keep what {@link #decide} chose.
@@ -246,7 +246,7 @@ public final class RetrainingPolicy {
           + " concepts (" + figures + "), so " + Choice.META_START.explain);
     }
     return Refinement.keep(evidence.gradual() ? "a gradual change: the serving version's error still rises across"
-        + " the window (" + figures + ")" : figures);
+        + " the window (" + figures + ")" : "");
   }
 
   /** The least wall-time budget with which an abrupt change is answered from a meta-learned start. */

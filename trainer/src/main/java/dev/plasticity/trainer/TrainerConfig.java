@@ -239,6 +239,15 @@ public record TrainerConfig(
   }
 
   /**
+   * {@code plan} with {@code strategy} in place of its own, within this trainer's budget for it (a
+   * rule's search limits do not carry over to a single training), its reason followed by {@code because}.
+   */
+  public RetrainingPlan switchTo(RetrainingPlan plan, Strategy strategy, String because) {
+    return new RetrainingPlan(strategy, budgetFor(strategy), plan.reason() + "; " + because, plan.course(),
+        plan.events(), plan.soonest());
+  }
+
+  /**
    * Whether the plan for {@code drift} came from the default rules, so that the window may refine it
    * ({@link RetrainingPolicy#refine}): no strategy is configured and none of the model's own rules
    * matches the drift.

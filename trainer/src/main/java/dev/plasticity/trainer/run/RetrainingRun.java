@@ -461,7 +461,7 @@ public final class RetrainingRun {
     log.info("trigger {} of {}: {} in place of {}: {}", triggerId, model, chosen.wireName(),
         plan.strategy().wireName(), refinement.reason());
     current.set(chosen);
-    return plan.with(chosen, "the window decides: " + refinement.reason());
+    return config.switchTo(plan, chosen, "the window decides: " + refinement.reason());
   }
 
   /** Share of events the first gets right and the second wrong. */
