@@ -98,8 +98,7 @@ public final class AdaptationBench {
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "adaptation strategies after the same drift");
-    report.put("command", "mvn -B -Pbench -DskipTests -pl ops/bench -am package -Dbench.skip.detectors=true"
-        + " -Dbench.skip.throughput=true -Dbench.skip.search=true");
+    report.put("command", BenchCommand.only("adaptation"));
     report.put("events_per_window", events);
     report.put("epochs", epochs);
     report.put("hidden_units", hidden);

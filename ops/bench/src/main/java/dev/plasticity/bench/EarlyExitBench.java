@@ -141,9 +141,7 @@ public final class EarlyExitBench {
 
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "early exits against the plain network of the same widths");
-    report.put("command", "mvn -B -Pbench -DskipTests -pl ops/bench -am package -Dbench.skip.detectors=true"
-        + " -Dbench.skip.throughput=true -Dbench.skip.search=true -Dbench.skip.adaptation=true"
-        + " -Dbench.skip.prequential=true -Dbench.skip.inferencebatch=true -Dbench.skip.scoringapp=true");
+    report.put("command", BenchCommand.only("earlyexits"));
     report.put("events_per_window", events);
     report.put("epochs", epochs);
     report.put("hidden_units", hidden);

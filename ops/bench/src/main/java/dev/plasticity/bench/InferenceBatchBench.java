@@ -408,9 +408,7 @@ public final class InferenceBatchBench {
     Files.createDirectories(dir);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "inference batch throughput: HotSwapPredictor.predictBatch vs DJL's raw batched forward");
-    report.put("command", "mvn -B -o -Pbench -pl ops/bench -am package -DskipTests -Dbench.skip.detectors=true"
-        + " -Dbench.skip.throughput=true -Dbench.skip.search=true -Dbench.skip.adaptation=true"
-        + " -Dbench.skip.prequential=true -Dbench.skip.scoringapp=true");
+    report.put("command", BenchCommand.only("inferencebatch"));
     report.put("model", FEATURES + " features, " + ModelFormat.describe(architecture) + ", weights from seed 42");
     report.put("rows", "one HashMap<String, Double> per event, keys not the architecture's string instances,"
         + " values N(0, 1.5) from seed 7; the raw paths get the same rows encoded before timing");

@@ -106,9 +106,7 @@ public final class MetaStartBench {
     }
     double benchSeconds = (System.nanoTime() - benchStarted) / 1e9;
 
-    String command = "mvn -B -Pbench -DskipTests -pl ops/bench -am package -Dbench.skip.detectors=true"
-        + " -Dbench.skip.throughput=true -Dbench.skip.search=true -Dbench.skip.adaptation=true"
-        + " -Dbench.skip.prequential=true -Dbench.skip.inferencebatch=true -Dbench.skip.scoringapp=true";
+    String command = BenchCommand.only("metastart");
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "meta-learned starting points (meta-start) against the champion's and fresh weights");
     report.put("command", command);

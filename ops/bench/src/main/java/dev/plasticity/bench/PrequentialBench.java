@@ -45,9 +45,7 @@ import java.util.Locale;
 public final class PrequentialBench {
 
   /** The Maven command that runs this benchmark alone with its defaults, from the repository root. */
-  static final String MAVEN_COMMAND = "mvn -B -Pbench -pl ops/bench -am package -DskipTests "
-      + "-Dbench.skip.detectors=true -Dbench.skip.throughput=true -Dbench.skip.search=true "
-      + "-Dbench.skip.adaptation=true";
+  static final String MAVEN_COMMAND = BenchCommand.only("prequential");
 
   private PrequentialBench() {}
 

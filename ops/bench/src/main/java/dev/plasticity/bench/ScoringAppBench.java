@@ -454,9 +454,7 @@ public final class ScoringAppBench {
       Latency overall, Swap swap, Map<String, Object> rejected, double liveMeanBatch) throws IOException {
     Path dir = settings.out();
     Files.createDirectories(dir);
-    String command = "mvn -B -Pbench -pl ops/bench -am package -DskipTests -Dbench.skip.detectors=true -Dbench.skip.throughput=true"
-        + " -Dbench.skip.search=true -Dbench.skip.adaptation=true -Dbench.skip.prequential=true"
-        + " -Dbench.skip.inferencebatch=true";
+    String command = BenchCommand.only("scoringapp");
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "the scoring app (Kafka Streams, exactly_once_v2) on an embedded KRaft broker");
     report.put("command", command);
