@@ -5,7 +5,10 @@ import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Evidence;
 import dev.plasticity.schemas.TriggerSignal;
 import dev.plasticity.trainer.adaptation.AdaptationStrategy;
+import dev.plasticity.trainer.adaptation.EarlyExitTraining;
+import dev.plasticity.trainer.adaptation.GrowExpert;
 import dev.plasticity.trainer.adaptation.IncrementalUpdate;
+import dev.plasticity.trainer.adaptation.MetaStart;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -218,11 +221,10 @@ public final class RetrainingPolicy {
    *
    * A cadence, a warning, a manual request and a harmless shift keep what {@link #decide} chose.
    *
-   * @param ruled the strategy the default rule chose
    * @param wall the run's wall-time budget
    * @return the choice and why; empty to keep the rule's strategy, with the words to add to its reason
    */
-  public static Refinement refine(Drift drift, Strategy ruled, Duration wall, WindowEvidence evidence) {
+  public static Refinement refine(Drift drift, Duration wall, WindowEvidence evidence) {
     Objects.requireNonNull(evidence, "evidence");
     if (drift == null || drift.signal() != TriggerSignal.DRIFT || drift.reading() == Reading.HARMLESS_SHIFT) {
       return Refinement.keep("");
@@ -233,17 +235,17 @@ public final class RetrainingPolicy {
           : evidence.recurring() ? "a concept seen before is back: an earlier champion scores above the serving version"
           : "the window mixes concepts: the serving version and an earlier champion are each right where the other"
               + " is wrong";
-      return Refinement.to(Choice.GROW_EXPERT, why + " (" + figures + "), so " + Choice.GROW_EXPERT.explain);
+      return Refinement.to(Choice.GROW_EXPERT, why + " (" + figures + "), so " + Choice.GROW_EXPERT.explain());
     }
     if (evidence.cost().isPresent() && evidence.cost().get().tight()) {
       return Refinement.to(Choice.EARLY_EXIT, "the serving network at full depth takes over half of its "
-          + evidence.cost().get().measure() + " limit (" + figures + "), so " + Choice.EARLY_EXIT.explain);
+          + evidence.cost().get().measure() + " limit (" + figures + "), so " + Choice.EARLY_EXIT.explain());
     }
     boolean concept = drift.reading() == Reading.CONCEPT_CHANGE || drift.reading() == Reading.PERFORMANCE_DECAY;
     if (concept && !evidence.gradual() && evidence.knownConcepts() >= 1 && wall != null
         && wall.compareTo(META_START_WALL) >= 0) {
       return Refinement.to(Choice.META_START, "an abrupt change on a lineage that knows " + (evidence.knownConcepts() + 1)
-          + " concepts (" + figures + "), so " + Choice.META_START.explain);
+          + " concepts (" + figures + "), so " + Choice.META_START.explain());
     }
     return Refinement.keep(evidence.gradual() ? "a gradual change: the serving version's error still rises across"
         + " the window (" + figures + ")" : "");
@@ -252,26 +254,25 @@ public final class RetrainingPolicy {
   /** The least wall-time budget with which an abrupt change is answered from a meta-learned start. */
   static final Duration META_START_WALL = Duration.ofSeconds(10);
 
-  /** What {@link #refine} may choose instead of a default rule's strategy; {@link #wireName} names it in {@link Strategies}. */
+  /** What {@link #refine} may choose instead of a default rule's strategy. */
   public enum Choice {
-    GROW_EXPERT("grow-expert", "an expert is added for the new concept, the old experts are kept and the gate"
-        + " learns to route to them"),
-    EARLY_EXIT("early-exit", "a network with early exits is trained, whose rows leave at the first confident"
-        + " layer"),
-    META_START("meta-start", "fine-tuning starts from weights meta-learned on the lineage's earlier windows, which"
-        + " adapt to a new concept in fewer events");
+    GROW_EXPERT(GrowExpert.STANDARD),
+    EARLY_EXIT(EarlyExitTraining.STANDARD),
+    META_START(MetaStart.STANDARD);
 
-    private final String wireName;
-    private final String explain;
+    private final Strategy strategy;
 
-    Choice(String wireName, String explain) {
-      this.wireName = wireName;
-      this.explain = explain;
+    Choice(Strategy strategy) {
+      this.strategy = strategy;
     }
 
-    /** The strategy's name in {@link Strategies}. */
-    public String wireName() {
-      return wireName;
+    /** The strategy the run trains with. */
+    public Strategy strategy() {
+      return strategy;
+    }
+
+    private String explain() {
+      return strategy.explain();
     }
   }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 /** What the window read by a run adds to the default rules' choice ({@link RetrainingPolicy#refine}). */
 class WindowRefinementTest {
   private static final Drift CONCEPT = new Drift(DriftKind.CONCEPT, 0.9);
-  private static final Strategy RULED = new Strategy.Search(SearchAlgorithm.EVOLUTION);
   private static final Duration WALL = Duration.ofSeconds(60);
 
   /** A serving version at 0.70 on the window, its error flat across it (an abrupt change already complete). */
@@ -27,7 +26,7 @@ class WindowRefinementTest {
 
   @Test
   void aConceptThatComesBackGrowsAnExpert() {
-    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL,
+    Refinement r = RetrainingPolicy.refine(CONCEPT, WALL,
         abrupt(2, Optional.of(new WindowEvidence.Earlier(3, 0.80, 0.15, 0.05))));
 
     assertThat(r.choice()).contains(Choice.GROW_EXPERT);
@@ -37,7 +36,7 @@ class WindowRefinementTest {
   @Test
   void aWindowThatTwoVersionsShareGrowsAnExpert() {
     // the earlier champion is no better overall, but each is right where the other is wrong on 10% of the rows
-    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL,
+    Refinement r = RetrainingPolicy.refine(CONCEPT, WALL,
         abrupt(1, Optional.of(new WindowEvidence.Earlier(2, 0.70, 0.10, 0.10))));
 
     assertThat(r.choice()).contains(Choice.GROW_EXPERT);
@@ -48,7 +47,7 @@ class WindowRefinementTest {
   void aGateOverExpertsKeepsGrowing() {
     WindowEvidence experts = new WindowEvidence(0.70, 0.30, 0.30, 1000, 0, Optional.empty(), true, Optional.empty());
 
-    assertThat(RetrainingPolicy.refine(CONCEPT, RULED, WALL, experts).choice()).contains(Choice.GROW_EXPERT);
+    assertThat(RetrainingPolicy.refine(CONCEPT, WALL, experts).choice()).contains(Choice.GROW_EXPERT);
   }
 
   @Test
@@ -58,16 +57,16 @@ class WindowRefinementTest {
     WindowEvidence roomy = new WindowEvidence(0.70, 0.30, 0.30, 1000, 0, Optional.empty(), false,
         Optional.of(new WindowEvidence.CostRoom("median single-row latency (µs)", 20, 100)));
 
-    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL, tight);
+    Refinement r = RetrainingPolicy.refine(CONCEPT, WALL, tight);
     assertThat(r.choice()).contains(Choice.EARLY_EXIT);
     assertThat(r.reason()).contains("multiply-adds per row limit").contains("1408 of a limit of 2000");
-    assertThat(RetrainingPolicy.refine(CONCEPT, RULED, WALL, roomy).choice()).isEmpty();
+    assertThat(RetrainingPolicy.refine(CONCEPT, WALL, roomy).choice()).isEmpty();
   }
 
   @Test
   void anAbruptChangeOnALineageThatKnowsConceptsStartsFromTheMetaLearnedWeights() {
     // an earlier champion was scored, but it is no better and not complementary: nothing comes back
-    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL,
+    Refinement r = RetrainingPolicy.refine(CONCEPT, WALL,
         abrupt(2, Optional.of(new WindowEvidence.Earlier(2, 0.60, 0.02, 0.12))));
 
     assertThat(r.choice()).contains(Choice.META_START);
@@ -76,8 +75,8 @@ class WindowRefinementTest {
 
   @Test
   void aFirstChangeOrAShortBudgetKeepsTheRule() {
-    assertThat(RetrainingPolicy.refine(CONCEPT, RULED, WALL, abrupt(0, Optional.empty())).choice()).isEmpty();
-    assertThat(RetrainingPolicy.refine(CONCEPT, RULED, Duration.ofSeconds(5),
+    assertThat(RetrainingPolicy.refine(CONCEPT, WALL, abrupt(0, Optional.empty())).choice()).isEmpty();
+    assertThat(RetrainingPolicy.refine(CONCEPT, Duration.ofSeconds(5),
         abrupt(2, Optional.of(new WindowEvidence.Earlier(2, 0.60, 0.02, 0.12)))).choice()).isEmpty();
   }
 
@@ -87,7 +86,7 @@ class WindowRefinementTest {
     WindowEvidence gradual = new WindowEvidence(0.70, 0.15, 0.35, 1000, 2,
         Optional.of(new WindowEvidence.Earlier(2, 0.60, 0.02, 0.12)), false, Optional.empty());
 
-    Refinement r = RetrainingPolicy.refine(CONCEPT, RULED, WALL, gradual);
+    Refinement r = RetrainingPolicy.refine(CONCEPT, WALL, gradual);
 
     assertThat(r.choice()).isEmpty();
     assertThat(r.reason()).startsWith("a gradual change");
@@ -101,9 +100,9 @@ class WindowRefinementTest {
     Drift harmless = new Drift(DriftKind.COVARIATE, 0.9, TriggerSignal.DRIFT,
         new Harm(OptionalDouble.of(0.1), Harm.ErrorTrend.HELD, true, 1000, OptionalDouble.empty()));
 
-    assertThat(RetrainingPolicy.refine(cadence, RULED, WALL, back).choice()).isEmpty();
-    assertThat(RetrainingPolicy.refine(warning, RULED, WALL, back).choice()).isEmpty();
-    assertThat(RetrainingPolicy.refine(harmless, RULED, WALL, back).choice()).isEmpty();
+    assertThat(RetrainingPolicy.refine(cadence, WALL, back).choice()).isEmpty();
+    assertThat(RetrainingPolicy.refine(warning, WALL, back).choice()).isEmpty();
+    assertThat(RetrainingPolicy.refine(harmless, WALL, back).choice()).isEmpty();
   }
 
   @Test

@@ -4,7 +4,6 @@ import ai.djl.Model;
 import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.NetworkFamily;
-import dev.plasticity.registry.client.NetworkFamily;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
@@ -27,7 +26,6 @@ import dev.plasticity.trainer.LabelLags;
 import dev.plasticity.trainer.RetrainingPlan;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.SearchBudget;
-import dev.plasticity.trainer.Strategies;
 import dev.plasticity.trainer.Strategy;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainingOutcome;
@@ -289,7 +287,14 @@ public final class RetrainingRun {
     // one download of the serving version's weights, when it was chosen: scored here, then a search's,
     // fine-tune's or adaptation's start; each version reads its own label lags from the window
     Optional<byte[]> servingArtifact = base.artifact();
-    boolean[] servingCorrect = serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data)).orElse(null);
+    // a drift the window may decide on scores the serving version on the whole window (how its error moves
+    // across it); the gate and recall read the held-out part of that one pass
+    boolean refining = drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()
+        && config.refinable(model, drift);
+    boolean[] servingWhole = refining ? correctOf(serving.get(), servingArtifact.orElseThrow(), data.events()) : null;
+    boolean[] servingCorrect = servingWhole != null
+        ? Arrays.copyOfRange(servingWhole, data.trainSize(), servingWhole.length)
+        : serving.map(v -> correctOf(v, servingArtifact.orElseThrow(), data)).orElse(null);
     OptionalDouble servingAccuracy = servingCorrect == null ? OptionalDouble.empty()
         : OptionalDouble.of(share(servingCorrect));
     Optional<Scored> earlier = Optional.empty();
@@ -301,9 +306,8 @@ public final class RetrainingRun {
         return recalled.get();
       }
     }
-    RetrainingPlan decided = drift != null && serving.isPresent() && config.refinable(model, drift)
-        ? refined(plan, drift, serving.get(), servingArtifact.orElseThrow(), servingCorrect, earlier, history, data,
-            triggerId, model, current)
+    RetrainingPlan decided = refining
+        ? refined(plan, drift, serving.get(), servingWhole, servingCorrect, earlier, history, triggerId, model, current)
         : plan;
     if (decided.strategy() != plan.strategy()) {
       report(decided, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, decided.strategy().wireName()
@@ -433,17 +437,16 @@ public final class RetrainingRun {
 
   /**
    * The plan once its window is read: {@link RetrainingPolicy#refine} weighs the serving version's
-   * error across the window, the best earlier champion's scores against it and the latency room,
+   * error across the window ({@code whole}: whether it gets each of the window's events right), the best earlier champion's scores against it and the latency room,
    * and may replace a default rule's strategy with one the window calls for. A configured strategy
    * or rule is never replaced (the caller checks {@link TrainerConfig#refinable}).
    */
   private RetrainingPlan refined(RetrainingPlan plan, RetrainingPolicy.Drift drift, ModelVersion serving,
-      byte[] servingArtifact, boolean[] servingCorrect, Optional<Scored> earlier, List<ModelVersion> history,
-      LabelledData data, String triggerId, String model, AtomicReference<Strategy> current) {
-    if (servingCorrect == null || servingCorrect.length == 0 || data.events().size() < 2) {
+      boolean[] whole, boolean[] servingCorrect, Optional<Scored> earlier, List<ModelVersion> history,
+      String triggerId, String model, AtomicReference<Strategy> current) {
+    if (whole.length < 2) {
       return plan;
     }
-    boolean[] whole = correctOf(serving, servingArtifact, data.events());
     int half = whole.length / 2;
     double earlyError = 1 - share(Arrays.copyOfRange(whole, 0, half));
     double lateError = 1 - share(Arrays.copyOfRange(whole, half, whole.length));
@@ -452,12 +455,11 @@ public final class RetrainingRun {
     WindowEvidence evidence = new WindowEvidence(share(servingCorrect), earlyError, lateError, whole.length,
         Recall.candidates(history, serving.getVersion()).size(), best,
         NetworkFamily.of(serving.getArchitecture()) == NetworkFamily.EXPERTS, costRoom(model, serving));
-    RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.strategy(),
-        plan.budget().wallTime(), evidence);
+    RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.budget().wallTime(), evidence);
     if (refinement.choice().isEmpty()) {
       return refinement.reason().isEmpty() ? plan : plan.alsoBecause(refinement.reason());
     }
-    Strategy chosen = Strategies.STANDARD.parse(refinement.choice().get().wireName());
+    Strategy chosen = refinement.choice().get().strategy();
     log.info("trigger {} of {}: {} in place of {}: {}", triggerId, model, chosen.wireName(),
         plan.strategy().wireName(), refinement.reason());
     current.set(chosen);
@@ -516,8 +518,7 @@ public final class RetrainingRun {
    */
   private Optional<Scored> bestEarlier(String triggerId, String model, ModelVersion serving,
       List<ModelVersion> history, LabelledData data) {
-    List<ModelVersion> earlier = Recall.candidates(history, serving.getVersion()).stream()
-        .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
+    List<ModelVersion> earlier = recallable(model, history, serving);
     Scored best = null;
     for (ModelVersion v : earlier) {
       byte[] artifact;
@@ -535,6 +536,12 @@ public final class RetrainingRun {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** The earlier champions of {@code history} a drift could recall ({@link Recall#candidates}), less those the registry rejected. */
+  private List<ModelVersion> recallable(String model, List<ModelVersion> history, ModelVersion serving) {
+    return Recall.candidates(history, serving.getVersion()).stream()
+        .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
   }
 
   /** The best earlier champion on the held-out events, out of {@code scored}. */
@@ -940,8 +947,7 @@ public final class RetrainingRun {
    */
   private Strategy.LineageWindows lineageWindows(ModelVersion serving, DataWindow window) {
     String model = serving.getModel();
-    List<ModelVersion> known = new ArrayList<>(Recall.candidates(registry.versions(model), serving.getVersion())
-        .stream().filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList());
+    List<ModelVersion> known = new ArrayList<>(recallable(model, registry.versions(model), serving));
     known.add(serving);
     known.sort(java.util.Comparator.comparingInt(ModelVersion::getVersion));
     java.util.SortedMap<Integer, DataWindow> windows = new java.util.TreeMap<>();
