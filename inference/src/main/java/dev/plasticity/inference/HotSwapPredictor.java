@@ -286,9 +286,10 @@ public final class HotSwapPredictor implements AutoCloseable {
 
   /**
    * The mean number of parameters each row used in the served version, over the rows it predicted
-   * since it was loaded: for an experts network the gate plus the experts the row was routed to, the
-   * cost of a prediction. Empty before the first prediction and for a network that uses every
-   * parameter for every row (an mlp).
+   * since it was loaded: for an experts network the gate plus the experts the row was routed to, for
+   * a network with early exits the layers and heads up to the exit the row left at; the cost of a
+   * prediction. Empty before the first prediction and for a network that uses every parameter for
+   * every row (an mlp without early exits).
    */
   public OptionalDouble activeParametersPerRow() {
     ServingModel serving = current.get();

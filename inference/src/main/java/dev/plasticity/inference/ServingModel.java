@@ -112,8 +112,9 @@ final class ServingModel {
   /**
    * The mean number of parameters a row used, over the rows this version predicted since it was
    * loaded (warm-up excluded): for an experts network the gate and the experts each row was routed
-   * to. Empty for a network that computes every parameter for every row (an mlp reports nothing)
-   * and before the first prediction.
+   * to, for a network with early exits what the row computed up to its exit. Empty for a network
+   * that computes every parameter for every row (an mlp without exits reports nothing) and before
+   * the first prediction.
    */
   OptionalDouble meanActiveParameters() {
     long rows = activeRows.sum();
@@ -273,8 +274,8 @@ final class ServingModel {
 
     /**
      * The network's class scores for {@code rows} rows in {@code values}. The scores are
-     * the forward's first array; a network that reports the parameters each row used (an experts
-     * network) returns them as a second array, which is added to the version's counts when {@code
+     * the forward's first array; a network that reports the parameters each row used (experts, early
+     * exits) returns them as a second array, which is added to the version's counts when {@code
      * counted}.
      */
     Answer scores(float[] values, int rows, boolean counted) {

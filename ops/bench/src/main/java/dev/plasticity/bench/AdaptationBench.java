@@ -1,5 +1,8 @@
 package dev.plasticity.bench;
 
+import static dev.plasticity.bench.BenchStats.mean;
+import static dev.plasticity.bench.BenchStats.standardError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plasticity.generators.AgrawalGenerator;
@@ -173,7 +176,7 @@ public final class AdaptationBench {
     double[] x = values(rows, caseName, a, "forgetting");
     double[] y = values(rows, caseName, b, "forgetting");
     double diff = mean(y) - mean(x);
-    double se = Math.sqrt(se(x) * se(x) + se(y) * se(y));
+    double se = Math.sqrt(standardError(x) * standardError(x) + standardError(y) * standardError(y));
     double[] newA = values(rows, caseName, a, "new_concept");
     double[] newB = values(rows, caseName, b, "new_concept");
     return String.format(Locale.ROOT, "- %s forgets %.4f %s than %s (%.1f standard errors), at %.4f %s new-concept accuracy.",
@@ -186,26 +189,13 @@ public final class AdaptationBench {
         .mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
   }
 
-  private static double mean(double[] v) {
-    return java.util.Arrays.stream(v).average().orElse(Double.NaN);
-  }
-
-  private static double se(double[] v) {
-    double m = mean(v);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - m) * (x - m);
-    }
-    return v.length > 1 ? Math.sqrt(ss / (v.length - 1) / v.length) : 0;
-  }
-
   private static String meanSe(List<Map<String, Object>> runs, String key) {
     return meanSe(runs, key, "%.4f");
   }
 
   private static String meanSe(List<Map<String, Object>> runs, String key, String format) {
     double[] v = runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).toArray();
-    return String.format(Locale.ROOT, format + " ± " + format, mean(v), se(v));
+    return String.format(Locale.ROOT, format + " ± " + format, mean(v), standardError(v));
   }
 
   private static String fmt(double lambda) {

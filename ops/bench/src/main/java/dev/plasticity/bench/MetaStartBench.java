@@ -1,5 +1,8 @@
 package dev.plasticity.bench;
 
+import static dev.plasticity.bench.BenchStats.mean;
+import static dev.plasticity.bench.BenchStats.standardError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plasticity.generators.AgrawalGenerator;
@@ -288,26 +291,13 @@ public final class MetaStartBench {
       }
     }
     double[] d = differences.stream().mapToDouble(Double::doubleValue).toArray();
-    double se = se(d);
+    double se = standardError(d);
     return String.format(Locale.ROOT, "- n = %d: %s %s %s by %.4f on average over %d drifts × seeds (%.1f standard"
         + " errors of the paired difference).", n, label(a), mean(d) >= 0 ? "beats" : "trails", label(b),
         Math.abs(mean(d)), d.length, se > 0 ? Math.abs(mean(d)) / se : Double.NaN);
   }
 
-  private static double mean(double[] v) {
-    return java.util.Arrays.stream(v).average().orElse(Double.NaN);
-  }
-
-  private static double se(double[] v) {
-    double m = mean(v);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - m) * (x - m);
-    }
-    return v.length > 1 ? Math.sqrt(ss / (v.length - 1) / v.length) : 0;
-  }
-
   private static String meanSe(double[] v) {
-    return String.format(Locale.ROOT, "%.4f ± %.4f", mean(v), se(v));
+    return String.format(Locale.ROOT, "%.4f ± %.4f", mean(v), standardError(v));
   }
 }
