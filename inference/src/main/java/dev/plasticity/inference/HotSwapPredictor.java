@@ -2,6 +2,7 @@ package dev.plasticity.inference;
 
 import dev.plasticity.registry.client.FeatureColumns;
 import dev.plasticity.registry.client.FeatureLevels;
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import java.time.Clock;
 import java.time.Instant;
@@ -234,12 +235,21 @@ public final class HotSwapPredictor implements AutoCloseable {
   /** {@link #swapIfNewer}, answering the version served before (-1: none) or {@link #NOT_SWAPPED}. */
   synchronized int swapIfNewerFrom(ServingModel next) {
     checkSwappable(next);
-    ServingModel serving = current.get();
-    if (serving != null && serving.version() >= next.version()) {
+    if (!newerThanServed(next.sequence(), next.version())) {
       return NOT_SWAPPED;
     }
     ServingModel previous = install(next);
     return previous == null ? -1 : previous.version();
+  }
+
+  /**
+   * Whether a version under the champion assignment {@code sequence} (null: none) is newer than the
+   * one served ({@link Aliases#compare}): by the registry's change number, so a rollback to an
+   * older version counts as newer; by version number between versions that came without one.
+   */
+  boolean newerThanServed(Long sequence, int version) {
+    ServingModel serving = current.get();
+    return serving == null || Aliases.compare(sequence, version, serving.sequence(), serving.version()) > 0;
   }
 
   private void checkSwappable(ServingModel next) {

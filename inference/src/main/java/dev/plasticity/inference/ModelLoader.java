@@ -121,11 +121,19 @@ public final class ModelLoader {
     return predictor.servedVersion().isPresent() ? "v" + predictor.servedVersion().getAsInt() : "nothing";
   }
 
-  /** Whether loading {@code version} could change what is served: newer than served and not rejected. */
+  /**
+   * Whether loading {@code version} could change what is served: a newer champion assignment than
+   * the served one ({@link HotSwapPredictor#newerThanServed}; a rollback's older version is one) and
+   * not rejected.
+   */
   boolean wouldServe(ModelVersion version) {
     return version.getModel().equals(model())
-        && version.getVersion() > predictor.servedVersion().orElse(-1)
+        && predictor.newerThanServed(sequence(version), version.getVersion())
         && !rejected.contains(version.getVersion());
+  }
+
+  private static Long sequence(ModelVersion version) {
+    return version.getAssignment() == null ? null : version.getAssignment().getSequence();
   }
 
   /**
@@ -174,7 +182,8 @@ public final class ModelLoader {
     }
     ServingModel serving;
     try {
-      serving = new ServingModel(model(), version.getVersion(), version.getArchitecture(), djlModel, predictors);
+      serving = new ServingModel(model(), version.getVersion(), sequence(version), version.getArchitecture(), djlModel,
+          predictors);
     } catch (RuntimeException e) { // the serving model closed the DJL model already
       reject(version, "cannot build predictors for v" + version.getVersion() + ": " + e);
       return Optional.empty();

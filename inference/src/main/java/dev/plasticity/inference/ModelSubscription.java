@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,8 +80,11 @@ public final class ModelSubscription implements AutoCloseable {
   private final Duration retryInterval;
   private final Clock clock;
   private final Thread thread;
-  /** Announced versions newer than the one served, waiting to be loaded; only touched by {@link #thread}. */
-  private final TreeMap<Integer, ModelVersion> pending = new TreeMap<>();
+  /**
+   * Announced champions newer than the one served ({@link Aliases#ORDER}: a rollback's older version
+   * under a newer assignment is newer), waiting to be loaded; only touched by {@link #thread}.
+   */
+  private final java.util.TreeSet<ModelVersion> pending = new java.util.TreeSet<>(Aliases.ORDER);
   private final AtomicLong undecodable = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final List<java.util.function.Consumer<Throwable>> failureListeners = new ArrayList<>();
@@ -342,14 +344,15 @@ public final class ModelSubscription implements AutoCloseable {
       return;
     }
     if (loader.wouldServe(version)) {
-      pending.put(version.getVersion(), version);
+      pending.remove(version); // an equal assignment announced again replaces the one waiting
+      pending.add(version);
     }
   }
 
-  /** Tries pending versions, highest first; false when a download failed and should be retried later. */
+  /** Tries pending versions, newest assignment first; false when a download failed and should be retried later. */
   private boolean loadPending() {
     while (!pending.isEmpty()) {
-      ModelVersion highest = pending.lastEntry().getValue();
+      ModelVersion highest = pending.last();
       if (loader.wouldServe(highest)) {
         try {
           if (loader.loadAndSwap(highest).isPresent()) {
@@ -365,7 +368,7 @@ public final class ModelSubscription implements AutoCloseable {
           return false;
         }
       }
-      pending.remove(highest.getVersion()); // served by now, stale or rejected: try the next lower one
+      pending.remove(highest); // served by now, stale or rejected: try the next older assignment
     }
     return true;
   }

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe. The constructor takes ownership of the DJL model.
  */
 final class ServingModel {
+  private final Long sequence;
   private static final int WARM_UP_ROWS = 8;
   /** A lane keeps an input buffer up to this size (16 MiB); a larger batch gets a buffer of its own. */
   private static final int MAX_KEPT_INPUT_BYTES = 1 << 24;
@@ -73,6 +74,16 @@ final class ServingModel {
    *     dropped after
    */
   ServingModel(String model, int version, Architecture architecture, Model djlModel, int predictors) {
+    this(model, version, null, architecture, djlModel, predictors);
+  }
+
+  /**
+   * @param sequence the registry's change number of the champion assignment this version serves
+   *     under ({@link dev.plasticity.schemas.AliasAssignment#getSequence()}); null when it came
+   *     without one. Orders swaps: a rollback brings an older version under a newer assignment.
+   */
+  ServingModel(String model, int version, Long sequence, Architecture architecture, Model djlModel, int predictors) {
+    this.sequence = sequence;
     this.model = Objects.requireNonNull(model, "model");
     this.architecture = Objects.requireNonNull(architecture, "architecture");
     this.djlModel = Objects.requireNonNull(djlModel, "djlModel");
@@ -103,6 +114,11 @@ final class ServingModel {
 
   int version() {
     return version;
+  }
+
+  /** The change number of the assignment this version serves under; null when none came with it. */
+  Long sequence() {
+    return sequence;
   }
 
   Architecture architecture() {

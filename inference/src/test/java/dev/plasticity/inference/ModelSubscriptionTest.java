@@ -129,6 +129,33 @@ class ModelSubscriptionTest {
   }
 
   @Test
+  void followsARollbackToAnOlderVersionAndAPromotionBack() throws Exception {
+    String model = "rollback-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        HotSwapPredictor predictor = new HotSwapPredictor(model)) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(champion(model, "t-1"), artifact(1));
+      client.register(champion(model, "t-2"), artifact(2));
+      List<SwapEvent> swaps = new CopyOnWriteArrayList<>();
+
+      try (ModelSubscription subscription = ModelSubscription.start(kafka.bootstrapServers(),
+          new ModelLoader(client, predictor).onSwap(swaps::add))) {
+        await("v2 is served", () -> predictor.servedVersion().equals(OptionalInt.of(2)));
+
+        client.rollback(model, "v2 answers worse on live labels", false);
+        await("the rollback's v1 is served", () -> predictor.servedVersion().equals(OptionalInt.of(1)));
+        assertThat(predictor.predict(event(3, 5, 7)).modelVersion()).isEqualTo(1);
+
+        client.promote(model, 2, "fixed upstream");
+        await("v2 is served again", () -> predictor.servedVersion().equals(OptionalInt.of(2)));
+        assertThat(swaps).extracting(SwapEvent::toVersion).endsWith(2, 1, 2);
+      }
+    }
+  }
+
+  @Test
   void deadLettersUndecodableVersionRecordsAndStillServesTheChampionAfterThem() throws Exception {
     String model = "garbled-" + UUID.randomUUID().toString().substring(0, 8);
     byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);

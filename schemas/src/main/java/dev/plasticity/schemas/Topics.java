@@ -8,7 +8,12 @@ public final class Topics {
   public static final String EVENTS_LABELLED = "plasticity.events.labelled";
   /** {@link DriftTrigger}s keyed by model name. */
   public static final String DRIFT_TRIGGERS = "plasticity.drift.triggers";
-  /** {@link ModelVersion}s keyed by model name; compacted, so it holds the latest champion per model. */
+  /**
+   * {@link ModelVersion}s, one per alias a version holds, its {@code alias} field naming the alias and
+   * its {@code assignment} the move; keyed by model name for the champion and {@code model@alias}
+   * for any other alias (a tombstone when an alias is removed); compacted, so it holds the current
+   * version of every model's every alias.
+   */
   public static final String MODEL_VERSIONS = "plasticity.model.versions";
   /** {@link TrainingProgress} keyed by trigger id. */
   public static final String TRAINING_PROGRESS = "plasticity.training.progress";
@@ -27,9 +32,12 @@ public final class Topics {
   /** {@link Label}s keyed by event id: the truth, arriving late; joined with predictions. */
   public static final String LABELS = "plasticity.labels";
 
+  /** {@link RegistryChange}s keyed by model name: every change the registry makes, in order per model. */
+  public static final String REGISTRY_CHANGES = "plasticity.registry.changes";
+
   /** All topics, in creation order. */
   public static final List<String> ALL = List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS,
-      EVENTS_DLQ, DRIFT_TRIGGERS_DLQ, EVENTS_UNLABELLED, PREDICTIONS, LABELS);
+      EVENTS_DLQ, DRIFT_TRIGGERS_DLQ, EVENTS_UNLABELLED, PREDICTIONS, LABELS, REGISTRY_CHANGES);
 
   /** Whether a topic must be created with {@code cleanup.policy=compact}. */
   public static boolean isCompacted(String topic) {

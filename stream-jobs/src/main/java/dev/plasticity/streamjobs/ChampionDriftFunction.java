@@ -110,7 +110,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
       return;
     }
     ModelVersion current = ctx.getBroadcastState(CHAMPIONS).get(version.getModel());
-    if (current != null && version.getVersion() <= current.getVersion()) {
+    if (!Aliases.newer(version, current)) { // by the registry's change number: a rollback's older version is newer
       return;
     }
     String problem = DecodeModelVersions.championProblem(version, defaults);

@@ -83,8 +83,11 @@ final class ModelCommands {
     }
   }
 
-  @Command(name = "model", mixinStandardHelpOptions = true, description = "Defines models and shows them.",
-      subcommands = {Create.class, Show.class})
+  @Command(name = "model", mixinStandardHelpOptions = true, description = "Defines models, shows them and moves"
+      + " their versions: promote, rollback, aliases, archive, history.",
+      subcommands = {Create.class, Show.class, LifecycleCommands.Promote.class, LifecycleCommands.Rollback.class,
+          LifecycleCommands.SetAlias.class, LifecycleCommands.RemoveAlias.class, LifecycleCommands.Archive.class,
+          LifecycleCommands.History.class, LifecycleCommands.Served.class})
   static final class Model {}
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = {
@@ -319,10 +322,12 @@ final class ModelCommands {
       List<ModelVersion> versions;
       Optional<ModelDefinition> definition;
       Optional<ModelVersion> champion;
+      Map<String, Integer> aliases;
       try {
         versions = client.versions(name);
         definition = client.definition(name);
         champion = client.champion(name);
+        aliases = client.aliases(name);
       } catch (RegistryException e) {
         err.println("plasticity model show: " + (e.status() == 404 ? "model '" + name + "' is not registered;"
             + " define it with plasticity model create" : e.getMessage()));
@@ -334,6 +339,7 @@ final class ModelCommands {
         shown.put("definition", definition.orElse(null));
         shown.put("champion", champion.map(ModelVersion::getVersion).orElse(null));
         shown.put("versions", versions.size());
+        shown.put("aliases", aliases);
         out.println(RegistryJson.mapper().writeValueAsString(shown));
         return 0;
       }
@@ -346,6 +352,7 @@ final class ModelCommands {
       out.println("  versions:    " + versions.size() + champion.map(v -> ", champion v" + v.getVersion() + " ("
           + v.getLineage().getStrategy() + ", accuracy " + String.format(Locale.ROOT, "%.3f",
           v.getMetrics().getOrDefault("accuracy", Double.NaN)) + ")").orElse(", none serving"));
+      out.println("  aliases:     " + LifecycleCommands.aliases(aliases));
       return 0;
     }
   }

@@ -3,6 +3,7 @@ package dev.plasticity.registry.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.RegistryChange;
 import dev.plasticity.schemas.SharedSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -166,6 +167,100 @@ public final class RegistryClient {
   public Optional<String> rejection(String model, int version) {
     return getOptional("/api/models/" + enc(model) + "/versions/" + version + "/rejection", Map.class)
         .map(m -> m.get("reason") == null ? "" : String.valueOf(m.get("reason")));
+  }
+
+  /** {@code model}'s versions, archived ones included. */
+  public List<ModelVersion> versionsWithArchived(String model) {
+    return list("/api/models/" + enc(model) + "/versions?archived=true", new TypeReference<List<ModelVersion>>() {});
+  }
+
+  /**
+   * Makes {@code version} the champion, recorded as an operator's move with {@code reason}: every
+   * server that follows the model swaps it in. Needs an admin token on a registry with tokens.
+   *
+   * @throws RegistryException 404 for an unknown model or version, 409 for an archived or rejected version
+   */
+  public AliasMove promote(String model, int version, String reason) {
+    return post("/api/models/" + enc(model) + "/promote", body("version", version, "reason", reason));
+  }
+
+  /**
+   * Moves the champion back to the version that served before it.
+   *
+   * @param automatic whether live verification asks for it (recorded as an automatic rollback)
+   * @throws RegistryException 409 when there is no earlier champion that can serve
+   */
+  public AliasMove rollback(String model, String reason, boolean automatic) {
+    return post("/api/models/" + enc(model) + "/rollback", body("reason", reason, "automatic", automatic));
+  }
+
+  /** Points {@code alias} (e.g. {@code shadow}, {@code challenger}, or a name of your own) at {@code version}. */
+  public AliasMove moveAlias(String model, String alias, int version, String reason) {
+    HttpResponse<byte[]> response = send(request("/api/models/" + enc(model) + "/aliases/" + enc(alias))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(json(body("version", version, "reason", reason)))), 200);
+    return parse(response.body(), AliasMove.class);
+  }
+
+  /** Removes {@code alias}; empty when it was not set. The champion cannot be removed (409). */
+  public Optional<AliasMove> removeAlias(String model, String alias, String reason) {
+    HttpResponse<byte[]> response = send(request("/api/models/" + enc(model) + "/aliases/" + enc(alias))
+        .header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(json(body("reason", reason)))), 200, 404);
+    return response.statusCode() == 404 ? Optional.empty() : Optional.of(parse(response.body(), AliasMove.class));
+  }
+
+  /** Archives {@code version}: it loses its aliases and leaves the version list. The champion cannot be archived (409). */
+  public AliasMove archive(String model, int version, String reason) {
+    return post("/api/models/" + enc(model) + "/versions/" + version + "/archive", body("reason", reason));
+  }
+
+  /** Every alias of {@code model} and the version it points at. */
+  public Map<String, Integer> aliases(String model) {
+    return list("/api/models/" + enc(model) + "/aliases", new TypeReference<Map<String, Integer>>() {});
+  }
+
+  /** The version {@code alias} points at, if it is set. */
+  public Optional<ModelVersion> alias(String model, String alias) {
+    return getOptional("/api/models/" + enc(model) + "/aliases/" + enc(alias), ModelVersion.class);
+  }
+
+  /** {@code model}'s changes after change number {@code after} (0: from the start), oldest first, at most {@code limit} (1 to 1000). */
+  public List<RegistryChange> history(String model, long after, int limit) {
+    return list("/api/models/" + enc(model) + "/history?after=" + after + "&limit=" + limit,
+        new TypeReference<List<RegistryChange>>() {});
+  }
+
+  /** Which version was the champion at {@code at}; empty before the model's first champion. */
+  public Optional<ServedVersion> servedAt(String model, java.time.Instant at) {
+    return getOptional("/api/models/" + enc(model) + "/served?at=" + at.toEpochMilli(), ServedVersion.class);
+  }
+
+  private AliasMove post(String path, Map<String, Object> body) {
+    HttpResponse<byte[]> response = send(request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))), 200);
+    return parse(response.body(), AliasMove.class);
+  }
+
+  /** A JSON object of the given name, value pairs, null values left out. */
+  private static Map<String, Object> body(Object... pairs) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        body.put((String) pairs[i], pairs[i + 1]);
+      }
+    }
+    return body;
+  }
+
+  private <T> T list(String path, TypeReference<T> type) {
+    HttpResponse<byte[]> response = send(request(path).GET(), 200);
+    try {
+      return RegistryJson.mapper().readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new RegistryException("unreadable answer from " + base + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** Where a version's artifact is, resolved against this client's registry. */

@@ -1,14 +1,14 @@
 package dev.plasticity.registry.server;
 
-import dev.plasticity.schemas.ModelVersion;
-
 /**
- * Told by the {@link Registry} when a new champion has been stored, or when an older champion
- * serves again because the newer one was reported unservable.
+ * Told by the {@link Registry} when it recorded a change (a version registered, an alias moved, a
+ * version archived or rejected), so that what is pending is published now rather than at the
+ * next retry.
  */
 interface ChampionAnnouncer {
-  /** Announces nothing: the registry runs without Kafka and champions stay unpublished. */
-  ChampionAnnouncer NONE = version -> {};
+  /** Announces nothing: the registry runs without Kafka and its changes stay unpublished. */
+  ChampionAnnouncer NONE = model -> {};
 
-  void championStored(ModelVersion version);
+  /** {@code model} has a change to publish. */
+  void changed(String model);
 }

@@ -5,27 +5,35 @@ import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.server.ArtifactStore.StoredArtifact;
 import dev.plasticity.registry.server.ArtifactStore.Upload;
+import dev.plasticity.registry.server.VersionStore.Attribution;
 import dev.plasticity.registry.server.VersionStore.Insertion;
+import dev.plasticity.registry.server.VersionStore.Move;
 import dev.plasticity.registry.server.VersionStore.Rejection;
 import dev.plasticity.registry.server.VersionStore.RejectionOutcome;
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.RegistryChange;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the registry does, independent of HTTP: registers models, stores versions with their
- * artifacts (numbering them 1, 2, … per model, once per trigger id), answers lookups, and tells
- * the {@link ChampionAnnouncer} about new champions. Bad input raises
- * {@link IllegalArgumentException}, an unregistered model {@link UnknownModelException}.
- * Thread-safe.
+ * artifacts (numbering them 1, 2, … per model, once per trigger id), moves aliases (promote,
+ * rollback, any named alias), archives versions, answers lookups and the history, and tells the
+ * {@link ChampionAnnouncer} when it changed something. Every change names who made it ({@code
+ * actor}: the token's name, {@code anonymous} on a registry without tokens) and why. Bad input
+ * raises {@link IllegalArgumentException}, an unregistered model {@link UnknownModelException}, a
+ * move the lifecycle forbids {@link LifecycleConflictException}. Thread-safe.
  */
 final class Registry {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -164,7 +172,7 @@ final class Registry {
    *
    * @throws ArtifactTooLargeException past the configured artifact size
    */
-  Registration register(String model, String metadataJson, InputStream artifact) {
+  Registration register(String model, String metadataJson, InputStream artifact, String actor) {
     checkModelName(model);
     ModelVersion metadata = parseMetadata(model, metadataJson);
     if (artifact == null) {
@@ -205,7 +213,8 @@ final class Registry {
                 .setArtifactUri(artifactLocation(model, number))
                 .setArtifactSha256(stored.sha256())
                 .setCreatedAt(createdAt)
-                .build());
+                .setAssignment(null)
+                .build(), registeredBy(metadata, actor));
         referenced = insertion.created();
       } finally {
         if (!referenced) {
@@ -219,10 +228,119 @@ final class Registry {
     }
     log.info("stored {} v{} ({}, {} bytes, sha256 {}, trigger {})", model, version.getVersion(),
         version.getAlias(), stored.size(), stored.sha256(), triggerId);
-    if (VersionStore.CHAMPION.equals(version.getAlias())) {
-      announcer.championStored(version);
-    }
+    announcer.changed(model);
     return new Registration(version, true);
+  }
+
+  /** A version's registration takes its alias through the trainer's gate when it records one, else as registered. */
+  private Attribution registeredBy(ModelVersion metadata, String actor) {
+    var gate = metadata.getLineage().getGate();
+    return gate != null
+        ? new Attribution(actor, ChangeCause.GATE, gate.getVerdict(), clock.millis())
+        : new Attribution(actor, ChangeCause.REGISTRATION, "registered as " + metadata.getAlias(), clock.millis());
+  }
+
+  /**
+   * Makes {@code version} the champion: every server swaps it in. The move is recorded as the
+   * operator's ({@link ChangeCause#OPERATOR}) or, for {@link ChangeCause#RECALL}, as a recall.
+   */
+  Move promote(String model, int version, String actor, ChangeCause cause, String reason) {
+    return moveAlias(model, Aliases.CHAMPION, version, actor, cause, reason);
+  }
+
+  /** Points {@code alias} at {@code version}; an unknown alias name is created. */
+  Move moveAlias(String model, String alias, int version, String actor, ChangeCause cause, String reason) {
+    checkModelName(model);
+    checkAlias(alias);
+    Move move = store.moveAlias(model, alias, version, new Attribution(actor, cause, checkReason(reason), clock.millis()));
+    move.change().ifPresent(change -> {
+      log.info("{}: alias {} now points at v{} ({} by {}: {})", model, alias, version, cause, actor, reason);
+      announcer.changed(model);
+    });
+    return move;
+  }
+
+  /**
+   * Moves the champion back to the version that served before it ({@link VersionStore#rollback}).
+   *
+   * @param automatic whether live verification asked for it ({@link ChangeCause#AUTOMATIC_ROLLBACK})
+   */
+  Move rollback(String model, String actor, boolean automatic, String reason) {
+    checkModelName(model);
+    ChangeCause cause = automatic ? ChangeCause.AUTOMATIC_ROLLBACK : ChangeCause.ROLLBACK;
+    Move move = store.rollback(model, new Attribution(actor, cause, checkReason(reason), clock.millis()));
+    log.warn("{}: champion rolled back to v{} ({} by {}: {})", model, move.version(), cause, actor, reason);
+    announcer.changed(model);
+    return move;
+  }
+
+  /** Removes {@code alias}; the champion cannot be removed. Empty when it was not set. */
+  Optional<RegistryChange> removeAlias(String model, String alias, String actor, String reason) {
+    checkModelName(model);
+    checkAlias(alias);
+    Optional<RegistryChange> change = store.removeAlias(model, alias,
+        new Attribution(actor, ChangeCause.OPERATOR, checkReason(reason), clock.millis()));
+    change.ifPresent(c -> announcer.changed(model));
+    return change;
+  }
+
+  /** Archives a version that is not the champion; empty when it was archived already. */
+  Optional<RegistryChange> archive(String model, int version, String actor, String reason) {
+    checkModelName(model);
+    Optional<RegistryChange> change = store.archive(model, version,
+        new Attribution(actor, ChangeCause.OPERATOR, checkReason(reason), clock.millis()));
+    change.ifPresent(c -> {
+      log.info("{} v{} archived by {}: {}", model, version, actor, reason);
+      announcer.changed(model);
+    });
+    return change;
+  }
+
+  /** Every alias of {@code model} and its version. */
+  Map<String, Integer> aliases(String model) {
+    requireModel(model);
+    return store.aliases(model);
+  }
+
+  /** The version {@code alias} points at, if set. */
+  Optional<ModelVersion> alias(String model, String alias) {
+    requireModel(model);
+    checkAlias(alias);
+    return store.alias(model, alias);
+  }
+
+  /** {@code model}'s changes after change number {@code after}, oldest first, at most {@code limit}. */
+  List<RegistryChange> history(String model, long after, int limit) {
+    requireModel(model);
+    return store.history(model, after, limit);
+  }
+
+  /** The change that made the champion of time {@code at} (epoch millis); empty before the first. */
+  Optional<RegistryChange> championAt(String model, long at) {
+    requireModel(model);
+    return store.championAt(model, at);
+  }
+
+  private void requireModel(String model) {
+    checkModelName(model);
+    if (!store.modelExists(model)) {
+      throw new UnknownModelException(model);
+    }
+  }
+
+  /** An alias name follows {@link Aliases#NAME}. */
+  static void checkAlias(String alias) {
+    if (alias == null || !Aliases.NAME.matcher(alias).matches()) {
+      throw new IllegalArgumentException("an alias is " + Aliases.NAME_RULE + ", got '" + alias + "'");
+    }
+  }
+
+  private static String checkReason(String reason) {
+    if (reason != null && reason.length() > MAX_REASON_LENGTH) {
+      throw new IllegalArgumentException("a reason may have at most " + MAX_REASON_LENGTH + " characters, got "
+          + reason.length());
+    }
+    return reason == null || reason.isBlank() ? null : reason;
   }
 
   /**
@@ -234,7 +352,7 @@ final class Registry {
    * @throws UnknownModelException when the model is not registered
    * @throws java.util.NoSuchElementException when the model has no such version
    */
-  RejectionOutcome reject(String model, int version, String reason) {
+  RejectionOutcome reject(String model, int version, String reason, String actor) {
     checkModelName(model);
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("a rejection needs a non-blank 'reason' saying why the version cannot be served");
@@ -246,14 +364,13 @@ final class Registry {
     if (!store.modelExists(model)) {
       throw new UnknownModelException(model);
     }
-    RejectionOutcome outcome = store.reject(model, version, reason, clock.millis())
+    RejectionOutcome outcome = store.reject(model, version,
+            new Attribution(actor, ChangeCause.REJECTION, reason, clock.millis()))
         .orElseThrow(() -> new java.util.NoSuchElementException(model + " has no version " + version));
     if (outcome.created()) {
       log.warn("{} v{} was reported unservable: {}", model, version, reason);
-      outcome.reinstated().ifPresent(champion -> {
-        log.info("{} v{} is the champion again; announcing it", model, champion.getVersion());
-        announcer.championStored(champion);
-      });
+      outcome.reinstated().ifPresent(champion -> log.info("{} v{} is the champion again; announcing it", model, champion));
+      announcer.changed(model);
     }
     return outcome;
   }
@@ -268,8 +385,9 @@ final class Registry {
     return store.modelExists(model);
   }
 
-  List<ModelVersion> versions(String model) {
-    return store.versions(model);
+  /** {@code model}'s versions in order; archived ones only when {@code withArchived}. */
+  List<ModelVersion> versions(String model, boolean withArchived) {
+    return store.versions(model, withArchived);
   }
 
   Optional<ModelVersion> version(String model, int version) {
@@ -384,12 +502,11 @@ final class Registry {
     }
   }
 
+  /** A model name follows {@link Aliases#NAME}. */
   static void checkModelName(String model) {
-    if (model == null || model.isBlank() || model.length() > MAX_NAME_LENGTH) {
-      throw new IllegalArgumentException("a model name must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
-    }
-    if (model.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("a model name must not contain control characters");
+    if (model == null || !Aliases.NAME.matcher(model).matches()) {
+      throw new IllegalArgumentException("a model name is " + Aliases.NAME_RULE + ", got '"
+          + (model == null ? null : model.length() > 140 ? model.substring(0, 140) + "…" : model.replaceAll("\\p{Cntrl}", "?")) + "'");
     }
   }
 }

@@ -27,8 +27,10 @@ import java.util.Objects;
  * @param publishRetryInterval how often unpublished champions are retried
  * @param clock stamps {@code createdAt} of models and of versions that arrive without one
  * @param bindHost the interface to listen on; {@code 127.0.0.1} unless set ({@code 0.0.0.0} for all)
- * @param bearerToken when set, every write (PUT, POST) needs {@code Authorization: Bearer <token>};
- *     null leaves writes open. Never logged.
+ * @param bearerToken when set, an admin token named {@code token}: every write (PUT, POST, DELETE)
+ *     needs {@code Authorization: Bearer <token>}; reads stay open. Never logged.
+ * @param namedTokens {@code NAME:ROLE:TOKEN} entries separated by commas ({@link RegistryAccess#of}):
+ *     each client its own token and role; with them, reads need a token too. Never logged.
  * @param maxArtifactBytes largest artifact accepted; larger uploads are answered 413 before they are stored
  * @param maxMetadataBytes largest metadata part accepted (413 beyond)
  */
@@ -45,6 +47,7 @@ public record RegistryConfig(
     Clock clock,
     String bindHost,
     String bearerToken,
+    String namedTokens,
     long maxArtifactBytes,
     long maxMetadataBytes) {
 
@@ -82,6 +85,10 @@ public record RegistryConfig(
     if (bearerToken != null && bearerToken.isBlank()) {
       bearerToken = null;
     }
+    if (namedTokens != null && namedTokens.isBlank()) {
+      namedTokens = null;
+    }
+    RegistryAccess.of(bearerToken, namedTokens); // fails here, naming the malformed entry
     if (maxArtifactBytes < 1 || maxArtifactBytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("maxArtifactBytes must be 1 to " + (Integer.MAX_VALUE - 8) + ", got " + maxArtifactBytes);
     }
@@ -98,6 +105,7 @@ public record RegistryConfig(
         + ", artifactDir=" + artifactDir + ", kafkaBootstrapServers=" + kafkaBootstrapServers
         + ", kafkaProducerProperties=" + kafkaProducerProperties + ", publishRetryInterval=" + publishRetryInterval
         + ", clock=" + clock + ", bindHost=" + bindHost + ", bearerToken=" + (bearerToken == null ? null : "***")
+        + ", namedTokens=" + (namedTokens == null ? null : "***")
         + ", maxArtifactBytes=" + maxArtifactBytes + ", maxMetadataBytes=" + maxMetadataBytes + "]";
   }
 
@@ -130,6 +138,7 @@ public record RegistryConfig(
     private Clock clock = Clock.systemUTC();
     private String bindHost = DEFAULT_BIND_HOST;
     private String bearerToken;
+    private String namedTokens;
     private long maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
     private long maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
 
@@ -142,6 +151,12 @@ public record RegistryConfig(
     }
 
     /** Requires {@code Authorization: Bearer <token>} on every write; null or blank leaves writes open. */
+    public Builder namedTokens(String tokens) {
+      this.namedTokens = tokens;
+      return this;
+    }
+
+    /** Requires an admin token on every write; reads stay open. Null or blank: writes stay open too. */
     public Builder bearerToken(String token) {
       this.bearerToken = token;
       return this;
@@ -212,7 +227,7 @@ public record RegistryConfig(
       String url = jdbcUrl != null ? jdbcUrl : h2FileUrl(dataDir);
       Path artifacts = artifactDir != null ? artifactDir : dataDir.resolve("artifacts");
       return new RegistryConfig(httpPort, publicBaseUrl, url, jdbcUser, jdbcPassword, artifacts,
-          kafkaBootstrapServers, kafkaProducerProperties, publishRetryInterval, clock, bindHost, bearerToken,
+          kafkaBootstrapServers, kafkaProducerProperties, publishRetryInterval, clock, bindHost, bearerToken, namedTokens,
           maxArtifactBytes, maxMetadataBytes);
     }
   }

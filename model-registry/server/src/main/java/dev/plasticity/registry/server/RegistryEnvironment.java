@@ -24,7 +24,10 @@ public final class RegistryEnvironment {
   static final Setting<String> JDBC_PASSWORD = Setting.text("PLASTICITY_REGISTRY_JDBC_PASSWORD", "",
       "the metadata database's password");
   static final Setting<String> TOKEN = SharedSettings.REGISTRY_TOKEN.withDefault("",
-      "bearer token every write must carry; unset: writes are open");
+      "an admin token every write must carry (reads stay open); unset: writes are open unless named tokens are set");
+  static final Setting<String> TOKENS = Setting.text("PLASTICITY_REGISTRY_TOKENS", "",
+      "named tokens NAME:ROLE:TOKEN separated by commas, ROLE read, write or admin (promote, rollback, aliases,"
+          + " archive); set: every request but /health needs a token");
   static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP.withDefault("",
       "Kafka to announce versions on; unset: nothing is announced");
   static final Setting<String> PUBLIC_URL = Setting.text("PLASTICITY_REGISTRY_PUBLIC_URL", "",
@@ -36,7 +39,7 @@ public final class RegistryEnvironment {
 
   /** Every variable the registry reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(PORT, BIND_HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD,
-      TOKEN, KAFKA_BOOTSTRAP, PUBLIC_URL, MAX_ARTIFACT_BYTES, MAX_METADATA_BYTES);
+      TOKEN, TOKENS, KAFKA_BOOTSTRAP, PUBLIC_URL, MAX_ARTIFACT_BYTES, MAX_METADATA_BYTES);
 
   private RegistryEnvironment() {}
 
@@ -53,6 +56,7 @@ public final class RegistryEnvironment {
         .kafkaBootstrapServers(KAFKA_BOOTSTRAP.in(env).orElse(null))
         .bindHost(BIND_HOST.require(env))
         .bearerToken(TOKEN.in(env).orElse(null))
+        .namedTokens(TOKENS.in(env).orElse(null))
         .maxArtifactBytes(MAX_ARTIFACT_BYTES.require(env))
         .maxMetadataBytes(MAX_METADATA_BYTES.require(env));
     JDBC_URL.in(env).ifPresent(url -> builder.jdbc(url, JDBC_USER.in(env).orElse(null), JDBC_PASSWORD.in(env).orElse(null)));

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.registry.server.ArtifactStore.StoredArtifact;
 import dev.plasticity.registry.server.Registry.Registration;
+import dev.plasticity.registry.server.VersionStore.Move;
 import dev.plasticity.registry.server.VersionStore.RejectionOutcome;
+import dev.plasticity.schemas.Aliases;
+import dev.plasticity.schemas.ChangeCause;
+import dev.plasticity.schemas.RegistryChange;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -33,10 +38,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry's HTTP API: every route is declared in {@link #routes}; each handler reads the
- * request, calls the {@link Registry} and writes the answer. Errors are JSON
- * {@code {"error": "..."}}: 400 for bad input, 401 for a write without the configured bearer token,
- * 404 for anything absent, 409 for a definition that would replace the one a model's versions were
- * trained from, 413 for bodies past the configured limits, 415 for a body that is not
+ * request, calls the {@link Registry} and writes the answer, and names the {@link Role} the route
+ * needs ({@link RegistryAccess} decides who has it). Errors are JSON {@code {"error": "..."}}: 400
+ * for bad input (names outside {@link dev.plasticity.schemas.Aliases#NAME} among it), 401 without a
+ * known token where one is needed, 403 for a token whose role is too low, 404 for anything absent,
+ * 409 for a definition that would replace the one a model's versions were trained from and for a
+ * lifecycle move the rules forbid (archiving the champion, promoting an archived or rejected
+ * version, nothing to roll back to), 413 for bodies past the configured limits, 415 for a body that is not
  * what the route reads, and 500 for anything else, answered only with a correlation id that the
  * log line carries with the details (never a message, SQL or a path). Thread-safe.
  */
@@ -54,42 +62,62 @@ final class RegistryHttp {
   private final Path uploadDir;
   private final long maxArtifactBytes;
   private final long maxMetadataBytes;
-  private final byte[] tokenDigest;
+  private final RegistryAccess access;
+  /** The most changes one history request answers. */
+  private static final int MAX_HISTORY = 1000;
+  private static final String ACTOR = "plasticity.actor";
 
-  private RegistryHttp(Registry registry, Path uploadDir, long maxArtifactBytes, long maxMetadataBytes, String token) {
+  private RegistryHttp(Registry registry, Path uploadDir, long maxArtifactBytes, long maxMetadataBytes,
+      RegistryAccess access) {
     this.registry = registry;
     this.uploadDir = uploadDir;
     this.maxArtifactBytes = maxArtifactBytes;
     this.maxMetadataBytes = maxMetadataBytes;
-    this.tokenDigest = token == null ? null : sha256(token);
+    this.access = access;
   }
 
   /**
    * Declares the routes.
    *
    * @param uploadDir where multipart bodies are spooled while they are read (cleaned per request)
-   * @param bearerToken required on writes when not null
+   * @param access who may do what
    */
   static void routes(Javalin app, Registry registry, Path uploadDir, long maxArtifactBytes, long maxMetadataBytes,
-      String bearerToken) {
-    RegistryHttp http = new RegistryHttp(registry, uploadDir, maxArtifactBytes, maxMetadataBytes, bearerToken);
-    app.before(http::authorize);
-    app.get("/health", http::health);
-    app.get("/api/models", http::listModels);
-    app.put("/api/models/{model}", http::registerModel);
-    app.put("/api/models/{model}/definition", http::define);
-    app.get("/api/models/{model}/definition", http::definition);
-    app.get("/api/models/{model}/champion", http::champion);
-    app.post("/api/models/{model}/versions", http::uploadVersion);
-    app.get("/api/models/{model}/versions", http::listVersions);
-    app.get("/api/models/{model}/versions/by-trigger/{triggerId}", http::versionForTrigger);
-    app.get("/api/models/{model}/versions/{version}", http::version);
-    app.get("/api/models/{model}/versions/{version}/artifact", http::artifact);
-    app.post("/api/models/{model}/versions/{version}/rejection", http::reportRejection);
-    app.get("/api/models/{model}/versions/{version}/rejection", http::rejection);
+      RegistryAccess access) {
+    RegistryHttp http = new RegistryHttp(registry, uploadDir, maxArtifactBytes, maxMetadataBytes, access);
+    app.beforeMatched(http::authorize);
+    app.get("/health", http::health); // no role: open to load balancers
+    app.get("/api/models", http::listModels, Role.READ);
+    app.put("/api/models/{model}", http::registerModel, Role.WRITE);
+    app.put("/api/models/{model}/definition", http::define, Role.WRITE);
+    app.get("/api/models/{model}/definition", http::definition, Role.READ);
+    app.get("/api/models/{model}/champion", http::champion, Role.READ);
+    app.post("/api/models/{model}/versions", http::uploadVersion, Role.WRITE);
+    app.get("/api/models/{model}/versions", http::listVersions, Role.READ);
+    app.get("/api/models/{model}/versions/by-trigger/{triggerId}", http::versionForTrigger, Role.READ);
+    app.get("/api/models/{model}/versions/{version}", http::version, Role.READ);
+    app.get("/api/models/{model}/versions/{version}/artifact", http::artifact, Role.READ);
+    app.post("/api/models/{model}/versions/{version}/rejection", http::reportRejection, Role.WRITE);
+    app.get("/api/models/{model}/versions/{version}/rejection", http::rejection, Role.READ);
+    app.post("/api/models/{model}/versions/{version}/archive", http::archive, Role.ADMIN);
+    app.get("/api/models/{model}/aliases", http::aliases, Role.READ);
+    app.get("/api/models/{model}/aliases/{alias}", http::alias, Role.READ);
+    app.put("/api/models/{model}/aliases/{alias}", http::moveAlias, Role.ADMIN);
+    app.delete("/api/models/{model}/aliases/{alias}", http::removeAlias, Role.ADMIN);
+    app.post("/api/models/{model}/promote", http::promote, Role.ADMIN);
+    app.post("/api/models/{model}/rollback", http::rollback, Role.ADMIN);
+    app.get("/api/models/{model}/history", http::history, Role.READ);
+    app.get("/api/models/{model}/served", http::served, Role.READ);
 
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(DefinitionConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
+    app.exception(LifecycleConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
+    app.exception(RegistryAccess.Refusal.class, (e, ctx) -> {
+      if (!e.authenticated()) {
+        ctx.header("WWW-Authenticate", "Bearer");
+      }
+      error(ctx, e.authenticated() ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED, e.getMessage());
+    });
     app.exception(UnknownModelException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(ArtifactTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
@@ -101,20 +129,18 @@ final class RegistryHttp {
     });
   }
 
-  /** With a token configured, every write needs it; reads stay open. */
+  /** The route's role decides: the actor is kept for the handler, or the request is refused (401, 403). */
   private void authorize(Context ctx) {
-    String method = ctx.method().name();
-    if (tokenDigest == null || method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
-      return;
+    Role needed = ctx.routeRoles().stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .max(Enum::compareTo).orElse(null);
+    if (needed != null) {
+      ctx.attribute(ACTOR, access.authorize(ctx.header("Authorization"), needed));
     }
-    String header = ctx.header("Authorization");
-    String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    if (presented == null || !MessageDigest.isEqual(sha256(presented), tokenDigest)) { // constant time
-      ctx.header("WWW-Authenticate", "Bearer");
-      throw new HttpResponseException(HttpStatus.UNAUTHORIZED.getCode(),
-          "writes to this registry need 'Authorization: Bearer <token>' with the registry's token ("
-              + "PLASTICITY_REGISTRY_TOKEN)");
-    }
+  }
+
+  private static String actor(Context ctx) {
+    String actor = ctx.attribute(ACTOR);
+    return actor == null ? RegistryAccess.ANONYMOUS : actor;
   }
 
   private void health(Context ctx) {
@@ -196,7 +222,7 @@ final class RegistryHttp {
       }
     }
     try (InputStream bytes = artifact == null ? null : artifact.getInputStream()) {
-      Registration registration = registry.register(model, metadataJson, bytes);
+      Registration registration = registry.register(model, metadataJson, bytes, actor(ctx));
       ctx.status(registration.created() ? HttpStatus.CREATED : HttpStatus.OK).json(registration.version());
     }
   }
@@ -236,7 +262,168 @@ final class RegistryHttp {
     if (!registry.modelExists(model)) {
       throw new UnknownModelException(model);
     }
-    ctx.json(registry.versions(model));
+    String archived = ctx.queryParam("archived");
+    if (archived != null && !archived.equals("true") && !archived.equals("false")) {
+      throw new IllegalArgumentException("archived is true or false, got '" + archived + "'");
+    }
+    ctx.json(registry.versions(model, "true".equals(archived)));
+  }
+
+  private void archive(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    int version = versionParam(ctx);
+    Map<String, Object> body = optionalJsonObject(ctx, "an archive request {\"reason\": \"...\"}");
+    Optional<RegistryChange> change = registry.archive(model, version, actor(ctx), text(body, "reason"));
+    ctx.json(changeJson(model, null, version, change));
+  }
+
+  private void aliases(Context ctx) {
+    ctx.json(registry.aliases(modelParam(ctx)));
+  }
+
+  private void alias(Context ctx) {
+    String model = modelParam(ctx);
+    String alias = ctx.pathParam("alias");
+    ctx.json(registry.alias(model, alias).orElseThrow(() -> absent(model + " has no alias '" + alias + "'")));
+  }
+
+  private void moveAlias(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    String alias = ctx.pathParam("alias");
+    Map<String, Object> body = jsonObject(ctx, "an alias move {\"version\": N, \"reason\": \"...\"}");
+    int version = requiredVersion(body);
+    Move move = registry.moveAlias(model, alias, version, actor(ctx), ChangeCause.OPERATOR, text(body, "reason"));
+    ctx.json(changeJson(model, alias, move.version(), move.change()));
+  }
+
+  private void removeAlias(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    String alias = ctx.pathParam("alias");
+    Map<String, Object> body = optionalJsonObject(ctx, "an alias removal {\"reason\": \"...\"}");
+    RegistryChange change = registry.removeAlias(model, alias, actor(ctx), text(body, "reason"))
+        .orElseThrow(() -> absent(model + " has no alias '" + alias + "'"));
+    ctx.json(changeJson(model, alias, change.getVersion(), Optional.of(change)));
+  }
+
+  private void promote(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    Map<String, Object> body = jsonObject(ctx, "a promotion {\"version\": N, \"reason\": \"...\"}");
+    int version = requiredVersion(body);
+    Move move = registry.promote(model, version, actor(ctx), ChangeCause.OPERATOR, text(body, "reason"));
+    ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
+  }
+
+  private void rollback(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    Map<String, Object> body = optionalJsonObject(ctx, "a rollback {\"reason\": \"...\", \"automatic\": false}");
+    Object automatic = body.getOrDefault("automatic", false);
+    if (!(automatic instanceof Boolean flag)) {
+      throw new IllegalArgumentException("automatic is true or false, got " + automatic);
+    }
+    Move move = registry.rollback(model, actor(ctx), flag, text(body, "reason"));
+    ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
+  }
+
+  private void history(Context ctx) {
+    String model = modelParam(ctx);
+    long after = longQuery(ctx, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) longQuery(ctx, "limit", MAX_HISTORY, 1, MAX_HISTORY);
+    ctx.json(registry.history(model, after, limit));
+  }
+
+  /** Which version was the champion at {@code ?at=} (epoch millis or ISO-8601 instant; default now). */
+  private void served(Context ctx) {
+    String model = modelParam(ctx);
+    String raw = ctx.queryParam("at");
+    long at;
+    if (raw == null) {
+      at = System.currentTimeMillis();
+    } else if (raw.matches("[0-9]{1,18}")) {
+      at = Long.parseLong(raw);
+    } else {
+      try {
+        at = java.time.Instant.parse(raw).toEpochMilli();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("at is epoch milliseconds or an ISO-8601 instant (2026-12-03T10:15:30Z), got '"
+            + raw + "'");
+      }
+    }
+    RegistryChange change = registry.championAt(model, at)
+        .filter(c -> c.getKind() == dev.plasticity.schemas.ChangeKind.ALIAS_SET)
+        .orElseThrow(() -> absent(model + " had no champion at " + java.time.Instant.ofEpochMilli(at)));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("model", model);
+    json.put("at", at);
+    json.put("version", change.getVersion());
+    json.put("since", change.getAt());
+    json.put("change", change);
+    ctx.json(json);
+  }
+
+  private static Map<String, Object> changeJson(String model, String alias, int version, Optional<RegistryChange> change) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("model", model);
+    if (alias != null) {
+      json.put("alias", alias);
+    }
+    json.put("version", version);
+    json.put("changed", change.isPresent());
+    json.put("change", change.orElse(null));
+    return json;
+  }
+
+  /** A JSON object body (at most {@link #MAX_JSON_BODY} bytes). */
+  private static Map<String, Object> jsonObject(Context ctx, String what) throws IOException {
+    byte[] body = jsonBody(ctx, MAX_JSON_BODY, what);
+    try {
+      Object parsed = RegistryJson.mapper().readValue(body, Object.class);
+      if (!(parsed instanceof Map<?, ?> map)) {
+        throw new IllegalArgumentException("expected " + what + " as a JSON object");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> object = (Map<String, Object>) map;
+      return object;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("expected " + what + ": " + e.getOriginalMessage());
+    }
+  }
+
+  /** Like {@link #jsonObject}, but an empty body is an empty object. */
+  private static Map<String, Object> optionalJsonObject(Context ctx, String what) throws IOException {
+    if (ctx.req().getContentLengthLong() == 0 || (ctx.contentType() == null && ctx.req().getContentLengthLong() <= 0)) {
+      return Map.of();
+    }
+    return jsonObject(ctx, what);
+  }
+
+  private static int requiredVersion(Map<String, Object> body) {
+    Object version = body.get("version");
+    if (!(version instanceof Integer number) || number < 1) {
+      throw new IllegalArgumentException("version is a positive integer, got " + version);
+    }
+    return number;
+  }
+
+  private static String text(Map<String, Object> body, String field) {
+    Object value = body.get(field);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException(field + " is a string, got " + value);
+    }
+    return (String) value;
+  }
+
+  private static long longQuery(Context ctx, String name, long fallback, long min, long max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) {
+      return fallback;
+    }
+    if (raw.matches("[0-9]{1,18}")) {
+      long value = Long.parseLong(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(name + " is an integer from " + min + " to " + max + ", got '" + raw + "'");
   }
 
   private void version(Context ctx) {
@@ -298,7 +485,7 @@ final class RegistryHttp {
     if (!(reason instanceof String text)) {
       throw new IllegalArgumentException("a rejection report needs a string field 'reason'");
     }
-    RejectionOutcome outcome = registry.reject(model, version, text);
+    RejectionOutcome outcome = registry.reject(model, version, text, actor(ctx));
     ctx.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK).json(rejectionJson(outcome.rejection()));
   }
 
@@ -336,10 +523,6 @@ final class RegistryHttp {
 
   private static NotFoundResponse absent(String message) {
     return new NotFoundResponse(message);
-  }
-
-  private static byte[] sha256(String text) {
-    return dev.plasticity.registry.client.Sha256.digest().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {

@@ -71,7 +71,7 @@ public final class RegistryServer implements AutoCloseable {
         c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize((int) config.maxMetadataBytes() + 64 * 1024));
       });
       RegistryHttp.routes(app, registry, config.artifactDir().toAbsolutePath().resolve("incoming"),
-          config.maxArtifactBytes(), config.maxMetadataBytes(), config.bearerToken());
+          config.maxArtifactBytes(), config.maxMetadataBytes(), RegistryAccess.of(config.bearerToken(), config.namedTokens()));
       resources.push(app::stop);
       app.start(config.bindHost(), config.httpPort());
       String publicBase = config.publicBaseUrl() != null ? config.publicBaseUrl()
@@ -80,9 +80,10 @@ public final class RegistryServer implements AutoCloseable {
         publisher.start(config.publishRetryInterval());
       }
       URI baseUri = URI.create(publicBase);
-      log.info("model registry listening on {}:{} (public URL {}, database {}, artifacts {}, writes {})",
+      log.info("model registry listening on {}:{} (public URL {}, database {}, artifacts {}, access {})",
           config.bindHost(), app.port(), baseUri, withoutParameters(config.jdbcUrl()), config.artifactDir().toAbsolutePath(),
-          config.bearerToken() == null ? "open: no PLASTICITY_REGISTRY_TOKEN set" : "need the bearer token");
+          config.bearerToken() == null && config.namedTokens() == null ? "open: no PLASTICITY_REGISTRY_TOKEN(S) set"
+              : config.namedTokens() == null ? "need the admin token" : "need a token with the route's role");
       return new RegistryServer(app, baseUri, resources);
     } catch (RuntimeException e) {
       closeAll(resources);

@@ -3,7 +3,10 @@ package dev.plasticity.registry.server;
 import dev.plasticity.schemas.Aliases;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.plasticity.registry.client.RegistryJson;
+import dev.plasticity.schemas.ChangeCause;
+import dev.plasticity.schemas.ChangeKind;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.schemas.RegistryChange;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -22,7 +27,13 @@ import org.flywaydb.core.Flyway;
  * ({@code db/migration}). Plain JDBC, one connection per operation. Writes that confirm something
  * to a client (a version, a rejection) are durable when they return: PostgreSQL commits durably,
  * and on an H2 file the store forces the file to disk after the commit. Version numbers come from a
- * per-model counter that only grows. Thread-safe.
+ * per-model counter that only grows.
+ *
+ * <p>Aliases point at versions and move ({@code model_aliases}); every change (a version registered,
+ * an alias set or removed, a version archived or rejected) is a row of {@code registry_changes},
+ * written in the same transaction as what it records, under a lock on the model's row, so a
+ * model's change numbers grow in the order its changes commit. That table is the model's history
+ * and the outbox the {@link ChampionPublisher} publishes from. Thread-safe.
  */
 final class VersionStore implements AutoCloseable {
   static final String CHAMPION = Aliases.CHAMPION;
@@ -64,6 +75,18 @@ final class VersionStore implements AutoCloseable {
   /** The outcome of {@link #insertVersion}: the stored version and whether this call created it. */
   record Insertion(ModelVersion version, boolean created) {}
 
+  /**
+   * Who makes a change, why, and when: what the history records with it.
+   *
+   * @param actor a token's name, {@code anonymous} or {@code registry}
+   * @param reason in words; may be null
+   * @param at epoch millis
+   */
+  record Attribution(String actor, ChangeCause cause, String reason, long at) {}
+
+  /** The outcome of an alias move: the change it recorded, or empty when the alias pointed there already. */
+  record Move(Optional<RegistryChange> change, int version) {}
+
   /** Why and when a version was reported unservable. */
   record Rejection(String reason, long rejectedAt) {}
 
@@ -72,7 +95,7 @@ final class VersionStore implements AutoCloseable {
    * rejected version was the champion being served, the champion that serves instead (now marked
    * unpublished, so it is announced again).
    */
-  record RejectionOutcome(Rejection rejection, boolean created, Optional<ModelVersion> reinstated) {}
+  record RejectionOutcome(Rejection rejection, boolean created, Optional<Integer> reinstated) {}
 
   boolean insertModel(String name, long createdAt) {
     try (Connection c = connect()) {
@@ -170,8 +193,7 @@ final class VersionStore implements AutoCloseable {
   List<ModelSummary> models() {
     String sql = "SELECT m.name, m.created_at,"
         + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name) AS latest,"
-        + " (SELECT MAX(v.version) FROM model_versions v WHERE v.model = m.name AND v.alias = 'champion'"
-        + " AND v.rejected_at IS NULL) AS champion"
+        + " (SELECT a.version FROM model_aliases a WHERE a.model = m.name AND a.alias = 'champion') AS champion"
         + " FROM models m ORDER BY m.name";
     try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
       List<ModelSummary> models = new ArrayList<>();
@@ -192,8 +214,8 @@ final class VersionStore implements AutoCloseable {
    *
    * @throws UnknownModelException if the model is not registered
    */
-  Insertion insertVersion(String model, String triggerId, IntFunction<ModelVersion> build) {
-    return writeRetrying("store a version of " + model, c -> insertVersion(c, model, triggerId, build),
+  Insertion insertVersion(String model, String triggerId, IntFunction<ModelVersion> build, Attribution by) {
+    return writeRetrying("store a version of " + model, c -> insertVersion(c, model, triggerId, build, by),
         Insertion::created);
   }
 
@@ -236,15 +258,10 @@ final class VersionStore implements AutoCloseable {
     throw failure(what + " after " + ATTEMPTS + " attempts", last);
   }
 
-  private Insertion insertVersion(Connection c, String model, String triggerId, IntFunction<ModelVersion> build)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT name FROM models WHERE name = ? FOR UPDATE")) {
-      s.setString(1, model);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          throw new UnknownModelException(model);
-        }
-      }
+  private Insertion insertVersion(Connection c, String model, String triggerId, IntFunction<ModelVersion> build,
+      Attribution by) throws SQLException {
+    if (!lockModel(c, model)) {
+      throw new UnknownModelException(model);
     }
     if (triggerId != null) {
       Optional<ModelVersion> existing = versionForTrigger(c, model, triggerId);
@@ -277,12 +294,17 @@ final class VersionStore implements AutoCloseable {
       s.setString(7, toJson(version));
       s.executeUpdate();
     }
+    insertChange(c, model, ChangeKind.REGISTERED, next, null, null, by);
+    if (CHAMPION.equals(version.getAlias()) || CHALLENGER.equals(version.getAlias())) {
+      setAlias(c, model, version.getAlias(), next, by);
+    }
     return new Insertion(version, true);
   }
 
-  List<ModelVersion> versions(String model) {
-    return query("list versions of " + model,
-        "SELECT metadata FROM model_versions WHERE model = ? ORDER BY version", model);
+  /** {@code model}'s versions in order; archived ones only when {@code withArchived}. */
+  List<ModelVersion> versions(String model, boolean withArchived) {
+    return query("list versions of " + model, "SELECT metadata FROM model_versions WHERE model = ?"
+        + (withArchived ? "" : " AND archived_at IS NULL") + " ORDER BY version", model);
   }
 
   Optional<ModelVersion> version(String model, int version) {
@@ -298,19 +320,387 @@ final class VersionStore implements AutoCloseable {
     }
   }
 
-  /** The newest champion no server reported unservable: the version to serve and to train from. */
+  /** The version the champion alias points at: the version to serve and to train from. */
   Optional<ModelVersion> champion(String model) {
-    return query("read the champion of " + model, CHAMPION_SQL, model).stream().findFirst();
+    return alias(model, CHAMPION);
   }
 
-  private static final String CHAMPION_SQL = "SELECT metadata FROM model_versions WHERE model = ? AND alias = 'champion'"
-      + " AND rejected_at IS NULL ORDER BY version DESC LIMIT 1";
+  /** The version {@code alias} of {@code model} points at, if it is set. */
+  Optional<ModelVersion> alias(String model, String alias) {
+    return query("read alias " + alias + " of " + model, "SELECT v.metadata FROM model_aliases a JOIN model_versions v"
+        + " ON v.model = a.model AND v.version = a.version WHERE a.model = ? AND a.alias = ?", model, alias)
+        .stream().findFirst();
+  }
 
-  /** Champions not yet acknowledged by Kafka (and not rejected), oldest version first per model. */
-  List<ModelVersion> unpublishedChampions() {
-    return query("list unpublished champions",
-        "SELECT metadata FROM model_versions WHERE published = FALSE AND alias = 'champion' AND rejected_at IS NULL"
-            + " ORDER BY model, version");
+  /** Every alias of {@code model} and the version it points at, by alias name. */
+  Map<String, Integer> aliases(String model) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT alias, version FROM model_aliases WHERE model = ? ORDER BY alias")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        Map<String, Integer> aliases = new LinkedHashMap<>();
+        while (rs.next()) {
+          aliases.put(rs.getString(1), rs.getInt(2));
+        }
+        return aliases;
+      }
+    } catch (SQLException e) {
+      throw failure("list the aliases of " + model, e);
+    }
+  }
+
+  /**
+   * Points {@code alias} of {@code model} at {@code version}. A version that is archived, or (for
+   * the champion) reported unservable, cannot take an alias.
+   *
+   * @throws UnknownModelException when the model is not registered
+   * @throws java.util.NoSuchElementException when the model has no such version
+   * @throws LifecycleConflictException naming the rule when the version cannot take the alias
+   */
+  Move moveAlias(String model, String alias, int version, Attribution by) {
+    return writeRetrying("move alias " + alias + " of " + model, c -> {
+      if (!lockModel(c, model)) {
+        throw new UnknownModelException(model);
+      }
+      checkAssignable(c, model, alias, version);
+      return new Move(setAlias(c, model, alias, version, by), version);
+    }, move -> move.change().isPresent());
+  }
+
+  /**
+   * Moves the champion back to the version that served before it: the champion history read as a
+   * stack (a promotion pushes, a rollback or a rejection pops), skipping versions since archived or
+   * reported unservable.
+   *
+   * @throws UnknownModelException when the model is not registered
+   * @throws LifecycleConflictException when no earlier champion can serve
+   */
+  Move rollback(String model, Attribution by) {
+    return writeRetrying("roll back the champion of " + model, c -> {
+      if (!lockModel(c, model)) {
+        throw new UnknownModelException(model);
+      }
+      Integer current = aliasVersion(c, model, CHAMPION);
+      if (current == null) {
+        throw new LifecycleConflictException(model + " has no champion to roll back");
+      }
+      int target = rollbackTarget(c, model, current).orElseThrow(() -> new LifecycleConflictException(model
+          + " v" + current + " is the only champion in its history that can serve: there is nothing to roll back to"));
+      return new Move(setAlias(c, model, CHAMPION, target, by), target);
+    }, move -> move.change().isPresent());
+  }
+
+  /**
+   * Removes {@code alias} of {@code model}; the champion cannot be removed, only moved.
+   *
+   * @return the change, or empty when the alias was not set
+   */
+  Optional<RegistryChange> removeAlias(String model, String alias, Attribution by) {
+    if (CHAMPION.equals(alias)) {
+      throw new LifecycleConflictException("the champion alias cannot be removed, only moved: promote another version or roll back");
+    }
+    return writeRetrying("remove alias " + alias + " of " + model, c -> {
+      if (!lockModel(c, model)) {
+        throw new UnknownModelException(model);
+      }
+      Integer current = aliasVersion(c, model, alias);
+      if (current == null) {
+        return Optional.<RegistryChange>empty();
+      }
+      return Optional.of(unsetAlias(c, model, alias, current, by));
+    }, Optional::isPresent);
+  }
+
+  /**
+   * Archives {@code version}: it loses its aliases and is left out of {@link #versions} (its artifact
+   * and metadata stay). The champion cannot be archived.
+   *
+   * @return the change, or empty when it was archived already
+   */
+  Optional<RegistryChange> archive(String model, int version, Attribution by) {
+    return writeRetrying("archive " + model + " v" + version, c -> {
+      if (!lockModel(c, model)) {
+        throw new UnknownModelException(model);
+      }
+      Integer champion = aliasVersion(c, model, CHAMPION);
+      if (champion != null && champion == version) {
+        throw new LifecycleConflictException(model + " v" + version + " is the champion and cannot be archived:"
+            + " promote another version or roll back first");
+      }
+      Long archivedAt = null;
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT archived_at FROM model_versions WHERE model = ? AND version = ?")) {
+        s.setString(1, model);
+        s.setInt(2, version);
+        try (ResultSet rs = s.executeQuery()) {
+          if (!rs.next()) {
+            throw new java.util.NoSuchElementException(model + " has no version " + version);
+          }
+          long at = rs.getLong(1);
+          archivedAt = rs.wasNull() ? null : at;
+        }
+      }
+      if (archivedAt != null) {
+        return Optional.<RegistryChange>empty();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE model_versions SET archived_at = ? WHERE model = ? AND version = ?")) {
+        s.setLong(1, by.at());
+        s.setString(2, model);
+        s.setInt(3, version);
+        s.executeUpdate();
+      }
+      Attribution archiving = new Attribution(by.actor(), ChangeCause.ARCHIVE, by.reason(), by.at());
+      for (Map.Entry<String, Integer> alias : aliases(c, model).entrySet()) {
+        if (alias.getValue() == version) {
+          unsetAlias(c, model, alias.getKey(), version, archiving);
+        }
+      }
+      return Optional.of(insertChange(c, model, ChangeKind.ARCHIVED, version, null, null, by));
+    }, Optional::isPresent);
+  }
+
+  /** Whether {@code version} is archived; false when it does not exist. */
+  boolean archived(String model, int version) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT 1 FROM model_versions WHERE model = ? AND version = ? AND archived_at IS NOT NULL")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw failure("read " + model + " v" + version, e);
+    }
+  }
+
+  /** {@code model}'s changes, oldest first, after change {@code after} (0 for all), at most {@code limit}. */
+  List<RegistryChange> history(String model, long after, int limit) {
+    return changes("read the history of " + model, "SELECT " + CHANGE_COLUMNS + " FROM registry_changes"
+        + " WHERE model = ? AND id > ? ORDER BY id LIMIT " + limit, model, after);
+  }
+
+  /**
+   * The change that put the champion in place at {@code at} (epoch millis, registry clock): its
+   * version served then, unless the change removed the alias. Empty before the first champion.
+   */
+  Optional<RegistryChange> championAt(String model, long at) {
+    return changes("read the champion of " + model + " at " + at, "SELECT " + CHANGE_COLUMNS
+        + " FROM registry_changes WHERE model = ? AND alias = 'champion' AND kind IN ('ALIAS_SET', 'ALIAS_REMOVED')"
+        + " AND changed_at <= ? ORDER BY id DESC LIMIT 1", model, at).stream().findFirst();
+  }
+
+  /** Changes Kafka has not acknowledged yet, oldest first. */
+  List<RegistryChange> unpublishedChanges(int limit) {
+    return changes("list unpublished changes", "SELECT " + CHANGE_COLUMNS + " FROM registry_changes"
+        + " WHERE published = FALSE ORDER BY id LIMIT " + limit);
+  }
+
+  /** Marks a change acknowledged by Kafka. */
+  void markPublished(long change) {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("UPDATE registry_changes SET published = TRUE WHERE id = ?")) {
+      s.setLong(1, change);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("mark change " + change + " published", e);
+    }
+  }
+
+  private static final String CHANGE_COLUMNS =
+      "id, model, kind, version, alias, previous_version, actor, cause, reason, changed_at";
+
+  private List<RegistryChange> changes(String what, String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        List<RegistryChange> changes = new ArrayList<>();
+        while (rs.next()) {
+          changes.add(change(rs));
+        }
+        return changes;
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private static RegistryChange change(ResultSet rs) throws SQLException {
+    return RegistryChange.newBuilder()
+        .setSequence(rs.getLong(1))
+        .setModel(rs.getString(2))
+        .setKind(ChangeKind.valueOf(rs.getString(3)))
+        .setVersion(rs.getInt(4))
+        .setAlias(rs.getString(5))
+        .setPreviousVersion(intOrNull(rs, 6))
+        .setActor(rs.getString(7))
+        .setCause(ChangeCause.valueOf(rs.getString(8)))
+        .setReason(rs.getString(9))
+        .setAt(rs.getLong(10))
+        .build();
+  }
+
+  /** Locks {@code model}'s row for this transaction; false when it is not registered. */
+  private static boolean lockModel(Connection c, String model) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT name FROM models WHERE name = ? FOR UPDATE")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static RegistryChange insertChange(Connection c, String model, ChangeKind kind, int version, String alias,
+      Integer previous, Attribution by) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO registry_changes (model, kind, version, alias,"
+        + " previous_version, actor, cause, reason, changed_at, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+        new String[] {"id"})) {
+      s.setString(1, model);
+      s.setString(2, kind.name());
+      s.setInt(3, version);
+      s.setString(4, alias);
+      s.setObject(5, previous);
+      s.setString(6, by.actor());
+      s.setString(7, by.cause().name());
+      s.setString(8, by.reason());
+      s.setLong(9, by.at());
+      s.executeUpdate();
+      try (ResultSet keys = s.getGeneratedKeys()) {
+        keys.next();
+        return new RegistryChange(keys.getLong(1), model, kind, version, alias, previous, by.actor(), by.cause(),
+            by.reason(), by.at());
+      }
+    }
+  }
+
+  /** Points the alias at {@code version}, recording the change; empty when it pointed there already. */
+  private static Optional<RegistryChange> setAlias(Connection c, String model, String alias, int version, Attribution by)
+      throws SQLException {
+    Integer previous = aliasVersion(c, model, alias);
+    if (previous != null && previous == version) {
+      return Optional.empty();
+    }
+    RegistryChange change = insertChange(c, model, ChangeKind.ALIAS_SET, version, alias, previous, by);
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM model_aliases WHERE model = ? AND alias = ?")) {
+      s.setString(1, model);
+      s.setString(2, alias);
+      s.executeUpdate();
+    }
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO model_aliases (model, alias, version, change_id) VALUES (?, ?, ?, ?)")) {
+      s.setString(1, model);
+      s.setString(2, alias);
+      s.setInt(3, version);
+      s.setLong(4, change.getSequence());
+      s.executeUpdate();
+    }
+    return Optional.of(change);
+  }
+
+  private static RegistryChange unsetAlias(Connection c, String model, String alias, int version, Attribution by)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM model_aliases WHERE model = ? AND alias = ?")) {
+      s.setString(1, model);
+      s.setString(2, alias);
+      s.executeUpdate();
+    }
+    return insertChange(c, model, ChangeKind.ALIAS_REMOVED, version, alias, null, by);
+  }
+
+  private static Integer aliasVersion(Connection c, String model, String alias) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT version FROM model_aliases WHERE model = ? AND alias = ?")) {
+      s.setString(1, model);
+      s.setString(2, alias);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : null;
+      }
+    }
+  }
+
+  private static Map<String, Integer> aliases(Connection c, String model) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT alias, version FROM model_aliases WHERE model = ?")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        Map<String, Integer> aliases = new LinkedHashMap<>();
+        while (rs.next()) {
+          aliases.put(rs.getString(1), rs.getInt(2));
+        }
+        return aliases;
+      }
+    }
+  }
+
+  /** Refuses an alias for a missing or archived version, and the champion for a rejected one. */
+  private static void checkAssignable(Connection c, String model, String alias, int version) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT archived_at, rejected_at FROM model_versions WHERE model = ? AND version = ?")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new java.util.NoSuchElementException(model + " has no version " + version);
+        }
+        rs.getLong(1);
+        if (!rs.wasNull()) {
+          throw new LifecycleConflictException(model + " v" + version + " is archived: an archived version takes no alias");
+        }
+        rs.getLong(2);
+        if (!rs.wasNull() && CHAMPION.equals(alias)) {
+          throw new LifecycleConflictException(model + " v" + version + " was reported unservable and cannot be the champion");
+        }
+      }
+    }
+  }
+
+  /**
+   * The version a rollback from {@code current} goes to: the champion history replayed as a stack
+   * (a rollback, an automatic rollback or a rejection pops back to its version, any other move
+   * pushes), then the newest version below the top that is neither archived nor rejected.
+   */
+  private static Optional<Integer> rollbackTarget(Connection c, String model, int current) throws SQLException {
+    List<Integer> stack = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT kind, version, cause FROM registry_changes"
+        + " WHERE model = ? AND alias = 'champion' ORDER BY id")) {
+      s.setString(1, model);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ChangeKind kind = ChangeKind.valueOf(rs.getString(1));
+          int version = rs.getInt(2);
+          ChangeCause cause = ChangeCause.valueOf(rs.getString(3));
+          if (kind == ChangeKind.ALIAS_REMOVED) {
+            stack.remove(Integer.valueOf(version));
+          } else if (isStepBack(cause) && stack.contains(version)) {
+            stack.subList(stack.lastIndexOf(version) + 1, stack.size()).clear();
+          } else {
+            stack.add(version);
+          }
+        }
+      }
+    }
+    for (int i = stack.size() - 1; i >= 0; i--) {
+      int candidate = stack.get(i);
+      if (candidate != current && servable(c, model, candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isStepBack(ChangeCause cause) {
+    return cause == ChangeCause.ROLLBACK || cause == ChangeCause.AUTOMATIC_ROLLBACK || cause == ChangeCause.REJECTION;
+  }
+
+  private static boolean servable(Connection c, String model, int version) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM model_versions WHERE model = ? AND version = ?"
+        + " AND archived_at IS NULL AND rejected_at IS NULL")) {
+      s.setString(1, model);
+      s.setInt(2, version);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** Whether any version's artifact has these bytes. */
@@ -346,13 +736,13 @@ final class VersionStore implements AutoCloseable {
    *
    * @return empty when the version does not exist
    */
-  Optional<RejectionOutcome> reject(String model, int version, String reason, long rejectedAt) {
+  Optional<RejectionOutcome> reject(String model, int version, Attribution by) {
     SQLException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (Connection c = connect()) {
         c.setAutoCommit(false);
         try {
-          Optional<RejectionOutcome> outcome = reject(c, model, version, reason, rejectedAt);
+          Optional<RejectionOutcome> outcome = reject(c, model, version, by);
           c.commit();
           if (outcome.isPresent() && outcome.get().created()) {
             sync(c);
@@ -372,15 +762,10 @@ final class VersionStore implements AutoCloseable {
     throw failure("record the rejection of " + model + " v" + version + " after " + ATTEMPTS + " attempts", last);
   }
 
-  private Optional<RejectionOutcome> reject(Connection c, String model, int version, String reason, long rejectedAt)
+  private Optional<RejectionOutcome> reject(Connection c, String model, int version, Attribution by)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT name FROM models WHERE name = ? FOR UPDATE")) {
-      s.setString(1, model);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-      }
+    if (!lockModel(c, model)) {
+      return Optional.empty();
     }
     Optional<Rejection> existing;
     try (PreparedStatement s = c.prepareStatement(
@@ -398,37 +783,26 @@ final class VersionStore implements AutoCloseable {
     if (existing.isPresent()) {
       return Optional.of(new RejectionOutcome(existing.get(), false, Optional.empty()));
     }
-    Optional<ModelVersion> servedBefore = championOf(c, model);
     try (PreparedStatement s = c.prepareStatement(
         "UPDATE model_versions SET rejection_reason = ?, rejected_at = ? WHERE model = ? AND version = ?")) {
-      s.setString(1, reason);
-      s.setLong(2, rejectedAt);
+      s.setString(1, by.reason());
+      s.setLong(2, by.at());
       s.setString(3, model);
       s.setInt(4, version);
       s.executeUpdate();
     }
-    Optional<ModelVersion> reinstated = Optional.empty();
-    if (servedBefore.isPresent() && servedBefore.get().getVersion() == version) {
-      reinstated = championOf(c, model);
+    insertChange(c, model, ChangeKind.REJECTED, version, null, null, by);
+    Optional<Integer> reinstated = Optional.empty();
+    Integer champion = aliasVersion(c, model, CHAMPION);
+    if (champion != null && champion == version) { // the served version cannot serve: the one before it serves again
+      reinstated = rollbackTarget(c, model, version);
       if (reinstated.isPresent()) {
-        try (PreparedStatement s = c.prepareStatement(
-            "UPDATE model_versions SET published = FALSE WHERE model = ? AND version = ?")) {
-          s.setString(1, model);
-          s.setInt(2, reinstated.get().getVersion());
-          s.executeUpdate();
-        }
+        setAlias(c, model, CHAMPION, reinstated.get(), by);
+      } else {
+        unsetAlias(c, model, CHAMPION, version, by);
       }
     }
-    return Optional.of(new RejectionOutcome(new Rejection(reason, rejectedAt), true, reinstated));
-  }
-
-  private static Optional<ModelVersion> championOf(Connection c, String model) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(CHAMPION_SQL)) {
-      s.setString(1, model);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
-      }
-    }
+    return Optional.of(new RejectionOutcome(new Rejection(by.reason(), by.at()), true, reinstated));
   }
 
   /** Forces an H2 file to disk after a commit a client is told about; PostgreSQL commits durably already. */
@@ -438,17 +812,6 @@ final class VersionStore implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         s.execute("CHECKPOINT SYNC");
       }
-    }
-  }
-
-  void markPublished(String model, int version) {
-    try (Connection c = connect();
-        PreparedStatement s = c.prepareStatement("UPDATE model_versions SET published = TRUE WHERE model = ? AND version = ?")) {
-      s.setString(1, model);
-      s.setInt(2, version);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("mark " + model + " v" + version + " published", e);
     }
   }
 

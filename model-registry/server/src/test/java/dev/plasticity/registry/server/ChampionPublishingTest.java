@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.AvroSerde;
+import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
@@ -50,7 +51,14 @@ class ChampionPublishingTest {
 
       List<ConsumerRecord<String, ModelVersion>> records = readUntil(model, r -> r.value().getVersion() == 3);
       assertThat(records).extracting(ConsumerRecord::key).containsOnly(model);
-      assertThat(records).extracting(ConsumerRecord::value).containsExactly(champion, next);
+      assertThat(records).extracting(r -> unassigned(r.value())).containsExactly(champion, next);
+      assertThat(records).extracting(r -> r.value().getAssignment().getCause()).containsOnly(ChangeCause.REGISTRATION);
+      assertThat(records.get(1).value().getAssignment().getPreviousVersion()).isEqualTo(1);
+      assertThat(records.get(1).value().getAssignment().getSequence())
+          .isGreaterThan(records.get(0).value().getAssignment().getSequence());
+      List<ConsumerRecord<String, ModelVersion>> challengers = readUntil(model + "@challenger", r -> true);
+      assertThat(challengers.get(0).value().getVersion()).isEqualTo(2);
+      assertThat(challengers.get(0).value().getAlias()).isEqualTo("challenger");
     }
   }
 
@@ -104,13 +112,15 @@ class ChampionPublishingTest {
         return r.value().getVersion() == 1 && sawSecond.get(); // version 1 announced again after 2
       });
       assertThat(records).extracting(ConsumerRecord::value).extracting(ModelVersion::getVersion).containsExactly(1, 2, 1);
-      assertThat(records.get(2).value()).isEqualTo(first);
+      assertThat(unassigned(records.get(2).value())).isEqualTo(first);
+      assertThat(records.get(2).value().getAssignment().getCause()).isEqualTo(ChangeCause.REJECTION);
+      assertThat(records.get(2).value().getAssignment().getReason()).isEqualTo("inference refused v2");
     }
   }
 
-  /** Records of {@code model} on the versions topic, from the start, until one matches {@code last}. */
+  /** Records under {@code key} on the versions topic, from the start, until one matches {@code last}. */
   private static List<ConsumerRecord<String, ModelVersion>> readUntil(
-      String model, Predicate<ConsumerRecord<String, ModelVersion>> last) {
+      String key, Predicate<ConsumerRecord<String, ModelVersion>> last) {
     Map<String, Object> props = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -124,7 +134,7 @@ class ChampionPublishingTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(200))) {
-          if (model.equals(record.key())) {
+          if (key.equals(record.key())) {
             records.add(record);
             if (last.test(record)) {
               return records;
@@ -132,8 +142,13 @@ class ChampionPublishingTest {
           }
         }
       }
-      throw new AssertionError("the last expected record of " + model + " did not arrive within 60 s; got " + records);
+      throw new AssertionError("the last expected record under " + key + " did not arrive within 60 s; got " + records);
     }
+  }
+
+  /** The version as the registry stores it: the versions topic adds the alias move. */
+  private static ModelVersion unassigned(ModelVersion announced) {
+    return ModelVersion.newBuilder(announced).setAssignment(null).build();
   }
 
   private static int closedPort() throws IOException {

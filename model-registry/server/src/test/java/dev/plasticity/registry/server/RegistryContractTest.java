@@ -6,6 +6,7 @@ import static dev.plasticity.registry.server.TestVersions.uniqueModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plasticity.registry.client.AliasMove;
 import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
@@ -172,6 +173,55 @@ abstract class RegistryContractTest {
     assertThat(client.rejection(model, 2)).contains("could not load v2");
     assertThat(client.rejection(model, 1)).isEmpty();
     assertThat(third.getVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void promoteAndRollbackMoveTheChampionAndTheHistoryRecordsEachMove() {
+    String model = uniqueModel("lifecycle");
+    client.ensureModel(model);
+    client.register(metadata(model, "champion", "t-1"), artifact("lifecycle one"));
+    client.register(metadata(model, "champion", "t-2"), artifact("lifecycle two"));
+    client.register(metadata(model, "challenger", "t-3"), artifact("lifecycle three"));
+
+    AliasMove promoted = client.promote(model, 3, "canary looked fine");
+    assertThat(promoted.changed()).isTrue();
+    assertThat(client.champion(model).orElseThrow().getVersion()).isEqualTo(3);
+    assertThat(client.promote(model, 3, "again").changed()).as("already the champion").isFalse();
+
+    assertThat(client.rollback(model, "error rate up", false).version()).isEqualTo(2);
+    assertThat(client.rollback(model, "still bad", false).version()).as("the stack pops again").isEqualTo(1);
+    assertThat(client.aliases(model)).containsEntry("champion", 1).containsEntry("challenger", 3);
+    assertThatThrownBy(() -> client.rollback(model, "nothing left", false))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+
+    assertThat(client.history(model, 0, 100)).extracting(c -> c.getKind() + " " + c.getAlias() + " v" + c.getVersion()
+        + " " + c.getCause()).containsExactly(
+            "REGISTERED null v1 REGISTRATION", "ALIAS_SET champion v1 REGISTRATION",
+            "REGISTERED null v2 REGISTRATION", "ALIAS_SET champion v2 REGISTRATION",
+            "REGISTERED null v3 REGISTRATION", "ALIAS_SET challenger v3 REGISTRATION",
+            "ALIAS_SET champion v3 OPERATOR", "ALIAS_SET champion v2 ROLLBACK", "ALIAS_SET champion v1 ROLLBACK");
+    assertThat(client.history(model, 0, 100).get(6).getReason()).isEqualTo("canary looked fine");
+  }
+
+  @Test
+  void archivedVersionsLeaveTheListTakeNoAliasAndTheChampionCannotBeArchived() {
+    String model = uniqueModel("archive");
+    client.ensureModel(model);
+    client.register(metadata(model, "champion", "t-1"), artifact("archive one"));
+    client.register(metadata(model, "challenger", "t-2"), artifact("archive two"));
+    client.moveAlias(model, "shadow", 2, "mirror it");
+
+    assertThatThrownBy(() -> client.archive(model, 1, "old"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(client.archive(model, 2, "superseded").changed()).isTrue();
+    assertThat(client.archive(model, 2, "twice").changed()).isFalse();
+
+    assertThat(client.versions(model)).extracting(ModelVersion::getVersion).containsExactly(1);
+    assertThat(client.versionsWithArchived(model)).extracting(ModelVersion::getVersion).containsExactly(1, 2);
+    assertThat(client.aliases(model)).containsOnlyKeys("champion");
+    assertThatThrownBy(() -> client.promote(model, 2, "bring it back"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(client.version(model, 2)).as("its metadata stays readable").isPresent();
   }
 
   @Test

@@ -171,7 +171,7 @@ class RegistryHttpEdgesTest {
   @Test
   void aDatabaseFailureAnswersOnlyACorrelationId() throws Exception {
     try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", ""); Statement s = c.createStatement()) {
-      s.execute("DROP TABLE model_versions");
+      s.execute("DROP TABLE model_versions CASCADE");
     }
 
     HttpResponse<String> response = get("/api/models/" + MODEL + "/versions");

@@ -23,17 +23,17 @@ class RegistryRelocationTest {
     try (RegistryServer first = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir).build())) {
       firstPort = first.port();
       RegistryClient client = new RegistryClient(first.baseUri());
-      client.ensureModel("moved model");
-      stored = client.register(metadata("moved model", "champion", "t-1"), artifact("before the move"));
+      client.ensureModel("moved.model");
+      stored = client.register(metadata("moved.model", "champion", "t-1"), artifact("before the move"));
     }
 
     try (RegistryServer second = RegistryServer.start(RegistryConfig.builder().dataDir(dataDir)
         .httpPort(freePortOtherThan(firstPort)).build())) {
       RegistryClient client = new RegistryClient(second.baseUri());
-      ModelVersion served = client.champion("moved model").orElseThrow();
+      ModelVersion served = client.champion("moved.model").orElseThrow();
 
       assertThat(second.port()).isNotEqualTo(firstPort);
-      assertThat(served.getArtifactUri()).isEqualTo("api/models/moved%20model/versions/1/artifact")
+      assertThat(served.getArtifactUri()).isEqualTo("api/models/moved.model/versions/1/artifact")
           .doesNotContain(String.valueOf(firstPort));
       assertThat(client.artifactLocation(served).getPort()).isEqualTo(second.port());
       assertThat(client.downloadVerified(served)).isEqualTo(artifact("before the move"));

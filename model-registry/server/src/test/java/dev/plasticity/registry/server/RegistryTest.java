@@ -25,7 +25,7 @@ class RegistryTest {
 
   @TempDir Path artifactDir;
   private VersionStore store;
-  private final List<ModelVersion> announced = new ArrayList<>();
+  private final List<String> announced = new ArrayList<>();
   private Registry registry;
 
   @BeforeEach
@@ -41,14 +41,18 @@ class RegistryTest {
   }
 
   @Test
-  void stampsCreationTimeFromTheClockAndAnnouncesOnlyChampions() throws Exception {
+  void stampsCreationTimeFromTheClockAndRecordsEachRegistrationWithItsAliasMove() throws Exception {
     ModelVersion champion = register(metadata("sea", "champion", null), "one").version();
     register(metadata("sea", "challenger", null), "two");
 
     assertThat(champion.getCreatedAt()).isEqualTo(CLOCK.millis());
     assertThat(champion.getArtifactUri()).isEqualTo("api/models/sea/versions/1/artifact");
-    assertThat(announced).containsExactly(champion);
-    assertThat(store.unpublishedChampions()).containsExactly(champion);
+    assertThat(announced).containsExactly("sea", "sea");
+    assertThat(store.unpublishedChanges(10))
+        .extracting(c -> c.getKind() + " " + c.getAlias() + " v" + c.getVersion() + " " + c.getActor())
+        .containsExactly("REGISTERED null v1 tester", "ALIAS_SET champion v1 tester",
+            "REGISTERED null v2 tester", "ALIAS_SET challenger v2 tester");
+    assertThat(store.champion("sea")).contains(champion);
   }
 
   @Test
@@ -66,7 +70,7 @@ class RegistryTest {
 
     assertThatThrownBy(() -> register(metadata, "w"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("architecture");
-    assertThat(registry.versions("sea")).isEmpty();
+    assertThat(registry.versions("sea", true)).isEmpty();
   }
 
   @Test
@@ -85,6 +89,6 @@ class RegistryTest {
 
   private Registry.Registration register(ModelVersion metadata, String bytes) throws Exception {
     return registry.register("sea", RegistryJson.mapper().writeValueAsString(metadata),
-        new ByteArrayInputStream(artifact(bytes)));
+        new ByteArrayInputStream(artifact(bytes)), "tester");
   }
 }

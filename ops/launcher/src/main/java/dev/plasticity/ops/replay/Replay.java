@@ -174,8 +174,11 @@ public final class Replay {
 
       @Override
       public void version(ModelVersion version) {
+        if (!dev.plasticity.schemas.Aliases.CHAMPION.equals(version.getAlias())) {
+          return; // the versions topic also carries other aliases (a challenger that lost its gate, a shadow)
+        }
         versions.add(version);
-        console.say("VERSION      %s v%d registered as %s (%s)", model, version.getVersion(), version.getAlias(),
+        console.say("VERSION      %s v%d is the champion (%s)", model, version.getVersion(),
             version.getLineage().getStrategy());
       }
 
