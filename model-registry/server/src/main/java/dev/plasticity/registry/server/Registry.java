@@ -38,10 +38,18 @@ final class Registry {
   private final ChampionAnnouncer announcer;
   private final Clock clock;
   private final long maxArtifactBytes;
+  private final RegistryMetrics metrics;
   private final Object[] artifactLocks = new Object[64];
 
   /** @param maxArtifactBytes uploads beyond this many bytes are refused ({@link ArtifactTooLargeException}) */
   Registry(VersionStore store, ArtifactStore artifacts, ChampionAnnouncer announcer, Clock clock, long maxArtifactBytes) {
+    this(store, artifacts, announcer, clock, maxArtifactBytes, RegistryMetrics.NONE);
+  }
+
+  /** @param metrics counts the versions stored and rejected */
+  Registry(VersionStore store, ArtifactStore artifacts, ChampionAnnouncer announcer, Clock clock, long maxArtifactBytes,
+      RegistryMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.artifacts = artifacts;
     this.announcer = announcer;
@@ -219,6 +227,7 @@ final class Registry {
     }
     log.info("stored {} v{} ({}, {} bytes, sha256 {}, trigger {})", model, version.getVersion(),
         version.getAlias(), stored.size(), stored.sha256(), triggerId);
+    metrics.versionRegistered(model, version.getAlias());
     if (VersionStore.CHAMPION.equals(version.getAlias())) {
       announcer.championStored(version);
     }
@@ -250,6 +259,7 @@ final class Registry {
         .orElseThrow(() -> new java.util.NoSuchElementException(model + " has no version " + version));
     if (outcome.created()) {
       log.warn("{} v{} was reported unservable: {}", model, version, reason);
+      metrics.rejected(model);
       outcome.reinstated().ifPresent(champion -> {
         log.info("{} v{} is the champion again; announcing it", model, champion.getVersion());
         announcer.championStored(champion);
