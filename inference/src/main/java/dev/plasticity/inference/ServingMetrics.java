@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServingMetrics implements MeterBinder {
   private final HotSwapPredictor predictor;
 
+  /** The meters of {@code predictor}, once {@link #bindTo bound} to a registry (one registry per predictor). */
   public ServingMetrics(HotSwapPredictor predictor) {
     this.predictor = Objects.requireNonNull(predictor, "predictor");
   }
