@@ -6,6 +6,7 @@ import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * Serves predictions for one model from whichever version is current, and swaps versions in one
@@ -58,11 +60,14 @@ public final class HotSwapPredictor implements AutoCloseable {
   private final Clock clock;
   private final AtomicReference<ServingModel> current = new AtomicReference<>();
   private final LongAdder predictions = new LongAdder();
-  private final LongAdder failedPredictions = new LongAdder();
+  private final Map<PredictionFailure, LongAdder> failedPredictions = new EnumMap<>(PredictionFailure.class);
+  private final LongAdder swaps = new LongAdder();
   private final LabelHistory labels = new LabelHistory();
   private final AtomicReference<FeatureLevels> levels = new AtomicReference<>();
   private volatile Instant swappedAt;
   private volatile boolean closed;
+  /** Told the nanoseconds of each batch answered; set by {@link ServingMetrics}. */
+  private volatile LongConsumer answerNanos = nanos -> {};
 
   public HotSwapPredictor(String model) {
     this(model, Clock.systemUTC());
@@ -75,6 +80,9 @@ public final class HotSwapPredictor implements AutoCloseable {
     }
     this.model = model;
     this.clock = Objects.requireNonNull(clock, "clock");
+    for (PredictionFailure reason : PredictionFailure.values()) {
+      failedPredictions.put(reason, new LongAdder()); // filled once here, only read after: safe to share
+    }
   }
 
   public String model() {
@@ -159,11 +167,12 @@ public final class HotSwapPredictor implements AutoCloseable {
     if (rows == 0) {
       return List.of();
     }
+    long started = System.nanoTime();
     try {
       while (true) {
         ServingModel serving = current.get();
         if (serving == null) {
-          throw new IllegalStateException(closed
+          throw new NothingServed(closed
               ? "the predictor for model " + model + " is closed"
               : "no model version is being served yet for model " + model);
         }
@@ -175,15 +184,30 @@ public final class HotSwapPredictor implements AutoCloseable {
           List<Prediction> out = batch.by(serving, lags > 0 ? labels.recent(lags) : NO_LABELS,
               levelsFor(serving.architecture()));
           predictions.add(out.size());
+          answerNanos.accept(System.nanoTime() - started);
           return out;
         } finally {
           serving.release();
         }
       }
     } catch (RuntimeException e) {
-      failedPredictions.add(rows);
+      PredictionFailure reason = e instanceof NothingServed ? PredictionFailure.NO_VERSION_SERVED
+          : e instanceof IllegalArgumentException ? PredictionFailure.INVALID_INPUT : PredictionFailure.ERROR;
+      failedPredictions.get(reason).add(rows);
       throw e;
     }
+  }
+
+  /** No version to predict with: nothing swapped in yet, or closed. */
+  private static final class NothingServed extends IllegalStateException {
+    NothingServed(String message) {
+      super(message);
+    }
+  }
+
+  /** Tells {@code nanos} how long each batch answered took, from the call to the answer. */
+  void timeAnswersWith(LongConsumer nanos) {
+    answerNanos = Objects.requireNonNull(nanos, "nanos");
   }
 
   /**
@@ -272,6 +296,7 @@ public final class HotSwapPredictor implements AutoCloseable {
     }
     ServingModel previous = current.getAndSet(next);
     swappedAt = clock.instant();
+    swaps.increment();
     if (previous != null) {
       previous.retire();
     }
@@ -308,7 +333,26 @@ public final class HotSwapPredictor implements AutoCloseable {
 
   /** Events whose prediction threw (missing features, no model served, engine errors). */
   public long failedPredictions() {
-    return failedPredictions.sum();
+    long total = 0;
+    for (LongAdder count : failedPredictions.values()) {
+      total += count.sum();
+    }
+    return total;
+  }
+
+  /** Events whose prediction threw for {@code reason}. */
+  public long failedPredictions(PredictionFailure reason) {
+    return failedPredictions.get(reason).sum();
+  }
+
+  /** Versions swapped in so far, the first one included. */
+  public long swaps() {
+    return swaps.sum();
+  }
+
+  /** The clock that stamps {@link #swappedAt()}. */
+  Clock clock() {
+    return clock;
   }
 
   /** Stops serving; the served model closes once in-flight predictions finish. Idempotent. */

@@ -7,6 +7,7 @@ import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.streamjobs.drift.DriftAssessment;
 import dev.plasticity.streamjobs.drift.DriftSettings;
+import dev.plasticity.streamjobs.drift.TestResult;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * lateEventsDropped}, {@code refusedEvents}, {@code windowsAssessed}, {@code windowsFailed}, {@code
  * driftTriggers} (every trigger sent: drift, warning, cadence), {@code unansweredTriggers} (cooldowns
  * that ended with the triggering version still champion), and under {@code model.<name>.feature.<feature>} a gauge per test with the
- * statistic of the last window. Accumulator {@link #WINDOWS_ASSESSED} counts the windows assessed.
+ * statistic of the last window. Under the group {@value DriftJobMetrics#GROUP}, for Prometheus ({@link
+ * DriftJobMetrics}): {@code events_per_second}, {@code dead_letters} by {@code reason} ({@code late},
+ * {@code refused}), {@code triggers} by {@code kind} and {@code signal}, and per {@code model},
+ * {@code feature} and {@code test} the last window's {@code drift_statistic}, {@code drift_threshold}
+ * and {@code drift_severity}. Accumulator {@link #WINDOWS_ASSESSED} counts the windows assessed.
  *
  * <p>One instance per subtask, as Flink runs it; not thread-safe.
  */
@@ -69,7 +74,8 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
   private transient EventTimeBuffer buffer;
   private transient ModelWatch watch;
   private transient Emitter emitter;
-  private transient Map<String, Double> lastStatistics;
+  private transient Map<String, TestResult> lastResults;
+  private transient DriftJobMetrics prometheus;
   private transient Counter events;
   private transient Counter late;
   private transient Counter refused;
@@ -91,12 +97,14 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     buffer = new EventTimeBuffer(allowedLatenessMillis);
     watch = new ModelWatch(defaults, new Triggers(eventsTopic));
     emitter = new Emitter();
-    lastStatistics = new HashMap<>();
+    lastResults = new HashMap<>();
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     events = metrics.counter("eventsAssessed");
     metrics.meter("eventsPerSecond", new MeterView(events));
-    late = metrics.counter("lateEventsDropped");
-    refused = metrics.counter("refusedEvents");
+    prometheus = new DriftJobMetrics(metrics);
+    prometheus.eventsPerSecond(events);
+    late = prometheus.deadLetters("late", metrics.counter("lateEventsDropped"));
+    refused = prometheus.deadLetters("refused", metrics.counter("refusedEvents"));
     windowsFailed = metrics.counter("windowsFailed");
     windowsAssessed = metrics.counter("windowsAssessed");
     triggers = metrics.counter("driftTriggers");
@@ -166,6 +174,7 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     public void triggered(DriftTrigger trigger) {
       out.collect(trigger);
       triggers.inc();
+      prometheus.triggered(trigger.getKind().name(), trigger.getSignal().name());
     }
 
     @Override
@@ -178,11 +187,12 @@ final class ChampionDriftFunction extends KeyedBroadcastProcessFunction<String, 
     public void assessed(String model, DriftAssessment assessment) {
       windowsAssessed.inc();
       assessedWindows.add(1L);
-      for (DriftAssessment.Finding f : assessment.findings()) { // each test's last statistic as a gauge
+      for (DriftAssessment.Finding f : assessment.findings()) { // each test's last result as gauges
         String key = model + '\u0000' + f.feature() + '\u0000' + f.result().test();
-        if (lastStatistics.put(key, f.result().statistic()) == null) {
+        if (lastResults.put(key, f.result()) == null) {
           getRuntimeContext().getMetricGroup().addGroup("model", model).addGroup("feature", f.feature())
-              .gauge(f.result().test(), () -> lastStatistics.get(key));
+              .gauge(f.result().test(), () -> lastResults.get(key).statistic());
+          prometheus.driftTest(model, f.feature(), f.result().test(), () -> lastResults.get(key));
         }
       }
     }

@@ -37,6 +37,9 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
   private transient LabelledEventDecoder decoder;
   private transient Counter decoded;
   private transient Counter deadLetters;
+  /** Dead letters by reason, each counted into {@link #deadLetters} too. */
+  private transient Counter undecodable;
+  private transient Counter invalid;
 
   DecodeLabelledEvents(long maxEventTimeAheadMillis) {
     if (maxEventTimeAheadMillis <= 0) {
@@ -50,6 +53,9 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
     decoder = new LabelledEventDecoder();
     decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
     deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    DriftJobMetrics prometheus = new DriftJobMetrics(getRuntimeContext().getMetricGroup());
+    undecodable = prometheus.deadLetters("undecodable", deadLetters);
+    invalid = prometheus.deadLetters("invalid", deadLetters);
   }
 
   @Override
@@ -64,12 +70,14 @@ final class DecodeLabelledEvents extends ProcessFunction<KafkaRecord, ObservedEv
         out.collect(event);
         return;
       }
+      invalid.inc();
     } catch (AvroCodec.InvalidPayloadException e) {
       error = e.getMessage();
+      undecodable.inc();
     } catch (RuntimeException e) { // a bug on one record's path must not fail the job: the record says which
       error = "could not decode or check the record: " + e;
+      undecodable.inc();
     }
-    deadLetters.inc();
     ctx.output(DEAD_LETTERS, record.deadLetter(error, now));
   }
 

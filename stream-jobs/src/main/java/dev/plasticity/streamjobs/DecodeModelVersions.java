@@ -43,7 +43,8 @@ final class DecodeModelVersions extends ProcessFunction<KafkaRecord, ModelVersio
   public void open(OpenContext openContext) {
     codec = AvroCodec.of(ModelVersion.class);
     decoded = getRuntimeContext().getMetricGroup().counter("versionsDecoded");
-    deadLetters = getRuntimeContext().getMetricGroup().counter("versionDeadLetters");
+    deadLetters = new DriftJobMetrics(getRuntimeContext().getMetricGroup())
+        .deadLetters("version", getRuntimeContext().getMetricGroup().counter("versionDeadLetters"));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -242,11 +244,57 @@ public final class DriftJob {
    * so a failure ends the job). Watch the job with {@link #failureOf(JobClient)}.
    */
   public static JobClient startLocal(DriftJobOptions options) throws Exception {
+    return startLocal(options, OptionalInt.empty());
+  }
+
+  /**
+   * {@link #startLocal(DriftJobOptions)} with Flink's Prometheus reporter answering {@code GET
+   * /metrics} on {@code prometheusPort} of every interface, when one is given: the job's metrics
+   * ({@link DriftJobMetrics}) and Flink's own. Pick the port with {@link #prometheusPort}.
+   */
+  public static JobClient startLocal(DriftJobOptions options, OptionalInt prometheusPort) throws Exception {
     logRestore(options);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
-        localConfiguration(options));
+    Configuration conf = localConfiguration(options);
+    prometheusPort.ifPresent(port -> conf.addAll(prometheusReporter(port)));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
     build(env, options);
     return env.executeAsync(NAME);
+  }
+
+  /** Flink's name of the Prometheus reporter this job configures. */
+  static final String PROMETHEUS_REPORTER = "prom";
+
+  /**
+   * The configuration of Flink's Prometheus reporter on {@code port}, as a Flink cluster's
+   * configuration file would hold it ({@code metrics.reporter.prom.factory.class}, {@code
+   * metrics.reporter.prom.port}).
+   */
+  static Configuration prometheusReporter(int port) {
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("the Prometheus reporter's port is 1..65535 (pick one with prometheusPort), got "
+          + port);
+    }
+    Configuration conf = new Configuration();
+    String prefix = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
+    conf.set(ConfigOptions.key(prefix + "factory.class").stringType().noDefaultValue(),
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.set(ConfigOptions.key(prefix + "port").stringType().noDefaultValue(), String.valueOf(port));
+    return conf;
+  }
+
+  /**
+   * The port to give {@link #startLocal(DriftJobOptions, OptionalInt)}: {@code configured}, or a
+   * port free now when it is 0 (Flink's reporter cannot tell which one it bound).
+   */
+  public static int prometheusPort(int configured) {
+    if (configured != 0) {
+      return configured;
+    }
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot find a free port for the Prometheus reporter", e);
+    }
   }
 
   /** The MiniCluster's configuration for {@link #startLocal}. */

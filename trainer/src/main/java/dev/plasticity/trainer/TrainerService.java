@@ -1,5 +1,8 @@
 package dev.plasticity.trainer;
 
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.MetricsSettings;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DataWindow;
@@ -7,11 +10,14 @@ import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TriggerSignal;
+import dev.plasticity.trainer.TrainerMetrics.DeadLetterReason;
 import dev.plasticity.trainer.network.NetworkTraining;
 import dev.plasticity.trainer.run.DeadLetters;
 import dev.plasticity.trainer.run.ProgressReporter;
 import dev.plasticity.trainer.run.ProgressSink;
 import dev.plasticity.trainer.run.RetrainingRun;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +25,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -76,6 +83,7 @@ public final class TrainerService implements AutoCloseable {
 
   private final TrainerConfig config;
   private final ProgressReporter progress;
+  private final TrainerMetrics metrics;
   private final DeadLetters deadLetters;
   private final RetrainingRun run;
   private final List<Consumer<TrainingOutcome>> listeners = new CopyOnWriteArrayList<>();
@@ -90,19 +98,33 @@ public final class TrainerService implements AutoCloseable {
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
-  private TrainerService(TrainerConfig config, Clock clock) {
+  private TrainerService(TrainerConfig config, Clock clock, MeterRegistry meters) {
     this.config = config;
     Endpoints endpoints = config.endpoints();
     this.progress = new ProgressReporter(endpoints.bootstrapServers(), clock);
+    this.metrics = new TrainerMetrics(meters, progress);
     this.deadLetters = new DeadLetters(endpoints.bootstrapServers(), clock);
     this.run = new RetrainingRun(config,
-        new RegistryClient(endpoints.registryUrl(), Duration.ofSeconds(30), endpoints.registryToken()), progress,
+        new RegistryClient(endpoints.registryUrl(), Duration.ofSeconds(30), endpoints.registryToken()), metrics,
         clock);
+    listeners.add(metrics::outcome);
   }
 
-  /** Runs a trainer replica until the JVM stops, configured by environment ({@link #configFromEnvironment()}). */
+  /**
+   * Runs a trainer replica until the JVM stops, configured by environment ({@link #configFromEnvironment()});
+   * with {@code PLASTICITY_METRICS_PORT} set it answers {@code GET /metrics} there.
+   */
   public static void main(String[] args) throws InterruptedException {
-    runUntilStopped(configFromEnvironment().build());
+    TrainerConfig config = configFromEnvironment().build();
+    try (ServiceMetrics metrics = ServiceMetrics.create()) {
+      Optional<MetricsEndpoint> endpoint = MetricsSettings.startEndpoint(System.getenv(), metrics);
+      endpoint.ifPresent(e -> System.out.println("Metrics: " + e.uri()));
+      try {
+        runUntilStopped(config, metrics.registry());
+      } finally {
+        endpoint.ifPresent(MetricsEndpoint::close);
+      }
+    }
   }
 
   /** A configuration from the environment: the variables {@link TrainerEnvironment} declares. */
@@ -115,7 +137,12 @@ public final class TrainerService implements AutoCloseable {
    * failure ({@link #failure()}), says so on stderr and exits the JVM with status 1.
    */
   public static void runUntilStopped(TrainerConfig config) throws InterruptedException {
-    TrainerService trainer = create(config).start();
+    runUntilStopped(config, new CompositeMeterRegistry());
+  }
+
+  /** {@link #runUntilStopped(TrainerConfig)}, counting what it does in {@code meters} ({@link #create(TrainerConfig, MeterRegistry)}). */
+  public static void runUntilStopped(TrainerConfig config, MeterRegistry meters) throws InterruptedException {
+    TrainerService trainer = create(config, meters).start();
     Thread hook = new Thread(trainer::close, "trainer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     trainer.awaitTermination();
@@ -137,7 +164,16 @@ public final class TrainerService implements AutoCloseable {
 
   /** A trainer that is not consuming triggers yet; call {@link #start()}. */
   public static TrainerService create(TrainerConfig config) {
-    return new TrainerService(config, Clock.systemUTC());
+    return create(config, new CompositeMeterRegistry());
+  }
+
+  /**
+   * A trainer that is not consuming triggers yet and counts what it does in {@code meters}: triggers
+   * by kind and signal, runs by strategy and outcome, their duration, versions registered and dead
+   * letters ({@code plasticity_trainer_*}, see {@code docs/metrics.md}).
+   */
+  public static TrainerService create(TrainerConfig config, MeterRegistry meters) {
+    return new TrainerService(config, Clock.systemUTC(), Objects.requireNonNull(meters, "meters"));
   }
 
   /** Calls {@code listener} with the outcome of every trigger this service handles. */
@@ -310,7 +346,8 @@ public final class TrainerService implements AutoCloseable {
     String message = "cadence update skipped: trigger " + newer + " of " + cadence.getModel()
         + " is queued behind it and reads newer events";
     log.info("trigger {} of {}: {}", cadence.getTriggerId(), cadence.getModel(), message);
-    progress.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), ProgressSink.NOTHING_PLANNED, TrainingPhase.SKIPPED, 0,
+    metrics.triggerTaken(cadence);
+    metrics.report(cadence.getTriggerId().toString(), cadence.getModel().toString(), ProgressSink.NOTHING_PLANNED, TrainingPhase.SKIPPED, 0,
         0, null, 1.0, message);
     TrainingOutcome outcome = TrainingOutcome.untrained(cadence.getTriggerId().toString(),
         cadence.getModel().toString(), TrainingOutcome.Status.SUPERSEDED, Optional.empty(), 0, message, 0);
@@ -329,10 +366,14 @@ public final class TrainerService implements AutoCloseable {
       log.error("trigger at {}@{} does not decode, sending it to {}: {}", tp, record.offset(),
           Topics.DRIFT_TRIGGERS_DLQ, reason);
       deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
+      metrics.deadLettered(DeadLetterReason.UNDECODABLE);
       commit(tp, record.offset());
       return;
     }
     RecordId id = new RecordId(tp, record.offset());
+    if (!attempts.containsKey(id)) {
+      metrics.triggerTaken(trigger);
+    }
     TrainingOutcome outcome;
     try {
       outcome = run.run(trigger.getTriggerId(), trigger.getModel(), baseVersionOf(trigger), trigger.getWindow(),
@@ -398,9 +439,10 @@ public final class TrainerService implements AutoCloseable {
     String reason = "trainer gave up on trigger " + trigger.getTriggerId() + " of " + trigger.getModel() + " after "
         + attempts + " attempts; last error: " + (e instanceof RetrainingRun.Failed ? e.getCause() : e);
     deadLetters.send(Topics.DRIFT_TRIGGERS_DLQ, record, reason);
+    metrics.deadLettered(DeadLetterReason.GAVE_UP);
     String message = reason + "; sent to " + Topics.DRIFT_TRIGGERS_DLQ;
     log.error("{}", message, e);
-    progress.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.strategyOf(e), TrainingPhase.FAILED,
+    metrics.report(trigger.getTriggerId(), trigger.getModel(), RetrainingRun.strategyOf(e), TrainingPhase.FAILED,
         0, config.training().epochs(), null, 1.0, message);
     TrainingOutcome outcome = TrainingOutcome.untrained(trigger.getTriggerId().toString(),
         trigger.getModel().toString(), TrainingOutcome.Status.FAILED, Optional.empty(), 0, message, 0);

@@ -2,6 +2,8 @@ package dev.plasticity.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
@@ -63,7 +65,9 @@ class TriggerFailuresTest {
       publishEvents(producer, "garbled", 400, t0);
       TrainerConfig config = config(registry, "garbled-trainer").build();
       BlockingQueue<TrainingOutcome> outcomes = new LinkedBlockingQueue<>();
-      try (TrainerService trainer = TrainerService.create(config).onOutcome(outcomes::add)) {
+      try (ServiceMetrics metrics = ServiceMetrics.create();
+          MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics);
+          TrainerService trainer = TrainerService.create(config, metrics.registry()).onOutcome(outcomes::add)) {
         assertThat(trainer.bootstrap("garbled", t0, 400).status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
         outcomes.clear();
         joinAtTheEndOfTheTriggers("garbled-trainer");
@@ -87,6 +91,18 @@ class TriggerFailuresTest {
         assertThat(letter.getError()).startsWith("trainer: undecodable trigger: not an Avro single-object payload");
         awaitCommitted("garbled-trainer", new TopicPartition(Topics.DRIFT_TRIGGERS, good.partition()),
             good.offset() + 1);
+
+        // the same story in the trainer's metrics, as Prometheus reads them
+        String strategy = trained.version().get().getLineage().getStrategy();
+        String scrape = scrape(endpoint);
+        assertThat(scrape)
+            .contains("plasticity_trainer_dead_letters_total{reason=\"undecodable\"} 1.0")
+            .contains("plasticity_trainer_triggers_total{kind=\"CONCEPT\",signal=\"DRIFT\"} 1.0")
+            .contains("plasticity_trainer_versions_registered_total{alias=\"champion\",model=\"garbled\"} ")
+            .contains("plasticity_trainer_runs_total{outcome=\"" + trained.status().name().toLowerCase(java.util.Locale.ROOT)
+                + "\",strategy=\"" + strategy + "\"} 1.0")
+            .contains("plasticity_trainer_run_duration_seconds_count{strategy=\"" + strategy + "\"}")
+            .containsPattern("plasticity_trainer_runs_total\\{outcome=\"champion\",strategy=\"[a-z:-]+\"} 1.0");
       }
     }
   }
@@ -200,6 +216,13 @@ class TriggerFailuresTest {
         .setWindow(DataWindow.newBuilder().setTopic(Topics.EVENTS_LABELLED).setStartTime(windowStart)
             .setEndTime(windowStart + 500).setEventCount(500).setOffsets(List.of()).build())
         .setSeverity(1.0).setDetectedAt(System.currentTimeMillis()).build();
+  }
+
+  private static String scrape(MetricsEndpoint endpoint) throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(endpoint.uri()).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
   }
 
   private static void publishEvents(KafkaProducer<byte[], byte[]> producer, String model, int n, long t0)

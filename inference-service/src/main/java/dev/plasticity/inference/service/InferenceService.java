@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ModelSubscription;
+import dev.plasticity.inference.ServingMetrics;
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -37,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * GET  /api/model          → {model, servedVersion, swappedAt, predictions, failedPredictions, rejectedVersions}
  * GET  /health             → 200 {"status": "serving"} once a version is served; 503 before, and
  *                            503 {"status": "failed", "reason": ...} once the model subscription died
+ * GET  /metrics            → Prometheus text: the predictor's {@link ServingMetrics}, {@code
+ *                            plasticity_rejected_versions_total{model}}, {@code
+ *                            plasticity_http_requests_seconds{method, route, status}} and the JVM's
  * </pre>
  *
  * Errors are {@code {"error": "..."}}: 400 for bad input (unreadable JSON, wrong types, a missing or
@@ -67,10 +75,12 @@ public final class InferenceService implements AutoCloseable {
   private final HotSwapPredictor predictor;
   private final ModelLoader loader;
   private final ModelSubscription subscription;
+  private final ServiceMetrics metrics;
   private boolean closed;
 
   private InferenceService(Javalin app, String bindHost, HotSwapPredictor predictor, ModelLoader loader,
-      ModelSubscription subscription) {
+      ModelSubscription subscription, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.app = app;
     this.bindHost = bindHost;
     this.predictor = predictor;
@@ -103,15 +113,31 @@ public final class InferenceService implements AutoCloseable {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, got " + port);
     }
+    ServiceMetrics metrics = ServiceMetrics.create();
+    new ServingMetrics(predictor).bindTo(metrics.registry());
+    if (loader != null) {
+      FunctionCounter.builder("plasticity.rejected.versions", loader, ModelLoader::rejectedVersions)
+          .description("versions this service refused to serve (bad checksum, wrong shape, failed warm-up)")
+          .tag("model", predictor.model()).register(metrics.registry());
+    }
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.http.prefer405over404 = true;
       c.http.maxRequestSize = MAX_BODY_BYTES;
       c.jsonMapper(new JavalinJackson(JSON, false));
+      // a request no route matched never left the BEFORE stage, where Javalin has no route pattern
+      c.requestLogger.http((ctx, millis) -> metrics.httpRequest(ctx.method().name(),
+          ctx.handlerType() == HandlerType.BEFORE ? "" : ctx.endpointHandlerPath(), ctx.statusCode(),
+          Duration.ofNanos((long) (millis * 1_000_000L))));
     });
-    InferenceService service = new InferenceService(app, bindHost, predictor, loader, subscription);
+    InferenceService service = new InferenceService(app, bindHost, predictor, loader, subscription, metrics);
     service.routes();
-    app.start(bindHost, port);
+    try {
+      app.start(bindHost, port);
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
     log.info("inference for model {} listening on {}:{}", predictor.model(), bindHost, app.port());
     return service;
   }
@@ -122,6 +148,7 @@ public final class InferenceService implements AutoCloseable {
     app.post("/api/labels", this::recordLabel);
     app.get("/api/model", this::model);
     app.get("/health", this::health);
+    app.get(MetricsEndpoint.PATH, ctx -> ctx.contentType(ServiceMetrics.CONTENT_TYPE).result(metrics.scrape()));
 
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(IllegalStateException.class, (e, ctx) -> error(ctx, HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
@@ -271,6 +298,7 @@ public final class InferenceService implements AutoCloseable {
     if (!closed) {
       closed = true;
       app.stop();
+      metrics.close();
     }
   }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plasticity.inference.HotSwapPredictor;
+import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ServingFixtures;
+import dev.plasticity.registry.client.RegistryClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -103,6 +105,39 @@ class InferenceServiceTest {
           // refused: nothing listens there
         }
       }
+    }
+  }
+
+  @Test
+  void exportsPredictionsFailuresTheServedVersionAndRequestsToPrometheus() throws Exception {
+    try (HotSwapPredictor predictor = new HotSwapPredictor(MODEL);
+        InferenceService service = InferenceService.start(0, predictor,
+            new ModelLoader(new RegistryClient(URI.create("http://127.0.0.1:9")), predictor))) {
+      URI base = service.baseUri();
+      post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1,\"x2\":2,\"x3\":3}}"); // 503: nothing served
+      ServingFixtures.serve(predictor, 7);
+      post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1,\"x2\":2,\"x3\":3}}");
+      post(base.resolve("/api/predict/batch"), "{\"rows\":[{\"x1\":1,\"x2\":2,\"x3\":3},{\"x1\":9,\"x2\":8,\"x3\":7}]}");
+      post(base.resolve("/api/predict"), "{\"features\":{\"x1\":1}}"); // 400: x2 and x3 are missing
+
+      HttpResponse<String> scrape = get(base.resolve("/metrics"));
+
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      String tag = "{model=\"" + MODEL + "\"}";
+      assertThat(scrape.body())
+          .contains("plasticity_predictions_total" + tag + " 3.0")
+          .contains("plasticity_predictions_failed_total{model=\"" + MODEL + "\",reason=\"no-version-served\"} 1.0")
+          .contains("plasticity_predictions_failed_total{model=\"" + MODEL + "\",reason=\"invalid-input\"} 1.0")
+          .contains("plasticity_swaps_total" + tag + " 1.0")
+          .contains("plasticity_served_version" + tag + " 7.0")
+          .contains("plasticity_served_version_age_seconds" + tag)
+          .contains("plasticity_rejected_versions_total" + tag + " 0.0")
+          .contains("plasticity_prediction_latency_seconds_count" + tag + " 2")
+          .contains("plasticity_http_requests_seconds_count{method=\"POST\",route=\"/api/predict\",status=\"200\"} 1")
+          .contains("plasticity_http_requests_seconds_count{method=\"POST\",route=\"/api/predict\",status=\"503\"} 1")
+          .contains("plasticity_http_requests_seconds_count{method=\"POST\",route=\"/api/predict\",status=\"400\"} 1")
+          .contains("plasticity_http_requests_seconds_count{method=\"POST\",route=\"/api/predict/batch\",status=\"200\"} 1")
+          .contains("jvm_memory_used_bytes");
     }
   }
 

@@ -2,7 +2,11 @@ package dev.plasticity.inference.join;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * What the label join has done since this instance started, for health checks and dashboards.
@@ -21,6 +25,26 @@ public final class JoinCounters {
   private final LongAdder expiredUnlabelled = new LongAdder();
   private final LongAdder duplicateLabels = new LongAdder();
   private final Map<JoinDeadLetterRule, LongAdder> deadLettered = new EnumMap<>(JoinDeadLetterRule.class);
+  private final Map<ServedVersion, LiveOutcomes> live = new ConcurrentHashMap<>();
+  private volatile Consumer<ServedVersion> onFirstOutcome = version -> {};
+
+  /**
+   * A version that made predictions the join has labels for.
+   *
+   * @param model the model
+   * @param version the version that made the prediction
+   */
+  public record ServedVersion(String model, int version) {
+    public ServedVersion {
+      Objects.requireNonNull(model, "model");
+    }
+  }
+
+  /** One version's joined predictions: those its label agreed with, and the others. */
+  private static final class LiveOutcomes {
+    final LongAdder correct = new LongAdder();
+    final LongAdder wrong = new LongAdder();
+  }
 
   public JoinCounters() {
     for (JoinDeadLetterRule rule : JoinDeadLetterRule.values()) {
@@ -83,6 +107,42 @@ public final class JoinCounters {
       total += count.sum();
     }
     return total;
+  }
+
+  /**
+   * The versions whose predictions met their labels so far: {@link #livePredictions} of each is
+   * their live accuracy.
+   */
+  public Set<ServedVersion> liveVersions() {
+    return Set.copyOf(live.keySet());
+  }
+
+  /**
+   * Predictions of {@code version} joined with their label: those the label agreed with when
+   * {@code correct}, the others when not; 0 for a version with none.
+   */
+  public long livePredictions(ServedVersion version, boolean correct) {
+    LiveOutcomes outcomes = live.get(version);
+    return outcomes == null ? 0 : (correct ? outcomes.correct : outcomes.wrong).sum();
+  }
+
+  /**
+   * Calls {@code listener} with each version when one of its predictions is first joined (at least
+   * once per version; twice when two threads join its first ones at the same time), replacing the
+   * listener before.
+   */
+  void onFirstLiveOutcome(Consumer<ServedVersion> listener) {
+    onFirstOutcome = Objects.requireNonNull(listener, "listener");
+  }
+
+  void countLive(String model, int version, boolean correct) {
+    ServedVersion key = new ServedVersion(model, version);
+    LiveOutcomes outcomes = live.get(key);
+    if (outcomes == null) {
+      outcomes = live.computeIfAbsent(key, k -> new LiveOutcomes());
+      onFirstOutcome.accept(key);
+    }
+    (correct ? outcomes.correct : outcomes.wrong).increment();
   }
 
   void countJoined(boolean withPrediction) {

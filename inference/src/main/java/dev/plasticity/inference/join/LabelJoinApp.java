@@ -1,5 +1,9 @@
 package dev.plasticity.inference.join;
 
+import dev.plasticity.inference.join.JoinCounters.ServedVersion;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,10 +25,19 @@ import org.slf4j.LoggerFactory;
  * same application id share the work by partition; the state directory holds the local copy of the
  * stores (rebuilt from their changelogs when missing).
  *
+ * <p>{@link #bindTo} exports its {@link JoinCounters} to a Micrometer registry; Prometheus names:
+ * {@code plasticity_join_events_joined_total} (labelled events written), {@code
+ * plasticity_join_labels_without_prediction_total} (of those, joined without a prediction), {@code
+ * plasticity_join_labels_held_total}, {@code plasticity_join_duplicate_labels_total}, {@code
+ * plasticity_join_expired_unlabelled_total}, {@code plasticity_join_dead_letters_total{reason}} (by
+ * {@link JoinDeadLetterRule#id()}) and {@code plasticity_live_predictions_total{model, version,
+ * outcome}} with outcome {@code correct} or {@code wrong}: the live accuracy of each version is
+ * {@code correct / (correct + wrong)}.
+ *
  * <p>Thread-safe; {@link #close()} stops the app, leaving its consumer group at once so that the
  * next instance takes the partitions over without waiting for a session timeout.
  */
-public final class LabelJoinApp implements AutoCloseable {
+public final class LabelJoinApp implements AutoCloseable, MeterBinder {
   /** The application id (consumer group, prefix of the changelog topics) unless one is given. */
   public static final String DEFAULT_APPLICATION_ID = "plasticity-label-join";
 
@@ -102,6 +115,44 @@ public final class LabelJoinApp implements AutoCloseable {
   /** What this instance has done since it started. */
   public JoinCounters counters() {
     return counters;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    count(registry, "plasticity.join.events.joined", "labelled events written, with or without a prediction",
+        JoinCounters::joined);
+    count(registry, "plasticity.join.labels.without.prediction",
+        "labelled events written without a prediction (the event was not scored within the prediction wait)",
+        JoinCounters::joinedWithoutPrediction);
+    count(registry, "plasticity.join.labels.held", "labels that arrived before their event and waited for it",
+        JoinCounters::labelsHeld);
+    count(registry, "plasticity.join.duplicate.labels", "labels for an event already labelled; not published again",
+        JoinCounters::duplicateLabels);
+    count(registry, "plasticity.join.expired.unlabelled", "events whose label did not arrive within window and grace",
+        JoinCounters::expiredUnlabelled);
+    for (JoinDeadLetterRule rule : JoinDeadLetterRule.values()) {
+      FunctionCounter.builder("plasticity.join.dead.letters", counters, c -> c.deadLettered(rule))
+          .description("records written to the dead-letter topic, by the rule they broke").tag("reason", rule.id())
+          .register(registry);
+    }
+    counters.onFirstLiveOutcome(version -> bindLive(registry, version));
+    counters.liveVersions().forEach(version -> bindLive(registry, version));
+  }
+
+  private void count(MeterRegistry registry, String name, String description,
+      java.util.function.ToDoubleFunction<JoinCounters> count) {
+    FunctionCounter.builder(name, counters, count).description(description).register(registry);
+  }
+
+  private void bindLive(MeterRegistry registry, ServedVersion version) {
+    for (boolean correct : new boolean[] {true, false}) {
+      FunctionCounter.builder("plasticity.live.predictions", counters, c -> c.livePredictions(version, correct))
+          .description("predictions joined with their label, by the version that made them and whether the label"
+              + " agreed")
+          .tag("model", version.model()).tag("version", String.valueOf(version.version()))
+          .tag("outcome", correct ? "correct" : "wrong")
+          .register(registry);
+    }
   }
 
   /** The Kafka Streams state: {@code RUNNING} once it has its partitions and stores. */

@@ -157,6 +157,10 @@ final class LabelJoinProcessor implements Processor<byte[], byte[], byte[], byte
         context.forward(new Record<>(joined.getEventId().getBytes(StandardCharsets.UTF_8),
             JoinCodecs.LABELLED.encode(joined), joined.getEventTime()), LabelJoinTopology.LABELLED_SINK);
         counters.countJoined(joined.getPredictionVersion() != null);
+        if (joined.getPrediction() != null && joined.getPredictionVersion() != null) {
+          counters.countLive(joined.getModel(), joined.getPredictionVersion(),
+              joined.getPrediction() == joined.getLabel());
+        }
         break;
       case HELD:
         counters.countLabelHeld();

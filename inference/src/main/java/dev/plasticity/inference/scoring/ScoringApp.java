@@ -3,7 +3,15 @@ package dev.plasticity.inference.scoring;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ModelSubscription;
+import dev.plasticity.inference.ServingMetrics;
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.MetricsSettings;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +50,17 @@ import org.slf4j.LoggerFactory;
  * the version that was serving. Events for a model that has no version yet are dead-lettered (rule
  * {@link DeadLetterRule#NO_VERSION_SERVED}); {@link #servedVersion} tells when a model is ready.
  *
+ * <p>{@link #bindTo} exports each model's {@link ServingMetrics} and the app's {@link ScoringCounts}
+ * to a Micrometer registry; Prometheus names: {@code plasticity_scoring_events_scored_total}, {@code
+ * plasticity_scoring_dead_letters_total{reason}} (by {@link DeadLetterRule#id()}), {@code
+ * plasticity_scoring_pending_events}, {@code plasticity_scoring_batches_total}, {@code
+ * plasticity_scoring_batched_events_total}, {@code plasticity_scoring_labels_recorded_total} and
+ * {@code plasticity_scoring_labels_unknown_model_total}. {@link #main} serves them on {@code GET
+ * /metrics} when {@code PLASTICITY_METRICS_PORT} is set.
+ *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
-public final class ScoringApp implements AutoCloseable {
+public final class ScoringApp implements AutoCloseable, MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(ScoringApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   /** How long {@link #start} waits for the models' served versions before it starts scoring. */
@@ -152,10 +168,23 @@ public final class ScoringApp implements AutoCloseable {
       System.exit(2);
       return;
     }
+    ServiceMetrics metrics = ServiceMetrics.create();
+    Optional<MetricsEndpoint> endpoint;
+    try {
+      endpoint = MetricsSettings.startEndpoint(System.getenv(), metrics);
+    } catch (IllegalArgumentException e) {
+      System.err.println("scoring cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    endpoint.ifPresent(e -> System.out.println("Metrics: " + e.uri()));
     ScoringApp app = start(config);
+    app.bindTo(metrics.registry());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.close();
+      endpoint.ifPresent(MetricsEndpoint::close);
+      metrics.close();
       stopped.countDown();
     }, "scoring-shutdown"));
     while (!stopped.await(1, TimeUnit.SECONDS)) {
@@ -175,6 +204,32 @@ public final class ScoringApp implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     return props;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    predictors.forEach(predictor -> new ServingMetrics(predictor).bindTo(registry));
+    count(registry, "plasticity.scoring.events.scored", "events scored and written as predictions",
+        ScoringCounts::scored);
+    for (DeadLetterRule rule : DeadLetterRule.values()) {
+      FunctionCounter.builder("plasticity.scoring.dead.letters", counts, c -> c.deadLettered(rule))
+          .description("records written to the dead-letter topic, by the rule they broke").tag("reason", rule.id())
+          .register(registry);
+    }
+    Gauge.builder("plasticity.scoring.pending.events", counts, ScoringCounts::pending)
+        .description("events read and checked that wait to be scored in a batch").strongReference(true)
+        .register(registry);
+    count(registry, "plasticity.scoring.batches", "batches scored", ScoringCounts::batches);
+    count(registry, "plasticity.scoring.batched.events", "events in the batches scored", ScoringCounts::batchedEvents);
+    count(registry, "plasticity.scoring.labels.recorded", "labels handed to their model's predictor",
+        ScoringCounts::labelsRecorded);
+    count(registry, "plasticity.scoring.labels.unknown.model", "labels for a model this app does not score",
+        ScoringCounts::labelsForUnknownModels);
+  }
+
+  private void count(MeterRegistry registry, String name, String description,
+      java.util.function.ToDoubleFunction<ScoringCounts> count) {
+    FunctionCounter.builder(name, counts, count).description(description).register(registry);
   }
 
   /** What became of the records read so far. */

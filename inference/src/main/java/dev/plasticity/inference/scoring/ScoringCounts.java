@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the scoring topology did with the records it read: events scored, events pending, records dead-lettered
  * per {@link DeadLetterRule}, labels fed to a predictor and labels for a model this app does not
- * score. Plain counters that an app exposes (the inference module carries no metrics library).
+ * score. Plain counters; {@link ScoringApp#bindTo} exports them to a Micrometer registry.
  *
  * <p>Thread-safe: every stream thread of an app adds to the same counts.
  */

@@ -3,6 +3,8 @@ package dev.plasticity.inference.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plasticity.inference.ServingFixtures;
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
@@ -65,7 +67,10 @@ class ScoringAppTest {
       client.ensureModel(model);
       client.register(ServingFixtures.champion(model, "t-1"), ServingFixtures.artifact(1));
 
-      try (ScoringApp app = ScoringApp.start(config(model, registry, stateDir), FAST_COMMITS)) {
+      try (ScoringApp app = ScoringApp.start(config(model, registry, stateDir), FAST_COMMITS);
+          ServiceMetrics metrics = ServiceMetrics.create();
+          MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics)) {
+        app.bindTo(metrics.registry());
         await("v1 is served and the app runs",
             () -> app.servedVersion(model).equals(OptionalInt.of(1)) && app.state() == KafkaStreams.State.RUNNING);
         for (int i = 0; i < 10; i++) {
@@ -89,6 +94,18 @@ class ScoringAppTest {
         assertThat(letters.get(0).getError()).startsWith("undecodable: ");
         assertThat(app.counts().scored()).isEqualTo(10);
         assertThat(app.counts().deadLettered(DeadLetterRule.UNDECODABLE)).isEqualTo(1);
+        String tag = "{model=\"" + model + "\"}";
+        assertThat(scrape(endpoint))
+            .contains("plasticity_scoring_events_scored_total 10.0")
+            .contains("plasticity_scoring_dead_letters_total{reason=\"undecodable\"} 1.0")
+            .contains("plasticity_scoring_dead_letters_total{reason=\"missing-feature\"} 0.0")
+            .contains("plasticity_scoring_pending_events 0.0")
+            .contains("plasticity_predictions_total" + tag + " 10.0")
+            .contains("plasticity_swaps_total" + tag + " 1.0")
+            .contains("plasticity_served_version" + tag + " 1.0")
+            .contains("plasticity_served_version_age_seconds" + tag)
+            .contains("plasticity_predictions_failed_total{model=\"" + model + "\",reason=\"no-version-served\"} 0.0")
+            .containsPattern("plasticity_prediction_latency_seconds_count\\{model=\"" + model + "\"} [1-9]");
       }
     }
   }
@@ -201,6 +218,22 @@ class ScoringAppTest {
       });
     }
     return found;
+  }
+
+  /** What Prometheus reads from {@code endpoint}. */
+  private static String scrape(MetricsEndpoint endpoint) {
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(endpoint.uri()).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response.body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while scraping " + endpoint.uri(), e);
+    }
   }
 
   private static ScoringConfig config(String model, RegistryServer registry, Path stateDir) {

@@ -11,6 +11,8 @@ import dev.plasticity.inference.join.LabelJoinApp;
 import dev.plasticity.inference.scoring.ScoringApp;
 import dev.plasticity.inference.scoring.ScoringConfig;
 import dev.plasticity.inference.scoring.ScoringCounts;
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
@@ -33,8 +35,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.streams.KafkaStreams;
@@ -50,7 +54,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>The two Kafka Streams apps keep their state under {@code <dataDir>/scoring-state} and {@code
  * <dataDir>/label-join-state}.
  *
- * <p>Everything listens on 127.0.0.1 only. Registry writes need a bearer token that the stack
+ * <p>Prometheus scrapes {@link #metricsEndpoints()}: the registry's {@code /metrics}, one endpoint
+ * for the trainer, the scoring app and the label join together, and, when the stack is started with
+ * a port for it, Flink's Prometheus reporter of the drift job.
+ *
+ * <p>Everything listens on 127.0.0.1 only, but for the drift job's Prometheus reporter, which Flink
+ * binds on every interface: it runs only when asked for. Registry writes need a bearer token that the stack
  * generates at start, hands to its own clients and writes to {@code <dataDir>/registry-token}
  * (readable by its owner only) for other clients on the machine; it is never logged.
  */
@@ -119,11 +128,22 @@ public final class EmbeddedStack implements AutoCloseable {
   private ModelSubscription subscription;
   private ScoringApp scoring;
   private LabelJoinApp labelJoin;
+  private MetricsEndpoint metricsEndpoint;
+  private OptionalInt driftJobPrometheusPort = OptionalInt.empty();
 
   private EmbeddedStack() {}
 
   public static EmbeddedStack start(Options options) {
+    return start(options, OptionalInt.empty());
+  }
+
+  /**
+   * Starts the stack with the drift job's Prometheus reporter on {@code driftJobPrometheusPort}
+   * (every interface; pick one with {@link DriftJob#prometheusPort}), when one is given.
+   */
+  public static EmbeddedStack start(Options options, OptionalInt driftJobPrometheusPort) {
     EmbeddedStack stack = new EmbeddedStack();
+    stack.driftJobPrometheusPort = driftJobPrometheusPort;
     try {
       stack.startAll(options);
       return stack;
@@ -153,11 +173,16 @@ public final class EmbeddedStack implements AutoCloseable {
     registryUrl = registry.baseUri();
     registryClient().ensureModel(options.model());
 
+    ServiceMetrics metrics = ServiceMetrics.create(); // the trainer's, the scoring app's and the join's
+    started.add(metrics);
+    metricsEndpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics);
+    started.add(metricsEndpoint);
+
     DriftJobOptions driftOptions = options.driftJob().apply(DriftJobOptions.builder(bootstrapServers)
         .transactionalIdPrefix("plasticity-drift-" + java.util.UUID.randomUUID())).build();
     JobClient job;
     try {
-      job = DriftJob.startLocal(driftOptions);
+      job = DriftJob.startLocal(driftOptions, driftJobPrometheusPort);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the drift job: " + e.getMessage(), e);
     }
@@ -170,7 +195,7 @@ public final class EmbeddedStack implements AutoCloseable {
     });
 
     trainer = TrainerService.create(options.trainer().apply(
-            TrainerConfig.builder(bootstrapServers, registryUrl).registryToken(registryToken)).build())
+            TrainerConfig.builder(bootstrapServers, registryUrl).registryToken(registryToken)).build(), metrics.registry())
         .onOutcome(outcomes::add)
         .start();
     started.add(trainer);
@@ -184,9 +209,23 @@ public final class EmbeddedStack implements AutoCloseable {
     scoring = ScoringApp.start(new ScoringConfig(bootstrapServers, registryUrl, registryToken,
         List.of(options.model()), ScoringConfig.DEFAULT_APPLICATION_ID, dir.resolve("scoring-state")));
     started.add(scoring);
+    scoring.bindTo(metrics.registry());
     labelJoin = LabelJoinApp.start(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID,
         dir.resolve("label-join-state"), options.join(), Map.of());
     started.add(labelJoin);
+    labelJoin.bindTo(metrics.registry());
+  }
+
+  /**
+   * Where Prometheus scrapes each part of the stack: {@code registry}, {@code services} (the trainer,
+   * the scoring app and the label join) and, when it runs, the drift job's reporter {@code drift-job}.
+   */
+  public Map<String, URI> metricsEndpoints() {
+    Map<String, URI> endpoints = new LinkedHashMap<>();
+    endpoints.put("registry", registryUrl.resolve("/metrics"));
+    endpoints.put("services", metricsEndpoint.uri());
+    driftJobPrometheusPort.ifPresent(port -> endpoints.put("drift-job", URI.create("http://127.0.0.1:" + port + "/metrics")));
+    return endpoints;
   }
 
   /** A client of the stack's registry that carries its token. */

@@ -1,5 +1,8 @@
 package dev.plasticity.ops;
 
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.MetricsSettings;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.trainer.RetrainingPolicy;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;
@@ -21,10 +24,22 @@ import picocli.CommandLine.Spec;
  * One Plasticity service per process, configured by environment, for the distributed setup. The
  * trainer, the drift job and scoring answer {@code GET /health} on {@link ServiceEnvironment#HEALTH_HOST}
  * (127.0.0.1) and {@link ServiceEnvironment#HEALTH_PORT} (any free port, printed), and exit with status 1, saying why, when they stop
- * for good.
+ * for good. With {@code PLASTICITY_METRICS_PORT} set, the trainer and scoring answer {@code GET /metrics}
+ * there ({@link MetricsSettings}), and the drift job runs Flink's Prometheus reporter on it.
  */
 final class ServiceCommands {
   private ServiceCommands() {}
+
+  /**
+   * The metrics endpoint the environment asks for ({@link MetricsSettings}), printed, if any.
+   *
+   * @throws IllegalArgumentException naming the variable that is malformed
+   */
+  static Optional<MetricsEndpoint> metricsEndpoint(ServiceMetrics metrics) {
+    Optional<MetricsEndpoint> endpoint = MetricsSettings.startEndpoint(System.getenv(), metrics);
+    endpoint.ifPresent(e -> System.out.println("Metrics: " + e.uri()));
+    return endpoint;
+  }
 
   /** Where the trainer's and the drift job's health endpoints listen. */
   static HealthEndpoint healthEndpoint(java.util.function.Supplier<List<ServiceHealth>> checks) {
@@ -111,8 +126,26 @@ final class ServiceCommands {
         System.err.println("plasticity scoring cannot start: " + e.getMessage());
         return 2;
       }
+      ServiceMetrics metrics = ServiceMetrics.create();
+      Optional<MetricsEndpoint> endpoint;
+      try {
+        endpoint = metricsEndpoint(metrics);
+      } catch (IllegalArgumentException e) {
+        System.err.println("plasticity scoring cannot start: " + e.getMessage());
+        metrics.close();
+        return 2;
+      }
       ScoringProcess process = ScoringProcess.start(config, Map.of());
-      return runUntilStopped(process::health, "scoring", process);
+      process.scoring().ifPresent(app -> app.bindTo(metrics.registry()));
+      process.join().ifPresent(app -> app.bindTo(metrics.registry()));
+      return runUntilStopped(process::health, "scoring", () -> {
+        try {
+          process.close();
+        } finally {
+          endpoint.ifPresent(MetricsEndpoint::close);
+          metrics.close();
+        }
+      });
     }
   }
 
@@ -149,10 +182,19 @@ final class ServiceCommands {
         config.policy(policy);
       }
       modelPolicies.forEach((model, rules) -> config.policy(model, PolicyConverter.parse(spec, model, rules)));
-      TrainerService trainer = TrainerService.create(config.build()).start();
+      ServiceMetrics metrics = ServiceMetrics.create();
+      Optional<MetricsEndpoint> endpoint = metricsEndpoint(metrics);
+      TrainerService trainer = TrainerService.create(config.build(), metrics.registry()).start();
       return runUntilStopped(() -> List.of(trainer.failure().map(e -> ServiceHealth.failed("trainer", e))
           .orElseGet(() -> trainer.isRunning() ? ServiceHealth.up("trainer", "consuming triggers")
-              : ServiceHealth.stopped("trainer", "not consuming triggers"))), "trainer", trainer);
+              : ServiceHealth.stopped("trainer", "not consuming triggers"))), "trainer", () -> {
+                try {
+                  trainer.close();
+                } finally {
+                  endpoint.ifPresent(MetricsEndpoint::close);
+                  metrics.close();
+                }
+              });
     }
   }
 
@@ -178,7 +220,12 @@ final class ServiceCommands {
 
     @Override
     public Integer call() throws Exception {
-      JobClient job = dev.plasticity.streamjobs.DriftJob.startLocal(DriftJobOptions.fromArgs(args));
+      java.util.OptionalInt prometheusPort = MetricsSettings.PORT.in(System.getenv())
+          .map(port -> java.util.OptionalInt.of(dev.plasticity.streamjobs.DriftJob.prometheusPort(port)))
+          .orElse(java.util.OptionalInt.empty());
+      JobClient job = dev.plasticity.streamjobs.DriftJob.startLocal(DriftJobOptions.fromArgs(args), prometheusPort);
+      prometheusPort.ifPresent(port -> System.out.println("Metrics: http://127.0.0.1:" + port
+          + "/metrics (Flink's Prometheus reporter, on every interface)"));
       return runUntilStopped(() -> List.of(DriftJobHealth.of(job)), "drift-job", () -> cancel(job));
     }
 

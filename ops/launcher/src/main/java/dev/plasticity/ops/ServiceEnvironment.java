@@ -3,6 +3,7 @@ package dev.plasticity.ops;
 import dev.plasticity.inference.service.InferenceEnvironment;
 import dev.plasticity.inference.join.JoinEnvironment;
 import dev.plasticity.inference.scoring.ScoringEnvironment;
+import dev.plasticity.metrics.MetricsSettings;
 import dev.plasticity.registry.server.RegistryEnvironment;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.Setting;
@@ -34,6 +35,9 @@ final class ServiceEnvironment {
 
   private static final List<Setting<?>> HEALTH = List.of(HEALTH_HOST, HEALTH_PORT);
 
+  /** The drift job's Prometheus reporter takes the port only: Flink binds it on every interface. */
+  private static final List<Setting<?>> DRIFT_JOB_METRICS = List.of(MetricsSettings.PORT);
+
   /** The drift job reads Kafka's address from the environment; everything else from its flags. */
   private static final List<Setting<?>> DRIFT_JOB = List.of(DriftJobOptions.BOOTSTRAP);
 
@@ -48,9 +52,10 @@ final class ServiceEnvironment {
     Map<String, List<Setting<?>>> own = new LinkedHashMap<>();
     own.put("registry", RegistryEnvironment.ALL);
     own.put("inference", InferenceEnvironment.ALL);
-    own.put("trainer", Stream.concat(TrainerEnvironment.ALL.stream(), HEALTH.stream()).toList());
-    own.put("drift-job", Stream.concat(DRIFT_JOB.stream(), HEALTH.stream()).toList());
-    own.put("scoring", distinct(Stream.of(ScoringEnvironment.ALL, JoinEnvironment.ALL, HEALTH).flatMap(List::stream)));
+    own.put("trainer", Stream.of(TrainerEnvironment.ALL, HEALTH, MetricsSettings.ALL).flatMap(List::stream).toList());
+    own.put("drift-job", Stream.of(DRIFT_JOB, HEALTH, DRIFT_JOB_METRICS).flatMap(List::stream).toList());
+    own.put("scoring", distinct(Stream.of(ScoringEnvironment.ALL, JoinEnvironment.ALL, HEALTH, MetricsSettings.ALL)
+        .flatMap(List::stream)));
     own.put("stack", List.of(HEALTH_PORT));
     return java.util.Collections.unmodifiableMap(own);
   }

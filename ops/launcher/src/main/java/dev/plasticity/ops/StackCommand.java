@@ -59,6 +59,7 @@ final class StackCommand implements Callable<Integer> {
     System.out.println("Kafka:    " + stack.bootstrapServers());
     System.out.println("Registry: " + stack.registryUrl() + " (writes need the bearer token in " + stack.registryTokenFile() + ")");
     System.out.println("Health:   http://" + health.host() + ":" + health.port() + "/health");
+    stack.metricsEndpoints().forEach((part, uri) -> System.out.println("Metrics:  " + uri + " (" + part + ")"));
     System.out.println("Data:     " + dir);
     System.out.println("Drift job, trainer and inference for '" + model + "' are running. Ctrl-C stops.");
     Optional<ServiceHealth> failed = watch(stack::health, stopping);

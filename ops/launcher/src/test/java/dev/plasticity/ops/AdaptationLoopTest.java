@@ -59,5 +59,34 @@ class AdaptationLoopTest {
         .contains("Why: " + report.strategyReason())
         .contains("retrained v" + report.versionRegistered() + " with " + report.strategy() + ". Why: "
             + report.strategyReason());
+
+    // every part of the loop told Prometheus what it did
+    assertThat(run.scrapes()).containsOnlyKeys("registry", "services", "drift-job");
+    assertThat(run.scrapes().get("registry"))
+        .containsPattern("plasticity_registry_versions_registered_total\\{alias=\"champion\",model=\"sea\"} [2-9]")
+        .containsPattern("plasticity_http_requests_seconds_count\\{method=\"POST\",route=\"/api/models/\\{model}/versions\","
+            + "status=\"201\"} [2-9]");
+    assertThat(run.scrapes().get("services"))
+        .containsPattern("plasticity_trainer_triggers_total\\{kind=\"" + report.triggerKind() + "\",signal=\"DRIFT\"} [1-9]")
+        .containsPattern("plasticity_trainer_runs_total\\{outcome=\"champion\",strategy=\"" + report.strategy() + "\"} [1-9]")
+        .containsPattern("plasticity_trainer_run_duration_seconds_count\\{strategy=\"" + report.strategy() + "\"} [1-9]")
+        .containsPattern("plasticity_trainer_versions_registered_total\\{alias=\"champion\",model=\"sea\"} [2-9]")
+        .containsPattern("plasticity_predictions_total\\{model=\"sea\"} [1-9]")
+        .contains("plasticity_predictions_failed_total{model=\"sea\",reason=\"error\"} 0.0")
+        .containsPattern("plasticity_swaps_total\\{model=\"sea\"} [2-9]")
+        .contains("plasticity_served_version{model=\"sea\"} " + report.versionServed() + ".0")
+        .contains("plasticity_served_version_age_seconds{model=\"sea\"}")
+        .containsPattern("plasticity_prediction_latency_seconds_count\\{model=\"sea\"} [1-9]")
+        .containsPattern("plasticity_scoring_events_scored_total [1-9]")
+        .contains("plasticity_scoring_dead_letters_total{reason=\"undecodable\"}")
+        .containsPattern("plasticity_join_events_joined_total [1-9]")
+        .containsPattern("plasticity_live_predictions_total\\{model=\"sea\",outcome=\"correct\",version=\""
+            + report.versionServed() + "\"} [1-9]");
+    String operator = "flink_taskmanager_job_task_operator_plasticity_";
+    assertThat(run.scrapes().get("drift-job"))
+        .containsPattern(operator + "kind_signal_triggers\\{[^}]*kind=\"" + report.triggerKind() + "\"[^}]*} [1-9]")
+        .containsPattern(operator + "events_per_second\\{")
+        .containsPattern(operator + "model_feature_test_drift_statistic\\{[^}]*model=\"sea\"")
+        .containsPattern(operator + "reason_dead_letters\\{[^}]*reason=\"late\"");
   }
 }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * What the registry does, independent of HTTP: registers models, stores versions with their
  * artifacts (numbering them 1, 2, … per model, once per trigger id), moves aliases (promote,
  * rollback, any named alias), archives versions, answers lookups and the history, and tells the
- * {@link ChampionAnnouncer} when it changed something. Every change names who made it ({@code
+ * {@link ChangeAnnouncer} when it changed something. Every change names who made it ({@code
  * actor}: the token's name, {@code anonymous} on a registry without tokens) and why. Bad input
  * raises {@link IllegalArgumentException}, an unregistered model {@link UnknownModelException}, a
  * move the lifecycle forbids {@link LifecycleConflictException}. Thread-safe.
@@ -43,13 +43,21 @@ final class Registry {
 
   private final VersionStore store;
   private final ArtifactStore artifacts;
-  private final ChampionAnnouncer announcer;
+  private final ChangeAnnouncer announcer;
   private final Clock clock;
   private final long maxArtifactBytes;
+  private final RegistryMetrics metrics;
   private final Object[] artifactLocks = new Object[64];
 
   /** @param maxArtifactBytes uploads beyond this many bytes are refused ({@link ArtifactTooLargeException}) */
-  Registry(VersionStore store, ArtifactStore artifacts, ChampionAnnouncer announcer, Clock clock, long maxArtifactBytes) {
+  Registry(VersionStore store, ArtifactStore artifacts, ChangeAnnouncer announcer, Clock clock, long maxArtifactBytes) {
+    this(store, artifacts, announcer, clock, maxArtifactBytes, RegistryMetrics.NONE);
+  }
+
+  /** @param metrics counts the versions stored and rejected */
+  Registry(VersionStore store, ArtifactStore artifacts, ChangeAnnouncer announcer, Clock clock, long maxArtifactBytes,
+      RegistryMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.artifacts = artifacts;
     this.announcer = announcer;
@@ -228,6 +236,7 @@ final class Registry {
     }
     log.info("stored {} v{} ({}, {} bytes, sha256 {}, trigger {})", model, version.getVersion(),
         version.getAlias(), stored.size(), stored.sha256(), triggerId);
+    metrics.versionRegistered(model, version.getAlias());
     announcer.changed(model);
     return new Registration(version, true);
   }
@@ -369,6 +378,7 @@ final class Registry {
         .orElseThrow(() -> new java.util.NoSuchElementException(model + " has no version " + version));
     if (outcome.created()) {
       log.warn("{} v{} was reported unservable: {}", model, version, reason);
+      metrics.rejected(model);
       outcome.reinstated().ifPresent(champion -> log.info("{} v{} is the champion again; announcing it", model, champion));
       announcer.changed(model);
     }

@@ -1,5 +1,7 @@
 package dev.plasticity.registry.server;
 
+import dev.plasticity.metrics.MetricsEndpoint;
+import dev.plasticity.metrics.ServiceMetrics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryJson;
 import dev.plasticity.schemas.ContractClasses;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model registry service: HTTP API (see {@code RegistryClient} for the routes), metadata in SQL,
- * artifacts on the filesystem, champions announced on Kafka.
+ * artifacts on the filesystem, champions announced on Kafka, and {@code GET /metrics} for Prometheus
+ * ({@link RegistryMetrics}).
  *
  * <pre>{@code
  * try (RegistryServer server = RegistryServer.start(RegistryConfig.builder().dataDir(dir).build())) {
@@ -52,26 +55,32 @@ public final class RegistryServer implements AutoCloseable {
       if (stale > 0) {
         log.info("removed {} partial upload(s) a previous run left in {}", stale, config.artifactDir().resolve("incoming"));
       }
-      ChampionPublisher publisher = null;
+      ChangePublisher publisher = null;
       if (config.kafkaBootstrapServers() != null) {
-        publisher = new ChampionPublisher(store, config.kafkaBootstrapServers(), config.kafkaProducerProperties());
+        publisher = new ChangePublisher(store, config.kafkaBootstrapServers(), config.kafkaProducerProperties());
         resources.push(publisher);
       } else {
         log.warn("no Kafka bootstrap servers configured: champions are stored but not published");
       }
+      ServiceMetrics metrics = ServiceMetrics.create();
+      resources.push(metrics);
+      RegistryMetrics registryMetrics = RegistryMetrics.of(metrics);
       Registry registry = new Registry(store, artifacts,
-          publisher != null ? publisher : ChampionAnnouncer.NONE, config.clock(), config.maxArtifactBytes());
+          publisher != null ? publisher : ChangeAnnouncer.NONE, config.clock(), config.maxArtifactBytes(),
+          registryMetrics);
 
       Javalin app = Javalin.create(c -> {
         c.showJavalinBanner = false;
         c.jsonMapper(new JavalinJackson(RegistryJson.mapper(), false));
         c.http.disableCompression(); // artifacts are binary; JSON answers are small
+        c.requestLogger.http(registryMetrics::requestAnswered);
         // Jetty counts a multipart field (the metadata part) against the form limit: the metadata limit
         // decides, and answers 413 itself
         c.jetty.modifyServletContextHandler(h -> h.setMaxFormContentSize((int) config.maxMetadataBytes() + 64 * 1024));
       });
       RegistryHttp.routes(app, registry, config.artifactDir().toAbsolutePath().resolve("incoming"),
           config.maxArtifactBytes(), config.maxMetadataBytes(), RegistryAccess.of(config.bearerToken(), config.namedTokens()));
+      app.get(MetricsEndpoint.PATH, ctx -> ctx.contentType(ServiceMetrics.CONTENT_TYPE).result(metrics.scrape()));
       resources.push(app::stop);
       app.start(config.bindHost(), config.httpPort());
       String publicBase = config.publicBaseUrl() != null ? config.publicBaseUrl()

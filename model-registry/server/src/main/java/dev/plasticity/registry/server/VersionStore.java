@@ -33,7 +33,7 @@ import org.flywaydb.core.Flyway;
  * an alias set or removed, a version archived or rejected) is a row of {@code registry_changes},
  * written in the same transaction as what it records, under a lock on the model's row, so a
  * model's change numbers grow in the order its changes commit. That table is the model's history
- * and the outbox the {@link ChampionPublisher} publishes from. Thread-safe.
+ * and the outbox the {@link ChangePublisher} publishes from. Thread-safe.
  */
 final class VersionStore implements AutoCloseable {
   static final String CHAMPION = Aliases.CHAMPION;

@@ -5,9 +5,9 @@ package dev.plasticity.registry.server;
  * version archived or rejected), so that what is pending is published now rather than at the
  * next retry.
  */
-interface ChampionAnnouncer {
+interface ChangeAnnouncer {
   /** Announces nothing: the registry runs without Kafka and its changes stay unpublished. */
-  ChampionAnnouncer NONE = model -> {};
+  ChangeAnnouncer NONE = model -> {};
 
   /** {@code model} has a change to publish. */
   void changed(String model);

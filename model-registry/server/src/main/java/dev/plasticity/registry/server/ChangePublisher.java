@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Runs happen on one thread: at start, every retry interval, and when a change is recorded.
  * Delivery is at least once (a crash between ack and mark republishes). Thread-safe.
  */
-final class ChampionPublisher implements ChampionAnnouncer, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ChampionPublisher.class);
+final class ChangePublisher implements ChangeAnnouncer, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
   /** How long an upload waits for its champion to be acknowledged before answering anyway. */
   private static final Duration AWAIT_ACK = Duration.ofSeconds(15);
 
@@ -51,7 +51,7 @@ final class ChampionPublisher implements ChampionAnnouncer, AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final ScheduledExecutorService thread;
 
-  ChampionPublisher(VersionStore store, String bootstrapServers, Map<String, String> overrides) {
+  ChangePublisher(VersionStore store, String bootstrapServers, Map<String, String> overrides) {
     this.store = store;
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
