@@ -334,16 +334,8 @@ final class VersionStore implements AutoCloseable {
 
   /** Every alias of {@code model} and the version it points at, by alias name. */
   Map<String, Integer> aliases(String model) {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-        "SELECT alias, version FROM model_aliases WHERE model = ? ORDER BY alias")) {
-      s.setString(1, model);
-      try (ResultSet rs = s.executeQuery()) {
-        Map<String, Integer> aliases = new LinkedHashMap<>();
-        while (rs.next()) {
-          aliases.put(rs.getString(1), rs.getInt(2));
-        }
-        return aliases;
-      }
+    try (Connection c = connect()) {
+      return aliases(c, model);
     } catch (SQLException e) {
       throw failure("list the aliases of " + model, e);
     }
@@ -620,7 +612,7 @@ final class VersionStore implements AutoCloseable {
   }
 
   private static Map<String, Integer> aliases(Connection c, String model) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT alias, version FROM model_aliases WHERE model = ?")) {
+    try (PreparedStatement s = c.prepareStatement("SELECT alias, version FROM model_aliases WHERE model = ? ORDER BY alias")) {
       s.setString(1, model);
       try (ResultSet rs = s.executeQuery()) {
         Map<String, Integer> aliases = new LinkedHashMap<>();

@@ -6,27 +6,18 @@ import static dev.plasticity.registry.server.TestVersions.uniqueModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plasticity.registry.client.RegistryClient;
-import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.ModelVersion;
-import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,32 +109,9 @@ class ChampionPublishingTest {
     }
   }
 
-  /** Records under {@code key} on the versions topic, from the start, until one matches {@code last}. */
-  private static List<ConsumerRecord<String, ModelVersion>> readUntil(
-      String key, Predicate<ConsumerRecord<String, ModelVersion>> last) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, ModelVersion> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ModelVersion.class))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODEL_VERSIONS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(200))) {
-          if (key.equals(record.key())) {
-            records.add(record);
-            if (last.test(record)) {
-              return records;
-            }
-          }
-        }
-      }
-      throw new AssertionError("the last expected record under " + key + " did not arrive within 60 s; got " + records);
-    }
+  private static List<ConsumerRecord<String, ModelVersion>> readUntil(String key,
+      Predicate<ConsumerRecord<String, ModelVersion>> last) {
+    return VersionsTopic.readUntil(kafka.bootstrapServers(), key, last);
   }
 
   /** The version as the registry stores it: the versions topic adds the alias move. */

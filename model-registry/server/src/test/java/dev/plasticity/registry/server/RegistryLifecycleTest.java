@@ -9,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.registry.client.ServedVersion;
-import dev.plasticity.schemas.AvroSerde;
 import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.RegistryChange;
-import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,16 +22,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,30 +147,9 @@ class RegistryLifecycleTest {
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  /** Records under {@code key} on the versions topic, from the start, until one matches {@code last}. */
   private static List<ConsumerRecord<String, ModelVersion>> readUntil(String key,
       Predicate<ConsumerRecord<String, ModelVersion>> last) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, ModelVersion> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), AvroSerde.of(ModelVersion.class))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODEL_VERSIONS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(200))) {
-          if (key.equals(record.key())) {
-            records.add(record);
-            if (last.test(record)) {
-              return records;
-            }
-          }
-        }
-      }
-      throw new AssertionError("the last expected record under " + key + " did not arrive within 60 s; got " + records);
-    }
+    return VersionsTopic.readUntil(kafka.bootstrapServers(), key, last);
   }
+
 }
