@@ -5,6 +5,7 @@ import dev.plasticity.registry.client.ArtifactIntegrityException;
 import dev.plasticity.registry.client.ModelFormat;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
+import dev.plasticity.schemas.Aliases;
 import dev.plasticity.schemas.Architecture;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
@@ -128,13 +129,10 @@ public final class ModelLoader {
    */
   boolean wouldServe(ModelVersion version) {
     return version.getModel().equals(model())
-        && predictor.newerThanServed(sequence(version), version.getVersion())
+        && predictor.newerThanServed(Aliases.sequence(version), version.getVersion())
         && !rejected.contains(version.getVersion());
   }
 
-  private static Long sequence(ModelVersion version) {
-    return version.getAssignment() == null ? null : version.getAssignment().getSequence();
-  }
 
   /**
    * Downloads, verifies, loads, warms up and swaps in {@code version} if it is newer than the one
@@ -182,7 +180,7 @@ public final class ModelLoader {
     }
     ServingModel serving;
     try {
-      serving = new ServingModel(model(), version.getVersion(), sequence(version), version.getArchitecture(), djlModel,
+      serving = new ServingModel(model(), version.getVersion(), Aliases.sequence(version), version.getArchitecture(), djlModel,
           predictors);
     } catch (RuntimeException e) { // the serving model closed the DJL model already
       reject(version, "cannot build predictors for v" + version.getVersion() + ": " + e);

@@ -43,9 +43,13 @@ public final class Aliases {
    * version comes later), otherwise by version number (a record written before the registry
    * numbered its changes, or by hand).
    */
-  public static final java.util.Comparator<ModelVersion> ORDER = (a, b) -> compare(
-      a.getAssignment() == null ? null : a.getAssignment().getSequence(), a.getVersion(),
-      b.getAssignment() == null ? null : b.getAssignment().getSequence(), b.getVersion());
+  public static final java.util.Comparator<ModelVersion> ORDER =
+      (a, b) -> compare(sequence(a), a.getVersion(), sequence(b), b.getVersion());
+
+  /** The registry's change number of the assignment {@code version} announces; null when it carries none. */
+  public static Long sequence(ModelVersion version) {
+    return version.getAssignment() == null ? null : version.getAssignment().getSequence();
+  }
 
   /** Whether {@code candidate} announces a newer assignment than {@code current} ({@link #ORDER}); true when there is no current one. */
   public static boolean newer(ModelVersion candidate, ModelVersion current) {

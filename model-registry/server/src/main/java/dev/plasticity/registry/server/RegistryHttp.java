@@ -460,29 +460,8 @@ final class RegistryHttp {
   private void reportRejection(Context ctx) throws IOException {
     String model = modelParam(ctx);
     int version = versionParam(ctx);
-    String contentType = ctx.contentType();
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      throw new HttpResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE.getCode(),
-          "expected application/json {\"reason\": \"...\"}, got Content-Type " + contentType);
-    }
-    byte[] body;
-    try (InputStream in = ctx.req().getInputStream()) {
-      body = in.readNBytes(MAX_JSON_BODY + 1);
-    }
-    if (body.length > MAX_JSON_BODY) {
-      throw new ArtifactTooLargeException("a rejection report is at most " + MAX_JSON_BODY + " bytes");
-    }
-    Object reason;
-    try {
-      Object parsed = RegistryJson.mapper().readValue(body, Object.class);
-      if (!(parsed instanceof Map<?, ?> map)) {
-        throw new IllegalArgumentException("a rejection report is a JSON object {\"reason\": \"...\"}");
-      }
-      reason = map.get("reason");
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a rejection report is JSON {\"reason\": \"...\"}: " + e.getOriginalMessage());
-    }
-    if (!(reason instanceof String text)) {
+    String text = text(jsonObject(ctx, "a rejection report {\"reason\": \"...\"}"), "reason");
+    if (text == null) {
       throw new IllegalArgumentException("a rejection report needs a string field 'reason'");
     }
     RejectionOutcome outcome = registry.reject(model, version, text, actor(ctx));

@@ -452,20 +452,6 @@ final class VersionStore implements AutoCloseable {
     }, Optional::isPresent);
   }
 
-  /** Whether {@code version} is archived; false when it does not exist. */
-  boolean archived(String model, int version) {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-        "SELECT 1 FROM model_versions WHERE model = ? AND version = ? AND archived_at IS NOT NULL")) {
-      s.setString(1, model);
-      s.setInt(2, version);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
-      }
-    } catch (SQLException e) {
-      throw failure("read " + model + " v" + version, e);
-    }
-  }
-
   /** {@code model}'s changes, oldest first, after change {@code after} (0 for all), at most {@code limit}. */
   List<RegistryChange> history(String model, long after, int limit) {
     return changes("read the history of " + model, "SELECT " + CHANGE_COLUMNS + " FROM registry_changes"
@@ -729,30 +715,10 @@ final class VersionStore implements AutoCloseable {
    * @return empty when the version does not exist
    */
   Optional<RejectionOutcome> reject(String model, int version, Attribution by) {
-    SQLException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try (Connection c = connect()) {
-        c.setAutoCommit(false);
-        try {
-          Optional<RejectionOutcome> outcome = reject(c, model, version, by);
-          c.commit();
-          if (outcome.isPresent() && outcome.get().created()) {
-            sync(c);
-          }
-          return outcome;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (!RETRYABLE.contains(e.getSQLState())) {
-          throw failure("record the rejection of " + model + " v" + version, e);
-        }
-        last = e;
-      }
-    }
-    throw failure("record the rejection of " + model + " v" + version + " after " + ATTEMPTS + " attempts", last);
+    return writeRetrying("record the rejection of " + model + " v" + version, c -> reject(c, model, version, by),
+        outcome -> outcome.isPresent() && outcome.get().created());
   }
+
 
   private Optional<RejectionOutcome> reject(Connection c, String model, int version, Attribution by)
       throws SQLException {
