@@ -17,6 +17,13 @@ public final class Aliases {
   /** A version that scores the same events as the champion without answering. */
   public static final String SHADOW = "shadow";
 
+  /**
+   * Not a registry alias: the stamp on predictions of the champion that served before a swap, scored
+   * beside its successor while live verification watches the successor. Reserved: no version can
+   * be given it.
+   */
+  public static final String PREVIOUS = "previous";
+
   /** The aliases with a meaning of their own; an operator may give any other {@linkplain #NAME safe name}. */
   public static final List<String> ALL = List.of(CHAMPION, CHALLENGER, SHADOW);
 

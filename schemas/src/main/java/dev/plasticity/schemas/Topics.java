@@ -34,10 +34,15 @@ public final class Topics {
 
   /** {@link RegistryChange}s keyed by model name: every change the registry makes, in order per model. */
   public static final String REGISTRY_CHANGES = "plasticity.registry.changes";
+  /**
+   * {@link LiveOutcome}s keyed by model name: each joined event with every version that scored it,
+   * right or wrong. Live accuracy per version and live verification after a swap read it.
+   */
+  public static final String LIVE_OUTCOMES = "plasticity.live.outcomes";
 
   /** All topics, in creation order. */
   public static final List<String> ALL = List.of(EVENTS_LABELLED, DRIFT_TRIGGERS, MODEL_VERSIONS, TRAINING_PROGRESS,
-      EVENTS_DLQ, DRIFT_TRIGGERS_DLQ, EVENTS_UNLABELLED, PREDICTIONS, LABELS, REGISTRY_CHANGES);
+      EVENTS_DLQ, DRIFT_TRIGGERS_DLQ, EVENTS_UNLABELLED, PREDICTIONS, LABELS, REGISTRY_CHANGES, LIVE_OUTCOMES);
 
   /** Whether a topic must be created with {@code cleanup.policy=compact}. */
   public static boolean isCompacted(String topic) {

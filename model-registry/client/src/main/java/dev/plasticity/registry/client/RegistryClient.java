@@ -194,6 +194,26 @@ public final class RegistryClient {
     return post("/api/models/" + enc(model) + "/rollback", body("reason", reason, "automatic", automatic));
   }
 
+  /**
+   * Makes {@code version}, a past champion, the champion again because a trigger's window fits it
+   * better than the serving version: recorded as a recall with {@code reason}. Needs a write token.
+   *
+   * @throws RegistryException 409 when the version never was the champion, is archived or was rejected
+   */
+  public AliasMove recall(String model, int version, String reason) {
+    return post("/api/models/" + enc(model) + "/recall", body("version", version, "reason", reason));
+  }
+
+  /**
+   * Live verification's verdict that champion {@code version} lost to the version before it: the
+   * champion rolls back, recorded as an automatic rollback with {@code reason}. Needs a write token.
+   *
+   * @throws RegistryException 409 when {@code version} no longer is the champion, or nothing is left to roll back to
+   */
+  public AliasMove rollbackLost(String model, int version, String reason) {
+    return post("/api/models/" + enc(model) + "/versions/" + version + "/rollback", body("reason", reason));
+  }
+
   /** Points {@code alias} (e.g. {@code shadow}, {@code challenger}, or a name of your own) at {@code version}. */
   public AliasMove moveAlias(String model, String alias, int version, String reason) {
     HttpResponse<byte[]> response = send(request("/api/models/" + enc(model) + "/aliases/" + enc(alias))

@@ -283,6 +283,36 @@ final class Registry {
     return move;
   }
 
+  /**
+   * Rolls back {@code version} when it is still the champion ({@link VersionStore#rollback(String,
+   * java.util.OptionalInt, Attribution)}): live verification found it worse than its predecessor.
+   * Recorded as {@link ChangeCause#AUTOMATIC_ROLLBACK} with the verdict as reason.
+   */
+  Move rollbackLost(String model, int version, String actor, String reason) {
+    checkModelName(model);
+    Move move = store.rollback(model, java.util.OptionalInt.of(version),
+        new Attribution(actor, ChangeCause.AUTOMATIC_ROLLBACK, checkReason(reason), clock.millis()));
+    log.warn("{}: v{} lost live verification, champion rolled back to v{} (by {}: {})", model, version,
+        move.version(), actor, reason);
+    announcer.changed(model);
+    return move;
+  }
+
+  /**
+   * Makes a past champion the champion again for a trigger whose window it fits better than the
+   * serving version ({@link VersionStore#recall}, {@link ChangeCause#RECALL}).
+   */
+  Move recall(String model, int version, String actor, String reason) {
+    checkModelName(model);
+    Move move = store.recall(model, version, new Attribution(actor, ChangeCause.RECALL, checkReason(reason),
+        clock.millis()));
+    move.change().ifPresent(change -> {
+      log.info("{}: v{} recalled as champion (by {}: {})", model, version, actor, reason);
+      announcer.changed(model);
+    });
+    return move;
+  }
+
   /** Removes {@code alias}; the champion cannot be removed. Empty when it was not set. */
   Optional<RegistryChange> removeAlias(String model, String alias, String actor, String reason) {
     checkModelName(model);
@@ -341,6 +371,10 @@ final class Registry {
   static void checkAlias(String alias) {
     if (alias == null || !Aliases.NAME.matcher(alias).matches()) {
       throw new IllegalArgumentException("an alias is " + Aliases.NAME_RULE + ", got '" + alias + "'");
+    }
+    if (Aliases.PREVIOUS.equals(alias)) {
+      throw new IllegalArgumentException("'" + Aliases.PREVIOUS + "' is reserved: it stamps the predictions of the"
+          + " champion before a swap while its successor is verified");
     }
   }
 

@@ -106,6 +106,8 @@ final class RegistryHttp {
     app.delete("/api/models/{model}/aliases/{alias}", http::removeAlias, Role.ADMIN);
     app.post("/api/models/{model}/promote", http::promote, Role.ADMIN);
     app.post("/api/models/{model}/rollback", http::rollback, Role.ADMIN);
+    app.post("/api/models/{model}/recall", http::recall, Role.WRITE);
+    app.post("/api/models/{model}/versions/{version}/rollback", http::rollbackLost, Role.WRITE);
     app.get("/api/models/{model}/history", http::history, Role.READ);
     app.get("/api/models/{model}/served", http::served, Role.READ);
 
@@ -321,6 +323,27 @@ final class RegistryHttp {
       throw new IllegalArgumentException("automatic is true or false, got " + automatic);
     }
     Move move = registry.rollback(model, actor(ctx), flag, text(body, "reason"));
+    ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
+  }
+
+  /** A past champion serves again for a trigger: the trainer's recall (write role, like a registration). */
+  private void recall(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    Map<String, Object> body = jsonObject(ctx, "a recall {\"version\": N, \"reason\": \"...\"}");
+    int version = requiredVersion(body);
+    Move move = registry.recall(model, version, actor(ctx), text(body, "reason"));
+    ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
+  }
+
+  /**
+   * Live verification's verdict that the champion {version} lost to its predecessor: rolled back
+   * when it is still the champion, 409 otherwise (write role: a service's automatic decision).
+   */
+  private void rollbackLost(Context ctx) throws IOException {
+    String model = modelParam(ctx);
+    int version = versionParam(ctx);
+    Map<String, Object> body = jsonObject(ctx, "a verdict {\"reason\": \"...\"}");
+    Move move = registry.rollbackLost(model, version, actor(ctx), text(body, "reason"));
     ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
   }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.flywaydb.core.Flyway;
@@ -360,6 +361,34 @@ final class VersionStore implements AutoCloseable {
   }
 
   /**
+   * Makes {@code version}, a champion of the past, the champion again ({@link ChangeCause#RECALL}):
+   * its concept is back. Only a version that has been the champion before can be recalled.
+   *
+   * @throws LifecycleConflictException when it never was the champion, or cannot take the alias
+   */
+  Move recall(String model, int version, Attribution by) {
+    return writeRetrying("recall " + model + " v" + version, c -> {
+      if (!lockModel(c, model)) {
+        throw new UnknownModelException(model);
+      }
+      checkAssignable(c, model, CHAMPION, version);
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM registry_changes WHERE model = ?"
+          + " AND alias = 'champion' AND kind = 'ALIAS_SET' AND version = ?")) {
+        s.setString(1, model);
+        s.setInt(2, version);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            throw new LifecycleConflictException(model + " v" + version + " has never been the champion: only a"
+                + " past champion is recalled (promote it instead)");
+          }
+        }
+      }
+      return new Move(setAlias(c, model, CHAMPION, version, by), version);
+    }, move -> move.change().isPresent());
+  }
+
+  /**
    * Moves the champion back to the version that served before it: the champion history read as a
    * stack (a promotion pushes, a rollback or a rejection pops), skipping versions since archived or
    * reported unservable.
@@ -368,6 +397,16 @@ final class VersionStore implements AutoCloseable {
    * @throws LifecycleConflictException when no earlier champion can serve
    */
   Move rollback(String model, Attribution by) {
+    return rollback(model, OptionalInt.empty(), by);
+  }
+
+  /**
+   * {@link #rollback(String, Attribution)}, only while {@code expected} (when given) is still the
+   * champion: a verdict on one version never rolls back its successor.
+   *
+   * @throws LifecycleConflictException when {@code expected} no longer is the champion
+   */
+  Move rollback(String model, OptionalInt expected, Attribution by) {
     return writeRetrying("roll back the champion of " + model, c -> {
       if (!lockModel(c, model)) {
         throw new UnknownModelException(model);
@@ -375,6 +414,10 @@ final class VersionStore implements AutoCloseable {
       Integer current = aliasVersion(c, model, CHAMPION);
       if (current == null) {
         throw new LifecycleConflictException(model + " has no champion to roll back");
+      }
+      if (expected.isPresent() && expected.getAsInt() != current) {
+        throw new LifecycleConflictException(model + " v" + expected.getAsInt() + " no longer is the champion (v"
+            + current + " is): nothing is rolled back");
       }
       int target = rollbackTarget(c, model, current).orElseThrow(() -> new LifecycleConflictException(model
           + " v" + current + " is the only champion in its history that can serve: there is nothing to roll back to"));
