@@ -6,6 +6,7 @@ import static dev.plasticity.registry.server.TestVersions.uniqueModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plasticity.registry.client.AliasMove;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.registry.client.ServedVersion;
@@ -134,6 +135,40 @@ class RegistryLifecycleTest {
         }
       }
       assertThat(ops.servedAt(model, Instant.ofEpochMilli(history.get(0).getAt() - 1))).as("before any champion").isEmpty();
+    }
+  }
+
+  @Test
+  void aServiceWithAWriteTokenRecallsAPastChampionAndRollsBackOnlyTheVersionItJudged() {
+    String model = uniqueModel("machine");
+    try (RegistryServer server = start()) {
+      RegistryClient trainer = new RegistryClient(server.baseUri(), Duration.ofSeconds(10), "write-secret");
+      RegistryClient viewer = trainer.withToken("read-secret");
+      trainer.ensureModel(model);
+      trainer.register(metadata(model, "champion", "t-1"), artifact("machine one"));
+      trainer.register(metadata(model, "champion", "t-2"), artifact("machine two"));
+      trainer.register(metadata(model, "challenger", "t-3"), artifact("machine three"));
+
+      assertStatus(() -> viewer.recall(model, 1, "no"), 403);
+      assertStatus(() -> trainer.recall(model, 3, "v3 never served"), 409);
+      assertStatus(() -> trainer.recall(model, 9, "no such version"), 404);
+      AliasMove recalled = trainer.recall(model, 1, "trigger t-4: v1 fits the window better");
+      assertThat(recalled.version()).isEqualTo(1);
+      assertThat(viewer.champion(model).orElseThrow().getVersion()).as("the same version serves again").isEqualTo(1);
+
+      assertStatus(() -> trainer.rollbackLost(model, 2, "v2 is no longer the champion"), 409);
+      assertThat(viewer.champion(model).orElseThrow().getVersion()).as("a stale verdict moves nothing").isEqualTo(1);
+      AliasMove rolledBack = trainer.rollbackLost(model, 1, "live verification: v1 lost to v2");
+      assertThat(rolledBack.version()).as("the stack pops the recall").isEqualTo(2);
+      assertStatus(() -> trainer.moveAlias(model, "previous", 1, "reserved"), 403);
+      RegistryClient ops = trainer.withToken("admin-secret");
+      assertStatus(() -> ops.moveAlias(model, "previous", 1, "reserved for the watch"), 400);
+
+      assertThat(viewer.history(model, 0, 100)).filteredOn(c -> "champion".equals(c.getAlias()))
+          .extracting(c -> "v" + c.getVersion() + " " + c.getCause() + " " + c.getActor() + ": " + c.getReason())
+          .containsExactly("v1 REGISTRATION trainer: registered as champion", "v2 REGISTRATION trainer: registered as champion",
+              "v1 RECALL trainer: trigger t-4: v1 fits the window better",
+              "v2 AUTOMATIC_ROLLBACK trainer: live verification: v1 lost to v2");
     }
   }
 
