@@ -216,7 +216,7 @@
         el('td', {}, time(t.window.startTime) + ' → ' + time(t.window.endTime), el('div', { class: 'muted' }, t.window.eventCount + ' events')),
         el('td', {}, el('table', { class: 'evidence' }, (t.evidence || []).map((e) => el('tr', { class: e.drifted ? 'drifted' : '' },
           el('td', {}, e.feature), el('td', {}, e.test), el('td', { class: 'num' }, number(e.statistic, 4)),
-          el('td', { class: 'num' }, e.pValue === null ? '' : 'p=' + number(e.pValue, 4)),
+          el('td', { class: 'num' }, e.pValue == null ? '' : 'p=' + number(e.pValue, 4)),
           el('td', { class: 'num' }, 'threshold ' + number(e.threshold, 4)), el('td', {}, e.drifted ? 'drifted' : ''))))))));
   }
 

@@ -61,7 +61,7 @@ public final class RegistryServer implements AutoCloseable {
         publisher = new ChangePublisher(store, config.kafkaBootstrapServers(), config.kafkaProducerProperties());
         resources.push(publisher);
       } else {
-        log.warn("no Kafka bootstrap servers configured: champions are stored but not published");
+        log.warn("no Kafka bootstrap servers configured: champions are stored but not published, and the console shows no triggers or live accuracy");
       }
       ServiceMetrics metrics = ServiceMetrics.create();
       resources.push(metrics);
