@@ -216,9 +216,12 @@
         el('td', {}, time(t.window.startTime) + ' → ' + time(t.window.endTime), el('div', { class: 'muted' }, t.window.eventCount + ' events')),
         el('td', {}, el('table', { class: 'evidence' }, (t.evidence || []).map((e) => el('tr', { class: e.drifted ? 'drifted' : '' },
           el('td', {}, e.feature), el('td', {}, e.test), el('td', { class: 'num' }, number(e.statistic, 4)),
-          el('td', { class: 'num' }, e.pValue == null ? '' : 'p=' + number(e.pValue, 4)),
+          el('td', { class: 'num' }, pValue(e) == null ? '' : 'p=' + number(pValue(e), 4)),
           el('td', { class: 'num' }, 'threshold ' + number(e.threshold, 4)), el('td', {}, e.drifted ? 'drifted' : ''))))))));
   }
+
+  /** An evidence's p-value: Jackson names Avro's getPValue() 'pvalue'. */
+  const pValue = (e) => (e.pValue !== undefined ? e.pValue : e.pvalue);
 
   /**
    * Accuracy per version per bucket of event time, a line and points per version; drift markers at

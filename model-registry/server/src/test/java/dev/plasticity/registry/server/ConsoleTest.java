@@ -137,12 +137,12 @@ class ConsoleTest {
       assertThat(count(dom, "<circle class=\"point\" data-version=\"2\"")).isEqualTo(MINUTES);
       assertThat(dom).contains("class=\"marker drift\"").contains("class=\"marker swap\"").contains("swap v1→v2 (operator)");
       assertThat(dom).contains("<table id=\"history\"").contains("OPERATOR").contains("live accuracy of v2 is better");
-      assertThat(dom).contains("<table id=\"triggers\"").contains("ERROR_RATE").contains("threshold 0.0100");
+      assertThat(dom).contains("<table id=\"triggers\"").contains("ERROR_RATE").contains("p=0.0004").contains("threshold 0.0100");
 
       Path screenshot = Path.of("target", "console", "console.png").toAbsolutePath();
       Files.createDirectories(screenshot.getParent());
       Files.deleteIfExists(screenshot);
-      chromium("--screenshot=" + screenshot, "--window-size=1280,1000", "--hide-scrollbars", page);
+      chromium("--screenshot=" + screenshot, "--window-size=1280,1250", "--hide-scrollbars", page);
       BufferedImage image = ImageIO.read(screenshot.toFile());
       assertThat(image).as("a PNG at %s", screenshot).isNotNull();
       assertThat(image.getWidth()).isEqualTo(1280);
