@@ -84,7 +84,8 @@
 
   async function openConsole() {
     try {
-      await loadModels();
+      const models = await loadModels();
+      if (!location.hash && models.length) history.replaceState(null, '', '#model=' + enc(models[0].name));
       $('login').hidden = true;
       $('main').hidden = false;
       $('forget').hidden = !sessionStorage.getItem(TOKEN_KEY);

@@ -139,6 +139,9 @@ class ConsoleTest {
       assertThat(dom).contains("<table id=\"history\"").contains("OPERATOR").contains("live accuracy of v2 is better");
       assertThat(dom).contains("<table id=\"triggers\"").contains("ERROR_RATE").contains("p=0.0004").contains("threshold 0.0100");
 
+      assertThat(chromium("--dump-dom", server.baseUri() + "/console")).as("the page opens on the first model")
+          .contains("<h2>" + model + "</h2>");
+
       Path screenshot = Path.of("target", "console", "console.png").toAbsolutePath();
       Files.createDirectories(screenshot.getParent());
       Files.deleteIfExists(screenshot);
