@@ -27,9 +27,10 @@ public final class RegistryEnvironment {
       "an admin token every write must carry (reads stay open); unset: writes are open unless named tokens are set");
   static final Setting<String> TOKENS = Setting.text("PLASTICITY_REGISTRY_TOKENS", "",
       "named tokens NAME:ROLE:TOKEN separated by commas, ROLE read, write or admin (promote, rollback, aliases,"
-          + " archive); set: every request but /health needs a token");
+          + " archive); set: every request but /health and the /console page needs a token");
   static final Setting<String> KAFKA_BOOTSTRAP = SharedSettings.KAFKA_BOOTSTRAP.withDefault("",
-      "Kafka to announce versions on; unset: nothing is announced");
+      "Kafka to announce versions on and to read the console's triggers and live accuracy from; unset: nothing is"
+          + " announced");
   static final Setting<String> PUBLIC_URL = Setting.text("PLASTICITY_REGISTRY_PUBLIC_URL", "",
       "the URL clients reach the registry at, only logged (versions store artifact locations relative to the registry)");
   static final Setting<Long> MAX_ARTIFACT_BYTES = Setting.bytes("PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES",

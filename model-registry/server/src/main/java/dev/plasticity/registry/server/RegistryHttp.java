@@ -37,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's HTTP API: every route is declared in {@link #routes}; each handler reads the
+ * The registry's HTTP API: every route is declared in {@link #routes} (the console's in {@link
+ * ConsoleHttp}); each handler reads the
  * request, calls the {@link Registry} and writes the answer, and names the {@link Role} the route
  * needs ({@link RegistryAccess} decides who has it). Errors are JSON {@code {"error": "..."}}: 400
  * for bad input (names outside {@link dev.plasticity.schemas.Aliases#NAME} among it), 401 without a

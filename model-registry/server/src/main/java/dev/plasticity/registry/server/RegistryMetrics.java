@@ -13,7 +13,9 @@ import java.util.Objects;
  * The registry's own meters, besides the JVM's: {@code plasticity_registry_versions_registered_total{model,
  * alias}} (versions stored, not the uploads a trigger id answered already), {@code
  * plasticity_registry_rejections_total{model}} (versions a server reported it cannot serve, first
- * report only) and, through {@link ServiceMetrics#httpRequest}, {@code
+ * report only), {@code plasticity_registry_console_records_total{topic}} and {@code
+ * plasticity_registry_console_records_skipped_total{topic, reason}} (records the console's feed read,
+ * and those it skipped) and, through {@link ServiceMetrics#httpRequest}, {@code
  * plasticity_http_requests_seconds{method, route, status}}.
  *
  * <p>Thread-safe.
@@ -48,6 +50,22 @@ final class RegistryMetrics {
     Counter.builder("plasticity.registry.rejections")
         .description("versions a server reported it cannot serve (first report of each)")
         .tag("model", model)
+        .register(registry).increment();
+  }
+
+  /** The console's feed read a record of {@code topic}. */
+  void consoleRecord(String topic) {
+    Counter.builder("plasticity.registry.console.records")
+        .description("records the console's feed read, by topic (skipped ones included)")
+        .tag("topic", topic)
+        .register(registry).increment();
+  }
+
+  /** The console's feed skipped a record of {@code topic}. */
+  void consoleRecordSkipped(String topic, ConsoleViews.SkipReason reason) {
+    Counter.builder("plasticity.registry.console.records.skipped")
+        .description("records the console's feed skipped, by topic and reason (undecodable, invalid)")
+        .tag("topic", topic).tag("reason", reason.label())
         .register(registry).increment();
   }
 

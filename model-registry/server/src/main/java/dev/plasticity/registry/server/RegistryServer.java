@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model registry service: HTTP API (see {@code RegistryClient} for the routes), metadata in SQL,
- * artifacts on the filesystem, champions announced on Kafka, and {@code GET /metrics} for Prometheus
- * ({@link RegistryMetrics}).
+ * artifacts on the filesystem, champions announced on Kafka, {@code GET /metrics} for Prometheus
+ * ({@link RegistryMetrics}), and the console at {@code GET /console} ({@link ConsoleHttp}), whose trigger
+ * log and live accuracy a {@link ConsoleFeed} reads from Kafka when Kafka is configured.
  *
  * <pre>{@code
  * try (RegistryServer server = RegistryServer.start(RegistryConfig.builder().dataDir(dir).build())) {
@@ -60,7 +61,7 @@ public final class RegistryServer implements AutoCloseable {
         publisher = new ChangePublisher(store, config.kafkaBootstrapServers(), config.kafkaProducerProperties());
         resources.push(publisher);
       } else {
-        log.warn("no Kafka bootstrap servers configured: champions are stored but not published");
+        log.warn("no Kafka bootstrap servers configured: champions are stored but not published, and the console shows no triggers or live accuracy");
       }
       ServiceMetrics metrics = ServiceMetrics.create();
       resources.push(metrics);
@@ -68,6 +69,11 @@ public final class RegistryServer implements AutoCloseable {
       Registry registry = new Registry(store, artifacts,
           publisher != null ? publisher : ChangeAnnouncer.NONE, config.clock(), config.maxArtifactBytes(),
           registryMetrics);
+
+      ConsoleViews console = ConsoleViews.withDefaults(config.kafkaBootstrapServers() != null);
+      if (console.fed()) {
+        resources.push(ConsoleFeed.start(config.kafkaBootstrapServers(), console, registryMetrics));
+      }
 
       Javalin app = Javalin.create(c -> {
         c.showJavalinBanner = false;
@@ -80,6 +86,7 @@ public final class RegistryServer implements AutoCloseable {
       });
       RegistryHttp.routes(app, registry, config.artifactDir().toAbsolutePath().resolve("incoming"),
           config.maxArtifactBytes(), config.maxMetadataBytes(), RegistryAccess.of(config.bearerToken(), config.namedTokens()));
+      ConsoleHttp.routes(app, registry, console);
       app.get(MetricsEndpoint.PATH, ctx -> ctx.contentType(ServiceMetrics.CONTENT_TYPE).result(metrics.scrape()));
       resources.push(app::stop);
       app.start(config.bindHost(), config.httpPort());
