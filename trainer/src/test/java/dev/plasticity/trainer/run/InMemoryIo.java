@@ -80,6 +80,19 @@ final class InMemoryIo {
     private final Map<String, List<ChampionMove>> moves = new ConcurrentHashMap<>();
     private final AtomicInteger recallRefusals = new AtomicInteger();
 
+    private volatile java.util.function.Consumer<ModelVersion> onDownload = v -> {};
+
+    /** Calls {@code action} with every version whose artifact is read, before it is returned. */
+    void onDownload(java.util.function.Consumer<ModelVersion> action) {
+      onDownload = action;
+    }
+
+    /** Makes {@code version} the champion, as an operator's promotion would. */
+    synchronized void promote(String model, int version) {
+      moves.computeIfAbsent(model, m -> new ArrayList<>()).add(new ChampionMove(version, ChangeCause.OPERATOR,
+          "promoted by an operator"));
+    }
+
     /** The next {@code n} recalls are refused as a registry's 409 would be. */
     void refuseNextRecalls(int n) {
       recallRefusals.set(n);
@@ -143,6 +156,7 @@ final class InMemoryIo {
 
     @Override
     public byte[] downloadVerified(ModelVersion version) {
+      onDownload.accept(version);
       byte[] artifact = artifacts.get(version.getModel() + "/" + version.getVersion());
       if (artifact == null) {
         throw new IllegalStateException("no artifact for " + version.getModel() + " v" + version.getVersion());

@@ -325,6 +325,30 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aRecallIsNotMadeOnceTheChampionMovedSinceTheRunBeganAndTheRunTrainsInstead() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+    // while the run scores v1, an operator promotes it
+    versions.onDownload(v -> {
+      if (v.getVersion() == 1) {
+        versions.promote("sea", 1);
+      }
+    });
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isNotEqualTo(TrainingOutcome.Status.RECALLED);
+    assertThat(versions.championMoves("sea")).extracting(ChampionMove::cause).doesNotContain(ChangeCause.RECALL);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-back"))
+        .extracting(Report::message).contains("v1 is not recalled: the champion moved from v2 to v1 since the run"
+            + " began; training as usual");
+  }
+
+  @Test
   void withRecallOffAConceptThatComesBackIsTrainedAsANewVersion() {
     long back = 2_000_000;
     events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
