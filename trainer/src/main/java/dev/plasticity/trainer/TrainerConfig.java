@@ -63,6 +63,9 @@ import java.util.Optional;
  *     relative to recent levels ({@link InputLevels#OFF} unless set)
  * @param modelInputLevels input levels of particular models, by model name; they replace {@code
  *     inputLevels} for that model
+ * @param recall whether a drift may answer by recalling a past champion that beats the serving
+ *     version on the trigger's window (the registry's recall: it serves again, nothing is trained);
+ *     true unless set. Off, every such drift trains a new version
  */
 public record TrainerConfig(
     Endpoints endpoints,
@@ -87,7 +90,8 @@ public record TrainerConfig(
     LabelLags labelLags,
     Map<String, LabelLags> modelLabelLags,
     InputLevels inputLevels,
-    Map<String, InputLevels> modelInputLevels) {
+    Map<String, InputLevels> modelInputLevels,
+    boolean recall) {
   /** Events of a champion between two cadence updates, unless configured: see {@code cadenceEvents}. */
   public static final long DEFAULT_CADENCE_EVENTS = 1000;
 
@@ -143,7 +147,7 @@ public record TrainerConfig(
     return new TrainerConfig(endpoints, training, search, adaptation, policy, modelPolicies,
         Optional.of(strategy), trainingEvents, minTrainingEvents, dataWait, gate, maxAttempts,
         retryBackoff, maxRetryBackoff, maxClasses, driftConfig, cadenceEvents, constraints, modelConstraints,
-        labelLags, modelLabelLags, inputLevels, modelInputLevels);
+        labelLags, modelLabelLags, inputLevels, modelInputLevels, recall);
   }
 
   /**
@@ -171,7 +175,7 @@ public record TrainerConfig(
     DriftConfig drift = definition.drift() != null ? definition.drift() : driftConfig;
     return new TrainerConfig(endpoints, training, search, adaptation, policy, policies, strategy, trainingEvents,
         minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses, drift,
-        cadenceEvents, constraints, limits, labelLags, modelLabelLags, inputLevels, modelInputLevels);
+        cadenceEvents, constraints, limits, labelLags, modelLabelLags, inputLevels, modelInputLevels, recall);
   }
 
   /** {@code base} with each limit {@code defined} sets in place of the one of its kind. */
@@ -344,6 +348,7 @@ public record TrainerConfig(
     private final Map<String, LabelLags> modelLabelLags = new HashMap<>();
     private InputLevels inputLevels = InputLevels.OFF;
     private final Map<String, InputLevels> modelInputLevels = new HashMap<>();
+    private boolean recall = true;
 
     private Builder(String bootstrapServers, URI registryUrl) {
       this.bootstrapServers = bootstrapServers;
@@ -420,6 +425,9 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Whether a drift may recall a past champion instead of training (true unless set). */
+    public Builder recall(boolean v) { this.recall = v; return this; }
+
     public TrainerConfig build() {
       return new TrainerConfig(
           new Endpoints(bootstrapServers, registryUrl, registryToken, groupId),
@@ -428,7 +436,7 @@ public record TrainerConfig(
           adaptationSettings, policy, modelPolicies, Optional.ofNullable(strategy), trainingEvents,
           minTrainingEvents, dataWait, gate, maxAttempts, retryBackoff, maxRetryBackoff, maxClasses,
           driftConfig, cadenceEvents, constraints, modelConstraints, labelLags, modelLabelLags, inputLevels,
-          modelInputLevels);
+          modelInputLevels, recall);
     }
   }
 }

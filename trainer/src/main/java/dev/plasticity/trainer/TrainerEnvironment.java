@@ -60,10 +60,15 @@ public final class TrainerEnvironment {
       String.valueOf(DEFAULTS.gate().minEvents()), "the fewest held-out events on which the gate lets a challenger"
           + " replace a serving version; below it the challenger is registered but not served");
 
+  static final Setting<Boolean> RECALL = Setting.of("PLASTICITY_TRAINER_RECALL", String.valueOf(DEFAULTS.recall()),
+      "whether a drift may be answered by recalling a past champion that beats the serving version on the"
+          + " trigger's window (it serves again at once, nothing is trained): true or false",
+      TrainerEnvironment::flag);
+
   /** Every variable the trainer reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN, GROUP, POLICY,
       MAX_ATTEMPTS, RETRY_BACKOFF, MAX_RETRY_BACKOFF, MAX_CLASSES, CADENCE_EVENTS, LABEL_LAGS, INPUT_LEVELS,
-      GATE_SIGNIFICANCE, GATE_MIN_EVENTS);
+      GATE_SIGNIFICANCE, GATE_MIN_EVENTS, RECALL);
 
   /** A setting for every model, and for particular models by name. */
   record PerModel<T>(T general, Map<String, T> models) {
@@ -100,7 +105,18 @@ public final class TrainerEnvironment {
         .retryBackoff(RETRY_BACKOFF.require(env), MAX_RETRY_BACKOFF.require(env))
         .maxClasses(MAX_CLASSES.require(env))
         .cadenceEvents(CADENCE_EVENTS.require(env))
-        .gate(new GateSettings(GATE_SIGNIFICANCE.require(env), GATE_MIN_EVENTS.require(env)));
+        .gate(new GateSettings(GATE_SIGNIFICANCE.require(env), GATE_MIN_EVENTS.require(env)))
+        .recall(RECALL.require(env));
+  }
+
+  /** {@code true} or {@code false}, in any case. */
+  private static boolean flag(String text) {
+    String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
   }
 
   /** A significance level of the gate's test: a number in (0, 0.5), as {@link GateSettings} requires. */

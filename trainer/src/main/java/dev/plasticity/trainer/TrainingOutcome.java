@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param version the version registered (or found already registered); empty when FAILED or
  *     INFEASIBLE
  * @param servingAccuracy accuracy of the version that was serving, on the held-out events
- * @param challengerAccuracy accuracy of the newly trained network on the same events
+ * @param challengerAccuracy accuracy of the newly trained network (or of the recalled version) on the same events
  * @param trainingEvents events read for the run
  * @param seconds wall time of the run
  * @param device the DJL device trained on, e.g. {@code cpu()} or {@code gpu(0)}
@@ -69,7 +69,13 @@ public record TrainingOutcome(
      * confirms the warning (then gated and, if it passes, served at once).
      */
     HELD,
-    /** A version for this trigger was already registered: nothing was trained. */
+    /**
+     * A past champion beat the serving version on the trigger's window and serves again (the
+     * registry's recall): nothing was trained and no version created; {@code version} is the one
+     * recalled, {@code challengerAccuracy} its accuracy on the held-out events.
+     */
+    RECALLED,
+    /** A version for this trigger was already registered, or the trigger already recalled one: nothing was trained. */
     ALREADY_TRAINED,
     /**
      * Nothing was trained because something newer answers it: the trigger's base version is no

@@ -24,6 +24,16 @@ class TrainerEnvironmentTest {
   }
 
   @Test
+  void recallIsOnUnlessTheEnvironmentTurnsItOffAndAnythingButTrueOrFalseIsRefused() {
+    assertThat(TrainerEnvironment.read(Map.of()).build().recall()).isTrue();
+    assertThat(TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RECALL", "false")).build().recall()).isFalse();
+    assertThat(TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RECALL", "TRUE")).build().recall()).isTrue();
+    assertThatThrownBy(() -> TrainerEnvironment.read(Map.of("PLASTICITY_TRAINER_RECALL", "off")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PLASTICITY_TRAINER_RECALL must be true or false");
+  }
+
+  @Test
   void readsTheGatesSignificanceAndMinimumEventsFromTheEnvironment() {
     TrainerConfig config = TrainerEnvironment.read(Map.of(
         "PLASTICITY_TRAINER_GATE_SIGNIFICANCE", "0.01",

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 final class BenchCommand {
   /** The {@code bench.skip.NAME} names of {@code ops/bench/pom.xml}, in its order. */
   static final List<String> BENCHMARKS = List.of("detectors", "throughput", "search", "adaptation", "prequential",
-      "inferencebatch", "scoringapp", "metastart", "earlyexits");
+      "inferencebatch", "scoringapp", "metastart", "earlyexits", "recall");
 
   private BenchCommand() {}
 

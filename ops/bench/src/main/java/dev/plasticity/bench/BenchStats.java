@@ -11,6 +11,11 @@ final class BenchStats {
     return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
+  /** The sample standard deviation of {@code v}; 0 for fewer than two values. */
+  static double standardDeviation(double[] v) {
+    return standardError(v) * Math.sqrt(v.length);
+  }
+
   /** The standard error of the mean of {@code v} (sample standard deviation over √n); 0 for fewer than two values. */
   static double standardError(double[] v) {
     double m = mean(v);

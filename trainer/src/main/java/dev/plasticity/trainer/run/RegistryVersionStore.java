@@ -2,6 +2,11 @@ package dev.plasticity.trainer.run;
 
 import dev.plasticity.registry.client.ModelDefinition;
 import dev.plasticity.registry.client.RegistryClient;
+import dev.plasticity.registry.client.RegistryException;
+import dev.plasticity.schemas.Aliases;
+import dev.plasticity.schemas.ChangeKind;
+import dev.plasticity.schemas.RegistryChange;
+import java.util.ArrayList;
 import dev.plasticity.schemas.ModelVersion;
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +14,9 @@ import java.util.Optional;
 
 /** The model registry as a run's {@link VersionStore}, through its HTTP client. Thread-safe as the client is. */
 final class RegistryVersionStore implements VersionStore {
+  /** Changes read per history request: the most the registry answers. */
+  private static final int HISTORY_PAGE = 1000;
+
   private final RegistryClient client;
 
   RegistryVersionStore(RegistryClient client) {
@@ -48,6 +56,36 @@ final class RegistryVersionStore implements VersionStore {
   @Override
   public byte[] downloadVerified(ModelVersion version) {
     return client.downloadVerified(version);
+  }
+
+  @Override
+  public List<ChampionMove> championMoves(String model) {
+    List<ChampionMove> moves = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<RegistryChange> page = client.history(model, after, HISTORY_PAGE);
+      for (RegistryChange change : page) {
+        if (change.getKind() == ChangeKind.ALIAS_SET && Aliases.CHAMPION.equals(change.getAlias())) {
+          moves.add(new ChampionMove(change.getVersion(), change.getCause(), change.getReason()));
+        }
+        after = Math.max(after, change.getSequence());
+      }
+      if (page.size() < HISTORY_PAGE) {
+        return moves;
+      }
+    }
+  }
+
+  @Override
+  public void recall(String model, int version, String reason) {
+    try {
+      client.recall(model, version, reason);
+    } catch (RegistryException e) {
+      if (e.status() == 409) {
+        throw new Recall.Refused(e.getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   @Override

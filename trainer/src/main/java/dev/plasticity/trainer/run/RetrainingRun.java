@@ -246,8 +246,16 @@ public final class RetrainingRun {
       return TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED, existing,
           seconds(started), message, 0);
     }
-    // read once: the lost gates of the serving version's challengers, and the earlier champions a drift may recall
+    // read once: the lost gates of the serving version's challengers, and the past champions a drift may recall
     List<ModelVersion> history = serving.isPresent() ? registry.versions(model) : List.of();
+    List<ChampionMove> moves = serving.isPresent() ? registry.championMoves(model) : List.of();
+    Optional<Integer> recalledBefore = Recall.recalledBy(moves, triggerId);
+    if (recalledBefore.isPresent()) {
+      String message = "trigger already recalled v" + recalledBefore.get() + "; nothing to train";
+      report(plan, triggerId, model, TrainingPhase.SKIPPED, 0, null, 1.0, message);
+      return TrainingOutcome.untrained(triggerId, model, TrainingOutcome.Status.ALREADY_TRAINED,
+          registry.version(model, recalledBefore.get()), seconds(started), message, 0);
+    }
     int lostGates = serving.map(v -> Gate.lostBy(history, v.getVersion())).orElse(0);
     String lost = lostGates == 0 ? "" : "; " + lostGates + " earlier challenger" + (lostGates == 1 ? "" : "s")
         + " of v" + serving.orElseThrow().getVersion() + " lost " + (lostGates == 1 ? "its" : "their") + " gate";
@@ -299,15 +307,18 @@ public final class RetrainingRun {
         : OptionalDouble.of(share(servingCorrect));
     Optional<Scored> earlier = Optional.empty();
     if (drift != null && drift.signal() == TriggerSignal.DRIFT && serving.isPresent()) {
-      earlier = bestEarlier(triggerId, model, serving.get(), history, data);
-      Optional<TrainingOutcome> recalled = earlier.flatMap(best -> recall(drift, triggerId, model, serving.get(), best,
-          servingCorrect, data, events, lostGates, started));
+      earlier = bestEarlier(triggerId, model, serving.get(), history, moves, data);
+      Optional<TrainingOutcome> recalled = config.recall()
+          ? earlier.flatMap(best -> recall(triggerId, model, serving.get(), best, servingCorrect, data, events,
+              lostGates, started))
+          : Optional.empty();
       if (recalled.isPresent()) {
         return recalled.get();
       }
     }
     RetrainingPlan decided = refining
-        ? refined(plan, drift, serving.get(), servingWhole, servingCorrect, earlier, history, triggerId, model, current)
+        ? refined(plan, drift, serving.get(), servingWhole, servingCorrect, earlier, history, moves, triggerId, model,
+            current)
         : plan;
     if (decided.strategy() != plan.strategy()) {
       report(decided, triggerId, model, TrainingPhase.TRAINING, 0, null, 0.1, decided.strategy().wireName()
@@ -443,7 +454,7 @@ public final class RetrainingRun {
    */
   private RetrainingPlan refined(RetrainingPlan plan, RetrainingPolicy.Drift drift, ModelVersion serving,
       boolean[] whole, boolean[] servingCorrect, Optional<Scored> earlier, List<ModelVersion> history,
-      String triggerId, String model, AtomicReference<Strategy> current) {
+      List<ChampionMove> moves, String triggerId, String model, AtomicReference<Strategy> current) {
     if (whole.length < 2) {
       return plan;
     }
@@ -453,7 +464,7 @@ public final class RetrainingRun {
     Optional<WindowEvidence.Earlier> best = earlier.map(e -> new WindowEvidence.Earlier(e.version().getVersion(),
         share(e.correct()), onlyFirstRight(e.correct(), servingCorrect), onlyFirstRight(servingCorrect, e.correct())));
     WindowEvidence evidence = new WindowEvidence(share(servingCorrect), earlyError, lateError, whole.length,
-        Recall.candidates(history, serving.getVersion()).size(), best,
+        Recall.candidates(history, moves, serving.getVersion()).size(), best,
         NetworkFamily.of(serving.getArchitecture()) == NetworkFamily.EXPERTS, costRoom(model, serving));
     RetrainingPolicy.Refinement refinement = RetrainingPolicy.refine(drift, plan.budget().wallTime(), evidence);
     if (refinement.choice().isEmpty()) {
@@ -512,100 +523,92 @@ public final class RetrainingRun {
   }
 
   /**
-   * The most recent earlier champions ({@link Recall#MAX_CANDIDATES}) that the registry has not
-   * seen rejected, scored on the run's held-out events: the best of them, with how many were scored.
-   * Empty when there are none.
+   * The past champions that served most recently ({@link Recall#MAX_CANDIDATES}) that the registry
+   * has not seen rejected, scored on the run's held-out events: the best of them, with how many were
+   * scored. Empty when there are none.
    */
   private Optional<Scored> bestEarlier(String triggerId, String model, ModelVersion serving,
-      List<ModelVersion> history, LabelledData data) {
-    List<ModelVersion> earlier = recallable(model, history, serving);
+      List<ModelVersion> history, List<ChampionMove> moves, LabelledData data) {
+    List<ModelVersion> earlier = recallable(model, history, moves, serving);
     Scored best = null;
     for (ModelVersion v : earlier) {
-      byte[] artifact;
       boolean[] correct;
       try {
-        artifact = registry.downloadVerified(v);
-        correct = correctOf(v, artifact, data);
+        correct = correctOf(v, registry.downloadVerified(v), data);
       } catch (RuntimeException e) {
         log.warn("trigger {} of {}: v{} cannot be recalled ({}); it is skipped", triggerId, model, v.getVersion(),
             e.toString());
         continue;
       }
       if (best == null || share(correct) > share(best.correct())) {
-        best = new Scored(v, artifact, correct, earlier.size());
+        best = new Scored(v, correct, earlier.size());
       }
     }
     return Optional.ofNullable(best);
   }
 
-  /** The earlier champions of {@code history} a drift could recall ({@link Recall#candidates}), less those the registry rejected. */
-  private List<ModelVersion> recallable(String model, List<ModelVersion> history, ModelVersion serving) {
-    return Recall.candidates(history, serving.getVersion()).stream()
+  /** The past champions of {@code history} a drift could recall ({@link Recall#candidates}), less those the registry rejected. */
+  private List<ModelVersion> recallable(String model, List<ModelVersion> history, List<ChampionMove> moves,
+      ModelVersion serving) {
+    return Recall.candidates(history, moves, serving.getVersion()).stream()
         .filter(v -> registry.rejection(model, v.getVersion()).isEmpty()).toList();
   }
 
   /** The best earlier champion on the held-out events, out of {@code scored}. */
-  private record Scored(ModelVersion version, byte[] artifact, boolean[] correct, int scored) {}
+  private record Scored(ModelVersion version, boolean[] correct, int scored) {}
 
   /**
-   * A concept that comes back: before training, the most recent earlier champions ({@link
-   * Recall#MAX_CANDIDATES}) are scored on the run's held-out events ({@link #bestEarlier}), and the
-   * best of them is gated against the serving version with the gate's significance divided among
-   * them (Bonferroni). One that passes is registered again, its weights and reference unchanged
-   * (strategy {@code recall}), and serves at once; nothing is trained. Empty when none passes: the
-   * run trains as usual.
+   * A concept that comes back: before training, the past champions that served most recently
+   * ({@link Recall#MAX_CANDIDATES}) are scored on the run's held-out events ({@link #bestEarlier}),
+   * and the best of them is gated against the serving version with the gate's significance divided
+   * among them (Bonferroni). One that passes is made the champion again through the registry's
+   * recall (cause {@code RECALL}, the reason naming the trigger): the version itself serves again,
+   * nothing is trained and no version is created. Empty when none passes, when the champion moved
+   * since the run began, or when the registry refuses the recall (409): the run trains as usual.
    */
-  private Optional<TrainingOutcome> recall(RetrainingPolicy.Drift drift, String triggerId, String model,
-      ModelVersion serving, Scored scored, boolean[] servingCorrect, LabelledData data,
-      List<LabelledEvent> events, int lostGates, long started) {
+  private Optional<TrainingOutcome> recall(String triggerId, String model, ModelVersion serving, Scored scored,
+      boolean[] servingCorrect, LabelledData data, List<LabelledEvent> events, int lostGates, long started) {
     ModelVersion best = scored.version();
-    byte[] bestArtifact = scored.artifact();
-    boolean[] bestCorrect = scored.correct();
     int candidates = scored.scored();
     GateSettings gateSettings = config.gate();
     GateResult gate = new Gate(new GateSettings(gateSettings.significance() / candidates,
-        gateSettings.minEvents())).judge(servingCorrect, bestCorrect);
+        gateSettings.minEvents())).judge(servingCorrect, scored.correct());
     if (!gate.getPromoted()) {
       log.info("trigger {} of {}: no earlier champion recalled (best v{}: {})", triggerId, model, best.getVersion(),
           gate.getVerdict());
       return Optional.empty();
     }
-    String reason = String.format(Locale.ROOT, "%s: recalled v%d, the best of %d earlier champion(s) on the newest"
-        + " %d events, significance %.3f shared among them: the concept it learned is back, so it serves again"
-        + " and nothing is trained", drift, best.getVersion(), candidates, data.heldOut().size(),
-        gateSettings.significance());
-    Map<String, Double> metrics = new HashMap<>(best.getMetrics());
-    metrics.put("accuracy", gate.getChallengerAccuracy());
-    metrics.put("serving_accuracy", share(servingCorrect));
-    putGate(metrics, gate);
-    metrics.put("recalled_version", (double) best.getVersion());
-    ModelVersion request = ModelVersion.newBuilder(best)
-        .setVersion(0)
-        .setAlias(Aliases.CHAMPION)
-        .setMetrics(metrics)
-        .setArtifactUri("")
-        .setArtifactSha256("")
-        .setLineage(Lineage.newBuilder()
-            .setParentVersion(serving.getVersion())
-            .setTriggerId(triggerId)
-            .setStrategy(Recall.STRATEGY)
-            .setReason(reason)
-            .setWindow(best.getLineage() == null ? null : best.getLineage().getWindow())
-            .setCandidates(List.of())
-            .setGate(gate)
-            .setSignal(TriggerSignal.DRIFT)
-            .setLostGates(lostGates)
-            .build())
-        .setCreatedAt(clock.millis())
-        .build();
-    ModelVersion stored = registry.register(request, bestArtifact);
-    String message = String.format(Locale.ROOT, "registered champion v%d, v%d recalled (accuracy %.3f vs serving %.3f,"
-        + " %d events, %.1f s); gate: %s", stored.getVersion(), best.getVersion(), gate.getChallengerAccuracy(),
-        share(servingCorrect), events.size(), seconds(started), gate.getVerdict());
+    Optional<ModelVersion> champion = registry.champion(model);
+    if (champion.isEmpty() || champion.get().getVersion() != serving.getVersion()) {
+      String message = String.format(Locale.ROOT, "v%d is not recalled: the champion moved from v%d to %s since the"
+          + " run began; training as usual", best.getVersion(), serving.getVersion(),
+          champion.map(v -> "v" + v.getVersion()).orElse("none"));
+      log.warn("trigger {} of {}: {}", triggerId, model, message);
+      progress.report(triggerId, model, Recall.STRATEGY, TrainingPhase.EVALUATING, 0, 0, gate.getChallengerAccuracy(),
+          0.1, message);
+      return Optional.empty();
+    }
+    String reason = String.format(Locale.ROOT, "%sv%d beats serving v%d on the window, %.3f vs %.3f on the newest %d"
+        + " events (the best of %d past champion(s), significance %.3f shared among them; %s)",
+        Recall.reasonPrefix(triggerId), best.getVersion(), serving.getVersion(), gate.getChallengerAccuracy(),
+        share(servingCorrect), data.heldOut().size(), candidates, gateSettings.significance(), gate.getVerdict());
+    try {
+      registry.recall(model, best.getVersion(), reason);
+    } catch (Recall.Refused e) {
+      String message = String.format(Locale.ROOT, "v%d is not recalled, the registry refused (%s); training as usual",
+          best.getVersion(), e.getMessage());
+      log.warn("trigger {} of {}: {}", triggerId, model, message);
+      progress.report(triggerId, model, Recall.STRATEGY, TrainingPhase.EVALUATING, 0, 0, gate.getChallengerAccuracy(),
+          0.1, message);
+      return Optional.empty();
+    }
+    String message = String.format(Locale.ROOT, "recalled v%d as champion in place of v%d, nothing trained (%d events,"
+        + " %.1f s): %s", best.getVersion(), serving.getVersion(), events.size(), seconds(started),
+        reason.substring(Recall.reasonPrefix(triggerId).length()));
     log.info("trigger {} of {}: {}", triggerId, model, message);
     progress.report(triggerId, model, Recall.STRATEGY, TrainingPhase.REGISTERED, 0, 0, gate.getChallengerAccuracy(),
         1.0, message);
-    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.CHAMPION, Optional.of(stored),
+    return Optional.of(new TrainingOutcome(triggerId, model, TrainingOutcome.Status.RECALLED, Optional.of(best),
         OptionalDouble.of(share(servingCorrect)), OptionalDouble.of(gate.getChallengerAccuracy()), events.size(),
         seconds(started), "", message, lostGates));
   }
@@ -940,14 +943,14 @@ public final class RetrainingRun {
   /**
    * The training windows of the serving version and of the earlier champions a drift could
    * recall ({@link Recall#candidates}, rejected ones left out): one per concept the lineage knows.
-   * Versions that share a window (a recalled version keeps the window it was trained on) count
-   * once, the oldest. Each window is read back from its start to its end, never past this run's
+   * Versions that share a window count once, the oldest. Each window is read back from its start to its end, never past this run's
    * window, at most the run's training events; lazily, so a strategy that finds what it learned
    * from them cached reads nothing.
    */
   private Strategy.LineageWindows lineageWindows(ModelVersion serving, DataWindow window) {
     String model = serving.getModel();
-    List<ModelVersion> known = new ArrayList<>(recallable(model, registry.versions(model), serving));
+    List<ModelVersion> known = new ArrayList<>(recallable(model, registry.versions(model),
+        registry.championMoves(model), serving));
     known.add(serving);
     known.sort(java.util.Comparator.comparingInt(ModelVersion::getVersion));
     java.util.SortedMap<Integer, DataWindow> windows = new java.util.TreeMap<>();

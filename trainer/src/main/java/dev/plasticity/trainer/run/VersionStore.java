@@ -37,6 +37,22 @@ interface VersionStore {
   byte[] downloadVerified(ModelVersion version);
 
   /**
+   * Every move of the model's champion alias, oldest first; empty when it never had a champion.
+   * Which versions have served, and which trigger recalled which version, are read from it.
+   */
+  List<ChampionMove> championMoves(String model);
+
+  /**
+   * Makes {@code version}, a past champion, the champion again, recorded as a recall with {@code
+   * reason}; no version is created.
+   *
+   * @throws Recall.Refused when the store refuses it (the version never was the champion, was
+   *     archived or rejected since): the run trains instead
+   * @throws RuntimeException when the store is unreachable (the run fails and is retried)
+   */
+  void recall(String model, int version, String reason);
+
+  /**
    * Stores a new version with its artifact; the store numbers it and returns what it stored.
    *
    * @throws RuntimeException when the store is unreachable or refuses it (the run fails and is retried)

@@ -1,6 +1,7 @@
 package dev.plasticity.trainer.run;
 
 import dev.plasticity.registry.client.ModelDefinition;
+import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.TrainingPhase;
@@ -53,9 +54,10 @@ final class InMemoryIo {
   }
 
   /**
-   * Versions and artifacts held in maps, numbered per model from 1; the champion is the newest
-   * version registered as champion. It can be told to refuse the next registrations, as a
-   * registry that is down would. Thread-safe.
+   * Versions and artifacts held in maps, numbered per model from 1; the champion is the version
+   * last registered as champion or recalled, and every move of it is kept as the registry's history
+   * keeps it. It can be told to refuse the next registrations, as a registry that is down would,
+   * and the next recalls, as a registry that answers 409 would. Thread-safe.
    */
   static final class Versions implements VersionStore {
     private final Map<String, ModelDefinition> definitions = new ConcurrentHashMap<>();
@@ -75,6 +77,26 @@ final class InMemoryIo {
     private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     private final AtomicInteger refusals = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final Map<String, List<ChampionMove>> moves = new ConcurrentHashMap<>();
+    private final AtomicInteger recallRefusals = new AtomicInteger();
+
+    private volatile java.util.function.Consumer<ModelVersion> onDownload = v -> {};
+
+    /** Calls {@code action} with every version whose artifact is read, before it is returned. */
+    void onDownload(java.util.function.Consumer<ModelVersion> action) {
+      onDownload = action;
+    }
+
+    /** Makes {@code version} the champion, as an operator's promotion would. */
+    synchronized void promote(String model, int version) {
+      moves.computeIfAbsent(model, m -> new ArrayList<>()).add(new ChampionMove(version, ChangeCause.OPERATOR,
+          "promoted by an operator"));
+    }
+
+    /** The next {@code n} recalls are refused as a registry's 409 would be. */
+    void refuseNextRecalls(int n) {
+      recallRefusals.set(n);
+    }
 
     /** The next {@code n} registrations fail as an unreachable registry's would. */
     void refuseNext(int n) {
@@ -92,8 +114,24 @@ final class InMemoryIo {
 
     @Override
     public synchronized Optional<ModelVersion> champion(String model) {
-      return all(model).stream().filter(v -> "champion".equals(v.getAlias()))
-          .max(Comparator.comparingInt(ModelVersion::getVersion));
+      List<ChampionMove> made = championMoves(model);
+      return made.isEmpty() ? Optional.empty() : version(model, made.get(made.size() - 1).version());
+    }
+
+    @Override
+    public synchronized List<ChampionMove> championMoves(String model) {
+      return List.copyOf(moves.getOrDefault(model, List.of()));
+    }
+
+    @Override
+    public synchronized void recall(String model, int version, String reason) {
+      if (recallRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new Recall.Refused("409: " + model + " v" + version + " cannot be recalled", null);
+      }
+      if (championMoves(model).stream().noneMatch(m -> m.version() == version)) {
+        throw new Recall.Refused("409: " + model + " v" + version + " has never been the champion", null);
+      }
+      moves.computeIfAbsent(model, m -> new ArrayList<>()).add(new ChampionMove(version, ChangeCause.RECALL, reason));
     }
 
     @Override
@@ -118,6 +156,7 @@ final class InMemoryIo {
 
     @Override
     public byte[] downloadVerified(ModelVersion version) {
+      onDownload.accept(version);
       byte[] artifact = artifacts.get(version.getModel() + "/" + version.getVersion());
       if (artifact == null) {
         throw new IllegalStateException("no artifact for " + version.getModel() + " v" + version.getVersion());
@@ -139,6 +178,10 @@ final class InMemoryIo {
           .setArtifactUri("memory:" + request.getModel() + "/" + (list.size() + 1)).build();
       list.add(stored);
       artifacts.put(stored.getModel() + "/" + stored.getVersion(), artifact.clone());
+      if ("champion".equals(stored.getAlias())) {
+        moves.computeIfAbsent(stored.getModel(), m -> new ArrayList<>()).add(new ChampionMove(stored.getVersion(),
+            stored.getVersion() == 1 ? ChangeCause.REGISTRATION : ChangeCause.GATE, ""));
+      }
       return stored;
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plasticity.registry.client.ModelDefinition;
+import dev.plasticity.schemas.ChangeCause;
 import dev.plasticity.schemas.DataWindow;
 import dev.plasticity.schemas.DriftConfig;
 import dev.plasticity.schemas.DriftKind;
@@ -20,6 +21,7 @@ import dev.plasticity.trainer.SeaEvents;
 import dev.plasticity.trainer.Strategies;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainingOutcome;
+import dev.plasticity.trainer.run.InMemoryIo.Report;
 import dev.plasticity.trainer.network.LatencyProbes;
 import java.net.URI;
 import java.time.Clock;
@@ -282,20 +284,84 @@ class RetrainingRunTest {
 
     TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
 
-    assertThat(returned.status()).isEqualTo(TrainingOutcome.Status.CHAMPION);
-    ModelVersion v3 = returned.version().orElseThrow();
-    assertThat(v3.getVersion()).isEqualTo(3);
-    assertThat(v3.getLineage().getStrategy()).isEqualTo("recall");
-    assertThat(v3.getLineage().getParentVersion()).isEqualTo(2);
-    assertThat(v3.getLineage().getReason()).startsWith("CONCEPT drift, severity 0.30: recalled v1, the best of 1"
-        + " earlier champion(s) on the newest 200 events");
-    assertThat(v3.getMetrics()).containsEntry("recalled_version", 1.0);
-    assertThat(v3.getLineage().getGate().getPromoted()).isTrue();
-    // v1's weights, unchanged, and nothing trained for the trigger
-    assertThat(versions.downloadVerified(v3)).isEqualTo(versions.downloadVerified(versions.version("sea", 1)
-        .orElseThrow()));
+    assertThat(returned.status()).isEqualTo(TrainingOutcome.Status.RECALLED);
+    assertThat(returned.version().orElseThrow().getVersion()).isEqualTo(1);
+    assertThat(returned.challengerAccuracy().getAsDouble()).isGreaterThan(returned.servingAccuracy().getAsDouble());
+    // v1 itself serves again: no version is created, and the history records the recall naming the trigger
+    assertThat(versions.all("sea")).hasSize(2);
+    assertThat(versions.champion("sea").orElseThrow().getVersion()).isEqualTo(1);
+    ChampionMove move = versions.championMoves("sea").get(2);
+    assertThat(move.version()).isEqualTo(1);
+    assertThat(move.cause()).isEqualTo(ChangeCause.RECALL);
+    assertThat(move.reason()).startsWith("trigger concept-back: v1 beats serving v2 on the window, ")
+        .contains("on the newest 200 events").contains("the best of 1 past champion(s)");
     assertThat(progress.phases("concept-back")).doesNotContain(TrainingPhase.TRAINING);
-    assertThat(versions.champion("sea")).contains(v3);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-back")
+        && r.phase() == TrainingPhase.REGISTERED).extracting(Report::strategy).containsExactly("recall");
+    // the trigger retried: its recall is found in the history, nothing is trained or recalled again
+    TrainingOutcome retried = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+    assertThat(retried.status()).isEqualTo(TrainingOutcome.Status.ALREADY_TRAINED);
+    assertThat(retried.version().orElseThrow().getVersion()).isEqualTo(1);
+    assertThat(versions.championMoves("sea")).hasSize(3);
+  }
+
+  @Test
+  void aRecallTheRegistryRefusesFallsBackToTrainingANewVersion() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+    versions.refuseNextRecalls(1);
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isIn(TrainingOutcome.Status.CHAMPION, TrainingOutcome.Status.CHALLENGER);
+    assertThat(returned.version().orElseThrow().getVersion()).isEqualTo(3);
+    assertThat(versions.championMoves("sea")).extracting(ChampionMove::cause).doesNotContain(ChangeCause.RECALL);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-back"))
+        .extracting(Report::message).anyMatch(m -> m.startsWith("v1 is not recalled, the registry refused (409"));
+  }
+
+  @Test
+  void aRecallIsNotMadeOnceTheChampionMovedSinceTheRunBeganAndTheRunTrainsInstead() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+    // while the run scores v1, an operator promotes it
+    versions.onDownload(v -> {
+      if (v.getVersion() == 1) {
+        versions.promote("sea", 1);
+      }
+    });
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isNotEqualTo(TrainingOutcome.Status.RECALLED);
+    assertThat(versions.championMoves("sea")).extracting(ChampionMove::cause).doesNotContain(ChangeCause.RECALL);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-back"))
+        .extracting(Report::message).contains("v1 is not recalled: the champion moved from v2 to v1 since the run"
+            + " began; training as usual");
+  }
+
+  @Test
+  void withRecallOffAConceptThatComesBackIsTrainedAsANewVersion() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
+    RetrainingRun run = run(config().recall(false).build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isNotEqualTo(TrainingOutcome.Status.RECALLED);
+    assertThat(returned.version().orElseThrow().getVersion()).isEqualTo(3);
+    assertThat(versions.championMoves("sea")).extracting(ChampionMove::cause).doesNotContain(ChangeCause.RECALL);
   }
 
   @Test
@@ -378,6 +444,16 @@ class RetrainingRunTest {
 
       @Override
       public Optional<String> rejection(String model, int version) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public List<ChampionMove> championMoves(String model) {
+        throw new IllegalStateException("registry unreachable");
+      }
+
+      @Override
+      public void recall(String model, int version, String reason) {
         throw new IllegalStateException("registry unreachable");
       }
 

@@ -300,8 +300,13 @@ public final class PrequentialRun {
         causes.put(v.getVersion(), triggerRows.get(trigger.toString()));
       }
     }
+    // a recall serves a past version again: that serving start answers the recall's trigger, not the version's own
+    List<long[]> recalls = outcomes.stream().filter(o -> o.status() == TrainingOutcome.Status.RECALLED
+            && o.version().isPresent() && triggerRows.containsKey(o.triggerId()))
+        .map(o -> new long[] {o.version().get().getVersion(), triggerRows.get(o.triggerId())}).toList();
     List<DriftResponses.Moment> servings = servingStarts.stream().map(m -> new DriftResponses.Moment(m.row(),
-        m.nanos(), m.version(), causes.getOrDefault(m.version(), -1L))).toList();
+        m.nanos(), m.version(), recalls.stream().filter(r -> r[0] == m.version() && r[1] < m.row())
+            .mapToLong(r -> r[1]).max().orElse(causes.getOrDefault(m.version(), -1L)))).toList();
     List<StreamResult.DriftResponse> responses = DriftResponses.of(rows.driftRows(), bootstrap, end, triggerMoments,
         servings, driftNanos);
     return new StreamResult.LoopFacts(byKind, triggers, versions, registered.size(), servedFrom.size(), lostGates,

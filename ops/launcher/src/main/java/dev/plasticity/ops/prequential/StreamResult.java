@@ -92,7 +92,7 @@ public record StreamResult(String stream, String source, int rows, int bootstrap
    * @param servedFromRow the first scored row it predicted, or null if it never served
    * @param labelLags previous labels its network takes
    * @param levelSpan events over which the levels its features are read against forget (0: as they are)
-   * @param trainingSeconds seconds its training took, as the trainer recorded (null for a recalled version)
+   * @param trainingSeconds seconds its training took, as the trainer recorded (null when it recorded none)
    * @param activeParameters parameters its network uses per row, on average over its held-out events (all of them
    *     for a plain network; the gate and the chosen experts, or the layers up to a row's exit, otherwise)
    */
