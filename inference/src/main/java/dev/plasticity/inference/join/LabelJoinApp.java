@@ -2,6 +2,7 @@ package dev.plasticity.inference.join;
 
 import dev.plasticity.inference.join.JoinCounters.LiveVersion;
 import dev.plasticity.inference.verify.LiveVerifier;
+import dev.plasticity.inference.verify.Verdict;
 import dev.plasticity.registry.client.RegistryClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * plasticity_join_dropped_predictions_total}, {@code plasticity_join_live_outcomes_total} and {@code
  * plasticity_live_predictions_total{model, version, alias, outcome}} with outcome {@code correct} or
  * {@code wrong}: the live accuracy of each version under each alias is {@code correct / (correct +
- * wrong)}.
+ * wrong)}. With live verification running, also {@code plasticity_verify_verdicts_total{verdict}}
+ * ({@code won}, {@code lost}, {@code undecided}), {@code plasticity_verify_rollbacks_total} and
+ * {@code plasticity_verify_outcomes_read_total}.
  *
  * <p>Thread-safe; {@link #close()} stops the app, leaving its consumer group at once so that the
  * next instance takes the partitions over without waiting for a session timeout.
@@ -167,6 +170,19 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
       FunctionCounter.builder("plasticity.join.dead.letters", counters, c -> c.deadLettered(rule))
           .description("records written to the dead-letter topic, by the rule they broke").tag("reason", rule.id())
           .register(registry);
+    }
+    LiveVerifier started = verifier;
+    if (started != null) {
+      for (Verdict verdict : Verdict.values()) {
+        FunctionCounter.builder("plasticity.verify.verdicts", started, v -> v.verdicts(verdict))
+            .description("live verification watches ended, by verdict").tag("verdict", verdict.name().toLowerCase(
+                java.util.Locale.ROOT))
+            .register(registry);
+      }
+      FunctionCounter.builder("plasticity.verify.rollbacks", started, LiveVerifier::rollbacks)
+          .description("champions rolled back because they lost live verification").register(registry);
+      FunctionCounter.builder("plasticity.verify.outcomes.read", started, LiveVerifier::outcomesRead)
+          .description("live outcomes live verification read").register(registry);
     }
     counters.onFirstLiveOutcome(version -> bindLive(registry, version));
     counters.liveVersions().forEach(version -> bindLive(registry, version));

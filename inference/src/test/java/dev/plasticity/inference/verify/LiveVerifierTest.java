@@ -16,6 +16,7 @@ import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.RegistryChange;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.testkit.KafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,11 @@ class LiveVerifierTest {
         // the broker is shared: the other test's outcomes are read too, but it has no LOST to give
         assertThat(verifier.verdicts(Verdict.LOST)).isEqualTo(1);
         assertThat(verifier.rollbacks()).isEqualTo(1);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        join.bindTo(meters);
+        assertThat(meters.get("plasticity.verify.rollbacks").functionCounter().count()).isEqualTo(1.0);
+        assertThat(meters.get("plasticity.verify.verdicts").tag("verdict", "lost").functionCounter().count())
+            .isEqualTo(1.0);
         RegistryChange last = client.history(model, 0, 100).stream()
             .filter(change -> "champion".equals(change.getAlias())).reduce((first, second) -> second).orElseThrow();
         assertThat(last.getVersion()).isEqualTo(1);
