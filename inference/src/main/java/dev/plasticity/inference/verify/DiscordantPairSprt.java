@@ -29,6 +29,10 @@ package dev.plasticity.inference.verify;
  * often. The test stops on its own with probability one; the number of discordant pairs it needs
  * grows as {@code 1 / delta^2} near {@code p = 1/2 + delta / 2}, which is why a watch also has a cap.
  *
+ * <p>With the defaults (alpha 0.05, beta 0.1, delta 0.05) the boundaries are +2.890 and -2.251 and
+ * each discordant pair moves {@code L} by +0.0953 (lost) or -0.1054 (won): 31 pairs lost in a row
+ * decide LOST and 30 do not; 22 won in a row decide WON and 21 do not ({@code DiscordantPairSprtTest}).
+ *
  * <p>Not thread-safe; one per watch. Once decided it stays decided and further pairs are ignored.
  */
 final class DiscordantPairSprt {

@@ -206,6 +206,13 @@ public final class LiveVerifier implements AutoCloseable {
     }
   }
 
+  /** e.g. {@code live verification running: 1200 outcomes read, verdicts {WON=1, LOST=0, UNDECIDED=0}, 0 rollbacks}. */
+  @Override
+  public String toString() {
+    return "live verification " + (isRunning() ? "running" : "stopped") + ": " + outcomesRead() + " outcomes read, "
+        + "verdicts " + verdicts + ", " + rollbacks() + " rollbacks";
+  }
+
   /** Waits {@code wait} or until {@link #close()}; false when interrupted. */
   private synchronized boolean pause(Duration wait) {
     try {

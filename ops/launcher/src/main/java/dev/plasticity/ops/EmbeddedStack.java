@@ -270,7 +270,8 @@ public final class EmbeddedStack implements AutoCloseable {
             ? ServiceHealth.up("inference", "following versions of " + subscription.model())
             : ServiceHealth.stopped("inference", "not following versions")));
     health.add(streamsHealth("scoring", scoring.state(), scoring.counts().toString()));
-    health.add(streamsHealth("label-join", labelJoin.state(), labelJoin.counters().toString()));
+    health.add(streamsHealth("label-join", labelJoin.state(), labelJoin.counters()
+        + labelJoin.verifier().map(verifier -> "; " + verifier).orElse("")));
     return health;
   }
 
