@@ -1,9 +1,12 @@
 package dev.plasticity.inference.join;
 
+import dev.plasticity.inference.verify.VerifyConfig;
+import dev.plasticity.inference.verify.VerifyEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link LabelJoinApp} runs: where Kafka is, its Kafka Streams application id (instances
@@ -15,8 +18,10 @@ import java.util.Objects;
  *     the changelog topics
  * @param stateDir Kafka Streams' {@code state.dir}: where this instance keeps its local stores
  * @param settings the window, grace period and prediction wait
+ * @param verify how live verification runs beside the join; empty: it does not
  */
-public record JoinConfig(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings) {
+public record JoinConfig(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings,
+    Optional<VerifyConfig> verify) {
   /** @throws IllegalArgumentException when the bootstrap servers or the application id are blank */
   public JoinConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -28,6 +33,12 @@ public record JoinConfig(String bootstrapServers, String applicationId, Path sta
     }
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(verify, "verify");
+  }
+
+  /** A config without live verification. */
+  public JoinConfig(String bootstrapServers, String applicationId, Path stateDir, JoinSettings settings) {
+    this(bootstrapServers, applicationId, stateDir, settings, Optional.empty());
   }
 
   /** A config with the default application id and the default window, grace and prediction wait. */
@@ -36,7 +47,7 @@ public record JoinConfig(String bootstrapServers, String applicationId, Path sta
   }
 
   /**
-   * The config the variables of {@link JoinEnvironment} describe.
+   * The config the variables of {@link JoinEnvironment} and {@link VerifyEnvironment} describe.
    *
    * @throws IllegalArgumentException naming the variable that is blank or malformed, or the rule
    *     the window and grace break together
@@ -45,7 +56,8 @@ public record JoinConfig(String bootstrapServers, String applicationId, Path sta
     return new JoinConfig(JoinEnvironment.KAFKA_BOOTSTRAP.require(env), JoinEnvironment.APPLICATION_ID.require(env),
         JoinEnvironment.STATE_DIR.require(env),
         settings(JoinEnvironment.WINDOW.require(env), JoinEnvironment.GRACE.require(env),
-            JoinEnvironment.PREDICTION_WAIT.require(env)));
+            JoinEnvironment.PREDICTION_WAIT.require(env)),
+        VerifyConfig.fromEnvironment(env));
   }
 
   private static JoinSettings settings(Duration window, Duration grace, Duration predictionWait) {

@@ -24,19 +24,25 @@ public final class JoinCounters {
   private final LongAdder predictionWaitsExpired = new LongAdder();
   private final LongAdder expiredUnlabelled = new LongAdder();
   private final LongAdder duplicateLabels = new LongAdder();
+  private final LongAdder latePredictions = new LongAdder();
+  private final LongAdder droppedPredictions = new LongAdder();
+  private final LongAdder liveOutcomes = new LongAdder();
   private final Map<JoinDeadLetterRule, LongAdder> deadLettered = new EnumMap<>(JoinDeadLetterRule.class);
-  private final Map<ServedVersion, LiveOutcomes> live = new ConcurrentHashMap<>();
-  private volatile Consumer<ServedVersion> onFirstOutcome = version -> {};
+  private final Map<LiveVersion, LiveOutcomes> live = new ConcurrentHashMap<>();
+  private volatile Consumer<LiveVersion> onFirstOutcome = version -> {};
 
   /**
-   * A version that made predictions the join has labels for.
+   * A version, under one alias, that made predictions the join has labels for.
    *
    * @param model the model
    * @param version the version that made the prediction
+   * @param alias the version's alias when it predicted ({@code Prediction.alias}: champion,
+   *     challenger, shadow or previous), which tells served predictions from the others
    */
-  public record ServedVersion(String model, int version) {
-    public ServedVersion {
+  public record LiveVersion(String model, int version, String alias) {
+    public LiveVersion {
       Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(alias, "alias");
     }
   }
 
@@ -95,6 +101,24 @@ public final class JoinCounters {
     return duplicateLabels.sum();
   }
 
+  /** Predictions that arrived after their event was labelled; dropped. */
+  public long latePredictions() {
+    return latePredictions.sum();
+  }
+
+  /**
+   * Predictions dropped because their version had already scored the event, or the event already
+   * had as many predictions as the join keeps.
+   */
+  public long droppedPredictions() {
+    return droppedPredictions.sum();
+  }
+
+  /** Live outcomes written: one per labelled event that had at least one prediction. */
+  public long liveOutcomes() {
+    return liveOutcomes.sum();
+  }
+
   /** Records written to the dead-letter topic for breaking {@code rule}. */
   public long deadLettered(JoinDeadLetterRule rule) {
     return deadLettered.get(rule).sum();
@@ -113,7 +137,7 @@ public final class JoinCounters {
    * The versions whose predictions met their labels so far: {@link #livePredictions} of each is
    * their live accuracy.
    */
-  public Set<ServedVersion> liveVersions() {
+  public Set<LiveVersion> liveVersions() {
     return Set.copyOf(live.keySet());
   }
 
@@ -121,7 +145,7 @@ public final class JoinCounters {
    * Predictions of {@code version} joined with their label: those the label agreed with when
    * {@code correct}, the others when not; 0 for a version with none.
    */
-  public long livePredictions(ServedVersion version, boolean correct) {
+  public long livePredictions(LiveVersion version, boolean correct) {
     LiveOutcomes outcomes = live.get(version);
     return outcomes == null ? 0 : (correct ? outcomes.correct : outcomes.wrong).sum();
   }
@@ -131,12 +155,12 @@ public final class JoinCounters {
    * once per version; twice when two threads join its first ones at the same time), replacing the
    * listener before.
    */
-  void onFirstLiveOutcome(Consumer<ServedVersion> listener) {
+  void onFirstLiveOutcome(Consumer<LiveVersion> listener) {
     onFirstOutcome = Objects.requireNonNull(listener, "listener");
   }
 
-  void countLive(String model, int version, boolean correct) {
-    ServedVersion key = new ServedVersion(model, version);
+  void countLive(String model, int version, String alias, boolean correct) {
+    LiveVersion key = new LiveVersion(model, version, alias);
     LiveOutcomes outcomes = live.get(key);
     if (outcomes == null) {
       outcomes = live.computeIfAbsent(key, k -> new LiveOutcomes());
@@ -147,6 +171,18 @@ public final class JoinCounters {
 
   void countJoined(boolean withPrediction) {
     (withPrediction ? joinedWithPrediction : joinedWithoutPrediction).increment();
+  }
+
+  void countLatePrediction() {
+    latePredictions.increment();
+  }
+
+  void countDroppedPrediction() {
+    droppedPredictions.increment();
+  }
+
+  void countLiveOutcome() {
+    liveOutcomes.increment();
   }
 
   void countLabelHeld() {
@@ -182,6 +218,9 @@ public final class JoinCounters {
         .append(", predictionWaitsExpired=").append(predictionWaitsExpired())
         .append(", expiredUnlabelled=").append(expiredUnlabelled())
         .append(", duplicateLabels=").append(duplicateLabels())
+        .append(", latePredictions=").append(latePredictions())
+        .append(", droppedPredictions=").append(droppedPredictions())
+        .append(", liveOutcomes=").append(liveOutcomes())
         .append(", deadLettered=").append(deadLettered());
     for (Map.Entry<JoinDeadLetterRule, LongAdder> rule : deadLettered.entrySet()) {
       long n = rule.getValue().sum();

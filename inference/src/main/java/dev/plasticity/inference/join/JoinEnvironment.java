@@ -1,5 +1,6 @@
 package dev.plasticity.inference.join;
 
+import dev.plasticity.inference.verify.VerifyEnvironment;
 import dev.plasticity.schemas.Setting;
 import dev.plasticity.schemas.SharedSettings;
 import java.nio.file.Path;
@@ -7,7 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every environment variable the label join reads, declared once as a {@link Setting}: {@link
+ * Every environment variable the label join reads, declared once as a {@link Setting} (those of the
+ * live verification it starts are {@link VerifyEnvironment}'s): {@link
  * JoinConfig#fromEnvironment} reads them, and a launcher's help can print {@link #ALL}. Immutable
  * and thread-safe.
  */
@@ -29,9 +31,10 @@ public final class JoinEnvironment {
   static final Setting<Path> STATE_DIR = Setting.of("PLASTICITY_JOIN_STATE_DIR", "join-state",
       "the join's Kafka Streams state directory (its event and expiry stores)", text -> Path.of(text.trim()));
 
-  /** Every variable the label join reads, in the order its help lists them. */
-  public static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, WINDOW, GRACE, PREDICTION_WAIT,
-      APPLICATION_ID, STATE_DIR);
+  /** Every variable the label join reads, its live verification's included, in the order its help lists them. */
+  public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(
+      List.<Setting<?>>of(KAFKA_BOOTSTRAP, WINDOW, GRACE, PREDICTION_WAIT, APPLICATION_ID, STATE_DIR).stream(),
+      VerifyEnvironment.ALL.stream()).toList();
 
   private JoinEnvironment() {}
 }

@@ -1,6 +1,9 @@
 package dev.plasticity.inference.join;
 
-import dev.plasticity.inference.join.JoinCounters.ServedVersion;
+import dev.plasticity.inference.join.JoinCounters.LiveVersion;
+import dev.plasticity.inference.verify.LiveVerifier;
+import dev.plasticity.inference.verify.Verdict;
+import dev.plasticity.registry.client.RegistryClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -30,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * plasticity_join_labels_without_prediction_total} (of those, joined without a prediction), {@code
  * plasticity_join_labels_held_total}, {@code plasticity_join_duplicate_labels_total}, {@code
  * plasticity_join_expired_unlabelled_total}, {@code plasticity_join_dead_letters_total{reason}} (by
- * {@link JoinDeadLetterRule#id()}) and {@code plasticity_live_predictions_total{model, version,
- * outcome}} with outcome {@code correct} or {@code wrong}: the live accuracy of each version is
- * {@code correct / (correct + wrong)}.
+ * {@link JoinDeadLetterRule#id()}), {@code plasticity_join_late_predictions_total}, {@code
+ * plasticity_join_dropped_predictions_total}, {@code plasticity_join_live_outcomes_total} and {@code
+ * plasticity_live_predictions_total{model, version, alias, outcome}} with outcome {@code correct} or
+ * {@code wrong}: the live accuracy of each version under each alias is {@code correct / (correct +
+ * wrong)}. With live verification running, also {@code plasticity_verify_verdicts_total{verdict}}
+ * ({@code won}, {@code lost}, {@code undecided}), {@code plasticity_verify_rollbacks_total} and
+ * {@code plasticity_verify_outcomes_read_total}.
  *
  * <p>Thread-safe; {@link #close()} stops the app, leaving its consumer group at once so that the
  * next instance takes the partitions over without waiting for a session timeout.
@@ -43,10 +50,12 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
 
   private static final Logger log = LoggerFactory.getLogger(LabelJoinApp.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
   private final JoinCounters counters;
   private final AtomicReference<Throwable> failure;
+  private volatile LiveVerifier verifier;
 
   private LabelJoinApp(KafkaStreams streams, JoinCounters counters,
       AtomicReference<Throwable> failure) {
@@ -55,10 +64,25 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
     this.failure = failure;
   }
 
-  /** Starts the join as {@code config} says; see {@link #start(String, String, Path, JoinSettings, Map)}. */
+  /**
+   * Starts the join as {@code config} says (see {@link #start(String, String, Path, JoinSettings,
+   * Map)}) and, when {@link JoinConfig#verify()} is set, the {@link LiveVerifier} that reads the live
+   * outcomes the join writes and rolls back a new champion that loses against the one before it.
+   */
   public static LabelJoinApp start(JoinConfig config, Map<String, ?> overrides) {
     Objects.requireNonNull(config, "config");
-    return start(config.bootstrapServers(), config.applicationId(), config.stateDir(), config.settings(), overrides);
+    LabelJoinApp app =
+        start(config.bootstrapServers(), config.applicationId(), config.stateDir(), config.settings(), overrides);
+    config.verify().ifPresent(verify -> {
+      try {
+        app.verifier = LiveVerifier.start(config.bootstrapServers(), verify,
+            new RegistryClient(verify.registryUrl(), REGISTRY_TIMEOUT, verify.registryToken()));
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
+      }
+    });
+    return app;
   }
 
   /** Starts the join under {@link #DEFAULT_APPLICATION_ID}. */
@@ -112,6 +136,11 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
     return new LabelJoinApp(streams, counters, failure);
   }
 
+  /** The live verifier this app started, when its config asked for one. */
+  public Optional<LiveVerifier> verifier() {
+    return Optional.ofNullable(verifier);
+  }
+
   /** What this instance has done since it started. */
   public JoinCounters counters() {
     return counters;
@@ -128,12 +157,32 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
         JoinCounters::labelsHeld);
     count(registry, "plasticity.join.duplicate.labels", "labels for an event already labelled; not published again",
         JoinCounters::duplicateLabels);
+    count(registry, "plasticity.join.late.predictions", "predictions that arrived after their event was labelled",
+        JoinCounters::latePredictions);
+    count(registry, "plasticity.join.dropped.predictions",
+        "predictions dropped: their version had already scored the event, or the event had as many as are kept",
+        JoinCounters::droppedPredictions);
+    count(registry, "plasticity.join.live.outcomes", "live outcomes written, one per labelled event that was scored",
+        JoinCounters::liveOutcomes);
     count(registry, "plasticity.join.expired.unlabelled", "events whose label did not arrive within window and grace",
         JoinCounters::expiredUnlabelled);
     for (JoinDeadLetterRule rule : JoinDeadLetterRule.values()) {
       FunctionCounter.builder("plasticity.join.dead.letters", counters, c -> c.deadLettered(rule))
           .description("records written to the dead-letter topic, by the rule they broke").tag("reason", rule.id())
           .register(registry);
+    }
+    LiveVerifier started = verifier;
+    if (started != null) {
+      for (Verdict verdict : Verdict.values()) {
+        FunctionCounter.builder("plasticity.verify.verdicts", started, v -> v.verdicts(verdict))
+            .description("live verification watches ended, by verdict").tag("verdict", verdict.name().toLowerCase(
+                java.util.Locale.ROOT))
+            .register(registry);
+      }
+      FunctionCounter.builder("plasticity.verify.rollbacks", started, LiveVerifier::rollbacks)
+          .description("champions rolled back because they lost live verification").register(registry);
+      FunctionCounter.builder("plasticity.verify.outcomes.read", started, LiveVerifier::outcomesRead)
+          .description("live outcomes live verification read").register(registry);
     }
     counters.onFirstLiveOutcome(version -> bindLive(registry, version));
     counters.liveVersions().forEach(version -> bindLive(registry, version));
@@ -144,12 +193,12 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
     FunctionCounter.builder(name, counters, count).description(description).register(registry);
   }
 
-  private void bindLive(MeterRegistry registry, ServedVersion version) {
+  private void bindLive(MeterRegistry registry, LiveVersion version) {
     for (boolean correct : new boolean[] {true, false}) {
       FunctionCounter.builder("plasticity.live.predictions", counters, c -> c.livePredictions(version, correct))
-          .description("predictions joined with their label, by the version that made them and whether the label"
-              + " agreed")
-          .tag("model", version.model()).tag("version", String.valueOf(version.version()))
+          .description("predictions joined with their label, by the version that made them, its alias then, and"
+              + " whether the label agreed")
+          .tag("model", version.model()).tag("version", String.valueOf(version.version())).tag("alias", version.alias())
           .tag("outcome", correct ? "correct" : "wrong")
           .register(registry);
     }
@@ -167,6 +216,10 @@ public final class LabelJoinApp implements AutoCloseable, MeterBinder {
 
   @Override
   public void close() {
+    LiveVerifier started = verifier;
+    if (started != null) {
+      started.close();
+    }
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
     log.info("label join closed: {}", counters);

@@ -8,9 +8,11 @@ import dev.plasticity.schemas.AvroCodec.InvalidPayloadException;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.LiveOutcome;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.schemas.VersionOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link EventJoin} over the three input topics: decodes each record, applies it to its
- * event's state in the {@value LabelJoinTopology#STATE_STORE} store, writes labelled events and
- * dead letters, and gives up states whose time has passed.
+ * event's state in the {@value LabelJoinTopology#STATE_STORE} store, writes labelled events, live
+ * outcomes (keyed by model, so that one consumer sees all of a model's) and dead letters, and gives
+ * up states whose time has passed.
  *
  * <p>Expiry runs on stream time. Every state's expiry is also a key in the {@value
  * LabelJoinTopology#EXPIRY_STORE} store (expiry, then state key, ordered), so a sweep reads only
@@ -90,7 +93,7 @@ final class LabelJoinProcessor implements Processor<byte[], byte[], byte[], byte
           Prediction prediction = JoinCodecs.PREDICTIONS.decode(input.value());
           check(input, prediction.getEventId(), "Prediction", "eventTime", prediction.getEventTime());
           apply(EventJoin.stateKey(prediction.getModel(), prediction.getEventId()),
-              current -> join.onPrediction(current, prediction), now);
+              current -> join.onPrediction(current, prediction, now), now);
           break;
         }
         case Topics.LABELS: {
@@ -157,10 +160,21 @@ final class LabelJoinProcessor implements Processor<byte[], byte[], byte[], byte
         context.forward(new Record<>(joined.getEventId().getBytes(StandardCharsets.UTF_8),
             JoinCodecs.LABELLED.encode(joined), joined.getEventTime()), LabelJoinTopology.LABELLED_SINK);
         counters.countJoined(joined.getPredictionVersion() != null);
-        if (joined.getPrediction() != null && joined.getPredictionVersion() != null) {
-          counters.countLive(joined.getModel(), joined.getPredictionVersion(),
-              joined.getPrediction() == joined.getLabel());
+        LiveOutcome live = step.live();
+        if (live != null) {
+          context.forward(new Record<>(live.getModel().getBytes(StandardCharsets.UTF_8),
+              JoinCodecs.LIVE_OUTCOMES.encode(live), live.getEventTime()), LabelJoinTopology.LIVE_OUTCOMES_SINK);
+          counters.countLiveOutcome();
+          for (VersionOutcome outcome : live.getOutcomes()) {
+            counters.countLive(live.getModel(), outcome.getVersion(), outcome.getAlias(), outcome.getCorrect());
+          }
         }
+        break;
+      case LATE_PREDICTION:
+        counters.countLatePrediction();
+        break;
+      case DROPPED_PREDICTION:
+        counters.countDroppedPrediction();
         break;
       case HELD:
         counters.countLabelHeld();
@@ -224,7 +238,7 @@ final class LabelJoinProcessor implements Processor<byte[], byte[], byte[], byte
       counters.countPredictionWaitExpired();
       log.debug("no prediction for event '{}' of model '{}' within the prediction wait; labelled without one",
           waiting.label().getEventId(), waiting.label().getModel());
-      Step step = join.onPredictionWaitOver(waiting);
+      Step step = join.onPredictionWaitOver(waiting, now);
       store(key, state, step.next());
       publish(step);
       return step.next();

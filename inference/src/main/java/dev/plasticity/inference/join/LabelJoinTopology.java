@@ -15,11 +15,17 @@ import org.apache.kafka.streams.state.Stores;
  * The delayed-label join: reads {@link Topics#EVENTS_UNLABELLED}, {@link Topics#PREDICTIONS} and
  * {@link Topics#LABELS} (all keyed by event id, so an event's records meet in one partition) and
  * writes one {@code LabelledEvent} per labelled event to {@link Topics#EVENTS_LABELLED}, stamped
- * with the event's time, which the drift job windows on. The rules are {@code EventJoin}'s:
+ * with the event's time, which the drift job windows on, and for each labelled event that was
+ * scored one {@code LiveOutcome} to {@link Topics#LIVE_OUTCOMES} (keyed by model): every version
+ * that scored it, served or not, right or wrong. The rules are {@code EventJoin}'s:
  *
  * <ul>
  *   <li>a label meets its event whether the event is known from its {@code UnlabelledEvent}, its
- *       {@code Prediction} or both; the prediction and its version are written when one is known;
+ *       {@code Prediction}s or both; the served prediction and its version are written when one is
+ *       known, never a prediction with {@code served=false};
+ *   <li>every version's prediction of an event is kept, up to {@code EventState.MAX_PREDICTIONS};
+ *       a second one of the same version, one over the bound, and one after the event was labelled
+ *       are dropped and counted;
  *   <li>a label that meets an event not scored yet waits for the event's prediction, up to the
  *       prediction wait, and is joined without one when none came (an event never scored, e.g.
  *       before its model's first version, is labelled all the same);
@@ -67,6 +73,7 @@ public final class LabelJoinTopology {
   static final String JOIN_PROCESSOR = "label-join";
   static final String LABELLED_SINK = "labelled-events-sink";
   static final String DEAD_LETTER_SINK = "dead-letters-sink";
+  static final String LIVE_OUTCOMES_SINK = "live-outcomes-sink";
 
   private LabelJoinTopology() {}
 
@@ -98,6 +105,7 @@ public final class LabelJoinTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
         Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Map.of()), JOIN_PROCESSOR);
     topology.addSink(LABELLED_SINK, Topics.EVENTS_LABELLED, bytesOut, bytesOut, JOIN_PROCESSOR);
+    topology.addSink(LIVE_OUTCOMES_SINK, Topics.LIVE_OUTCOMES, bytesOut, bytesOut, JOIN_PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, Topics.EVENTS_DLQ, bytesOut, bytesOut, JOIN_PROCESSOR);
     return topology;
   }

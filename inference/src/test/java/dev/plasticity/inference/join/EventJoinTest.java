@@ -2,6 +2,7 @@ package dev.plasticity.inference.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.plasticity.inference.join.EventJoin.Outcome;
 import dev.plasticity.inference.join.EventJoin.Step;
@@ -10,9 +11,11 @@ import dev.plasticity.inference.join.EventState.HeldLabel;
 import dev.plasticity.inference.join.EventState.LabelAwaitingPrediction;
 import dev.plasticity.inference.join.EventState.Labelled;
 import dev.plasticity.schemas.Label;
+import dev.plasticity.schemas.LiveOutcome;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.schemas.VersionOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +42,7 @@ class EventJoinTest {
   @Test
   void aPredictionAfterItsEventKeepsTheEventsExpiryAndAddsThePrediction() {
     EventState known = join.onEvent(null, event(1_000), NOW).next();
-    Step step = join.onPrediction(known, prediction(1_500, 4, "champion"));
+    Step step = join.onPrediction(known, prediction(1_500, 4, "champion"), NOW);
 
     Awaiting awaiting = (Awaiting) step.next();
     assertThat(awaiting.event()).isNotNull();
@@ -49,16 +52,16 @@ class EventJoinTest {
 
   @Test
   void aShadowsPredictionNeverReplacesTheChampionsButTheChampionsReplacesAShadows() {
-    EventState shadowFirst = join.onPrediction(null, prediction(1_000, 5, "shadow")).next();
-    EventState champion = join.onPrediction(shadowFirst, prediction(1_000, 4, "champion")).next();
-    EventState shadowAgain = join.onPrediction(champion, prediction(1_000, 6, "shadow")).next();
+    EventState shadowFirst = join.onPrediction(null, prediction(1_000, 5, "shadow"), NOW).next();
+    EventState champion = join.onPrediction(shadowFirst, prediction(1_000, 4, "champion"), NOW).next();
+    EventState shadowAgain = join.onPrediction(champion, prediction(1_000, 6, "shadow"), NOW).next();
 
     assertThat(((Awaiting) shadowAgain).prediction().getVersion()).isEqualTo(4);
   }
 
   @Test
   void aLabelForAnAwaitingEventJoinsAndLeavesAMarkUntilItsLabelTimePlusWindowAndGrace() {
-    EventState known = join.onPrediction(join.onEvent(null, event(1_000), NOW).next(), prediction(1_000, 4, "champion"))
+    EventState known = join.onPrediction(join.onEvent(null, event(1_000), NOW).next(), prediction(1_000, 4, "champion"), NOW)
         .next();
     Step step = join.onLabel(known, label(9_000, 1), input(), NOW);
 
@@ -82,7 +85,7 @@ class EventJoinTest {
   void aHeldLabelJoinsAPredictionAtOnceAndWaitsForThePredictionWhenTheEventComesFirst() {
     EventState held = join.onLabel(null, label(9_000, 1), input(), NOW).next();
 
-    Step byPrediction = join.onPrediction(held, prediction(1_000, 2, "champion"));
+    Step byPrediction = join.onPrediction(held, prediction(1_000, 2, "champion"), NOW);
     Step byEvent = join.onEvent(held, event(1_000), NOW);
 
     assertThat(byPrediction.outcome()).isEqualTo(Outcome.JOINED);
@@ -108,7 +111,7 @@ class EventJoinTest {
     EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
         .next();
 
-    Step step = join.onPrediction(waiting, prediction(1_000, 4, "shadow"));
+    Step step = join.onPrediction(waiting, prediction(1_000, 4, "champion"), NOW);
 
     assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
     assertThat(step.joined().getFeatures()).as("the event's, not the prediction's").isEqualTo(Map.of("x", 1.0));
@@ -123,7 +126,7 @@ class EventJoinTest {
     LabelAwaitingPrediction waiting = (LabelAwaitingPrediction) join.onLabel(join.onEvent(null, event(1_000), NOW)
         .next(), label(9_000, 1), input(), NOW).next();
 
-    Step step = join.onPredictionWaitOver(waiting);
+    Step step = join.onPredictionWaitOver(waiting, NOW);
 
     assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
     assertThat(step.joined().getFeatures()).isEqualTo(Map.of("x", 1.0));
@@ -148,11 +151,11 @@ class EventJoinTest {
     EventState held = join.onLabel(null, label(9_000, 1), input(), NOW).next();
     EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
         .next();
-    EventState labelled = join.onPrediction(waiting, prediction(1_000, 4, "champion")).next();
+    EventState labelled = join.onPrediction(waiting, prediction(1_000, 4, "champion"), NOW).next();
 
     for (EventState first : List.of(held, waiting, labelled)) {
       assertThat(join.onLabel(first, label(9_500, 0), input(), NOW)).as("after %s", first)
-          .isEqualTo(new Step(first, Outcome.DUPLICATE, null));
+          .isEqualTo(new Step(first, Outcome.DUPLICATE));
     }
   }
 
@@ -161,15 +164,16 @@ class EventJoinTest {
     EventState waiting = join.onLabel(join.onEvent(null, event(1_000), NOW).next(), label(9_000, 1), input(), NOW)
         .next();
 
-    assertThat(join.onEvent(waiting, event(1_000), NOW)).isEqualTo(new Step(waiting, Outcome.IGNORED, null));
+    assertThat(join.onEvent(waiting, event(1_000), NOW)).isEqualTo(new Step(waiting, Outcome.IGNORED));
   }
 
   @Test
-  void anEventOrPredictionForALabelledEventIsIgnored() {
+  void anEventForALabelledEventIsIgnoredAndAPredictionIsLate() {
     EventState labelled = new Labelled(5_000);
 
     assertThat(join.onEvent(labelled, event(1_000), NOW).outcome()).isEqualTo(Outcome.IGNORED);
-    assertThat(join.onPrediction(labelled, prediction(1_000, 1, "champion")).outcome()).isEqualTo(Outcome.IGNORED);
+    assertThat(join.onPrediction(labelled, prediction(1_000, 1, "previous"), NOW))
+        .isEqualTo(new Step(labelled, Outcome.LATE_PREDICTION));
   }
 
   @Test
@@ -195,8 +199,93 @@ class EventJoinTest {
 
   @Test
   void anAwaitingEventIsKnownFromSomething() {
-    assertThatThrownBy(() -> new Awaiting(null, null, 0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("UnlabelledEvent or its Prediction");
+    assertThatThrownBy(() -> new Awaiting(null, List.of(), 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("UnlabelledEvent or a Prediction");
+  }
+
+  @Test
+  void keepsEveryVersionsPredictionAndWritesOneLiveOutcomeWithTheServedOneFirst() {
+    EventState known = join.onEvent(null, event(1_000), NOW).next();
+    known = join.onPrediction(known, prediction(1_000, 5, "shadow", 1), NOW).next();
+    known = join.onPrediction(known, prediction(1_000, 3, "previous", 0), NOW).next();
+    known = join.onPrediction(known, prediction(1_000, 4, "champion", 1), NOW).next();
+
+    Step step = join.onLabel(known, label(9_000, 1), input(), NOW);
+
+    assertThat(step.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(step.joined().getPredictionVersion()).isEqualTo(4);
+    assertThat(step.joined().getPrediction()).isEqualTo(1);
+    LiveOutcome live = step.live();
+    assertThat(live.getEventId()).isEqualTo("e-1");
+    assertThat(live.getModel()).isEqualTo("churn");
+    assertThat(live.getEventTime()).isEqualTo(1_000);
+    assertThat(live.getJoinedAt()).isEqualTo(NOW);
+    assertThat(live.getLabel()).isEqualTo(1);
+    assertThat(live.getOutcomes()).extracting(VersionOutcome::getVersion, VersionOutcome::getAlias,
+            VersionOutcome::getServed, VersionOutcome::getCorrect)
+        .containsExactly(tuple(4, "champion", true, true), tuple(5, "shadow", false, true),
+            tuple(3, "previous", false, false));
+  }
+
+  @Test
+  void aPredictionThatWasNotServedNeverBecomesTheLabelledEventsPrediction() {
+    EventState known = join.onPrediction(join.onEvent(null, event(1_000), NOW).next(),
+        prediction(1_000, 3, "previous", 1), NOW).next();
+
+    Step waiting = join.onLabel(known, label(9_000, 1), input(), NOW);
+    assertThat(waiting.outcome()).as("it waits for the served prediction").isEqualTo(Outcome.AWAITING_PREDICTION);
+
+    Step over = join.onPredictionWaitOver((LabelAwaitingPrediction) waiting.next(), NOW + 40_000);
+    assertThat(over.joined().getPrediction()).isNull();
+    assertThat(over.joined().getPredictionVersion()).isNull();
+    assertThat(over.live().getOutcomes()).extracting(VersionOutcome::getVersion, VersionOutcome::getServed)
+        .containsExactly(tuple(3, false));
+    assertThat(over.live().getJoinedAt()).isEqualTo(NOW + 40_000);
+  }
+
+  @Test
+  void aHeldLabelMetByAnUnservedPredictionWaitsForTheServedOneAndJoinsBoth() {
+    EventState held = join.onLabel(null, label(9_000, 1), input(), NOW).next();
+
+    Step previous = join.onPrediction(held, prediction(1_000, 3, "previous", 0), NOW);
+    assertThat(previous.outcome()).isEqualTo(Outcome.AWAITING_PREDICTION);
+    assertThat(previous.next()).isEqualTo(new LabelAwaitingPrediction(null, label(9_000, 1),
+        List.of(prediction(1_000, 3, "previous", 0)), NOW + PREDICTION_WAIT.toMillis()));
+
+    Step champion = join.onPrediction(previous.next(), prediction(1_000, 4, "champion", 1), NOW + 1);
+    assertThat(champion.outcome()).isEqualTo(Outcome.JOINED);
+    assertThat(champion.joined().getPredictionVersion()).isEqualTo(4);
+    assertThat(champion.joined().getFeatures()).as("the served prediction's").isEqualTo(Map.of("x", 2.0));
+    assertThat(champion.live().getOutcomes()).extracting(VersionOutcome::getVersion, VersionOutcome::getCorrect)
+        .containsExactly(tuple(4, true), tuple(3, false));
+  }
+
+  @Test
+  void theEventAfterALabelMetOnlyAnUnservedPredictionGivesTheLabelledEventItsFeatures() {
+    EventState waiting = join.onPrediction(join.onLabel(null, label(9_000, 1), input(), NOW).next(),
+        prediction(1_000, 3, "previous", 0), NOW).next();
+
+    EventState withEvent = join.onEvent(waiting, event(1_000), NOW).next();
+    Step joined = join.onPrediction(withEvent, prediction(1_000, 4, "champion", 1), NOW);
+
+    assertThat(joined.joined().getFeatures()).isEqualTo(Map.of("x", 1.0));
+  }
+
+  @Test
+  void aSecondPredictionOfAVersionAndOnesOverTheBoundAreDroppedButTheServedOneIsKept() {
+    EventState known = join.onPrediction(null, prediction(1_000, 1, "shadow"), NOW).next();
+    assertThat(join.onPrediction(known, prediction(1_000, 1, "shadow"), NOW).outcome())
+        .isEqualTo(Outcome.DROPPED_PREDICTION);
+    for (int version = 2; version <= EventState.MAX_PREDICTIONS; version++) {
+      known = join.onPrediction(known, prediction(1_000, version, "shadow"), NOW).next();
+    }
+    assertThat(join.onPrediction(known, prediction(1_000, 20, "shadow"), NOW).outcome())
+        .isEqualTo(Outcome.DROPPED_PREDICTION);
+
+    Awaiting withServed = (Awaiting) join.onPrediction(known, prediction(1_000, 21, "champion"), NOW).next();
+
+    assertThat(withServed.predictions()).hasSize(EventState.MAX_PREDICTIONS);
+    assertThat(withServed.prediction().getVersion()).isEqualTo(21);
   }
 
   static UnlabelledEvent event(long eventTime) {
@@ -204,10 +293,16 @@ class EventJoinTest {
         .setFeatures(Map.of("x", 1.0)).build();
   }
 
+  /** A prediction of class 0; served unless its alias is shadow or previous. */
   static Prediction prediction(long eventTime, int version, String alias) {
+    return prediction(eventTime, version, alias, 0);
+  }
+
+  static Prediction prediction(long eventTime, int version, String alias, int predictedClass) {
     return Prediction.newBuilder().setEventId("e-1").setModel("churn").setVersion(version).setAlias(alias)
-        .setPredictedClass(0).setProbabilities(List.of(1f, 0f)).setEventTime(eventTime).setScoringTime(eventTime)
-        .setFeatures(Map.of("x", 2.0)).build();
+        .setServed(!alias.equals("shadow") && !alias.equals("previous"))
+        .setPredictedClass(predictedClass).setProbabilities(List.of(1f, 0f)).setEventTime(eventTime)
+        .setScoringTime(eventTime).setFeatures(Map.of("x", 2.0)).build();
   }
 
   static Label label(long labelTime, int label) {

@@ -22,6 +22,8 @@ class JoinEnvironmentTest {
     assertThat(JoinEnvironment.WINDOW.defaultValue()).isEqualTo("24h");
     assertThat(JoinEnvironment.GRACE.defaultValue()).isEqualTo("5m");
     assertThat(JoinEnvironment.PREDICTION_WAIT.defaultValue()).isEqualTo("30s");
+    assertThat(config.verify()).as("live verification is on unless turned off")
+        .contains(dev.plasticity.inference.verify.VerifyConfig.of(java.net.URI.create("http://localhost:8081"), null));
   }
 
   @Test
@@ -32,7 +34,8 @@ class JoinEnvironmentTest {
         "PLASTICITY_JOIN_GRACE", "PT30S",
         "PLASTICITY_JOIN_PREDICTION_WAIT", "2m",
         "PLASTICITY_JOIN_APPLICATION_ID", "fraud-join",
-        "PLASTICITY_JOIN_STATE_DIR", " /var/lib/join "));
+        "PLASTICITY_JOIN_STATE_DIR", " /var/lib/join ",
+        "PLASTICITY_VERIFY", "off"));
 
     assertThat(config).isEqualTo(new JoinConfig("kafka:9092", "fraud-join", Path.of("/var/lib/join"),
         new JoinSettings(Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(2))));
@@ -92,6 +95,9 @@ class JoinEnvironmentTest {
   void theJoinsVariablesAreListedOnceEach() {
     assertThat(JoinEnvironment.ALL).extracting(dev.plasticity.schemas.Setting::name).doesNotHaveDuplicates()
         .containsExactly("PLASTICITY_KAFKA_BOOTSTRAP", "PLASTICITY_JOIN_WINDOW", "PLASTICITY_JOIN_GRACE",
-            "PLASTICITY_JOIN_PREDICTION_WAIT", "PLASTICITY_JOIN_APPLICATION_ID", "PLASTICITY_JOIN_STATE_DIR");
+            "PLASTICITY_JOIN_PREDICTION_WAIT", "PLASTICITY_JOIN_APPLICATION_ID", "PLASTICITY_JOIN_STATE_DIR",
+            "PLASTICITY_VERIFY", "PLASTICITY_VERIFY_ALPHA", "PLASTICITY_VERIFY_BETA", "PLASTICITY_VERIFY_DELTA",
+            "PLASTICITY_VERIFY_MAX_PAIRED_EVENTS", "PLASTICITY_VERIFY_GROUP_ID", "PLASTICITY_REGISTRY_URL",
+            "PLASTICITY_REGISTRY_TOKEN");
   }
 }

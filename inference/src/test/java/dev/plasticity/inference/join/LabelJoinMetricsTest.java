@@ -52,7 +52,8 @@ class LabelJoinMetricsTest {
         KafkaProducer<String, byte[]> producer = producer()) {
       join.bindTo(metrics.registry());
       // v1 predicts class 0 for events 0..5 and v2 for events 6..9; the label of event i is i % 2, so
-      // v1 is right on 0, 2, 4 and wrong on 1, 3, 5; v2 right on 6, 8 and wrong on 7, 9
+      // v1 is right on 0, 2, 4 and wrong on 1, 3, 5; v2 right on 6, 8 and wrong on 7, 9. On 6..9 v1, the
+      // champion before v2, also scores without answering (alias previous), predicting class 1: right on 7, 9
       for (int i = 0; i < 10; i++) {
         String id = run + "-" + i;
         long time = t0 + i;
@@ -63,21 +64,33 @@ class LabelJoinMetricsTest {
             Prediction.newBuilder().setEventId(id).setModel(model).setVersion(i < 6 ? 1 : 2).setPredictedClass(0)
                 .setProbabilities(List.of(0.6f, 0.4f)).setEventTime(time).setScoringTime(time)
                 .setFeatures(Map.of("x", (double) i)).build())));
+        if (i >= 6) {
+          producer.send(new ProducerRecord<>(Topics.PREDICTIONS, null, time, id, JoinCodecs.PREDICTIONS.encode(
+              Prediction.newBuilder().setEventId(id).setModel(model).setVersion(1).setAlias("previous")
+                  .setServed(false).setPredictedClass(1).setProbabilities(List.of(0.4f, 0.6f)).setEventTime(time)
+                  .setScoringTime(time).setFeatures(Map.of("x", (double) i)).build())));
+        }
         producer.send(new ProducerRecord<>(Topics.LABELS, null, time + 1000, id, JoinCodecs.LABELS.encode(
             Label.newBuilder().setEventId(id).setModel(model).setLabel(i % 2).setLabelTime(time + 1000).build())));
       }
       producer.send(new ProducerRecord<>(Topics.LABELS, null, t0, run + "-bad", new byte[] {42}));
       producer.flush();
 
-      await("every label is joined and the bad record dead-lettered", () -> live(join, model, 1) + live(join, model, 2) == 10
+      await("every label is joined and the bad record dead-lettered", () -> live(join, model, 1, "champion")
+          + live(join, model, 2, "champion") == 10 && live(join, model, 1, "previous") == 4
           && join.counters().deadLettered(JoinDeadLetterRule.UNDECODABLE) >= 1);
 
       String scrape = scrape(endpoint);
       assertThat(scrape)
-          .contains("plasticity_live_predictions_total{model=\"" + model + "\",outcome=\"correct\",version=\"1\"} 3.0")
-          .contains("plasticity_live_predictions_total{model=\"" + model + "\",outcome=\"wrong\",version=\"1\"} 3.0")
-          .contains("plasticity_live_predictions_total{model=\"" + model + "\",outcome=\"correct\",version=\"2\"} 2.0")
-          .contains("plasticity_live_predictions_total{model=\"" + model + "\",outcome=\"wrong\",version=\"2\"} 2.0")
+          .contains(livePredictions("champion", model, "correct", 1) + " 3.0")
+          .contains(livePredictions("champion", model, "wrong", 1) + " 3.0")
+          .contains(livePredictions("champion", model, "correct", 2) + " 2.0")
+          .contains(livePredictions("champion", model, "wrong", 2) + " 2.0")
+          .contains(livePredictions("previous", model, "correct", 1) + " 2.0")
+          .contains(livePredictions("previous", model, "wrong", 1) + " 2.0")
+          .containsPattern("plasticity_join_live_outcomes_total [1-9]")
+          .contains("plasticity_join_late_predictions_total")
+          .contains("plasticity_join_dropped_predictions_total")
           .containsPattern("plasticity_join_events_joined_total [1-9]")
           .contains("plasticity_join_labels_without_prediction_total")
           .contains("plasticity_join_labels_held_total")
@@ -86,8 +99,13 @@ class LabelJoinMetricsTest {
     }
   }
 
-  private static long live(LabelJoinApp join, String model, int version) {
-    JoinCounters.ServedVersion served = new JoinCounters.ServedVersion(model, version);
+  private static String livePredictions(String alias, String model, String outcome, int version) {
+    return "plasticity_live_predictions_total{alias=\"" + alias + "\",model=\"" + model + "\",outcome=\"" + outcome
+        + "\",version=\"" + version + "\"}";
+  }
+
+  private static long live(LabelJoinApp join, String model, int version, String alias) {
+    JoinCounters.LiveVersion served = new JoinCounters.LiveVersion(model, version, alias);
     return join.counters().livePredictions(served, true) + join.counters().livePredictions(served, false);
   }
 

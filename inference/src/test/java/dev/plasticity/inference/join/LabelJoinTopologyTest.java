@@ -1,14 +1,17 @@
 package dev.plasticity.inference.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.DeadLetter;
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.LabelledEvent;
+import dev.plasticity.schemas.LiveOutcome;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.schemas.VersionOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +68,7 @@ class LabelJoinTopologyTest {
   private TestInputTopic<String, byte[]> labels;
   private TestOutputTopic<byte[], byte[]> labelled;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  private TestOutputTopic<byte[], byte[]> liveOutcomes;
 
   @BeforeEach
   void startDriver() {
@@ -86,6 +90,8 @@ class LabelJoinTopologyTest {
     labels = driver.createInputTopic(Topics.LABELS, keys, values);
     labelled = driver.createOutputTopic(Topics.EVENTS_LABELLED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    liveOutcomes = driver.createOutputTopic(Topics.LIVE_OUTCOMES, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -222,6 +228,74 @@ class LabelJoinTopologyTest {
     assertThat(event.getLabel()).isEqualTo(1);
     assertThat(event.getFeatures()).isEqualTo(Map.of("x", 2.0));
     assertThat(event.getPredictionVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void writesOneLiveOutcomePerScoredEventKeyedByModelWithTheServedPredictionFirst() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 1, "previous", 1);
+    sendPrediction("e-1", T0, 2, "champion", 0);
+    sendPrediction("e-1", T0, 3, "shadow", 1);
+    sendLabel("e-1", T0 + 1_000, 1);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getPredictionVersion()).as("the served prediction").isEqualTo(2);
+    TestRecord<byte[], byte[]> out = liveOutcomes.readRecord();
+    assertThat(new String(out.key(), StandardCharsets.UTF_8)).as("keyed by model").isEqualTo(MODEL);
+    assertThat(out.timestamp()).isEqualTo(T0);
+    LiveOutcome live = JoinCodecs.LIVE_OUTCOMES.decode(out.value());
+    assertThat(live.getEventId()).isEqualTo("e-1");
+    assertThat(live.getLabel()).isEqualTo(1);
+    assertThat(live.getJoinedAt()).as("the stream time of the join").isEqualTo(T0 + 1_000);
+    assertThat(live.getOutcomes()).extracting(VersionOutcome::getVersion, VersionOutcome::getAlias,
+            VersionOutcome::getServed, VersionOutcome::getCorrect)
+        .containsExactly(tuple(2, "champion", true, false), tuple(1, "previous", false, true),
+            tuple(3, "shadow", false, true));
+    assertThat(liveOutcomes.isEmpty()).isTrue();
+    assertThat(counters.liveOutcomes()).isEqualTo(1);
+    assertThat(counters.livePredictions(new JoinCounters.LiveVersion(MODEL, 2, "champion"), false)).isEqualTo(1);
+    assertThat(counters.livePredictions(new JoinCounters.LiveVersion(MODEL, 1, "previous"), true)).isEqualTo(1);
+    assertThat(counters.livePredictions(new JoinCounters.LiveVersion(MODEL, 3, "shadow"), true)).isEqualTo(1);
+  }
+
+  @Test
+  void anEventScoredOnlyWithoutAnsweringIsLabelledWithoutAPredictionAndItsOutcomeStillWritten() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 1, "previous", 1);
+    sendLabel("e-1", T0 + 1_000, 1);
+    assertThat(labelled.isEmpty()).as("the label waits for the served prediction").isTrue();
+
+    sendEvent("e-2", T0 + 1_000 + PREDICTION_WAIT.toMillis(), 1.0); // moves stream time past the wait
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getPrediction()).isNull();
+    assertThat(event.getPredictionVersion()).isNull();
+    assertThat(JoinCodecs.LIVE_OUTCOMES.decode(liveOutcomes.readValue()).getOutcomes())
+        .extracting(VersionOutcome::getVersion, VersionOutcome::getServed).containsExactly(tuple(1, false));
+  }
+
+  @Test
+  void countsAPredictionAfterItsEventWasLabelledAsLateAndOneOfAVersionAgainAsDropped() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 2, "champion", 0);
+    sendPrediction("e-1", T0, 2, "champion", 1);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendPrediction("e-1", T0, 1, "previous", 1);
+
+    assertThat(decode(labelled.readValue()).getPrediction()).as("the first prediction of version 2").isZero();
+    assertThat(liveOutcomes.readValuesToList()).hasSize(1);
+    assertThat(counters.droppedPredictions()).isEqualTo(1);
+    assertThat(counters.latePredictions()).isEqualTo(1);
+  }
+
+  @Test
+  void anEventNeverScoredWritesNoLiveOutcome() {
+    sendEvent("e-1", T0, 1.0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    sendEvent("e-2", T0 + 1_000 + PREDICTION_WAIT.toMillis(), 1.0);
+
+    assertThat(labelled.readValuesToList()).hasSize(1);
+    assertThat(liveOutcomes.isEmpty()).isTrue();
   }
 
   @Test
@@ -452,7 +526,7 @@ class LabelJoinTopologyTest {
 
   private void sendPrediction(String id, long eventTime, int version, String alias, int predicted) {
     Prediction prediction = Prediction.newBuilder().setEventId(id).setModel(MODEL).setVersion(version).setAlias(alias)
-        .setPredictedClass(predicted).setProbabilities(List.of(0.5f, 0.5f)).setEventTime(eventTime)
+        .setServed(!alias.equals("shadow") && !alias.equals("previous")).setPredictedClass(predicted).setProbabilities(List.of(0.5f, 0.5f)).setEventTime(eventTime)
         .setScoringTime(eventTime + 10).setFeatures(Map.of("x", 0.25)).setCategorical(Map.of()).build();
     predictions.pipeInput(id, JoinCodecs.PREDICTIONS.encode(prediction), eventTime + 10);
   }

@@ -5,9 +5,11 @@ import dev.plasticity.embedded.KafkaTopics;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ModelSubscription;
+import dev.plasticity.inference.join.JoinConfig;
 import dev.plasticity.inference.join.JoinCounters;
 import dev.plasticity.inference.join.JoinSettings;
 import dev.plasticity.inference.join.LabelJoinApp;
+import dev.plasticity.inference.verify.VerifyConfig;
 import dev.plasticity.inference.scoring.ScoringApp;
 import dev.plasticity.inference.scoring.ScoringConfig;
 import dev.plasticity.inference.scoring.ScoringCounts;
@@ -38,6 +40,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.core.execution.JobClient;
@@ -48,8 +51,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * in-process; or an external one), the registry on embedded H2 and the local filesystem, the
  * Flink drift job in a local MiniCluster, a trainer, an inference subscription for one model (for
  * callers that score in-process), the Kafka Streams scoring app for that model (unlabelled events
- * to predictions) and the delayed-label join (events, predictions and labels to labelled events).
- * Closing it stops everything in reverse order.
+ * to predictions) and the delayed-label join (events, predictions and labels to labelled events and
+ * live outcomes) with live verification, which rolls back in the stack's registry a new champion
+ * that loses against the one before it. Closing it stops everything in reverse order.
  *
  * <p>The two Kafka Streams apps keep their state under {@code <dataDir>/scoring-state} and {@code
  * <dataDir>/label-join-state}.
@@ -210,8 +214,10 @@ public final class EmbeddedStack implements AutoCloseable {
         List.of(options.model()), ScoringConfig.DEFAULT_APPLICATION_ID, dir.resolve("scoring-state")));
     started.add(scoring);
     scoring.bindTo(metrics.registry());
-    labelJoin = LabelJoinApp.start(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID,
-        dir.resolve("label-join-state"), options.join(), Map.of());
+    // the join starts live verification too, rolling back in the stack's registry a champion that loses
+    labelJoin = LabelJoinApp.start(new JoinConfig(bootstrapServers, LabelJoinApp.DEFAULT_APPLICATION_ID,
+        dir.resolve("label-join-state"), options.join(),
+        Optional.of(VerifyConfig.of(registryUrl, registryToken))), Map.of());
     started.add(labelJoin);
     labelJoin.bindTo(metrics.registry());
   }
@@ -264,7 +270,8 @@ public final class EmbeddedStack implements AutoCloseable {
             ? ServiceHealth.up("inference", "following versions of " + subscription.model())
             : ServiceHealth.stopped("inference", "not following versions")));
     health.add(streamsHealth("scoring", scoring.state(), scoring.counts().toString()));
-    health.add(streamsHealth("label-join", labelJoin.state(), labelJoin.counters().toString()));
+    health.add(streamsHealth("label-join", labelJoin.state(), labelJoin.counters()
+        + labelJoin.verifier().map(verifier -> "; " + verifier).orElse("")));
     return health;
   }
 

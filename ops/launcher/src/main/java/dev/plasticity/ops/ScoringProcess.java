@@ -91,7 +91,7 @@ final class ScoringProcess implements AutoCloseable {
     scoring.ifPresent(app -> health.add(StreamsHealth.of(ScoringPart.SCORING.id(), app.state(), app.failure(),
         "scoring " + servedVersions(app) + "; " + app.counts())));
     join.ifPresent(app -> health.add(StreamsHealth.of(ScoringPart.JOIN.id(), app.state(), app.failure(),
-        "joining labels; " + app.counters())));
+        "joining labels; " + app.counters() + app.verifier().map(verifier -> "; " + verifier).orElse(""))));
     return health;
   }
 

@@ -80,8 +80,8 @@ class AdaptationLoopTest {
         .containsPattern("plasticity_scoring_events_scored_total [1-9]")
         .contains("plasticity_scoring_dead_letters_total{reason=\"undecodable\"}")
         .containsPattern("plasticity_join_events_joined_total [1-9]")
-        .containsPattern("plasticity_live_predictions_total\\{model=\"sea\",outcome=\"correct\",version=\""
-            + report.versionServed() + "\"} [1-9]");
+        .containsPattern("plasticity_live_predictions_total\\{alias=\"champion\",model=\"sea\",outcome=\"correct\","
+            + "version=\"" + report.versionServed() + "\"} [1-9]");
     String operator = "flink_taskmanager_job_task_operator_plasticity_";
     assertThat(run.scrapes().get("drift-job"))
         .containsPattern(operator + "kind_signal_triggers\\{[^}]*kind=\"" + report.triggerKind() + "\"[^}]*} [1-9]")
