@@ -19,6 +19,8 @@ import java.util.Objects;
  * and what happened.
  *
  * <ul>
+ *   <li>Only a {@code Prediction} that was the answer ({@code served}) counts ({@link #joins}); one
+ *       scored beside it (shadow, previous) is skipped before these rules.
  *   <li>An {@code UnlabelledEvent} or a {@code Prediction} makes the event known; it waits for its
  *       label until its event time plus window and grace. A {@code Prediction} of the champion wins
  *       over one of another alias (e.g. a shadow), since the labelled event records what was served.
@@ -86,6 +88,15 @@ final class EventJoin {
   /** The key of an event's state: event ids are unique per model, so both name it. */
   static String stateKey(String model, String eventId) {
     return model + '\u0000' + eventId;
+  }
+
+  /**
+   * Whether the join takes {@code prediction} at all: only an answer ({@code served}, the champion's
+   * or a canary challenger's) does; a prediction made beside it (a shadow, the previous champion
+   * during a verification watch) never replaces it in the labelled event, and is skipped.
+   */
+  static boolean joins(Prediction prediction) {
+    return prediction.getServed();
   }
 
   /** @param now the stream time, from which a label that meets its event waits for the prediction */

@@ -89,6 +89,9 @@ final class LabelJoinProcessor implements Processor<byte[], byte[], byte[], byte
         case Topics.PREDICTIONS: {
           Prediction prediction = JoinCodecs.PREDICTIONS.decode(input.value());
           check(input, prediction.getEventId(), "Prediction", "eventTime", prediction.getEventTime());
+          if (!EventJoin.joins(prediction)) {
+            break; // a shadow's or previous champion's prediction: the labelled event records the answer
+          }
           apply(EventJoin.stateKey(prediction.getModel(), prediction.getEventId()),
               current -> join.onPrediction(current, prediction), now);
           break;
