@@ -113,26 +113,38 @@ public final class AliasPredictors implements AutoCloseable {
   }
 
   /**
-   * Scores events with the outgoing champion while it is watched, as {@link
-   * HotSwapPredictor#predictBatch(List, List)} does: the first events of the batch, up to what is left
-   * of the watch; none when no version is watched. Counts them towards the watch, and releases the
-   * version once its watch is over.
+   * Scores events with the outgoing champion while it is watched: the first events of the batch, up
+   * to what is left of the watch, in one forward pass (event by event when that fails, so that only
+   * the events at fault go without); none when no version is watched. Every event taken counts
+   * towards the watch, scored or not, so a version that cannot score the stream is still released
+   * when its watch is over.
    *
-   * @return predictions for {@code batch.get(0)}, {@code batch.get(1)}, ... (possibly fewer than the batch)
-   * @throws IllegalArgumentException when a numeric feature the outgoing version needs is missing
-   * @throws IllegalStateException when the version watched was released meanwhile, or its engine failed
+   * @return for {@code batch.get(0)}, {@code batch.get(1)}, ... (possibly fewer than the batch): the
+   *     outgoing version's prediction, or null where it failed to score the event
    */
   public List<Prediction> predictPrevious(List<Map<String, Double>> batch, List<Map<String, String>> categorical) {
+    OptionalInt watched = watch.watched();
     long left = watch.remaining();
-    if (watch.watched().isEmpty() || left <= 0 || batch.isEmpty()) {
+    if (watched.isEmpty() || left <= 0 || batch.isEmpty()) {
       return List.of();
     }
     int take = (int) Math.min(batch.size(), left);
-    List<Prediction> out = previous.predictBatch(batch.subList(0, take), categorical.subList(0, take));
-    int version = out.get(0).modelVersion();
+    List<Prediction> out;
+    try {
+      out = previous.predictBatch(batch.subList(0, take), categorical.subList(0, take));
+    } catch (RuntimeException e) { // each event on its own says which is at fault
+      out = new java.util.ArrayList<>(take);
+      for (int i = 0; i < take; i++) {
+        try {
+          out.add(previous.predict(batch.get(i), categorical.get(i)));
+        } catch (RuntimeException one) {
+          out.add(null);
+        }
+      }
+    }
     synchronized (this) {
-      if (watch.scored(version, out.size())) {
-        previous.stopServing(version);
+      if (watch.scored(watched.getAsInt(), take)) {
+        previous.stopServing(watched.getAsInt());
       }
     }
     return out;

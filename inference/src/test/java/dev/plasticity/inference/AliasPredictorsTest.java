@@ -62,6 +62,24 @@ class AliasPredictorsTest {
   }
 
   @Test
+  void eventsTheOutgoingVersionCannotScoreCountTowardsItsWatchSoItIsReleasedAllTheSame() {
+    try (AliasPredictors aliases = AliasPredictors.of("fraud", Set.of(), 3)) {
+      ServingModel v1 = TestModels.serving("fraud", 1);
+      aliases.champion().swap(v1);
+      aliases.champion().swap(TestModels.serving("fraud", 2));
+      List<Map<String, Double>> mixed = List.of(event(1, 5, 9), Map.of("x1", 1.0), event(2, 5, 9));
+
+      List<Prediction> scored = aliases.predictPrevious(mixed, none(3));
+
+      assertThat(scored).hasSize(3);
+      assertThat(scored.get(0).modelVersion()).isEqualTo(1);
+      assertThat(scored.get(1)).as("v1 reads x2 and x3, which this event lacks").isNull();
+      assertThat(scored.get(2).modelVersion()).isEqualTo(1);
+      assertThat(v1.isClosed()).isTrue();
+    }
+  }
+
+  @Test
   void withoutAWatchTheReplacedChampionIsReleasedAtTheSwap() {
     try (AliasPredictors aliases = AliasPredictors.of("fraud", Set.of(), 0)) {
       ServingModel v1 = TestModels.serving("fraud", 1);

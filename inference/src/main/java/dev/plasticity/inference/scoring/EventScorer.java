@@ -220,8 +220,14 @@ final class EventScorer {
         (f, c) -> predictor.predictBatch(f, c), n -> failed(model, AliasRole.SHADOW, predictor, n))));
     if (watching) {
       HotSwapPredictor previous = aliases.predictor(AliasRole.PREVIOUS).orElseThrow();
-      add(beside, batch, AliasRole.PREVIOUS, predictEach(batch, aliases::predictPrevious,
-          n -> failed(model, AliasRole.PREVIOUS, previous, n)));
+      List<dev.plasticity.inference.Prediction> before = aliases.predictPrevious(
+          batch.stream().map(UnlabelledEvent::getFeatures).toList(),
+          batch.stream().map(UnlabelledEvent::getCategorical).toList());
+      int failures = (int) before.stream().filter(Objects::isNull).count();
+      if (failures > 0) {
+        failed(model, AliasRole.PREVIOUS, previous, failures);
+      }
+      add(beside, batch, AliasRole.PREVIOUS, before);
     }
     for (int j = 0; j < batch.size(); j++) {
       if (!beside.get(j).isEmpty()) {
@@ -247,8 +253,7 @@ final class EventScorer {
 
   /**
    * Predicts {@code events} with {@code call}: as one batch, else (when the batch fails) event by
-   * event; an element is null for an event that failed, each counted with {@code failed}. The answer
-   * may be shorter than {@code events} when the call scores only the first ones (a watch that ends).
+   * event; an element is null for an event that failed, each counted with {@code failed}.
    */
   private static List<dev.plasticity.inference.Prediction> predictEach(List<UnlabelledEvent> events, BatchCall call,
       java.util.function.IntConsumer failed) {
@@ -265,11 +270,7 @@ final class EventScorer {
     List<dev.plasticity.inference.Prediction> out = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       try {
-        List<dev.plasticity.inference.Prediction> one = call.on(features.subList(i, i + 1), categorical.subList(i, i + 1));
-        if (one.isEmpty()) {
-          break; // the call scores no more events
-        }
-        out.add(one.get(0));
+        out.add(call.on(features.subList(i, i + 1), categorical.subList(i, i + 1)).get(0));
       } catch (RuntimeException e) {
         failed.accept(1);
         out.add(null);
