@@ -68,6 +68,8 @@ public final class HotSwapPredictor implements AutoCloseable {
   private volatile boolean closed;
   /** Told the nanoseconds of each batch answered; set by {@link ServingMetrics}. */
   private volatile LongConsumer answerNanos = nanos -> {};
+  /** Takes the model a swap replaces instead of retiring it (a verification watch); null: retire it. */
+  private volatile OutgoingTaker outgoingTaker;
 
   public HotSwapPredictor(String model) {
     this(model, Clock.systemUTC());
@@ -298,9 +300,76 @@ public final class HotSwapPredictor implements AutoCloseable {
     swappedAt = clock.instant();
     swaps.increment();
     if (previous != null) {
-      previous.retire();
+      OutgoingTaker taker = outgoingTaker;
+      if (taker == null || !taker.take(previous, walkedCopy(previous.architecture()))) {
+        previous.retire();
+      }
     }
     return previous;
+  }
+
+  /** Takes the model a swap replaced, still holding its serving reference, with a copy of the levels it walked. */
+  interface OutgoingTaker {
+    /** @return whether it took {@code outgoing} (then it retires it itself); false: the predictor retires it */
+    boolean take(ServingModel outgoing, FeatureLevels walked);
+  }
+
+  /** From now on a swap hands the model it replaces to {@code taker} rather than retiring it at once. */
+  void handOutgoingTo(OutgoingTaker taker) {
+    outgoingTaker = Objects.requireNonNull(taker, "taker");
+  }
+
+  /**
+   * A copy of the levels walked so far when they fit {@code architecture} (so that a version that
+   * goes on scoring elsewhere reads its events as it did here, without walking these levels twice);
+   * null when they do not or it reads no levels.
+   */
+  private FeatureLevels walkedCopy(Architecture architecture) {
+    FeatureLevels walked = levels.get();
+    if (architecture.getLevelSpan() == 0 || walked == null || !walked.fits(architecture)) {
+      return null;
+    }
+    return FeatureLevels.of(Architecture.newBuilder(architecture).setFeatureLevels(walked.current()).build());
+  }
+
+  /**
+   * Serves {@code outgoing}, a model another predictor served and handed over with its serving
+   * reference, from the levels {@code walked} (null: fresh ones when it reads levels); retires what
+   * this predictor served before.
+   */
+  synchronized void adopt(ServingModel outgoing, FeatureLevels walked) {
+    Objects.requireNonNull(outgoing, "outgoing");
+    if (!outgoing.model().equals(model)) {
+      throw new IllegalArgumentException("this predictor serves model " + model + "; cannot adopt " + outgoing);
+    }
+    if (closed) {
+      outgoing.retire();
+      return;
+    }
+    levels.set(walked);
+    ServingModel before = current.getAndSet(outgoing);
+    swappedAt = clock.instant();
+    swaps.increment();
+    if (before != null) {
+      before.retire();
+    }
+  }
+
+  /**
+   * Stops serving the current version when it is {@code version} (any version: null): it closes once
+   * its in-flight predictions finish; predictions fail as before the first swap until another version
+   * is swapped in. For an alias that was removed, or a watch that ended.
+   *
+   * @return whether a version was served and stopped
+   */
+  synchronized boolean stopServing(Integer version) {
+    ServingModel serving = current.get();
+    if (serving == null || (version != null && serving.version() != version)) {
+      return false;
+    }
+    current.set(null);
+    serving.retire();
+    return true;
   }
 
   /** The version being served, empty before the first swap. */

@@ -117,6 +117,20 @@ public final class ModelLoader {
     return rejected.contains(version);
   }
 
+  /**
+   * Stops serving the version served, if any: its alias was removed. A version of it announced later
+   * is loaded as any other.
+   *
+   * @return whether a version was served
+   */
+  boolean unserve() {
+    boolean stopped = predictor.stopServing(null);
+    if (stopped) {
+      log.info("{}: the alias this loader follows was removed; its version no longer scores", model());
+    }
+    return stopped;
+  }
+
   /** "v3" for the version served, "nothing" before the first swap: for messages. */
   String servedVersionDescription() {
     return predictor.servedVersion().isPresent() ? "v" + predictor.servedVersion().getAsInt() : "nothing";

@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the compacted {@link Topics#MODEL_VERSIONS} topic and brings every new champion of one
- * model into service through a {@link ModelLoader} (STYLE 4: model updates are a stream).
+ * model into service through a {@link ModelLoader} (STYLE 4: model updates are a stream); started
+ * with a loader per {@link AliasRole}, it follows the challenger and the shadow too, each alias
+ * into its own loader (records of other aliases are skipped). A removed alias (a tombstone under
+ * its key, {@link Aliases#topicKey}) stops its version from scoring.
  *
  * <p>No consumer group: the subscription assigns itself every partition and reads from the
  * beginning ({@code read_committed}), so every replica sees every version, and a replica that
@@ -74,17 +77,24 @@ public final class ModelSubscription implements AutoCloseable {
   private static final AvroCodec<ModelVersion> VERSIONS = AvroCodec.of(ModelVersion.class);
   private static final AvroCodec<DeadLetter> LETTERS = AvroCodec.of(DeadLetter.class);
 
-  private final ModelLoader loader;
+  private final String model;
+  /** The loader of each alias followed and its announced assignments waiting to be loaded. */
+  private final Map<AliasRole, Followed> followed;
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> deadLetterProducer;
   private final Duration retryInterval;
   private final Clock clock;
   private final Thread thread;
   /**
-   * Announced champions newer than the one served ({@link Aliases#ORDER}: a rollback's older version
-   * under a newer assignment is newer), waiting to be loaded; only touched by {@link #thread}.
+   * One alias followed: its loader, and its announced assignments newer than the one served ({@link
+   * Aliases#ORDER}: a rollback's older version under a newer assignment is newer), waiting to be
+   * loaded; {@code pending} is only touched by {@link #thread}.
    */
-  private final java.util.TreeSet<ModelVersion> pending = new java.util.TreeSet<>(Aliases.ORDER);
+  private record Followed(AliasRole role, ModelLoader loader, java.util.TreeSet<ModelVersion> pending) {
+    Followed(AliasRole role, ModelLoader loader) {
+      this(role, loader, new java.util.TreeSet<>(Aliases.ORDER));
+    }
+  }
   private final AtomicLong undecodable = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final List<java.util.function.Consumer<Throwable>> failureListeners = new ArrayList<>();
@@ -93,14 +103,15 @@ public final class ModelSubscription implements AutoCloseable {
   private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
   private volatile Throwable failure;
 
-  private ModelSubscription(ModelLoader loader, Consumer<byte[], byte[]> consumer,
+  private ModelSubscription(String model, Map<AliasRole, Followed> followed, Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> deadLetterProducer, Duration retryInterval, Clock clock) {
-    this.loader = loader;
+    this.model = model;
+    this.followed = followed;
     this.consumer = consumer;
     this.deadLetterProducer = deadLetterProducer;
     this.retryInterval = retryInterval;
     this.clock = clock;
-    this.thread = new Thread(this::run, "plasticity-model-subscription-" + loader.model());
+    this.thread = new Thread(this::run, "plasticity-model-subscription-" + model);
     this.thread.setDaemon(true);
   }
 
@@ -117,10 +128,44 @@ public final class ModelSubscription implements AutoCloseable {
    */
   public static ModelSubscription start(String bootstrapServers, ModelLoader loader, Duration retryInterval,
       Map<String, Object> consumerOverrides) {
+    return start(bootstrapServers, Map.of(AliasRole.CHAMPION, Objects.requireNonNull(loader, "loader")), retryInterval,
+        consumerOverrides);
+  }
+
+  /** Follows each alias of {@code loaders} into its loader; see {@link #start(String, Map, Duration, Map)}. */
+  public static ModelSubscription start(String bootstrapServers, Map<AliasRole, ModelLoader> loaders) {
+    return start(bootstrapServers, loaders, DEFAULT_RETRY_INTERVAL, Map.of());
+  }
+
+  /**
+   * Follows each alias of {@code loaders} into its loader (all of one model; the champion's is
+   * required), as {@link #start(String, ModelLoader, Duration, Map)} follows the champion.
+   *
+   * @throws IllegalArgumentException when there is no champion loader, one for {@link
+   *     AliasRole#PREVIOUS} (not a registry alias), or loaders of different models
+   */
+  public static ModelSubscription start(String bootstrapServers, Map<AliasRole, ModelLoader> loaders,
+      Duration retryInterval, Map<String, Object> consumerOverrides) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("a model subscription needs Kafka bootstrap servers; they were blank");
     }
-    Objects.requireNonNull(loader, "loader");
+    ModelLoader loader = loaders.get(AliasRole.CHAMPION);
+    if (loader == null) {
+      throw new IllegalArgumentException("a model subscription follows the champion at least; loaders were given for "
+          + loaders.keySet());
+    }
+    if (loaders.containsKey(AliasRole.PREVIOUS)) {
+      throw new IllegalArgumentException("'previous' is not a registry alias to follow; follow champion, challenger"
+          + " or shadow");
+    }
+    Map<AliasRole, Followed> followed = new java.util.EnumMap<>(AliasRole.class);
+    loaders.forEach((role, each) -> {
+      if (!each.model().equals(loader.model())) {
+        throw new IllegalArgumentException("a model subscription follows one model's aliases; got loaders of "
+            + loader.model() + " and " + each.model());
+      }
+      followed.put(role, new Followed(role, each));
+    });
     if (retryInterval.isNegative() || retryInterval.isZero()) {
       throw new IllegalArgumentException("retryInterval must be positive, was " + retryInterval);
     }
@@ -152,14 +197,15 @@ public final class ModelSubscription implements AutoCloseable {
       consumer.close(Duration.ZERO);
       throw e;
     }
-    ModelSubscription subscription = new ModelSubscription(loader, consumer, producer, retryInterval, Clock.systemUTC());
+    ModelSubscription subscription = new ModelSubscription(loader.model(), followed, consumer, producer, retryInterval,
+        Clock.systemUTC());
     subscription.thread.start();
     return subscription;
   }
 
   /** The model followed. */
   public String model() {
-    return loader.model();
+    return model;
   }
 
   /** Whether the subscription has read the topic up to its end at least once. */
@@ -224,9 +270,13 @@ public final class ModelSubscription implements AutoCloseable {
       long reportBackoff = retryInterval.toNanos(); // doubles while the registry keeps refusing, up to MAX_REPORT_BACKOFF
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          if (record.value() == null) {
+            removed(record.key());
+            continue;
+          }
           ModelVersion version;
           try {
-            version = record.value() == null ? null : VERSIONS.decode(record.value());
+            version = VERSIONS.decode(record.value());
           } catch (RuntimeException e) {
             deadLetter(record, e);
             continue;
@@ -236,17 +286,17 @@ public final class ModelSubscription implements AutoCloseable {
         if (!caughtUp && atEnd()) {
           caughtUp = true;
         }
-        if (!pending.isEmpty() && System.nanoTime() - nextAttempt >= 0) {
+        if (anyPending() && System.nanoTime() - nextAttempt >= 0) {
           nextAttempt = System.nanoTime() + (loadPending() ? 0 : retryInterval.toNanos());
           nextReport = System.nanoTime() + retryInterval.toNanos(); // a load just sent pending reports
         }
         if (caughtUp) { // the first time: what the topic held at the start has been offered and tried
           ready.countDown();
         }
-        if (loader.pendingRejectionReports() == 0) {
+        if (followed.values().stream().allMatch(f -> f.loader().pendingRejectionReports() == 0)) {
           reportBackoff = retryInterval.toNanos();
         } else if (System.nanoTime() - nextReport >= 0) {
-          loader.retryRejectionReports();
+          followed.values().forEach(f -> f.loader().retryRejectionReports());
           reportBackoff = Math.min(reportBackoff * 2, Math.max(MAX_REPORT_BACKOFF.toNanos(), retryInterval.toNanos()));
           nextReport = System.nanoTime() + reportBackoff;
         }
@@ -280,7 +330,7 @@ public final class ModelSubscription implements AutoCloseable {
     }
     try {
       log.error("model subscription for {} died ({}); {} keeps serving but no new version will be served",
-          loader.model(), t, loader.servedVersionDescription(), t);
+          model, t, champion().servedVersionDescription(), t);
     } catch (Throwable logging) {
       // out of memory, perhaps: the failure is still recorded and the listeners still hear of it
     }
@@ -327,7 +377,8 @@ public final class ModelSubscription implements AutoCloseable {
             .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
-        log.info("following {} ({} partitions) for champions of {}", Topics.MODEL_VERSIONS, assigned.size(), loader.model());
+        log.info("following {} ({} partitions) for the {} of {}", Topics.MODEL_VERSIONS, assigned.size(),
+            followed.keySet(), model);
         return;
       }
       log.warn("topic {} has no partitions yet; waiting for it", Topics.MODEL_VERSIONS);
@@ -335,22 +386,55 @@ public final class ModelSubscription implements AutoCloseable {
     }
   }
 
+  private ModelLoader champion() {
+    return followed.get(AliasRole.CHAMPION).loader();
+  }
+
+  private boolean anyPending() {
+    return followed.values().stream().anyMatch(f -> !f.pending().isEmpty());
+  }
+
   private void offer(ModelVersion version) {
-    if (version == null || !version.getModel().equals(loader.model())) {
-      return; // a tombstone, or another model's version
+    if (!version.getModel().equals(model)) {
+      return; // another model's version
     }
-    if (!Aliases.CHAMPION.equals(version.getAlias())) {
-      log.debug("ignoring {} v{}: alias {} is not served", version.getModel(), version.getVersion(), version.getAlias());
+    Followed alias = AliasRole.ofRegistryAlias(version.getAlias()).map(followed::get).orElse(null);
+    if (alias == null) {
+      log.debug("ignoring {} v{}: alias {} is not followed here", version.getModel(), version.getVersion(),
+          version.getAlias());
       return;
     }
-    if (loader.wouldServe(version)) {
-      pending.remove(version); // an equal assignment announced again replaces the one waiting
-      pending.add(version);
+    if (alias.loader().wouldServe(version)) {
+      alias.pending().remove(version); // an equal assignment announced again replaces the one waiting
+      alias.pending().add(version);
     }
   }
 
-  /** Tries pending versions, newest assignment first; false when a download failed and should be retried later. */
+  /** A tombstone: when its key names an alias followed here ({@code model@alias}), that alias was removed. */
+  private void removed(byte[] key) {
+    if (key == null) {
+      return;
+    }
+    String name = new String(key, java.nio.charset.StandardCharsets.UTF_8);
+    for (Followed alias : followed.values()) {
+      if (alias.role() != AliasRole.CHAMPION && name.equals(Aliases.topicKey(model, alias.role().alias()))) {
+        alias.pending().clear();
+        alias.loader().unserve();
+      }
+    }
+  }
+
+  /** Tries each alias's pending versions; false when a download failed and should be retried later. */
   private boolean loadPending() {
+    boolean done = true;
+    for (Followed alias : followed.values()) {
+      done &= loadPending(alias.loader(), alias.pending());
+    }
+    return done;
+  }
+
+  /** Tries pending versions, newest assignment first; false when a download failed and should be retried later. */
+  private boolean loadPending(ModelLoader loader, java.util.TreeSet<ModelVersion> pending) {
     while (!pending.isEmpty()) {
       ModelVersion highest = pending.last();
       if (loader.wouldServe(highest)) {

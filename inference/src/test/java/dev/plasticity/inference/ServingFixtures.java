@@ -28,6 +28,11 @@ public final class ServingFixtures {
     predictor.swap(TestModels.serving(predictor.model(), version));
   }
 
+  /** Stops {@code predictor} serving, as when the alias it follows is removed. */
+  public static void stopServing(HotSwapPredictor predictor) {
+    predictor.stopServing(null);
+  }
+
   /**
    * Swaps in a version that reads only its previous label (feature x1 is read, with weight 0):
    * class 0 scores 1 + 5 * [previous label is 0], class 1 scores 5 * [previous label is 1], so it

@@ -1,5 +1,7 @@
 package dev.plasticity.inference.scoring;
 
+import dev.plasticity.inference.AliasPredictors;
+import dev.plasticity.inference.AliasRole;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.inference.ModelLoader;
 import dev.plasticity.inference.ModelSubscription;
@@ -15,12 +17,15 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * group protocol); each instance loads every model it serves. Events are scored in batches of up to
  * {@link ScoringConfig#maxBatch} events, or every {@link ScoringConfig#maxDelay}, whichever comes first.
  *
+ * <p>Each model's subscription follows its champion, its shadow, and its challenger when the model
+ * has a {@linkplain ScoringConfig#canary canary share}; a replaced champion keeps scoring for
+ * {@link ScoringConfig#verifyWatchEvents} events ({@link AliasPredictors}, {@link EventScorer}).
+ *
  * <pre>{@code
  * try (ScoringApp app = ScoringApp.start(ScoringConfig.of(bootstrap, registryUrl, List.of("fraud"), stateDir))) {
  *   ... app.counts().scored() ...
@@ -55,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * plasticity_scoring_dead_letters_total{reason}} (by {@link DeadLetterRule#id()}), {@code
  * plasticity_scoring_pending_events}, {@code plasticity_scoring_batches_total}, {@code
  * plasticity_scoring_batched_events_total}, {@code plasticity_scoring_labels_recorded_total} and
- * {@code plasticity_scoring_labels_unknown_model_total}. {@link #main} serves them on {@code GET
+ * {@code plasticity_scoring_labels_unknown_model_total}, and per model, alias and version {@code
+ * plasticity_scoring_alias_predictions_total{model,alias,version}} and {@code
+ * plasticity_scoring_alias_failures_total{model,alias,version}}. {@link #main} serves them on {@code GET
  * /metrics} when {@code PLASTICITY_METRICS_PORT} is set.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
@@ -68,14 +79,14 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
 
   private final ScoringConfig config;
   private final Scorers scorers;
-  private final List<HotSwapPredictor> predictors;
+  private final List<AliasPredictors> predictors;
   private final List<ModelSubscription> subscriptions;
   private final ScoringCounts counts;
   private final KafkaStreams streams;
   private final AtomicReference<Throwable> streamsFailure;
   private boolean closed;
 
-  private ScoringApp(ScoringConfig config, Scorers scorers, List<HotSwapPredictor> predictors,
+  private ScoringApp(ScoringConfig config, Scorers scorers, List<AliasPredictors> predictors,
       List<ModelSubscription> subscriptions, ScoringCounts counts, KafkaStreams streams,
       AtomicReference<Throwable> streamsFailure) {
     this.config = config;
@@ -101,17 +112,20 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
   public static ScoringApp start(ScoringConfig config, Map<String, ?> streamsOverrides) {
     Objects.requireNonNull(config, "config");
     RegistryClient registry = new RegistryClient(config.registryUrl(), Duration.ofSeconds(30), config.registryToken());
-    List<HotSwapPredictor> predictors = new ArrayList<>();
+    List<AliasPredictors> predictors = new ArrayList<>();
     List<ModelSubscription> subscriptions = new ArrayList<>();
     try {
       for (String model : config.models()) {
-        HotSwapPredictor predictor = new HotSwapPredictor(model);
-        predictors.add(predictor);
-        ModelLoader loader = new ModelLoader(registry, predictor);
-        subscriptions.add(ModelSubscription.start(config.bootstrapServers(), loader));
+        AliasPredictors aliases = AliasPredictors.of(model, followed(config, model), config.verifyWatchEvents());
+        predictors.add(aliases);
+        Map<AliasRole, ModelLoader> loaders = new EnumMap<>(AliasRole.class);
+        for (AliasRole role : aliases.followed()) {
+          loaders.put(role, new ModelLoader(registry, aliases.predictor(role).orElseThrow()));
+        }
+        subscriptions.add(ModelSubscription.start(config.bootstrapServers(), loaders));
       }
       awaitVersions(subscriptions);
-      Scorers scorers = Scorers.of(predictors);
+      Scorers scorers = Scorers.withAliases(predictors, config.canary());
       ScoringCounts counts = new ScoringCounts();
       KafkaStreams streams = new KafkaStreams(ScoringTopology.build(scorers, Clock.systemUTC(), counts,
           config.maxBatch(), config.maxDelay()),
@@ -129,9 +143,21 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
       return app;
     } catch (RuntimeException e) {
       subscriptions.forEach(ModelSubscription::close);
-      predictors.forEach(HotSwapPredictor::close);
+      predictors.forEach(AliasPredictors::close);
       throw e;
     }
+  }
+
+  /**
+   * The aliases the app follows for {@code model}: the champion and the shadow, and the challenger
+   * when the model has a canary share (a challenger that would answer no event is not loaded).
+   */
+  static Set<AliasRole> followed(ScoringConfig config, String model) {
+    Set<AliasRole> roles = EnumSet.of(AliasRole.CHAMPION, AliasRole.SHADOW);
+    if (config.canary().of(model) > 0) {
+      roles.add(AliasRole.CHALLENGER);
+    }
+    return roles;
   }
 
   /**
@@ -208,7 +234,9 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    predictors.forEach(predictor -> new ServingMetrics(predictor).bindTo(registry));
+    predictors.forEach(predictor -> new ServingMetrics(predictor.champion()).bindTo(registry));
+    counts.onNewAliasVersion(key -> bindAlias(registry, key));
+    counts.aliasVersions().forEach(key -> bindAlias(registry, key)); // a meter bound twice is the same meter
     count(registry, "plasticity.scoring.events.scored", "events scored and written as predictions",
         ScoringCounts::scored);
     for (DeadLetterRule rule : DeadLetterRule.values()) {
@@ -225,6 +253,18 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
         ScoringCounts::labelsRecorded);
     count(registry, "plasticity.scoring.labels.unknown.model", "labels for a model this app does not score",
         ScoringCounts::labelsForUnknownModels);
+  }
+
+  /** The per-alias counters of one model version in one role. */
+  private void bindAlias(MeterRegistry registry, ScoringCounts.AliasVersion key) {
+    List<io.micrometer.core.instrument.Tag> tags = List.of(io.micrometer.core.instrument.Tag.of("model", key.model()),
+        io.micrometer.core.instrument.Tag.of("alias", key.role().alias()),
+        io.micrometer.core.instrument.Tag.of("version", String.valueOf(key.version())));
+    FunctionCounter.builder("plasticity.scoring.alias.predictions", counts, c -> c.aliasPredictions(key))
+        .description("predictions written, by model, alias (champion, challenger, shadow, previous) and version")
+        .tags(tags).register(registry);
+    FunctionCounter.builder("plasticity.scoring.alias.failures", counts, c -> c.aliasFailures(key))
+        .description("events a version failed to score, by model, alias and version").tags(tags).register(registry);
   }
 
   private void count(MeterRegistry registry, String name, String description,
@@ -288,6 +328,6 @@ public final class ScoringApp implements AutoCloseable, MeterBinder {
       log.warn("scoring app {} did not stop within {}", config.applicationId(), CLOSE_TIMEOUT);
     }
     subscriptions.forEach(ModelSubscription::close);
-    predictors.forEach(HotSwapPredictor::close);
+    predictors.forEach(AliasPredictors::close);
   }
 }

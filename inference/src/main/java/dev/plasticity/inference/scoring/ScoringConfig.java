@@ -23,15 +23,22 @@ import java.util.Objects;
  * @param maxBatch the most events a task scores in one batch (one forward pass per model); at least 1
  * @param maxDelay how often, in wall-clock time, a task scores the events still waiting for a full
  *     batch; positive
+ * @param canary the share of each model's events its challenger answers (the challenger is followed
+ *     only for a model whose share is above 0)
+ * @param verifyWatchEvents the events a replaced champion goes on scoring, as {@code previous},
+ *     beside its successor; 0: it is released at the swap
  */
 public record ScoringConfig(String bootstrapServers, URI registryUrl, String registryToken, List<String> models,
-    String applicationId, Path stateDir, int maxBatch, Duration maxDelay) {
+    String applicationId, Path stateDir, int maxBatch, Duration maxDelay, CanaryShares canary,
+    long verifyWatchEvents) {
   /** The application id unless configured otherwise. */
   public static final String DEFAULT_APPLICATION_ID = "plasticity-scoring";
   /** The batch size unless configured otherwise. */
   public static final int DEFAULT_MAX_BATCH = 256;
   /** The wall-clock flush interval unless configured otherwise. */
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(5);
+  /** The events a replaced champion scores beside its successor unless configured otherwise. */
+  public static final long DEFAULT_VERIFY_WATCH_EVENTS = 5_000;
 
   public ScoringConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -54,6 +61,18 @@ public record ScoringConfig(String bootstrapServers, URI registryUrl, String reg
     }
     Objects.requireNonNull(stateDir, "stateDir");
     checkBatching(maxBatch, maxDelay);
+    Objects.requireNonNull(canary, "canary");
+    if (verifyWatchEvents < 0) {
+      throw new IllegalArgumentException("the verification watch lasts 0 (off) or more events (verifyWatchEvents);"
+          + " was " + verifyWatchEvents);
+    }
+  }
+
+  /** A config with no canary and the default verification watch. */
+  public ScoringConfig(String bootstrapServers, URI registryUrl, String registryToken, List<String> models,
+      String applicationId, Path stateDir, int maxBatch, Duration maxDelay) {
+    this(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, maxBatch, maxDelay,
+        CanaryShares.OFF, DEFAULT_VERIFY_WATCH_EVENTS);
   }
 
   /** A config with the default batching ({@value #DEFAULT_MAX_BATCH} events, 5 ms). */
@@ -87,33 +106,53 @@ public record ScoringConfig(String bootstrapServers, URI registryUrl, String reg
     return new ScoringConfig(ScoringEnvironment.KAFKA_BOOTSTRAP.require(env), ScoringEnvironment.REGISTRY_URL.require(env),
         ScoringEnvironment.REGISTRY_TOKEN.in(env).orElse(null), ScoringEnvironment.MODELS.require(env),
         ScoringEnvironment.APPLICATION_ID.require(env), ScoringEnvironment.STATE_DIR.require(env),
-        ScoringEnvironment.MAX_BATCH.require(env), ScoringEnvironment.MAX_DELAY.require(env));
+        ScoringEnvironment.MAX_BATCH.require(env), ScoringEnvironment.MAX_DELAY.require(env),
+        new CanaryShares(ScoringEnvironment.CANARY_SHARE.require(env),
+            ScoringEnvironment.CANARY_SHARES.in(env).orElse(Map.of())),
+        ScoringEnvironment.VERIFY_WATCH_EVENTS.require(env));
   }
 
   /** This config with another application id. */
   public ScoringConfig withApplicationId(String id) {
-    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, id, stateDir, maxBatch, maxDelay);
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, id, stateDir, maxBatch, maxDelay,
+        canary, verifyWatchEvents);
   }
 
   /** This config with a registry bearer token (null or blank: none). */
   public ScoringConfig withRegistryToken(String token) {
-    return new ScoringConfig(bootstrapServers, registryUrl, token, models, applicationId, stateDir, maxBatch, maxDelay);
+    return new ScoringConfig(bootstrapServers, registryUrl, token, models, applicationId, stateDir, maxBatch, maxDelay,
+        canary, verifyWatchEvents);
   }
 
   /** This config with other batching: at most {@code batch} events per batch, flushed every {@code delay}. */
   public ScoringConfig withBatching(int batch, Duration delay) {
-    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, batch, delay);
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, batch, delay,
+        canary, verifyWatchEvents);
   }
 
   /** This config with another state directory. */
   public ScoringConfig withStateDir(Path dir) {
-    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, dir, maxBatch, maxDelay);
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, dir, maxBatch, maxDelay,
+        canary, verifyWatchEvents);
+  }
+
+  /** This config with canary shares. */
+  public ScoringConfig withCanary(CanaryShares shares) {
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, maxBatch,
+        maxDelay, shares, verifyWatchEvents);
+  }
+
+  /** This config with another verification watch: a replaced champion scores {@code events} more events (0: none). */
+  public ScoringConfig withVerifyWatch(long events) {
+    return new ScoringConfig(bootstrapServers, registryUrl, registryToken, models, applicationId, stateDir, maxBatch,
+        maxDelay, canary, events);
   }
 
   @Override
   public String toString() {
     return "ScoringConfig[bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl + ", registryToken="
         + (registryToken == null ? "none" : "***") + ", models=" + models + ", applicationId=" + applicationId
-        + ", stateDir=" + stateDir + ", maxBatch=" + maxBatch + ", maxDelay=" + maxDelay + "]";
+        + ", stateDir=" + stateDir + ", maxBatch=" + maxBatch + ", maxDelay=" + maxDelay + ", canary=" + canary
+        + ", verifyWatchEvents=" + verifyWatchEvents + "]";
   }
 }

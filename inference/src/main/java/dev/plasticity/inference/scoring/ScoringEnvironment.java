@@ -28,9 +28,19 @@ public final class ScoringEnvironment {
       Setting.durationText(ScoringConfig.DEFAULT_MAX_DELAY),
       "how often (wall-clock time) the events waiting for a full batch are scored");
 
+  static final Setting<Double> CANARY_SHARE = Setting.of("PLASTICITY_CANARY_SHARE", "0",
+      "the share of each model's events (chosen by event id) its challenger answers, 0 (off) to 1",
+      CanaryShares::parseShare);
+  static final Setting<java.util.Map<String, Double>> CANARY_SHARES = Setting.of("PLASTICITY_CANARY_SHARES", "",
+      "canary shares per model, model=share pairs separated by commas; they replace PLASTICITY_CANARY_SHARE",
+      CanaryShares::parsePerModel);
+  static final Setting<Long> VERIFY_WATCH_EVENTS = Setting.count("PLASTICITY_VERIFY_WATCH_EVENTS",
+      String.valueOf(ScoringConfig.DEFAULT_VERIFY_WATCH_EVENTS),
+      "the events a replaced champion goes on scoring (alias previous) beside its successor; 0: none");
+
   /** Every variable the scoring app reads, in the order its help lists them. */
   public static final List<Setting<?>> ALL = List.of(MODELS, KAFKA_BOOTSTRAP, REGISTRY_URL, REGISTRY_TOKEN,
-      APPLICATION_ID, STATE_DIR, MAX_BATCH, MAX_DELAY);
+      APPLICATION_ID, STATE_DIR, MAX_BATCH, MAX_DELAY, CANARY_SHARE, CANARY_SHARES, VERIFY_WATCH_EVENTS);
 
   private ScoringEnvironment() {}
 

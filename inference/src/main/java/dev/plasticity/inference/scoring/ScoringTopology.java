@@ -1,5 +1,6 @@
 package dev.plasticity.inference.scoring;
 
+import dev.plasticity.inference.AliasPredictors;
 import dev.plasticity.inference.HotSwapPredictor;
 import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.AvroSerde;
@@ -54,9 +55,15 @@ import org.slf4j.LoggerFactory;
  * (inside the processing of the last one), and every {@code maxDelay} of wall-clock time for those
  * left. A batch is scored with one {@link HotSwapPredictor#predictBatch} call per model, so one
  * version scores the whole batch of a model; a swap between two batches stamps each with its own
- * version. Each {@link Prediction} carries that version, the alias {@code champion}, the event's time,
- * the scoring time from the clock, and the event's features; predictions and dead letters are
- * forwarded in arrival order and the events removed from the store.
+ * version. Each {@link Prediction} carries that version, its alias and whether it is the answer
+ * ({@code served}), the event's time, the scoring time from the clock, and the event's features;
+ * predictions and dead letters are forwarded in arrival order and the events removed from the store.
+ *
+ * <p><b>Aliases.</b> {@link EventScorer} says which version answers (the champion, or the challenger
+ * for the canary share of events) and which score beside it (the shadow; the champion a swap just
+ * replaced, during its verification watch). An event's answer ({@code served = true}) is written
+ * first, then its other predictions ({@code served = false}), all keyed by the event id; {@link
+ * ScoringCounts} counts each per model, alias and version.
  *
  * <p><b>Exactly once.</b> With {@code exactly_once_v2} an event's input offset may be committed
  * before its batch is scored; the pending store is backed by a changelog topic written in the same
@@ -75,8 +82,8 @@ import org.slf4j.LoggerFactory;
  * by event, so only the events at fault are dead-lettered, each with its rule. Record headers are not
  * kept on the predictions of batched events.
  *
- * <p><b>Labels.</b> Each {@link Label} is handed to its model's predictor ({@link
- * HotSwapPredictor#recordLabel}), where versions whose networks take label lags read it. A label
+ * <p><b>Labels.</b> Each {@link Label} is handed to its model's predictors ({@link
+ * AliasPredictors#recordLabel}), where versions whose networks take label lags read it. A label
  * for a model not served here is counted and skipped. The newest {@value #RECENT_LABELS_KEPT}
  * labels of each model are also kept in the {@value #RECENT_LABELS_STORE} key-value store (backed
  * by a changelog topic, and cached, so a model's history reaches the changelog once per commit
@@ -149,7 +156,7 @@ public final class ScoringTopology {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(counts, "counts");
     ScoringConfig.checkBatching(maxBatch, maxDelay);
-    EventScorer scorer = new EventScorer(scorers, clock);
+    EventScorer scorer = new EventScorer(scorers, clock, counts);
     Topology topology = new Topology();
     topology.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS_UNLABELLED);
     topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, clock, counts, maxBatch, maxDelay), EVENTS_SOURCE);
@@ -321,6 +328,10 @@ public final class ScoringTopology {
           Prediction prediction = scored.prediction();
           context.forward(new Record<>((Object) prediction.getEventId(), (Object) prediction, event.timestamp()),
               PREDICTIONS_SINK);
+          for (Prediction beside : scored.alongside()) { // after the answer: a reader meets the answer first
+            context.forward(new Record<>((Object) beside.getEventId(), (Object) beside, event.timestamp()),
+                PREDICTIONS_SINK);
+          }
           predicted++;
         } else if (outcomes[i] instanceof EventScorer.Refused refused) {
           deadLetter(event, refused.rule(), refused.reason());
@@ -393,8 +404,8 @@ public final class ScoringTopology {
         List<Integer> kept = recent.get(model);
         history.put(model, new ArrayDeque<>(kept == null ? List.of() : kept));
         if (kept != null && !kept.isEmpty()) {
-          HotSwapPredictor predictor = scorers.predictor(model).orElseThrow();
-          kept.forEach(predictor::recordLabel);
+          AliasPredictors predictors = scorers.aliases(model).orElseThrow();
+          kept.forEach(predictors::recordLabel);
           log.info("restored the {} newest labels of {} (task {})", kept.size(), model, context.taskId());
         }
       }
@@ -413,7 +424,7 @@ public final class ScoringTopology {
         deadLetter(record, DeadLetterRule.UNDECODABLE, e.getMessage());
         return;
       }
-      Optional<HotSwapPredictor> predictor = scorers.predictor(label.getModel());
+      Optional<AliasPredictors> predictor = scorers.aliases(label.getModel());
       if (predictor.isEmpty()) {
         counts.labelForUnknownModel();
         return;

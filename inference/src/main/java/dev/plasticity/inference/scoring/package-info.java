@@ -6,7 +6,9 @@
  * {@link dev.plasticity.inference.scoring.ScoringTopology#build} is the topology (shared by the app
  * and its {@code TopologyTestDriver} tests), which scores events in batches (one forward pass per
  * model and batch) kept in a changelogged store until scored, so exactly-once holds; {@link dev.plasticity.inference.scoring.Scorers} maps
- * each model to its {@link dev.plasticity.inference.HotSwapPredictor}; a record that cannot be
+ * each model to its {@link dev.plasticity.inference.AliasPredictors} (the champion answers, or the
+ * challenger for a {@link dev.plasticity.inference.scoring.CanaryShares canary share} of keys; the
+ * shadow and the previous champion score beside the answer, {@code served = false}); a record that cannot be
  * scored goes to the dead-letter topic with a reason naming its {@link
  * dev.plasticity.inference.scoring.DeadLetterRule}, and {@link
  * dev.plasticity.inference.scoring.ScoringCounts} counts what became of each record.

@@ -323,6 +323,35 @@ class LabelJoinTopologyTest {
   }
 
   @Test
+  void aPredictionThatWasNotTheAnswerNeverStandsForTheServedOneInTheLabelledEvent() {
+    sendUnserved("e-1", T0, 8, "shadow", 0);
+    sendLabel("e-1", T0 + 1_000, 1);
+    assertThat(labelled.isEmpty()).as("a shadow's prediction is no answer: the label waits for the served one").isTrue();
+    assertThat(counters.labelsAwaitingPrediction()).isEqualTo(1);
+
+    sendEvent("e-1", T0, 1.0);
+    sendUnserved("e-1", T0, 2, "previous", 0);
+    assertThat(labelled.isEmpty()).as("the label waits for the answer, not the previous champion's").isTrue();
+    sendPrediction("e-1", T0, 3, "champion", 1);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getPredictionVersion()).isEqualTo(3);
+    assertThat(event.getPrediction()).isEqualTo(1);
+    assertThat(labelled.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aCanaryChallengersAnswerIsTheOneRecorded() {
+    sendEvent("e-1", T0, 1.0);
+    sendPrediction("e-1", T0, 9, "challenger", 0);
+    sendUnserved("e-1", T0, 8, "shadow", 1);
+    sendLabel("e-1", T0 + 1_000, 0);
+
+    LabelledEvent event = decode(labelled.readValue());
+    assertThat(event.getPredictionVersion()).isEqualTo(9);
+  }
+
+  @Test
   void holdsALabelThatArrivesBeforeItsEventAndJoinsItWithTheEventsPrediction() {
     sendLabel("e-1", T0, 1);
     assertThat(labelled.isEmpty()).isTrue();
@@ -527,6 +556,14 @@ class LabelJoinTopologyTest {
   private void sendPrediction(String id, long eventTime, int version, String alias, int predicted) {
     Prediction prediction = Prediction.newBuilder().setEventId(id).setModel(MODEL).setVersion(version).setAlias(alias)
         .setServed(!alias.equals("shadow") && !alias.equals("previous")).setPredictedClass(predicted).setProbabilities(List.of(0.5f, 0.5f)).setEventTime(eventTime)
+        .setScoringTime(eventTime + 10).setFeatures(Map.of("x", 0.25)).setCategorical(Map.of()).build();
+    predictions.pipeInput(id, JoinCodecs.PREDICTIONS.encode(prediction), eventTime + 10);
+  }
+
+  /** A prediction made beside the answer ({@code served = false}): a shadow's, or the previous champion's. */
+  private void sendUnserved(String id, long eventTime, int version, String alias, int predicted) {
+    Prediction prediction = Prediction.newBuilder().setEventId(id).setModel(MODEL).setVersion(version).setAlias(alias)
+        .setServed(false).setPredictedClass(predicted).setProbabilities(List.of(0.5f, 0.5f)).setEventTime(eventTime)
         .setScoringTime(eventTime + 10).setFeatures(Map.of("x", 0.25)).setCategorical(Map.of()).build();
     predictions.pipeInput(id, JoinCodecs.PREDICTIONS.encode(prediction), eventTime + 10);
   }

@@ -2,6 +2,7 @@ package dev.plasticity.inference.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plasticity.inference.AliasRole;
 import dev.plasticity.inference.ServingFixtures;
 import dev.plasticity.metrics.MetricsEndpoint;
 import dev.plasticity.metrics.ServiceMetrics;
@@ -194,6 +195,82 @@ class ScoringAppTest {
           .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 5).mapToObj(i -> model + "-e" + i)
               .toList());
     }
+  }
+
+  @Test
+  void scoresWithTheShadowTheCanaryChallengerAndAfterAPromotionThePreviousChampionFollowingTheRegistry() {
+    String model = "aliases-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(registryDir)
+            .kafkaBootstrapServers(kafka.bootstrapServers()).build());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      RegistryClient client = new RegistryClient(registry.baseUri());
+      client.ensureModel(model);
+      client.register(ServingFixtures.champion(model, "t-1"), ServingFixtures.artifact(1));
+      client.register(asChallenger(ServingFixtures.champion(model, "t-2")), ServingFixtures.artifact(2));
+      client.moveAlias(model, "shadow", 2, "watch v2 on live traffic");
+      client.register(asChallenger(ServingFixtures.champion(model, "t-3")), ServingFixtures.artifact(3));
+      CanaryShares canary = new CanaryShares(0.5, Map.of());
+
+      try (ScoringApp app = ScoringApp.start(config(model, registry, stateDir).withCanary(canary).withVerifyWatch(4),
+              FAST_COMMITS);
+          ServiceMetrics metrics = ServiceMetrics.create();
+          MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics)) {
+        app.bindTo(metrics.registry());
+        dev.plasticity.inference.AliasPredictors aliases = app.scorers().aliases(model).orElseThrow();
+        await("champion v1, challenger v3 and shadow v2 are served", () -> app.state() == KafkaStreams.State.RUNNING
+            && served(aliases, AliasRole.CHAMPION) == 1 && served(aliases, AliasRole.CHALLENGER) == 3
+            && served(aliases, AliasRole.SHADOW) == 2);
+        sendEvents(producer, model, "a", 10);
+
+        List<Prediction> first = readUntil(Topics.PREDICTIONS, AvroSerde.of(Prediction.class),
+            p -> p.getEventId().startsWith(model + "-a"), 20);
+        assertThat(first).filteredOn(Prediction::getServed).hasSize(10).allSatisfy(p -> assertThat(
+            p.getAlias() + " v" + p.getVersion()).isEqualTo(canary.takes(model, p.getEventId().toString())
+                ? "challenger v3" : "champion v1"));
+        assertThat(first).filteredOn(p -> !p.getServed()).hasSize(10)
+            .allSatisfy(p -> assertThat(p.getAlias() + " v" + p.getVersion()).isEqualTo("shadow v2"));
+
+        client.promote(model, 2, "the shadow did well");
+        await("v2 is the champion and v1 is watched", () -> served(aliases, AliasRole.CHAMPION) == 2
+            && aliases.watchedVersion().equals(OptionalInt.of(1)));
+        sendEvents(producer, model, "b", 6);
+
+        List<Prediction> second = readUntil(Topics.PREDICTIONS, AvroSerde.of(Prediction.class),
+            p -> p.getEventId().startsWith(model + "-b"), 16);
+        assertThat(second).filteredOn(p -> p.getAlias().equals("previous"))
+            .as("the replaced champion scores the watch's 4 events beside its successor, never served")
+            .hasSize(4).allSatisfy(p -> assertThat(p.getVersion()).isEqualTo(1))
+            .noneMatch(Prediction::getServed);
+        assertThat(second).filteredOn(Prediction::getServed).hasSize(6);
+        await("v1 is released after its watch", () -> aliases.watchedVersion().isEmpty());
+        String tags = "model=\"" + model + "\",version=";
+        assertThat(scrape(endpoint))
+            .contains("plasticity_scoring_alias_predictions_total{alias=\"shadow\"," + tags + "\"2\"} 16.0")
+            .contains("plasticity_scoring_alias_predictions_total{alias=\"previous\"," + tags + "\"1\"} 4.0")
+            .contains("plasticity_scoring_alias_failures_total{alias=\"shadow\"," + tags + "\"2\"} 0.0");
+
+        client.removeAlias(model, "shadow", "seen enough");
+        await("the shadow no longer scores", () -> aliases.predictor(AliasRole.SHADOW).orElseThrow().servedVersion()
+            .isEmpty());
+      }
+    }
+  }
+
+  private static int served(dev.plasticity.inference.AliasPredictors aliases, AliasRole role) {
+    return aliases.predictor(role).orElseThrow().servedVersion().orElse(-1);
+  }
+
+  private static dev.plasticity.schemas.ModelVersion asChallenger(dev.plasticity.schemas.ModelVersion version) {
+    return dev.plasticity.schemas.ModelVersion.newBuilder(version).setAlias("challenger").build();
+  }
+
+  private static void sendEvents(KafkaProducer<byte[], byte[]> producer, String model, String batch, int n) {
+    for (int i = 0; i < n; i++) {
+      UnlabelledEvent event = UnlabelledEvent.newBuilder().setEventId(model + "-" + batch + i).setModel(model)
+          .setEventTime(1_000L * i).setFeatures(Map.of("x1", (double) i, "x2", 5.0, "x3", 9.0 - i)).build();
+      producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, key(event.getEventId()), EVENTS.encode(event)));
+    }
+    producer.flush();
   }
 
   /** Every committed value of {@code topic} that matches, read to the end offsets of now. */

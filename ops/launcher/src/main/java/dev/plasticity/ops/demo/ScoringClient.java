@@ -148,8 +148,8 @@ final class ScoringClient implements AutoCloseable {
   }
 
   private void onPrediction(Prediction prediction) {
-    if (!prediction.getModel().equals(model)) {
-      return;
+    if (!prediction.getModel().equals(model) || !prediction.getServed()) {
+      return; // another model's, or a shadow's or previous champion's prediction: not the answer
     }
     Pending sent = pending.remove(index(prediction.getEventId()));
     if (sent == null) {

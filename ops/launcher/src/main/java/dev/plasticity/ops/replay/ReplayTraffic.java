@@ -245,8 +245,9 @@ final class ReplayTraffic implements AutoCloseable {
     switch (record.topic()) {
       case Topics.PREDICTIONS -> {
         Prediction prediction = PREDICTIONS.decode(record.value());
-        Pending row = model.contentEquals(prediction.getModel()) ? pending.remove(prediction.getEventId().toString())
-            : null;
+        // only the answer: a shadow's or previous champion's prediction (served false) is not
+        Pending row = model.contentEquals(prediction.getModel()) && prediction.getServed()
+            ? pending.remove(prediction.getEventId().toString()) : null;
         if (row != null) {
           listener.predicted(row.seq(), row.event(), prediction);
           answered(row);
