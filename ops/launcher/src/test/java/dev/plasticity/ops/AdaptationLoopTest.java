@@ -81,7 +81,15 @@ class AdaptationLoopTest {
         .contains("plasticity_scoring_dead_letters_total{reason=\"undecodable\"}")
         .containsPattern("plasticity_join_events_joined_total [1-9]")
         .containsPattern("plasticity_live_predictions_total\\{alias=\"champion\",model=\"sea\",outcome=\"correct\","
-            + "version=\"" + report.versionServed() + "\"} [1-9]");
+            + "version=\"" + report.versionServed() + "\"} [1-9]")
+        // after the swap the outgoing champion scored beside the new one, unserved, and live verification paired the
+        // two on the joined labels: the retrained version, far better on the drifted concept, won its watch
+        .containsPattern("plasticity_scoring_alias_predictions_total\\{alias=\"previous\",model=\"sea\",version=\"[0-9]+\"} [1-9]")
+        .containsPattern("plasticity_live_predictions_total\\{alias=\"previous\",model=\"sea\",outcome=\"correct\",[^}]*} [1-9]")
+        .containsPattern("plasticity_join_live_outcomes_total [1-9]")
+        .containsPattern("plasticity_verify_outcomes_read_total [1-9]")
+        .contains("plasticity_verify_verdicts_total{verdict=\"won\"} 1.0")
+        .contains("plasticity_verify_rollbacks_total 0.0");
     String operator = "flink_taskmanager_job_task_operator_plasticity_";
     assertThat(run.scrapes().get("drift-job"))
         .containsPattern(operator + "kind_signal_triggers\\{[^}]*kind=\"" + report.triggerKind() + "\"[^}]*} [1-9]")
