@@ -58,6 +58,7 @@ final class StackCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("Kafka:    " + stack.bootstrapServers());
     System.out.println("Registry: " + stack.registryUrl() + " (writes need the bearer token in " + stack.registryTokenFile() + ")");
+    System.out.println("Console:  " + stack.registryUrl().resolve("/console") + " (asks for that token)");
     System.out.println("Health:   http://" + health.host() + ":" + health.port() + "/health");
     stack.metricsEndpoints().forEach((part, uri) -> System.out.println("Metrics:  " + uri + " (" + part + ")"));
     System.out.println("Data:     " + dir);
