@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Verdict#LOST}: asks the registry to roll the champion back ({@link
  *       RegistryClient#rollbackLost}, recorded in the model's history as an automatic rollback with
  *       the test's reason); a 409 means the version judged no longer serves (someone moved the
- *       champion since): logged, and the watch ends. Other failures are retried with backoff until
- *       the registry answers or the verifier closes.
+ *       champion since) or no earlier champion is left: logged, and the watch ends. Other
+ *       failures are retried with backoff until the registry answers or the verifier closes.
  *   <li>{@link Verdict#WON}: logged; the champion stays.
  *   <li>{@link Verdict#UNDECIDED} (the cap was reached): logged; the champion stays.
  * </ul>
@@ -185,9 +185,9 @@ public final class LiveVerifier implements AutoCloseable {
         return;
       } catch (RegistryException e) {
         if (e.status() == 409) {
-          log.info("model '{}': champion version {} lost its watch against version {}, but it no longer serves "
-              + "(the registry answered: {}); nothing rolled back. {}", watch.model(), watch.newVersion(),
-              watch.oldVersion(), e.getMessage(), reason);
+          log.info("model '{}': champion version {} lost its watch against version {}, but the registry moved "
+              + "nothing (it answered: {}). {}", watch.model(), watch.newVersion(), watch.oldVersion(), e.getMessage(),
+              reason);
           return;
         }
         if (e.status() >= 400 && e.status() < 500) {
