@@ -24,7 +24,8 @@ import java.util.Set;
  * {@link VerifySettings#maxPairedEvents()} paired events, and an ended watch ignores later pairs
  * (a decision is made once). Outcomes without such a pair (no watch running: only the champion, or
  * a shadow) are skipped. When a model's champion changes again during a watch, the first paired
- * event of the new watch ends the older ones of that model without a decision.
+ * event of the new watch ends the older ones of that model without a decision. After a rollback
+ * ({@link #rolledBack}) the watch of the restored champion against the loser is not run.
  *
  * <p>Not thread-safe: one consumer thread feeds it.
  */
@@ -113,6 +114,18 @@ final class LiveVerification {
       }
     }
     return decisions;
+  }
+
+  /**
+   * {@code lost}'s new champion was rolled back and {@code restored} serves again: the watch that
+   * swap starts, {@code restored} against the version that just lost, is not run. The two were
+   * judged once; judged again the other way round, a false LOST (at rate alpha) would roll the
+   * restored champion back as well, past the version the first verdict kept.
+   */
+  void rolledBack(WatchKey lost, int restored) {
+    WatchKey reverse = new WatchKey(lost.model(), restored, lost.newVersion());
+    running.remove(reverse);
+    remember(reverse);
   }
 
   /** Watches running now, for tests and logs. */

@@ -1,6 +1,7 @@
 package dev.plasticity.inference.verify;
 
 import dev.plasticity.inference.verify.LiveVerification.Decision;
+import dev.plasticity.registry.client.AliasMove;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.AvroCodec;
@@ -178,7 +179,8 @@ public final class LiveVerifier implements AutoCloseable {
     Duration backoff = FIRST_RETRY;
     while (running) {
       try {
-        registry.rollbackLost(watch.model(), watch.newVersion(), reason);
+        AliasMove move = registry.rollbackLost(watch.model(), watch.newVersion(), reason);
+        verification.rolledBack(watch, move.version());
         rollbacks.increment();
         log.warn("model '{}': champion version {} lost its watch against version {} and was rolled back. {}",
             watch.model(), watch.newVersion(), watch.oldVersion(), reason);
