@@ -1,6 +1,6 @@
 package dev.plasticity.inference.verify;
 
-import dev.plasticity.schemas.Aliases;
+import dev.plasticity.inference.AliasRole;
 import dev.plasticity.schemas.LiveOutcome;
 import dev.plasticity.schemas.VersionOutcome;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ final class LiveVerification {
   List<Decision> onOutcome(LiveOutcome outcome) {
     VersionOutcome champion = null;
     for (VersionOutcome version : outcome.getOutcomes()) {
-      if (version.getServed() && Aliases.CHAMPION.equals(version.getAlias())) {
+      if (version.getServed() && role(version) == AliasRole.CHAMPION) {
         champion = version;
         break;
       }
@@ -103,7 +103,7 @@ final class LiveVerification {
     }
     List<Decision> decisions = new ArrayList<>(1);
     for (VersionOutcome previous : outcome.getOutcomes()) {
-      if (previous.getServed() || !Aliases.PREVIOUS.equals(previous.getAlias())
+      if (previous.getServed() || role(previous) != AliasRole.PREVIOUS
           || previous.getVersion() == champion.getVersion()) {
         continue;
       }
@@ -126,6 +126,11 @@ final class LiveVerification {
     WatchKey reverse = new WatchKey(lost.model(), restored, lost.newVersion());
     running.remove(reverse);
     remember(reverse);
+  }
+
+  /** The role {@code version} scored the event in; null for an alias no scoring app writes. */
+  private static AliasRole role(VersionOutcome version) {
+    return AliasRole.ofPrediction(version.getAlias()).orElse(null);
   }
 
   /** Watches running now, for tests and logs. */
