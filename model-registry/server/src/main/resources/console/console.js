@@ -5,9 +5,11 @@
 (() => {
   const TOKEN_KEY = 'plasticity.registry.token';
   const REFRESH_MS = 5000;
+  /** The most changes one history request answers (the registry's cap). */
+  const HISTORY_PAGE = 1000;
   const COLORS = ['#2563eb', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#c2255c', '#5c940d'];
   const SVG_NS = 'http://www.w3.org/2000/svg';
-  const state = { model: null, timer: null, open: new Set() };
+  const state = { model: null, timer: null, open: new Set(), histories: new Map() };
 
   class Unauthorized extends Error {}
 
@@ -128,7 +130,7 @@
     try {
       const base = 'api/models/' + enc(model);
       const [versions, aliases, history, triggers, accuracy] = await Promise.all([
-        api(base + '/versions?archived=true'), api(base + '/aliases'), api(base + '/history?limit=1000'),
+        api(base + '/versions?archived=true'), api(base + '/aliases'), historyOf(model),
         api(base + '/triggers'), api(base + '/live-accuracy')]);
       if (model !== state.model) return;
       renderModel(model, versions, aliases, history, triggers, accuracy);
@@ -140,6 +142,23 @@
     }
     clearTimeout(state.timer);
     state.timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  /**
+   * Every change of the model's history, oldest first: the changes read before, then the pages
+   * after the last of them, so a history longer than one page shows its newest moves and a
+   * refresh reads only what is new.
+   */
+  async function historyOf(model) {
+    const changes = [...(state.histories.get(model) || [])];
+    for (;;) {
+      const after = changes.length ? changes[changes.length - 1].sequence : 0;
+      const page = await api('api/models/' + enc(model) + '/history?after=' + after + '&limit=' + HISTORY_PAGE);
+      changes.push(...page);
+      if (page.length < HISTORY_PAGE) break;
+    }
+    state.histories.set(model, changes);
+    return changes;
   }
 
   function renderModel(model, versions, aliases, history, triggers, accuracy) {

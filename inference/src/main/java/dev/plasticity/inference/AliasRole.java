@@ -48,14 +48,19 @@ public enum AliasRole {
    * (an operator's own name, such as {@code prod-eu}).
    */
   public static Optional<AliasRole> ofRegistryAlias(String alias) {
-    if (alias == null) {
-      return Optional.empty();
+    return ofPrediction(alias).filter(role -> role != PREVIOUS);
+  }
+
+  /**
+   * The role a prediction's {@code alias} field names, {@link #PREVIOUS} included: the one place a
+   * prediction's alias is read as text. Empty for an alias no scoring app writes.
+   */
+  public static Optional<AliasRole> ofPrediction(String alias) {
+    for (AliasRole role : values()) {
+      if (role.alias.equals(alias)) {
+        return Optional.of(role);
+      }
     }
-    return switch (alias) {
-      case Aliases.CHAMPION -> Optional.of(CHAMPION);
-      case Aliases.CHALLENGER -> Optional.of(CHALLENGER);
-      case Aliases.SHADOW -> Optional.of(SHADOW);
-      default -> Optional.empty();
-    };
+    return Optional.empty();
   }
 }

@@ -131,6 +131,10 @@ class AliasPredictorsTest {
     assertThat(AliasRole.ofRegistryAlias("shadow")).contains(AliasRole.SHADOW);
     assertThat(AliasRole.ofRegistryAlias("previous")).as("reserved, never a registry alias").isEmpty();
     assertThat(AliasRole.ofRegistryAlias("prod-eu")).isEmpty();
+    assertThat(AliasRole.ofRegistryAlias(null)).isEmpty();
+    assertThat(AliasRole.ofPrediction("previous")).contains(AliasRole.PREVIOUS);
+    assertThat(AliasRole.ofPrediction("champion")).contains(AliasRole.CHAMPION);
+    assertThat(AliasRole.ofPrediction("prod-eu")).isEmpty();
     assertThat(AliasRole.CHAMPION.answers()).isTrue();
     assertThat(AliasRole.CHALLENGER.answers()).isTrue();
     assertThat(AliasRole.SHADOW.answers()).isFalse();

@@ -1,6 +1,6 @@
 package dev.plasticity.inference.join;
 
-import dev.plasticity.schemas.Aliases;
+import dev.plasticity.inference.AliasRole;
 import dev.plasticity.schemas.Label;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.UnlabelledEvent;
@@ -34,7 +34,7 @@ sealed interface EventState
     Prediction firstServed = null;
     for (Prediction prediction : predictions) {
       if (prediction.getServed()) {
-        if (Aliases.CHAMPION.equals(prediction.getAlias())) {
+        if (AliasRole.ofPrediction(prediction.getAlias()).filter(role -> role == AliasRole.CHAMPION).isPresent()) {
           return prediction;
         }
         if (firstServed == null) {

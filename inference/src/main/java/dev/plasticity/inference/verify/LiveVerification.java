@@ -1,6 +1,6 @@
 package dev.plasticity.inference.verify;
 
-import dev.plasticity.schemas.Aliases;
+import dev.plasticity.inference.AliasRole;
 import dev.plasticity.schemas.LiveOutcome;
 import dev.plasticity.schemas.VersionOutcome;
 import java.util.ArrayList;
@@ -24,7 +24,8 @@ import java.util.Set;
  * {@link VerifySettings#maxPairedEvents()} paired events, and an ended watch ignores later pairs
  * (a decision is made once). Outcomes without such a pair (no watch running: only the champion, or
  * a shadow) are skipped. When a model's champion changes again during a watch, the first paired
- * event of the new watch ends the older ones of that model without a decision.
+ * event of the new watch ends the older ones of that model without a decision. After a rollback
+ * ({@link #rolledBack}) the watch of the restored champion against the loser is not run.
  *
  * <p>Not thread-safe: one consumer thread feeds it.
  */
@@ -92,7 +93,7 @@ final class LiveVerification {
   List<Decision> onOutcome(LiveOutcome outcome) {
     VersionOutcome champion = null;
     for (VersionOutcome version : outcome.getOutcomes()) {
-      if (version.getServed() && Aliases.CHAMPION.equals(version.getAlias())) {
+      if (version.getServed() && role(version) == AliasRole.CHAMPION) {
         champion = version;
         break;
       }
@@ -102,7 +103,7 @@ final class LiveVerification {
     }
     List<Decision> decisions = new ArrayList<>(1);
     for (VersionOutcome previous : outcome.getOutcomes()) {
-      if (previous.getServed() || !Aliases.PREVIOUS.equals(previous.getAlias())
+      if (previous.getServed() || role(previous) != AliasRole.PREVIOUS
           || previous.getVersion() == champion.getVersion()) {
         continue;
       }
@@ -113,6 +114,23 @@ final class LiveVerification {
       }
     }
     return decisions;
+  }
+
+  /**
+   * {@code lost}'s new champion was rolled back and {@code restored} serves again: the watch that
+   * swap starts, {@code restored} against the version that just lost, is not run. The two were
+   * judged once; judged again the other way round, a false LOST (at rate alpha) would roll the
+   * restored champion back as well, past the version the first verdict kept.
+   */
+  void rolledBack(WatchKey lost, int restored) {
+    WatchKey reverse = new WatchKey(lost.model(), restored, lost.newVersion());
+    running.remove(reverse);
+    remember(reverse);
+  }
+
+  /** The role {@code version} scored the event in; null for an alias no scoring app writes. */
+  private static AliasRole role(VersionOutcome version) {
+    return AliasRole.ofPrediction(version.getAlias()).orElse(null);
   }
 
   /** Watches running now, for tests and logs. */

@@ -1,6 +1,7 @@
 package dev.plasticity.inference.verify;
 
 import dev.plasticity.inference.verify.LiveVerification.Decision;
+import dev.plasticity.registry.client.AliasMove;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.AvroCodec;
@@ -15,9 +16,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -52,7 +56,7 @@ public final class LiveVerifier implements AutoCloseable {
   private static final Duration LAST_RETRY = Duration.ofSeconds(30);
   private static final AvroCodec<LiveOutcome> OUTCOMES = AvroCodec.of(LiveOutcome.class);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final RegistryClient registry;
   private final LiveVerification verification;
   private final Thread thread;
@@ -62,7 +66,7 @@ public final class LiveVerifier implements AutoCloseable {
   private final AtomicLong outcomesRead = new AtomicLong();
   private volatile boolean running = true;
 
-  private LiveVerifier(KafkaConsumer<byte[], byte[]> consumer, RegistryClient registry, VerifySettings settings,
+  private LiveVerifier(Consumer<byte[], byte[]> consumer, RegistryClient registry, VerifySettings settings,
       String groupId) {
     this.consumer = consumer;
     this.registry = registry;
@@ -94,11 +98,18 @@ public final class LiveVerifier implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(Topics.LIVE_OUTCOMES));
-    LiveVerifier verifier = new LiveVerifier(consumer, registry, config.settings(), config.groupId());
-    verifier.thread.start();
+    LiveVerifier verifier = start(consumer, registry, config.settings(), config.groupId());
     VerifySettings s = config.settings();
     log.info("live verification started in group {}: Wald SPRT on discordant pairs, alpha {}, beta {}, delta {}, "
         + "at most {} paired events per watch", config.groupId(), s.alpha(), s.beta(), s.delta(), s.maxPairedEvents());
+    return verifier;
+  }
+
+  /** Starts verifying what {@code consumer} (subscribed or assigned already) reads; for tests with their own consumer. */
+  static LiveVerifier start(Consumer<byte[], byte[]> consumer, RegistryClient registry, VerifySettings settings,
+      String groupId) {
+    LiveVerifier verifier = new LiveVerifier(consumer, registry, settings, groupId);
+    verifier.thread.start();
     return verifier;
   }
 
@@ -146,7 +157,7 @@ public final class LiveVerifier implements AutoCloseable {
           }
         }
         if (running) {
-          consumer.commitSync();
+          commit();
         }
       }
     } catch (WakeupException e) {
@@ -157,6 +168,22 @@ public final class LiveVerifier implements AutoCloseable {
       log.error("live verification stops", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Commits what was read. A commit the group refuses because it rebalanced (this consumer missed
+   * {@code max.poll.interval.ms}, say while a rollback was retried against an unreachable registry)
+   * does not stop the verifier: the outcomes since the last commit are read again, by whichever
+   * instance has their partition now; the watches they ended here stay ended, and a rollback asked
+   * twice is refused by the registry (409) the second time.
+   */
+  private void commit() {
+    try {
+      consumer.commitSync();
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      log.warn("live verification could not commit its offsets, the group rebalanced ({}); the outcomes since the"
+          + " last commit will be read again", e.getMessage());
     }
   }
 
@@ -178,7 +205,8 @@ public final class LiveVerifier implements AutoCloseable {
     Duration backoff = FIRST_RETRY;
     while (running) {
       try {
-        registry.rollbackLost(watch.model(), watch.newVersion(), reason);
+        AliasMove move = registry.rollbackLost(watch.model(), watch.newVersion(), reason);
+        verification.rolledBack(watch, move.version());
         rollbacks.increment();
         log.warn("model '{}': champion version {} lost its watch against version {} and was rolled back. {}",
             watch.model(), watch.newVersion(), watch.oldVersion(), reason);

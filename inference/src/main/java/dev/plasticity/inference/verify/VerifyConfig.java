@@ -28,6 +28,14 @@ public record VerifyConfig(String groupId, URI registryUrl, String registryToken
     }
     Objects.requireNonNull(registryUrl, "registryUrl");
     Objects.requireNonNull(settings, "settings");
+    registryToken = registryToken == null || registryToken.isBlank() ? null : registryToken;
+  }
+
+  /** Like the record's, without the registry token: a config may be logged. */
+  @Override
+  public String toString() {
+    return "VerifyConfig[groupId=" + groupId + ", registryUrl=" + registryUrl + ", registryToken="
+        + (registryToken == null ? "none" : "***") + ", settings=" + settings + "]";
   }
 
   /** The default group and settings, against {@code registryUrl}. */

@@ -46,6 +46,20 @@ class LiveVerificationTest {
   }
 
   @Test
+  void afterARollbackTheRestoredChampionIsNotJudgedAgainAgainstTheVersionThatLost() {
+    Decision lost = feedUntilDecided(verification, "churn", 2, 1, 0.6, 0.9, new Random(1));
+    verification.rolledBack(lost.watch(), 1);
+
+    // the swap back makes v1 the champion and v2 the previous; even pairs v1 loses every time decide nothing
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(verification.onOutcome(outcome("churn", served(1, "champion", false), previous(2, true)))).isEmpty();
+    }
+    assertThat(verification.running()).isEmpty();
+    // the model's next swap is watched as any other
+    assertThat(feedUntilDecided(verification, "churn", 3, 1, 0.6, 0.9, new Random(3)).verdict()).isEqualTo(Verdict.LOST);
+  }
+
+  @Test
   void outcomesWithoutAChampionAndAPreviousPairAreSkipped() {
     for (int i = 0; i < 1_000; i++) {
       assertThat(verification.onOutcome(outcome("churn", served(2, "champion", false)))).isEmpty();

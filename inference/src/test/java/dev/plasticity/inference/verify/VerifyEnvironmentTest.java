@@ -32,6 +32,17 @@ class VerifyEnvironmentTest {
   }
 
   @Test
+  void theRegistryTokenNeverShowsInTheConfigOrTheJoinConfigThatHoldsIt() {
+    VerifyConfig config = VerifyConfig.of(URI.create("http://registry:8081"), "s3cret-token");
+
+    assertThat(config.toString()).doesNotContain("s3cret-token").contains("registryToken=***");
+    assertThat(new dev.plasticity.inference.join.JoinConfig("kafka:9092", "join", java.nio.file.Path.of("state"),
+        dev.plasticity.inference.join.JoinSettings.defaults(), java.util.Optional.of(config)).toString())
+        .doesNotContain("s3cret-token");
+    assertThat(VerifyConfig.of(URI.create("http://registry:8081"), " ").registryToken()).isNull();
+  }
+
+  @Test
   void offReadsNothingElse() {
     assertThat(VerifyConfig.fromEnvironment(Map.of("PLASTICITY_VERIFY", "off", "PLASTICITY_VERIFY_ALPHA", "x")))
         .isEmpty();

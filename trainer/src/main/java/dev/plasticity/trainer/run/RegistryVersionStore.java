@@ -77,9 +77,9 @@ final class RegistryVersionStore implements VersionStore {
   }
 
   @Override
-  public void recall(String model, int version, String reason) {
+  public void recall(String model, int version, int replacing, String reason) {
     try {
-      client.recall(model, version, reason);
+      client.recall(model, version, replacing, reason);
     } catch (RegistryException e) {
       if (e.status() == 409) {
         throw new Recall.Refused(e.getMessage(), e);

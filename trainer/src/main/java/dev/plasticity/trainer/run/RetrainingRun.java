@@ -593,7 +593,7 @@ public final class RetrainingRun {
         Recall.reasonPrefix(triggerId), best.getVersion(), serving.getVersion(), gate.getChallengerAccuracy(),
         share(servingCorrect), data.heldOut().size(), candidates, gateSettings.significance(), gate.getVerdict());
     try {
-      registry.recall(model, best.getVersion(), reason);
+      registry.recall(model, best.getVersion(), serving.getVersion(), reason);
     } catch (Recall.Refused e) {
       String message = String.format(Locale.ROOT, "v%d is not recalled, the registry refused (%s); training as usual",
           best.getVersion(), e.getMessage());

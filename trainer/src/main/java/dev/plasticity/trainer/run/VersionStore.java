@@ -43,14 +43,16 @@ interface VersionStore {
   List<ChampionMove> championMoves(String model);
 
   /**
-   * Makes {@code version}, a past champion, the champion again, recorded as a recall with {@code
-   * reason}; no version is created.
+   * Makes {@code version}, a past champion, the champion again in place of {@code replacing}, the
+   * champion it was judged against, recorded as a recall with {@code reason}; no version is created.
+   * The store checks {@code replacing} still serves in the same step as it moves the alias, so a
+   * champion moved meanwhile (a promotion, a rollback) is never replaced on a verdict about another.
    *
    * @throws Recall.Refused when the store refuses it (the version never was the champion, was
-   *     archived or rejected since): the run trains instead
+   *     archived or rejected since, or {@code replacing} no longer is the champion): the run trains instead
    * @throws RuntimeException when the store is unreachable (the run fails and is retried)
    */
-  void recall(String model, int version, String reason);
+  void recall(String model, int version, int replacing, String reason);
 
   /**
    * Stores a new version with its artifact; the store numbers it and returns what it stored.

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +94,13 @@ final class InMemoryIo {
           "promoted by an operator"));
     }
 
+    private volatile Runnable beforeRecall = () -> {};
+
+    /** Runs {@code action} when a recall reaches the store, before the store checks and applies it. */
+    void beforeRecall(Runnable action) {
+      beforeRecall = action;
+    }
+
     /** The next {@code n} recalls are refused as a registry's 409 would be. */
     void refuseNextRecalls(int n) {
       recallRefusals.set(n);
@@ -124,9 +132,14 @@ final class InMemoryIo {
     }
 
     @Override
-    public synchronized void recall(String model, int version, String reason) {
+    public synchronized void recall(String model, int version, int replacing, String reason) {
+      beforeRecall.run();
       if (recallRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new Recall.Refused("409: " + model + " v" + version + " cannot be recalled", null);
+      }
+      OptionalInt current = champion(model).map(v -> OptionalInt.of(v.getVersion())).orElse(OptionalInt.empty());
+      if (current.isEmpty() || current.getAsInt() != replacing) {
+        throw new Recall.Refused("409: " + model + " v" + replacing + " no longer is the champion", null);
       }
       if (championMoves(model).stream().noneMatch(m -> m.version() == version)) {
         throw new Recall.Refused("409: " + model + " v" + version + " has never been the champion", null);

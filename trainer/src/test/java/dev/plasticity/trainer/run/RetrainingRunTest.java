@@ -349,6 +349,26 @@ class RetrainingRunTest {
   }
 
   @Test
+  void aChampionMovedJustBeforeTheRecallReachesTheRegistryIsNotReplaced() {
+    long back = 2_000_000;
+    events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
+    RetrainingRun run = run(config().build());
+    bootstrap(run);
+    RetrainingPolicy.Drift concept = new RetrainingPolicy.Drift(DriftKind.CONCEPT, 0.3);
+    run.run("concept-1", "sea", 1, window(NEW), 1000, concept);
+    // after the run checked that v2 still serves, an operator promotes v1 before the recall lands
+    versions.beforeRecall(() -> versions.promote("sea", 1));
+
+    TrainingOutcome returned = run.run("concept-back", "sea", 2, window(back), 1000, concept);
+
+    assertThat(returned.status()).isNotEqualTo(TrainingOutcome.Status.RECALLED);
+    assertThat(versions.championMoves("sea")).extracting(ChampionMove::cause).doesNotContain(ChangeCause.RECALL);
+    assertThat(progress.reports).filteredOn(r -> r.triggerId().equals("concept-back"))
+        .extracting(Report::message).anyMatch(m -> m.startsWith("v1 is not recalled, the registry refused (409: sea v2"
+            + " no longer is the champion"));
+  }
+
+  @Test
   void withRecallOffAConceptThatComesBackIsTrainedAsANewVersion() {
     long back = 2_000_000;
     events.add(SeaEvents.generate("sea", 1000, 7.0, 13, back));
@@ -453,7 +473,7 @@ class RetrainingRunTest {
       }
 
       @Override
-      public void recall(String model, int version, String reason) {
+      public void recall(String model, int version, int replacing, String reason) {
         throw new IllegalStateException("registry unreachable");
       }
 

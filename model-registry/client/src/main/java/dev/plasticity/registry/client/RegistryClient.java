@@ -205,6 +205,17 @@ public final class RegistryClient {
   }
 
   /**
+   * {@link #recall(String, int, String)}, only while {@code replacing}, the version the recall was
+   * judged against, is still the champion: a champion moved since is not replaced.
+   *
+   * @throws RegistryException 409 also when {@code replacing} no longer is the champion
+   */
+  public AliasMove recall(String model, int version, int replacing, String reason) {
+    return post("/api/models/" + enc(model) + "/recall",
+        body("version", version, "replacing", replacing, "reason", reason));
+  }
+
+  /**
    * Live verification's verdict that champion {@code version} lost to the version before it: the
    * champion rolls back, recorded as an automatic rollback with {@code reason}. Needs a write token.
    *

@@ -300,11 +300,12 @@ final class Registry {
 
   /**
    * Makes a past champion the champion again for a trigger whose window it fits better than the
-   * serving version ({@link VersionStore#recall}, {@link ChangeCause#RECALL}).
+   * serving version ({@link VersionStore#recall}, {@link ChangeCause#RECALL}), only while {@code
+   * replacing} (when given) is still the champion.
    */
-  Move recall(String model, int version, String actor, String reason) {
+  Move recall(String model, int version, java.util.OptionalInt replacing, String actor, String reason) {
     checkModelName(model);
-    Move move = store.recall(model, version, new Attribution(actor, ChangeCause.RECALL, checkReason(reason),
+    Move move = store.recall(model, version, replacing, new Attribution(actor, ChangeCause.RECALL, checkReason(reason),
         clock.millis()));
     move.change().ifPresent(change -> {
       log.info("{}: v{} recalled as champion (by {}: {})", model, version, actor, reason);

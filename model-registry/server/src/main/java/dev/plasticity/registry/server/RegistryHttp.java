@@ -332,7 +332,14 @@ final class RegistryHttp {
     String model = modelParam(ctx);
     Map<String, Object> body = jsonObject(ctx, "a recall {\"version\": N, \"reason\": \"...\"}");
     int version = requiredVersion(body);
-    Move move = registry.recall(model, version, actor(ctx), text(body, "reason"));
+    Object replacing = body.get("replacing");
+    if (replacing != null && (!(replacing instanceof Integer number) || number < 1)) {
+      throw new IllegalArgumentException("replacing is the champion the recall was judged against, a positive"
+          + " integer, got " + replacing);
+    }
+    Move move = registry.recall(model, version,
+        replacing == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((Integer) replacing), actor(ctx),
+        text(body, "reason"));
     ctx.json(changeJson(model, Aliases.CHAMPION, move.version(), move.change()));
   }
 

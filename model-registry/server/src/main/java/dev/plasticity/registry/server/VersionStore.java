@@ -364,12 +364,23 @@ final class VersionStore implements AutoCloseable {
    * Makes {@code version}, a champion of the past, the champion again ({@link ChangeCause#RECALL}):
    * its concept is back. Only a version that has been the champion before can be recalled.
    *
-   * @throws LifecycleConflictException when it never was the champion, or cannot take the alias
+   * @param replacing the champion the recall was judged against, when given: the recall happens only
+   *     while it still serves, so that a champion moved since (a promotion, a rollback) is not replaced
+   *     on a verdict about another version
+   * @throws LifecycleConflictException when it never was the champion, cannot take the alias, or
+   *     {@code replacing} no longer is the champion
    */
-  Move recall(String model, int version, Attribution by) {
+  Move recall(String model, int version, OptionalInt replacing, Attribution by) {
     return writeRetrying("recall " + model + " v" + version, c -> {
       if (!lockModel(c, model)) {
         throw new UnknownModelException(model);
+      }
+      if (replacing.isPresent()) {
+        Integer current = aliasVersion(c, model, CHAMPION);
+        if (current == null || current != replacing.getAsInt()) {
+          throw new LifecycleConflictException(model + " v" + replacing.getAsInt() + " no longer is the champion ("
+              + (current == null ? "none is" : "v" + current + " is") + "): v" + version + " is not recalled in its place");
+        }
       }
       checkAssignable(c, model, CHAMPION, version);
       try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM registry_changes WHERE model = ?"

@@ -154,6 +154,25 @@ class ConsoleTest {
   }
 
   @Test
+  void theAliasHistoryOfAModelWithMoreChangesThanOneHistoryPageShowsItsNewestMoves() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM);
+    String model = uniqueModel("console-long");
+    try (RegistryServer server = RegistryServer.start(TestVersions.inMemory(dataDir).build())) {
+      RegistryClient client = new RegistryClient(server.baseUri());
+      client.ensureModel(model);
+      client.register(metadata(model, "champion", null), artifact("v1"));
+      client.register(metadata(model, "challenger", model + "-t1"), artifact("v2"));
+      for (int move = 1; move <= 1_000; move++) { // with the registrations, more than the 1000 one request answers
+        client.moveAlias(model, "shadow", move % 2 + 1, "shadow move " + move);
+      }
+
+      String dom = chromium("--dump-dom", server.baseUri() + "/console#model=" + model);
+
+      assertThat(dom).contains("<table id=\"history\"").contains("shadow move 1000<").contains("shadow move 1<");
+    }
+  }
+
+  @Test
   void withTokensThePageIsServedWithoutOneAsksForOneAndHoldsNoData() throws Exception {
     String model = uniqueModel("console-secured");
     try (RegistryServer server = RegistryServer.start(TestVersions.inMemory(dataDir)

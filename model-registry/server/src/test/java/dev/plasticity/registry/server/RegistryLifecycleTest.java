@@ -152,7 +152,10 @@ class RegistryLifecycleTest {
       assertStatus(() -> viewer.recall(model, 1, "no"), 403);
       assertStatus(() -> trainer.recall(model, 3, "v3 never served"), 409);
       assertStatus(() -> trainer.recall(model, 9, "no such version"), 404);
-      AliasMove recalled = trainer.recall(model, 1, "trigger t-4: v1 fits the window better");
+      assertStatus(() -> trainer.recall(model, 1, 1, "judged against v1, but v2 serves"), 409);
+      assertThat(viewer.champion(model).orElseThrow().getVersion()).as("a recall judged against another champion moves"
+          + " nothing").isEqualTo(2);
+      AliasMove recalled = trainer.recall(model, 1, 2, "trigger t-4: v1 fits the window better");
       assertThat(recalled.version()).isEqualTo(1);
       assertThat(viewer.champion(model).orElseThrow().getVersion()).as("the same version serves again").isEqualTo(1);
 
