@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, dev.plasticity.ops.prequential.PrequentialCommand.class, StackCommand.class, ServiceCommands.Registry.class,
         ServiceCommands.Trainer.class, ServiceCommands.Inference.class, ServiceCommands.Scoring.class, ServiceCommands.DriftJob.class,
         ModelCommands.Model.class, ModelCommands.Train.class, ReplayCommand.class, ExampleCsvCommand.class,
-        WatchCommand.class})
+        WatchCommand.class, TopicsCommand.class})
 public final class Plasticity {
   public static void main(String[] args) {
     int code = commandLine().execute(args);

@@ -38,8 +38,7 @@ class ConfigurationNamesTest {
       "PLASTICITY_REGISTRY_PUBLIC_URL", "only logged: versions store artifact locations relative to the registry",
       "PLASTICITY_MAX_RECORD_BYTES", "the 8 MiB default bounds every topic",
       "PLASTICITY_REGISTRY_MAX_ARTIFACT_BYTES", "the 256 MiB default",
-      "PLASTICITY_REGISTRY_MAX_METADATA_BYTES", "the 1 MiB default",
-      "PLASTICITY_TRAINER_GROUP", "every replica shares the default group, so each trigger is trained once");
+      "PLASTICITY_REGISTRY_MAX_METADATA_BYTES", "the 1 MiB default");
 
   private static final Path ROOT = repositoryRoot();
 
@@ -74,14 +73,26 @@ class ConfigurationNamesTest {
     }
     Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 
-    for (String service : java.util.List.of("registry", "trainer", "inference", "drift-job", "scoring")) {
-      assertThat(services).as("compose services").containsKey(service);
-      Map<String, Object> environment = (Map<String, Object>) services.get(service).getOrDefault("environment", Map.of());
-      assertThat(ServiceEnvironment.of(service)).as("variables %s reads", service).isNotEmpty()
+    java.util.Set<String> checked = new java.util.TreeSet<>();
+    for (Map.Entry<String, Map<String, Object>> entry : services.entrySet()) {
+      Object command = entry.getValue().get("command");
+      java.util.List<String> words = command instanceof java.util.List<?> list
+          ? list.stream().map(String::valueOf).toList() : java.util.List.of();
+      int jar = words.indexOf("plasticity.jar");
+      if (jar < 0 || jar + 1 >= words.size() || !ServiceEnvironment.all().containsKey(words.get(jar + 1))) {
+        continue; // not a launcher service command (Kafka, Flink, the topic creation, Prometheus, ...)
+      }
+      String service = entry.getKey();
+      String launched = words.get(jar + 1);
+      checked.add(launched);
+      Map<String, Object> environment = (Map<String, Object>) entry.getValue().getOrDefault("environment", Map.of());
+      assertThat(ServiceEnvironment.of(launched)).as("variables %s reads", launched).isNotEmpty()
           .map(dev.plasticity.schemas.Setting::name).filteredOn(name -> !NOT_IN_COMPOSE.containsKey(name))
           .as("variables compose gives the %s service", service).allMatch(environment::containsKey,
               "set in its environment " + environment.keySet());
     }
+    // the drift job runs on the Flink cluster (ComposeClusterTest checks its submission)
+    assertThat(checked).as("launcher services compose runs").contains("registry", "trainer", "inference", "scoring");
   }
 
   @Test
@@ -92,6 +103,7 @@ class ConfigurationNamesTest {
         .directory(ROOT.toFile());
     config.environment().put("PLASTICITY_REGISTRY_TOKEN", "checked-by-ConfigurationNamesTest");
     config.environment().put("POSTGRES_PASSWORD", "checked-by-ConfigurationNamesTest");
+    config.environment().put("GRAFANA_ADMIN_PASSWORD", "checked-by-ConfigurationNamesTest");
 
     assertThat(exitCode(config)).as("`docker compose config` on docker-compose.yml").isZero();
   }
