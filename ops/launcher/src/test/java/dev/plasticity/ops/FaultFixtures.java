@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,8 +53,10 @@ final class FaultFixtures {
   /**
    * Sends a request for {@code model}'s first version from its {@code count} events from {@code t0}
    * (what {@code plasticity train} sends), keyed by the model as every trigger is.
+   *
+   * @return where the broker put it
    */
-  static void requestFirstVersion(String bootstrap, String model, String triggerId, long t0, int count)
+  static RecordMetadata requestFirstVersion(String bootstrap, String model, String triggerId, long t0, int count)
       throws Exception {
     DriftTrigger trigger = DriftTrigger.newBuilder().setTriggerId(triggerId).setModel(model).setBaseVersion(0)
         .setKind(DriftKind.CONCEPT).setSeverity(1.0).setDetectedAt(System.currentTimeMillis()).setEvidence(List.of())
@@ -61,7 +64,7 @@ final class FaultFixtures {
             .setEventCount(count).setOffsets(List.of()).build())
         .setSignal(TriggerSignal.MANUAL).setAttempt(0).build();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      producer.send(new ProducerRecord<>(Topics.DRIFT_TRIGGERS, model.getBytes(StandardCharsets.UTF_8),
+      return producer.send(new ProducerRecord<>(Topics.DRIFT_TRIGGERS, model.getBytes(StandardCharsets.UTF_8),
           TRIGGERS.encode(trigger))).get();
     }
   }
