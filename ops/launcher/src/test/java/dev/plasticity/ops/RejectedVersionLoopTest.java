@@ -107,6 +107,12 @@ class RejectedVersionLoopTest {
       assertThat(v3.getVersion()).isEqualTo(3);
       assertThat(v3.getLineage().getParentVersion()).isEqualTo(1);
       assertThat(v3.getLineage().getReason().toString()).contains("base version v2 cannot be used");
+      FaultRecord.of("corrupted-artifact", getClass(), "aChampionInferenceRejectsIsReportedReplacedAndNeverTheBaseOfTheNextRun")
+          .held("inference rejects the rotten v2 and serves", "v1")
+          .held("the registry's champion after the rejection", "v1")
+          .expect("the version trained for the trigger naming v2", 3, v3.getVersion())
+          .expect("its parent (the last version that served)", 1, v3.getLineage().getParentVersion())
+          .write();
     }
   }
 

@@ -154,6 +154,16 @@ class ScoringKillTest {
       assertThat(repeated(predicted)).as("events predicted more than once").isEmpty();
       assertThat(labelled.keySet()).as("events labelled").isEqualTo(eventIds);
       assertThat(repeated(labelled)).as("events labelled more than once").isEmpty();
+      FaultRecord.of("scoring-killed-mid-stream", getClass(),
+              "aScoringProcessKilledMidStreamAndStartedAgainPredictsAndLabelsEveryEventExactlyOnce")
+          .expect("events predicted in the committed output", EVENTS, predicted.size())
+          .expect("events predicted more than once", 0, repeated(predicted).size())
+          .expect("events labelled in the committed output", EVENTS, labelled.size())
+          .expect("events labelled more than once", 0, repeated(labelled).size())
+          .count("events produced", EVENTS)
+          .count("events predicted (committed) when the first process was killed", predictedAtKill)
+          .count("events produced when the first process was killed", producedAtKill)
+          .write();
     }
   }
 

@@ -78,6 +78,11 @@ class StackFuzzTest {
       sent.forEach((topic, count) ->
           assertThat(lettered.getOrDefault(topic, 0)).as("dead letters from %s (all: %s)", topic, lettered).isGreaterThanOrEqualTo(count));
       assertThat(stack.health()).as("health after the fuzz").allSatisfy(h -> assertThat(h.up()).as(h.toString()).isTrue());
+      FaultRecord record = FaultRecord.of("malformed-input", getClass(), "everyBadRecordIsDeadLetteredAndEveryServiceStaysUp")
+          .expect("services up after the fuzz", stack.health().size(), (int) stack.health().stream().filter(h -> h.up()).count());
+      sent.forEach((topic, count) -> record.count("bad records sent to " + topic, count)
+          .count("dead letters from " + topic, lettered.getOrDefault(topic, 0)));
+      record.write();
     }
   }
 

@@ -1,0 +1,152 @@
+package dev.plasticity.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Gathers the fault suite's fragments ({@link FaultRecord}) into {@code faults.json} and {@code
+ * faults.md}: every case of {@link FaultCatalogue}, what it asserts, where it runs, and for the cases
+ * that record them, the checks and counts of the run that wrote the fragments. A case without a
+ * fragment is listed as not run.
+ *
+ * <pre>{@code
+ * FaultReport --clear DIR                      # removes the fragments of an earlier run
+ * FaultReport --fragments DIR --out REPORTS    # writes REPORTS/faults.json and REPORTS/faults.md
+ * }</pre>
+ */
+final class FaultReport {
+  static final String COMMAND = "mvn -B -Pfaults -pl ops/launcher -am verify -DskipTests";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private FaultReport() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("--clear")) {
+      clear(Path.of(args[1]));
+      return;
+    }
+    if (args.length != 4 || !args[0].equals("--fragments") || !args[2].equals("--out")) {
+      throw new IllegalArgumentException("usage: FaultReport --clear DIR | --fragments DIR --out REPORTS");
+    }
+    write(Path.of(args[1]), Path.of(args[3]), machine());
+  }
+
+  /** Removes the {@code *.json} fragments under {@code fragments}. */
+  static void clear(Path fragments) throws IOException {
+    if (!Files.isDirectory(fragments)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(fragments)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /** Writes {@code faults.json} and {@code faults.md} under {@code out} from the fragments under {@code fragments}. */
+  static void write(Path fragments, Path out, String machine) throws IOException {
+    ObjectNode report = JSON.createObjectNode();
+    report.put("command", COMMAND);
+    report.put("machine", machine);
+    ArrayNode cases = report.putArray("cases");
+    for (FaultCatalogue.FaultCase c : FaultCatalogue.CASES) {
+      ObjectNode node = cases.addObject();
+      node.put("case", c.id());
+      node.put("fault", c.fault());
+      node.put("test", c.test());
+      node.put("module", c.module());
+      node.put("build", c.build().describe());
+      node.set("asserts", JSON.valueToTree(c.asserts()));
+      Path fragment = fragments.resolve(c.id() + ".json");
+      if (c.recorded() && Files.exists(fragment)) {
+        JsonNode run = JSON.readTree(fragment.toFile());
+        ObjectNode last = node.putObject("lastRun");
+        last.set("recordedAt", run.get("recordedAt"));
+        last.set("checks", run.get("checks"));
+        last.set("counts", run.get("counts"));
+      } else {
+        node.put("lastRun", c.recorded() ? "not run" : "not recorded: the test asserts these in module " + c.module());
+      }
+    }
+    Files.createDirectories(out);
+    JSON.writeValue(out.resolve("faults.json").toFile(), report);
+    Files.writeString(out.resolve("faults.md"), markdown(report), StandardCharsets.UTF_8);
+  }
+
+  static String markdown(JsonNode report) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Fault suite\n\n");
+    md.append("Each fault is injected into real processes on a real broker (and, for the database, a real PostgreSQL);\n")
+        .append("what each case asserts, and the checks and counts of the last run where the test records them.\n")
+        .append("How the system behaves and how to recover: [docs/faults.md](../faults.md).\n\n");
+    md.append("Regenerate: `").append(report.get("command").asText()).append("` (runs the recorded cases and rewrites")
+        .append(" this file and `faults.json`). Machine: ").append(report.get("machine").asText()).append(".\n\n");
+    md.append("| case | fault | test | runs in | last run |\n| --- | --- | --- | --- | --- |\n");
+    for (JsonNode c : report.get("cases")) {
+      JsonNode last = c.get("lastRun");
+      String run = last.isObject() ? checksHeld(last) + " checks held, " + last.get("recordedAt").asText() : last.asText();
+      md.append("| [").append(c.get("case").asText()).append("](#").append(c.get("case").asText()).append(") | ")
+          .append(cell(c.get("fault").asText())).append(" | `").append(c.get("test").asText()).append("` (")
+          .append(c.get("module").asText()).append(") | ").append(c.get("build").asText()).append(" | ")
+          .append(cell(run)).append(" |\n");
+    }
+    for (JsonNode c : report.get("cases")) {
+      md.append("\n## ").append(c.get("case").asText()).append("\n\n");
+      md.append(c.get("fault").asText()).append(". `").append(c.get("test").asText()).append("` in ")
+          .append(c.get("module").asText()).append(", ").append(c.get("build").asText()).append(".\n\n");
+      md.append("Asserts:\n\n");
+      for (JsonNode a : c.get("asserts")) {
+        md.append("- ").append(a.asText()).append("\n");
+      }
+      JsonNode last = c.get("lastRun");
+      if (!last.isObject()) {
+        md.append("\nLast run: ").append(last.asText()).append(".\n");
+        continue;
+      }
+      md.append("\nLast run (").append(last.get("recordedAt").asText()).append("):\n\n");
+      md.append("| check | expected | observed |\n| --- | --- | --- |\n");
+      for (JsonNode check : last.get("checks")) {
+        md.append("| ").append(cell(check.get("check").asText())).append(" | ")
+            .append(check.has("expected") ? cell(check.get("expected").asText()) : "").append(" | ")
+            .append(cell(check.get("observed").asText())).append(" |\n");
+      }
+      if (last.get("counts").size() > 0) {
+        md.append("\n| count | value |\n| --- | --- |\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = last.get("counts").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> count = it.next();
+          md.append("| ").append(cell(count.getKey())).append(" | ").append(count.getValue().asText()).append(" |\n");
+        }
+      }
+    }
+    return md.toString();
+  }
+
+  private static int checksHeld(JsonNode last) {
+    return last.get("checks").size();
+  }
+
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
+  }
+
+  private static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+  }
+
+  /** The ids of the cases whose tests record fragments. */
+  static List<String> recordedCases() {
+    return FaultCatalogue.CASES.stream().filter(FaultCatalogue.FaultCase::recorded).map(FaultCatalogue.FaultCase::id).toList();
+  }
+}
