@@ -95,7 +95,7 @@ final class FaultReport {
     md.append("| case | fault | test | runs in | last run |\n| --- | --- | --- | --- | --- |\n");
     for (JsonNode c : report.get("cases")) {
       JsonNode last = c.get("lastRun");
-      String run = last.isObject() ? checksHeld(last) + " checks held, " + last.get("recordedAt").asText() : last.asText();
+      String run = last.isObject() ? checksHeld(last) + (checksHeld(last) == 1 ? " check" : " checks") + " held, " + last.get("recordedAt").asText() : last.asText();
       md.append("| [").append(c.get("case").asText()).append("](#").append(c.get("case").asText()).append(") | ")
           .append(cell(c.get("fault").asText())).append(" | `").append(c.get("test").asText()).append("` (")
           .append(c.get("module").asText()).append(") | ").append(c.get("build").asText()).append(" | ")

@@ -168,7 +168,7 @@ class ScoringKillTest {
   }
 
   /** Registers a champion with two classes on x1, x2, x3, its weights seeded. */
-  private static void registerChampion(RegistryClient registry, String model) {
+  static void registerChampion(RegistryClient registry, String model) {
     Architecture architecture = Architecture.newBuilder().setInputFeatures(List.of("x1", "x2", "x3"))
         .setFeatureMeans(List.of(5.0, 5.0, 5.0)).setFeatureStds(List.of(2.9, 2.9, 2.9)).setHiddenUnits(List.of(8))
         .setNumClasses(2).build();
