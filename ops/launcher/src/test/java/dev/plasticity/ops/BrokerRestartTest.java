@@ -13,6 +13,7 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.testkit.FaultRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

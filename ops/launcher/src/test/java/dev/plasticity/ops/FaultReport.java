@@ -5,57 +5,54 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plasticity.testkit.FaultRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Gathers the fault suite's fragments ({@link FaultRecord}) into {@code faults.json} and {@code
- * faults.md}: every case of {@link FaultCatalogue}, what it asserts, where it runs, and for the cases
- * that record them, the checks and counts of the run that wrote the fragments. A case without a
- * fragment is listed as not run.
+ * Gathers the fault suite's fragments ({@link FaultRecord}, one {@code target/faults/<case>.json}
+ * per case, in the module whose test ran it) into {@code faults.json} and {@code faults.md}: every
+ * case of {@link FaultCatalogue}, what it asserts, where it runs, and the checks and counts of the
+ * run that wrote its fragment. A case without a fragment is listed as not run; a fragment of a case
+ * the catalogue does not list is refused.
  *
  * <pre>{@code
- * FaultReport --clear DIR                      # removes the fragments of an earlier run
- * FaultReport --fragments DIR --out REPORTS    # writes REPORTS/faults.json and REPORTS/faults.md
+ * FaultReport --out REPORTS --fragments DIR [--fragments DIR ...]
  * }</pre>
  */
 final class FaultReport {
-  static final String COMMAND = "mvn -B -Pfaults -pl ops/launcher -am verify -DskipTests";
+  static final String COMMAND = "mvn -B -Pfaults -pl ops/launcher -am verify";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private FaultReport() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length == 2 && args[0].equals("--clear")) {
-      clear(Path.of(args[1]));
-      return;
-    }
-    if (args.length != 4 || !args[0].equals("--fragments") || !args[2].equals("--out")) {
-      throw new IllegalArgumentException("usage: FaultReport --clear DIR | --fragments DIR --out REPORTS");
-    }
-    write(Path.of(args[1]), Path.of(args[3]), machine());
-  }
-
-  /** Removes the {@code *.json} fragments under {@code fragments}. */
-  static void clear(Path fragments) throws IOException {
-    if (!Files.isDirectory(fragments)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(fragments)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-        Files.delete(f);
+    Path out = null;
+    List<Path> fragments = new ArrayList<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--out" -> out = Path.of(args[i + 1]);
+        case "--fragments" -> fragments.add(Path.of(args[i + 1]));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (out == null || fragments.isEmpty() || args.length % 2 != 0) {
+      throw new IllegalArgumentException("usage: FaultReport --out REPORTS --fragments DIR [--fragments DIR ...]");
+    }
+    write(fragments, out, machine());
   }
 
-  /** Writes {@code faults.json} and {@code faults.md} under {@code out} from the fragments under {@code fragments}. */
-  static void write(Path fragments, Path out, String machine) throws IOException {
+  /** Writes {@code faults.json} and {@code faults.md} under {@code out} from the fragments in {@code fragmentDirs}. */
+  static void write(List<Path> fragmentDirs, Path out, String machine) throws IOException {
+    Map<String, JsonNode> runs = fragments(fragmentDirs);
     ObjectNode report = JSON.createObjectNode();
     report.put("command", COMMAND);
     report.put("machine", machine);
@@ -68,20 +65,45 @@ final class FaultReport {
       node.put("module", c.module());
       node.put("build", c.build().describe());
       node.set("asserts", JSON.valueToTree(c.asserts()));
-      Path fragment = fragments.resolve(c.id() + ".json");
-      if (c.recorded() && Files.exists(fragment)) {
-        JsonNode run = JSON.readTree(fragment.toFile());
+      JsonNode run = runs.get(c.id());
+      if (run == null) {
+        node.put("lastRun", "not run");
+      } else {
         ObjectNode last = node.putObject("lastRun");
         last.set("recordedAt", run.get("recordedAt"));
         last.set("checks", run.get("checks"));
         last.set("counts", run.get("counts"));
-      } else {
-        node.put("lastRun", c.recorded() ? "not run" : "not recorded: the test asserts these in module " + c.module());
       }
     }
     Files.createDirectories(out);
     JSON.writeValue(out.resolve("faults.json").toFile(), report);
     Files.writeString(out.resolve("faults.md"), markdown(report), StandardCharsets.UTF_8);
+  }
+
+  /** The fragments under {@code dirs} by case id; a missing directory holds none. */
+  private static Map<String, JsonNode> fragments(List<Path> dirs) throws IOException {
+    Map<String, JsonNode> runs = new TreeMap<>();
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      List<Path> files;
+      try (Stream<Path> listed = Files.list(dir)) {
+        files = listed.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+      }
+      for (Path file : files) {
+        JsonNode run = JSON.readTree(file.toFile());
+        String id = run.path("case").asText();
+        if (FaultCatalogue.find(id).isEmpty()) {
+          throw new IllegalStateException(file + " records the fault case '" + id + "', which FaultCatalogue does not"
+              + " list: add it there, with what it asserts");
+        }
+        if (runs.put(id, run) != null) {
+          throw new IllegalStateException("two fragments record the fault case '" + id + "'; the second is " + file);
+        }
+      }
+    }
+    return runs;
   }
 
   static String markdown(JsonNode report) {
@@ -91,7 +113,8 @@ final class FaultReport {
         .append("what each case asserts, and the checks and counts of the last run where the test records them.\n")
         .append("How the system behaves and how to recover: [docs/faults.md](../faults.md).\n\n");
     md.append("Regenerate: `").append(report.get("command").asText()).append("` (runs the recorded cases and rewrites")
-        .append(" this file and `faults.json`). Machine: ").append(report.get("machine").asText()).append(".\n\n");
+        .append(" this file and `faults.json`; a case skipped in that run, such as the database outage without a PostgreSQL,")
+        .append(" is listed as not run). Machine: ").append(report.get("machine").asText()).append(".\n\n");
     md.append("| case | fault | test | runs in | last run |\n| --- | --- | --- | --- | --- |\n");
     for (JsonNode c : report.get("cases")) {
       JsonNode last = c.get("lastRun");
@@ -143,10 +166,5 @@ final class FaultReport {
   private static String machine() {
     return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
         + System.getProperty("os.name") + " " + System.getProperty("os.arch");
-  }
-
-  /** The ids of the cases whose tests record fragments. */
-  static List<String> recordedCases() {
-    return FaultCatalogue.CASES.stream().filter(FaultCatalogue.FaultCase::recorded).map(FaultCatalogue.FaultCase::id).toList();
   }
 }

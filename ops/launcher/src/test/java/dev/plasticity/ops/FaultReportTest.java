@@ -1,12 +1,14 @@
 package dev.plasticity.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +26,7 @@ class FaultReportTest {
          "counts": {"members left": 0}}
         """);
 
-    FaultReport.write(fragments, dir.resolve("reports"), "test machine");
+    FaultReport.write(List.of(fragments, dir.resolve("absent")), dir.resolve("reports"), "test machine");
 
     JsonNode report = new ObjectMapper().readTree(dir.resolve("reports/faults.json").toFile());
     assertThat(report.get("command").asText()).isEqualTo(FaultReport.COMMAND);
@@ -33,36 +35,33 @@ class FaultReportTest {
     assertThat(sigterm.get("lastRun").get("checks").get(0).get("observed").asInt()).isEqualTo(143);
     assertThat(sigterm.get("lastRun").get("counts").get("members left").asInt()).isZero();
     assertThat(find(report, "trainer-killed-mid-run").get("lastRun").asText()).isEqualTo("not run");
-    assertThat(find(report, "registry-killed-after-confirm").get("lastRun").asText()).startsWith("not recorded");
     String md = Files.readString(dir.resolve("reports/faults.md"));
     assertThat(md).contains(FaultReport.COMMAND).contains("| exit status after SIGTERM | 143 | 143 |");
     FaultCatalogue.CASES.forEach(c -> assertThat(md).contains("\n## " + c.id() + "\n"));
   }
 
   @Test
-  void clearingRemovesTheLastRunsFragments() throws Exception {
+  void aFragmentOfACaseTheCatalogueDoesNotListIsRefused() throws Exception {
     Files.createDirectories(dir.resolve("faults"));
-    Files.writeString(dir.resolve("faults/trainer-sigterm.json"), "{}");
+    Files.writeString(dir.resolve("faults/unlisted.json"), "{\"case\": \"unlisted\"}");
 
-    FaultReport.clear(dir.resolve("faults"));
-
-    assertThat(dir.resolve("faults/trainer-sigterm.json")).doesNotExist();
+    assertThatThrownBy(() -> FaultReport.write(List.of(dir.resolve("faults")), dir.resolve("reports"), "m"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'unlisted', which FaultCatalogue does not list");
   }
 
   @Test
-  void everyCaseOfThisModuleNamesATestMethodThatExistsAndTheFaultsProfileRunsEveryRecordedOne() throws Exception {
-    String pom = Files.readString(Path.of("pom.xml"));
+  void everyCaseOfThisModuleNamesATestMethodThatExistsAndTheFaultsProfileRunsEveryCase() throws Exception {
+    String pom = Files.readString(Path.of("..", "..", "pom.xml"));
     for (FaultCatalogue.FaultCase c : FaultCatalogue.CASES) {
       String[] test = c.test().split("#");
       if (c.module().equals("ops/launcher")) {
         Class<?> type = Class.forName(getClass().getPackageName() + "." + test[0]);
         assertThat(Arrays.stream(type.getDeclaredMethods()).map(java.lang.reflect.Method::getName))
             .as("test methods of %s", test[0]).contains(test[1]);
+      } else {
+        assertThat(Path.of("..", "..", c.module())).as("the module of %s", c.id()).isDirectory();
       }
-      if (c.recorded()) {
-        assertThat(c.module()).as("a recording case runs in this module's faults profile").isEqualTo("ops/launcher");
-        assertThat(pom).as("the faults profile's tests").contains(test[0]);
-      }
+      assertThat(pom).as("the tests of the parent's faults profile").containsPattern("<test>[^<]*\\b" + test[0] + "\\b");
     }
   }
 

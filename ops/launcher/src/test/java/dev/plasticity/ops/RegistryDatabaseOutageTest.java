@@ -10,6 +10,7 @@ import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.TrainingPhase;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;

@@ -19,6 +19,7 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;

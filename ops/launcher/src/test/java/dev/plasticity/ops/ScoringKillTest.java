@@ -18,6 +18,7 @@ import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

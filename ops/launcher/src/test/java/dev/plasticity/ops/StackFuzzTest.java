@@ -9,6 +9,7 @@ import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,4 @@
-package dev.plasticity.ops;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.plasticity.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,16 +15,17 @@ import java.util.Objects;
 
 /**
  * What one run of a fault case checked and counted, written by the test as {@code
- * target/faults/<case>.json} once its assertions held; {@link FaultReport} gathers the fragments
- * into {@code docs/reports/faults.{json,md}}. {@link #expect} asserts and records in one step, so a
+ * target/faults/<case>.json} (in the module's directory, where surefire runs) once its assertions
+ * held; the launcher's {@code FaultReport} gathers the fragments of every module into {@code
+ * docs/reports/faults.{json,md}}, and refuses a fragment whose case its catalogue does not list. {@link #expect} asserts and records in one step, so a
  * fragment only ever lists checks that held; {@link #count} records a figure the test observed
  * without asserting it (how many attempts a retry took, say).
  *
  * <p>Not thread-safe: one per test method.
  */
-final class FaultRecord {
+public final class FaultRecord {
   /** Where fragments go: the module's {@code target/faults}, as surefire runs tests from the module's directory. */
-  static final Path FRAGMENTS = Path.of("target", "faults");
+  public static final Path FRAGMENTS = Path.of("target", "faults");
 
   private final String caseId;
   private final String test;
@@ -38,17 +37,19 @@ final class FaultRecord {
     this.test = test;
   }
 
-  /** A record for the case {@code caseId} (an id of {@link FaultCatalogue}) run by {@code test}'s method {@code method}. */
-  static FaultRecord of(String caseId, Class<?> test, String method) {
-    if (FaultCatalogue.find(caseId).isEmpty()) {
-      throw new IllegalArgumentException("no fault case '" + caseId + "' in FaultCatalogue");
+  /** A record for the fault case {@code caseId} run by {@code test}'s method {@code method}. */
+  public static FaultRecord of(String caseId, Class<?> test, String method) {
+    if (!caseId.matches("[a-z0-9-]+")) {
+      throw new IllegalArgumentException("a fault case id is lower-case letters, digits and '-', got '" + caseId + "'");
     }
     return new FaultRecord(caseId, test.getSimpleName() + "#" + method);
   }
 
   /** Asserts that {@code observed} equals {@code expected}, and records the check. */
-  FaultRecord expect(String what, Object expected, Object observed) {
-    assertThat(observed).as(what).isEqualTo(expected);
+  public FaultRecord expect(String what, Object expected, Object observed) {
+    if (!Objects.equals(expected, observed)) {
+      throw new AssertionError(what + ": expected " + expected + " but was " + observed);
+    }
     Map<String, Object> check = new LinkedHashMap<>();
     check.put("check", what);
     check.put("expected", expected);
@@ -58,7 +59,7 @@ final class FaultRecord {
   }
 
   /** Records a check the test asserted itself ({@code observed} in words). */
-  FaultRecord held(String what, String observed) {
+  public FaultRecord held(String what, String observed) {
     Map<String, Object> check = new LinkedHashMap<>();
     check.put("check", what);
     check.put("observed", Objects.requireNonNull(observed, "observed"));
@@ -67,13 +68,13 @@ final class FaultRecord {
   }
 
   /** Records a figure observed but not asserted. */
-  FaultRecord count(String what, long value) {
+  public FaultRecord count(String what, long value) {
     counts.put(what, value);
     return this;
   }
 
   /** Writes {@code target/faults/<case>.json}, replacing the last run's. */
-  void write() {
+  public void write() {
     Map<String, Object> fragment = new LinkedHashMap<>();
     fragment.put("case", caseId);
     fragment.put("test", test);
