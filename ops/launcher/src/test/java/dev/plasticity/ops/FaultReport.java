@@ -110,9 +110,9 @@ final class FaultReport {
     StringBuilder md = new StringBuilder();
     md.append("# Fault suite\n\n");
     md.append("Each fault is injected into real processes on a real broker (and, for the database, a real PostgreSQL);\n")
-        .append("what each case asserts, and the checks and counts of the last run where the test records them.\n")
+        .append("what each case asserts, and the checks and counts its test recorded in the last run.\n")
         .append("How the system behaves and how to recover: [docs/faults.md](../faults.md).\n\n");
-    md.append("Regenerate: `").append(report.get("command").asText()).append("` (runs the recorded cases and rewrites")
+    md.append("Regenerate: `").append(report.get("command").asText()).append("` (runs the suite's tests and rewrites")
         .append(" this file and `faults.json`; a case skipped in that run, such as the database outage without a PostgreSQL,")
         .append(" is listed as not run). Machine: ").append(report.get("machine").asText()).append(".\n\n");
     md.append("| case | fault | test | runs in | last run |\n| --- | --- | --- | --- | --- |\n");
@@ -126,7 +126,8 @@ final class FaultReport {
     }
     for (JsonNode c : report.get("cases")) {
       md.append("\n## ").append(c.get("case").asText()).append("\n\n");
-      md.append(c.get("fault").asText()).append(". `").append(c.get("test").asText()).append("` in ")
+      String fault = c.get("fault").asText();
+      md.append(Character.toUpperCase(fault.charAt(0))).append(fault.substring(1)).append(". `").append(c.get("test").asText()).append("` in ")
           .append(c.get("module").asText()).append(", ").append(c.get("build").asText()).append(".\n\n");
       md.append("Asserts:\n\n");
       for (JsonNode a : c.get("asserts")) {

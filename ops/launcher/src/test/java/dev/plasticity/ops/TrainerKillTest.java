@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerKillTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
-  private static final int EVENTS = 2_000;
+  /** Labelled events the request trains on: enough that a run spends seconds in its TRAINING phase. */
+  private static final int EVENTS = 4_000;
 
   @TempDir Path dir;
 
