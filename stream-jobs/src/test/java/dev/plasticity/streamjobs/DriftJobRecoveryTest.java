@@ -9,6 +9,7 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.streamjobs.drift.SeaData;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,15 @@ class DriftJobRecoveryTest {
         // 5,000 to 7,500 (5), and a checkpoint after them committed whatever they emitted
         awaitWindowsAssessed(second, 10, Duration.ofMinutes(2));
         awaitCheckpointAfterNow(Duration.ofMinutes(1));
-        assertEquals(Map.of("a", 1L, "b", 1L), triggersByModel(io), "restored from " + checkpoint);
+        Map<String, Long> triggers = triggersByModel(io);
+        assertEquals(Map.of("a", 1L, "b", 1L), triggers, "restored from " + checkpoint);
+        FaultRecord.of("drift-job-restored-from-checkpoint", getClass(),
+                "aJobRestartedFromItsCheckpointRaisesExactlyOneTriggerPerDrift")
+            .expect("triggers for model a (drifted before the stop, still drifted after)", 1L, triggers.get("a"))
+            .expect("triggers for model b (drifted after the restart)", 1L, triggers.get("b"))
+            .count("events published", 8_000)
+            .held("windows assessed after the restart", "10, then a checkpoint committed what they emitted")
+            .write();
       } finally {
         second.cancel().get();
       }

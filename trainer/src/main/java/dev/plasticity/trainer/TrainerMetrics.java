@@ -44,6 +44,13 @@ final class TrainerMetrics implements ProgressSink {
         .register(registry).increment();
   }
 
+  /** An attempt at a trigger failed and the trigger will be attempted again after its backoff. */
+  void retryScheduled() {
+    Counter.builder("plasticity.trainer.retries")
+        .description("failed attempts at a trigger that the trainer attempts again after a backoff")
+        .register(registry).increment();
+  }
+
   /** A trigger was written to the dead-letter topic. */
   void deadLettered(DeadLetterReason reason) {
     Counter.builder("plasticity.trainer.dead.letters")

@@ -389,6 +389,7 @@ public final class TrainerService implements AutoCloseable {
         commit(tp, record.offset());
       } else {
         Duration delay = config.retryDelay(attempt);
+        metrics.retryScheduled();
         log.warn("attempt {}/{} at trigger {} failed, retrying in {}: {}", attempt, config.maxAttempts(),
             trigger.getTriggerId(), delay, (e instanceof RetrainingRun.Failed ? e.getCause() : e).toString());
         consumer.seek(tp, record.offset());

@@ -18,6 +18,7 @@ import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.TrainingPhase;
 import dev.plasticity.schemas.TrainingProgress;
 import dev.plasticity.testkit.KafkaBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +119,8 @@ class TriggerFailuresTest {
           .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(300)).build();
       BlockingQueue<TrainingOutcome> outcomes = new LinkedBlockingQueue<>();
       joinAtTheEndOfTheTriggers("doomed-trainer");
-      try (TrainerService trainer = TrainerService.create(config).onOutcome(outcomes::add).start()) {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      try (TrainerService trainer = TrainerService.create(config, meters).onOutcome(outcomes::add).start()) {
         byte[] doomed = AvroCodec.of(DriftTrigger.class).encode(trigger("doomed", "ghost", 1, 4_000_000_000_000L));
         RecordMetadata sent = send(producer, Topics.DRIFT_TRIGGERS, "ghost", doomed);
 
@@ -144,6 +146,9 @@ class TriggerFailuresTest {
         assertThat(letter.getFailedAt()).isBetween(progress.get(2).getTimestamp(), progress.get(3).getTimestamp());
         awaitCommitted("doomed-trainer", new TopicPartition(Topics.DRIFT_TRIGGERS, sent.partition()), sent.offset() + 1);
         assertThat(trainer.isRunning()).isTrue();
+        // the first two attempts were retried; the third gave up
+        assertThat(meters.get("plasticity.trainer.retries").counter().count()).isEqualTo(2.0);
+        assertThat(meters.get("plasticity.trainer.dead.letters").tag("reason", "gave-up").counter().count()).isEqualTo(1.0);
       }
     }
   }

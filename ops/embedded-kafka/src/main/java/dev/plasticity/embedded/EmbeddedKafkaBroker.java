@@ -71,6 +71,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the broker that last ran in {@code dataDir} again, on the ports it listened on then (its
+   * {@code server.properties}), so that clients configured with its address reconnect to it: a
+   * broker restart as clients see it.
+   *
+   * @throws IllegalStateException when no broker ran in {@code dataDir}
+   */
+  public static EmbeddedKafkaBroker restart(Path dataDir) {
+    Path configFile = dataDir.resolve("server.properties");
+    if (!Files.exists(configFile) || !Files.exists(dataDir.resolve("kraft-logs").resolve("meta.properties"))) {
+      throw new IllegalStateException("no broker ran in " + dataDir + " (no server.properties and formatted log"
+          + " directory): start one with EmbeddedKafkaBroker.start first");
+    }
+    Properties props = new Properties();
+    try (java.io.InputStream in = Files.newInputStream(configFile)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + configFile, e);
+    }
+    long started = System.nanoTime();
+    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+    server.startup();
+    String bootstrap = props.getProperty("advertised.listeners").replace("PLAINTEXT://", "");
+    log.info("Kafka broker (KRaft) restarted at {} in {} ms", bootstrap, (System.nanoTime() - started) / 1_000_000);
+    return new EmbeddedKafkaBroker(server, bootstrap, dataDir);
+  }
+
   /** Starts a broker in a fresh temporary directory. */
   public static EmbeddedKafkaBroker startInTempDir() {
     try {

@@ -1,6 +1,7 @@
 package dev.plasticity.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.plasticity.schemas.Topics;
 import java.nio.file.Path;
@@ -118,5 +119,42 @@ class EmbeddedKafkaBrokerTest {
         Thread.sleep(200);
       }
     }
+  }
+
+  @Test
+  void aRestartedBrokerListensOnItsFormerAddressAndKeepsItsRecords() throws Exception {
+    String address;
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir)) {
+      address = broker.bootstrapServers();
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>("restart-check", "k", "before the restart")).get();
+      }
+    }
+
+    try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.restart(dir)) {
+      assertEquals(address, restarted.bootstrapServers());
+      Properties c = new Properties();
+      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-check");
+      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+        consumer.subscribe(java.util.List.of("restart-check"));
+        java.util.List<String> values = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (values.isEmpty() && System.nanoTime() < deadline) {
+          consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        }
+        assertEquals(java.util.List.of("before the restart"), values);
+      }
+    }
+  }
+
+  @Test
+  void restartingWhereNoBrokerRanSaysSo() {
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> EmbeddedKafkaBroker.restart(dir.resolve("empty")));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no broker ran in"), e.getMessage());
   }
 }

@@ -19,6 +19,7 @@ import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import dev.plasticity.trainer.TrainerConfig;
 import dev.plasticity.trainer.TrainerService;
@@ -107,6 +108,12 @@ class RejectedVersionLoopTest {
       assertThat(v3.getVersion()).isEqualTo(3);
       assertThat(v3.getLineage().getParentVersion()).isEqualTo(1);
       assertThat(v3.getLineage().getReason().toString()).contains("base version v2 cannot be used");
+      FaultRecord.of("corrupted-artifact", getClass(), "aChampionInferenceRejectsIsReportedReplacedAndNeverTheBaseOfTheNextRun")
+          .held("inference rejects the rotten v2 and serves", "v1")
+          .held("the registry's champion after the rejection", "v1")
+          .expect("the version trained for the trigger naming v2", 3, v3.getVersion())
+          .expect("its parent (the last version that served)", 1, v3.getLineage().getParentVersion())
+          .write();
     }
   }
 

@@ -18,6 +18,7 @@ import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
 import dev.plasticity.schemas.UnlabelledEvent;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -154,11 +155,21 @@ class ScoringKillTest {
       assertThat(repeated(predicted)).as("events predicted more than once").isEmpty();
       assertThat(labelled.keySet()).as("events labelled").isEqualTo(eventIds);
       assertThat(repeated(labelled)).as("events labelled more than once").isEmpty();
+      FaultRecord.of("scoring-killed-mid-stream", getClass(),
+              "aScoringProcessKilledMidStreamAndStartedAgainPredictsAndLabelsEveryEventExactlyOnce")
+          .expect("events predicted in the committed output", EVENTS, predicted.size())
+          .expect("events predicted more than once", 0, repeated(predicted).size())
+          .expect("events labelled in the committed output", EVENTS, labelled.size())
+          .expect("events labelled more than once", 0, repeated(labelled).size())
+          .count("events produced", EVENTS)
+          .count("events predicted (committed) when the first process was killed", predictedAtKill)
+          .count("events produced when the first process was killed", producedAtKill)
+          .write();
     }
   }
 
   /** Registers a champion with two classes on x1, x2, x3, its weights seeded. */
-  private static void registerChampion(RegistryClient registry, String model) {
+  static void registerChampion(RegistryClient registry, String model) {
     Architecture architecture = Architecture.newBuilder().setInputFeatures(List.of("x1", "x2", "x3"))
         .setFeatureMeans(List.of(5.0, 5.0, 5.0)).setFeatureStds(List.of(2.9, 2.9, 2.9)).setHiddenUnits(List.of(8))
         .setNumClasses(2).build();

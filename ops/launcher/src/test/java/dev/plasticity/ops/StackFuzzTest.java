@@ -9,6 +9,7 @@ import dev.plasticity.schemas.DriftKind;
 import dev.plasticity.schemas.DriftTrigger;
 import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Topics;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,11 @@ class StackFuzzTest {
       sent.forEach((topic, count) ->
           assertThat(lettered.getOrDefault(topic, 0)).as("dead letters from %s (all: %s)", topic, lettered).isGreaterThanOrEqualTo(count));
       assertThat(stack.health()).as("health after the fuzz").allSatisfy(h -> assertThat(h.up()).as(h.toString()).isTrue());
+      FaultRecord record = FaultRecord.of("malformed-input", getClass(), "everyBadRecordIsDeadLetteredAndEveryServiceStaysUp")
+          .expect("services up after the fuzz", stack.health().size(), (int) stack.health().stream().filter(h -> h.up()).count());
+      sent.forEach((topic, count) -> record.count("bad records sent to " + topic, count)
+          .count("dead letters from " + topic, lettered.getOrDefault(topic, 0)));
+      record.write();
     }
   }
 

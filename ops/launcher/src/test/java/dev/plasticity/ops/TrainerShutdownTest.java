@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
+import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,10 @@ class TrainerShutdownTest {
       // 143 = 128 + SIGTERM: the JVM's status once a SIGTERM's shutdown hooks have all returned
       assertThat(status.getAsInt()).as("exit status; log:\n%s", trainer.log()).isEqualTo(143);
       assertThat(members(admin, group)).as("members of %s right after the process ended", group).isEmpty();
+      FaultRecord.of("trainer-sigterm", getClass(), "aTrainerStoppedWithSigtermLeavesItsConsumerGroupBeforeItsProcessEnds")
+          .expect("exit status after SIGTERM", 143, status.getAsInt())
+          .expect("members of the group right after the process ended", 0, members(admin, group).size())
+          .write();
     }
   }
 

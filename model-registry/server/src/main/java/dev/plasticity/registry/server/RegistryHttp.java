@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * 409 for a definition that would replace the one a model's versions were trained from and for a
  * lifecycle move the rules forbid (archiving the champion, promoting an archived or rejected
  * version, nothing to roll back to), 413 for bodies past the configured limits, 415 for a body that is not
- * what the route reads, and 500 for anything else, answered only with a correlation id that the
+ * what the route reads, 503 with {@code Retry-After} while the database is unreachable, and 500 for anything else, answered only with a correlation id that the
  * log line carries with the details (never a message, SQL or a path). Thread-safe.
  */
 final class RegistryHttp {
@@ -58,6 +58,8 @@ final class RegistryHttp {
   /** Room for the multipart framing (boundaries, part headers) on top of the two parts. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
   private static final int MAX_JSON_BODY = 16 * 1024;
+  /** What a 503 for an unreachable database tells a client to wait before it tries again. */
+  private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
   private final Registry registry;
   private final Path uploadDir;
@@ -125,6 +127,13 @@ final class RegistryHttp {
     app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, e.getMessage()));
     app.exception(ArtifactTooLargeException.class, (e, ctx) -> error(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+    app.exception(DatabaseUnavailableException.class, (e, ctx) -> {
+      String id = UUID.randomUUID().toString();
+      log.warn("{} {} failed: the database is unreachable (correlation id {}): {}", ctx.method(), ctx.path(), id,
+          e.getMessage());
+      ctx.header("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS)).status(HttpStatus.SERVICE_UNAVAILABLE)
+          .json(Map.of("error", "the registry's database is unreachable; retry later", "correlationId", id));
+    });
     app.exception(Exception.class, (e, ctx) -> {
       String id = UUID.randomUUID().toString();
       log.error("{} {} failed (correlation id {})", ctx.method(), ctx.path(), id, e);

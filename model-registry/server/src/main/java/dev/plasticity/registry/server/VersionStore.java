@@ -911,6 +911,9 @@ final class VersionStore implements AutoCloseable {
 
   private IllegalStateException failure(String what, SQLException e) {
     String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url; // no credentials in messages
-    return new IllegalStateException("cannot " + what + " in " + where + ": " + e.getMessage(), e);
+    String message = "cannot " + what + " in " + where + ": " + e.getMessage();
+    return DatabaseUnavailableException.isConnectionFailure(e.getSQLState())
+        ? new DatabaseUnavailableException(message, e)
+        : new IllegalStateException(message, e);
   }
 }

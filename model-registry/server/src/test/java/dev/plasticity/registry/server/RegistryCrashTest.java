@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.client.RegistryException;
 import dev.plasticity.schemas.ModelVersion;
+import dev.plasticity.testkit.FaultRecord;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +33,8 @@ class RegistryCrashTest {
 
   @Test
   void aConfirmedVersionSurvivesAKillRightAfterTheAnswerAndItsNumberIsNeverIssuedAgain() throws Exception {
+    int survived = 0;
+    int numberedNext = 0;
     for (int attempt = 1; attempt <= 3; attempt++) {
       Path dir = Files.createDirectories(dataDir.resolve("attempt-" + attempt));
       String model = "crash";
@@ -47,8 +50,15 @@ class RegistryCrashTest {
         assertThat(restarted.client.downloadVerified(confirmed)).isEqualTo(artifact("first " + attempt));
         ModelVersion next = restarted.client.register(metadata(model, "challenger", null), artifact("second " + attempt));
         assertThat(next.getVersion()).as("attempt %d", attempt).isEqualTo(2);
+        survived++;
+        numberedNext++;
       }
     }
+    FaultRecord.of("registry-killed-after-confirm", getClass(),
+            "aConfirmedVersionSurvivesAKillRightAfterTheAnswerAndItsNumberIsNeverIssuedAgain")
+        .expect("kills right after a 201 whose version and artifact were there after the restart", 3, survived)
+        .expect("restarts whose next registration got the next number (v2)", 3, numberedNext)
+        .write();
   }
 
   @Test
