@@ -216,7 +216,7 @@ public final class DriftJobThroughputBench {
 
         All of one model's events pass through one drift subtask (the job keys by model), and that
         subtask is the bottleneck: Flink's task metrics in the bench's output show its thread busy
-        about 870 ms of each second and the two source subtasks back-pressured more than half of
+        about 880 ms of each second and the two source subtasks back-pressured about 400 ms of
         theirs. A JFR profile of the job (`-Dbench.jfr=DIR -Dbench.readers=job`, 10M events;
         `jfr print --events jdk.ExecutionSample DIR/job.jfr`, samples of that subtask's thread
         grouped by the first of these frames on their stack) splits its time so:
@@ -224,10 +224,10 @@ public final class DriftJobThroughputBench {
         | share of the drift subtask's samples | where |
         |---:|---|
         | 32%% | the window tests of each 500-event window (`DriftMonitor.assess`): sorting each feature's values, KS (a merge of the window's 500 steps with the reference's 101 quantiles), PSI, the label and error tests, and building the window's observations |
-        | 28%% | deserialising the batches that arrive from the sources (`ObservedBatchSerializer`: per event its layout flag, partition, offset, time, values, label, prediction and the original bytes that a dead letter would carry; a batch spans network buffers) |
-        | 25%% | putting events in event-time order (`EventTimeBuffer`: admitting each batch into 20 ms buckets of keyed map state, releasing them at each watermark) |
-        | 14%% | the per-event step of `ModelWatch` (window state, cooldown, class check) |
-        | 2%% | checkpoints and the rest of Flink's runtime |
+        | 31%% | deserialising the batches that arrive from the sources (`ObservedBatchSerializer`: per event its layout flag, partition, offset, time, values, label, prediction and the original bytes that a dead letter would carry; a batch spans network buffers) |
+        | 22%% | putting events in event-time order (`EventTimeBuffer`: admitting each batch into 20 ms buckets of keyed map state, releasing them at each watermark) |
+        | 12%% | the per-event step of `ModelWatch` (window state, cooldown, class check) |
+        | 4%% | checkpoints and the rest of Flink's runtime |
 
         Each of these is work on every event of the model in event-time order, so it stays in the
         one subtask; the floor's receiving subtask only deserialises a byte array per record. Next to
@@ -235,6 +235,9 @@ public final class DriftJobThroughputBench {
         JIT" above), and the collector copies the events that wait for the watermark (tens of
         thousands at a time at this rate, from how far one partition's reader runs ahead of the
         other) out of the young generation; on 2 cores both take CPU from the drift subtask's thread.
+        Reaching the floor's rate for one model would take spreading that model's work over more
+        than one thread (the window tests in an operator of their own, downstream of the ordering),
+        a change of the job's structure rather than of its tests.
 
         Every segment:
 
