@@ -26,7 +26,7 @@ public final class DriftJobScalingBench {
   private DriftJobScalingBench() {}
 
   public static void main(String[] args) throws Exception {
-    int events = 3_000_000;
+    int events = 10_000_000;
     int segments = 10;
     List<Integer> models = List.of(1, 10, 100);
     List<Integer> parallelisms = List.of(1, 2);
@@ -72,11 +72,7 @@ public final class DriftJobScalingBench {
   }
 
   static void report(Path out, int events, int segments, List<Map<String, Object>> rows) throws Exception {
-    String command = "mvn -B -Pbench -DskipTests -pl ops/bench -am package -Dbench.skip.detectors=true"
-        + " -Dbench.skip.throughput=true -Dbench.skip.search=true -Dbench.skip.adaptation=true"
-        + " -Dbench.skip.metastart=true -Dbench.skip.prequential=true -Dbench.skip.inferencebatch=true"
-        + " -Dbench.skip.scoringapp=true -Dbench.skip.earlyexits=true -Dbench.skip.recall=true"
-        + " -Dbench.skip.scaling=false";
+    String command = BenchCommand.only("scaling");
     String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "drift job throughput by number of models and parallelism");
@@ -109,8 +105,9 @@ public final class DriftJobScalingBench {
         |---:|---:|---:|---:|---:|---:|
         %s
         The job keys by model: one model's events all pass through one drift subtask, so a single
-        model gains nothing from a second subtask; many models spread over the subtasks by the hash of
-        their names. On 2 cores the second subtask also competes with the sources, decoding and the
+        model gains nothing from a second drift subtask (at parallelism 2 it gains a second source
+        subtask: the two partitions read and decoded in two threads); many models spread over the
+        subtasks by the hash of their names. On 2 cores the second subtask also competes with the sources, decoding and the
         JIT compiler for the same CPUs, so these figures show the shape, not a cluster's capacity.
         """, command, events, machine, segments, table);
     Files.writeString(out.resolve("drift-job-scaling.md"), md);
