@@ -88,6 +88,10 @@ final class EventTimeBuffer {
     Map<Long, List<ObservedEvent>> touched = new HashMap<>();
     List<Long> newBuckets = new ArrayList<>();
     long earliest = Long.MAX_VALUE;
+    // a batch is one partition's events, mostly in event-time order: runs of them share a bucket,
+    // found once per run rather than by a boxed key per event
+    long lastBucket = 0;
+    List<ObservedEvent> waiting = null;
     for (ObservedEvent event : batch) {
       long time = event.eventTime();
       if (watermark != Long.MIN_VALUE && time <= watermark - allowedLatenessMillis) {
@@ -101,14 +105,17 @@ final class EventTimeBuffer {
         continue;
       }
       long bucket = bucketOf(time);
-      List<ObservedEvent> waiting = touched.get(bucket);
-      if (waiting == null) {
-        waiting = store.bucket(bucket);
+      if (waiting == null || bucket != lastBucket) {
+        lastBucket = bucket;
+        waiting = touched.get(bucket);
         if (waiting == null) {
-          waiting = new ArrayList<>();
-          newBuckets.add(bucket);
+          waiting = store.bucket(bucket);
+          if (waiting == null) {
+            waiting = new ArrayList<>();
+            newBuckets.add(bucket);
+          }
+          touched.put(bucket, waiting);
         }
-        touched.put(bucket, waiting);
       }
       // each bucket stays in event-time order, arrival order among equal times; events mostly come in order
       int at = waiting.size();

@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
  */
 final class BenchCommand {
   /** The {@code bench.skip.NAME} names of {@code ops/bench/pom.xml}, in its order. */
-  static final List<String> BENCHMARKS = List.of("detectors", "throughput", "search", "adaptation", "prequential",
-      "inferencebatch", "scoringapp", "metastart", "earlyexits", "recall");
+  static final List<String> BENCHMARKS = List.of("detectors", "throughput", "scaling", "search", "adaptation",
+      "prequential", "inferencebatch", "scoringapp", "metastart", "earlyexits", "recall");
+  /** The benchmarks the pom skips unless asked ({@code -Dbench.skip.NAME=false}). */
+  static final List<String> OFF_BY_DEFAULT = List.of("scaling");
 
   private BenchCommand() {}
 
@@ -26,6 +28,7 @@ final class BenchCommand {
       throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: " + BENCHMARKS);
     }
     return "mvn -B -Pbench -pl ops/bench -am package -DskipTests " + BENCHMARKS.stream().filter(b -> !b.equals(name))
-        .map(b -> "-Dbench.skip." + b + "=true").collect(Collectors.joining(" "));
+        .map(b -> "-Dbench.skip." + b + "=true").collect(Collectors.joining(" "))
+        + (OFF_BY_DEFAULT.contains(name) ? " -Dbench.skip." + name + "=false" : "");
   }
 }

@@ -73,6 +73,7 @@ public final class DriftJobThroughputBench {
     int events = 10_000_000;
     int segments = 10;
     Path out = Path.of("docs/reports");
+    int parallelism = 2;
     String reader = null;
     String bootstrap = null;
     Path result = null;
@@ -84,6 +85,7 @@ public final class DriftJobThroughputBench {
         case "--reader" -> reader = args[++i]; // internal: one reader's pass in a child JVM
         case "--bootstrap" -> bootstrap = args[++i];
         case "--result" -> result = Path.of(args[++i]);
+        case "--parallelism" -> parallelism = Integer.parseInt(args[++i]); // internal: the job's, for the scaling bench
         default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --events N --segments N --out DIR)");
       }
     }
@@ -92,11 +94,12 @@ public final class DriftJobThroughputBench {
     }
     if (reader != null) {
       String servers = bootstrap;
+      int p = parallelism;
       Segments pass = new Segments(reader, events, segments);
       switch (reader) {
         case RAW -> readRaw(servers, pass);
-        case JOB -> runJob(env -> DriftJob.build(env, driftJobOptions(servers)), pass);
-        case FLOOR -> runJob(env -> FlinkFloorJob.build(env, servers), pass);
+        case JOB -> runJob(env -> DriftJob.build(env, driftJobOptions(servers, p)), pass, p);
+        case FLOOR -> runJob(env -> FlinkFloorJob.build(env, servers), pass, p);
         default -> throw new IllegalArgumentException("unknown reader " + reader);
       }
       new ObjectMapper().writeValue(result.toFile(), pass.spans());
@@ -105,12 +108,12 @@ public final class DriftJobThroughputBench {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startInTempDir()) {
       bootstrap = broker.bootstrapServers();
       KafkaTopics.ensure(bootstrap, 2, (short) 1);
-      produce(bootstrap, events);
+      produce(bootstrap, events, 1);
       Map<String, List<Span>> byReader = new LinkedHashMap<>();
       // -Dbench.readers=job runs only the job, for a quick look; the report needs all three
       List<String> readers = List.of(System.getProperty("bench.readers", RAW + "," + JOB + "," + FLOOR).split(","));
       for (String r : readers) {
-        byReader.put(r, inChildJvm(r, bootstrap, events, segments));
+        byReader.put(r, inChildJvm(r, bootstrap, events, segments, 2));
       }
       if (byReader.keySet().containsAll(List.of(RAW, JOB, FLOOR))) {
         report(out, events, segments, byReader);
@@ -119,7 +122,8 @@ public final class DriftJobThroughputBench {
   }
 
   /** Runs one reader's pass in a fresh JVM with this JVM's flags and class path. */
-  static List<Span> inChildJvm(String reader, String bootstrap, int events, int segments) throws Exception {
+  static List<Span> inChildJvm(String reader, String bootstrap, int events, int segments, int parallelism)
+      throws Exception {
     Path result = Files.createTempFile("throughput-" + reader, ".json");
     try {
       List<String> command = new ArrayList<>();
@@ -131,7 +135,8 @@ public final class DriftJobThroughputBench {
       }
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), DriftJobThroughputBench.class.getName(),
           "--reader", reader, "--bootstrap", bootstrap, "--events", String.valueOf(events),
-          "--segments", String.valueOf(segments), "--result", result.toString()));
+          "--segments", String.valueOf(segments), "--parallelism", String.valueOf(parallelism),
+          "--result", result.toString()));
       int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
       if (exit != 0) {
         throw new IllegalStateException("the " + reader + " reader failed with exit code " + exit);
@@ -160,6 +165,7 @@ public final class DriftJobThroughputBench {
     report.put("ratio_job_to_raw", ratio);
     report.put("flink_floor_events_per_second", floor.eventsPerSecond());
     report.put("ratio_floor_to_raw", floor.eventsPerSecond() / raw.eventsPerSecond());
+    report.put("ratio_job_to_floor", job.eventsPerSecond() / floor.eventsPerSecond());
     report.put("reported_segment", "median rate of the second half of the pass, its last segment left out");
     report.put("first_segment_raw_consumer_events_per_second", coldRaw.eventsPerSecond());
     report.put("first_segment_drift_job_events_per_second", coldJob.eventsPerSecond());
@@ -179,7 +185,8 @@ public final class DriftJobThroughputBench {
         # Drift job throughput vs raw Kafka consumer
 
         Regenerate: `%s` (writes this file and `drift-job-throughput.json`).
-        %,d labelled SEA events (3 features, one model) on 2 partitions of an in-process KRaft
+        %,d labelled SEA events (3 features, one model; `-Dbench.job.events=N`
+        changes the count) on 2 partitions of an in-process KRaft
         broker, and one uncounted event per partition a minute later that releases the last ones
         from the unbounded job, as a live stream's next events would; %s.
 
@@ -202,8 +209,35 @@ public final class DriftJobThroughputBench {
 
         **The job reaches %.0f%% of the raw consumer's rate**; a Flink job that only reads the same
         records and shuffles them to one key record by record (the job shuffles batches of one
-        model's events), with the same checkpointing, reaches %.0f%%. In the first segment, cold,
-        the raw consumer read %,.0f events/s and the job %,.0f.
+        model's events), with the same checkpointing, reaches %.0f%%: **the job runs at %.2f× the
+        floor**. In the first segment, cold, the raw consumer read %,.0f events/s and the job %,.0f.
+
+        ## Where the job's CPU goes
+
+        All of one model's events pass through one drift subtask (the job keys by model), and that
+        subtask is the bottleneck: Flink's task metrics in the bench's output show its thread busy
+        about 880 ms of each second and the two source subtasks back-pressured about 400 ms of
+        theirs. A JFR profile of the job (`-Dbench.jfr=DIR -Dbench.readers=job`, 10M events;
+        `jfr print --events jdk.ExecutionSample DIR/job.jfr`, samples of that subtask's thread
+        grouped by the first of these frames on their stack) splits its time so:
+
+        | share of the drift subtask's samples | where |
+        |---:|---|
+        | 32%% | the window tests of each 500-event window (`DriftMonitor.assess`): sorting each feature's values, KS (a merge of the window's 500 steps with the reference's 101 quantiles), PSI, the label and error tests, and building the window's observations |
+        | 31%% | deserialising the batches that arrive from the sources (`ObservedBatchSerializer`: per event its layout flag, partition, offset, time, values, label, prediction and the original bytes that a dead letter would carry; a batch spans network buffers) |
+        | 22%% | putting events in event-time order (`EventTimeBuffer`: admitting each batch into 20 ms buckets of keyed map state, releasing them at each watermark) |
+        | 12%% | the per-event step of `ModelWatch` (window state, cooldown, class check) |
+        | 4%% | checkpoints and the rest of Flink's runtime |
+
+        Each of these is work on every event of the model in event-time order, so it stays in the
+        one subtask; the floor's receiving subtask only deserialises a byte array per record. Next to
+        that, the JVM's JIT compiler is still compiling in the second half of the pass ("of which
+        JIT" above), and the collector copies the events that wait for the watermark (tens of
+        thousands at a time at this rate, from how far one partition's reader runs ahead of the
+        other) out of the young generation; on 2 cores both take CPU from the drift subtask's thread.
+        Reaching the floor's rate for one model would take spreading that model's work over more
+        than one thread (the window tests in an operator of their own, downstream of the ordering),
+        a change of the job's structure rather than of its tests.
 
         Every segment:
 
@@ -216,7 +250,7 @@ public final class DriftJobThroughputBench {
         job.gcMicrosPerEvent(),
         floor.eventsPerSecond(), steadyRange(byReader.get(FLOOR)), floor.cpuMicrosPerEvent(), floor.jitMicrosPerEvent(),
         floor.gcMicrosPerEvent(),
-        100 * ratio, 100 * (double) report.get("ratio_floor_to_raw"), coldRaw.eventsPerSecond(), coldJob.eventsPerSecond(),
+        100 * ratio, 100 * (double) report.get("ratio_floor_to_raw"), (double) report.get("ratio_job_to_floor"), coldRaw.eventsPerSecond(), coldJob.eventsPerSecond(),
         segmentsTable);
     Files.writeString(out.resolve("drift-job-throughput.md"), md);
     System.out.println(md);
@@ -319,8 +353,9 @@ public final class DriftJobThroughputBench {
     }
   }
 
-  static DriftJobOptions driftJobOptions(String bootstrap) {
+  static DriftJobOptions driftJobOptions(String bootstrap, int parallelism) {
     return DriftJobOptions.builder(bootstrap)
+        .parallelism(parallelism)
         .groupId("bench-" + UUID.randomUUID())
         .transactionalIdPrefix("bench-" + UUID.randomUUID())
         .maxOutOfOrderness(Duration.ofMillis(200))
@@ -333,11 +368,11 @@ public final class DriftJobThroughputBench {
   }
 
   /**
-   * Runs a job over the whole topic in a MiniCluster of this JVM (parallelism 2, as {@link
-   * DriftJob#startLocal} does), with {@link CounterTap} attached to watch its counters, until it
+   * Runs a job over the whole topic in a MiniCluster of this JVM (parallelism 2 unless told, as
+   * {@link DriftJob#startLocal} does), with {@link CounterTap} attached to watch its counters, until it
    * ends or, unbounded, until its counters show every event.
    */
-  static void runJob(Consumer<StreamExecutionEnvironment> job, Segments segments) throws Exception {
+  static void runJob(Consumer<StreamExecutionEnvironment> job, Segments segments, int parallelism) throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -346,7 +381,7 @@ public final class DriftJobThroughputBench {
     // rate they outgrow the 5 MB that the JobManager's memory takes per checkpoint
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("bench-checkpoints").toUri().toString());
     CounterTap.reset();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     job.accept(env);
     JobClient client = env.executeAsync(DriftJob.NAME);
     CompletableFuture<?> result = client.getJobExecutionResult();
@@ -417,7 +452,11 @@ public final class DriftJobThroughputBench {
     }
   }
 
-  static void produce(String bootstrap, int events) {
+  /**
+   * The events, spread over {@code models} models round-robin: model "sea" when there is one, else
+   * "sea-0", "sea-1", …, each with a champion.
+   */
+  static void produce(String bootstrap, int events, int models) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -427,12 +466,15 @@ public final class DriftJobThroughputBench {
     // recent times, so that no broker (the embedded one keeps everything) would find them expired
     long t0 = System.currentTimeMillis() - events;
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, "sea".getBytes(), AvroCodec.of(ModelVersion.class).encode(champion())));
+      for (int m = 0; m < models; m++) {
+        String model = modelName(m, models);
+        producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, model.getBytes(), AvroCodec.of(ModelVersion.class).encode(champion(model))));
+      }
       for (int i = 0; i < events; i++) {
         double x1 = random.nextDouble() * 10, x2 = random.nextDouble() * 10, x3 = random.nextDouble() * 10;
         int label = x1 + x2 <= 8 ? 1 : 0;
         LabelledEvent event = LabelledEvent.newBuilder()
-            .setEventId("e" + i).setModel("sea").setEventTime(t0 + i)
+            .setEventId("e" + i).setModel(modelName(i % models, models)).setEventTime(t0 + i)
             .setFeatures(Map.of("x1", x1, "x2", x2, "x3", x3)).setLabel(label)
             .setPrediction(random.nextDouble() < 0.1 ? 1 - label : label).setPredictionVersion(1)
             .build();
@@ -444,7 +486,7 @@ public final class DriftJobThroughputBench {
       for (int partition = 0; partition < 2; partition++) {
         long time = t0 + events + 60_000L;
         LabelledEvent tail = LabelledEvent.newBuilder()
-            .setEventId("tail" + partition).setModel("sea").setEventTime(time)
+            .setEventId("tail" + partition).setModel(modelName(0, models)).setEventTime(time)
             .setFeatures(Map.of("x1", 1.0, "x2", 1.0, "x3", 1.0)).setLabel(1).setPrediction(1).setPredictionVersion(1)
             .build();
         try {
@@ -481,8 +523,12 @@ public final class DriftJobThroughputBench {
     }
   }
 
-  /** Version 1 of model "sea", with reference statistics of uniform [0, 10] features. */
-  static ModelVersion champion() {
+  static String modelName(int index, int models) {
+    return models == 1 ? "sea" : "sea-" + index;
+  }
+
+  /** Version 1 of {@code model}, with reference statistics of uniform [0, 10] features. */
+  static ModelVersion champion(String model) {
     List<FeatureReference> features = new ArrayList<>();
     List<Double> quantiles = new ArrayList<>();
     for (int k = 0; k <= 100; k++) {
@@ -492,7 +538,7 @@ public final class DriftJobThroughputBench {
       features.add(new FeatureReference(name, 100_000L, 5.0, 2.887, 0.0, 10.0, quantiles));
     }
     return ModelVersion.newBuilder()
-        .setModel("sea").setVersion(1).setAlias(Aliases.CHAMPION)
+        .setModel(model).setVersion(1).setAlias(Aliases.CHAMPION)
         .setArchitecture(Architecture.newBuilder().setInputFeatures(List.of("x1", "x2", "x3"))
             .setFeatureMeans(List.of(5.0, 5.0, 5.0)).setFeatureStds(List.of(2.887, 2.887, 2.887))
             .setHiddenUnits(List.of(16)).setNumClasses(2).build())

@@ -28,6 +28,13 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * new KolmogorovSmirnovTest(reference, 1e-4).test(restored);
  * }</pre>
  *
+ * <p>A sketch whose values all came in one {@link #update(double[])} of fewer than k values (a
+ * drift window's) keeps them as a sorted array until something other than {@link #count()}, {@link
+ * #isEmpty()}, {@link #k()} or the tests' distribution is asked of it, and only then builds the KLL
+ * sketch from them: the sketch would hold them whole, uncompacted, with weight 1 each, so its
+ * sorted view is that array with cumulative weights 1..n and every answer is the same, without
+ * the cost of filling a sketch per feature and window.
+ *
  * <p>Mutable and not thread-safe, like the sketch it wraps; DataSketches heap sketches need no JVM
  * flags on Java 17.
  */
@@ -37,7 +44,11 @@ final class FeatureSketch {
   /** The smallest k a KLL sketch accepts. */
   public static final int MIN_K = 8;
 
-  private final KllDoublesSketch sketch;
+  private final int k;
+  /** The KLL sketch; null while {@link #exact} holds every value, or nothing has been added. */
+  private KllDoublesSketch sketch;
+  /** Every value, ascending, while they came in one block of fewer than k; else null. */
+  private double[] exact;
   /** The step distribution of the items, built once and shared by the tests until the next change. */
   private QuantileFunction quantiles;
 
@@ -55,11 +66,24 @@ final class FeatureSketch {
     if (k < MIN_K || k > KllSketch.MAX_K) {
       throw new IllegalArgumentException("KLL k must be in [" + MIN_K + ", " + KllSketch.MAX_K + "], got " + k);
     }
-    this.sketch = KllDoublesSketch.newHeapInstance(k);
+    this.k = k;
   }
 
   private FeatureSketch(KllDoublesSketch sketch) {
+    this.k = sketch.getK();
     this.sketch = sketch;
+  }
+
+  /** The KLL sketch, built now from the values held exactly if there are any. */
+  private KllDoublesSketch kll() {
+    if (sketch == null) {
+      sketch = KllDoublesSketch.newHeapInstance(k);
+      if (exact != null) {
+        sketch.update(exact, 0, exact.length);
+        exact = null;
+      }
+    }
+    return sketch;
   }
 
   /** Restores a sketch from {@link #toByteArray()}. */
@@ -77,7 +101,7 @@ final class FeatureSketch {
   /** Adds one value (finite). */
   public void update(double value) {
     requireFinite(value);
-    sketch.update(value);
+    kll().update(value);
     quantiles = null;
   }
 
@@ -94,8 +118,12 @@ final class FeatureSketch {
       requireFinite(v);
     }
     double[] ascending = BucketSort.sorted(values);
-    sketch.update(ascending, 0, ascending.length);
     quantiles = null;
+    if (sketch == null && exact == null && ascending.length > 0 && ascending.length < k) {
+      exact = ascending; // the sketch would hold them whole: see the class comment
+      return;
+    }
+    kll().update(ascending, 0, ascending.length);
   }
 
   private static void requireFinite(double value) {
@@ -106,27 +134,27 @@ final class FeatureSketch {
 
   /** Adds everything {@code other} has seen; {@code other} is unchanged. */
   public void merge(FeatureSketch other) {
-    sketch.merge(other.sketch);
+    kll().merge(other.kll());
     quantiles = null;
   }
 
   /** The compact serialised form, for state or messages. */
   public byte[] toByteArray() {
-    return sketch.toByteArray();
+    return kll().toByteArray();
   }
 
   /** How many values the sketch has seen. */
   public long count() {
-    return sketch.getN();
+    return exact != null ? exact.length : sketch == null ? 0 : sketch.getN();
   }
 
   public boolean isEmpty() {
-    return sketch.isEmpty();
+    return exact == null && (sketch == null || sketch.isEmpty());
   }
 
   /** The accuracy parameter k. */
   public int k() {
-    return sketch.getK();
+    return k;
   }
 
   /**
@@ -135,18 +163,18 @@ final class FeatureSketch {
    * holds every value, but this reports the bound regardless.
    */
   public double rankError() {
-    return sketch.getNormalizedRankError(false);
+    return kll().getNormalizedRankError(false);
   }
 
   /** The documented bound on the error of the mass of one bin (a difference of two ranks). */
   public double binShareError() {
-    return sketch.getNormalizedRankError(true);
+    return kll().getNormalizedRankError(true);
   }
 
   /** The approximate share of values ≤ x. */
   public double cdf(double x) {
     requireNonEmpty();
-    return sketch.getRank(x, QuantileSearchCriteria.INCLUSIVE);
+    return kll().getRank(x, QuantileSearchCriteria.INCLUSIVE);
   }
 
   /** The approximate smallest value whose rank reaches p. */
@@ -155,22 +183,29 @@ final class FeatureSketch {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("probability must be in [0, 1], got " + p);
     }
-    return sketch.getQuantile(p, QuantileSearchCriteria.INCLUSIVE);
+    return kll().getQuantile(p, QuantileSearchCriteria.INCLUSIVE);
   }
 
   public double min() {
     requireNonEmpty();
-    return sketch.getMinItem();
+    return kll().getMinItem();
   }
 
   public double max() {
     requireNonEmpty();
-    return sketch.getMaxItem();
+    return kll().getMaxItem();
   }
 
   /** The sketch's weighted items as a step distribution. */
   QuantileFunction quantileFunction() {
     requireNonEmpty();
+    if (quantiles == null && exact != null) { // the sketch's sorted view would be these, weight 1 each
+      long[] cumulative = new long[exact.length];
+      for (int i = 0; i < cumulative.length; i++) {
+        cumulative[i] = i + 1;
+      }
+      quantiles = QuantileFunction.ofWeightedItems(exact, cumulative);
+    }
     if (quantiles == null) {
       DoublesSortedView view = sketch.getSortedView();
       quantiles = QuantileFunction.ofWeightedItems(view.getQuantiles(), view.getCumulativeWeights());
@@ -179,13 +214,13 @@ final class FeatureSketch {
   }
 
   private void requireNonEmpty() {
-    if (sketch.isEmpty()) {
+    if (isEmpty()) {
       throw new IllegalStateException("the feature sketch is empty; update it before asking for its distribution");
     }
   }
 
   @Override
   public String toString() {
-    return "FeatureSketch[k=" + k() + ", n=" + count() + ", retained=" + sketch.getNumRetained() + "]";
+    return "FeatureSketch[k=" + k() + ", n=" + count() + ", retained=" + (exact != null ? exact.length : sketch == null ? 0 : sketch.getNumRetained()) + "]";
   }
 }

@@ -24,6 +24,31 @@ class FeatureSketchTest {
   }
 
   @Test
+  void aWindowHeldWholeGivesTheSameDistributionAsTheKllSketchBuiltFromIt() {
+    double[] values = normalSample(12, 499, 0, 1);
+    values[7] = values[3]; // ties too
+    values[8] = values[3];
+    FeatureSketch window = new FeatureSketch(1000);
+    window.update(values); // held as a sorted array: fewer values than k
+    FeatureSketch kll = new FeatureSketch(1000);
+    for (double v : values) {
+      kll.update(v); // value by value: into the KLL sketch
+    }
+    QuantileFunction held = window.quantileFunction();
+    QuantileFunction sketched = kll.quantileFunction();
+    double[] cuts = {-1.5, -0.5, 0, values[3], 0.5, 1.5};
+    assertArrayEquals(sketched.binShares(cuts), held.binShares(cuts));
+    assertEquals(0.0, QuantileFunction.kolmogorovSmirnov(held, sketched));
+    assertEquals(0.0, QuantileFunction.wasserstein(held, sketched));
+    for (double v : values) {
+      assertEquals(sketched.cdf(v), held.cdf(v));
+      assertEquals(kll.cdf(v), window.cdf(v)); // asking for more builds the KLL sketch from the held values
+    }
+    assertEquals(kll.count(), window.count());
+    assertArrayEquals(kll.toByteArray(), window.toByteArray());
+  }
+
+  @Test
   void roundTripsThroughBytesWithTheSameDistribution() {
     double[] values = normalSample(11, 500, 0, 1);
     FeatureSketch sketch = sketchOf(values);
