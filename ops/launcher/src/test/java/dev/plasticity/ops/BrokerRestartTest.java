@@ -7,33 +7,18 @@ import dev.plasticity.embedded.KafkaTopics;
 import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
-import dev.plasticity.schemas.AvroCodec;
-import dev.plasticity.schemas.Label;
-import dev.plasticity.schemas.LabelledEvent;
-import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.Topics;
-import dev.plasticity.schemas.UnlabelledEvent;
 import dev.plasticity.testkit.FaultRecord;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +38,6 @@ class BrokerRestartTest {
   /** The broker stops once this many predictions are committed. */
   private static final int STOP_AFTER = 400;
 
-  private static final AvroCodec<Prediction> PREDICTIONS = AvroCodec.of(Prediction.class);
-  private static final AvroCodec<LabelledEvent> LABELLED = AvroCodec.of(LabelledEvent.class);
 
   @TempDir Path dir;
 
@@ -84,9 +67,11 @@ class BrokerRestartTest {
         int producedAtStop;
         try (LauncherProcess scoring = LauncherProcess.start("scoring", env, dir.resolve("scoring.log"))) {
           scoring.awaitHealth("both parts run and v1 is served", body -> body.contains(model + " v1"));
-          CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(bootstrap, model, produced));
-          try (KafkaConsumer<byte[], byte[]> committed = reader(bootstrap)) {
-            await(() -> read(committed, model, predicted, labelled) && predicted.size() >= STOP_AFTER,
+          CompletableFuture<Void> producing = CompletableFuture.runAsync(
+              () -> ScoredStream.produce(bootstrap, model, EVENTS, BATCH, PACE, produced));
+          try (KafkaConsumer<byte[], byte[]> committed = ScoredStream.reader(bootstrap, "read_committed",
+              Topics.PREDICTIONS, Topics.EVENTS_LABELLED)) {
+            await(() -> ScoredStream.read(committed, model, predicted, labelled) && predicted.size() >= STOP_AFTER,
                 "at least " + STOP_AFTER + " predictions are committed", scoring);
           }
           predictedAtStop = predicted.size();
@@ -97,14 +82,15 @@ class BrokerRestartTest {
 
           predicted.clear();
           labelled.clear();
-          try (KafkaConsumer<byte[], byte[]> committed = reader(bootstrap)) {
-            await(() -> read(committed, model, predicted, labelled) && predicted.size() == EVENTS
+          try (KafkaConsumer<byte[], byte[]> committed = ScoredStream.reader(bootstrap, "read_committed",
+              Topics.PREDICTIONS, Topics.EVENTS_LABELLED)) {
+            await(() -> ScoredStream.read(committed, model, predicted, labelled) && predicted.size() == EVENTS
                 && labelled.size() == EVENTS, "every event is predicted and labelled", scoring);
             producing.get(1, TimeUnit.MINUTES);
             scoring.awaitHealth("the scoring process still runs both parts", body -> body.contains(model + " v1"));
             assertThat(scoring.terminate(ServiceCommands.SHUTDOWN_WAIT)).as("SIGTERM ends it:\n%s", scoring.log())
                 .isPresent();
-            readToEnd(committed, model, predicted, labelled);
+            ScoredStream.readToEnd(committed, model, predicted, labelled);
           }
         }
         FaultRecord.of("broker-restarted-under-load", getClass(),
@@ -121,81 +107,6 @@ class BrokerRestartTest {
       }
     } finally {
       broker.close();
-    }
-  }
-
-  /** Produces {@link #EVENTS} events, each followed by its label, in paced batches; its client rides out the restart. */
-  private static void produce(String bootstrap, String model, AtomicInteger produced) {
-    AvroCodec<UnlabelledEvent> events = AvroCodec.of(UnlabelledEvent.class);
-    AvroCodec<Label> labels = AvroCodec.of(Label.class);
-    long t0 = System.currentTimeMillis() - 60_000;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < EVENTS; i++) {
-        String id = model + "-e" + i;
-        byte[] key = id.getBytes(StandardCharsets.UTF_8);
-        long eventTime = t0 + i;
-        producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, null, eventTime, key, events.encode(
-            UnlabelledEvent.newBuilder().setEventId(id).setModel(model).setEventTime(eventTime)
-                .setFeatures(Map.of("x1", (double) (i % 10), "x2", 5.0, "x3", (double) (i % 7))).build())));
-        producer.send(new ProducerRecord<>(Topics.LABELS, null, eventTime + 1, key, labels.encode(
-            Label.newBuilder().setEventId(id).setModel(model).setLabel(i % 2).setLabelTime(eventTime + 1).build())));
-        if ((i + 1) % BATCH == 0) {
-          producer.flush();
-          produced.set(i + 1);
-          Thread.sleep(PACE.toMillis());
-        }
-      }
-      producer.flush();
-      produced.set(EVENTS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while producing", e);
-    }
-  }
-
-  /** A read_committed consumer of predictions and labelled events from their beginning. */
-  private static KafkaConsumer<byte[], byte[]> reader(String bootstrap) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = List.of(Topics.PREDICTIONS, Topics.EVENTS_LABELLED).stream()
-        .flatMap(topic -> consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
-        .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  /** Polls once, counting {@code model}'s predictions and labelled events per event id; always true. */
-  private static boolean read(KafkaConsumer<byte[], byte[]> consumer, String model, Map<String, Integer> predicted,
-      Map<String, Integer> labelled) {
-    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-      if (record.topic().equals(Topics.PREDICTIONS)) {
-        Prediction p = PREDICTIONS.decode(record.value());
-        if (p.getModel().toString().equals(model)) {
-          predicted.merge(p.getEventId().toString(), 1, Integer::sum);
-        }
-      } else {
-        LabelledEvent e = LABELLED.decode(record.value());
-        if (e.getModel().toString().equals(model)) {
-          labelled.merge(e.getEventId().toString(), 1, Integer::sum);
-        }
-      }
-    }
-    return true;
-  }
-
-  /** Reads until the consumer's position is the (last stable) end offset of every partition. */
-  private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String model, Map<String, Integer> predicted,
-      Map<String, Integer> labelled) {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("gave up reading to the end offsets " + end);
-      }
-      read(consumer, model, predicted, labelled);
     }
   }
 

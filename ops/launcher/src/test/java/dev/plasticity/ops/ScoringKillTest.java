@@ -8,19 +8,13 @@ import dev.plasticity.registry.client.RegistryClient;
 import dev.plasticity.registry.server.RegistryConfig;
 import dev.plasticity.registry.server.RegistryServer;
 import dev.plasticity.schemas.Architecture;
-import dev.plasticity.schemas.AvroCodec;
 import dev.plasticity.schemas.FeatureReference;
-import dev.plasticity.schemas.Label;
-import dev.plasticity.schemas.LabelledEvent;
 import dev.plasticity.schemas.Lineage;
 import dev.plasticity.schemas.ModelVersion;
-import dev.plasticity.schemas.Prediction;
 import dev.plasticity.schemas.ReferenceStatistics;
 import dev.plasticity.schemas.Topics;
-import dev.plasticity.schemas.UnlabelledEvent;
 import dev.plasticity.testkit.FaultRecord;
 import dev.plasticity.testkit.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,19 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,8 +70,6 @@ class ScoringKillTest {
   /** The first process dies once this many predictions are committed. */
   private static final int KILL_AFTER = 1_000;
 
-  private static final AvroCodec<Prediction> PREDICTIONS = AvroCodec.of(Prediction.class);
-  private static final AvroCodec<LabelledEvent> LABELLED = AvroCodec.of(LabelledEvent.class);
 
   @TempDir Path dir;
 
@@ -96,7 +79,8 @@ class ScoringKillTest {
     Set<String> eventIds = IntStream.range(0, EVENTS).mapToObj(i -> model + "-e" + i).collect(Collectors.toSet());
     try (RegistryServer registry = RegistryServer.start(RegistryConfig.builder().dataDir(dir.resolve("registry"))
             .kafkaBootstrapServers(kafka.bootstrapServers()).build());
-        KafkaConsumer<byte[], byte[]> committed = reader("read_committed", Topics.PREDICTIONS, Topics.EVENTS_LABELLED)) {
+        KafkaConsumer<byte[], byte[]> committed = ScoredStream.reader(kafka.bootstrapServers(), "read_committed",
+            Topics.PREDICTIONS, Topics.EVENTS_LABELLED)) {
       registerChampion(new RegistryClient(registry.baseUri()), model);
       Map<String, String> env = Map.of(
           "PLASTICITY_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
@@ -117,9 +101,10 @@ class ScoringKillTest {
 
       try (LauncherProcess first = LauncherProcess.start("scoring", env, dir.resolve("first.log"))) {
         first.awaitHealth("both parts run and v1 is served", body -> body.contains(model + " v1"));
-        producing = CompletableFuture.runAsync(() -> produce(model, produced));
+        producing = CompletableFuture.runAsync(
+            () -> ScoredStream.produce(kafka.bootstrapServers(), model, EVENTS, BATCH, PACE, produced));
         await("at least " + KILL_AFTER + " predictions are committed", first, progress(predicted, labelled),
-            () -> read(committed, model, predicted, labelled) && predicted.size() >= KILL_AFTER);
+            () -> ScoredStream.read(committed, model, predicted, labelled) && predicted.size() >= KILL_AFTER);
         first.kill();
         killedAt = System.nanoTime();
         predictedAtKill = predicted.size();
@@ -131,7 +116,8 @@ class ScoringKillTest {
       restarted.put("PLASTICITY_JOIN_STATE_DIR", dir.resolve("join-state-fresh").toString());
       try (LauncherProcess second = LauncherProcess.start("scoring", restarted, dir.resolve("second.log"))) {
         await("every event is predicted and labelled", second, progress(predicted, labelled),
-            () -> read(committed, model, predicted, labelled) && predicted.size() == EVENTS && labelled.size() == EVENTS);
+            () -> ScoredStream.read(committed, model, predicted, labelled) && predicted.size() == EVENTS
+                && labelled.size() == EVENTS);
         producing.get(1, TimeUnit.MINUTES);
         long done = System.nanoTime();
         System.out.printf("killed %.1f s after the start, with %d of %d events produced and %d predicted; all"
@@ -141,13 +127,13 @@ class ScoringKillTest {
         assertThat(status).as("the second process ended on SIGTERM:\n%s", second.log()).isPresent();
       }
       // the second process is gone: no transaction is open, and the end offsets are final
-      readToEnd(committed, model, predicted, labelled);
+      ScoredStream.readToEnd(committed, model, predicted, labelled);
 
-      try (KafkaConsumer<byte[], byte[]> uncommitted = reader("read_uncommitted", Topics.PREDICTIONS,
-          Topics.EVENTS_LABELLED)) {
+      try (KafkaConsumer<byte[], byte[]> uncommitted = ScoredStream.reader(kafka.bootstrapServers(), "read_uncommitted",
+          Topics.PREDICTIONS, Topics.EVENTS_LABELLED)) {
         Map<String, Integer> anyPredicted = new HashMap<>();
         Map<String, Integer> anyLabelled = new HashMap<>();
-        readToEnd(uncommitted, model, anyPredicted, anyLabelled);
+        ScoredStream.readToEnd(uncommitted, model, anyPredicted, anyLabelled);
         System.out.printf("read_uncommitted, aborted transactions included: %d predictions, %d labelled events%n",
             total(anyPredicted), total(anyLabelled));
       }
@@ -186,83 +172,6 @@ class ScoringKillTest {
             .setFeatures(List.of(new FeatureReference("x1", 1L, 5.0, 2.9, 0.0, 10.0, List.of(0.0, 5.0, 10.0))))
             .setLabelDistribution(List.of(0.5, 0.5)).setErrorRate(0.5).setErrorSampleCount(1).build())
         .setCreatedAt(0).build(), artifact);
-  }
-
-  /** Produces {@link #EVENTS} events, each followed by its label, in paced batches, counting them. */
-  private static void produce(String model, AtomicInteger produced) {
-    AvroCodec<UnlabelledEvent> events = AvroCodec.of(UnlabelledEvent.class);
-    AvroCodec<Label> labels = AvroCodec.of(Label.class);
-    long t0 = System.currentTimeMillis() - 60_000;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < EVENTS; i++) {
-        String id = model + "-e" + i;
-        byte[] key = id.getBytes(StandardCharsets.UTF_8);
-        long eventTime = t0 + i;
-        producer.send(new ProducerRecord<>(Topics.EVENTS_UNLABELLED, null, eventTime, key, events.encode(
-            UnlabelledEvent.newBuilder().setEventId(id).setModel(model).setEventTime(eventTime)
-                .setFeatures(Map.of("x1", (double) (i % 10), "x2", 5.0, "x3", (double) (i % 7))).build())));
-        producer.send(new ProducerRecord<>(Topics.LABELS, null, eventTime + 1, key, labels.encode(
-            Label.newBuilder().setEventId(id).setModel(model).setLabel(i % 2).setLabelTime(eventTime + 1).build())));
-        if ((i + 1) % BATCH == 0) {
-          producer.flush();
-          produced.set(i + 1);
-          Thread.sleep(PACE.toMillis());
-        }
-      }
-      producer.flush();
-      produced.set(EVENTS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while producing", e);
-    }
-  }
-
-  /** A consumer of {@code topics} from their beginning, assigned all partitions, at {@code isolation}. */
-  private static KafkaConsumer<byte[], byte[]> reader(String isolation, String... topics) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = java.util.Arrays.stream(topics)
-        .flatMap(topic -> consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
-        .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  /** Polls once, counting {@code model}'s predictions and labelled events per event id; always true. */
-  private static boolean read(KafkaConsumer<byte[], byte[]> consumer, String model, Map<String, Integer> predicted,
-      Map<String, Integer> labelled) {
-    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-      if (record.topic().equals(Topics.PREDICTIONS)) {
-        count(PREDICTIONS.decode(record.value()), Prediction::getModel, Prediction::getEventId, model, predicted);
-      } else {
-        count(LABELLED.decode(record.value()), LabelledEvent::getModel, LabelledEvent::getEventId, model, labelled);
-      }
-    }
-    return true;
-  }
-
-  private static <T> void count(T value, Function<T, CharSequence> modelOf, Function<T, CharSequence> idOf, String model,
-      Map<String, Integer> counts) {
-    if (modelOf.apply(value).toString().equals(model)) {
-      counts.merge(idOf.apply(value).toString(), 1, Integer::sum);
-    }
-  }
-
-  /** Reads until the consumer's position is the (last stable) end offset of every partition. */
-  private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, String model, Map<String, Integer> predicted,
-      Map<String, Integer> labelled) {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("gave up reading to the end offsets " + end);
-      }
-      read(consumer, model, predicted, labelled);
-    }
   }
 
   private static int total(Map<String, Integer> counts) {
