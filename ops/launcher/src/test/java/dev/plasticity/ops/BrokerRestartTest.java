@@ -38,7 +38,6 @@ class BrokerRestartTest {
   /** The broker stops once this many predictions are committed. */
   private static final int STOP_AFTER = 400;
 
-
   @TempDir Path dir;
 
   @Test

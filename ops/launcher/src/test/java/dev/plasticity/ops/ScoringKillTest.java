@@ -70,7 +70,6 @@ class ScoringKillTest {
   /** The first process dies once this many predictions are committed. */
   private static final int KILL_AFTER = 1_000;
 
-
   @TempDir Path dir;
 
   @Test
